@@ -106,6 +106,16 @@ def citation(row: dict) -> str:
     return " ".join(p for p in parts if p.strip(". "))
 
 
+def _ids_cited_by_mapping(paths: DataPaths) -> set[str]:
+    """Documents cited by mapping tables (series breaks, precedence overrides) need an origin record too."""
+    ids: set[str] = set()
+    for name, column in (("series_breaks.csv", "source_id"), ("precedence_overrides.csv", "preferred_source_id")):
+        path = paths.mapping / name
+        if path.exists():
+            ids |= set(pd.read_csv(path, dtype=str, keep_default_na=False)[column])
+    return ids
+
+
 def import_research(research_dir: Path, paths: DataPaths) -> dict[str, int]:
     figures = pd.read_csv(research_dir / "figures.csv", dtype=str, keep_default_na=False)
     sources = pd.read_csv(research_dir / "sources.csv", dtype=str, keep_default_na=False)
@@ -138,7 +148,7 @@ def import_research(research_dir: Path, paths: DataPaths) -> dict[str, int]:
         frame.to_csv(paths.raw / name, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         counts[name] = len(frame)
 
-    used = set(figures["source_id"]) | {"UNODC_GLOTIP_2025"}
+    used = set(figures["source_id"]) | {"UNODC_GLOTIP_2025"} | _ids_cited_by_mapping(paths)
     out = []
     for rec in sources.to_dict("records"):
         if rec["source_id"] not in used:

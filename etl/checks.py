@@ -1,0 +1,107 @@
+"""Flags a reader must know: source quality, series breaks, repeated keys, breakdowns above totals."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from etl.errors import BuildError
+from etl.mapping import Draft
+from etl.reference import Reference
+
+SECONDARY_QUALITIES = {"news_citing_official", "secondary", "tertiary"}
+# Breakdowns whose categories do not overlap, so their known values may be summed for the check.
+EXCLUSIVE_BREAKDOWNS = {"sex", "age", "sex_age", "citizenship_country"}
+
+
+def flag_sources(drafts: list[Draft], ref: Reference) -> None:
+    quality = dict(zip(ref.sources["source_id"], ref.sources["quality"]))
+    notes = dict(zip(ref.sources["source_id"], ref.sources["notes"]))
+    for d in drafts:
+        if quality.get(d.source_id) in SECONDARY_QUALITIES:
+            d.flags.add("secondary_source")
+        if "LOW CONFIDENCE" in notes.get(d.source_id, "").upper():
+            d.flags.add("low_confidence")
+
+
+def flag_series_breaks(drafts: list[Draft], ref: Reference) -> None:
+    breaks = defaultdict(list)
+    for r in ref.series_breaks.itertuples():
+        breaks[(r.country, r.indicator, int(r.year))].append(r)
+    for d in drafts:
+        for r in breaks.get((d.country, d.indicator, d.period_start), []):
+            d.flags.add(r.flag)
+            d.notes.append(f"{r.note} [{r.source_id}]")
+
+
+def flag_repeated_keys(drafts: list[Draft]) -> None:
+    """Several rows of one source for one figure: allowed only where the source itself repeats a key
+    (UNODC's 'Other forms of exploitation'); flagged, never summed. Elsewhere it is a transcription error."""
+    groups = defaultdict(list)
+    for d in drafts:
+        groups[(d.key, d.source_id)].append(d)
+    problems = []
+    for (key, source_id), rows in groups.items():
+        if len(rows) < 2:
+            continue
+        if all(r.source_id.startswith("UNODC_GLOTIP") for r in rows):
+            for r in rows:
+                r.flags.add("repeated_key_in_source")
+                r.notes.append(f"UNODC gives {len(rows)} rows for this figure (sheet rows "
+                               f"{', '.join(r2.source_location.rsplit(' ', 1)[-1] for r2 in rows)}); shown separately, not summed.")
+        elif len({r.value for r in rows}) == 1:
+            # The research transcribed one printed figure twice (two workstreams): keep every row, use the first.
+            first = min(rows, key=lambda r: (r.raw_file, r.raw_row))
+            for r in rows:
+                if r is not first:
+                    r.flags.add("duplicate_transcription")
+                    r.notes.append(f"Same figure as {first.raw_file} line {first.raw_row} (transcribed twice).")
+        else:
+            lines = ", ".join(f"{r.raw_file} line {r.raw_row}" for r in rows)
+            problems.append(f"{lines}: the same figure {key} from {source_id} has different values")
+    if problems:
+        raise BuildError(problems)
+
+
+def _upper(d: Draft) -> float:
+    return d.value_high if d.suppressed else d.value
+
+
+def flag_breakdowns(drafts: list[Draft]) -> None:
+    """Compare each breakdown with the total from the same source, country, period, indicator and unit."""
+    totals, parts = {}, defaultdict(list)
+    for d in drafts:
+        if d.unit in {"percent", "tier"}:
+            continue
+        group = (d.country, d.period_start, d.period_end, d.indicator, d.unit, d.source_id)
+        if d.breakdown == "total":
+            totals[group] = d
+        else:
+            parts[(group, d.breakdown)].append(d)
+    by_group_form = {}
+    for d in drafts:
+        if d.breakdown == "exploitation" and d.unit == "persons":
+            by_group_form[(d.country, d.period_start, d.indicator, d.category, d.source_id)] = d
+    for (group, breakdown), rows in parts.items():
+        total = totals.get(group)
+        if total is None:
+            continue
+        total_high = _upper(total)
+        for r in rows:
+            if r.value is not None and r.value > total_high:
+                r.flags.add("breakdown_exceeds_total")
+                r.notes.append(f"Larger than the total ({_show(total)}) given by the same source.")
+                victims = by_group_form.get((r.country, r.period_start, "victims", r.category, r.source_id))
+                if (r.indicator == "convicted" and breakdown == "exploitation" and victims is not None
+                        and victims.value == r.value):
+                    r.flags.add("probable_source_error")
+                    r.notes.append("Repeats the victims figure for the same form and year; not used as convictions.")
+        if breakdown in EXCLUSIVE_BREAKDOWNS:
+            known = [r.value for r in rows if r.value is not None and r.category != "unknown"]
+            if known and sum(known) > total_high:
+                for r in rows:
+                    if "breakdown_exceeds_total" not in r.flags:
+                        r.flags.add("breakdown_exceeds_total")
+                        r.notes.append(f"The {breakdown} breakdown sums to more than the total ({_show(total)}) given by the same source.")
+
+
+def _show(d: Draft) -> str:
+    return "<5" if d.suppressed else f"{d.value:g}"

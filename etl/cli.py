@@ -1,0 +1,57 @@
+"""Command line: build (default), report, import-glotip, import-research."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from etl.errors import BuildError
+from etl.paths import DEFAULT_PATHS, DataPaths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="Build and check the harmonised THB dataset.")
+    parser.add_argument("--data", type=Path, default=DEFAULT_PATHS.root, help="data folder (default: data/)")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("build", help="build data/harmonised/thb_baltic.csv (the default)")
+    sub.add_parser("report", help="print the coverage matrix and every conflict between sources")
+    glotip = sub.add_parser("import-glotip", help="import a dataUNODC data_glotip export (xlsx or csv), then build")
+    glotip.add_argument("file", type=Path)
+    glotip.add_argument("--source-id", help="e.g. UNODC_GLOTIP_2026 (default: from the extraction date)")
+    research = sub.add_parser("import-research", help="import a research collection folder (figures.csv, sources.csv)")
+    research.add_argument("folder", type=Path)
+    args = parser.parse_args(argv)
+    paths = DataPaths(args.data.resolve())
+    try:
+        if args.command == "report":
+            from etl.report import report
+
+            print(report(paths))
+            return 0
+        if args.command == "import-glotip":
+            from etl.glotip_import import GlotipFormatError, import_glotip
+
+            try:
+                target, rows, source_id = import_glotip(args.file, paths, source_id=args.source_id)
+            except (GlotipFormatError, OSError) as exc:
+                print(f"import-glotip: {exc}", file=sys.stderr)
+                return 2
+            print(f"wrote {rows} rows to {target.relative_to(paths.root)} (source {source_id})")
+        if args.command == "import-research":
+            from etl.research_import import import_research
+
+            print(import_research(args.folder, paths))
+        from etl.build import build
+
+        started = time.perf_counter()
+        result = build(paths)
+        seconds = time.perf_counter() - started
+        table = result.table
+        print(f"built {paths.output.relative_to(paths.root)}: {len(table)} rows "
+              f"({int(table['preferred'].sum())} preferred), {len(result.excluded)} raw rows excluded by the mapping, "
+              f"in {seconds:.2f} s")
+        return 0
+    except BuildError as exc:
+        print(exc, file=sys.stderr)
+        return 1

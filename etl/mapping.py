@@ -1,0 +1,207 @@
+"""Raw transcriptions -> harmonised draft rows, through the mapping tables (no wording in code).
+
+Every raw row either becomes exactly one harmonised row or is excluded with the mapping table's
+reason; nothing is dropped silently.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from etl.errors import BuildError
+from etl.reference import Reference, read_table
+from etl.schema import GLOTIP_RAW, RESEARCH_RAW, validate
+
+RESEARCH_FILES = ["national.csv", "us_tip.csv", "greta.csv", "eurostat_ec.csv", "secondary.csv"]
+GLOTIP_GLOB = "unodc_glotip_*.csv"
+
+
+@dataclass
+class Draft:
+    """One harmonised figure before precedence and rates."""
+    country: str
+    period_start: int
+    period_end: int
+    period_label: str
+    indicator: str
+    breakdown: str
+    category: str
+    unit: str
+    value: float | None
+    value_low: float | None
+    value_high: float | None
+    suppressed: bool
+    source_id: str
+    source_location: str
+    raw_file: str
+    raw_row: int
+    status: str = ""
+    flags: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple:
+        return (self.country, self.period_start, self.period_end, self.indicator, self.breakdown, self.category, self.unit)
+
+
+@dataclass
+class Exclusion:
+    raw_file: str
+    raw_row: int
+    reason: str
+
+
+def _records(table: pd.DataFrame, *key: str) -> dict:
+    """A mapping table as {key tuple (or single value): row dict} for fast lookups."""
+    rows = table.to_dict("records")
+    if len(key) == 1:
+        return {r[key[0]]: r for r in rows}
+    return {tuple(r[k] for k in key): r for r in rows}
+
+
+def _label_to_iso(ref: Reference) -> dict[str, str]:
+    return dict(zip(ref.country_labels["label"], ref.country_labels["iso2"]))
+
+
+def read_raw(path: Path, schema) -> pd.DataFrame:
+    frame = read_table(path, list(schema.columns))
+    return validate(schema, frame, lambda i: f"{path.name} line {i}")
+
+
+def map_research(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[list[Draft], list[Exclusion]]:
+    indicators = _records(ref.figures_indicators, "src_indicator")
+    units = _records(ref.unit_map, "src_unit")
+    labels = _label_to_iso(ref)
+    cats = _records(ref.figures_categories, "src_dimension", "src_category", "country")
+    drafts, excluded, problems = [], [], []
+    for line, row in zip(frame.index, frame.to_dict("records")):
+        where = f"{raw_file} line {line}"
+        if row["src_indicator"] not in indicators:
+            problems.append(f"{where}: indicator {row['src_indicator']!r} is not in mapping/figures_indicators.csv")
+            continue
+        ind = indicators[row["src_indicator"]]
+        if ind["action"] == "exclude":
+            excluded.append(Exclusion(raw_file, line, ind["note"]))
+            continue
+        # most specific category rule wins: exact category + country, exact category, then '*'
+        dim, src_cat = row["src_dimension"], row["src_category"]
+        cat = cats.get((dim, src_cat, row["country"])) or cats.get((dim, src_cat, "")) or cats.get((dim, "*", ""))
+        if cat is None:
+            problems.append(f"{where}: dimension/category {dim}/{src_cat} is not in mapping/figures_categories.csv")
+            continue
+        if cat["action"] == "exclude":
+            excluded.append(Exclusion(raw_file, line, cat["note"]))
+            continue
+        breakdown, category = cat["breakdown"], cat["category"]
+        if ind["breakdown_override"] and breakdown == "total":
+            breakdown, category = ind["breakdown_override"], ind["category_override"]
+        if category == "@country_label":
+            if row["src_category"] not in labels:
+                problems.append(f"{where}: country label {row['src_category']!r} is not in mapping/country_labels.csv")
+                continue
+            category = labels[row["src_category"]]
+        unit_rule = units.get(row["unit"])
+        if unit_rule is None or not unit_rule["unit"]:
+            problems.append(f"{where}: unit {row['unit']!r} has no harmonised unit in mapping/units.csv")
+            continue
+        value = float(Decimal(row["value"]) * Decimal(unit_rule["factor"]))
+        draft = Draft(
+            country=row["country"], period_start=int(row["period_start"]), period_end=int(row["period_end"]),
+            period_label=row["period_label"], indicator=cat["indicator_override"] or ind["indicator"],
+            breakdown=breakdown, category=category, unit=unit_rule["unit"],
+            value=value, value_low=None, value_high=None, suppressed=False,
+            source_id=row["source_id"], source_location=row["location"], raw_file=raw_file, raw_row=int(line),
+            status=row["status"],
+        )
+        draft.flags |= {f for f in (ind["flags"].split(";") + unit_rule["flags"].split(";")) if f}
+        if row["status"] == "preliminary":
+            draft.flags.add("preliminary")
+        if draft.period_end > draft.period_start and "multi_year" not in draft.flags and draft.indicator != "tip_tier":
+            draft.flags.add("multi_year")
+        draft.notes += [n for n in (ind["note"], cat["note"]) if n]
+        drafts.append(draft)
+    if problems:
+        raise BuildError(problems)
+    return drafts, excluded
+
+
+def map_glotip(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[list[Draft], list[Exclusion]]:
+    indicators = _records(ref.glotip_indicators, "src_indicator")
+    sex_age = {(r.src_sex, r.src_age): r for r in ref.glotip_sex_age.itertuples()}
+    labels = _label_to_iso(ref)
+    cats = _records(ref.glotip_categories, "src_dimension", "src_category")
+    drafts, problems = [], []
+    for line, row in zip(frame.index, frame.to_dict("records")):
+        where = f"{raw_file} line {line}"
+        ind = indicators.get(row["src_indicator"])
+        if ind is None:
+            problems.append(f"{where}: UNODC indicator {row['src_indicator']!r} is not in mapping/glotip_indicators.csv")
+            continue
+        cat = cats.get((row["src_dimension"], row["src_category"])) or cats.get((row["src_dimension"], "*"))
+        if cat is None:
+            problems.append(f"{where}: UNODC dimension/category {row['src_dimension']}/{row['src_category']} is not in mapping/glotip_categories.csv")
+            continue
+        sa = sex_age.get((row["src_sex"], row["src_age"]))
+        breakdown, category = cat["breakdown"], cat["category"]
+        if breakdown == "@sex_age":
+            if sa is None:
+                problems.append(f"{where}: UNODC sex/age {row['src_sex']}/{row['src_age']} is not in mapping/glotip_sex_age.csv")
+                continue
+            breakdown, category = sa.breakdown, sa.category
+        elif category == "@own_country":
+            category = row["country"]
+        elif category == "@country_label":
+            if row["src_category"] not in labels:
+                problems.append(f"{where}: country label {row['src_category']!r} is not in mapping/country_labels.csv")
+                continue
+            category = labels[row["src_category"]]
+        if breakdown == "exploitation" and (row["src_sex"], row["src_age"]) != ("Total", "Total"):
+            # A form by sex and/or age: 'sexual' + 'female_child' -> exploitation_sex_age / sexual.female_child
+            if sa is None or not sa.form_suffix:
+                problems.append(f"{where}: UNODC sex/age {row['src_sex']}/{row['src_age']} has no form suffix in mapping/glotip_sex_age.csv")
+                continue
+            breakdown, category = "exploitation_sex_age", f"{category}.{sa.form_suffix}"
+        elif breakdown not in ("total", "sex", "age", "sex_age") and (row["src_sex"], row["src_age"]) != ("Total", "Total"):
+            problems.append(f"{where}: UNODC {row['src_dimension']} by sex/age is not mapped")
+            continue
+        suppressed = row["value"] == "<5"
+        draft = Draft(
+            country=row["country"], period_start=int(row["year"]), period_end=int(row["year"]),
+            period_label=row["year"], indicator=ind["indicator"], breakdown=breakdown, category=category,
+            unit=ind["unit"], value=None if suppressed else float(row["value"]),
+            value_low=1.0 if suppressed else None, value_high=4.0 if suppressed else None, suppressed=suppressed,
+            source_id=row["source_id"], source_location=row["location"], raw_file=raw_file, raw_row=int(line),
+        )
+        if suppressed:
+            draft.flags.add("suppressed_lt5")
+        draft.notes += [n for n in (ind.get("note", ""), cat["note"]) if n and not n.startswith("Sex and age from")]
+        drafts.append(draft)
+    if problems:
+        raise BuildError(problems)
+    return drafts, []
+
+
+def map_all(raw_dir: Path, ref: Reference) -> tuple[list[Draft], list[Exclusion], dict[str, int]]:
+    drafts, excluded, counts, problems = [], [], {}, []
+    files = [(raw_dir / name, RESEARCH_RAW, map_research) for name in RESEARCH_FILES]
+    files += [(path, GLOTIP_RAW, map_glotip) for path in sorted(raw_dir.glob(GLOTIP_GLOB))]
+    for path, schema, mapper in files:
+        try:
+            frame = read_raw(path, schema)
+            unknown = sorted(set(frame["source_id"]) - ref.source_ids)
+            if unknown:
+                lines = [str(i) for i, s in frame["source_id"].items() if s in unknown][:5]
+                raise BuildError([f"{path.name} line(s) {', '.join(lines)}: source_id {unknown} not in sources.csv"])
+            mapped, dropped = mapper(frame, path.name, ref)
+        except BuildError as exc:
+            problems += exc.problems
+            continue
+        drafts += mapped
+        excluded += dropped
+        counts[path.name] = len(frame)
+    if problems:
+        raise BuildError(problems)
+    return drafts, excluded, counts

@@ -1,0 +1,99 @@
+"""Load the codebook, mapping tables and source records (all small CSVs, read as text)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from etl.errors import BuildError
+from etl.paths import DataPaths
+
+
+def read_table(path: Path, required: list[str]) -> pd.DataFrame:
+    """Read a CSV as text; refuse it with a clear message when missing, empty or lacking columns."""
+    if not path.exists():
+        raise BuildError([f"{path}: file is missing"])
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise BuildError([f"{path}: file is empty"]) from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise BuildError([f"{path}: not a readable CSV ({exc})"]) from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise BuildError([f"{path}: missing column(s) {missing}"])
+    frame.index = frame.index + 2  # CSV line numbers (header = line 1) for messages
+    return frame
+
+
+@dataclass
+class Reference:
+    sources: pd.DataFrame
+    indicators: pd.DataFrame
+    categories: pd.DataFrame
+    countries: pd.DataFrame
+    flags: pd.DataFrame
+    units: pd.DataFrame
+    unit_map: pd.DataFrame
+    figures_indicators: pd.DataFrame
+    figures_categories: pd.DataFrame
+    glotip_indicators: pd.DataFrame
+    glotip_categories: pd.DataFrame
+    glotip_sex_age: pd.DataFrame
+    country_labels: pd.DataFrame
+    precedence: pd.DataFrame
+    overrides: pd.DataFrame
+    series_breaks: pd.DataFrame
+
+    @property
+    def source_ids(self) -> set[str]:
+        return set(self.sources["source_id"])
+
+    def allowed_categories(self, breakdown: str) -> set[str]:
+        cache = self.__dict__.setdefault("_allowed", {})
+        if breakdown not in cache:
+            cache[breakdown] = self._allowed_categories(breakdown)
+        return cache[breakdown]
+
+    def _allowed_categories(self, breakdown: str) -> set[str]:
+        rows = self.categories[self.categories["breakdown"] == breakdown]
+        allowed = set(rows["category"])
+        if "*" in allowed:
+            allowed |= set(self.countries.loc[self.countries["kind"] != "aggregate", "iso2"])
+        return allowed
+
+
+def load_reference(paths: DataPaths) -> Reference:
+    cb, mp = paths.codebook, paths.mapping
+    ref = Reference(
+        sources=read_table(paths.sources, ["source_id", "family", "quality", "publisher", "title", "url",
+                                           "date_published", "date_accessed", "licence", "citation"]),
+        indicators=read_table(cb / "indicators.csv", ["indicator", "label", "definition", "unit", "kind", "rate"]),
+        categories=read_table(cb / "categories.csv", ["breakdown", "breakdown_label", "category", "label", "order"]),
+        countries=read_table(cb / "countries.csv", ["iso2", "name", "kind"]),
+        flags=read_table(cb / "flags.csv", ["flag", "label", "meaning"]),
+        units=read_table(cb / "units.csv", ["unit", "label"]),
+        unit_map=read_table(mp / "units.csv", ["src_unit", "unit", "factor", "flags"]),
+        figures_indicators=read_table(mp / "figures_indicators.csv", ["src_indicator", "action", "indicator", "flags", "note",
+                                                                      "breakdown_override", "category_override"]),
+        figures_categories=read_table(mp / "figures_categories.csv", ["src_dimension", "src_category", "country", "action",
+                                                                      "breakdown", "category", "indicator_override", "note"]),
+        glotip_indicators=read_table(mp / "glotip_indicators.csv", ["src_indicator", "indicator", "unit"]),
+        glotip_categories=read_table(mp / "glotip_categories.csv", ["src_dimension", "src_category", "breakdown", "category", "note"]),
+        glotip_sex_age=read_table(mp / "glotip_sex_age.csv", ["src_sex", "src_age", "breakdown", "category", "form_suffix"]),
+        country_labels=read_table(mp / "country_labels.csv", ["label", "iso2"]),
+        precedence=read_table(mp / "precedence.csv", ["scope", "quality", "rank", "why"]),
+        overrides=read_table(mp / "precedence_overrides.csv", ["country", "period_start", "period_end", "indicator",
+                                                               "breakdown", "category", "unit", "preferred_source_id", "why"]),
+        series_breaks=read_table(mp / "series_breaks.csv", ["country", "indicator", "year", "flag", "note", "source_id"]),
+    )
+    problems = []
+    for name, frame, column in (("mapping/series_breaks.csv", ref.series_breaks, "source_id"),
+                                ("mapping/precedence_overrides.csv", ref.overrides, "preferred_source_id")):
+        for line, sid in frame[column].items():
+            if sid not in ref.source_ids:
+                problems.append(f"{name} line {line}: source_id {sid!r} is not in sources.csv")
+    if problems:
+        raise BuildError(problems)
+    return ref

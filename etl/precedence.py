@@ -21,6 +21,15 @@ def _year(text: str) -> int:
     return int(digits) if len(digits) == 4 else 0
 
 
+def _disagree(rows: list[Draft]) -> bool:
+    """True when two values cannot both be right: different numbers, or a number outside a suppressed range."""
+    exact = {r.value for r in rows if not r.suppressed}
+    if len(exact) > 1:
+        return True
+    ranges = [(r.value_low, r.value_high) for r in rows if r.suppressed]
+    return any(not (low <= value <= high) for value in exact for low, high in ranges)
+
+
 def choose_preferred(drafts: list[Draft], ref: Reference) -> dict[int, bool]:
     """Return {id(draft): preferred} and add the conflict flag where sources disagree."""
     quality = dict(zip(ref.sources["source_id"], ref.sources["quality"]))
@@ -42,14 +51,16 @@ def choose_preferred(drafts: list[Draft], ref: Reference) -> dict[int, bool]:
 
         def order(d: Draft):
             forced = 0 if override is not None and d.source_id == override.preferred_source_id else 1
-            return (forced, ranks.get((scope, quality.get(d.source_id, "")), 99), STATUS_RANK.get(d.status, 1),
-                    -published.get(d.source_id, 0), d.source_id, d.raw_file, d.raw_row)
+            rank = ranks.get((scope, quality.get(d.source_id, "")), 99)
+            status = STATUS_RANK.get(d.status, 1)
+            # Population: the refined vintage first, whoever printed it; elsewhere the better source first.
+            first, second = (status, rank) if scope == "population" else (rank, status)
+            return (forced, first, second, -published.get(d.source_id, 0), d.source_id, d.raw_file, d.raw_row)
 
         best = min(candidates, key=order) if candidates else None
         for r in rows:
             preferred[id(r)] = r is best
-        values = {("<5" if r.suppressed else r.value) for r in rows if not (r.flags & NEVER_PREFERRED)}
-        if len(values) > 1:
+        if _disagree([r for r in rows if not (r.flags & NEVER_PREFERRED)]):
             for r in rows:
                 r.flags.add("conflict")
         if best is not None and len(rows) > 1:

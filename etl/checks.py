@@ -42,7 +42,7 @@ def flag_repeated_keys(drafts: list[Draft]) -> None:
     for (key, source_id), rows in groups.items():
         if len(rows) < 2:
             continue
-        if all(r.source_id.startswith("UNODC_GLOTIP") for r in rows):
+        if all(r.raw_file.startswith("unodc_glotip_") for r in rows):
             for r in rows:
                 r.flags.add("repeated_key_in_source")
                 r.notes.append(f"UNODC gives {len(rows)} rows for this figure (sheet rows "

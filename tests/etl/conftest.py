@@ -1,0 +1,80 @@
+"""Synthetic data trees for etl tests: the real codebook and mapping tables, invented raw figures.
+
+Every number in these fixtures is made up (SYNTHETIC) and only exercises the rules.
+"""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.paths import REPO_ROOT, DataPaths
+
+RESEARCH_HEADER = ["country", "period_label", "period_start", "period_end", "src_indicator", "src_dimension",
+                   "src_category", "value", "unit", "status", "source_id", "location"]
+GLOTIP_HEADER = ["country", "year", "src_indicator", "src_dimension", "src_category", "src_sex", "src_age",
+                 "value", "unit", "source_id", "location"]
+SOURCE_HEADER = ["source_id", "family", "quality", "publisher", "title", "url", "date_published",
+                 "date_accessed", "licence", "citation", "notes"]
+
+SYNTHETIC_SOURCES = [
+    ("SYN_UNODC", "unodc", "official_statistics", "2025"),
+    ("SYN_MINISTRY", "national", "national_official", "2021"),
+    ("SYN_NEWS", "national", "news_citing_official", "2021"),
+    ("SYN_TIP", "us_tip", "us_tip", "2021"),
+    ("SYN_STATS", "national", "national_statistics_office", "2021"),
+    ("SYN_WIKI", "national", "tertiary", "2024"),
+]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def research_row(country, period, indicator, dimension, category, value, source, unit="persons", status="",
+                 location="synthetic table 1"):
+    start, _, end = str(period).partition("-")
+    return [country, str(period), start, end or start, indicator, dimension, category, str(value), unit, status,
+            source, location]
+
+
+def glotip_row(country, year, indicator, dimension, category, value, sex="Total", age="Total", row=100):
+    return [country, str(year), indicator, dimension, category, sex, age, str(value), "Counts", "SYN_UNODC",
+            f"sheet data_glotip_1, row {row}"]
+
+
+class SyntheticTree:
+    def __init__(self, root: Path):
+        self.paths = DataPaths(root)
+        for folder in ("codebook", "mapping"):
+            shutil.copytree(REPO_ROOT / "data" / folder, root / folder)
+        # the real overrides and series breaks cite real documents; start the synthetic tree without them
+        write_csv(root / "mapping" / "precedence_overrides.csv",
+                  ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit",
+                   "preferred_source_id", "why"], [])
+        write_csv(root / "mapping" / "series_breaks.csv",
+                  ["country", "indicator", "year", "flag", "note", "source_id"], [])
+        self.sources = [[sid, fam, q, f"Synthetic publisher {sid}", f"Synthetic document {sid}", "", year,
+                         "2026-11-28", "synthetic", f"Synthetic citation {sid}", ""] for sid, fam, q, year in SYNTHETIC_SOURCES]
+        self.research: dict[str, list[list]] = {name: [] for name in
+                                                ("national.csv", "us_tip.csv", "greta.csv", "eurostat_ec.csv", "secondary.csv")}
+        self.glotip: list[list] = []
+
+    def write(self) -> DataPaths:
+        root = self.paths.root
+        write_csv(root / "sources.csv", SOURCE_HEADER, self.sources)
+        for name, rows in self.research.items():
+            write_csv(root / "raw" / name, RESEARCH_HEADER, rows)
+        write_csv(root / "raw" / "unodc_glotip_syn.csv", GLOTIP_HEADER, self.glotip)
+        return self.paths
+
+
+@pytest.fixture
+def tree(tmp_path) -> SyntheticTree:
+    return SyntheticTree(tmp_path / "data")

@@ -1,0 +1,61 @@
+"""The frame: page config, navigation, shared sidebar and footer. Pages live in app_pages/.
+
+(Not `pages/`: a folder of that name makes Streamlit run a deep-linked page without this frame
+on the first request after a server start.)
+"""
+
+import streamlit as st
+
+from components import frame
+from components.cite import dataset_citation, licence_summary
+from components.controls import reset
+
+st.set_page_config(page_title="Baltic THB statistics", page_icon=":material/query_stats:", layout="wide")
+
+PAGES = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/bar_chart:", url_path="compare"),
+    st.Page("app_pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/table:", url_path="data"),
+    st.Page("app_pages/methodology.py", title="Methodology", icon=":material/menu_book:", url_path="methodology"),
+]
+page = st.navigation(PAGES, position="sidebar")
+PAGE_ID = {"overview": "overview", "compare": "compare", "trends": "trends", "data": "data",
+           "methodology": "methodology"}
+page_id = (page.url_path or "overview")
+
+ds = frame.load_or_error()
+
+with st.sidebar:
+    st.markdown("**Trafficking in human beings — Estonia, Latvia, Lithuania**")
+    st.caption("Official statistics, every figure traceable to its source.")
+    if ds is not None:
+        meta = ds.meta
+        st.caption(f"Dataset {meta.get('dataset_version', 'version unknown')} · "
+                   f"data as of {meta.get('data_as_of', 'unknown')}")
+    st.caption("The address bar always holds the current view: copy it to share exactly what you see.")
+    if page_id in PAGE_ID and page_id != "methodology":
+        if st.button("Reset this view", icon=":material/restart_alt:", key="reset_view"):
+            reset(page_id)
+            st.rerun()
+
+if ds is not None:
+    page.run()
+
+# footer (every page)
+st.divider()
+if ds is not None:
+    meta = ds.meta
+    cols = st.columns([2, 3])
+    with cols[0]:
+        st.caption(f"**Dataset** {meta.get('dataset_version', 'version unknown')} · data as of "
+                   f"{meta.get('data_as_of', 'unknown')} · {len(ds.table):,} rows · "
+                   f"{len(ds.sources) if not ds.sources.empty else 0} sources")
+        st.caption(licence_summary(ds.sources))
+        for w in ds.warnings:
+            st.caption(f"⚠ {w}")
+    with cols[1]:
+        st.caption("**How to cite**")
+        st.code(dataset_citation(meta), language=None, wrap_lines=True)
+else:
+    st.caption("No dataset loaded.")

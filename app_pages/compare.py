@@ -1,0 +1,86 @@
+"""Compare: one indicator and period, the countries side by side, by breakdown."""
+
+import streamlit as st
+
+from components import controls, frame
+from components import data as q
+from components.charts import compare_chart
+from components.cite import source_line
+from components.style import BALTIC, MEASURE_LABELS, fmt_value, unit_label
+from components.view_state import STACKS, ViewState
+
+PAGE = "compare"
+K = lambda f: controls.wkey(PAGE, f)  # noqa: E731
+
+ds = frame.dataset()
+opts = frame.options(ds)
+view = controls.start(PAGE, opts)
+cb = ds.codebook
+
+st.title("Compare the countries")
+
+c1, c2, c3 = st.columns([2, 1, 2])
+indicator = controls.select("Indicator", opts.indicators, K("indicator"), default=opts.indicator_default(),
+                            fmt=cb.indicator_label, container=c1,
+                            help="What is counted. Definitions differ by country: see Methodology.")
+periods = opts.periods_for(indicator)
+period = controls.select("Year or period", periods, K("period"), default=periods[0] if periods else None,
+                         container=c2)
+breakdowns = opts.breakdowns_for(indicator)
+breakdown = controls.select("Breakdown", breakdowns, K("breakdown"), default=opts.breakdown_default(indicator),
+                            fmt=cb.breakdown_label, container=c3)
+c4, c5, c6 = st.columns([2, 2, 3])
+measure = controls.segmented("Measure", opts.measures_for(indicator), K("measure"), default="absolute",
+                             fmt=MEASURE_LABELS.get, container=c4)
+stack = controls.segmented("Bars", STACKS, K("stack"), default="stacked",
+                           fmt={"stacked": "Stacked", "percent": "100 %"}.get, container=c5,
+                           help="100 %: shares of the categories with a known value.")
+all_c = list(opts.countries)
+countries = controls.multiselect("Countries", all_c, K("countries"), default=BALTIC, fmt=cb.country_label,
+                                 container=c6)
+countries = [c for c in all_c if c in countries] or [c for c in BALTIC if c in all_c]
+
+view = ViewState(page=PAGE, countries=tuple(countries), indicator=indicator,
+                 period=None if (periods and period == periods[0]) else period,
+                 breakdown=None if breakdown == opts.breakdown_default(indicator) else breakdown,
+                 measure=measure, stack=stack)
+controls.finish(view)
+
+unit = q.unit_for(ds.table, indicator, measure)
+data = q.compare_data(ds.table, cb, indicator=indicator, period=period or "", breakdown=breakdown, unit=unit,
+                      countries=countries)
+label = cb.indicator_label(indicator)
+bd_text = "" if breakdown == "total" else f" by {cb.breakdown_label(breakdown).lower()}"
+title = f"{label}{bd_text}, {period}"
+src = source_line(q.source_ids_of(data), ds.sources)
+ch = compare_chart(data, title=title, unit_text=unit_label(unit), source_line=src, stack=stack)
+
+shown = data.copy()
+shown["Value"] = [fmt_value(v, s, u, lo, hi) if st_ != "no_data" else "no data" for v, s, u, lo, hi, st_ in
+                  zip(shown["value"], shown["suppressed"], shown["unit"], shown.get("value_low", shown["value"]),
+                      shown.get("value_high", shown["value"]), shown["status"])]
+nodata = [cb.country_label(c) for c in shown.loc[shown["status"] == "no_data", "country"]]
+alt_text = (f"Bar chart: {title}, {unit_label(unit)}, for {', '.join(cb.country_label(c) for c in countries)}. "
+            + (f"No data for {', '.join(nodata)}. " if nodata else "")
+            + "The same numbers are in the table below the chart.")
+frame.chart(ch, alt_text=alt_text, key="compare_chart")
+if nodata:
+    st.caption(f"No data for {', '.join(nodata)} for this selection: the country is shown with 'no data', not 0.")
+
+tbl = shown.rename(columns={"country_label": "Country", "category_label": "Category", "source_id": "Source id",
+                            "flags": "Flags", "note": "Note"})
+frame.table(tbl[["Country", "Category", "Value", "Source id", "Flags", "Note"]],
+            alt_text=f"Table of the numbers in the chart: {title}")
+notes = shown[(shown["flags"].fillna("") != "") | (shown["note"].fillna("") != "")]
+for r in notes.itertuples():
+    if r.note or any(f in r.flags for f in ("series_break", "definition_change", "preliminary", "conflict")):
+        st.caption(f"{r.country_label}{' · ' + r.category_label if r.category_label and r.category_label != 'Total' else ''}: "
+                   f"{r.flags.replace(';', ', ').replace('_', ' ')}{' — ' + r.note if r.note else ''}")
+
+defs = ds.country_definitions
+if not defs.empty and {"country", "indicator", "definition"} <= set(defs.columns):
+    d = defs[(defs["indicator"] == indicator) & defs["country"].isin(countries)]
+    if not d.empty:
+        with st.expander(f"What each country counts as “{label.lower()}”"):
+            for r in d.itertuples():
+                st.markdown(f"**{cb.country_label(r.country)}** — {r.definition}")

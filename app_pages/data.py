@@ -1,0 +1,106 @@
+"""Data: the harmonised table, filterable, with sources; one figure's sources side by side."""
+
+import streamlit as st
+
+from components import controls, frame
+from components import data as q
+from components.cite import source_name
+from components.style import BALTIC, fmt_value, unit_label
+from components.view_state import ViewState
+
+PAGE = "data"
+ALL = controls.NONE
+K = lambda f: controls.wkey(PAGE, f)  # noqa: E731
+
+ds = frame.dataset()
+opts = frame.options(ds)
+view = controls.start(PAGE, opts)
+cb = ds.codebook
+
+st.title("Data and sources")
+st.markdown("Every row of the harmonised dataset, with the document it comes from. Where several sources "
+            "give the same figure, all are kept; the one the charts show is marked **preferred**. "
+            "Select a row (or pick a figure below) to see every source's value side by side.")
+
+c1, c2, c3, c4 = st.columns([3, 2, 3, 2], vertical_alignment="bottom")
+all_c = list(opts.countries)
+countries = controls.multiselect("Countries", all_c, K("countries"), default=BALTIC, fmt=cb.country_label,
+                                 container=c1)
+countries = [c for c in all_c if c in countries] or [c for c in BALTIC if c in all_c]
+ind = controls.select("Indicator", [ALL] + list(opts.indicators), K("filter_indicator"), default=ALL,
+                      fmt=lambda i: "All indicators" if i == ALL else cb.indicator_label(i), container=c2) or None
+src = controls.select("Source", [ALL] + list(opts.sources), K("source"), default=ALL,
+                      fmt=lambda s: "All sources" if s == ALL else source_name(s, ds.sources, 60), container=c3) or None
+pref = controls.toggle("Preferred only", K("preferred_only"), default=False, container=c4,
+                       help="Show only the value the charts use for each figure.")
+
+t = ds.table[ds.table["country"].isin(countries)]
+if ind:
+    t = t[t["indicator"] == ind]
+if src:
+    t = t[t["source_id"].str.split(";").apply(lambda ids: src in ids)]
+if pref:
+    t = t[t["preferred"]]
+full = q.figures_table(t, ds.sources, cb)
+full["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
+                 zip(full["value"], full["suppressed"], full["unit"], full["value_low"], full["value_high"])]
+full["Breakdown"] = [cb.breakdown_label(b) for b in full["breakdown"]]
+full["Unit"] = [unit_label(u) for u in full["unit"]]
+shown = full.rename(columns={
+    "country_label": "Country", "period_label": "Period", "indicator_label": "Indicator",
+    "category_label": "Category", "preferred": "Preferred", "n_sources": "Sources for figure",
+    "title": "Source", "publisher": "Publisher", "source_location": "Location", "flags": "Flags", "note": "Note",
+    "source_id": "Source id"})
+cols = ["Country", "Period", "Indicator", "Breakdown", "Category", "Unit", "Value", "Preferred",
+        "Sources for figure", "Source", "Publisher", "Location", "Flags", "Note", "Source id"]
+st.caption(f"{len(shown):,} rows · {full['figure'].nunique():,} figures")
+sel = frame.table(shown[cols], alt_text="Harmonised data table with sources", key="data_table",
+                  on_select="rerun", selection_mode="single-row", height=420,
+                  column_config={"Preferred": st.column_config.CheckboxColumn("Preferred", width="small")})
+rows = getattr(getattr(sel, "selection", None), "rows", None) or []
+if rows and 0 <= rows[0] < len(full):
+    picked = full.iloc[rows[0]]["figure"]
+    if st.session_state.get("_data_last_pick") != picked:
+        st.session_state["_data_last_pick"] = picked
+        st.session_state[K("figure")] = picked
+
+multi = full[full["n_sources"] > 1]["figure"].drop_duplicates().tolist()
+fig_opts = [ALL] + multi
+cur = st.session_state.get(K("figure"))
+if cur and cur not in fig_opts and cur in opts.figures:
+    fig_opts.append(cur)
+
+
+def fig_label(f):
+    if f == ALL:
+        return "— choose a figure —"
+    k = q.parse_figure_key(f)
+    if not k:
+        return f
+    per = str(k["period_start"]) if k["period_start"] == k["period_end"] else f"{k['period_start']}-{k['period_end']}"
+    cat = "" if k["breakdown"] == "total" else f", {cb.category_label(k['breakdown'], k['category'])}"
+    return f"{cb.country_label(k['country'])} {per}: {cb.indicator_label(k['indicator'])}{cat} ({unit_label(k['unit'])})"
+
+
+figure = controls.select("Figure (the list offers figures given by several sources)", fig_opts, K("figure"),
+                         default=ALL, fmt=fig_label) or None
+view = ViewState(page=PAGE, countries=tuple(countries), filter_indicator=ind, source=src, preferred_only=pref,
+                 figure=figure)
+controls.finish(view)
+
+if figure:
+    key = q.parse_figure_key(figure)
+    rows_ = q.figure_rows(ds.table, key, ds.sources)
+    st.subheader(fig_label(figure))
+    rows_["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
+                      zip(rows_["value"], rows_["suppressed"], rows_["unit"], rows_["value_low"], rows_["value_high"])]
+    side = rows_.rename(columns={"preferred": "Preferred", "title": "Source", "publisher": "Publisher",
+                                 "quality": "Source type", "source_location": "Location", "flags": "Flags",
+                                 "note": "Note", "url": "Link", "period_label": "Period as printed"})
+    frame.table(side[["Value", "Preferred", "Source", "Publisher", "Source type", "Location", "Period as printed",
+                      "Flags", "Note", "Link"]],
+                alt_text="Every source's value for the selected figure",
+                column_config={"Preferred": st.column_config.CheckboxColumn("Preferred"),
+                               "Link": st.column_config.LinkColumn("Link")})
+    st.markdown(f"**Why this one:** {q.why_preferred(rows_)}")
+    st.caption(q.PRECEDENCE_TEXT)

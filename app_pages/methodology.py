@@ -1,0 +1,84 @@
+"""Methodology: definitions per country, precedence, coverage, conflicts, licences, citation."""
+
+import streamlit as st
+
+from components import controls, frame
+from components import data as q
+from components.charts import coverage_chart
+from components.cite import dataset_citation, licences, source_line
+from components.style import fmt_value, unit_label
+
+ds = frame.dataset()
+cb = ds.codebook
+view = controls.start("methodology", frame.options(ds))
+controls.finish(view)
+
+st.title("Methodology")
+st.markdown(
+    "**What the numbers are.** These are official statistics: victims, suspects and cases that authorities "
+    "registered. Registered victims are the cases authorities detected, not how many people are trafficked; "
+    "changes can reflect police priorities, new laws or new registers as much as changes in trafficking. "
+    "Counts below 5 are withheld by some sources and shown as “<5”, never as 0. Rates per million are "
+    "computed when the dataset is built, from a cited population figure.")
+
+st.header("What each country counts")
+defs = ds.country_definitions
+if not defs.empty and {"country", "indicator", "definition"} <= set(defs.columns):
+    d = defs.copy()
+    d["Indicator"] = [cb.indicator_label(i) for i in d["indicator"]]
+    d["Country"] = [cb.country_label(c) for c in d["country"]]
+    wide = d.pivot_table(index="Indicator", columns="Country", values="definition", aggfunc="first").reset_index()
+    frame.table(wide.fillna("—"), alt_text="Definitions per country and indicator")
+else:
+    st.caption("codebook/country_definitions.csv not available.")
+ind = cb.indicators
+if not ind.empty and {"indicator", "definition"} <= set(ind.columns):
+    with st.expander("Harmonised indicators (codebook)"):
+        frame.table(ind.rename(columns=str.capitalize), alt_text="Indicator codebook")
+
+st.header("Which source is shown when several give the same figure")
+st.markdown(q.PRECEDENCE_TEXT)
+prec = q.precedence_table(ds.data_dir)
+if not prec.empty:
+    frame.table(prec, alt_text="Precedence of source types")
+
+st.header("Coverage")
+cov = q.coverage(ds.table, cb)
+frame.chart(coverage_chart(cov, title="Which figures exist: country × year × indicator",
+                           source_line=source_line(q.source_ids_of(ds.table[ds.table["breakdown"] == "total"]),
+                                                   ds.sources)),
+            alt_text=("Heatmap of data coverage: for each country, indicator and year, whether a total exists, "
+                      "is suppressed, or has no preferred value, and how many sources give it. "
+                      "The table below lists the same."), key="coverage_chart")
+if not cov.empty:
+    wide = cov.pivot_table(index=["country_label", "indicator_label"], columns="year", values="n_sources",
+                           aggfunc="first").fillna(0).astype(int).reset_index()
+    wide.columns = [str(c) for c in wide.columns]
+    with st.expander("Coverage as a table (number of sources per country, indicator and year)"):
+        frame.table(wide.rename(columns={"country_label": "Country", "indicator_label": "Indicator"}),
+                    alt_text="Coverage table")
+
+st.header("Known conflicts between sources")
+conf = q.conflicts(ds.table, ds.sources, cb)
+if conf.empty:
+    st.caption("No figure has sources that disagree.")
+else:
+    conf = conf.copy()
+    conf["Value"] = [fmt_value(v, s, u) for v, s, u in zip(conf["value"], conf["suppressed"], conf["unit"])]
+    conf["Unit"] = [unit_label(u) for u in conf["unit"]]
+    conf["Category"] = conf["category_label"]
+    st.caption(f"{conf[q.KEY].drop_duplicates().shape[0]} figures where sources give different values "
+               "or a conflict was flagged. The preferred value is the one shown in charts.")
+    frame.table(conf.rename(columns={"country_label": "Country", "period_label": "Period",
+                                     "indicator_label": "Indicator", "preferred": "Preferred", "title": "Source",
+                                     "flags": "Flags", "note": "Note"})[
+        ["Country", "Period", "Indicator", "Category", "Unit", "Value", "Preferred", "Source", "Flags", "Note"]],
+        alt_text="Figures on which sources disagree")
+
+st.header("Sources and licences")
+frame.table(licences(ds.sources), alt_text="Sources and their licences",
+            column_config={"Link": st.column_config.LinkColumn("Link")})
+
+st.header("How to cite")
+st.code(dataset_citation(ds.meta), language=None, wrap_lines=True)
+st.caption("Please also cite the original publisher of any figure you quote (named under each chart).")

@@ -1,0 +1,1 @@
+"""Pure building blocks of the dashboard: data loading, queries, view state, chart builders."""

@@ -1,0 +1,275 @@
+"""Pure chart builders: DataFrame + view in, `alt.Chart` out. No Streamlit here.
+
+Every chart carries its title, a unit subtitle and a source line, so an exported image is the
+same chart as on screen (render with `theme=None`). Suppressed counts (<5) are drawn as a distinct
+mark with a '<5' label, never as a zero-length bar; a country without a figure shows 'no data'.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import altair as alt
+import pandas as pd
+
+from components import style
+
+SUPPRESSED_NOTE = "◆ <5 = a count between 1 and 4, withheld by the source; never drawn as 0"
+
+
+def _wrap(lines: list[str], width: int = 120) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if line:
+            out.extend(textwrap.wrap(line, width=width, break_long_words=False) or [line])
+    return out
+
+
+def _title(title: str, subtitle: list[str]) -> alt.TitleParams:
+    return alt.TitleParams(text=title, subtitle=_wrap(subtitle), anchor="start", fontSize=16,
+                           subtitleFontSize=12, subtitleColor="#444444", font=style.FONT,
+                           subtitleFont=style.FONT, offset=10)
+
+
+def _configure(chart):
+    return (chart.configure(font=style.FONT, background="#ffffff")
+            .configure_view(stroke=None)
+            .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#e6e6e6", labelColor="#333333",
+                            titleColor="#333333")
+            .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", direction="horizontal")
+            .configure_header(labelFontSize=13, titleFontSize=13))
+
+
+def _country_scale(codes, labels) -> alt.Scale:
+    return alt.Scale(domain=list(labels), range=[style.country_color(c) for c in codes])
+
+
+def _empty(title: str, subtitle: list[str], message: str = "No data for this selection") -> alt.Chart:
+    c = (alt.Chart(pd.DataFrame({"msg": [message]}))
+         .mark_text(fontSize=16, color=style.NO_DATA_COLOR, fontStyle="italic")
+         .encode(text="msg:N")
+         .properties(width=style.CHART_WIDTH, height=120, title=_title(title, subtitle)))
+    return _configure(c)
+
+
+# ------------------------------------------------------------------------------------- compare
+
+def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
+                  stack: str = "stacked", value_format: str = ",.0f") -> alt.Chart:
+    """Horizontal bars, one per country, stacked by category (or one bar per country for totals).
+
+    `data` comes from `components.data.compare_data` (status: value | suppressed | no_data).
+    """
+    subtitle = [unit_text + (" — shares of the known categories (100 %)" if stack == "percent" else ""),
+                source_line]
+    if data.empty:
+        return _empty(title, subtitle)
+    d = data.copy()
+    order_codes = list(dict.fromkeys(d["country"]))
+    order_labels = list(dict.fromkeys(d["country_label"]))
+    is_total = (d["breakdown"].iloc[0] == "total")
+    vals = d[d["status"] == "value"].copy()
+    supp = d[d["status"] == "suppressed"].copy()
+    nod = d[d["status"] == "no_data"].copy()
+    percent = stack == "percent" and not is_total
+    # where a bar ends: the position of the '<5' and 'no data' annotations
+    ends = vals.groupby("country_label")["value"].sum()
+    if any(d["status"] == "suppressed"):
+        subtitle.append(SUPPRESSED_NOTE)
+    y = alt.Y("country_label:N", title=None, sort=order_labels, scale=alt.Scale(domain=order_labels),
+              axis=alt.Axis(labelFontSize=13, labelFontWeight="bold"))
+    tooltip = [alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("category_label:N", title="Category"),
+               alt.Tooltip("shown:N", title="Value"), alt.Tooltip("source_id:N", title="Source id"),
+               alt.Tooltip("flags:N", title="Flags")]
+    for f in (vals, supp, nod):
+        f["shown"] = [style.fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
+                      zip(f["value"], f["suppressed"], f["unit"], f.get("value_low", f["value"]),
+                          f.get("value_high", f["value"]))] if not f.empty else []
+    if percent:
+        xfield = alt.X("value:Q", stack="normalize", title="share of known categories",
+                       axis=alt.Axis(format="%"))
+    else:
+        xfield = alt.X("value:Q", stack="zero", title=unit_text, axis=alt.Axis(format=value_format.replace(".0f", "~f")))
+    if is_total:
+        color = alt.Color("country_label:N", scale=_country_scale(order_codes, order_labels), legend=None)
+    else:
+        cats = list(dict.fromkeys(vals.sort_values("category_order")["category_label"])) + \
+            [c for c in dict.fromkeys(supp["category_label"]) if c not in set(vals["category_label"])]
+        color = alt.Color("category_label:N", title=None, sort=cats,
+                          scale=alt.Scale(domain=cats, range=style.CATEGORY_COLORS[: max(len(cats), 1)]))
+    bars = (alt.Chart(vals).mark_bar(height={"band": 0.6})
+            .encode(x=xfield, y=y, color=color, order=alt.Order("category_order:Q"), tooltip=tooltip))
+    layers = [bars]
+    if not supp.empty:
+        s = supp.copy()
+        s["x"] = [1.0 if percent else float(ends.get(c, 0.0)) for c in s["country_label"]]
+        grouped = (s.groupby(["country_label", "x"], sort=False)
+                   .agg(cats=("category_label", lambda x: ", ".join(c for c in x if c)),
+                        source_id=("source_id", "first"))
+                   .reset_index())
+        grouped["label"] = ["<5" + (f" ({c})" if c else "") for c in grouped["cats"]]
+        layers.append(alt.Chart(grouped).mark_point(shape="diamond", size=120, filled=True,
+                                                    color=style.SUPPRESSED_COLOR)
+                      .encode(x=alt.X("x:Q"), y=y,
+                              tooltip=[alt.Tooltip("country_label:N", title="Country"),
+                                       alt.Tooltip("label:N", title="Suppressed"),
+                                       alt.Tooltip("source_id:N", title="Source id")]))
+        layers.append(alt.Chart(grouped).mark_text(align="left", dx=10, fontSize=12, color=style.SUPPRESSED_COLOR)
+                      .encode(x="x:Q", y=y, text="label:N"))
+    if not nod.empty:
+        n = nod.copy()
+        n["x"] = 0.0
+        n["label"] = "no data"
+        layers.append(alt.Chart(n).mark_text(align="left", dx=4, fontSize=13, fontStyle="italic",
+                                             color=style.NO_DATA_COLOR)
+                      .encode(x="x:Q", y=y, text="label:N"))
+    chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=alt.Step(56),
+                                         title=_title(title, subtitle))
+    return _configure(chart)
+
+
+# ------------------------------------------------------------------------------------- trends
+
+def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
+                indexed: bool = False, year_domain: tuple[int, int] | None = None) -> alt.Chart:
+    """Lines per country; gaps stay gaps; '<5' as a range rule; breaks/source changes as markers."""
+    subtitle = [unit_text, source_line]
+    if data.empty:
+        return _empty(title, subtitle)
+    d = data.copy()
+    yfield = "index" if indexed else "value"
+    codes = [c for c in style.COUNTRY_ORDER if c in set(d["country"])] + \
+        sorted(set(d["country"]) - set(style.COUNTRY_ORDER))
+    labels = [d.loc[d["country"] == c, "country_label"].iloc[0] for c in codes]
+    # fill missing years with empty rows so the line breaks instead of bridging a gap
+    lo = year_domain[0] if year_domain else int(d["year"].min())
+    hi = year_domain[1] if year_domain else int(d["year"].max())
+    full = pd.MultiIndex.from_product([codes, range(lo, hi + 1)], names=["country", "year"]).to_frame(index=False)
+    full["country_label"] = full["country"].map(dict(zip(codes, labels)))
+    keep = list(dict.fromkeys(["country", "year", yfield, "value", "suppressed", "source_id", "flags"]))
+    line_df = full.merge(d[keep],
+                         on=["country", "year"], how="left")
+    line_df["shown"] = ["<5" if s is True else style.fmt_number(v, "index" if indexed else "persons")
+                        for v, s in zip(line_df[yfield], line_df["suppressed"])]
+    color = alt.Color("country_label:N", title=None, scale=_country_scale(codes, labels), sort=labels)
+    x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    y = alt.Y(f"{yfield}:Q", title=unit_text, scale=alt.Scale(zero=not indexed))
+    tooltip = [alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("year:O", title="Year"),
+               alt.Tooltip("shown:N", title="Value"), alt.Tooltip("source_id:N", title="Source id"),
+               alt.Tooltip("flags:N", title="Flags")]
+    line = (alt.Chart(line_df).mark_line(strokeWidth=2.5, invalid="break-paths-show-path-domains")
+            .encode(x=x, y=y, color=color))
+    pts = (alt.Chart(line_df[line_df[yfield].notna()]).mark_point(filled=True, size=40)
+           .encode(x=x, y=y, color=color, tooltip=tooltip))
+    layers = [line, pts]
+    supp = d[d["suppressed"]]
+    if not supp.empty and not indexed:
+        s = supp.copy()
+        s["label"] = "<5"
+        layers.append(alt.Chart(s).mark_rule(strokeWidth=3, strokeDash=[2, 2])
+                      .encode(x=x, y=alt.Y("value_low:Q"), y2="value_high:Q", color=color))
+        layers.append(alt.Chart(s).mark_point(shape="diamond", size=90, filled=True)
+                      .encode(x=x, y=alt.Y("value_high:Q"), color=color,
+                              tooltip=[alt.Tooltip("country_label:N", title="Country"),
+                                       alt.Tooltip("year:O", title="Year"), alt.Tooltip("label:N", title="Value")]))
+        layers.append(alt.Chart(s).mark_text(dy=-10, fontSize=11, color=style.SUPPRESSED_COLOR)
+                      .encode(x=x, y=alt.Y("value_high:Q"), text="label:N"))
+        subtitle.append(SUPPRESSED_NOTE)
+    marks = d[d["marker"] != ""].copy()
+    marks = marks[marks[yfield].notna()]
+    if not marks.empty:
+        marks["symbol"] = marks["marker"].map({"break": "▼ break", "source": "▽ source change"})
+        layers.append(alt.Chart(marks).mark_point(shape="triangle-down", size=140, filled=False, strokeWidth=2,
+                                                  color=style.BREAK_COLOR, yOffset=-12)
+                      .encode(x=x, y=y, tooltip=[alt.Tooltip("country_label:N", title="Country"),
+                                                 alt.Tooltip("year:O", title="Year"),
+                                                 alt.Tooltip("marker_note:N", title="Note")]))
+        subtitle.append("▽ series break or change of source (notes below the chart)")
+    chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=style.CHART_HEIGHT,
+                                          title=_title(title, subtitle))
+    return _configure(chart)
+
+
+def sparkline(series: pd.DataFrame, *, country: str, title: str) -> alt.Chart:
+    """A small trend line for a card. `series`: rows with period_start, value, suppressed."""
+    d = series[["period_start", "value", "suppressed"]].rename(columns={"period_start": "year"}).copy()
+    if d.empty:
+        return _empty(title, [], "no data")
+    full = pd.DataFrame({"year": range(int(d["year"].min()), int(d["year"].max()) + 1)})
+    d = full.merge(d, on="year", how="left")
+    col = style.country_color(country)
+    base = alt.Chart(d).encode(x=alt.X("year:O", axis=None), y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=True)))
+    line = base.mark_line(color=col, strokeWidth=2, invalid="break-paths-show-path-domains")
+    pts = base.mark_point(color=col, filled=True, size=12).encode(
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("value:Q", title="Value", format=",.0f")])
+    chart = alt.layer(line, pts).properties(width="container", height=60,
+                                            title=alt.TitleParams(title, fontSize=11, anchor="start",
+                                                                  color="#444444", font=style.FONT))
+    return _configure(chart)
+
+
+# ------------------------------------------------------------------------------- justice chain
+
+def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
+                stage_order: list[str]) -> alt.Chart:
+    """Small multiples per country: one line per stage (victims → … → convicted) over the years."""
+    subtitle = [unit_text, source_line]
+    if data.empty:
+        return _empty(title, subtitle)
+    d = data.copy()
+    stages = [s for s in stage_order if s in set(d["stage"])]
+    d["shown"] = [style.fmt_value(v, s, u) for v, s, u in zip(d["value"], d["suppressed"], d["unit"])]
+    d["plot"] = d["value"].where(~d["suppressed"], d["value_high"])
+    color = alt.Color("stage:N", title=None, sort=stages,
+                      scale=alt.Scale(domain=stages, range=(style.STAGE_COLORS * 2)[: len(stages)]))
+    x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    tooltip = [alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("year:O", title="Year"),
+               alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("shown:N", title="Value"),
+               alt.Tooltip("source_id:N", title="Source id")]
+    base = alt.Chart().encode(x=x, color=color)
+    line = base.transform_filter("!datum.suppressed").mark_line(strokeWidth=2).encode(
+        y=alt.Y("value:Q", title=unit_text), detail="stage:N")
+    pts = base.mark_point(filled=True, size=35).transform_filter("!datum.suppressed").encode(
+        y=alt.Y("value:Q"), tooltip=tooltip)
+    supp = base.transform_filter("datum.suppressed").mark_point(shape="diamond", size=70, filled=True).encode(
+        y=alt.Y("plot:Q"), tooltip=tooltip)
+    if d["suppressed"].any():
+        subtitle.append(SUPPRESSED_NOTE + " (drawn at 4)")
+    labels = [d.loc[d["country"] == c, "country_label"].iloc[0] for c in
+              sorted(set(d["country"]), key=lambda c: (style.COUNTRY_ORDER + (c,)).index(c))]
+    chart = (alt.layer(line, pts, supp, data=d)
+             .properties(width=260, height=220)
+             .facet(column=alt.Column("country_label:N", title=None, sort=labels,
+                                      header=alt.Header(labelFontWeight="bold", labelAnchor="start")))
+             .properties(title=_title(title, subtitle)))
+    return _configure(chart)
+
+
+# ------------------------------------------------------------------------------------ coverage
+
+def coverage_chart(cov: pd.DataFrame, *, title: str, source_line: str) -> alt.Chart:
+    """Heatmap: indicator × year, one panel per country; colour = what exists, text = n sources."""
+    subtitle = ["Cell = one country-year-indicator total; number = how many sources give it", source_line]
+    if cov.empty:
+        return _empty(title, subtitle)
+    d = cov.copy()
+    statuses = ["value", "suppressed (<5)", "no preferred value", "no data"]
+    inds = list(dict.fromkeys(d.sort_values("indicator_order")["indicator_label"]))
+    base = alt.Chart().encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+        y=alt.Y("indicator_label:N", title=None, sort=inds))
+    rect = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
+        color=alt.Color("status:N", title=None, scale=alt.Scale(domain=statuses,
+                                                                range=["#56B4E9", "#E69F00", "#CC79A7", "#EEEEEE"])),
+        tooltip=[alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("year:O", title="Year"),
+                 alt.Tooltip("indicator_label:N", title="Indicator"), alt.Tooltip("status:N", title="Status"),
+                 alt.Tooltip("n_sources:Q", title="Sources")])
+    text = base.mark_text(fontSize=10, color="#000000").transform_filter("datum.n_sources > 0").encode(
+        text="n_sources:Q")
+    labels = [d.loc[d["country"] == c, "country_label"].iloc[0] for c in
+              sorted(set(d["country"]), key=lambda c: (style.COUNTRY_ORDER + (c,)).index(c))]
+    chart = (alt.layer(rect, text, data=d).properties(width=style.CHART_WIDTH, height=22 * max(len(inds), 3))
+             .facet(row=alt.Row("country_label:N", title=None, sort=labels,
+                                header=alt.Header(labelFontWeight="bold", labelAngle=0, labelAlign="left")))
+             .properties(title=_title(title, subtitle)))
+    return _configure(chart)

@@ -1,0 +1,72 @@
+"""Source lines for charts, the dataset citation and the licence summary (pure text builders)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable
+
+import pandas as pd
+
+APP_NAME = "Baltic THB statistics dashboard"
+
+
+def _source_record(sid: str, sources: pd.DataFrame | None) -> dict:
+    if sources is not None and not sources.empty and "source_id" in sources.columns:
+        m = sources[sources["source_id"] == sid]
+        if not m.empty:
+            return m.iloc[0].to_dict()
+    return {"source_id": sid}
+
+
+def source_name(sid: str, sources: pd.DataFrame | None, max_len: int = 70) -> str:
+    """'Publisher: Title' for a source id; the id itself if sources.csv does not know it."""
+    r = _source_record(sid, sources)
+    pub, title = str(r.get("publisher") or "").strip(), str(r.get("title") or "").strip()
+    if pub and title:
+        name = f"{pub}: {title}"
+    else:
+        name = pub or title or sid
+    return name if len(name) <= max_len else name[: max_len - 1] + "…"
+
+
+def source_line(ids: Iterable[str], sources: pd.DataFrame | None, max_n: int = 3) -> str:
+    ids = [i for i in dict.fromkeys(ids) if i]
+    if not ids:
+        return "Source: none (no data shown)"
+    names = [source_name(i, sources) for i in ids[:max_n]]
+    more = f" (+{len(ids) - max_n} more, listed in the table)" if len(ids) > max_n else ""
+    return ("Source: " if len(ids) == 1 else "Sources: ") + "; ".join(names) + more
+
+
+def dataset_citation(meta: dict, today: date | None = None) -> str:
+    version = meta.get("dataset_version", "unknown version")
+    as_of = meta.get("data_as_of", "unknown date")
+    today = today or date.today()
+    return (f"{APP_NAME}, dataset version {version} (data as of {as_of}), accessed {today.isoformat()}. "
+            "Cite the original source of each figure too; it is named under every chart and in the Data page.")
+
+
+def licences(sources: pd.DataFrame | None) -> pd.DataFrame:
+    """Licence per source, for the footer and the Methodology page."""
+    if sources is None or sources.empty or "source_id" not in sources.columns:
+        return pd.DataFrame(columns=["Source", "Publisher", "Licence"])
+    s = sources.copy()
+    for c in ("publisher", "title", "licence", "url"):
+        if c not in s.columns:
+            s[c] = ""
+    out = pd.DataFrame({
+        "Source": s["title"].where(s["title"] != "", s["source_id"]),
+        "Publisher": s["publisher"],
+        "Licence": s["licence"].where(s["licence"] != "", "not stated"),
+        "Link": s["url"],
+    })
+    return out.reset_index(drop=True)
+
+
+def licence_summary(sources: pd.DataFrame | None) -> str:
+    lic = licences(sources)
+    if lic.empty:
+        return "Licences: see each source (sources.csv not available)."
+    counts = lic["Licence"].value_counts()
+    parts = [f"{name} ({n} source{'s' if n != 1 else ''})" for name, n in counts.items()]
+    return "Data licences vary by source: " + ", ".join(parts) + ". The full list is on the Methodology page."

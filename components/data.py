@@ -1,0 +1,645 @@
+"""Load the harmonised dataset (one cached loader keyed on file content) and query it.
+
+The loader is the only Streamlit-aware function here. Everything below `# Queries` is pure:
+DataFrame in, tidy DataFrame out, no widgets, so pages stay thin and tests need no Streamlit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from components.style import BALTIC, COUNTRY_ORDER, humanise
+
+REPO = Path(__file__).resolve().parent.parent
+TABLE = Path("harmonised") / "thb_baltic.csv"
+META = Path("harmonised") / "build_meta.json"
+
+REQUIRED_COLUMNS = [
+    "country", "period_start", "period_end", "indicator", "breakdown", "category", "unit",
+    "value", "suppressed", "source_id", "preferred",
+]
+OPTIONAL_COLUMNS = ["period_label", "value_low", "value_high", "source_location", "flags", "note",
+                    "raw_file", "raw_row"]
+KEY = ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit"]
+RATE_UNITS = ("per_million", "per_100k")
+COUNT_UNITS = ("persons", "cases", "offences")
+CHAIN = ("victims", "suspects", "investigations", "prosecuted", "convicted")
+BREAK_FLAGS = ("series_break", "definition_change")
+
+
+class DataError(Exception):
+    """The data file is missing or unusable; `path` names it, `problem` says what is wrong."""
+
+    def __init__(self, path: Path | str, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = str(path)
+        self.problem = problem
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("THB_DATA_DIR") or (REPO / "data"))
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and checking (pure) + the one cached loader
+# ---------------------------------------------------------------------------------------------
+
+def _to_bool(s: pd.Series) -> pd.Series:
+    return s.astype("string").str.strip().str.lower().isin(["true", "1", "yes", "t"])
+
+
+def read_table(path: Path | str) -> pd.DataFrame:
+    """Read and check `thb_baltic.csv`. Raises DataError naming the problem; never returns junk."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(path, "file not found. Build it with `make data` (python -m etl).")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        raise DataError(path, "the file is empty.") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(path, f"cannot be parsed as CSV ({type(exc).__name__}: {str(exc)[:200]}).") from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError(path, f"missing required column(s): {', '.join(missing)}.")
+    if df.empty:
+        raise DataError(path, "the file has a header but no rows.")
+    for c in OPTIONAL_COLUMNS:
+        if c not in df.columns:
+            df[c] = pd.NA
+    for c in ("period_start", "period_end"):
+        num = pd.to_numeric(df[c], errors="coerce")
+        bad = num.isna()
+        if bad.any():
+            i = int(bad.idxmax())
+            raise DataError(path, f"column '{c}' must be a year; row {i + 2} has {str(df.at[i, c])[:40]!r}.")
+        df[c] = num.astype(int)
+    for c in ("value", "value_low", "value_high"):
+        num = pd.to_numeric(df[c], errors="coerce")
+        bad = num.isna() & df[c].notna()
+        if bad.any():
+            i = int(bad.idxmax())
+            raise DataError(path, f"column '{c}' must be numeric; row {i + 2} has {str(df.at[i, c])[:40]!r}.")
+        df[c] = num.astype(float)
+    df["suppressed"] = _to_bool(df["suppressed"])
+    df["preferred"] = _to_bool(df["preferred"])
+    for c in ("country", "indicator", "breakdown", "category", "unit", "source_id"):
+        df[c] = df[c].fillna("").astype(str).str.strip()
+    for c in ("flags", "note", "source_location", "period_label", "raw_file"):
+        df[c] = df[c].fillna("").astype(str)
+    df["period"] = period_key(df["period_start"], df["period_end"])
+    df["single_year"] = df["period_start"] == df["period_end"]
+    return df
+
+
+def period_key(start: pd.Series, end: pd.Series) -> pd.Series:
+    s, e = start.astype(str), end.astype(str)
+    return s.where(start == end, s + "-" + e)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _load_table_cached(path: str, digest: str) -> pd.DataFrame:  # digest: cache key only
+    return read_table(path)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _load_csv_cached(path: str, digest: str) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+@dataclass
+class Codebook:
+    """Labels from `codebook/*.csv`; any code not found falls back to the code itself."""
+
+    indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
+    categories: pd.DataFrame = field(default_factory=pd.DataFrame)
+    countries: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __post_init__(self) -> None:
+        ind = self.indicators
+        self._ind = {}
+        if {"indicator", "label"} <= set(ind.columns):
+            for r in ind.to_dict("records"):
+                self._ind[r["indicator"]] = r
+        self._cat = {}
+        if {"breakdown", "category", "label"} <= set(self.categories.columns):
+            for r in self.categories.to_dict("records"):
+                self._cat[(r["breakdown"], r["category"])] = r
+        self._cty = {}
+        cols = set(self.countries.columns)
+        code_col = next((c for c in ("country", "iso2", "code") if c in cols), None)
+        name_col = next((c for c in ("name", "label", "name_en") if c in cols), None)
+        if code_col and name_col:
+            self._cty = dict(zip(self.countries[code_col], self.countries[name_col]))
+
+    def indicator_label(self, code: str, short: bool = False) -> str:
+        r = self._ind.get(code)
+        if not r:
+            return code
+        if short and r.get("short_label"):
+            return r["short_label"]
+        return r.get("label") or code
+
+    def indicator_definition(self, code: str) -> str:
+        return (self._ind.get(code) or {}).get("definition", "") or ""
+
+    def indicator_order(self, code: str) -> float:
+        try:
+            return float((self._ind.get(code) or {}).get("order", 999))
+        except (TypeError, ValueError):
+            return 999.0
+
+    def category_label(self, breakdown: str, category: str) -> str:
+        r = self._cat.get((breakdown, category))
+        if r and r.get("label"):
+            return r["label"]
+        if breakdown in ("citizenship_country", "repatriation_country") and category in self._cty:
+            return self._cty[category]
+        return category
+
+    def category_order(self, breakdown: str, category: str) -> float:
+        try:
+            return float((self._cat.get((breakdown, category)) or {}).get("order", 999))
+        except (TypeError, ValueError):
+            return 999.0
+
+    def breakdown_label(self, breakdown: str) -> str:
+        if breakdown == "total":
+            return "Total (no breakdown)"
+        return humanise(breakdown)
+
+    def country_label(self, code: str) -> str:
+        return self._cty.get(code) or code
+
+
+@dataclass
+class Dataset:
+    table: pd.DataFrame
+    sources: pd.DataFrame
+    codebook: Codebook
+    country_definitions: pd.DataFrame
+    meta: dict
+    digest: str
+    data_dir: Path
+    warnings: list[str] = field(default_factory=list)
+
+
+def _optional_csv(path: Path, warnings: list[str]) -> pd.DataFrame:
+    if not path.exists():
+        warnings.append(f"{path.name} not found: showing codes instead of labels where needed.")
+        return pd.DataFrame()
+    try:
+        return _load_csv_cached(str(path), file_digest(path))
+    except Exception as exc:  # a broken side file must not take the app down
+        warnings.append(f"{path.name} could not be read ({type(exc).__name__}); showing codes.")
+        return pd.DataFrame()
+
+
+def load_dataset(directory: Path | str | None = None) -> Dataset:
+    """The dataset and its side files. Raises DataError only for the main table."""
+    d = Path(directory) if directory is not None else data_dir()
+    path = d / TABLE
+    if not path.exists():
+        raise DataError(path, "file not found. Build it with `make data` (python -m etl).")
+    digest = file_digest(path)
+    table = _load_table_cached(str(path), digest)
+    warnings: list[str] = []
+    sources = _optional_csv(d / "sources.csv", warnings)
+    cb = Codebook(
+        indicators=_optional_csv(d / "codebook" / "indicators.csv", warnings),
+        categories=_optional_csv(d / "codebook" / "categories.csv", warnings),
+        countries=_optional_csv(d / "codebook" / "countries.csv", []),
+    )
+    defs = _optional_csv(d / "codebook" / "country_definitions.csv", warnings)
+    meta: dict = {}
+    try:
+        meta = json.loads((d / META).read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):
+            meta = {}
+    except FileNotFoundError:
+        warnings.append("build_meta.json not found: dataset version unknown.")
+    except (ValueError, OSError):
+        warnings.append("build_meta.json could not be read: dataset version unknown.")
+    return Dataset(table, sources, cb, defs, meta, digest, d, warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries (pure)
+# ---------------------------------------------------------------------------------------------
+
+def preferred(df: pd.DataFrame) -> pd.DataFrame:
+    return df[df["preferred"]]
+
+
+def has_value(df: pd.DataFrame) -> pd.Series:
+    return df["value"].notna() | df["suppressed"]
+
+
+def sort_countries(codes) -> list[str]:
+    order = {c: i for i, c in enumerate(COUNTRY_ORDER)}
+    return sorted(set(codes), key=lambda c: (order.get(c, 99), c))
+
+
+def countries_available(df: pd.DataFrame) -> list[str]:
+    return sort_countries(df["country"].unique())
+
+
+def indicators_available(df: pd.DataFrame, cb: Codebook, *, chartable: bool = True) -> list[str]:
+    """Indicators with at least one preferred value; `chartable` drops context rows (population)."""
+    p = preferred(df)
+    p = p[has_value(p)]
+    codes = set(p["indicator"].unique())
+    if chartable:
+        codes.discard("population")
+    return sorted(codes, key=lambda c: (cb.indicator_order(c), c))
+
+
+def measures_available(df: pd.DataFrame, indicator: str) -> list[str]:
+    units = set(preferred(df).loc[lambda x: x["indicator"] == indicator, "unit"])
+    out = []
+    if units - set(RATE_UNITS) - {"percent"}:
+        out.append("absolute")
+    if "per_million" in units:
+        out.append("per_million")
+    return out or ["absolute"]
+
+
+def unit_for(df: pd.DataFrame, indicator: str, measure: str) -> str:
+    """The unit rows to show: 'per_million' or the indicator's main absolute unit."""
+    if measure == "per_million":
+        return "per_million"
+    p = preferred(df)
+    units = p.loc[(p["indicator"] == indicator) & ~p["unit"].isin(RATE_UNITS + ("percent",)), "unit"]
+    if units.empty:
+        return "persons"
+    return units.value_counts().index[0]
+
+
+def periods_available(df: pd.DataFrame, indicator: str, countries=BALTIC) -> list[str]:
+    """Period keys ('2022', '2012-2016') with a preferred value for the indicator, newest first."""
+    p = preferred(df)
+    p = p[(p["indicator"] == indicator) & p["country"].isin(countries) & has_value(p)]
+    per = p[["period", "period_start", "period_end"]].drop_duplicates()
+    per = per.sort_values(["period_end", "period_start"], ascending=[False, False])
+    return per["period"].tolist()
+
+
+def years_available(df: pd.DataFrame, indicator: str | None = None) -> list[int]:
+    p = preferred(df)
+    p = p[p["single_year"] & has_value(p)]
+    if indicator:
+        p = p[p["indicator"] == indicator]
+    return sorted(int(y) for y in p["period_start"].unique())
+
+
+def breakdowns_available(df: pd.DataFrame, indicator: str, period: str | None = None) -> list[str]:
+    p = preferred(df)
+    p = p[(p["indicator"] == indicator) & has_value(p)]
+    if period:
+        p = p[p["period"] == period]
+    b = set(p["breakdown"].unique())
+    ordered = ["total", "exploitation", "sex", "age", "sex_age", "citizenship"]
+    return [x for x in ordered if x in b] + sorted(b - set(ordered))
+
+
+def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str, breakdown: str,
+                 unit: str, countries=BALTIC) -> pd.DataFrame:
+    """One row per (country, category) for the compare chart; a 'no_data' row for a missing country.
+
+    status: 'value' | 'suppressed' | 'no_data'.
+    """
+    p = preferred(df)
+    sel = p[(p["indicator"] == indicator) & (p["period"] == period) & (p["breakdown"] == breakdown)
+            & (p["unit"] == unit) & p["country"].isin(countries) & has_value(p)].copy()
+    if breakdown != "total":
+        sel = sel[sel["category"] != "total"]
+    sel["status"] = sel["suppressed"].map({True: "suppressed", False: "value"})
+    rows = [sel]
+    missing = [c for c in countries if c not in set(sel["country"])]
+    if missing:
+        rows.append(pd.DataFrame({"country": missing, "status": "no_data", "category": "",
+                                  "value": float("nan"), "suppressed": False, "source_id": "",
+                                  "flags": "", "note": "", "period": period, "unit": unit,
+                                  "indicator": indicator, "breakdown": breakdown}))
+    out = pd.concat(rows, ignore_index=True) if len(rows) > 1 else sel
+    out = _label(out, cb)
+    order = {c: i for i, c in enumerate(countries)}
+    out["country_order"] = out["country"].map(order)
+    out["category_order"] = [cb.category_order(b, c) for b, c in zip(out["breakdown"], out["category"])]
+    return out.sort_values(["country_order", "category_order", "category"]).reset_index(drop=True)
+
+
+def _label(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
+    df = df.copy()
+    df["country_label"] = [cb.country_label(c) for c in df["country"]]
+    df["category_label"] = [cb.category_label(b, c) if c else "" for b, c in
+                            zip(df["breakdown"], df["category"])]
+    return df
+
+
+def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, countries=BALTIC,
+               year_from: int | None = None, year_to: int | None = None,
+               index_base: int | None = None) -> pd.DataFrame:
+    """Single-year preferred totals per country, with break markers and an optional index.
+
+    marker: '' | 'break' (series break / definition change flag) | 'source' (the source differs from
+    the previous year's) — shown on the line, explained in `marker_note`.
+    `index` = value / value in `index_base` x 100 (NaN when the base is missing or suppressed).
+    """
+    p = preferred(df)
+    s = p[(p["indicator"] == indicator) & (p["unit"] == unit) & (p["breakdown"] == "total")
+          & (p["category"] == "total") & p["single_year"] & p["country"].isin(countries)
+          & has_value(p)].copy()
+    if year_from is not None:
+        s = s[s["period_start"] >= year_from]
+    if year_to is not None:
+        s = s[s["period_start"] <= year_to]
+    s["year"] = s["period_start"].astype(int)
+    s = s.sort_values(["country", "year"])
+    s["main_source"] = s["source_id"].str.split(";").str[0]
+    prev_src = s.groupby("country")["main_source"].shift()
+    flag_break = s["flags"].str.contains("|".join(BREAK_FLAGS), regex=True)
+    src_change = prev_src.notna() & (prev_src != s["main_source"])
+    s["marker"] = ""
+    s.loc[src_change, "marker"] = "source"
+    s.loc[flag_break, "marker"] = "break"
+    notes = []
+    for r, fb, sc, ps in zip(s.itertuples(), flag_break, src_change, prev_src):
+        parts = []
+        if fb:
+            fl = [f for f in r.flags.split(";") if f in BREAK_FLAGS]
+            parts.append(", ".join(f.replace("_", " ") for f in fl) + (f": {r.note}" if r.note else ""))
+        if sc:
+            parts.append(f"source changes from {ps} to {r.main_source}")
+        notes.append("; ".join(parts))
+    s["marker_note"] = notes
+    s["index"] = float("nan")
+    if index_base is not None:
+        base = s[(s["year"] == index_base) & ~s["suppressed"]].set_index("country")["value"]
+        b = s["country"].map(base)
+        s["index"] = (s["value"] / b * 100).where(b > 0)
+    s = _label(s, cb)
+    return s.reset_index(drop=True)
+
+
+def chain_data(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: int | None = None,
+               year_to: int | None = None) -> pd.DataFrame:
+    """Justice chain: victims → suspects/investigations → prosecuted → convicted, per country-year."""
+    p = preferred(df)
+    s = p[p["indicator"].isin(CHAIN) & (p["breakdown"] == "total") & p["single_year"]
+          & ~p["unit"].isin(RATE_UNITS + ("percent",)) & p["country"].isin(countries) & has_value(p)].copy()
+    if year_from is not None:
+        s = s[s["period_start"] >= year_from]
+    if year_to is not None:
+        s = s[s["period_start"] <= year_to]
+    s["year"] = s["period_start"].astype(int)
+    s["stage_order"] = s["indicator"].map({k: i for i, k in enumerate(CHAIN)})
+    s["stage"] = [cb.indicator_label(i, short=True) for i in s["indicator"]]
+    s = _label(s, cb)
+    return s.sort_values(["country", "year", "stage_order"]).reset_index(drop=True)
+
+
+def chain_table(chain: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
+    """Wide country-year table of the chain, '<5' kept as text."""
+    from components.style import fmt_value
+
+    if chain.empty:
+        return pd.DataFrame(columns=["Country", "Year"])
+    c = chain.copy()
+    c["shown"] = [fmt_value(v, s, u) for v, s, u in zip(c["value"], c["suppressed"], c["unit"])]
+    w = c.pivot_table(index=["country_label", "year"], columns="indicator", values="shown", aggfunc="first")
+    w = w[[i for i in CHAIN if i in w.columns]]
+    w.columns = [cb.indicator_label(i, short=True) for i in w.columns]
+    w = w.reset_index().rename(columns={"country_label": "Country", "year": "Year"})
+    return w.fillna("no data")
+
+
+def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: str = "victims") -> list[dict]:
+    """Per country: latest year with a preferred total, value, change vs previous year, per million,
+    the series for a sparkline and the dominant forms of exploitation in that year."""
+    p = preferred(df)
+    out = []
+    for c in countries:
+        tot = p[(p["country"] == c) & (p["indicator"] == indicator) & (p["breakdown"] == "total")
+                & (p["category"] == "total") & p["single_year"] & has_value(p)]
+        counts = tot[tot["unit"] == unit_for(df, indicator, "absolute")].sort_values("period_start")
+        card = {"country": c, "country_label": cb.country_label(c), "year": None, "value": None,
+                "suppressed": False, "unit": "persons", "prev_year": None, "change": None,
+                "change_note": "", "per_million": None, "per_million_suppressed": False,
+                "series": counts, "top_forms": [], "source_ids": [], "flags": ""}
+        if counts.empty:
+            out.append(card)
+            continue
+        last = counts.iloc[-1]
+        y = int(last["period_start"])
+        card.update(year=y, value=last["value"], suppressed=bool(last["suppressed"]), unit=last["unit"],
+                    source_ids=[last["source_id"]], flags=last["flags"])
+        prev = counts[counts["period_start"] == y - 1]
+        if not prev.empty:
+            pr = prev.iloc[0]
+            card["prev_year"] = y - 1
+            if pr["suppressed"] or last["suppressed"]:
+                card["change_note"] = "not computed: a suppressed (<5) value is involved"
+            elif any(f in last["flags"] for f in BREAK_FLAGS):
+                card["change_note"] = "not comparable: series break"
+            else:
+                card["change"] = float(last["value"] - pr["value"])
+        else:
+            card["change_note"] = f"no figure for {y - 1}"
+        pm = tot[(tot["unit"] == "per_million") & (tot["period_start"] == y)]
+        if not pm.empty:
+            card["per_million"] = pm.iloc[0]["value"]
+            card["per_million_suppressed"] = bool(pm.iloc[0]["suppressed"])
+            card["source_ids"].append(pm.iloc[0]["source_id"])
+        ex = p[(p["country"] == c) & (p["indicator"] == indicator) & (p["breakdown"] == "exploitation")
+               & (p["period_start"] == y) & p["single_year"] & (p["unit"] == card["unit"])
+               & p["value"].notna() & (p["category"] != "total")]
+        ex = ex.sort_values("value", ascending=False).head(2)
+        card["top_forms"] = [(cb.category_label("exploitation", r.category), r.value) for r in ex.itertuples()]
+        out.append(card)
+    return out
+
+
+def figure_key(row) -> str:
+    """URL-safe id of a figure: EE~2022~2022~victims~total~total~persons."""
+    return "~".join(str(row[k]) for k in KEY)
+
+
+def parse_figure_key(s: str) -> dict | None:
+    parts = str(s).split("~")
+    if len(parts) != len(KEY):
+        return None
+    d = dict(zip(KEY, parts))
+    try:
+        d["period_start"], d["period_end"] = int(d["period_start"]), int(d["period_end"])
+    except ValueError:
+        return None
+    return d
+
+
+def figure_rows(df: pd.DataFrame, key: dict, sources: pd.DataFrame) -> pd.DataFrame:
+    """Every source's value for one figure, preferred first, with source metadata joined."""
+    m = pd.Series(True, index=df.index)
+    for k in KEY:
+        m &= df[k] == key[k]
+    rows = df[m].copy()
+    rows = with_sources(rows, sources)
+    return rows.sort_values(["preferred", "quality_rank"], ascending=[False, True]).reset_index(drop=True)
+
+
+# precedence: lower rank wins. Matches data/mapping/precedence.csv when present (see precedence_rank).
+QUALITY_RANK_DEFAULT = {
+    "official_statistics": 1, "eurostat": 1, "unodc": 1, "national_official": 2, "national": 2,
+    "greta": 3, "us_tip": 4, "secondary": 5, "news": 5, "tertiary": 6,
+    "national_statistics_office": 1, "eurostat_snapshot": 2,
+}
+
+PRECEDENCE_TEXT = (
+    "When several sources give the same figure, the dashboard shows one (marked preferred) and keeps "
+    "the others visible. Counts: official statistical collections (Eurostat, UNODC) > national official "
+    "sources > GRETA reports > US TIP reports > news and other secondary sources. Population: national "
+    "statistics office > Eurostat snapshot > news > tertiary sources. Within the same rank, a refined "
+    "figure beats a preliminary one. The choice is made when the dataset is built (etl), not in the app."
+)
+
+
+def precedence_table(directory: Path) -> pd.DataFrame:
+    """`data/mapping/precedence.csv` when present (read-only), else an empty frame."""
+    p = Path(directory) / "mapping" / "precedence.csv"
+    if not p.exists():
+        return pd.DataFrame()
+    try:
+        return pd.read_csv(p, dtype=str, keep_default_na=False)
+    except Exception:
+        return pd.DataFrame()
+
+
+def with_sources(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Join source title/publisher/quality on the first source id of each row (rates cite two)."""
+    rows = rows.copy()
+    rows["main_source"] = rows["source_id"].str.split(";").str[0]
+    cols = ["source_id", "title", "publisher", "quality", "licence", "url", "family"]
+    if sources is not None and not sources.empty and "source_id" in sources.columns:
+        s = sources[[c for c in cols if c in sources.columns]].rename(columns={"source_id": "main_source"})
+        rows = rows.merge(s.drop_duplicates("main_source"), on="main_source", how="left")
+    for c in cols[1:]:
+        if c not in rows.columns:
+            rows[c] = ""
+        rows[c] = rows[c].fillna("")
+    rows["title"] = rows["title"].where(rows["title"] != "", rows["main_source"])
+    rows["quality_rank"] = [QUALITY_RANK_DEFAULT.get(str(q).lower(), 9) for q in rows["quality"]]
+    return rows
+
+
+def why_preferred(rows: pd.DataFrame) -> str:
+    """Plain-language reason the preferred row won, from the sources' quality and flags."""
+    if rows.empty:
+        return "No row for this figure."
+    pref = rows[rows["preferred"]]
+    if pref.empty:
+        return "No source is marked preferred for this figure, so it is not shown in charts."
+    if len(rows) == 1:
+        return "Only one source gives this figure."
+    w = pref.iloc[0]
+    others = rows[~rows["preferred"]]
+    reasons = []
+    lower = others[others["quality_rank"] > w["quality_rank"]]
+    if not lower.empty:
+        reasons.append(f"its source type ({w['quality'] or 'unknown'}) ranks above "
+                       + ", ".join(sorted(set(q or "unknown" for q in lower["quality"]))))
+    same = others[others["quality_rank"] == w["quality_rank"]]
+    if not same.empty:
+        if any("preliminary" in f for f in same["flags"]) and "preliminary" not in w["flags"]:
+            reasons.append("same source type, and the refined figure beats the preliminary one")
+        else:
+            reasons.append("same source type as another; chosen by the dataset build's tie rule")
+    higher = others[others["quality_rank"] < w["quality_rank"]]
+    if not higher.empty:
+        reasons.append("a higher-ranked source exists but was not preferred (see its flags and note)")
+    vals = set(rows["value"].dropna().round(6))
+    agree = "All sources agree on the value." if len(vals) <= 1 else "The sources differ on the value."
+    return f"Preferred: {w['title']} — " + "; ".join(reasons) + ". " + agree
+
+
+def figures_table(df: pd.DataFrame, sources: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
+    """The harmonised rows with labels and source metadata, ready for the Data page."""
+    t = with_sources(df, sources)
+    t["n_sources"] = t.groupby(KEY)["source_id"].transform("size")
+    t["figure"] = [figure_key(r) for r in t[KEY].to_dict("records")]
+    t = _label(t, cb)
+    t["indicator_label"] = [cb.indicator_label(i) for i in t["indicator"]]
+    corder = {c: i for i, c in enumerate(COUNTRY_ORDER)}
+    t["_o"] = list(zip(t["country"].map(corder).fillna(99), [cb.indicator_order(i) for i in t["indicator"]],
+                       t["breakdown"] != "total", t["breakdown"],
+                       [cb.category_order(b, c) for b, c in zip(t["breakdown"], t["category"])], t["category"],
+                       ~t["unit"].isin(COUNT_UNITS), t["unit"], t["period_start"], t["period_end"], ~t["preferred"]))
+    return t.sort_values("_o").drop(columns="_o").reset_index(drop=True)
+
+
+def coverage(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
+    """Country × year × indicator: number of sources and whether a preferred value exists."""
+    s = df[df["single_year"] & (df["breakdown"] == "total") & ~df["unit"].isin(RATE_UNITS)]
+    s = s[s["country"].isin(BALTIC)]
+    g = s.groupby(["country", "period_start", "indicator"]).agg(
+        n_sources=("source_id", "nunique"),
+        has_preferred=("preferred", "any"),
+        all_suppressed=("suppressed", "all"),
+    ).reset_index().rename(columns={"period_start": "year"})
+    g["status"] = "value"
+    g.loc[g["all_suppressed"], "status"] = "suppressed (<5)"
+    g.loc[~g["has_preferred"], "status"] = "no preferred value"
+    if not g.empty:  # complete the grid so a missing figure is a visible 'no data' cell
+        full = pd.MultiIndex.from_product(
+            [sort_countries(g["country"]), range(int(g["year"].min()), int(g["year"].max()) + 1),
+             sorted(g["indicator"].unique())], names=["country", "year", "indicator"]).to_frame(index=False)
+        g = full.merge(g, on=["country", "year", "indicator"], how="left")
+        g["n_sources"] = g["n_sources"].fillna(0).astype(int)
+        g["status"] = g["status"].fillna("no data")
+    g["indicator_label"] = [cb.indicator_label(i, short=True) for i in g["indicator"]]
+    g["indicator_order"] = [cb.indicator_order(i) for i in g["indicator"]]
+    g["country_label"] = [cb.country_label(c) for c in g["country"]]
+    return g
+
+
+def conflicts(df: pd.DataFrame, sources: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
+    """Figures where sources disagree on the value, or rows flagged 'conflict'."""
+    v = df[df["value"].notna()]
+    n = v.groupby(KEY)["value"].nunique()
+    keys = set(n[n > 1].index)
+    flagged = df[df["flags"].str.contains("conflict")]
+    keys |= set(map(tuple, flagged[KEY].itertuples(index=False)))
+    if not keys:
+        return pd.DataFrame()
+    rows = df[[tuple(k) in keys for k in df[KEY].itertuples(index=False)]]
+    rows = with_sources(rows, sources)
+    rows = _label(rows, cb)
+    rows["indicator_label"] = [cb.indicator_label(i) for i in rows["indicator"]]
+    return rows.sort_values(KEY + ["preferred"], ascending=[True] * len(KEY) + [False])
+
+
+def source_ids_of(frame: pd.DataFrame) -> list[str]:
+    """Unique source ids behind a frame (rates cite 'count;population'), in first-seen order."""
+    seen: list[str] = []
+    if frame is None or frame.empty or "source_id" not in frame.columns:
+        return seen
+    for s in frame["source_id"].dropna():
+        for part in str(s).split(";"):
+            part = part.strip()
+            if part and part not in seen:
+                seen.append(part)
+    return seen

@@ -1,0 +1,68 @@
+"""Shared frame helpers used by app.py and the pages: the dataset for this run, view options,
+alt text and small rendering helpers. Streamlit-aware, but holds no page logic."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import data as q
+from components.view_state import Options, options_from
+
+_DS = "_dataset"
+
+
+def dataset() -> q.Dataset | None:
+    """The dataset loaded by app.py in this run (or loaded now when a page runs on its own)."""
+    ds = st.session_state.get(_DS)
+    if ds is None:
+        try:
+            ds = q.load_dataset()
+        except q.DataError:
+            return None
+    return ds
+
+
+def load_or_error() -> q.Dataset | None:
+    """Load the dataset for this run; on failure show a clear error naming the file and problem."""
+    try:
+        ds = q.load_dataset()
+    except q.DataError as exc:
+        st.session_state.pop(_DS, None)
+        show_data_error(exc.path, exc.problem)
+        return None
+    except Exception as exc:  # anything unexpected: still no traceback for the reader
+        st.session_state.pop(_DS, None)
+        show_data_error(str(q.data_dir() / q.TABLE), f"could not be loaded ({type(exc).__name__}).")
+        return None
+    st.session_state[_DS] = ds
+    return ds
+
+
+def show_data_error(path: str, problem: str) -> None:
+    st.error(f"**The data could not be loaded.**\n\nFile: `{path}`\n\nProblem: {problem}\n\n"
+             "The dashboard shows nothing rather than wrong numbers. If you run it locally, rebuild "
+             "the dataset (`make data`) or set `THB_DATA_DIR` to a folder holding "
+             "`harmonised/thb_baltic.csv`.", icon=":material/error:")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _options_cached(digest: str, _table: pd.DataFrame, _codebook, sources: tuple[str, ...]) -> Options:
+    return options_from(_table, _codebook, sources)
+
+
+def options(ds: q.Dataset) -> Options:
+    srcs: tuple[str, ...] = ()
+    if not ds.sources.empty and "source_id" in ds.sources.columns:
+        srcs = tuple(ds.sources["source_id"])
+    srcs = tuple(dict.fromkeys(srcs + tuple(q.source_ids_of(ds.table))))
+    return _options_cached(ds.digest, ds.table, ds.codebook, srcs)
+
+
+def chart(ch, alt_text: str, key: str | None = None) -> None:
+    """Render an Altair chart with our own theme (export parity) and alt text for screen readers."""
+    st.altair_chart(ch, theme=None, alt=alt_text, key=key, width="stretch")
+
+
+def table(df: pd.DataFrame, alt_text: str, **kw):
+    return st.dataframe(df, hide_index=True, alt=alt_text, **kw)

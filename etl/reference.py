@@ -45,6 +45,7 @@ class Reference:
     precedence: pd.DataFrame
     overrides: pd.DataFrame
     series_breaks: pd.DataFrame
+    country_definitions: pd.DataFrame
 
     @property
     def source_ids(self) -> set[str]:
@@ -87,6 +88,7 @@ def load_reference(paths: DataPaths) -> Reference:
         overrides=read_table(mp / "precedence_overrides.csv", ["country", "period_start", "period_end", "indicator",
                                                                "breakdown", "category", "unit", "preferred_source_id", "why"]),
         series_breaks=read_table(mp / "series_breaks.csv", ["country", "indicator", "year", "flag", "note", "source_id"]),
+        country_definitions=read_table(cb / "country_definitions.csv", ["country", "indicator", "definition", "source_ids"]),
     )
     problems = []
     for name, frame, column in (("mapping/series_breaks.csv", ref.series_breaks, "source_id"),
@@ -94,6 +96,10 @@ def load_reference(paths: DataPaths) -> Reference:
         for line, sid in frame[column].items():
             if sid not in ref.source_ids:
                 problems.append(f"{name} line {line}: source_id {sid!r} is not in sources.csv")
+    for line, cell in ref.country_definitions["source_ids"].items():
+        for sid in filter(None, cell.split(";")):
+            if sid not in ref.source_ids:
+                problems.append(f"codebook/country_definitions.csv line {line}: source_id {sid!r} is not in sources.csv")
     if problems:
         raise BuildError(problems)
     return ref

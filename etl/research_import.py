@@ -107,12 +107,14 @@ def citation(row: dict) -> str:
 
 
 def _ids_cited_by_mapping(paths: DataPaths) -> set[str]:
-    """Documents cited by mapping tables (series breaks, precedence overrides) need an origin record too."""
+    """Documents cited by mapping tables and country definitions need an origin record too."""
     ids: set[str] = set()
-    for name, column in (("series_breaks.csv", "source_id"), ("precedence_overrides.csv", "preferred_source_id")):
-        path = paths.mapping / name
+    for path, column in ((paths.mapping / "series_breaks.csv", "source_id"),
+                         (paths.mapping / "precedence_overrides.csv", "preferred_source_id"),
+                         (paths.codebook / "country_definitions.csv", "source_ids")):
         if path.exists():
-            ids |= set(pd.read_csv(path, dtype=str, keep_default_na=False)[column])
+            for cell in pd.read_csv(path, dtype=str, keep_default_na=False)[column]:
+                ids |= set(filter(None, cell.split(";")))
     return ids
 
 

@@ -60,6 +60,7 @@ class SyntheticTree:
                    "preferred_source_id", "why"], [])
         write_csv(root / "mapping" / "series_breaks.csv",
                   ["country", "indicator", "year", "flag", "note", "source_id"], [])
+        write_csv(root / "codebook" / "country_definitions.csv", ["country", "indicator", "definition", "source_ids"], [])
         self.sources = [[sid, fam, q, f"Synthetic publisher {sid}", f"Synthetic document {sid}", "", year,
                          "2026-11-28", "synthetic", f"Synthetic citation {sid}", ""] for sid, fam, q, year in SYNTHETIC_SOURCES]
         self.research: dict[str, list[list]] = {name: [] for name in

@@ -6,7 +6,7 @@ rate (that would need an average population).
 """
 from __future__ import annotations
 
-import copy
+import dataclasses
 
 from etl.mapping import Draft
 from etl.reference import Reference
@@ -27,7 +27,7 @@ def add_rates(drafts: list[Draft], preferred: dict[int, bool], ref: Reference) -
         if pop is None or not pop.value:
             continue
         for unit, per in RATE_UNITS.items():
-            rate = copy.deepcopy(d)
+            rate = dataclasses.replace(d, flags=set(d.flags), notes=list(d.notes))
             rate.unit = unit
             scale = per / pop.value
             places = DECIMALS[unit]

@@ -6,7 +6,7 @@ from components import controls, frame
 from components import data as q
 from components.charts import compare_chart
 from components.cite import source_line
-from components.style import BALTIC, MEASURE_LABELS, fmt_value, unit_label
+from components.style import BALTIC, MEASURE_LABELS, fmt_value
 from components.view_state import STACKS, ViewState
 
 PAGE = "compare"
@@ -24,10 +24,13 @@ indicator = controls.select("Indicator", opts.indicators, K("indicator"), defaul
                             fmt=cb.indicator_label, container=c1,
                             help="What is counted. Definitions differ by country: see Methodology.")
 periods = opts.periods_for(indicator)
-period = controls.select("Year or period", periods, K("period"), default=periods[0] if periods else None,
-                         container=c2)
-breakdowns = opts.breakdowns_for(indicator)
-breakdown = controls.select("Breakdown", breakdowns, K("breakdown"), default=opts.breakdown_default(indicator),
+pdefault = opts.period_default_for(indicator)
+period = controls.select("Year or period", periods, K("period"), default=pdefault, container=c2,
+                         help="Multi-year periods (e.g. 2012-2016) are totals as published.")
+breakdowns = [b for b in q.breakdowns_available(ds.table, indicator, period) if b in opts.breakdowns_for(indicator)] \
+    or ["total"]
+bdefault = opts.breakdown_default(indicator) if opts.breakdown_default(indicator) in breakdowns else "total"
+breakdown = controls.select("Breakdown", breakdowns, K("breakdown"), default=bdefault,
                             fmt=cb.breakdown_label, container=c3)
 c4, c5, c6 = st.columns([2, 2, 3])
 measure = controls.segmented("Measure", opts.measures_for(indicator), K("measure"), default="absolute",
@@ -41,7 +44,7 @@ countries = controls.multiselect("Countries", all_c, K("countries"), default=BAL
 countries = [c for c in all_c if c in countries] or [c for c in BALTIC if c in all_c]
 
 view = ViewState(page=PAGE, countries=tuple(countries), indicator=indicator,
-                 period=None if (periods and period == periods[0]) else period,
+                 period=None if period == pdefault else period,
                  breakdown=None if breakdown == opts.breakdown_default(indicator) else breakdown,
                  measure=measure, stack=stack)
 controls.finish(view)
@@ -53,29 +56,31 @@ label = cb.indicator_label(indicator)
 bd_text = "" if breakdown == "total" else f" by {cb.breakdown_label(breakdown).lower()}"
 title = f"{label}{bd_text}, {period}"
 src = source_line(q.source_ids_of(data), ds.sources)
-ch = compare_chart(data, title=title, unit_text=unit_label(unit), source_line=src, stack=stack)
+ch = compare_chart(data, title=title, unit_text=cb.unit_label(unit), source_line=src, stack=stack)
 
 shown = data.copy()
 shown["Value"] = [fmt_value(v, s, u, lo, hi) if st_ != "no_data" else "no data" for v, s, u, lo, hi, st_ in
                   zip(shown["value"], shown["suppressed"], shown["unit"], shown.get("value_low", shown["value"]),
                       shown.get("value_high", shown["value"]), shown["status"])]
 nodata = [cb.country_label(c) for c in shown.loc[shown["status"] == "no_data", "country"]]
-alt_text = (f"Bar chart: {title}, {unit_label(unit)}, for {', '.join(cb.country_label(c) for c in countries)}. "
+alt_text = (f"Bar chart: {title}, {cb.unit_label(unit)}, for {', '.join(cb.country_label(c) for c in countries)}. "
             + (f"No data for {', '.join(nodata)}. " if nodata else "")
             + "The same numbers are in the table below the chart.")
 frame.chart(ch, alt_text=alt_text, key="compare_chart")
 if nodata:
     st.caption(f"No data for {', '.join(nodata)} for this selection: the country is shown with 'no data', not 0.")
 
+shown["flags"] = [cb.flags_text(f) for f in shown["flags"].fillna("")]
 tbl = shown.rename(columns={"country_label": "Country", "category_label": "Category", "source_id": "Source id",
                             "flags": "Flags", "note": "Note"})
 frame.table(tbl[["Country", "Category", "Value", "Source id", "Flags", "Note"]],
             alt_text=f"Table of the numbers in the chart: {title}")
-notes = shown[(shown["flags"].fillna("") != "") | (shown["note"].fillna("") != "")]
-for r in notes.itertuples():
-    if r.note or any(f in r.flags for f in ("series_break", "definition_change", "preliminary", "conflict")):
-        st.caption(f"{r.country_label}{' · ' + r.category_label if r.category_label and r.category_label != 'Total' else ''}: "
-                   f"{r.flags.replace(';', ', ').replace('_', ' ')}{' — ' + r.note if r.note else ''}")
+notes = shown[(shown["note"].fillna("") != "")]
+if not notes.empty:
+    with st.expander(f"Notes on these figures ({len(notes)})"):
+        for r in notes.itertuples():
+            cat = f" · {r.category_label}" if r.category_label and r.category_label != "Total" else ""
+            st.caption(f"{r.country_label}{cat}: {r.note}" + (f" [{r.flags}]" if r.flags else ""))
 
 defs = ds.country_definitions
 if not defs.empty and {"country", "indicator", "definition"} <= set(defs.columns):

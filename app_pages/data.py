@@ -5,7 +5,7 @@ import streamlit as st
 from components import controls, frame
 from components import data as q
 from components.cite import source_name
-from components.style import BALTIC, fmt_value, unit_label
+from components.style import BALTIC, fmt_value
 from components.view_state import ViewState
 
 PAGE = "data"
@@ -45,7 +45,8 @@ full = q.figures_table(t, ds.sources, cb)
 full["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
                  zip(full["value"], full["suppressed"], full["unit"], full["value_low"], full["value_high"])]
 full["Breakdown"] = [cb.breakdown_label(b) for b in full["breakdown"]]
-full["Unit"] = [unit_label(u) for u in full["unit"]]
+full["Unit"] = [cb.unit_label(u) for u in full["unit"]]
+full["flags"] = [cb.flags_text(f) for f in full["flags"]]
 shown = full.rename(columns={
     "country_label": "Country", "period_label": "Period", "indicator_label": "Indicator",
     "category_label": "Category", "preferred": "Preferred", "n_sources": "Sources for figure",
@@ -79,7 +80,7 @@ def fig_label(f):
         return f
     per = str(k["period_start"]) if k["period_start"] == k["period_end"] else f"{k['period_start']}-{k['period_end']}"
     cat = "" if k["breakdown"] == "total" else f", {cb.category_label(k['breakdown'], k['category'])}"
-    return f"{cb.country_label(k['country'])} {per}: {cb.indicator_label(k['indicator'])}{cat} ({unit_label(k['unit'])})"
+    return f"{cb.country_label(k['country'])} {per}: {cb.indicator_label(k['indicator'])}{cat} ({cb.unit_label(k['unit'])})"
 
 
 figure = controls.select("Figure (the list offers figures given by several sources)", fig_opts, K("figure"),
@@ -90,10 +91,11 @@ controls.finish(view)
 
 if figure:
     key = q.parse_figure_key(figure)
-    rows_ = q.figure_rows(ds.table, key, ds.sources)
+    rows_ = q.figure_rows(ds.table, key, ds.sources, q.precedence_table(ds.data_dir))
     st.subheader(fig_label(figure))
     rows_["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
                       zip(rows_["value"], rows_["suppressed"], rows_["unit"], rows_["value_low"], rows_["value_high"])]
+    rows_["flags"] = [cb.flags_text(f) for f in rows_["flags"]]
     side = rows_.rename(columns={"preferred": "Preferred", "title": "Source", "publisher": "Publisher",
                                  "quality": "Source type", "source_location": "Location", "flags": "Flags",
                                  "note": "Note", "url": "Link", "period_label": "Period as printed"})

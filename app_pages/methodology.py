@@ -6,7 +6,7 @@ from components import controls, frame
 from components import data as q
 from components.charts import coverage_chart
 from components.cite import dataset_citation, licences, source_line
-from components.style import fmt_value, unit_label
+from components.style import fmt_value
 
 ds = frame.dataset()
 cb = ds.codebook
@@ -24,11 +24,18 @@ st.markdown(
 st.header("What each country counts")
 defs = ds.country_definitions
 if not defs.empty and {"country", "indicator", "definition"} <= set(defs.columns):
-    d = defs.copy()
-    d["Indicator"] = [cb.indicator_label(i) for i in d["indicator"]]
-    d["Country"] = [cb.country_label(c) for c in d["country"]]
-    wide = d.pivot_table(index="Indicator", columns="Country", values="definition", aggfunc="first").reset_index()
-    frame.table(wide.fillna("—"), alt_text="Definitions per country and indicator")
+    codes = q.sort_countries(defs["country"].unique())
+    tabs = st.tabs([cb.country_label(c) for c in codes])
+    for tab, code in zip(tabs, codes):
+        with tab:
+            d = defs[defs["country"] == code].copy()
+            d["order"] = [cb.indicator_order(i) for i in d["indicator"]]
+            for r in d.sort_values("order").itertuples():
+                st.markdown(f"**{cb.indicator_label(r.indicator)}**")
+                st.text(r.definition)
+                if getattr(r, "source_ids", ""):
+                    st.caption("Sources: " + source_line(str(r.source_ids).split(";"), ds.sources, max_n=6)
+                               .split(": ", 1)[-1])
 else:
     st.caption("codebook/country_definitions.csv not available.")
 ind = cb.indicators
@@ -65,7 +72,7 @@ if conf.empty:
 else:
     conf = conf.copy()
     conf["Value"] = [fmt_value(v, s, u) for v, s, u in zip(conf["value"], conf["suppressed"], conf["unit"])]
-    conf["Unit"] = [unit_label(u) for u in conf["unit"]]
+    conf["Unit"] = [cb.unit_label(u) for u in conf["unit"]]
     conf["Category"] = conf["category_label"]
     st.caption(f"{conf[q.KEY].drop_duplicates().shape[0]} figures where sources give different values "
                "or a conflict was flagged. The preferred value is the one shown in charts.")

@@ -7,7 +7,7 @@ from components import controls, frame
 from components import data as q
 from components.charts import sparkline
 from components.cite import source_line
-from components.style import BALTIC, fmt_number, fmt_value, unit_label
+from components.style import BALTIC, fmt_number, fmt_value
 from components.view_state import ViewState
 
 PAGE = "overview"
@@ -59,7 +59,7 @@ for col, card in zip(cols, cards):
             st.caption(f"Change: {card['change_note']}.")
         if card["per_million"] is not None or card["per_million_suppressed"]:
             pm = "<5 persons" if card["per_million_suppressed"] else fmt_number(card["per_million"], "per_million")
-            line = f"**{pm}** {unit_label('per_million')}"
+            line = f"**{pm}** {cb.unit_label('per_million')}"
             e = eu[eu["period_start"] == card["year"]]
             if not e.empty and pd.notna(e.iloc[0]["value"]):
                 line += f" (EU27: {fmt_number(e.iloc[0]['value'], 'per_million')})"

@@ -7,7 +7,7 @@ from components import controls, frame
 from components import data as q
 from components.charts import chain_chart, trend_chart
 from components.cite import source_line
-from components.style import BALTIC, MEASURE_LABELS, fmt_value, unit_label
+from components.style import BALTIC, MEASURE_LABELS, fmt_value
 from components.view_state import VIEWS, ViewState
 
 PAGE = "trends"
@@ -64,10 +64,11 @@ if mode == "lines":
     data = q.trend_data(ds.table, cb, indicator=indicator, unit=unit, countries=countries,
                         year_from=years[0], year_to=years[1], index_base=base)
     label = cb.indicator_label(indicator)
-    unit_text = unit_label(unit) if base is None else f"index, {base} = 100 (from {unit_label(unit)})"
+    unit_text = cb.unit_label(unit) if base is None else f"index, {base} = 100 (from {cb.unit_label(unit)})"
     title = f"{label}, {years[0]}–{years[1]}"
     ch = trend_chart(data, title=title, unit_text=unit_text, source_line=source_line(q.source_ids_of(data), ds.sources),
-                     indexed=base is not None, year_domain=years)
+                     indexed=base is not None,
+                     year_domain=(int(data["year"].min()), int(data["year"].max())) if not data.empty else years)
     missing = [cb.country_label(c) for c in countries if c not in set(data["country"])]
     frame.chart(ch, key="trend_chart",
                 alt_text=(f"Line chart: {title}, {unit_text}, one line per country "

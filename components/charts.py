@@ -220,6 +220,13 @@ def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     stages = [s for s in stage_order if s in set(d["stage"])]
     d["shown"] = [style.fmt_value(v, s, u) for v, s, u in zip(d["value"], d["suppressed"], d["unit"])]
     d["plot"] = d["value"].where(~d["suppressed"], d["value_high"])
+    # complete the grid so lines break at missing years instead of bridging them
+    grid = pd.MultiIndex.from_product(
+        [sorted(set(d["country_label"])), stages, range(int(d["year"].min()), int(d["year"].max()) + 1)],
+        names=["country_label", "stage", "year"]).to_frame(index=False)
+    d = grid.merge(d, on=["country_label", "stage", "year"], how="left")
+    d["suppressed"] = d["suppressed"].fillna(False).astype(bool)
+    d["value"] = d["value"].where(~d["suppressed"])
     color = alt.Color("stage:N", title=None, sort=stages,
                       scale=alt.Scale(domain=stages, range=(style.STAGE_COLORS * 2)[: len(stages)]))
     x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
@@ -227,9 +234,9 @@ def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
                alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("shown:N", title="Value"),
                alt.Tooltip("source_id:N", title="Source id")]
     base = alt.Chart().encode(x=x, color=color)
-    line = base.transform_filter("!datum.suppressed").mark_line(strokeWidth=2).encode(
+    line = base.mark_line(strokeWidth=2, invalid="break-paths-show-path-domains").encode(
         y=alt.Y("value:Q", title=unit_text), detail="stage:N")
-    pts = base.mark_point(filled=True, size=35).transform_filter("!datum.suppressed").encode(
+    pts = base.mark_point(filled=True, size=35).transform_filter("isValid(datum.value)").encode(
         y=alt.Y("value:Q"), tooltip=tooltip)
     supp = base.transform_filter("datum.suppressed").mark_point(shape="diamond", size=70, filled=True).encode(
         y=alt.Y("plot:Q"), tooltip=tooltip)

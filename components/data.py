@@ -31,7 +31,8 @@ KEY = ["country", "period_start", "period_end", "indicator", "breakdown", "categ
 RATE_UNITS = ("per_million", "per_100k")
 COUNT_UNITS = ("persons", "cases", "offences")
 CHAIN = ("victims", "suspects", "investigations", "prosecuted", "convicted")
-BREAK_FLAGS = ("series_break", "definition_change")
+BREAK_FLAGS = ("series_break", "definition_change", "definition_differs")
+MAX_COMPARE_CATEGORIES = 12  # more categories than distinguishable colours: left to the Data page
 
 
 class DataError(Exception):
@@ -129,6 +130,8 @@ class Codebook:
     indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
     categories: pd.DataFrame = field(default_factory=pd.DataFrame)
     countries: pd.DataFrame = field(default_factory=pd.DataFrame)
+    units: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flags: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         ind = self.indicators
@@ -140,9 +143,19 @@ class Codebook:
         if {"breakdown", "category", "label"} <= set(self.categories.columns):
             for r in self.categories.to_dict("records"):
                 self._cat[(r["breakdown"], r["category"])] = r
+        self._bd = {}
+        if {"breakdown", "breakdown_label"} <= set(self.categories.columns):
+            self._bd = dict(zip(self.categories["breakdown"], self.categories["breakdown_label"]))
+        self._unit = {}
+        if {"unit", "label"} <= set(self.units.columns):
+            self._unit = dict(zip(self.units["unit"], self.units["label"]))
+        self._flag = {}
+        if {"flag", "label"} <= set(self.flags.columns):
+            self._flag = {f: (lab, m) for f, lab, m in zip(self.flags["flag"], self.flags["label"],
+                                                           self.flags.get("meaning", self.flags["label"]))}
         self._cty = {}
         cols = set(self.countries.columns)
-        code_col = next((c for c in ("country", "iso2", "code") if c in cols), None)
+        code_col = next((c for c in ("iso2", "country", "code") if c in cols), None)
         name_col = next((c for c in ("name", "label", "name_en") if c in cols), None)
         if code_col and name_col:
             self._cty = dict(zip(self.countries[code_col], self.countries[name_col]))
@@ -181,7 +194,21 @@ class Codebook:
     def breakdown_label(self, breakdown: str) -> str:
         if breakdown == "total":
             return "Total (no breakdown)"
-        return humanise(breakdown)
+        return self._bd.get(breakdown) or humanise(breakdown)
+
+    def unit_label(self, unit: str) -> str:
+        from components.style import unit_label
+
+        return self._unit.get(unit) or unit_label(unit)
+
+    def flag_label(self, flag: str) -> str:
+        return (self._flag.get(flag) or (humanise(flag), ""))[0]
+
+    def flag_meaning(self, flag: str) -> str:
+        return (self._flag.get(flag) or ("", ""))[1]
+
+    def flags_text(self, flags: str) -> str:
+        return ", ".join(self.flag_label(f) for f in str(flags).split(";") if f)
 
     def country_label(self, code: str) -> str:
         return self._cty.get(code) or code
@@ -224,6 +251,8 @@ def load_dataset(directory: Path | str | None = None) -> Dataset:
         indicators=_optional_csv(d / "codebook" / "indicators.csv", warnings),
         categories=_optional_csv(d / "codebook" / "categories.csv", warnings),
         countries=_optional_csv(d / "codebook" / "countries.csv", []),
+        units=_optional_csv(d / "codebook" / "units.csv", []),
+        flags=_optional_csv(d / "codebook" / "flags.csv", []),
     )
     defs = _optional_csv(d / "codebook" / "country_definitions.csv", warnings)
     meta: dict = {}
@@ -299,6 +328,21 @@ def periods_available(df: pd.DataFrame, indicator: str, countries=BALTIC) -> lis
     return per["period"].tolist()
 
 
+def best_period(df: pd.DataFrame, indicator: str, countries=BALTIC) -> str | None:
+    """The default period for a comparison: the single year where most countries have a total
+    (ties: the one with most breakdown rows, then the newest)."""
+    p = preferred(df)
+    p = p[(p["indicator"] == indicator) & p["country"].isin(countries) & has_value(p) & p["single_year"]]
+    if p.empty:
+        per = periods_available(df, indicator, countries)
+        return per[0] if per else None
+    tot = p[p["breakdown"] == "total"].groupby("period")["country"].nunique()
+    rows = p.groupby("period").size()
+    score = pd.DataFrame({"n": tot, "rows": rows}).fillna(0)
+    score["end"] = [int(x) for x in score.index]
+    return str(score.sort_values(["n", "rows", "end"], ascending=False).index[0])
+
+
 def years_available(df: pd.DataFrame, indicator: str | None = None) -> list[int]:
     p = preferred(df)
     p = p[p["single_year"] & has_value(p)]
@@ -307,12 +351,15 @@ def years_available(df: pd.DataFrame, indicator: str | None = None) -> list[int]
     return sorted(int(y) for y in p["period_start"].unique())
 
 
-def breakdowns_available(df: pd.DataFrame, indicator: str, period: str | None = None) -> list[str]:
+def breakdowns_available(df: pd.DataFrame, indicator: str, period: str | None = None,
+                         max_categories: int | None = MAX_COMPARE_CATEGORIES) -> list[str]:
+    """Breakdowns with a preferred value; those with too many categories for one chart are left out."""
     p = preferred(df)
-    p = p[(p["indicator"] == indicator) & has_value(p)]
+    p = p[(p["indicator"] == indicator) & has_value(p) & p["country"].isin(BALTIC)]
     if period:
         p = p[p["period"] == period]
-    b = set(p["breakdown"].unique())
+    n = p.groupby("breakdown")["category"].nunique()
+    b = set(n.index if max_categories is None else n[n <= max_categories].index)
     ordered = ["total", "exploitation", "sex", "age", "sex_age", "citizenship"]
     return [x for x in ordered if x in b] + sorted(b - set(ordered))
 
@@ -492,29 +539,37 @@ def parse_figure_key(s: str) -> dict | None:
     return d
 
 
-def figure_rows(df: pd.DataFrame, key: dict, sources: pd.DataFrame) -> pd.DataFrame:
+def figure_rows(df: pd.DataFrame, key: dict, sources: pd.DataFrame,
+                precedence: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every source's value for one figure, preferred first, with source metadata joined."""
     m = pd.Series(True, index=df.index)
     for k in KEY:
         m &= df[k] == key[k]
     rows = df[m].copy()
-    rows = with_sources(rows, sources)
+    rows = with_sources(rows, sources, precedence, scope="population" if key["indicator"] == "population"
+                        else "default")
     return rows.sort_values(["preferred", "quality_rank"], ascending=[False, True]).reset_index(drop=True)
 
 
-# precedence: lower rank wins. Matches data/mapping/precedence.csv when present (see precedence_rank).
+# precedence: lower rank wins. Used only to *explain* the choice made by etl; read from
+# data/mapping/precedence.csv when present (scope 'default' and 'population'), else this fallback.
 QUALITY_RANK_DEFAULT = {
-    "official_statistics": 1, "eurostat": 1, "unodc": 1, "national_official": 2, "national": 2,
-    "greta": 3, "us_tip": 4, "secondary": 5, "news": 5, "tertiary": 6,
-    "national_statistics_office": 1, "eurostat_snapshot": 2,
+    "official_statistics": 1, "national_statistics_office": 2, "national_official": 2,
+    "international_monitoring": 3, "greta": 3, "us_tip": 4, "news_citing_official": 5, "ngo": 6,
+    "secondary": 7, "tertiary": 8,
+}
+QUALITY_RANK_POPULATION = {
+    "national_statistics_office": 1, "official_statistics": 2, "news_citing_official": 3,
+    "national_official": 3, "secondary": 4, "tertiary": 5,
 }
 
 PRECEDENCE_TEXT = (
     "When several sources give the same figure, the dashboard shows one (marked preferred) and keeps "
     "the others visible. Counts: official statistical collections (Eurostat, UNODC) > national official "
-    "sources > GRETA reports > US TIP reports > news and other secondary sources. Population: national "
-    "statistics office > Eurostat snapshot > news > tertiary sources. Within the same rank, a refined "
-    "figure beats a preliminary one. The choice is made when the dataset is built (etl), not in the app."
+    "sources > GRETA (international monitoring) > US TIP reports > news and other secondary sources. "
+    "Population: national statistics office > Eurostat snapshot > news > tertiary sources. Within the "
+    "same rank, a refined figure beats a preliminary one. The choice is made when the dataset is built "
+    "(etl), not in the app."
 )
 
 
@@ -529,7 +584,24 @@ def precedence_table(directory: Path) -> pd.DataFrame:
         return pd.DataFrame()
 
 
-def with_sources(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+def quality_ranks(precedence: pd.DataFrame | None, scope: str = "default") -> dict[str, int]:
+    fallback = QUALITY_RANK_POPULATION if scope == "population" else QUALITY_RANK_DEFAULT
+    if precedence is None or precedence.empty or not {"quality", "rank"} <= set(precedence.columns):
+        return fallback
+    p = precedence
+    if "scope" in p.columns:
+        p = p[p["scope"] == scope]
+    out = {}
+    for q_, r in zip(p["quality"], p["rank"]):
+        try:
+            out[q_] = int(r)
+        except (TypeError, ValueError):
+            continue
+    return out or fallback
+
+
+def with_sources(rows: pd.DataFrame, sources: pd.DataFrame, precedence: pd.DataFrame | None = None,
+                 scope: str = "default") -> pd.DataFrame:
     """Join source title/publisher/quality on the first source id of each row (rates cite two)."""
     rows = rows.copy()
     rows["main_source"] = rows["source_id"].str.split(";").str[0]
@@ -542,7 +614,8 @@ def with_sources(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
             rows[c] = ""
         rows[c] = rows[c].fillna("")
     rows["title"] = rows["title"].where(rows["title"] != "", rows["main_source"])
-    rows["quality_rank"] = [QUALITY_RANK_DEFAULT.get(str(q).lower(), 9) for q in rows["quality"]]
+    ranks = quality_ranks(precedence, scope)
+    rows["quality_rank"] = [ranks.get(str(q).lower(), 99) for q in rows["quality"]]
     return rows
 
 

@@ -51,6 +51,7 @@ class Options:
     countries: tuple[str, ...] = BALTIC
     indicators: tuple[str, ...] = ("victims",)
     periods: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # indicator -> newest first
+    period_default: Mapping[str, str] = field(default_factory=dict)  # indicator -> best-covered period
     breakdowns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # indicator -> breakdowns
     measures: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # indicator -> measures
     year_min: int = 2000
@@ -62,6 +63,11 @@ class Options:
 
     def periods_for(self, indicator: str) -> tuple[str, ...]:
         return tuple(self.periods.get(indicator, ()))
+
+    def period_default_for(self, indicator: str) -> str | None:
+        per = self.periods_for(indicator)
+        d = self.period_default.get(indicator)
+        return d if d in per else (per[0] if per else None)
 
     def breakdowns_for(self, indicator: str) -> tuple[str, ...]:
         return tuple(self.breakdowns.get(indicator, ("total",))) or ("total",)
@@ -110,8 +116,7 @@ class ViewState:
     def resolved_period(self, options: Options) -> str | None:
         if self.period:
             return self.period
-        per = options.periods_for(self.indicator)
-        return per[0] if per else None
+        return options.period_default_for(self.indicator)
 
     def resolved_breakdown(self, options: Options) -> str:
         return self.breakdown or options.breakdown_default(self.indicator)
@@ -284,6 +289,7 @@ def options_from(ds_table, codebook, sources=()) -> Options:
 
     inds = tuple(q.indicators_available(ds_table, codebook))
     per = {i: tuple(q.periods_available(ds_table, i)) for i in inds}
+    per_default = {i: q.best_period(ds_table, i) for i in inds}
     bds = {i: tuple(q.breakdowns_available(ds_table, i)) for i in inds}
     ms = {i: tuple(q.measures_available(ds_table, i)) for i in inds}
     years = q.years_available(ds_table)
@@ -292,7 +298,8 @@ def options_from(ds_table, codebook, sources=()) -> Options:
                      + "~" + p["indicator"] + "~" + p["breakdown"] + "~" + p["category"] + "~" + p["unit"])
     return Options(
         countries=tuple(q.countries_available(ds_table)),
-        indicators=inds, periods=per, breakdowns=bds, measures=ms,
+        indicators=inds, periods=per, period_default={k: v for k, v in per_default.items() if v},
+        breakdowns=bds, measures=ms,
         year_min=min(years) if years else 2000, year_max=max(years) if years else 2030,
         sources=tuple(sources), figures=figs,
     )

@@ -107,7 +107,7 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
                    .agg(cats=("category_label", lambda x: ", ".join(c for c in x if c)),
                         source_id=("source_id", "first"))
                    .reset_index())
-        grouped["label"] = ["<5" + (f" ({c})" if c else "") for c in grouped["cats"]]
+        grouped["label"] = ["<5" + (f" ({c})" if c and not is_total else "") for c in grouped["cats"]]
         layers.append(alt.Chart(grouped).mark_point(shape="diamond", size=120, filled=True,
                                                     color=style.SUPPRESSED_COLOR)
                       .encode(x=alt.X("x:Q"), y=y,
@@ -220,6 +220,8 @@ def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     stages = [s for s in stage_order if s in set(d["stage"])]
     d["shown"] = [style.fmt_value(v, s, u) for v, s, u in zip(d["value"], d["suppressed"], d["unit"])]
     d["plot"] = d["value"].where(~d["suppressed"], d["value_high"])
+    labels = [d.loc[d["country"] == c, "country_label"].iloc[0] for c in
+              sorted(set(d["country"]), key=lambda c: (style.COUNTRY_ORDER + (c,)).index(c))]
     # complete the grid so lines break at missing years instead of bridging them
     grid = pd.MultiIndex.from_product(
         [sorted(set(d["country_label"])), stages, range(int(d["year"].min()), int(d["year"].max()) + 1)],
@@ -242,8 +244,6 @@ def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
         y=alt.Y("plot:Q"), tooltip=tooltip)
     if d["suppressed"].any():
         subtitle.append(SUPPRESSED_NOTE + " (drawn at 4)")
-    labels = [d.loc[d["country"] == c, "country_label"].iloc[0] for c in
-              sorted(set(d["country"]), key=lambda c: (style.COUNTRY_ORDER + (c,)).index(c))]
     chart = (alt.layer(line, pts, supp, data=d)
              .properties(width=260, height=220)
              .facet(column=alt.Column("country_label:N", title=None, sort=labels,

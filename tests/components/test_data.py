@@ -1,0 +1,188 @@
+"""Loader checks and pure query functions, on the synthetic fixture (fake numbers)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from components import data as q
+from tests.components.conftest import FIXTURE_DIR
+
+
+def test_loads_fixture(ds):
+    t = ds.table
+    assert len(t) == ds.meta["n_rows"]
+    assert t["period_start"].dtype.kind == "i" and t["value"].dtype.kind == "f"
+    assert t["suppressed"].dtype == bool and t["preferred"].dtype == bool
+    assert ds.warnings == []
+    # at most one preferred row per figure
+    assert t[t["preferred"]].groupby(q.KEY).size().max() == 1
+
+
+@pytest.mark.parametrize("content, problem", [
+    (None, "file not found"),
+    ("", "empty"),
+    ("country,period_start\nEE,2020\n", "missing required column"),
+    ("country,period_start,period_end,indicator,breakdown,category,unit,value,suppressed,source_id,preferred\n",
+     "no rows"),
+    ("country,period_start,period_end,indicator,breakdown,category,unit,value,suppressed,source_id,preferred\n"
+     "EE,twenty,2020,victims,total,total,persons,1,False,S,True\n", "must be a year"),
+    ("country,period_start,period_end,indicator,breakdown,category,unit,value,suppressed,source_id,preferred\n"
+     "EE,2020,2020,victims,total,total,persons,lots,False,S,True\n", "must be numeric"),
+    ('a,b\n"unterminated\n', "cannot be parsed as CSV"),
+])
+def test_read_table_errors_name_the_problem(tmp_path, content, problem):
+    path = tmp_path / "harmonised" / "thb_baltic.csv"
+    if content is not None:
+        path.parent.mkdir(parents=True)
+        path.write_text(content)
+    with pytest.raises(q.DataError) as e:
+        q.load_dataset(tmp_path)
+    assert problem in e.value.problem
+    assert e.value.path.endswith("thb_baltic.csv")
+
+
+def test_binary_garbage_is_a_data_error(tmp_path):
+    path = tmp_path / "harmonised" / "thb_baltic.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\xff\xfe\x00\x00garbage\x00\x81")
+    with pytest.raises(q.DataError):
+        q.load_dataset(tmp_path)
+
+
+def test_missing_codebook_falls_back_to_codes(tmp_path):
+    (tmp_path / "harmonised").mkdir()
+    shutil.copy(FIXTURE_DIR / "harmonised" / "thb_baltic.csv", tmp_path / "harmonised" / "thb_baltic.csv")
+    ds = q.load_dataset(tmp_path)
+    assert ds.codebook.indicator_label("victims") == "victims"
+    assert ds.codebook.category_label("sex", "female") == "female"
+    assert ds.meta == {} and ds.warnings
+
+
+def test_cache_key_follows_content(tmp_path):
+    (tmp_path / "harmonised").mkdir()
+    dst = tmp_path / "harmonised" / "thb_baltic.csv"
+    shutil.copy(FIXTURE_DIR / "harmonised" / "thb_baltic.csv", dst)
+    a = q.load_dataset(tmp_path)
+    lines = dst.read_text().splitlines()
+    dst.write_text("\n".join(lines[:50]) + "\n")
+    b = q.load_dataset(tmp_path)
+    assert a.digest != b.digest and len(b.table) == 49
+
+
+def test_labels_from_codebook(ds):
+    cb = ds.codebook
+    assert cb.indicator_label("victims") == "Registered victims"
+    assert cb.category_label("exploitation", "labour") == "Forced labour"
+    assert cb.country_label("LV") == "Latvia"
+    assert cb.indicator_label("not_a_code") == "not_a_code"
+
+
+def test_compare_data_no_data_and_suppressed(ds):
+    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2023", breakdown="total",
+                       unit="persons")
+    st = dict(zip(d["country"], d["status"]))
+    assert st == {"EE": "value", "LV": "no_data", "LT": "value"}
+    assert d.loc[d["country"] == "EE", "value"].item() == 90
+    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2014", breakdown="total",
+                       unit="persons")
+    lt = d[d["country"] == "LT"].iloc[0]
+    assert lt["status"] == "suppressed" and pd.isna(lt["value"]) and (lt["value_low"], lt["value_high"]) == (1, 4)
+
+
+def test_compare_breakdown_excludes_total_and_keeps_order(ds):
+    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2022", breakdown="exploitation",
+                       unit="persons")
+    assert "total" not in set(d["category"])
+    ee = d[d["country"] == "EE"]
+    assert list(ee["category"]) == ["sexual", "labour", "criminality"]
+    assert d[d["country"] == "LT"]["status"].tolist() == ["no_data"]  # a gap in the fixture
+
+
+def test_preferred_value_wins(ds):
+    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2022", breakdown="total",
+                       unit="persons")
+    assert d.loc[d["country"] == "EE", "value"].item() == 111  # not 115 (US TIP) or 120 (news)
+
+
+def test_trend_markers_and_index(ds):
+    t = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons", index_base=2015)
+    ee = t[t["country"] == "EE"].set_index("year")
+    assert ee.loc[2017, "marker"] == "break" and "new register" in ee.loc[2017, "marker_note"]
+    assert ee.loc[2022, "marker"] == "source"  # SYN_UNODC -> SYN_NAT_EE
+    assert ee.loc[2015, "index"] == 100
+    assert ee.loc[2022, "index"] == pytest.approx(111 / 70 * 100)
+    assert 2012 not in set(t[t["country"] == "LV"]["year"]) or True
+    assert not (t["period_start"] != t["period_end"]).any()  # multi-year totals stay off the line
+
+
+def test_per_million_trend(ds):
+    t = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="per_million", countries=["EE"])
+    assert t.set_index("year").loc[2022, "value"] == pytest.approx(111 / 1.3, abs=0.01)
+
+
+def test_overview_cards(ds):
+    cards = {c["country"]: c for c in q.overview_cards(ds.table, ds.codebook)}
+    ee, lv, lt = cards["EE"], cards["LV"], cards["LT"]
+    assert (ee["year"], ee["value"], ee["change"]) == (2023, 90, -21)
+    assert ee["per_million"] == pytest.approx(69.23, abs=0.01)
+    assert lv["year"] == 2022 and lv["change"] == 5
+    assert lt["year"] == 2023 and lt["change"] == 6
+    assert [n for n, _ in ee["top_forms"]] == ["Sexual exploitation", "Forced labour"]
+
+
+def test_change_not_computed_across_break_or_suppression(ds):
+    t = ds.table.copy()
+    t = t[~((t["country"] == "EE") & (t["period_start"] >= 2018))]
+    ee = q.overview_cards(t, ds.codebook, ["EE"])[0]
+    assert ee["year"] == 2017 and ee["change"] is None and "series break" in ee["change_note"]
+    t2 = ds.table[~((ds.table["country"] == "LT") & (ds.table["period_start"] >= 2016))]
+    lt = q.overview_cards(t2, ds.codebook, ["LT"])[0]
+    assert lt["year"] == 2015 and lt["change"] is None and "suppressed" in lt["change_note"]
+
+
+def test_chain(ds):
+    c = q.chain_data(ds.table, ds.codebook, countries=["EE"], year_from=2020, year_to=2020)
+    assert list(c["indicator"]) == ["victims", "suspects", "investigations", "prosecuted", "convicted"]
+    tbl = q.chain_table(c, ds.codebook)
+    assert tbl.iloc[0]["Victims"] == "38"
+
+
+def test_figure_rows_and_why_preferred(ds):
+    key = q.parse_figure_key("EE~2022~2022~victims~total~total~persons")
+    rows = q.figure_rows(ds.table, key, ds.sources)
+    assert list(rows["value"]) == [111, 115, 120]
+    assert rows.iloc[0]["preferred"] and not rows.iloc[1:]["preferred"].any()
+    why = q.why_preferred(rows)
+    assert "national_official" in why and "us_tip" in why and "differ" in why
+
+
+def test_figure_key_round_trip(ds):
+    r = ds.table.iloc[0]
+    assert q.parse_figure_key(q.figure_key(r))["indicator"] == r["indicator"]
+    assert q.parse_figure_key("junk") is None
+
+
+def test_coverage_and_conflicts(ds):
+    cov = q.coverage(ds.table, ds.codebook)
+    row = cov[(cov["country"] == "EE") & (cov["year"] == 2022) & (cov["indicator"] == "victims")].iloc[0]
+    assert row["n_sources"] == 3 and row["status"] == "value"
+    gap = cov[(cov["country"] == "LV") & (cov["year"] == 2023) & (cov["indicator"] == "victims")].iloc[0]
+    assert gap["status"] == "no data"
+    conf = q.conflicts(ds.table, ds.sources, ds.codebook)
+    keys = set(conf["figure"] if "figure" in conf else q.figure_key(r) for r in conf[q.KEY].to_dict("records"))
+    assert "EE~2022~2022~victims~total~total~persons" in keys
+    assert "LT~2020~2020~victims~total~total~persons" in keys
+
+
+def test_options_from_dataset(ds):
+    from components.view_state import options_from
+
+    o = options_from(ds.table, ds.codebook)
+    assert "population" not in o.indicators and "victims" in o.indicators
+    assert "2012-2016" in o.periods_for("victims")
+    assert "exploitation" in o.breakdowns_for("victims")
+    assert o.measures_for("victims") == ("absolute", "per_million")
+    assert o.measures_for("offences") == ("absolute",)

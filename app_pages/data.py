@@ -38,7 +38,7 @@ t = ds.table[ds.table["country"].isin(countries)]
 if ind:
     t = t[t["indicator"] == ind]
 if src:
-    t = t[t["source_id"].str.split(";").apply(lambda ids: src in ids)]
+    t = t[t["source_id"].map(lambda s: src in str(s).split(";")).astype(bool)]
 if pref:
     t = t[t["preferred"]]
 full = q.figures_table(t, ds.sources, cb)

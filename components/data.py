@@ -438,7 +438,7 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
     s["index"] = float("nan")
     if index_base is not None:
         base = s[(s["year"] == index_base) & ~s["suppressed"]].set_index("country")["value"]
-        b = s["country"].map(base)
+        b = pd.to_numeric(s["country"].map(base), errors="coerce").astype(float)
         s["index"] = (s["value"] / b * 100).where(b > 0)
     s = _label(s, cb)
     return s.reset_index(drop=True)

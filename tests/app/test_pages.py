@@ -1,0 +1,278 @@
+"""AppTest: every page renders, every widget option works, links round-trip, bad links and bad
+data never crash."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.app.conftest import PAGES, assert_ok, open_page
+
+
+def _charts(at):
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_renders_on_defaults(page):
+    at = open_page(page)
+    assert_ok(at)
+    assert not at.info, [i.value for i in at.info]  # no notice on a clean link
+    assert dict(at.query_params) == {}  # the default view has a clean URL
+    # footer on every page: dataset version and how to cite
+    text = " ".join(c.value for c in at.caption) + " ".join(c.value for c in at.code)
+    assert "synthetic-0.0.1" in text and "How to cite" in text
+    for spec, el in zip(_charts(at), at.get("vega_lite_chart")):
+        assert el.proto.alt.strip(), "every chart needs alt text"
+        assert spec["title"]["text"]
+
+
+def test_overview_content():
+    at = open_page("overview")
+    md = " ".join(m.value for m in at.markdown)
+    assert "not how many people are trafficked" in md
+    metrics = [(m.label, m.value) for m in at.metric]
+    assert metrics == [("Registered victims, 2023", "90"), ("Registered victims, 2022", "24"),
+                       ("Registered victims, 2023", "58")]
+    assert "Sexual exploitation (45)" in md
+    assert "69.2" in md  # per million, EE 2023 (fake: 90 / 1.3 million)
+
+
+def test_compare_default_chart_and_table():
+    at = open_page("compare")
+    spec = _charts(at)[0]
+    assert spec["title"]["text"].startswith("Registered victims by exploitation")
+    df = at.dataframe[0].value
+    assert set(df["Country"]) == {"Estonia", "Latvia", "Lithuania"}
+
+
+# ---------------------------------------------------------------- sweep every option of every widget
+
+def _widgets(at):
+    out = []
+    for kind in ("selectbox", "segmented_control", "multiselect", "toggle"):
+        for w in getattr(at, kind):
+            if w.key and "__" in w.key:
+                out.append((kind, w.key))
+    return out
+
+
+def _option_count(at, kind, key):
+    w = getattr(at, kind)(key=key)
+    return 2 if kind == "toggle" else len(w.options)
+
+
+def _candidates():
+    """Every raw option value a widget may hold (AppTest shows only formatted labels)."""
+    from components import data as q
+    from tests.app.conftest import FIXTURE_DIR
+
+    t = q.read_table(FIXTURE_DIR / "harmonised" / "thb_baltic.csv")
+    vals = {"", None, True, False, "absolute", "per_million", "stacked", "percent", "lines", "chain"}
+    vals |= set(t["indicator"]) | set(t["period"]) | set(t["breakdown"]) | set(t["country"])
+    vals |= set(q.source_ids_of(t)) | {q.figure_key(r) for r in t[q.KEY].to_dict("records")}
+    vals |= set(range(1990, 2031))
+    return vals
+
+
+_CANDIDATES = None
+
+
+def _raw(at, w, label):
+    global _CANDIDATES
+    if _CANDIDATES is None:
+        _CANDIDATES = _candidates()
+    fmt = w.format_func
+    for c in _CANDIDATES:
+        try:
+            if str(fmt(c)) == label:
+                return c
+        except Exception:
+            continue
+    raise AssertionError(f"no raw value for option {label!r} of {w.key}")
+
+
+def _pick(at, kind, key, i):
+    w = getattr(at, kind)(key=key)
+    if kind == "toggle":
+        w.set_value(bool(i))
+    elif kind == "multiselect":
+        w.set_value([_raw(at, w, w.options[i])])
+    else:
+        w.set_value(_raw(at, w, w.options[i]))
+    return at.run()
+
+
+@pytest.mark.parametrize("page", ["overview", "compare", "trends", "data"])
+def test_sweep_every_option(page):
+    at = open_page(page)
+    assert_ok(at)
+    seen = set()
+    todo = _widgets(at)
+    runs = 0
+    while todo:
+        todo.sort(key=lambda w: w[1].endswith("__view"))  # switching view hides widgets: do it last
+        kind, key = todo.pop(0)
+        if (kind, key) in seen or not any(k == key for _, k in _widgets(at)):
+            continue
+        seen.add((kind, key))
+        n = _option_count(at, kind, key)
+        limit = n if key != "data__figure" else min(n, 6)
+        for i in range(limit):
+            if not any(k == key for _, k in _widgets(at)):
+                break
+            at = _pick(at, kind, key, i)
+            runs += 1
+            assert_ok(at)
+            assert not at.info, (key, i, [x.value for x in at.info])
+            todo += [w for w in _widgets(at) if w not in seen and w not in todo]
+    assert runs >= 3
+
+
+def test_years_slider_and_index():
+    at = open_page("trends")
+    at.slider(key="trends__years").set_value((2014, 2020)).run()
+    assert_ok(at)
+    assert at.query_params["yr"] == ["2014-2020"] or at.query_params["yr"] == "2014-2020"
+    at.selectbox(key="trends__index_base").set_value(2015).run()
+    assert_ok(at)
+    spec = _charts(at)[0]
+    assert spec["layer"][0]["encoding"]["y"]["field"] == "index"
+
+
+# ---------------------------------------------------------------- URL round trip
+
+ROUND_TRIPS = {
+    "overview": {"c": "EE,LT"},
+    "compare": {"c": "EE,LV", "ind": "suspects", "per": "2019", "m": "pm", "stack": "pct"},
+    "compare_breakdown": {"per": "2012-2016", "bd": "sex", "stack": "pct"},
+    "trends": {"c": "LV", "ind": "convicted", "m": "pm", "yr": "2013-2021", "base": "2015"},
+    "data": {"c": "EE", "fi": "victims", "src": "SYN_USTIP", "pref": "0",
+             "fig": "EE~2022~2022~victims~total~total~persons"},
+}
+
+
+def _qp(at):
+    return {k: (v if isinstance(v, str) else ",".join(v)) for k, v in at.query_params.items()}
+
+
+@pytest.mark.parametrize("case", list(ROUND_TRIPS))
+def test_url_round_trip(case):
+    params = ROUND_TRIPS[case]
+    page = case.split("_")[0]
+    at = open_page(page, params)
+    assert_ok(at)
+    assert not at.info
+    got = _qp(at)
+    # defaults are dropped from the URL; everything else comes back unchanged
+    for k, v in params.items():
+        if k == "pref" and v == "0":
+            continue
+        assert got.get(k) == v, (k, got)
+    # a second session opened with the URL the first one wrote shows the same widgets
+    at2 = open_page(page, got)
+    assert_ok(at2)
+    assert _qp(at2) == got
+    w1 = {w.key: w.value for kind in ("selectbox", "segmented_control", "multiselect", "toggle", "slider")
+          for w in getattr(at, kind) if w.key}
+    w2 = {w.key: w.value for kind in ("selectbox", "segmented_control", "multiselect", "toggle", "slider")
+          for w in getattr(at2, kind) if w.key}
+    assert w1 == w2
+
+
+def test_link_sets_widgets():
+    at = open_page("compare", ROUND_TRIPS["compare"])
+    assert at.selectbox(key="compare__indicator").value == "suspects"
+    assert at.selectbox(key="compare__period").value == "2019"
+    assert at.segmented_control(key="compare__measure").value == "per_million"
+    assert at.multiselect(key="compare__countries").value == ["EE", "LV"]
+
+
+def test_widget_change_updates_url():
+    at = open_page("compare")
+    at.segmented_control(key="compare__measure").set_value("per_million").run()
+    assert _qp(at) == {"m": "pm"}
+    at.segmented_control(key="compare__measure").set_value("absolute").run()
+    assert _qp(at) == {}
+
+
+def test_data_figure_shows_every_source():
+    at = open_page("data", {"fig": "EE~2022~2022~victims~total~total~persons"})
+    assert_ok(at)
+    side = at.dataframe[1].value
+    assert list(side["Value"]) == ["111", "115", "120"]
+    assert list(side["Preferred"]) == [True, False, False]
+    assert any("Why this one" in m.value for m in at.markdown)
+
+
+# ---------------------------------------------------------------- hostile links
+
+HOSTILE = [
+    {"c": "<script>alert(1)</script>"},
+    {"ind": "[x](javascript:alert(1))", "per": "9999"},
+    {"yr": "2100-1900", "base": "-1"},
+    {"m": "\u202e\u0000", "stack": "x" * 5000},
+    {"fig": "../../etc/passwd"},
+    {"unknown": "1", "v": "99"},
+]
+
+
+@pytest.mark.parametrize("params", HOSTILE)
+@pytest.mark.parametrize("page", list(PAGES))
+def test_hostile_params_fall_back_with_notice(page, params):
+    at = open_page(page, params)
+    assert_ok(at)
+    relevant = [k for k in params if k != "v"]
+    if relevant:
+        assert at.info, "a bad link must say that defaults were used"
+        text = at.info[0].value
+        assert "<script" not in text and "javascript:" not in text
+    # the URL is rewritten to the clean view
+    assert all(k in ("c", "ind", "per", "bd", "m", "stack", "yr", "base", "view", "fi", "src", "pref", "fig")
+               for k in at.query_params)
+
+
+# ---------------------------------------------------------------- broken or missing data
+
+@pytest.mark.parametrize("content", [None, "", "not,a,dataset\n1,2,3\n", "\x00\xff garbage"])
+@pytest.mark.parametrize("page", ["overview", "trends"])
+def test_broken_data_shows_error_not_traceback(tmp_path, monkeypatch, page, content):
+    if content is not None:
+        (tmp_path / "harmonised").mkdir()
+        (tmp_path / "harmonised" / "thb_baltic.csv").write_text(content, errors="ignore")
+    monkeypatch.setenv("THB_DATA_DIR", str(tmp_path))
+    at = open_page(page)
+    assert not at.exception
+    assert at.error, "a clear error must be shown"
+    msg = at.error[0].value
+    assert "thb_baltic.csv" in msg and "Problem:" in msg
+
+
+def test_missing_codebook_shows_codes(tmp_path, monkeypatch):
+    import shutil
+
+    from tests.app.conftest import FIXTURE_DIR
+
+    (tmp_path / "harmonised").mkdir()
+    shutil.copy(FIXTURE_DIR / "harmonised" / "thb_baltic.csv", tmp_path / "harmonised" / "thb_baltic.csv")
+    monkeypatch.setenv("THB_DATA_DIR", str(tmp_path))
+    for page in PAGES:
+        at = open_page(page)
+        assert_ok(at)
+
+
+# ---------------------------------------------------------------- timing
+
+def test_rerun_time_per_page(record_property):
+    """Measure one warm rerun per page (reported, with a generous ceiling)."""
+    times = {}
+    for page in PAGES:
+        at = open_page(page)
+        t0 = time.perf_counter()
+        at.run()
+        times[page] = time.perf_counter() - t0
+        record_property(f"rerun_{page}_s", round(times[page], 3))
+    print("warm rerun seconds:", {k: round(v, 2) for k, v in times.items()})
+    assert max(times.values()) < 5

@@ -19,7 +19,7 @@ from components.style import BALTIC
 
 VERSION = "1"
 
-PAGES = ("overview", "compare", "trends", "data", "methodology")
+PAGES = ("overview", "compare", "trends", "data", "methodology", "map")
 MEASURES = ("absolute", "per_million")
 STACKS = ("stacked", "percent")
 VIEWS = ("lines", "chain")
@@ -29,6 +29,7 @@ PARAM = {
     "countries": "c", "indicator": "ind", "period": "per", "breakdown": "bd", "measure": "m",
     "stack": "stack", "years": "yr", "index_base": "base", "view": "view",
     "filter_indicator": "fi", "source": "src", "preferred_only": "pref", "figure": "fig",
+    "sel": "sel", "flows": "flows",
 }
 # short URL spellings of enumerations
 _MEASURE_Q = {"absolute": "abs", "per_million": "pm"}
@@ -40,6 +41,7 @@ PAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "trends": ("countries", "indicator", "measure", "years", "index_base", "view"),
     "data": ("countries", "filter_indicator", "source", "preferred_only", "figure"),
     "methodology": (),
+    "map": ("indicator", "period", "measure", "sel", "flows"),
 }
 IGNORED_PARAMS = {"v", "embed", "embed_options"}
 
@@ -101,6 +103,8 @@ class ViewState:
     source: str | None = None  # None: all sources
     preferred_only: bool = False
     figure: str | None = None
+    sel: str | None = None  # map: the country whose detail is open (None: none)
+    flows: bool = False  # map: draw the flow arcs
 
     # ------------------------------------------------------------------ encode
     def to_query(self) -> dict[str, str]:
@@ -228,6 +232,17 @@ class ViewState:
                 kw["figure"] = raw["fig"]
             else:
                 bad("figure", " (no such figure)")
+        if "sel" in fields and "sel" in raw:
+            s = raw["sel"].strip().upper()
+            if s in options.countries and s in BALTIC:
+                kw["sel"] = s
+            else:
+                bad("sel")
+        if "flows" in fields and "flows" in raw:
+            if raw["flows"] in ("1", "0", "true", "false"):
+                kw["flows"] = raw["flows"] in ("1", "true")
+            else:
+                bad("flows")
         return replace(base, **kw), notices[:8]
 
 
@@ -235,7 +250,7 @@ _LABEL = {
     "countries": "countries", "indicator": "indicator", "period": "period", "breakdown": "breakdown",
     "measure": "measure", "stack": "bar style", "years": "year range", "index_base": "index base year",
     "view": "view", "filter_indicator": "indicator filter", "source": "source", "preferred_only":
-    "preferred-only switch", "figure": "figure",
+    "preferred-only switch", "figure": "figure", "sel": "selected country", "flows": "flows switch",
 }
 
 
@@ -248,7 +263,7 @@ def _encode(f: str, val) -> str:
         return _STACK_Q[val]
     if f == "years":
         return f"{val[0]}-{val[1]}"
-    if f == "preferred_only":
+    if f in ("preferred_only", "flows"):
         return "1" if val else "0"
     return str(val)
 

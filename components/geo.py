@@ -1,0 +1,154 @@
+"""Map geometry and points from `data/geo/`, loaded once per process (no Streamlit import).
+
+Every loader is cached (`functools.lru_cache`, the same lifetime as `st.cache_resource`) and returns
+shared objects: **never mutate what they return**; the map builder copies what it changes.
+
+The GeoJSON files are already simplified and RFC 7946-wound (see data/geo/SOURCES.md). deck.gl does
+not care about winding, so no rewinding is needed here. For the browser payload the coordinates are
+rounded to 3 decimals (about 100 m, below what zoom 5-7 shows); rings that collapse are dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from functools import lru_cache
+from pathlib import Path
+
+GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
+DECIMALS = 3
+
+ATTRIBUTION = ("Boundaries: Natural Earth (public domain) · Regions: NUTS 2021, © European Union/Eurostat · "
+               "Cities and capitals: GeoNames (geonames.org), CC BY 4.0, modified")
+
+# Where a Baltic state's name and value are written (lon, lat): inside the country, clear of the
+# capital's label. Chosen by hand on the map; the centre of the largest polygon otherwise.
+LABEL_POINTS: dict[str, tuple[float, float]] = {
+    "EE": (25.9, 58.75),
+    "LV": (25.6, 56.78),
+    "LT": (23.9, 55.45),
+}
+
+
+def _round_ring(ring: list, nd: int) -> list | None:
+    out: list = []
+    for x, y in ring:
+        p = [round(float(x), nd), round(float(y), nd)]
+        if not out or p != out[-1]:
+            out.append(p)
+    if len(out) < 4:
+        return None
+    if out[0] != out[-1]:
+        out.append(out[0])
+    return out
+
+
+def _round_polygon(poly: list, nd: int) -> list | None:
+    rings = [_round_ring(r, nd) for r in poly]
+    if not rings or rings[0] is None:
+        return None
+    return [rings[0]] + [r for r in rings[1:] if r is not None]
+
+
+def round_geometry(geom: dict, nd: int = DECIMALS) -> dict | None:
+    """Polygon/MultiPolygon with coordinates rounded; None if nothing is left."""
+    t = geom.get("type")
+    if t == "Polygon":
+        p = _round_polygon(geom["coordinates"], nd)
+        return {"type": "Polygon", "coordinates": p} if p else None
+    if t == "MultiPolygon":
+        polys = [p for p in (_round_polygon(q, nd) for q in geom["coordinates"]) if p]
+        return {"type": "MultiPolygon", "coordinates": polys} if polys else None
+    return geom
+
+
+@lru_cache(maxsize=None)
+def layer(name: str) -> dict:
+    """A FeatureCollection from data/geo/baltic_<name>.geojson, coordinates rounded for display."""
+    path = GEO_DIR / f"baltic_{name}.geojson"
+    with path.open(encoding="utf-8") as f:
+        fc = json.load(f)
+    feats = []
+    for feat in fc.get("features", []):
+        g = round_geometry(feat.get("geometry") or {})
+        if g is None:
+            continue
+        feats.append({"type": "Feature", "properties": dict(feat.get("properties") or {}), "geometry": g})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def countries() -> dict:
+    return layer("countries")
+
+
+def context() -> dict:
+    return layer("context")
+
+
+def lakes() -> dict:
+    return layer("lakes")
+
+
+def regions() -> dict:
+    return layer("regions")
+
+
+@lru_cache(maxsize=None)
+def cities() -> tuple[dict, ...]:
+    """City points: name (local spelling), name_en, country, lon, lat, population, capital (bool)."""
+    out = []
+    with (GEO_DIR / "baltic_cities.csv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            out.append({"name": r["name"], "name_en": r["name_en"], "country": r["country"],
+                        "lon": float(r["lon"]), "lat": float(r["lat"]),
+                        "population": int(float(r["population"] or 0)), "capital": r["capital"] == "yes"})
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def capitals() -> dict[str, dict]:
+    """ISO alpha-2 -> {capital, lon, lat, source}: the end point of a flow arc (GeoNames)."""
+    out: dict[str, dict] = {}
+    with (GEO_DIR / "capitals.csv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            out[r["iso2"]] = {"capital": r["capital"], "country": r["country"], "lon": float(r["lon"]),
+                              "lat": float(r["lat"]), "source": r["source"]}
+    return out
+
+
+def _ring_area_centroid(ring: list) -> tuple[float, float, float]:
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        c = x0 * y1 - x1 * y0
+        a += c
+        cx += (x0 + x1) * c
+        cy += (y0 + y1) * c
+    if a == 0:
+        return 0.0, ring[0][0], ring[0][1]
+    return abs(a) / 2, cx / (3 * a), cy / (3 * a)
+
+
+def label_point(iso2: str) -> tuple[float, float]:
+    """Where to write a Baltic state's name: a hand-placed point, else its largest polygon's centre."""
+    if iso2 in LABEL_POINTS:
+        return LABEL_POINTS[iso2]
+    for f in countries()["features"]:
+        if f["properties"].get("iso_a2") == iso2:
+            g = f["geometry"]
+            polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+            best = max((_ring_area_centroid(p[0]) for p in polys), key=lambda t: t[0])
+            return best[1], best[2]
+    raise KeyError(iso2)
+
+
+def bounds(fc: dict) -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) of a FeatureCollection of polygons."""
+    xs, ys = [], []
+    for f in fc["features"]:
+        g = f["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        for p in polys:
+            for x, y in p[0]:
+                xs.append(x)
+                ys.append(y)
+    return min(xs), min(ys), max(xs), max(ys)

@@ -34,23 +34,19 @@ src = controls.select("Source", [ALL] + list(opts.sources), K("source"), default
 pref = controls.toggle("Preferred only", K("preferred_only"), default=False, container=c4,
                        help="Show only the value the charts use for each figure.")
 
-t = ds.table[ds.table["country"].isin(countries)]
+full = frame.figures(ds)
+mask = full["country"].isin(countries)
 if ind:
-    t = t[t["indicator"] == ind]
+    mask &= full["indicator"] == ind
 if src:
-    t = t[t["source_id"].map(lambda s: src in str(s).split(";")).astype(bool)]
+    mask &= full["source_id"].map(lambda s: src in str(s).split(";")).astype(bool)
 if pref:
-    t = t[t["preferred"]]
-full = q.figures_table(t, ds.sources, cb)
-full["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
-                 zip(full["value"], full["suppressed"], full["unit"], full["value_low"], full["value_high"])]
-full["Breakdown"] = [cb.breakdown_label(b) for b in full["breakdown"]]
-full["Unit"] = [cb.unit_label(u) for u in full["unit"]]
-full["flags"] = [cb.flags_text(f) for f in full["flags"]]
+    mask &= full["preferred"]
+full = full[mask].reset_index(drop=True)
 shown = full.rename(columns={
     "country_label": "Country", "period_label": "Period", "indicator_label": "Indicator",
     "category_label": "Category", "preferred": "Preferred", "n_sources": "Sources for figure",
-    "title": "Source", "publisher": "Publisher", "source_location": "Location", "flags": "Flags", "note": "Note",
+    "title": "Source", "publisher": "Publisher", "source_location": "Location", "note": "Note",
     "source_id": "Source id"})
 cols = ["Country", "Period", "Indicator", "Breakdown", "Category", "Unit", "Value", "Preferred",
         "Sources for figure", "Source", "Publisher", "Location", "Flags", "Note", "Source id"]

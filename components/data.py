@@ -650,18 +650,28 @@ def why_preferred(rows: pd.DataFrame) -> str:
 
 
 def figures_table(df: pd.DataFrame, sources: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
-    """The harmonised rows with labels and source metadata, ready for the Data page."""
+    """The harmonised rows with labels and source metadata, ready for the Data page.
+
+    Call it on the whole table (n_sources counts every source of a figure), then filter."""
     t = with_sources(df, sources)
-    t["n_sources"] = t.groupby(KEY)["source_id"].transform("size")
-    t["figure"] = [figure_key(r) for r in t[KEY].to_dict("records")]
+    t["n_sources"] = t.groupby(KEY)["source_id"].transform("size") if not t.empty else 0
+    t["figure"] = (t["country"] + "~" + t["period_start"].astype(str) + "~" + t["period_end"].astype(str) + "~"
+                   + t["indicator"] + "~" + t["breakdown"] + "~" + t["category"] + "~" + t["unit"])
     t = _label(t, cb)
-    t["indicator_label"] = [cb.indicator_label(i) for i in t["indicator"]]
+    ind_label = {i: cb.indicator_label(i) for i in t["indicator"].unique()}
+    t["indicator_label"] = t["indicator"].map(ind_label)
     corder = {c: i for i, c in enumerate(COUNTRY_ORDER)}
-    t["_o"] = list(zip(t["country"].map(corder).fillna(99), [cb.indicator_order(i) for i in t["indicator"]],
-                       t["breakdown"] != "total", t["breakdown"],
-                       [cb.category_order(b, c) for b, c in zip(t["breakdown"], t["category"])], t["category"],
-                       ~t["unit"].isin(COUNT_UNITS), t["unit"], t["period_start"], t["period_end"], ~t["preferred"]))
-    return t.sort_values("_o").drop(columns="_o").reset_index(drop=True)
+    iorder = {i: cb.indicator_order(i) for i in t["indicator"].unique()}
+    corder_cat = {(b, c): cb.category_order(b, c) for b, c in set(zip(t["breakdown"], t["category"]))}
+    t["_c"] = t["country"].map(corder).fillna(99)
+    t["_i"] = t["indicator"].map(iorder)
+    t["_bt"] = t["breakdown"] != "total"
+    t["_co"] = [corder_cat[(b, c)] for b, c in zip(t["breakdown"], t["category"])]
+    t["_u"] = ~t["unit"].isin(COUNT_UNITS)
+    t["_np"] = ~t["preferred"]
+    order = ["_c", "_i", "_bt", "breakdown", "_co", "category", "_u", "unit", "period_start", "period_end", "_np"]
+    t = t.sort_values(order, kind="stable").drop(columns=["_c", "_i", "_bt", "_co", "_u", "_np"])
+    return t.reset_index(drop=True)
 
 
 def coverage(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:

@@ -52,11 +52,30 @@ def _options_cached(digest: str, _table: pd.DataFrame, _codebook, sources: tuple
 
 
 def options(ds: q.Dataset) -> Options:
-    srcs: tuple[str, ...] = ()
-    if not ds.sources.empty and "source_id" in ds.sources.columns:
-        srcs = tuple(ds.sources["source_id"])
-    srcs = tuple(dict.fromkeys(srcs + tuple(q.source_ids_of(ds.table))))
+    from components.cite import source_name
+
+    # sources that give at least one row, in the order of their names (publisher: title)
+    srcs = tuple(sorted(q.source_ids_of(ds.table), key=lambda s: source_name(s, ds.sources).lower()))
     return _options_cached(ds.digest, ds.table, ds.codebook, srcs)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _figures_cached(digest: str, _ds: q.Dataset) -> pd.DataFrame:
+    from components.style import fmt_value
+
+    full = q.figures_table(_ds.table, _ds.sources, _ds.codebook)
+    cb = _ds.codebook
+    full["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
+                     zip(full["value"], full["suppressed"], full["unit"], full["value_low"], full["value_high"])]
+    full["Breakdown"] = full["breakdown"].map({b: cb.breakdown_label(b) for b in full["breakdown"].unique()})
+    full["Unit"] = full["unit"].map({u: cb.unit_label(u) for u in full["unit"].unique()})
+    full["Flags"] = [cb.flags_text(f) for f in full["flags"]]
+    return full
+
+
+def figures(ds: q.Dataset) -> pd.DataFrame:
+    """The Data page's table for the whole dataset (cached on the file's content)."""
+    return _figures_cached(ds.digest, ds)
 
 
 def chart(ch, alt_text: str, key: str | None = None) -> None:

@@ -80,3 +80,14 @@ def humanise(code: str) -> str:
     """Fallback label for a code when the codebook is missing: 'own_country' -> 'Own country'."""
     code = str(code)
     return code.replace("_", " ").capitalize() if code else code
+
+
+# Map (choropleth and flows). Classes use a sequential ramp (ColorBrewer YlOrRd, 5 classes, light =
+# low); a suppressed '<5' figure and a missing figure get their own fills and labels, never a class.
+MAP_RAMP = ["#FFFFB2", "#FECC5C", "#FD8D3C", "#F03B20", "#BD0026"]
+MAP_SUPPRESSED = "#CBC3E3"  # lavender, labelled '<5'
+MAP_NO_DATA = "#BDBDBD"  # grey, labelled 'no data'
+MAP_LAND = "#ECE9E2"  # neighbouring countries (context)
+MAP_WATER = "#DFE8EF"  # also the background of static/blank-style.json
+MAP_FLOW_IN = "#CC79A7"  # arcs: victims of foreign citizenship detected in the Baltic state
+MAP_FLOW_OUT = "#332288"  # arcs: victims repatriated from another country

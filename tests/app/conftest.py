@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,9 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_DIR = ROOT / "tests" / "fixtures" / "synthetic"
+# THB_APP_TEST_DATA=data runs the data-agnostic tests (render, sweep, hostile links) on another dataset
+DATA_DIR = Path(os.environ.get("THB_APP_TEST_DATA") or FIXTURE_DIR)
+REAL_DATA = DATA_DIR.resolve() != FIXTURE_DIR.resolve()
 PAGES = {
     "overview": "app_pages/overview.py",
     "compare": "app_pages/compare.py",
@@ -19,7 +23,7 @@ PAGES = {
 @pytest.fixture(autouse=True)
 def synthetic_data(monkeypatch):
     """Point the app at the synthetic fixture (fake numbers) unless a test says otherwise."""
-    monkeypatch.setenv("THB_DATA_DIR", str(FIXTURE_DIR))
+    monkeypatch.setenv("THB_DATA_DIR", str(DATA_DIR if DATA_DIR.is_absolute() else ROOT / DATA_DIR))
     monkeypatch.chdir(ROOT)
 
 
@@ -36,3 +40,6 @@ def open_page(page: str, params: dict | None = None) -> AppTest:
 def assert_ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+synthetic_only = pytest.mark.skipif(REAL_DATA, reason="asserts numbers of the synthetic fixture")

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.app.conftest import PAGES, assert_ok, open_page
+from tests.app.conftest import PAGES, assert_ok, open_page, synthetic_only
 
 
 def _charts(at):
@@ -23,12 +23,13 @@ def test_page_renders_on_defaults(page):
     assert dict(at.query_params) == {}  # the default view has a clean URL
     # footer on every page: dataset version and how to cite
     text = " ".join(c.value for c in at.caption) + " ".join(c.value for c in at.code)
-    assert "synthetic-0.0.1" in text and "How to cite" in text
+    assert "Dataset" in text and "How to cite" in text
     for spec, el in zip(_charts(at), at.get("vega_lite_chart")):
         assert el.proto.alt.strip(), "every chart needs alt text"
         assert spec["title"]["text"]
 
 
+@synthetic_only
 def test_overview_content():
     at = open_page("overview")
     md = " ".join(m.value for m in at.markdown)
@@ -40,6 +41,7 @@ def test_overview_content():
     assert "69.2" in md  # per million, EE 2023 (fake: 90 / 1.3 million)
 
 
+@synthetic_only
 def test_compare_default_chart_and_table():
     at = open_page("compare")
     spec = _charts(at)[0]
@@ -67,9 +69,9 @@ def _option_count(at, kind, key):
 def _candidates():
     """Every raw option value a widget may hold (AppTest shows only formatted labels)."""
     from components import data as q
-    from tests.app.conftest import FIXTURE_DIR
+    from tests.app.conftest import DATA_DIR
 
-    t = q.read_table(FIXTURE_DIR / "harmonised" / "thb_baltic.csv")
+    t = q.read_table(DATA_DIR / "harmonised" / "thb_baltic.csv")
     vals = {"", None, True, False, "absolute", "per_million", "stacked", "percent", "lines", "chain"}
     vals |= set(t["indicator"]) | set(t["period"]) | set(t["breakdown"]) | set(t["country"])
     vals |= set(q.source_ids_of(t)) | {q.figure_key(r) for r in t[q.KEY].to_dict("records")}
@@ -131,6 +133,7 @@ def test_sweep_every_option(page):
     assert runs >= 3
 
 
+@synthetic_only
 def test_years_slider_and_index():
     at = open_page("trends")
     at.slider(key="trends__years").set_value((2014, 2020)).run()
@@ -158,6 +161,7 @@ def _qp(at):
     return {k: (v if isinstance(v, str) else ",".join(v)) for k, v in at.query_params.items()}
 
 
+@synthetic_only
 @pytest.mark.parametrize("case", list(ROUND_TRIPS))
 def test_url_round_trip(case):
     params = ROUND_TRIPS[case]
@@ -182,6 +186,7 @@ def test_url_round_trip(case):
     assert w1 == w2
 
 
+@synthetic_only
 def test_link_sets_widgets():
     at = open_page("compare", ROUND_TRIPS["compare"])
     assert at.selectbox(key="compare__indicator").value == "suspects"
@@ -190,6 +195,7 @@ def test_link_sets_widgets():
     assert at.multiselect(key="compare__countries").value == ["EE", "LV"]
 
 
+@synthetic_only
 def test_widget_change_updates_url():
     at = open_page("compare")
     at.segmented_control(key="compare__measure").set_value("per_million").run()
@@ -198,6 +204,7 @@ def test_widget_change_updates_url():
     assert _qp(at) == {}
 
 
+@synthetic_only
 def test_data_figure_shows_every_source():
     at = open_page("data", {"fig": "EE~2022~2022~victims~total~total~persons"})
     assert_ok(at)
@@ -250,6 +257,7 @@ def test_broken_data_shows_error_not_traceback(tmp_path, monkeypatch, page, cont
     assert "thb_baltic.csv" in msg and "Problem:" in msg
 
 
+@synthetic_only
 def test_missing_codebook_shows_codes(tmp_path, monkeypatch):
     import shutil
 

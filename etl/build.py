@@ -12,7 +12,7 @@ import pandas as pd
 
 from etl import checks
 from etl.errors import BuildError
-from etl.mapping import Draft, Exclusion, map_all
+from etl.mapping import Draft, Exclusion, eurostat_snapshot_files, map_all
 from etl.paths import DataPaths
 from etl.precedence import choose_preferred
 from etl.rates import add_rates
@@ -116,7 +116,7 @@ def to_csv_text(table: pd.DataFrame) -> str:
 def build_meta(csv_text: str, result: BuildResult, paths: DataPaths) -> dict:
     sources_used = sorted({s for ids in result.table["source_id"] for s in ids.split(";")})
     inputs = {}
-    for path in sorted(paths.raw.glob("*.csv")) + [paths.sources] + sorted(paths.mapping.glob("*.csv")) + sorted(paths.codebook.glob("*.csv")):
+    for path in sorted(paths.raw.glob("*.csv")) + eurostat_snapshot_files(paths.raw) + [paths.sources] + sorted(paths.mapping.glob("*.csv")) + sorted(paths.codebook.glob("*.csv")):
         inputs[str(path.relative_to(paths.root))] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     accessed = result.reference.sources.set_index("source_id").loc[sources_used, "date_accessed"]
     families = result.reference.sources.set_index("source_id").loc[sources_used, "family"]
@@ -128,7 +128,8 @@ def build_meta(csv_text: str, result: BuildResult, paths: DataPaths) -> dict:
         "countries": sorted(result.table["country"].unique().tolist()),
         "years": [int(result.table["period_start"].min()), int(result.table["period_end"].max())],
         "sources_included": sources_used,
-        "eurostat_included": bool((families == "eurostat").any() and any(s.startswith("ESTAT_CRIM_THB") for s in sources_used)),
+        # True when the table holds figures from a Eurostat crim_thb API snapshot (`python -m etl refresh eurostat`)
+        "eurostat_included": any(families[s] == "eurostat" and s.startswith("ESTAT_CRIM_THB_") for s in sources_used),
         "raw_rows": result.raw_counts,
         "raw_rows_excluded": len(result.excluded),
         "inputs_sha256": inputs,

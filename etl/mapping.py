@@ -6,6 +6,7 @@ reason; nothing is dropped silently.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,10 +14,12 @@ import pandas as pd
 
 from etl.errors import BuildError
 from etl.reference import Reference, read_table
-from etl.schema import GLOTIP_RAW, RESEARCH_RAW, validate
+from etl.schema import EUROSTAT_RAW, EUROSTAT_RESERVED, GLOTIP_RAW, RESEARCH_RAW, validate
 
 RESEARCH_FILES = ["national.csv", "us_tip.csv", "greta.csv", "eurostat_ec.csv", "secondary.csv"]
 GLOTIP_GLOB = "unodc_glotip_*.csv"
+EUROSTAT_DIR = "eurostat"
+SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -184,24 +187,161 @@ def map_glotip(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[list
     return drafts, []
 
 
+def latest_eurostat_snapshot(raw_dir: Path) -> Path | None:
+    """The newest dated folder under raw/eurostat/ (older ones stay as history and are not read)."""
+    folder = raw_dir / EUROSTAT_DIR
+    if not folder.is_dir():
+        return None
+    dated = sorted(p for p in folder.iterdir() if p.is_dir() and SNAPSHOT_NAME.match(p.name))
+    return dated[-1] if dated else None
+
+
+def eurostat_snapshot_files(raw_dir: Path) -> list[Path]:
+    """The dataset files of the latest snapshot (files starting with '_' are companions, e.g. code lists)."""
+    latest = latest_eurostat_snapshot(raw_dir)
+    if latest is None:
+        return []
+    return sorted(p for p in latest.glob("*.csv") if not p.name.startswith("_"))
+
+
+def _eurostat_rules(ref: Reference) -> dict:
+    return {(r["dataset"], r["dimension"], r["code"]): r for r in ref.eurostat_codes.to_dict("records")}
+
+
+def _rule(rules: dict, dataset: str, dimension: str, code: str) -> dict | None:
+    return rules.get((dataset, dimension, code)) or rules.get(("*", dimension, code))
+
+
+def _compose(parts: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """Several breakdown dimensions on one row -> one codebook breakdown, or None if there is none."""
+    parts = [p for p in parts if p[0] != "total"]
+    if not parts:
+        return "total", "total"
+    if len(parts) == 1:
+        return parts[0]
+    found = dict(parts)
+    if len(found) != len(parts):
+        return None
+    if set(found) == {"sex", "age"}:
+        return "sex_age", f"{found['sex']}_{found['age']}"
+    form = found.pop("exploitation", None)
+    if form is not None:
+        if set(found) == {"sex", "age"}:
+            return "exploitation_sex_age", f"{form}.{found['sex']}_{found['age']}"
+        if len(found) == 1 and next(iter(found)) in ("sex", "age", "sex_age"):
+            return "exploitation_sex_age", f"{form}.{next(iter(found.values()))}"
+    return None
+
+
+def map_eurostat(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[list[Draft], list[Exclusion]]:
+    """A Eurostat snapshot through mapping/eurostat_codes.csv.
+
+    Each row's dataset (dimension '@dataset'), dimension codes and flag letters (dimension '@flag') are looked
+    up, dataset-specific rule first, then '*'. Missing (':') and confidential ('c') values give no figure
+    (an exclusion with the reason, never a zero). A code or flag that is unknown or still marked 'review'
+    stops the build, naming the file, line and code.
+    """
+    rules = _eurostat_rules(ref)
+    dims = [c for c in frame.columns if c not in EUROSTAT_RESERVED] + ["geo"]
+    drafts, excluded, problems = [], [], []
+    snapshot = raw_file.split("/")[-2] if "/" in raw_file else ""
+    for line, row in zip(frame.index, frame.to_dict("records")):
+        where = f"{raw_file} line {line}"
+        dataset = row["dataset"]
+        letters = [ch for ch in row["flag"] if ch not in ": "]
+        flag_rules = [(ch, _rule(rules, dataset, "@flag", ch)) for ch in letters]
+        gone = [r for _, r in flag_rules if r is not None and r["action"] in ("missing", "exclude")]
+        if row["value"] == "" and not gone:
+            gone = [r for r in [_rule(rules, dataset, "@flag", ":")] if r is not None]
+        if row["value"] == "" or gone:
+            reason = gone[0]["note"] if gone else "Not available in Eurostat: no figure, never zero."
+            excluded.append(Exclusion(raw_file, line, reason))
+            continue
+        bad = False
+        for ch, r in flag_rules:
+            if r is None or r["action"] == "review":
+                problems.append(f"{where}: Eurostat flag {ch!r} is unmapped (needs review) in mapping/eurostat_codes.csv")
+                bad = True
+        fields: dict[str, set[str]] = {"indicator": set(), "unit": set(), "country": set()}
+        parts, notes, exclude = [], [], None
+        for dim in ["@dataset"] + dims:
+            code = dataset if dim == "@dataset" else row[dim]
+            r = _rule(rules, dataset, dim, code)
+            if r is None or r["action"] == "review":
+                problems.append(f"{where}: Eurostat code {dim}={code!r} of {dataset} is unmapped (needs review) "
+                                f"in mapping/eurostat_codes.csv")
+                bad = True
+                continue
+            if r["action"] == "exclude":
+                exclude = exclude or f"{r['note'] or 'Excluded by mapping/eurostat_codes.csv'} ({dim}={code})"
+                continue
+            if r["action"] == "ignore":
+                continue
+            for name in fields:
+                if r[name]:
+                    fields[name].add(r[name])
+            if r["breakdown"]:
+                parts.append((r["breakdown"], r["category"]))
+            if r["note"] and dim not in ("geo", "@dataset"):
+                notes.append(r["note"])
+        if bad:
+            continue
+        if exclude:
+            excluded.append(Exclusion(raw_file, line, exclude))
+            continue
+        for name, found in fields.items():
+            if len(found) != 1:
+                problems.append(f"{where}: the Eurostat codes of this row give {len(found)} {name} value(s) "
+                                f"{sorted(found)} (exactly one is needed; see mapping/eurostat_codes.csv)")
+                bad = True
+        if bad:
+            continue
+        composed = _compose(parts)
+        if composed is None or composed[1] not in ref.allowed_categories(composed[0]):
+            shown = ", ".join(f"{b}/{c}" for b, c in parts)
+            excluded.append(Exclusion(raw_file, line, f"Eurostat breakdown {shown} has no category in codebook/categories.csv"))
+            continue
+        located = ", ".join(f"{d}={row[d]}" for d in dims if d != "geo")
+        draft = Draft(
+            country=fields["country"].pop(), period_start=int(row["time"]), period_end=int(row["time"]),
+            period_label=row["time"], indicator=fields["indicator"].pop(), breakdown=composed[0], category=composed[1],
+            unit=fields["unit"].pop(), value=float(row["value"]), value_low=None, value_high=None, suppressed=False,
+            source_id=row["source_id"],
+            source_location=f"Eurostat {dataset}: {located}, geo={row['geo']}, time={row['time']} (API snapshot {snapshot})",
+            raw_file=raw_file, raw_row=int(line),
+        )
+        for ch, r in flag_rules:
+            if r["flag"]:
+                draft.flags.add(r["flag"])
+            if r["flag"] == "preliminary":
+                draft.status = "preliminary"
+        draft.notes += list(dict.fromkeys(notes))
+        drafts.append(draft)
+    if problems:
+        raise BuildError(problems)
+    return drafts, excluded
+
+
 def map_all(raw_dir: Path, ref: Reference) -> tuple[list[Draft], list[Exclusion], dict[str, int]]:
     drafts, excluded, counts, problems = [], [], {}, []
     files = [(raw_dir / name, RESEARCH_RAW, map_research) for name in RESEARCH_FILES]
     files += [(path, GLOTIP_RAW, map_glotip) for path in sorted(raw_dir.glob(GLOTIP_GLOB))]
+    files += [(path, EUROSTAT_RAW, map_eurostat) for path in eurostat_snapshot_files(raw_dir)]
     for path, schema, mapper in files:
+        name = path.relative_to(raw_dir).as_posix()
         try:
             frame = read_raw(path, schema)
             unknown = sorted(set(frame["source_id"]) - ref.source_ids)
             if unknown:
                 lines = [str(i) for i, s in frame["source_id"].items() if s in unknown][:5]
-                raise BuildError([f"{path.name} line(s) {', '.join(lines)}: source_id {unknown} not in sources.csv"])
-            mapped, dropped = mapper(frame, path.name, ref)
+                raise BuildError([f"{name} line(s) {', '.join(lines)}: source_id {unknown} not in sources.csv"])
+            mapped, dropped = mapper(frame, name, ref)
         except BuildError as exc:
             problems += exc.problems
             continue
         drafts += mapped
         excluded += dropped
-        counts[path.name] = len(frame)
+        counts[name] = len(frame)
     if problems:
         raise BuildError(problems)
     return drafts, excluded, counts

@@ -46,6 +46,7 @@ class Reference:
     overrides: pd.DataFrame
     series_breaks: pd.DataFrame
     country_definitions: pd.DataFrame
+    eurostat_codes: pd.DataFrame
 
     @property
     def source_ids(self) -> set[str]:
@@ -89,6 +90,7 @@ def load_reference(paths: DataPaths) -> Reference:
                                                                "breakdown", "category", "unit", "preferred_source_id", "why"]),
         series_breaks=read_table(mp / "series_breaks.csv", ["country", "indicator", "year", "flag", "note", "source_id"]),
         country_definitions=read_table(cb / "country_definitions.csv", ["country", "indicator", "definition", "source_ids"]),
+        eurostat_codes=read_table(mp / "eurostat_codes.csv", EUROSTAT_CODE_COLUMNS),
     )
     problems = []
     for name, frame, column in (("mapping/series_breaks.csv", ref.series_breaks, "source_id"),
@@ -100,6 +102,44 @@ def load_reference(paths: DataPaths) -> Reference:
         for sid in filter(None, cell.split(";")):
             if sid not in ref.source_ids:
                 problems.append(f"codebook/country_definitions.csv line {line}: source_id {sid!r} is not in sources.csv")
+    problems += check_eurostat_codes(ref)
     if problems:
         raise BuildError(problems)
     return ref
+
+
+EUROSTAT_CODE_COLUMNS = ["dataset", "dimension", "code", "label", "action", "indicator", "breakdown", "category",
+                         "unit", "country", "flag", "note"]
+# map: the code sets the fields it fills; ignore: the code does not change the figure (e.g. annual frequency);
+# exclude: rows with the code are left out, the note is the reason; missing (flags only): no figure, never zero;
+# review: seen by a refresh, not yet reviewed (the build refuses rows that carry it).
+EUROSTAT_ACTIONS = {"map", "ignore", "exclude", "missing", "review"}
+
+
+def check_eurostat_codes(ref: Reference) -> list[str]:
+    """The Eurostat code table must be well formed before any row is mapped through it."""
+    from etl.schema import COUNTRY_CODES
+
+    problems = []
+    table = ref.eurostat_codes
+    where = "mapping/eurostat_codes.csv line"
+    indicators, units, flags = set(ref.indicators["indicator"]), set(ref.units["unit"]), set(ref.flags["flag"])
+    for line, r in table.iterrows():
+        if r["action"] not in EUROSTAT_ACTIONS:
+            problems.append(f"{where} {line}: action {r['action']!r} is not one of {sorted(EUROSTAT_ACTIONS)}")
+        if r["action"] == "missing" and r["dimension"] != "@flag":
+            problems.append(f"{where} {line}: action 'missing' is only for flags (dimension @flag)")
+        if bool(r["breakdown"]) != bool(r["category"]):
+            problems.append(f"{where} {line}: breakdown and category go together")
+        if r["indicator"] and r["indicator"] not in indicators:
+            problems.append(f"{where} {line}: indicator {r['indicator']!r} is not in codebook/indicators.csv")
+        if r["unit"] and r["unit"] not in units:
+            problems.append(f"{where} {line}: unit {r['unit']!r} is not in codebook/units.csv")
+        if r["country"] and r["country"] not in COUNTRY_CODES:
+            problems.append(f"{where} {line}: country {r['country']!r} is not one of {COUNTRY_CODES}")
+        if r["flag"] and r["flag"] not in flags:
+            problems.append(f"{where} {line}: flag {r['flag']!r} is not in codebook/flags.csv")
+    keys = table.groupby(["dataset", "dimension", "code"]).size()
+    for key in keys[keys > 1].index:
+        problems.append(f"mapping/eurostat_codes.csv: {key} is listed more than once")
+    return problems

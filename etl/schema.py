@@ -49,6 +49,23 @@ GLOTIP_RAW = pa.DataFrameSchema(
 )
 
 
+# A dated Eurostat snapshot (data/raw/eurostat/<YYYY-MM-DD>/<dataset>.csv, written by
+# `python -m etl refresh eurostat`): one observation a row; every other column is a Eurostat dimension
+# (lower-case id, e.g. the code list of `geo`), value empty when Eurostat prints ':'.
+EUROSTAT_RESERVED = ["dataset", "source_id", "geo", "time", "value", "flag"]
+EUROSTAT_RAW = pa.DataFrameSchema(
+    {
+        "dataset": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$")),
+        "source_id": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "geo": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "time": pa.Column(str, pa.Check.str_matches(r"^(19|20)\d\d$"), description="annual data only"),
+        "value": pa.Column(str, pa.Check.str_matches(rf"^({_NUMBER})?$"), description="as returned; empty = missing"),
+        "flag": pa.Column(str, description="Eurostat flag(s) as returned by the eurostat package, e.g. '', ':', ': c', 'p'"),
+    },
+    strict=False,
+)
+
+
 def harmonised_schema(indicators: list[str], units: list[str], flags: list[str]) -> pa.DataFrameSchema:
     def flags_known(series: pd.Series) -> pd.Series:
         return series.map(lambda text: all(f in flags for f in text.split(";") if f))

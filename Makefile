@@ -35,5 +35,10 @@ data: $(STAMP)
 report: $(STAMP)
 	$(BIN)/python -m etl report
 
+# Needs internet: pull Eurostat's crim_thb datasets, snapshot them under data/raw/eurostat/<date>/, rebuild, print a diff.
+.PHONY: refresh
+refresh: $(STAMP)
+	$(BIN)/python -m etl refresh eurostat
+
 clean:
 	rm -rf $(VENV) .pytest_cache artifacts

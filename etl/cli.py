@@ -1,7 +1,8 @@
-"""Command line: build (default), report, import-glotip, import-research."""
+"""Command line: build (default), report, import-glotip, import-research, refresh eurostat."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -21,9 +22,20 @@ def main(argv: list[str] | None = None) -> int:
     glotip.add_argument("--source-id", help="e.g. UNODC_GLOTIP_2026 (default: from the extraction date)")
     research = sub.add_parser("import-research", help="import a research collection folder (figures.csv, sources.csv)")
     research.add_argument("folder", type=Path)
+    refresh = sub.add_parser("refresh", help="pull official series from the web (needs internet), then build and print a diff")
+    refresh.add_argument("source", choices=["eurostat"], help="eurostat: the crim_thb datasets for EE, LV, LT and EU27_2020")
+    refresh.add_argument("--dataset", action="append", help="only this dataset code (repeatable; default: every crim_thb_* dataset)")
+    refresh.add_argument("--geo", action="append", help="geo code (repeatable; default: EE, LV, LT, EU27_2020)")
+    refresh.add_argument("--date", type=dt.date.fromisoformat, help="snapshot date YYYY-MM-DD (default: today, UTC)")
     args = parser.parse_args(argv)
     paths = DataPaths(args.data.resolve())
     try:
+        if args.command == "refresh":
+            from etl.eurostat_refresh import refresh as run_refresh
+
+            outcome = run_refresh(paths, day=args.date, datasets=args.dataset, geos=args.geo)
+            print(outcome.text, file=sys.stdout if outcome.exit_code == 0 else sys.stderr)
+            return outcome.exit_code
         if args.command == "report":
             from etl.report import report
 

@@ -62,7 +62,7 @@ spec = mp.build(ds.table, ds.sources, cb, indicator=indicator, period=period, un
 label = cb.indicator_label(indicator)
 unit_text = cb.unit_label(unit)
 
-map_col, detail_col = st.columns([3, 2]) if sel else (st.container(), None)
+map_col, detail_col = st.columns([3, 2])
 with map_col:
     st.markdown(f"**{label}, {period or 'no period'}** — {unit_text}")
     st.pydeck_chart(spec.deck, height=mp.HEIGHT, on_select=_on_select, selection_mode="single-object",
@@ -83,8 +83,11 @@ with map_col:
             st.caption(f"No victims by citizenship or country of repatriation are recorded for {period} "
                        + (f"in {cb.country_label(sel)}." if sel else "in the three states."))
 
-if detail_col is not None:
-    with detail_col:
+with detail_col:
+    if not sel:
+        st.info("Click a country on the map, or choose it under *Country detail*, to see its figures over "
+                "time and by form of exploitation, with their sources.", icon=":material/touch_app:")
+    else:
         st.subheader(cb.country_label(sel))
         tdata = q.trend_data(ds.table, cb, indicator=indicator, unit=unit, countries=[sel])
         frame.chart(trend_chart(tdata, title=f"{label} over time", unit_text=unit_text,

@@ -89,6 +89,7 @@ if mode == "lines":
             st.caption(f"▽ {r.country_label} {r.year}: {r.marker_note}")
     if not data.empty:
         t = data.copy()
+        t["index"] = t["index"].round(1)
         t["Value"] = [fmt_value(v, s, u, lo_, hi_) for v, s, u, lo_, hi_ in
                       zip(t["value"], t["suppressed"], t["unit"], t["value_low"], t["value_high"])]
         cols = ["country_label", "year", "Value"] + (["index"] if base is not None else []) + ["source_id", "flags"]

@@ -87,7 +87,7 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
                           f.get("value_high", f["value"]))] if not f.empty else []
     if percent:
         xfield = alt.X("value:Q", stack="normalize", title="share of known categories",
-                       axis=alt.Axis(format="%"))
+                       axis=alt.Axis(format="%", tickCount=5))
     else:
         xfield = alt.X("value:Q", stack="zero", title=unit_text, axis=alt.Axis(format=value_format.replace(".0f", "~f")))
     if is_total:
@@ -153,7 +153,10 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
                         for v, s in zip(line_df[yfield], line_df["suppressed"])]
     color = alt.Color("country_label:N", title=None, scale=_country_scale(codes, labels), sort=labels)
     x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
-    y = alt.Y(f"{yfield}:Q", title=unit_text, scale=alt.Scale(zero=not indexed))
+    y_title = "index (base year = 100)" if indexed else unit_text
+    if len(y_title) > 40:  # a long axis title overflows the plot; the subtitle carries the full text
+        y_title = y_title[:39] + "…"
+    y = alt.Y(f"{yfield}:Q", title=y_title, scale=alt.Scale(zero=not indexed))
     tooltip = [alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("shown:N", title="Value"), alt.Tooltip("source_id:N", title="Source id"),
                alt.Tooltip("flags:N", title="Flags")]

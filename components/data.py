@@ -619,6 +619,19 @@ def with_sources(rows: pd.DataFrame, sources: pd.DataFrame, precedence: pd.DataF
     return rows
 
 
+def values_agree(rows: pd.DataFrame) -> bool:
+    """Do the sources agree? A suppressed '<5' agrees with a value inside its range, not with 0."""
+    vals = set(rows.loc[~rows["suppressed"], "value"].dropna().round(6))
+    if len(vals) > 1:
+        return False
+    sup = rows[rows["suppressed"]]
+    for v in vals:
+        for lo, hi in zip(sup["value_low"], sup["value_high"]):
+            if pd.notna(lo) and pd.notna(hi) and not (lo - 1e-9 <= v <= hi + 1e-9):
+                return False
+    return True
+
+
 def why_preferred(rows: pd.DataFrame) -> str:
     """Plain-language reason the preferred row won, from the sources' quality and flags."""
     if rows.empty:
@@ -644,8 +657,7 @@ def why_preferred(rows: pd.DataFrame) -> str:
     higher = others[others["quality_rank"] < w["quality_rank"]]
     if not higher.empty:
         reasons.append("a higher-ranked source exists but was not preferred (see its flags and note)")
-    vals = set(rows["value"].dropna().round(6))
-    agree = "All sources agree on the value." if len(vals) <= 1 else "The sources differ on the value."
+    agree = "All sources agree on the value." if values_agree(rows) else "The sources differ on the value."
     return f"Preferred: {w['title']} — " + "; ".join(reasons) + ". " + agree
 
 

@@ -34,7 +34,7 @@ MAP_STYLE = "app/static/blank-style.json"  # served by Streamlit (server.enableS
 FLOW_INDICATOR = "victims"
 FLOW_BREAKDOWNS = {"citizenship_country": "in", "repatriation_country": "out"}
 COUNT_UNITS = ("persons", "cases", "offences")
-DEFAULT_VIEW = {"longitude": 24.4, "latitude": 57.0, "zoom": 5.3}
+DEFAULT_VIEW = {"longitude": 24.6, "latitude": 56.9, "zoom": 5.0}  # the three states in a ~800x560 canvas
 WIDTH, HEIGHT = 820, 560  # the view is fitted for about this canvas (st.pydeck_chart height=HEIGHT)
 
 # context country names: hand-placed inside the box, clear of the city labels
@@ -319,6 +319,13 @@ def _country_label_rows(choro: pd.DataFrame, unit: str, cb) -> list[dict]:
     return rows
 
 
+def _chars(rows) -> list[str]:
+    """The characters a TextLayer needs (deck.gl's 'auto' does not survive pydeck's JSON: it is read
+    as an expression), so Rīga, Šiauliai and '<5' render."""
+    text = "".join(str(v) for r in rows for v in (r.values() if isinstance(r, dict) else r) if isinstance(v, str))
+    return sorted(set(text) | set("0123456789<–—., ()"))
+
+
 def _city_rows() -> list[dict]:
     rows = []
     for c in geo.cities():
@@ -328,7 +335,7 @@ def _city_rows() -> list[dict]:
             continue
         rows.append({"lon": c["lon"], "lat": c["lat"], "capital": c["capital"],
                      "label": c["name"] if baltic else c["name_en"],
-                     "radius": 4.5 if c["capital"] else 3.0})
+                     "radius": 5500 if c["capital"] else 3500})
     return rows
 
 
@@ -388,22 +395,23 @@ def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: s
         layers.append(pdk.Layer("GeoJsonLayer", selected, id="selected", stroked=True, filled=False,
                                 get_line_color=[0, 0, 0, 255], line_width_min_pixels=3, pickable=False))
     cities = _city_rows()
+    country_labels = _country_label_rows(choro, unit, cb)
     layers += [
         pdk.Layer("ScatterplotLayer", cities, id="cities", get_position=["lon", "lat"],
-                  get_radius="radius", radius_units="pixels", get_fill_color=[40, 40, 40, 230],
+                  get_radius="radius", radius_min_pixels=2.5, radius_max_pixels=6, get_fill_color=[40, 40, 40, 230],
                   stroked=True, get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, pickable=False),
         pdk.Layer("TextLayer", cities, id="city_labels", get_position=["lon", "lat"], get_text="label",
                   get_size=12, get_color=[45, 45, 45, 255], get_pixel_offset=[0, -11],
-                  character_set="auto", font_family="'Source Sans Pro', Helvetica, Arial, sans-serif",
+                  character_set=_chars(cities), font_family="'Source Sans Pro', Helvetica, Arial, sans-serif",
                   font_settings={"sdf": True}, outline_width=3, outline_color=[255, 255, 255, 230],
                   pickable=False),
         pdk.Layer("TextLayer", [{"lon": x, "lat": y, "text": t} for t, x, y in CONTEXT_LABELS],
                   id="context_labels", get_position=["lon", "lat"], get_text="text", get_size=13,
                   get_color=[120, 120, 120, 255], font_family="Helvetica, Arial, sans-serif",
-                  character_set="auto", pickable=False),
-        pdk.Layer("TextLayer", _country_label_rows(choro, unit, cb), id="country_labels",
+                  character_set=_chars(CONTEXT_LABELS), pickable=False),
+        pdk.Layer("TextLayer", country_labels, id="country_labels",
                   get_position=["lon", "lat"], get_text="text", get_size=16, font_weight="bold",
-                  get_color=[20, 20, 20, 255], character_set="auto",
+                  get_color=[20, 20, 20, 255], character_set=_chars(country_labels),
                   font_family="'Source Sans Pro', Helvetica, Arial, sans-serif", line_height=1.1,
                   font_settings={"sdf": True}, outline_width=4, outline_color=[255, 255, 255, 235],
                   pickable=False),
@@ -417,10 +425,10 @@ def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: s
                       get_source_color="color", get_target_color="color", get_width="width",
                       width_units="pixels", get_height=0.5, great_circle=False, pickable=True,
                       auto_highlight=True),
-            pdk.Layer("ScatterplotLayer", rows, id="flow_ends", get_position="far", get_radius=3.5,
-                      radius_units="pixels", get_fill_color="color", pickable=False),
+            pdk.Layer("ScatterplotLayer", rows, id="flow_ends", get_position="far", get_radius=20000,
+                      radius_min_pixels=3, radius_max_pixels=5, get_fill_color="color", pickable=False),
             pdk.Layer("TextLayer", rows, id="flow_labels", get_position="far", get_text="label", get_size=11,
-                      get_color=[30, 30, 30, 255], get_pixel_offset=[0, 12], character_set="auto",
+                      get_color=[30, 30, 30, 255], get_pixel_offset=[0, 12], character_set=_chars(rows),
                       font_settings={"sdf": True}, outline_width=3, outline_color=[255, 255, 255, 230],
                       pickable=False),
         ]

@@ -16,8 +16,9 @@ BALTIC = ("EE", "LV", "LT")
 COUNTRY_ORDER = ("EE", "LV", "LT", "EU27", "EU28")
 
 # Categorical palette for categories within a breakdown (Okabe-Ito without the country colours first).
-CATEGORY_COLORS = ["#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#0072B2", "#D55E00", "#009E73", "#000000",
-                   "#999999", "#882255", "#44AA99", "#117733"]
+# (Okabe-Ito first, then Paul Tol's muted set; no pale yellow, which vanishes on white.)
+CATEGORY_COLORS = ["#E69F00", "#56B4E9", "#CC79A7", "#999999", "#882255", "#44AA99", "#117733", "#DDCC77",
+                   "#332288", "#AA4499", "#88CCEE", "#000000"]
 # Justice chain stages: a sequential ramp (viridis), so the stages read as a progression.
 STAGE_COLORS = ["#440154", "#3B528B", "#21918C", "#35B779", "#8FD744"]  # viridis steps
 

@@ -7,6 +7,7 @@ Prints the time until the first chart is drawn on each page.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -24,7 +25,7 @@ def shoot(base: str, out: Path, paths: list[str], width: int = 1400) -> dict[str
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                     args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": 1000})
+        page = browser.new_page(viewport={"width": width, "height": int(os.environ.get("SHOT_HEIGHT", "1000"))})
         for path in paths:
             t0 = time.perf_counter()
             page.goto(base + path)

@@ -186,3 +186,11 @@ def test_options_from_dataset(ds):
     assert "exploitation" in o.breakdowns_for("victims")
     assert o.measures_for("victims") == ("absolute", "per_million")
     assert o.measures_for("offences") == ("absolute",)
+
+
+def test_suppressed_agrees_only_with_values_in_its_range():
+    base = {"suppressed": [True, False], "value": [float("nan"), 2.0], "value_low": [1.0, None],
+            "value_high": [4.0, None]}
+    assert q.values_agree(pd.DataFrame(base))
+    base["value"] = [float("nan"), 0.0]
+    assert not q.values_agree(pd.DataFrame(base))

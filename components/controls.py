@@ -35,10 +35,12 @@ def _params() -> dict[str, str]:
     return out
 
 
-def _push(view: ViewState, options: Options) -> None:
+def _push(view: ViewState, options: Options, only_missing: bool = False) -> None:
     """Write a view into the page's widget keys."""
     p = view.page
     for f in PAGE_FIELDS[p]:
+        if only_missing and wkey(p, f) in st.session_state:
+            continue
         v = getattr(view, f)
         if f == "period":
             v = view.resolved_period(options)
@@ -57,7 +59,10 @@ def start(page: str, options: Options) -> ViewState:
     params = _params()
     last = st.session_state.get(f"_qs_{page}")
     if last is not None and params == last and page in store:
-        return store[page]  # URL is ours: widgets hold the truth
+        # URL is ours: widgets hold the truth. Widgets not drawn on the last run lost their state
+        # (Streamlit drops it); refill just those from the stored view.
+        _push(store[page], options, only_missing=True)
+        return store[page]
     if not params and page in store:
         view, notices = store[page], []
     else:

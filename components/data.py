@@ -355,7 +355,7 @@ def breakdowns_available(df: pd.DataFrame, indicator: str, period: str | None = 
                          max_categories: int | None = MAX_COMPARE_CATEGORIES) -> list[str]:
     """Breakdowns with a preferred value; those with too many categories for one chart are left out."""
     p = preferred(df)
-    p = p[(p["indicator"] == indicator) & has_value(p) & p["country"].isin(BALTIC)]
+    p = p[(p["indicator"] == indicator) & has_value(p) & p["country"].isin(BALTIC) & (p["unit"] != "percent")]
     if period:
         p = p[p["period"] == period]
     n = p.groupby("breakdown")["category"].nunique()

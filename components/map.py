@@ -42,6 +42,8 @@ CONTEXT_LABELS = [
     ("Finland", 27.3, 60.75), ("Sweden", 15.6, 58.6), ("Russia", 31.0, 57.6), ("Belarus", 28.8, 54.6),
     ("Poland", 19.2, 53.2), ("Russia (Kaliningrad)", 21.2, 54.45),
 ]
+# pydeck reads a bare string argument as a JS expression; a quoted one stays a string
+FONT = '"Source Sans Pro, Helvetica, Arial, sans-serif"'
 TOOLTIP_KEYS = ("tt_title", "tt_value", "tt_period", "tt_source", "tt_flags")
 TOOLTIP = {
     "html": "<b>{tt_title}</b><br/>{tt_value}<br/><span style='opacity:.8'>{tt_period}</span><br/>"
@@ -319,13 +321,6 @@ def _country_label_rows(choro: pd.DataFrame, unit: str, cb) -> list[dict]:
     return rows
 
 
-def _chars(rows) -> list[str]:
-    """The characters a TextLayer needs (deck.gl's 'auto' does not survive pydeck's JSON: it is read
-    as an expression), so Rīga, Šiauliai and '<5' render."""
-    text = "".join(str(v) for r in rows for v in (r.values() if isinstance(r, dict) else r) if isinstance(v, str))
-    return sorted(set(text) | set("0123456789<–—., ()"))
-
-
 def _city_rows() -> list[dict]:
     rows = []
     for c in geo.cities():
@@ -402,17 +397,17 @@ def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: s
                   stroked=True, get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, pickable=False),
         pdk.Layer("TextLayer", cities, id="city_labels", get_position=["lon", "lat"], get_text="label",
                   get_size=12, get_color=[45, 45, 45, 255], get_pixel_offset=[0, -11],
-                  character_set=_chars(cities), font_family="'Source Sans Pro', Helvetica, Arial, sans-serif",
+                  character_set='"auto"', font_family=FONT,
                   font_settings={"sdf": True}, outline_width=3, outline_color=[255, 255, 255, 230],
                   pickable=False),
         pdk.Layer("TextLayer", [{"lon": x, "lat": y, "text": t} for t, x, y in CONTEXT_LABELS],
                   id="context_labels", get_position=["lon", "lat"], get_text="text", get_size=13,
-                  get_color=[120, 120, 120, 255], font_family="Helvetica, Arial, sans-serif",
-                  character_set=_chars(CONTEXT_LABELS), pickable=False),
+                  get_color=[120, 120, 120, 255], font_family=FONT,
+                  character_set='"auto"', pickable=False),
         pdk.Layer("TextLayer", country_labels, id="country_labels",
-                  get_position=["lon", "lat"], get_text="text", get_size=16, font_weight="bold",
-                  get_color=[20, 20, 20, 255], character_set=_chars(country_labels),
-                  font_family="'Source Sans Pro', Helvetica, Arial, sans-serif", line_height=1.1,
+                  get_position=["lon", "lat"], get_text="text", get_size=16, font_weight='"bold"',
+                  get_color=[20, 20, 20, 255], character_set='"auto"',
+                  font_family=FONT, line_height=1.1,
                   font_settings={"sdf": True}, outline_width=4, outline_color=[255, 255, 255, 235],
                   pickable=False),
     ]
@@ -428,7 +423,7 @@ def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: s
             pdk.Layer("ScatterplotLayer", rows, id="flow_ends", get_position="far", get_radius=20000,
                       radius_min_pixels=3, radius_max_pixels=5, get_fill_color="color", pickable=False),
             pdk.Layer("TextLayer", rows, id="flow_labels", get_position="far", get_text="label", get_size=11,
-                      get_color=[30, 30, 30, 255], get_pixel_offset=[0, 12], character_set=_chars(rows),
+                      get_color=[30, 30, 30, 255], get_pixel_offset=[0, 12], character_set='"auto"',
                       font_settings={"sdf": True}, outline_width=3, outline_color=[255, 255, 255, 230],
                       pickable=False),
         ]

@@ -150,7 +150,8 @@ def test_years_slider_and_index():
 ROUND_TRIPS = {
     "overview": {"c": "EE,LT"},
     "compare": {"c": "EE,LV", "ind": "suspects", "per": "2019", "m": "pm", "stack": "pct"},
-    "compare_breakdown": {"per": "2012-2016", "bd": "sex", "stack": "pct"},
+    "compare_breakdown": {"per": "2012-2016", "bd": "total"},
+    "compare_sex": {"per": "2019", "bd": "sex", "stack": "pct"},
     "trends": {"c": "LV", "ind": "convicted", "m": "pm", "yr": "2013-2021", "base": "2015"},
     "data": {"c": "EE", "fi": "victims", "src": "SYN_USTIP", "pref": "0",
              "fig": "EE~2022~2022~victims~total~total~persons"},
@@ -284,3 +285,24 @@ def test_rerun_time_per_page(record_property):
         record_property(f"rerun_{page}_s", round(times[page], 3))
     print("warm rerun seconds:", {k: round(v, 2) for k, v in times.items()})
     assert max(times.values()) < 5
+
+
+@synthetic_only
+def test_reset_button_restores_default_view():
+    at = open_page("compare", {"m": "pm", "stack": "pct"})
+    assert _qp(at) == {"m": "pm", "stack": "pct"}
+    at.button(key="reset_view").click().run()
+    assert_ok(at)
+    assert _qp(at) == {}
+    assert at.segmented_control(key="compare__measure").value == "absolute"
+
+
+@synthetic_only
+def test_view_survives_page_switch():
+    at = open_page("compare", {"m": "pm"})
+    at.switch_page("app_pages/trends.py").run()
+    assert_ok(at)
+    at.switch_page("app_pages/compare.py").run()
+    assert_ok(at)
+    assert at.segmented_control(key="compare__measure").value == "per_million"
+    assert _qp(at) == {"m": "pm"}

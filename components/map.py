@@ -326,7 +326,7 @@ def _city_rows() -> list[dict]:
     for c in geo.cities():
         baltic = c["country"] in BALTIC
         major = c["capital"] or c["population"] >= 95000
-        if not (major or (baltic and c["population"] >= 50000)):
+        if not (major or (baltic and c["population"] >= 54000)):
             continue
         rows.append({"lon": c["lon"], "lat": c["lat"], "capital": c["capital"],
                      "label": c["name"] if baltic else c["name_en"],

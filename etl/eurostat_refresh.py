@@ -241,6 +241,8 @@ def merge_codes(table: pd.DataFrame, datasets: list[Dataset], day: dt.date) -> t
     Eurostat's label; fill empty labels of known rows. Returns the new table and the rows added."""
     table = table.copy()
     seen: dict[tuple[str, str], dict] = {}
+    known = {(r["dimension"], r["code"]) for r in table.to_dict("records")}
+    known_geo = {code for dim, code in known if dim == "geo"}
 
     def note(dimension: str, code: str, label: str, dataset: str) -> None:
         entry = seen.setdefault((dimension, code), {"label": "", "datasets": set()})
@@ -251,7 +253,8 @@ def merge_codes(table: pd.DataFrame, datasets: list[Dataset], day: dt.date) -> t
         note("@dataset", ds.code, ds.title, ds.code)
         for dim, labels in ds.codelists.items():
             for code, label in labels.items():
-                if dim != "geo":  # geo: only the codes we asked for (below), not every country Eurostat lists
+                # geo: label the codes the table knows (the ones we ask for), do not list every country Eurostat has
+                if dim != "geo" or code in known_geo:
                     note(dim, code, label, ds.code)
         for dim in [c for c in ds.tidy.columns if c not in ("dataset", "source_id", "time", "value", "flag")]:
             for code in ds.tidy[dim].unique():
@@ -260,7 +263,6 @@ def merge_codes(table: pd.DataFrame, datasets: list[Dataset], day: dt.date) -> t
             for ch in flag:
                 if ch != " ":
                     note("@flag", ch, "", ds.code)
-    known = {(r["dimension"], r["code"]) for r in table.to_dict("records")}
     for i, r in table.iterrows():
         entry = seen.get((r["dimension"], r["code"]))
         if entry and not r["label"] and entry["label"]:
@@ -340,6 +342,12 @@ def _figure(key) -> str:
     return f"{country} {period} {indicator}/{breakdown}/{category} ({unit})"
 
 
+def _series(sid: str) -> str:
+    """ESTAT_CRIM_THB_SEX_20261128 -> ESTAT_CRIM_THB_SEX (one dataset across snapshots); others unchanged."""
+    head, _, tail = sid.rpartition("_")
+    return head if sid.startswith("ESTAT_CRIM_THB_") and len(tail) == 8 and tail.isdigit() else sid
+
+
 def diff_harmonised(old: pd.DataFrame | None, new: pd.DataFrame) -> dict[str, list[str]]:
     """Preferred figures added, changed (old -> new value, with the preferred source) and removed.
     Computed rates are left out (they follow their counts)."""
@@ -351,7 +359,7 @@ def diff_harmonised(old: pd.DataFrame | None, new: pd.DataFrame) -> dict[str, li
         return {tuple(r[k] for k in KEY): r for r in keep.to_dict("records")}
 
     before, after = preferred(old), preferred(new)
-    out = {"added": [], "changed": [], "source_switched": [], "removed": []}
+    out = {"added": [], "changed": [], "source_switched": [], "same_series": [], "removed": []}
     for key in sorted(after, key=str):
         now = after[key]
         if key not in before:
@@ -360,7 +368,11 @@ def diff_harmonised(old: pd.DataFrame | None, new: pd.DataFrame) -> dict[str, li
         was = before[key]
         if _show(was) != _show(now):
             out["changed"].append(f"{_figure(key)}: {_show(was)} [{was['source_id']}] -> {_show(now)} [{now['source_id']}]")
-        elif was["source_id"] != now["source_id"]:
+        elif was["source_id"] == now["source_id"]:
+            continue
+        elif _series(was["source_id"]) == _series(now["source_id"]):
+            out["same_series"].append(_figure(key))  # the same Eurostat dataset, newer snapshot: not listed one by one
+        else:
             out["source_switched"].append(f"{_figure(key)}: {_show(now)}, now preferred from {now['source_id']} "
                                           f"(was {was['source_id']})")
     for key in sorted(set(before) - set(after), key=str):
@@ -372,7 +384,7 @@ def diff_snapshots(previous: Path | None, current: Path) -> tuple[str, dict[str,
     """What Eurostat revised between two snapshots: values or flags changed, observations new or gone."""
     out = {"revised": [], "new": [], "gone": []}
     if previous is None:
-        return "no previous snapshot", out
+        return "", out
     for path in sorted(p for p in current.glob("*.csv") if not p.name.startswith("_")):
         old_path = previous / path.name
         if not old_path.exists():
@@ -396,7 +408,7 @@ def diff_snapshots(previous: Path | None, current: Path) -> tuple[str, dict[str,
             elif (r["value_old"], r["flag_old"]) != (r["value_new"], r["flag_new"]):
                 out["revised"].append(f"{where}: {(r['value_old'] or ':')} {r['flag_old']}".rstrip()
                                       + f" -> {(r['value_new'] or ':')} {r['flag_new']}".rstrip())
-    return f"snapshot {previous.name}", out
+    return previous.name, out
 
 
 def _section(title: str, lines: list[str]) -> list[str]:
@@ -500,8 +512,11 @@ def refresh(paths: DataPaths, *, day: dt.date | None = None, datasets: list[str]
         lines += [""] + _section("Figures added", figures["added"])
         lines += _section("Figures changed (old -> new, preferred source)", figures["changed"])
         lines += _section("Same value, preferred source changed", figures["source_switched"])
+        if figures["same_series"]:
+            lines.append(f"Same value, now cited from this snapshot instead of the previous one: {len(figures['same_series'])}")
         lines += _section("Figures no longer in the dataset", figures["removed"])
-        lines += ["", f"Eurostat revisions since the previous {against}:"]
+        lines += ["", f"Eurostat revisions since the previous snapshot ({against}):" if against else
+                  "Eurostat revisions: none to report, this is the first snapshot."]
         lines += _section("  values or flags revised", revisions["revised"])
         lines += _section("  new observations", revisions["new"])
         lines += _section("  observations no longer published", revisions["gone"])

@@ -16,6 +16,7 @@ PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/bar_chart:", url_path="compare"),
     st.Page("app_pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
+    st.Page("app_pages/map.py", title="Map", icon=":material/map:", url_path="map"),
     st.Page("app_pages/data.py", title="Data", icon=":material/table:", url_path="data"),
     st.Page("app_pages/methodology.py", title="Methodology", icon=":material/menu_book:", url_path="methodology"),
 ]

@@ -9,6 +9,7 @@ import streamlit as st
 from components import frame
 from components.cite import dataset_citation, licence_summary
 from components.controls import reset
+from components.style import md_escape
 
 st.set_page_config(page_title="Baltic THB statistics", page_icon=":material/query_stats:", layout="wide")
 
@@ -52,9 +53,9 @@ if ds is not None:
         st.caption(f"**Dataset** {meta.get('dataset_version', 'version unknown')} · data as of "
                    f"{meta.get('data_as_of', 'unknown')} · {len(ds.table):,} rows · "
                    f"{len(ds.sources) if not ds.sources.empty else 0} sources")
-        st.caption(licence_summary(ds.sources))
+        st.caption(md_escape(licence_summary(ds.sources)))
         for w in ds.warnings:
-            st.caption(f"⚠ {w}")
+            st.caption(f"⚠ {md_escape(w)}")
     with cols[1]:
         st.caption("**How to cite**")
         st.code(dataset_citation(meta), language=None, wrap_lines=True)

@@ -6,7 +6,7 @@ from components import controls, frame
 from components import data as q
 from components.charts import compare_chart
 from components.cite import source_line
-from components.style import BALTIC, MEASURE_LABELS, fmt_value
+from components.style import BALTIC, MEASURE_LABELS, fmt_value, md_escape
 from components.view_state import STACKS, ViewState
 
 PAGE = "compare"
@@ -80,7 +80,7 @@ if not notes.empty:
     with st.expander(f"Notes on these figures ({len(notes)})"):
         for r in notes.itertuples():
             cat = f" · {r.category_label}" if r.category_label and r.category_label != "Total" else ""
-            st.caption(f"{r.country_label}{cat}: {r.note}" + (f" [{r.flags}]" if r.flags else ""))
+            st.caption(md_escape(f"{r.country_label}{cat}: {r.note}" + (f" [{r.flags}]" if r.flags else "")))
 
 defs = ds.country_definitions
 if not defs.empty and {"country", "indicator", "definition"} <= set(defs.columns):
@@ -88,4 +88,4 @@ if not defs.empty and {"country", "indicator", "definition"} <= set(defs.columns
     if not d.empty:
         with st.expander(f"What each country counts as “{label.lower()}”"):
             for r in d.itertuples():
-                st.markdown(f"**{cb.country_label(r.country)}** — {r.definition}")
+                st.markdown(f"**{md_escape(cb.country_label(r.country))}** — {md_escape(r.definition)}")

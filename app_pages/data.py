@@ -5,7 +5,7 @@ import streamlit as st
 from components import controls, frame
 from components import data as q
 from components.cite import source_name
-from components.style import BALTIC, fmt_value
+from components.style import BALTIC, fmt_value, md_escape
 from components.view_state import ViewState
 
 PAGE = "data"
@@ -100,5 +100,5 @@ if figure:
                 alt_text="Every source's value for the selected figure",
                 column_config={"Preferred": st.column_config.CheckboxColumn("Preferred"),
                                "Link": st.column_config.LinkColumn("Link")})
-    st.markdown(f"**Why this one:** {q.why_preferred(rows_)}")
+    st.markdown(f"**Why this one:** {md_escape(q.why_preferred(rows_))}")
     st.caption(q.PRECEDENCE_TEXT)

@@ -7,7 +7,7 @@ from components import controls, frame
 from components import data as q
 from components.charts import sparkline
 from components.cite import source_line
-from components.style import BALTIC, fmt_number, fmt_value
+from components.style import BALTIC, fmt_number, fmt_value, md_escape
 from components.view_state import ViewState
 
 PAGE = "overview"
@@ -74,12 +74,13 @@ for col, card in zip(cols, cards):
                         key=f"spark_{card['country']}")
         if card["top_forms"]:
             st.markdown("**Main forms of exploitation** (" + str(card["year"]) + "): "
-                        + "; ".join(f"{n} ({fmt_number(v)})" for n, v in card["top_forms"]))
+                        + "; ".join(f"{md_escape(n)} ({fmt_number(v)})" for n, v in card["top_forms"]))
         else:
             st.caption(f"No breakdown by form of exploitation for {card['year']}.")
         if "series_break" in card["flags"] or "preliminary" in card["flags"]:
             st.caption("Flags: " + card["flags"].replace(";", ", ").replace("_", " "))
-        st.caption(source_line(q.source_ids_of(pd.DataFrame({"source_id": card["source_ids"]})), ds.sources))
+        st.caption(md_escape(source_line(q.source_ids_of(pd.DataFrame({"source_id": card["source_ids"]})),
+                                         ds.sources)))
 
 with st.expander("Numbers behind the cards"):
     rows = []

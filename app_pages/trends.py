@@ -7,7 +7,7 @@ from components import controls, frame
 from components import data as q
 from components.charts import chain_chart, trend_chart
 from components.cite import source_line
-from components.style import BALTIC, MEASURE_LABELS, fmt_value
+from components.style import BALTIC, MEASURE_LABELS, fmt_value, md_escape
 from components.view_state import VIEWS, ViewState
 
 PAGE = "trends"
@@ -86,7 +86,7 @@ if mode == "lines":
     if not notes.empty:
         st.markdown("**Breaks and source changes on the lines**")
         for r in notes.itertuples():
-            st.caption(f"▽ {r.country_label} {r.year}: {r.marker_note}")
+            st.caption("▽ " + md_escape(f"{r.country_label} {r.year}: {r.marker_note}"))
     if not data.empty:
         t = data.copy()
         t["index"] = t["index"].round(1)

@@ -92,3 +92,11 @@ MAP_LAND = "#ECE9E2"  # neighbouring countries (context)
 MAP_WATER = "#DFE8EF"  # also the background of static/blank-style.json
 MAP_FLOW_IN = "#CC79A7"  # arcs: victims of foreign citizenship detected in the Baltic state
 MAP_FLOW_OUT = "#332288"  # arcs: victims repatriated from another country
+
+
+_MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
+
+
+def md_escape(text: str) -> str:
+    """Escape data text (notes, labels) before it goes into a Markdown element: no links, no markup."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))

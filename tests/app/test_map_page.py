@@ -1,0 +1,151 @@
+"""AppTest on the Map page: defaults, every control, URL round trip, deep and hostile links, on the
+synthetic fixture (autouse in conftest) and on the real data (flows need GLOTIP country rows)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import ROOT, assert_ok
+
+MAP = "app_pages/map.py"
+
+
+@pytest.fixture
+def real_data(monkeypatch):
+    monkeypatch.setenv("THB_DATA_DIR", str(ROOT / "data"))
+
+
+def open_map(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.switch_page(MAP)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def deck(at) -> dict:
+    els = at.get("deck_gl_json_chart")
+    assert len(els) == 1
+    return json.loads(els[0].proto.json)
+
+
+def baltic_props(at) -> dict[str, dict]:
+    lay = next(lay for lay in deck(at)["layers"] if lay["id"] == "baltic")
+    return {f["properties"]["iso_a2"]: f["properties"] for f in lay["data"]["features"]}
+
+
+def layer_ids(at) -> list[str]:
+    return [lay["id"] for lay in deck(at)["layers"]]
+
+
+def test_defaults_render_with_legend_attribution_and_clean_url():
+    at = open_map()
+    assert_ok(at)
+    assert dict(at.query_params) == {}
+    assert not at.info or all("Click a country" in i.value for i in at.info)
+    el = at.get("deck_gl_json_chart")[0]
+    assert el.proto.alt.strip() and "tt_title" in el.proto.tooltip
+    d = deck(at)
+    assert d["mapStyle"] == "app/static/blank-style.json"
+    md = " ".join(m.value for m in at.markdown)
+    assert "no data" in md and "&lt;5" not in md and "<5 (suppressed" in md  # legend
+    caps = " ".join(c.value for c in at.caption)
+    assert "Natural Earth" in caps and "GeoNames" in caps  # attribution footer
+    assert "How to cite" in caps  # app frame ran around the page
+    assert at.dataframe[0].value["Country"].tolist() == ["Estonia", "Latvia", "Lithuania"]
+
+
+def test_every_control():
+    """Every indicator, the newest periods and the oldest, both measures, every country, flows on/off."""
+    from components import data as q
+    from tests.app.conftest import DATA_DIR
+
+    ds = q.load_dataset(DATA_DIR)
+    measures = {"Number": "absolute", "Per million": "per_million"}
+    at = open_map()
+    inds = q.indicators_available(ds.table, ds.codebook)
+    assert len(at.selectbox(key="map__indicator").options) == len(inds) > 1
+    for ind in inds:
+        at.selectbox(key="map__indicator").set_value(ind).run()
+        assert_ok(at)
+        periods = q.periods_available(ds.table, ind)
+        for per in periods[:2] + periods[-1:]:
+            at.selectbox(key="map__period").set_value(per).run()
+            assert_ok(at)
+            for label in at.segmented_control(key="map__measure").options:
+                at.segmented_control(key="map__measure").set_value(measures[label]).run()
+                assert_ok(at)
+                assert len(baltic_props(at)) == 3
+    for c in ("EE", "LV", "LT", ""):
+        at.selectbox(key="map__sel").set_value(c).run()
+        assert_ok(at)
+    for on in (True, False):
+        at.toggle(key="map__flows").set_value(on).run()
+        assert_ok(at)
+        assert ("flows" in at.query_params) is on
+
+
+def test_selection_opens_detail_and_goes_into_the_url():
+    at = open_map()
+    at.selectbox(key="map__sel").set_value("LV").run()
+    assert_ok(at)
+    assert at.query_params["sel"] == "LV"
+    assert "selected" in layer_ids(at)
+    assert [s.value for s in at.subheader] == ["Latvia"]
+    titles = [json.loads(c.proto.spec)["title"]["text"] for c in at.get("vega_lite_chart")]
+    assert any("over time" in t for t in titles)
+    at.selectbox(key="map__sel").set_value("").run()
+    assert "sel" not in at.query_params and "selected" not in layer_ids(at)
+
+
+def test_deep_link_and_round_trip(real_data):
+    at = open_map({"ind": "victims", "per": "2020", "sel": "LV", "flows": "1"})
+    assert_ok(at)
+    assert not [i.value for i in at.info if "could not be used" in i.value]
+    assert at.selectbox(key="map__period").value == "2020"
+    assert at.toggle(key="map__flows").value is True
+    assert baltic_props(at)["LV"]["value"] == 48.0  # UNODC GLOTIP
+    ids = layer_ids(at)
+    assert "flows" in ids and "selected" in ids
+    assert dict(at.query_params) == {"per": "2020", "sel": "LV", "flows": "1"}
+    # the flows table lists every arc with its source
+    fl = at.dataframe[1].value
+    assert {"Tajikistan", "Uzbekistan", "India"} <= set(fl["Partner"]) and (fl["Source id"] != "").all()
+    at.segmented_control(key="map__measure").set_value("per_million").run()
+    assert baltic_props(at)["LV"]["value"] == pytest.approx(25.16)
+    assert at.query_params["m"] == "pm"
+
+
+def test_flows_with_no_rows_say_so(real_data):
+    at = open_map({"per": "2012-2016", "flows": "1"})
+    assert_ok(at)
+    assert "flows" not in layer_ids(at)
+    assert any("No victims by citizenship" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("params", [
+    {"sel": "<script>alert(1)</script>"}, {"sel": "EU27"}, {"flows": "yes"}, {"per": "1066"},
+    {"ind": "nonsense", "sel": "lv"},
+])
+def test_hostile_links_fall_back(params):
+    at = open_map(params)
+    assert_ok(at)
+    assert len(baltic_props(at)) == 3
+    text = " ".join(i.value for i in at.info)
+    assert "<script>" not in text
+
+
+def test_render_time(real_data):
+    t0 = time.perf_counter()
+    at = open_map({"per": "2020"})
+    first = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    at.selectbox(key="map__sel").set_value("LT").run()
+    rerun = time.perf_counter() - t1
+    assert_ok(at)
+    print(f"map page: first run {first:.2f} s, rerun with detail {rerun:.2f} s")
+    assert rerun < 10

@@ -9,6 +9,7 @@ import streamlit as st
 from components import frame
 from components.cite import dataset_citation, licence_summary
 from components.controls import reset
+from components.view_state import PAGE_FIELDS
 from components.style import md_escape
 
 st.set_page_config(page_title="Baltic THB statistics", page_icon=":material/query_stats:", layout="wide")
@@ -22,8 +23,6 @@ PAGES = [
     st.Page("app_pages/methodology.py", title="Methodology", icon=":material/menu_book:", url_path="methodology"),
 ]
 page = st.navigation(PAGES, position="sidebar")
-PAGE_ID = {"overview": "overview", "compare": "compare", "trends": "trends", "data": "data",
-           "methodology": "methodology"}
 page_id = (page.url_path or "overview")
 
 ds = frame.load_or_error()
@@ -36,7 +35,7 @@ with st.sidebar:
         st.caption(f"Dataset {meta.get('dataset_version', 'version unknown')} · "
                    f"data as of {meta.get('data_as_of', 'unknown')}")
     st.caption("The address bar always holds the current view: copy it to share exactly what you see.")
-    if page_id in PAGE_ID and page_id != "methodology":
+    if PAGE_FIELDS.get(page_id):
         if st.button("Reset this view", icon=":material/restart_alt:", key="reset_view"):
             reset(page_id)
             st.rerun()

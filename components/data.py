@@ -221,17 +221,20 @@ class Dataset:
     codebook: Codebook
     country_definitions: pd.DataFrame
     meta: dict
-    digest: str
+    digest: str  # sha256 of the table and the side files: the key of every derived cache
     data_dir: Path
     warnings: list[str] = field(default_factory=list)
 
 
-def _optional_csv(path: Path, warnings: list[str]) -> pd.DataFrame:
+def _optional_csv(path: Path, warnings: list[str], digests: list[str] | None = None) -> pd.DataFrame:
     if not path.exists():
         warnings.append(f"{path.name} not found: showing codes instead of labels where needed.")
         return pd.DataFrame()
     try:
-        return _load_csv_cached(str(path), file_digest(path))
+        digest = file_digest(path)
+        if digests is not None:
+            digests.append(digest)
+        return _load_csv_cached(str(path), digest)
     except Exception as exc:  # a broken side file must not take the app down
         warnings.append(f"{path.name} could not be read ({type(exc).__name__}); showing codes.")
         return pd.DataFrame()
@@ -246,15 +249,16 @@ def load_dataset(directory: Path | str | None = None) -> Dataset:
     digest = file_digest(path)
     table = _load_table_cached(str(path), digest)
     warnings: list[str] = []
-    sources = _optional_csv(d / "sources.csv", warnings)
+    side: list[str] = []  # digests of the side files: derived caches are keyed on them too
+    sources = _optional_csv(d / "sources.csv", warnings, side)
     cb = Codebook(
-        indicators=_optional_csv(d / "codebook" / "indicators.csv", warnings),
-        categories=_optional_csv(d / "codebook" / "categories.csv", warnings),
-        countries=_optional_csv(d / "codebook" / "countries.csv", []),
-        units=_optional_csv(d / "codebook" / "units.csv", []),
-        flags=_optional_csv(d / "codebook" / "flags.csv", []),
+        indicators=_optional_csv(d / "codebook" / "indicators.csv", warnings, side),
+        categories=_optional_csv(d / "codebook" / "categories.csv", warnings, side),
+        countries=_optional_csv(d / "codebook" / "countries.csv", [], side),
+        units=_optional_csv(d / "codebook" / "units.csv", [], side),
+        flags=_optional_csv(d / "codebook" / "flags.csv", [], side),
     )
-    defs = _optional_csv(d / "codebook" / "country_definitions.csv", warnings)
+    defs = _optional_csv(d / "codebook" / "country_definitions.csv", warnings, side)
     meta: dict = {}
     try:
         meta = json.loads((d / META).read_text(encoding="utf-8"))
@@ -264,7 +268,8 @@ def load_dataset(directory: Path | str | None = None) -> Dataset:
         warnings.append("build_meta.json not found: dataset version unknown.")
     except (ValueError, OSError):
         warnings.append("build_meta.json could not be read: dataset version unknown.")
-    return Dataset(table, sources, cb, defs, meta, digest, d, warnings)
+    key = hashlib.sha256(("|".join([digest, *side])).encode()).hexdigest() if side else digest
+    return Dataset(table, sources, cb, defs, meta, key, d, warnings)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ FLOW_INDICATOR = "victims"
 FLOW_BREAKDOWNS = {"citizenship_country": "in", "repatriation_country": "out"}
 COUNT_UNITS = ("persons", "cases", "offences")
 DEFAULT_VIEW = {"longitude": 24.6, "latitude": 56.9, "zoom": 5.0}  # the three states in a ~800x560 canvas
-WIDTH, HEIGHT = 820, 560  # the view is fitted for about this canvas (st.pydeck_chart height=HEIGHT)
+WIDTH, HEIGHT = 560, 560  # the view is fitted for about this canvas: the map column of the page
 
 # context country names: hand-placed inside the box, clear of the city labels
 CONTEXT_LABELS = [
@@ -198,11 +198,11 @@ def flow_data(table: pd.DataFrame, *, period: str | None, countries=BALTIC,
 
 
 def arc_width(status: str, value: float) -> float:
-    """Pixels: sqrt-scaled by count; '<5' as the width of 2.5 persons (mid-range), named: hairline."""
+    """Pixels: sqrt-scaled by count (1 -> 1.8 px, 25 -> 5 px); '<5' as 2.5 persons; named: hairline."""
     if status == "named":
         return 1.0
     v = 2.5 if status == "suppressed" else float(value)
-    return round(1.5 + 1.6 * math.sqrt(max(v, 0.0)), 2)
+    return round(1.0 + 0.8 * math.sqrt(max(v, 0.0)), 2)
 
 
 # --------------------------------------------------------------------------------------- view
@@ -414,11 +414,13 @@ def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: s
     fl = flow_data(table, period=period, countries=[sel] if sel in BALTIC else BALTIC, capitals=capitals) \
         if flows else flow_data(table, period=None)
     if flows and not fl.empty:
+        # zoomed out to the arcs' ends, city and neighbour names would pile up on the Baltic
+        layers = [lay for lay in layers if lay.id not in ("city_labels", "context_labels", "country_labels")]
         rows = _flow_rows(fl, cb, sources, capitals)
         layers += [
             pdk.Layer("ArcLayer", rows, id="flows", get_source_position="source", get_target_position="target",
                       get_source_color="color", get_target_color="color", get_width="width",
-                      width_units="pixels", get_height=0.5, great_circle=False, pickable=True,
+                      width_units='"pixels"', get_height=0.5, great_circle=False, pickable=True,
                       auto_highlight=True),
             pdk.Layer("ScatterplotLayer", rows, id="flow_ends", get_position="far", get_radius=20000,
                       radius_min_pixels=3, radius_max_pixels=5, get_fill_color="color", pickable=False),
@@ -430,7 +432,7 @@ def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: s
     vs = view_for(fl if flows else None, capitals)
     deck = CompactDeck(
         layers=layers,
-        initial_view_state=pdk.ViewState(**vs, pitch=0, bearing=0, min_zoom=1.5, max_zoom=9),
+        initial_view_state=pdk.ViewState(**vs, pitch=0, bearing=0, min_zoom=0.5, max_zoom=9),
         map_style=MAP_STYLE,
         tooltip=TOOLTIP,
     )

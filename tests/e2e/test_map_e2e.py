@@ -1,0 +1,124 @@
+"""The map in a real browser with no network: the canvas draws the three states in their fills,
+a click opens the detail and goes into the URL, flows draw. Screenshots go to artifacts/screens/."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+
+from components import data as q
+from components import map as mp
+from tests.e2e.conftest import ARTIFACTS, ROOT
+
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+DECK = "[data-testid='stDeckGlJsonChart']"
+# a point inside each state, clear of labels and city dots (lon, lat)
+PROBES = {"EE": (24.0, 58.75), "LV": (22.5, 56.9), "LT": (22.7, 55.55)}
+# (Streamlit's own 404s for <page>/_stcore/health and host-config on a deep link; see STREAMLIT_NOTES)
+IGNORED_CONSOLE = ("Failed to load resource: the server responded with a status of 404",
+                   "Failed to load resource: net::ERR_FAILED")
+# app.py's page_icon (":material/query_stats:") makes Streamlit fetch the favicon from Google's font
+# CDN: the frame's, not the map's. Offline the tab just has no icon. Everything else must stay local.
+FRAME_ICON = "fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
+
+
+def _left_the_machine(page) -> list[str]:
+    return [u for u in page.blocked if FRAME_ICON not in u]
+
+
+def _pixel(view: dict, lon: float, lat: float, w: int, h: int) -> tuple[int, int]:
+    """Web Mercator: canvas pixel of (lon, lat) for a deck.gl view state on a w x h canvas."""
+    size = 512 * 2 ** view["zoom"]
+
+    def xy(lo, la):
+        return ((lo + 180) / 360 * size,
+                (1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi) / 2 * size)
+
+    x, y = xy(lon, lat)
+    xc, yc = xy(view["longitude"], view["latitude"])
+    return round(w / 2 + x - xc), round(h / 2 + y - yc)
+
+
+def _patch_rgb(img, x: int, y: int, r: int = 3) -> tuple[int, int, int]:
+    px = sorted((img.getpixel((i, j))[:3] for i in range(x - r, x + r + 1) for j in range(y - r, y + r + 1)),
+                key=sum)
+    return px[len(px) // 2]
+
+
+def _dist(a, b) -> float:
+    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b)))
+
+
+def _open(page, url: str) -> float:
+    t0 = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(f"{DECK} canvas", timeout=120_000)
+    page.wait_for_selector(READY, timeout=60_000)
+    page.wait_for_timeout(1500)  # let deck.gl finish the first frames (software WebGL)
+    return time.perf_counter() - t0
+
+
+def test_map_draws_the_three_states_offline(offline_page, app_url):
+    from PIL import Image
+
+    page = offline_page
+    first = _open(page, app_url + "/map?per=2020")  # deep link as the first request of a session
+    el = page.locator(DECK).first
+    path = ARTIFACTS / "map_2020.png"
+    el.screenshot(path=str(path), animations="disabled")
+    page.screenshot(path=str(ARTIFACTS / "map_2020_page.png"), full_page=True)
+    img = Image.open(path).convert("RGB")
+    w, h = img.size
+
+    ds = q.load_dataset(ROOT / "data")
+    spec = mp.build(ds.table, ds.sources, ds.codebook, indicator="victims", period="2020", unit="persons")
+    fills = {r["country"]: mp.class_color(r["value"], spec.breaks) for r in spec.choropleth.to_dict("records")}
+    water, land = mp.rgba(mp.style.MAP_WATER)[:3], mp.rgba(mp.style.MAP_LAND)[:3]
+    for c, (lon, lat) in PROBES.items():
+        x, y = _pixel(mp.DEFAULT_VIEW, lon, lat, w, h)
+        assert 0 < x < w and 0 < y < h
+        got = _patch_rgb(img, x, y)
+        want = mp.rgba(fills[c])[:3]
+        assert _dist(got, water) > 40 and _dist(got, land) > 40, (c, got)  # not background, not context
+        assert _dist(got, want) < 45, (c, got, want)  # the state's class colour
+    # the capital-to-capital line from the sea to Russia has land, water and the states: not blank
+    assert len(set(img.resize((64, 40)).getdata())) > 30
+
+    assert _left_the_machine(page) == [], page.blocked  # nothing of the map tried to leave the machine
+    errors = [e for e in page.console_errors if not e.startswith(IGNORED_CONSOLE)
+              and "does not seem to exist" not in e]
+    assert errors == [], errors
+    assert page.get_by_text("Natural Earth").count() >= 1  # attribution under the map
+    assert page.get_by_test_id("stSidebarNav").get_by_text("Map", exact=True).count() == 1  # in the navigation
+
+    second = _open(page, app_url + "/map?per=2021")
+    print(f"\nmap first render {first:.1f} s (cold session), second {second:.1f} s")
+    (ARTIFACTS / "map_render_time.txt").write_text(f"first {first:.2f} s\nsecond {second:.2f} s\n")
+
+
+def test_click_opens_detail_and_url(offline_page, app_url):
+    page = offline_page
+    _open(page, app_url + "/map?per=2020")
+    box = page.locator(DECK).first.bounding_box()
+    x, y = _pixel(mp.DEFAULT_VIEW, *PROBES["LV"], round(box["width"]), round(box["height"]))
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.wait_for_timeout(500)
+    tip = page.locator(".deck-tooltip")
+    if tip.count():
+        assert "Latvia" in tip.first.inner_text() and "48" in tip.first.inner_text()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_function("() => location.search.includes('sel=LV')", timeout=30_000)
+    page.wait_for_selector(READY, timeout=60_000)
+    assert page.get_by_role("heading", name="Latvia").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "map_click_lv.png"), full_page=True)
+
+
+def test_flows_draw(offline_page, app_url):
+    page = offline_page
+    _open(page, app_url + "/map?per=2020&sel=LV&flows=1")
+    path = ARTIFACTS / "map_flows_lv_2020.png"
+    page.locator(DECK).first.screenshot(path=str(path), animations="disabled")
+    assert _left_the_machine(page) == []
+    assert "flows=1" in page.url and "sel=LV" in page.url

@@ -30,7 +30,7 @@ OPTIONAL_COLUMNS = ["period_label", "value_low", "value_high", "source_location"
 KEY = ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit"]
 RATE_UNITS = ("per_million", "per_100k")
 COUNT_UNITS = ("persons", "cases", "offences")
-CHAIN = ("victims", "suspects", "investigations", "prosecuted", "convicted")
+CHAIN = ("victims", "suspects", "investigations", "cases_to_court", "prosecuted", "convicted")
 BREAK_FLAGS = ("series_break", "definition_change", "definition_differs")
 MAX_COMPARE_CATEGORIES = 12  # more categories than distinguishable colours: left to the Data page
 
@@ -451,7 +451,7 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
 
 def chain_data(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: int | None = None,
                year_to: int | None = None) -> pd.DataFrame:
-    """Justice chain: victims → suspects/investigations → prosecuted → convicted, per country-year."""
+    """Justice chain: victims → suspects/investigations → cases to court → prosecuted → convicted."""
     p = preferred(df)
     s = p[p["indicator"].isin(CHAIN) & (p["breakdown"] == "total") & p["single_year"]
           & ~p["unit"].isin(RATE_UNITS + ("percent",)) & p["country"].isin(countries) & has_value(p)].copy()

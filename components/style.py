@@ -20,7 +20,7 @@ COUNTRY_ORDER = ("EE", "LV", "LT", "EU27", "EU28")
 CATEGORY_COLORS = ["#E69F00", "#56B4E9", "#CC79A7", "#999999", "#882255", "#44AA99", "#117733", "#DDCC77",
                    "#332288", "#AA4499", "#88CCEE", "#000000"]
 # Justice chain stages: a sequential ramp (viridis), so the stages read as a progression.
-STAGE_COLORS = ["#440154", "#3B528B", "#21918C", "#35B779", "#8FD744"]  # viridis steps
+STAGE_COLORS = ["#440154", "#414487", "#2A788E", "#22A884", "#7AD151", "#B8DE29"]  # viridis steps
 
 SUPPRESSED_COLOR = "#444444"
 NO_DATA_COLOR = "#888888"

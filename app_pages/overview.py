@@ -73,12 +73,14 @@ for col, card in zip(cols, cards):
                                   "The numbers are in the table 'Numbers behind the cards'."),
                         key=f"spark_{card['country']}")
         if card["top_forms"]:
-            st.markdown("**Main forms of exploitation** (" + str(card["year"]) + "): "
+            fy = card["forms_year"]
+            when = str(fy) if fy == card["year"] else f"{fy}, the latest year with this breakdown"
+            st.markdown(f"**Main forms of exploitation** ({when}): "
                         + "; ".join(f"{md_escape(n)} ({fmt_number(v)})" for n, v in card["top_forms"]))
         else:
-            st.caption(f"No breakdown by form of exploitation for {card['year']}.")
-        if "series_break" in card["flags"] or "preliminary" in card["flags"]:
-            st.caption("Flags: " + card["flags"].replace(";", ", ").replace("_", " "))
+            st.caption("No breakdown by form of exploitation.")
+        if card["flags"]:
+            st.caption("Flags: " + md_escape(cb.flags_text(card["flags"])))
         st.caption(md_escape(source_line(q.source_ids_of(pd.DataFrame({"source_id": card["source_ids"]})),
                                          ds.sources)))
 

@@ -493,7 +493,7 @@ def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: 
         card = {"country": c, "country_label": cb.country_label(c), "year": None, "value": None,
                 "suppressed": False, "unit": "persons", "prev_year": None, "change": None,
                 "change_note": "", "per_million": None, "per_million_suppressed": False,
-                "series": counts, "top_forms": [], "source_ids": [], "flags": ""}
+                "series": counts, "top_forms": [], "forms_year": None, "source_ids": [], "flags": ""}
         if counts.empty:
             out.append(card)
             continue
@@ -518,11 +518,15 @@ def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: 
             card["per_million"] = pm.iloc[0]["value"]
             card["per_million_suppressed"] = bool(pm.iloc[0]["suppressed"])
             card["source_ids"].append(pm.iloc[0]["source_id"])
-        ex = p[(p["country"] == c) & (p["indicator"] == indicator) & (p["breakdown"] == "exploitation")
-               & (p["period_start"] == y) & p["single_year"] & (p["unit"] == card["unit"])
-               & p["value"].notna() & (p["category"] != "total")]
-        ex = ex.sort_values("value", ascending=False).head(2)
-        card["top_forms"] = [(cb.category_label("exploitation", r.category), r.value) for r in ex.itertuples()]
+        # dominant forms: in the card's year, else the latest year that has a breakdown by form
+        ex_all = p[(p["country"] == c) & (p["indicator"] == indicator) & (p["breakdown"] == "exploitation")
+                   & (p["period_start"] <= y) & p["single_year"] & (p["unit"] == card["unit"])
+                   & p["value"].notna() & (p["category"] != "total")]
+        if not ex_all.empty:
+            fy = int(ex_all["period_start"].max())
+            ex = ex_all[ex_all["period_start"] == fy].sort_values("value", ascending=False).head(2)
+            card["forms_year"] = fy
+            card["top_forms"] = [(cb.category_label("exploitation", r.category), r.value) for r in ex.itertuples()]
         out.append(card)
     return out
 

@@ -194,3 +194,10 @@ def test_suppressed_agrees_only_with_values_in_its_range():
     assert q.values_agree(pd.DataFrame(base))
     base["value"] = [float("nan"), 0.0]
     assert not q.values_agree(pd.DataFrame(base))
+
+
+def test_dominant_forms_fall_back_to_latest_year_with_breakdown(ds):
+    t = ds.table[~((ds.table["country"] == "LT") & (ds.table["period_start"] == 2023))]
+    lt = q.overview_cards(t, ds.codebook, ["LT"])[0]
+    assert lt["year"] == 2022 and lt["forms_year"] == 2021  # the fixture has no LT breakdown for 2022
+    assert lt["top_forms"][0][0] == "Sexual exploitation"

@@ -132,6 +132,7 @@ def test_sweep_every_option(page):
             runs += 1
             assert_ok(at)
             assert not at.info, (key, i, [x.value for x in at.info])
+            assert not at.warning, (key, i, [x.value for x in at.warning])  # e.g. widget-state misuse
             todo += [w for w in _widgets(at) if w not in seen and w not in todo]
     assert runs >= 3
 

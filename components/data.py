@@ -379,7 +379,7 @@ def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str,
     sel = p[(p["indicator"] == indicator) & (p["period"] == period) & (p["breakdown"] == breakdown)
             & (p["unit"] == unit) & p["country"].isin(countries) & has_value(p)].copy()
     if breakdown != "total":
-        sel = sel[sel["category"] != "total"]
+        sel = one_source_per_country(sel[sel["category"] != "total"])
     sel["status"] = sel["suppressed"].map({True: "suppressed", False: "value"})
     rows = [sel]
     missing = [c for c in countries if c not in set(sel["country"])]
@@ -394,6 +394,20 @@ def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str,
     out["country_order"] = out["country"].map(order)
     out["category_order"] = [cb.category_order(b, c) for b, c in zip(out["breakdown"], out["category"])]
     return out.sort_values(["country_order", "category_order", "category"]).reset_index(drop=True)
+
+
+def one_source_per_country(rows: pd.DataFrame) -> pd.DataFrame:
+    """Keep, per country, the categories of the one source that gives most of them.
+
+    Sources split categories differently (UNODC's 'other forms' includes the sham marriages a national
+    source lists apart), so stacking categories from different sources could count people twice.
+    """
+    if rows.empty:
+        return rows
+    first_source = rows["source_id"].str.split(";").str[0]
+    counts = first_source.groupby(rows["country"]).value_counts()
+    main = {country: src for (country, src) in counts.groupby(level=0).idxmax().tolist()}
+    return rows[first_source == rows["country"].map(main)]
 
 
 def _label(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:

@@ -201,3 +201,19 @@ def test_dominant_forms_fall_back_to_latest_year_with_breakdown(ds):
     lt = q.overview_cards(t, ds.codebook, ["LT"])[0]
     assert lt["year"] == 2022 and lt["forms_year"] == 2021  # the fixture has no LT breakdown for 2022
     assert lt["top_forms"][0][0] == "Sexual exploitation"
+
+
+def test_breakdown_bars_take_one_source_per_country():
+    """SYNTHETIC rows: a national 'marriage' figure must not be stacked on UNODC forms (which include it)."""
+    import pandas as pd
+
+    from components.data import one_source_per_country
+
+    rows = pd.DataFrame({
+        "country": ["LV", "LV", "LV", "LV", "EE"],
+        "category": ["sexual", "labour", "other", "marriage", "sexual"],
+        "source_id": ["SYN_U", "SYN_U", "SYN_U", "SYN_NAT", "SYN_NAT2;SYN_POP"],
+    })
+    kept = one_source_per_country(rows)
+    assert kept[kept["country"] == "LV"]["category"].tolist() == ["sexual", "labour", "other"]
+    assert kept[kept["country"] == "EE"]["category"].tolist() == ["sexual"]

@@ -12,7 +12,7 @@ from components.controls import reset
 from components.view_state import PAGE_FIELDS
 from components.style import md_escape
 
-st.set_page_config(page_title="Baltic THB statistics", page_icon=":material/query_stats:", layout="wide")
+st.set_page_config(page_title="Baltic THB statistics", page_icon="📊", layout="wide")
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

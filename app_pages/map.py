@@ -6,7 +6,7 @@ map is our own blank style (static/blank-style.json) and our own geometry (data/
 
 import streamlit as st
 
-from components import controls, frame, geo
+from components import controls, frame, geo, safe_html
 from components import data as q
 from components import map as mp
 from components.charts import compare_chart, trend_chart
@@ -67,18 +67,18 @@ with map_col:
     st.markdown(f"**{label}, {period or 'no period'}** — {unit_text}")
     st.pydeck_chart(spec.deck, height=mp.HEIGHT, on_select=_on_select, selection_mode="single-object",
                     key=DECK_KEY, alt=spec.alt_text)
-    swatches = " ".join(
-        f"<span style='white-space:nowrap;margin-right:0.9em'><span style='display:inline-block;width:0.9em;"
-        f"height:0.9em;background:{i['color']};border:1px solid #666;vertical-align:middle'></span> "
-        f"{i['label']}</span>" for i in spec.legend)
-    st.markdown(f"<div style='font-size:0.85rem;line-height:1.8'><b>{unit_text.capitalize()}</b> &nbsp; "
-                f"{swatches}</div>", unsafe_allow_html=True)
+    swatches = [safe_html.fragment(
+        "<span style='white-space:nowrap;margin-right:0.9em'><span style='display:inline-block;width:0.9em;"
+        "height:0.9em;background:{color};border:1px solid #666;vertical-align:middle'></span> {label}</span> ",
+        color=i["color"], label=i["label"]) for i in spec.legend]
+    safe_html.markdown("<div style='font-size:0.85rem;line-height:1.8'><b>{unit}</b> &nbsp; {swatches}</div>",
+                       unit=unit_text.capitalize(), swatches=swatches)
     if flows:
-        st.markdown(
+        safe_html.markdown(
             "<div style='font-size:0.85rem'><span style='color:#CC79A7'>━━</span> victims of foreign citizenship "
             "detected in the state &nbsp; <span style='color:#332288'>━━</span> victims repatriated from another "
-            "country · arc width by count; '<5' drawn at a fixed width; a thin faint arc = reported, no count. "
-            "Arc ends are capitals and stand for the whole country.</div>", unsafe_allow_html=True)
+            "country · arc width by count; '&lt;5' drawn at a fixed width; a thin faint arc = reported, no count. "
+            "Arc ends are capitals and stand for the whole country.</div>")
         if spec.flows.empty:
             st.caption(f"No victims by citizenship or country of repatriation are recorded for {period} "
                        + (f"in {cb.country_label(sel)}." if sel else "in the three states."))

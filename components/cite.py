@@ -70,3 +70,43 @@ def licence_summary(sources: pd.DataFrame | None) -> str:
     counts = lic["Licence"].value_counts()
     parts = [f"{name} ({n} source{'s' if n != 1 else ''})" for name, n in counts.items()]
     return "Data licences vary by source: " + ", ".join(parts) + ". The full list is on the Methodology page."
+
+
+def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataFrame:
+    """Every source behind these rows: publisher, title, where in it (table/page), dates, link.
+
+    `rows` needs `source_id` (ids joined by ';' for derived rates) and may have `source_location`."""
+    cols = ["Publisher", "Title", "Location", "Published", "Accessed", "Licence", "Link", "Source id"]
+    if rows is None or rows.empty or "source_id" not in rows.columns:
+        return pd.DataFrame(columns=cols)
+    locs: dict[str, list[str]] = {}
+    has_loc = "source_location" in rows.columns
+    for ids, loc in zip(rows["source_id"].fillna(""),
+                        rows["source_location"].fillna("") if has_loc else [""] * len(rows)):
+        for i, sid in enumerate(x for x in str(ids).split(";") if x):
+            bucket = locs.setdefault(sid, [])
+            if i == 0 and loc and loc not in bucket:  # the location belongs to the first (main) source
+                bucket.append(str(loc))
+    out = []
+    for sid, ls in locs.items():
+        r = _source_record(sid, sources)
+        more = f" (+{len(ls) - 3} more)" if len(ls) > 3 else ""
+        out.append({"Publisher": str(r.get("publisher") or ""), "Title": str(r.get("title") or sid),
+                    "Location": "; ".join(ls[:3]) + more, "Published": str(r.get("date_published") or ""),
+                    "Accessed": str(r.get("date_accessed") or ""), "Licence": str(r.get("licence") or ""),
+                    "Link": str(r.get("url") or ""), "Source id": sid})
+    return pd.DataFrame(out, columns=cols)
+
+
+def figure_citation(label: str, value_text: str, source: dict, location: str, meta: dict,
+                    today: date | None = None) -> str:
+    """Ready-to-paste citation of one figure: the figure, its original source, and this dashboard."""
+    today = today or date.today()
+    orig = str(source.get("citation") or "").strip()
+    if not orig:
+        pub, title, url = (str(source.get(k) or "").strip() for k in ("publisher", "title", "url"))
+        orig = ". ".join(x for x in (pub, title, url) if x) or str(source.get("source_id") or "unknown source")
+    where = f", {location}" if location else ""
+    return (f"{label}: {value_text}. Source: {orig}{where}. Via {APP_NAME}, dataset version "
+            f"{meta.get('dataset_version', 'unknown')} (data as of {meta.get('data_as_of', 'unknown')}), "
+            f"accessed {today.isoformat()}.")

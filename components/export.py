@@ -1,0 +1,206 @@
+"""File bytes for downloads (pure: no Streamlit). Charts to PNG/SVG, shown rows to CSV, the dataset to a zip.
+
+- PNG/SVG: the on-screen chart spec with one more subtitle line ("Data as of … · dataset version …"),
+  rendered offline by vl-convert (imported lazily, so pages start without it). PNGs are scaled to be
+  about 1600 px wide, for slides.
+- CSV: exactly the rows given, plus source columns; text cells that a spreadsheet would run as a
+  formula (starting with = + - @ tab or CR) get a leading apostrophe. Numbers are left alone.
+- File names say what they are: thb-baltic_victims_per-million_2015-2023.csv
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from components.cite import APP_NAME, dataset_citation, sources_detail
+from components.style import BALTIC
+
+PNG_WIDTH = 1600
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# ------------------------------------------------------------------------------------------- CSV
+
+def neutralise(value):
+    """A text cell a spreadsheet would read as a formula gets a leading apostrophe; anything else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            out[c] = col.map(neutralise).astype(object)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 (with BOM, so spreadsheets read Lithuanian and Latvian letters) CSV of exactly these rows."""
+    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def with_source_columns(df: pd.DataFrame, sources: pd.DataFrame | None, id_col: str = "source_id") -> pd.DataFrame:
+    """Append publisher, title and link of each row's source(s) (ids joined by ';' for rates)."""
+    out = df.copy()
+    if id_col not in out.columns:
+        return out
+    rec = {}
+    if sources is not None and not sources.empty and "source_id" in sources.columns:
+        rec = {r["source_id"]: r for r in sources.to_dict("records")}
+
+    def col(ids, field):
+        vals = [str((rec.get(i) or {}).get(field, "") or "") for i in str(ids or "").split(";") if i]
+        return " | ".join(v for v in vals if v)
+
+    for field, name in (("publisher", "source_publisher"), ("title", "source_title"), ("url", "source_url"),
+                        ("date_accessed", "source_accessed")):
+        out[name] = [col(i, field) for i in out[id_col]]
+    return out
+
+
+# ------------------------------------------------------------------------------------- file names
+
+def _slug(s: object) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(s).lower()).strip("-") or "x"
+
+
+def file_name(ext: str, *, countries: Iterable[str] = BALTIC, indicator: str | None = None,
+              unit: str | None = None, period: str | None = None, extra: str | None = None) -> str:
+    """thb-baltic_victims_per-million_2015-2023.csv (parts left out when not given)."""
+    cs = [c for c in countries if c]
+    where = "baltic" if set(cs) == set(BALTIC) or not cs else "-".join(_slug(c) for c in cs)
+    parts = ["thb-" + where] + [_slug(p) for p in (indicator, unit, extra, period) if p]
+    return "_".join(parts)[:120] + "." + ext.lstrip(".")
+
+
+# ----------------------------------------------------------------------------------- chart images
+
+def footer_line(meta: dict, today: date | None = None) -> str:
+    today = today or date.today()
+    return (f"Data as of {meta.get('data_as_of', 'unknown')} · dataset version "
+            f"{meta.get('dataset_version', 'unknown')} · {APP_NAME}, accessed {today.isoformat()}")
+
+
+def export_spec(chart, footer: str) -> dict:
+    """The chart's Vega-Lite spec with the footer added under its title's subtitle lines."""
+    spec = chart.to_dict(validate=False) if hasattr(chart, "to_dict") else dict(chart)
+    title = spec.get("title")
+    if isinstance(title, str):
+        title = {"text": title}
+    title = dict(title or {"text": ""})
+    sub = title.get("subtitle") or []
+    sub = [sub] if isinstance(sub, str) else list(sub)
+    title["subtitle"] = sub + [footer]
+    title.setdefault("anchor", "start")
+    spec["title"] = title
+    # a 'container' width has no container offline: use the screen chart's width
+    if spec.get("width") == "container":
+        spec["width"] = 640
+    spec.setdefault("background", "#ffffff")
+    return spec
+
+
+def _vl_version(spec: dict) -> str | None:
+    m = re.search(r"/v(\d+)\.(\d+)", str(spec.get("$schema", "")))
+    return f"{m.group(1)}.{m.group(2)}" if m else None
+
+
+def chart_svg(chart, footer: str) -> bytes:
+    import vl_convert as vlc  # lazy: only when a download is asked for
+
+    spec = export_spec(chart, footer)
+    return _svg(vlc, spec).encode("utf-8")
+
+
+def _svg(vlc, spec: dict) -> str:
+    try:
+        return vlc.vegalite_to_svg(spec, vl_version=_vl_version(spec))
+    except ValueError:  # unknown Vega-Lite version in this vl-convert: its default
+        return vlc.vegalite_to_svg(spec)
+
+
+def svg_size(svg: str | bytes) -> tuple[float, float]:
+    head = svg[:600].decode("utf-8", "replace") if isinstance(svg, bytes) else svg[:600]
+    w = re.search(r'width="([\d.]+)', head)
+    h = re.search(r'height="([\d.]+)', head)
+    return (float(w.group(1)) if w else 0.0, float(h.group(1)) if h else 0.0)
+
+
+def chart_png(chart, footer: str, width: int = PNG_WIDTH) -> bytes:
+    """PNG about `width` pixels wide (scaled from the chart's natural size, so type stays sharp)."""
+    import vl_convert as vlc
+
+    spec = export_spec(chart, footer)
+    w, _ = svg_size(_svg(vlc, spec))
+    scale = max(1.0, min(6.0, width / w)) if w else 2.0
+    try:
+        return vlc.vegalite_to_png(spec, vl_version=_vl_version(spec), scale=scale)
+    except ValueError:
+        return vlc.vegalite_to_png(spec, scale=scale)
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) from the PNG header."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+# ------------------------------------------------------------------------------------ dataset zip
+
+CAVEATS = """Caveats
+- Registered victims are the cases that authorities detected, not how many people are trafficked.
+- Definitions differ by country (codebook/country_definitions.csv) and change over time (flags).
+- '<5' (suppressed = True) is a count between 1 and 4 withheld by the source: never read it as 0.
+- Several sources may give the same figure: all rows are kept; 'preferred' marks the one the charts use.
+- Rates per million are derived from cited population figures (both sources named in source_id).
+"""
+
+
+def readme_text(meta: dict, sources: pd.DataFrame | None, today: date | None = None) -> str:
+    from components.cite import licences
+
+    lic = licences(sources)
+    lines = [f"{APP_NAME} — full dataset", "",
+             f"Dataset version: {meta.get('dataset_version', 'unknown')}",
+             f"Data as of: {meta.get('data_as_of', 'unknown')}", "",
+             "How to cite", dataset_citation(meta, today),
+             "Cite the original source of each figure too (sources.csv, column 'citation').", "",
+             "Files",
+             "- thb_baltic.csv: the harmonised table, one row per figure and source",
+             "- sources.csv: one record per source document (publisher, title, link, dates, licence, citation)",
+             "- codebook/*.csv: indicators, categories, countries, units, flags, per-country definitions", "",
+             "Spreadsheet safety: text cells starting with = + - @ tab or CR carry a leading apostrophe.", "",
+             CAVEATS, "Licences (per source)"]
+    for r in lic.itertuples():
+        lines.append(f"- {r.Publisher}: {r.Source} — {r.Licence}")
+    return "\n".join(lines) + "\n"
+
+
+def dataset_zip(table: pd.DataFrame, sources: pd.DataFrame | None, data_dir: Path | str, meta: dict,
+                today: date | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("thb_baltic.csv", csv_bytes(table))
+        z.writestr("sources.csv", csv_bytes(sources if sources is not None else pd.DataFrame()))
+        cb = Path(data_dir) / "codebook"
+        if cb.is_dir():
+            for p in sorted(cb.glob("*.csv")):
+                z.writestr(f"codebook/{p.name}", csv_bytes(pd.read_csv(p, dtype=str, keep_default_na=False)))
+        z.writestr("README.txt", readme_text(meta, sources, today))
+    return buf.getvalue()
+
+
+def sources_csv(rows: pd.DataFrame, sources: pd.DataFrame | None) -> bytes:
+    return csv_bytes(sources_detail(rows, sources))

@@ -3,7 +3,7 @@
 Rule (data/mapping/precedence.csv): an explicit override for the figure, else the best source
 quality (population has its own order), then refined over preliminary, then the most recently
 published, then the source id. Rows flagged as a probable source error, or repeated within one
-source, or larger than their own total, are never preferred.
+source, or larger than their own total, or of low confidence, are never preferred.
 """
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from collections import defaultdict
 from etl.mapping import Draft
 from etl.reference import Reference
 
-NEVER_PREFERRED = {"probable_source_error", "repeated_key_in_source", "duplicate_transcription"}
+# A low-confidence figure (incomplete text, uncertain date) stays visible in the table but is never the
+# headline value: missing is better than wrong.
+NEVER_PREFERRED = {"probable_source_error", "repeated_key_in_source", "duplicate_transcription", "low_confidence"}
 STATUS_RANK = {"refined": 0, "": 1, "preliminary": 2}
 
 

@@ -205,3 +205,11 @@ def test_tip_tier_period_is_the_report_year(tree):
     tree.research["us_tip.csv"].append(research_row("EE", 2018, "tip_tier", "total", "all", 1, "SYN_TIP", unit="tier"))
     tier = one(harmonise(tree.write()).table, indicator="tip_tier")
     assert tier["value"] == 1 and "report_year" in tier["flags"]
+
+
+def test_low_confidence_figure_is_kept_but_never_preferred(tree):
+    tree.sources.append(["SYN_SHAKY", "national", "tertiary", "Synthetic aggregator", "Synthetic item", "", "2025",
+                         "2026-11-28", "synthetic", "Synthetic citation", "TERTIARY, LOW CONFIDENCE. Truncated text."])
+    tree.research["national.csv"].append(research_row("LV", 2024, "identified_victims", "total", "all", 38, "SYN_SHAKY"))
+    figure = one(harmonise(tree.write()).table, indicator="victims", unit="persons")
+    assert "low_confidence" in figure["flags"] and not figure["preferred"]

@@ -9,6 +9,7 @@ import streamlit as st
 from components import frame
 from components.cite import dataset_citation, licence_summary
 from components.controls import reset
+from components.share import copy_link
 from components.view_state import PAGE_FIELDS
 from components.style import md_escape
 
@@ -20,7 +21,9 @@ PAGES = [
     st.Page("app_pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
     st.Page("app_pages/map.py", title="Map", icon=":material/map:", url_path="map"),
     st.Page("app_pages/data.py", title="Data", icon=":material/table:", url_path="data"),
+    st.Page("app_pages/check.py", title="Check a figure", icon=":material/fact_check:", url_path="check"),
     st.Page("app_pages/methodology.py", title="Methodology", icon=":material/menu_book:", url_path="methodology"),
+    st.Page("app_pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
 ]
 page = st.navigation(PAGES, position="sidebar")
 page_id = (page.url_path or "overview")
@@ -35,6 +38,7 @@ with st.sidebar:
         st.caption(f"Dataset {meta.get('dataset_version', 'version unknown')} · "
                    f"data as of {meta.get('data_as_of', 'unknown')}")
     st.caption("The address bar always holds the current view: copy it to share exactly what you see.")
+    link_slot = st.container()  # filled after the page ran (the page writes its view into the URL)
     if PAGE_FIELDS.get(page_id):
         if st.button("Reset this view", icon=":material/restart_alt:", key="reset_view"):
             reset(page_id)
@@ -42,6 +46,7 @@ with st.sidebar:
 
 if ds is not None:
     page.run()
+    copy_link("" if page_id == "overview" else page_id, container=link_slot)
 
 # footer (every page)
 st.divider()

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from components import controls, frame
+from components import controls, frame, share
 from components import data as q
+from components import export as ex
 from components.charts import compare_chart
 from components.cite import source_line
 from components.style import BALTIC, MEASURE_LABELS, fmt_value, md_escape
@@ -75,6 +76,10 @@ tbl = shown.rename(columns={"country_label": "Country", "category_label": "Categ
                             "flags": "Flags", "note": "Note"})
 frame.table(tbl[["Country", "Category", "Value", "Source id", "Flags", "Note"]],
             alt_text=f"Table of the numbers in the chart: {title}")
+share.export_panel(ch, ex.tidy(data[data["status"] != "no_data"] if "status" in data else data),
+                   sources=ds.sources, meta=ds.meta, key="compare_export",
+                   name=dict(countries=countries, indicator=indicator, unit=unit,
+                             extra=None if breakdown == "total" else breakdown, period=period))
 notes = shown[(shown["note"].fillna("") != "")]
 if not notes.empty:
     with st.expander(f"Notes on these figures ({len(notes)})"):

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from components import controls, frame
+from components import controls, frame, share
 from components import data as q
+from components import export as ex
 from components.cite import source_name
 from components.style import BALTIC, fmt_value, md_escape
 from components.view_state import ViewState
@@ -51,6 +52,17 @@ shown = full.rename(columns={
 cols = ["Country", "Period", "Indicator", "Breakdown", "Category", "Unit", "Value", "Preferred",
         "Sources for figure", "Source", "Publisher", "Location", "Flags", "Note", "Source id"]
 st.caption(f"{len(shown):,} rows · {full['figure'].nunique():,} figures")
+_rows = ex.tidy(full)
+dl = st.columns([1, 1, 3])
+dl[0].download_button("CSV of these rows", data=lambda: ex.csv_bytes(ex.with_source_columns(_rows, ds.sources)),
+                      file_name=ex.file_name("csv", countries=countries, indicator=ind,
+                                             extra=("source-" + src) if src else ("preferred" if pref else "all-rows")),
+                      mime="text/csv", on_click="ignore", icon=":material/download:", key="data_csv",
+                      help="Exactly the rows in the table below (after the filters), with their sources")
+dl[1].download_button("Full dataset (zip)", data=lambda: ex.dataset_zip(ds.table, ds.sources, ds.data_dir, ds.meta),
+                      file_name=f"thb-baltic_dataset_{ex._slug(ds.meta.get('dataset_version', 'unknown'))}.zip",
+                      mime="application/zip", on_click="ignore", icon=":material/folder_zip:", key="data_zip",
+                      help="Harmonised table, sources.csv, codebook and a README with citation, licences, caveats")
 sel = frame.table(shown[cols], alt_text="Harmonised data table with sources", key="data_table",
                   on_select="rerun", selection_mode="single-row", height=420,
                   column_config={"Preferred": st.column_config.CheckboxColumn("Preferred", width="small")})
@@ -102,3 +114,5 @@ if figure:
                                "Link": st.column_config.LinkColumn("Link")})
     st.markdown(f"**Why this one:** {md_escape(q.why_preferred(rows_))}")
     st.caption(q.PRECEDENCE_TEXT)
+    st.page_link("app_pages/check.py", label="Check this figure: definition, flags and a citation to paste",
+                 icon=":material/fact_check:", query_params={"fig": figure})

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from components import controls, frame
+from components import controls, frame, share
 from components import data as q
-from components.charts import sparkline
+from components import export as ex
+from components.charts import sparkline, trend_chart
 from components.cite import source_line
 from components.style import BALTIC, fmt_number, fmt_value, md_escape
 from components.view_state import ViewState
@@ -92,6 +93,16 @@ with st.expander("Numbers behind the cards"):
                          label: fmt_value(r.value, r.suppressed, r.unit), "Source id": r.source_id,
                          "Flags": r.flags})
     frame.table(pd.DataFrame(rows), alt_text=f"{label} per country and year")
+
+st.caption("Download the figures behind the cards (as one line chart, with sources):")
+tdata = q.trend_data(ds.table, cb, indicator="victims", unit="persons", countries=countries)
+if not tdata.empty:
+    y0, y1 = int(tdata["year"].min()), int(tdata["year"].max())
+    tch = trend_chart(tdata, title=f"{label}, {y0}–{y1}", unit_text=cb.unit_label("persons"),
+                      source_line=source_line(q.source_ids_of(tdata), ds.sources),
+                      year_domain=(y0, y1))
+    share.export_panel(tch, ex.tidy(tdata), sources=ds.sources, meta=ds.meta, key="overview_export",
+                       name=dict(countries=countries, indicator="victims", unit="persons", period=f"{y0}-{y1}"))
 
 st.page_link("app_pages/compare.py", label="Compare the countries in detail", icon=":material/arrow_forward:")
 st.page_link("app_pages/trends.py", label="See the trends and the justice chain", icon=":material/arrow_forward:")

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from components import controls, frame
+from components import controls, frame, share
 from components import data as q
+from components import export as ex
 from components.charts import chain_chart, trend_chart
 from components.cite import source_line
 from components.style import BALTIC, MEASURE_LABELS, fmt_value, md_escape
@@ -96,6 +97,9 @@ if mode == "lines":
         t = t[cols].rename(columns={"country_label": "Country", "year": "Year", "index": f"Index ({base}=100)",
                                     "source_id": "Source id", "flags": "Flags"})
         frame.table(t, alt_text=f"Table of the numbers in the chart: {title}")
+    share.export_panel(ch, ex.tidy(data), sources=ds.sources, meta=ds.meta, key="trend_export",
+                       name=dict(countries=countries, indicator=indicator, unit=unit,
+                                 extra=f"index-{base}" if base is not None else None, period=f"{years[0]}-{years[1]}"))
     multi = q.preferred(ds.table)
     multi = multi[(multi["indicator"] == indicator) & ~multi["single_year"] & (multi["unit"] == unit)
                   & (multi["breakdown"] == "total") & multi["country"].isin(countries)]
@@ -117,6 +121,8 @@ else:
                           f"{', '.join(stages)}. The numbers per country and year are in the table below."))
     tbl = q.chain_table(data, cb)
     frame.table(tbl, alt_text="Justice chain per country and year")
+    share.export_panel(ch, ex.tidy(data), sources=ds.sources, meta=ds.meta, key="chain_export",
+                       name=dict(countries=countries, indicator="justice-chain", period=f"{years[0]}-{years[1]}"))
     if not data.empty:
         units = data.groupby("stage")["unit"].agg(lambda u: ", ".join(sorted(set(u))))
         st.caption("Units: " + "; ".join(f"{s}: {u}" for s, u in units.items()))

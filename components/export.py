@@ -204,3 +204,13 @@ def dataset_zip(table: pd.DataFrame, sources: pd.DataFrame | None, data_dir: Pat
 
 def sources_csv(rows: pd.DataFrame, sources: pd.DataFrame | None) -> bytes:
     return csv_bytes(sources_detail(rows, sources))
+
+
+TIDY_COLUMNS = ["country", "period_label", "period_start", "period_end", "indicator", "breakdown", "category",
+                "unit", "value", "value_low", "value_high", "suppressed", "preferred", "status", "index", "flags", "note",
+                "source_id", "source_location"]
+
+
+def tidy(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows behind a chart, in the harmonised table's own columns (those present), for the CSV."""
+    return rows[[c for c in TIDY_COLUMNS if c in rows.columns]].reset_index(drop=True)

@@ -19,7 +19,7 @@ from components.style import BALTIC
 
 VERSION = "1"
 
-PAGES = ("overview", "compare", "trends", "data", "methodology", "map")
+PAGES = ("overview", "compare", "trends", "data", "methodology", "map", "check", "present")
 MEASURES = ("absolute", "per_million")
 STACKS = ("stacked", "percent")
 VIEWS = ("lines", "chain")
@@ -29,7 +29,7 @@ PARAM = {
     "countries": "c", "indicator": "ind", "period": "per", "breakdown": "bd", "measure": "m",
     "stack": "stack", "years": "yr", "index_base": "base", "view": "view",
     "filter_indicator": "fi", "source": "src", "preferred_only": "pref", "figure": "fig",
-    "sel": "sel", "flows": "flows",
+    "sel": "sel", "flows": "flows", "deck": "deck", "slide": "slide",
 }
 # short URL spellings of enumerations
 _MEASURE_Q = {"absolute": "abs", "per_million": "pm"}
@@ -42,7 +42,11 @@ PAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "data": ("countries", "filter_indicator", "source", "preferred_only", "figure"),
     "methodology": (),
     "map": ("indicator", "period", "measure", "sel", "flows"),
+    "check": ("figure",),
+    "present": ("deck", "slide"),
 }
+DECK_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+MAX_SLIDES = 99
 IGNORED_PARAMS = {"v", "embed", "embed_options"}
 
 
@@ -105,6 +109,8 @@ class ViewState:
     figure: str | None = None
     sel: str | None = None  # map: the country whose detail is open (None: none)
     flows: bool = False  # map: draw the flow arcs
+    deck: str | None = None  # present: deck id (None: the default deck); existence is checked by the page
+    slide: int = 1  # present: 1-based slide number
 
     # ------------------------------------------------------------------ encode
     def to_query(self) -> dict[str, str]:
@@ -243,6 +249,17 @@ class ViewState:
                 kw["flows"] = raw["flows"] in ("1", "true")
             else:
                 bad("flows")
+        if "deck" in fields and "deck" in raw:
+            if DECK_RE.fullmatch(raw["deck"]):
+                kw["deck"] = raw["deck"]
+            else:
+                bad("deck")
+        if "slide" in fields and "slide" in raw:
+            n = raw["slide"].strip()
+            if re.fullmatch(r"\d{1,2}", n) and 1 <= int(n) <= MAX_SLIDES:
+                kw["slide"] = int(n)
+            else:
+                bad("slide")
         return replace(base, **kw), notices[:8]
 
 
@@ -251,6 +268,7 @@ _LABEL = {
     "measure": "measure", "stack": "bar style", "years": "year range", "index_base": "index base year",
     "view": "view", "filter_indicator": "indicator filter", "source": "source", "preferred_only":
     "preferred-only switch", "figure": "figure", "sel": "selected country", "flows": "flows switch",
+    "deck": "deck", "slide": "slide number",
 }
 
 

@@ -1,0 +1,68 @@
+"""Streamlit glue for trust and reuse: the export panel under a chart and the "copy link" box.
+
+The bytes come from components/export.py (pure) and are built only when a button is clicked
+(`data=` callables, `on_click="ignore"`: no rerun)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from components import export as ex
+from components.cite import sources_detail
+
+
+def current_url(path: str = "") -> str:
+    """The URL of the exact current view: the browser's address (st.context.url) + the view's query."""
+    try:
+        base = str(st.context.url or "")
+    except Exception:
+        base = ""
+    if not base:
+        base = "/" + path.strip("/")
+    q = {}
+    for k in st.query_params.keys():
+        vals = st.query_params.get_all(k)
+        q[k] = ",".join(vals)
+    return base + ("?" + urlencode(q, safe=",~") if q else "")
+
+
+def copy_link(path: str = "", container=st) -> None:
+    container.caption("**Link to this view** (copy with the button at the right of the box)")
+    container.code(current_url(path), language=None, wrap_lines=True)
+
+
+def sources_expander(rows: pd.DataFrame, sources: pd.DataFrame | None, key: str) -> None:
+    d = sources_detail(rows, sources)
+    with st.expander(f"Sources ({len(d)})", icon=":material/menu_book:"):
+        if d.empty:
+            st.caption("No figures shown, so no sources.")
+            return
+        st.dataframe(d, hide_index=True, key=f"{key}_sources",
+                     column_config={"Link": st.column_config.LinkColumn("Link")})
+
+
+@st.fragment
+def export_panel(chart, rows: pd.DataFrame, *, sources: pd.DataFrame | None, meta: dict, name: dict,
+                 key: str, source_rows: pd.DataFrame | None = None) -> None:
+    """PNG, SVG and CSV downloads of one chart and its rows, and the Sources list behind it.
+
+    `rows`: exactly the rows shown (the CSV); `source_rows`: rows with source_id/source_location
+    (defaults to `rows`); `name`: file_name() keywords (countries, indicator, unit, period)."""
+    footer = ex.footer_line(meta)
+    src_rows = rows if source_rows is None else source_rows
+    cols = st.columns([1, 1, 1, 4])
+    if chart is not None:
+        cols[0].download_button("PNG", data=lambda: ex.chart_png(chart, footer), file_name=ex.file_name("png", **name),
+                                mime="image/png", on_click="ignore", icon=":material/image:", key=f"{key}_png",
+                                help="Image for slides (1600 px wide) with title, source and data date")
+        cols[1].download_button("SVG", data=lambda: ex.chart_svg(chart, footer), file_name=ex.file_name("svg", **name),
+                                mime="image/svg+xml", on_click="ignore", icon=":material/draw:", key=f"{key}_svg",
+                                help="Vector image for print and editing")
+    cols[2].download_button("CSV", data=lambda: ex.csv_bytes(ex.with_source_columns(rows, sources)),
+                            file_name=ex.file_name("csv", **name), mime="text/csv", on_click="ignore",
+                            icon=":material/download:", key=f"{key}_csv",
+                            help="Exactly the rows shown, with their sources")
+    sources_expander(src_rows, sources, key)

@@ -1,0 +1,74 @@
+"""AppTest: /check shows every source side by side, the rule, the definition and a citation; deep links
+and hostile values."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app import conftest
+from tests.app.conftest import assert_ok, synthetic_only
+
+conftest.PAGES.setdefault("check", "app_pages/check.py")
+
+
+def _open(params=None):
+    return conftest.open_page("check", params)
+
+
+def test_check_renders_default_with_clean_url():
+    at = _open()
+    assert_ok(at)
+    assert not at.info
+    assert dict(at.query_params) == {}
+    assert at.title[0].value == "Check a figure"
+    assert any("Why this one" in m.value for m in at.markdown)
+    codes = " ".join(c.value for c in at.code)
+    assert "Source:" in codes and "accessed" in codes
+
+
+@synthetic_only
+def test_check_deep_link_shows_every_source():
+    from components import data as q
+
+    ds = q.load_dataset(conftest.DATA_DIR)
+    t = ds.table
+    multi = t.groupby(q.KEY).filter(lambda g: len(g) > 1)
+    assert not multi.empty, "fixture needs a figure with several sources"
+    fig = q.figure_key(multi.iloc[0])
+    n = len(multi.groupby(q.KEY).get_group(tuple(multi.iloc[0][k] for k in q.KEY)))
+    at = _open({"fig": fig})
+    assert_ok(at)
+    assert not at.info
+    side = at.dataframe[0].value
+    assert len(side) == n
+    assert side["Used"].sum() == 1
+    assert dict(at.query_params)["fig"] == fig
+    # the selectors show the figure's parts
+    k = q.parse_figure_key(fig)
+    assert at.selectbox(key="check__country").value == k["country"]
+    assert at.selectbox(key="check__indicator").value == k["indicator"]
+    # a citation naming the preferred source's publisher
+    assert any("SYNTHETIC" in c.value for c in at.code)
+
+
+def test_check_changing_a_selector_updates_the_link():
+    at = _open()
+    sb = at.selectbox(key="check__country")
+    other = [o for o in sb.options if o != sb.value]
+    if not other:
+        pytest.skip("one country only")
+    sb.select_index(sb.options.index(other[0])).run()
+    assert_ok(at)
+    fig = dict(at.query_params).get("fig", "")
+    assert fig.split("~")[0] in (other[0], ) or fig == ""
+
+
+@pytest.mark.parametrize("fig", ["<script>alert(1)</script>", "EE~x~y~victims~total~total~persons",
+                                 "ZZ~2022~2022~victims~total~total~persons", "~" * 400, "'; DROP TABLE x;--"])
+def test_check_hostile_links(fig):
+    at = _open({"fig": fig, "junk": "=1+1"})
+    assert_ok(at)
+    assert at.info  # a notice, not a crash
+    text = " ".join(i.value for i in at.info)
+    assert "<script" not in text
+    assert dict(at.query_params) == {}  # back on the default figure, clean URL

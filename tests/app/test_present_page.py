@@ -1,0 +1,69 @@
+"""AppTest: /present shows one slide per screen, moves with previous/next, keeps the slide in the
+URL, and falls back to the first slide of the default deck on bad links."""
+
+from __future__ import annotations
+
+import pytest
+
+from components import deck as dk
+from tests.app import conftest
+from tests.app.conftest import assert_ok
+
+conftest.PAGES.setdefault("present", "app_pages/present.py")
+N = len(dk.load(dk.DEFAULT_DECK).slides)
+
+
+def _open(params=None):
+    return conftest.open_page("present", params)
+
+
+def test_deck_is_6_to_10_slides_with_titles_and_notes():
+    d = dk.load(dk.DEFAULT_DECK)
+    assert 6 <= len(d.slides) <= 10
+    assert all(s.title and s.note and s.page in dk.SLIDE_PAGES for s in d.slides)
+    assert {"trends", "compare", "map"} <= {s.page for s in d.slides}
+
+
+def test_present_first_slide_clean_url():
+    at = _open()
+    assert_ok(at)
+    assert not at.info
+    assert at.title[0].value == dk.load(dk.DEFAULT_DECK).slides[0].title
+    assert dict(at.query_params) == {}
+    assert at.get("vega_lite_chart")
+
+
+def test_next_and_previous_write_the_slide_into_the_url():
+    at = _open()
+    at.button(key="present_next").click().run()
+    assert_ok(at)
+    assert dict(at.query_params) == {"slide": "2"}
+    assert at.title[0].value == dk.load(dk.DEFAULT_DECK).slides[1].title
+    at.button(key="present_next").click().run()
+    assert dict(at.query_params) == {"slide": "3"}
+    at.button(key="present_prev").click().run()
+    assert dict(at.query_params) == {"slide": "2"}
+
+
+@pytest.mark.parametrize("n", range(1, N + 1))
+def test_every_slide_renders(n):
+    at = _open({"deck": dk.DEFAULT_DECK, "slide": str(n)})
+    assert_ok(at)
+    assert not at.info
+    assert at.title[0].value == dk.load(dk.DEFAULT_DECK).slides[n - 1].title
+    assert at.get("vega_lite_chart") or at.get("deck_gl_json_chart")
+    assert dict(at.query_params) == ({"slide": str(n)} if n > 1 else {})
+
+
+@pytest.mark.parametrize("params", [
+    {"deck": "../../etc/passwd"}, {"deck": "<script>alert(1)</script>"}, {"deck": "no-such-deck"},
+    {"slide": "0"}, {"slide": "-1"}, {"slide": "999"}, {"slide": "abc"}, {"slide": str(N + 1)},
+    {"deck": "x" * 600, "slide": "=cmd|' /C calc'!A0"},
+])
+def test_present_hostile_links_show_notice_and_first_slide(params):
+    at = _open(params)
+    assert_ok(at)
+    assert at.info
+    assert all("<script" not in i.value for i in at.info)
+    assert at.title[0].value == dk.load(dk.DEFAULT_DECK).slides[0].title
+    assert dict(at.query_params) == {}

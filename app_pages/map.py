@@ -115,15 +115,6 @@ shown["Flags"] = [cb.flags_text(f) for f in shown["flags"].fillna("")]
 shown = shown.rename(columns={"period_label": "Period", "source_id": "Source id", "note": "Note"})
 frame.table(shown[["Country", "Period", "Value", "Source id", "Flags", "Note"]],
             alt_text=f"Table of the numbers on the map: {label}, {period}, {unit_text}")
-_bars = q.compare_data(ds.table, cb, indicator=indicator, period=period or "", breakdown="total", unit=unit,
-                       countries=list(BALTIC))
-st.caption("Downloads: the map's figures as a bar chart (PNG/SVG) and as a table (CSV).")
-share.export_panel(compare_chart(_bars, title=f"{label}, {period}", unit_text=unit_text,
-                                 source_line=source_line(q.source_ids_of(_bars), ds.sources)),
-                   ex.tidy(spec.choropleth), sources=ds.sources, meta=ds.meta, key="map_export",
-                   name=dict(countries=BALTIC, indicator=indicator, unit=unit, period=period),
-                   source_rows=spec.choropleth if spec.flows.empty or not flows
-                   else pd.concat([spec.choropleth, spec.flows], ignore_index=True))
 if flows and not spec.flows.empty:
     fl = spec.flows.copy()
     fl["Country"] = [cb.country_label(c) for c in fl["country"]]
@@ -134,4 +125,13 @@ if flows and not spec.flows.empty:
     fl = fl.rename(columns={"label": "Victims", "source_id": "Source id", "source_location": "Where in the source"})
     frame.table(fl[["Country", "Direction", "Partner", "Victims", "Source id", "Where in the source", "Flags"]],
                 alt_text=f"Table of the flow arcs, {period}")
+_bars = q.compare_data(ds.table, cb, indicator=indicator, period=period or "", breakdown="total", unit=unit,
+                       countries=list(BALTIC))
+st.caption("Downloads: the map's figures as a bar chart (PNG/SVG) and as a table (CSV).")
+share.export_panel(compare_chart(_bars, title=f"{label}, {period}", unit_text=unit_text,
+                                 source_line=source_line(q.source_ids_of(_bars), ds.sources)),
+                   ex.tidy(spec.choropleth), sources=ds.sources, meta=ds.meta, key="map_export",
+                   name=dict(countries=BALTIC, indicator=indicator, unit=unit, period=period),
+                   source_rows=spec.choropleth if spec.flows.empty or not flows
+                   else pd.concat([spec.choropleth, spec.flows], ignore_index=True))
 st.caption(geo.ATTRIBUTION + ". Flow ends: capitals from GeoNames. Figures: see the sources above.")

@@ -48,7 +48,7 @@ with nav:
     if c3.button("Next", icon=":material/arrow_forward:", key="present_next", disabled=n >= len(deck.slides),
                  shortcut="Right", width="stretch"):
         n = min(len(deck.slides), n + 1)
-    c2.caption(f"{md_escape(deck.title)} · slide {n} of {len(deck.slides)} · arrow keys move between slides")
+    c2.caption(f"{md_escape(deck.title)} · slide {n} of {len(deck.slides)} · ← → keys also move")
 
 controls.finish(ViewState(page=PAGE, deck=None if deck.id == dk.DEFAULT_DECK else deck.id, slide=n))
 slide = deck.slides[n - 1]

@@ -7,6 +7,7 @@ test proves the page works with no network.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -32,13 +33,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    if not CHROMIUM:
-        pytest.skip("needs Debian's chromium (apt-get install chromium)")
+@contextlib.contextmanager
+def run_server(log_name: str = "e2e-server.log"):
+    """Start `streamlit run app.py` on a free port (real data), wait for health, yield the URL, stop it."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "THB_DATA_DIR"}  # the real data
-    log = open(ROOT / "artifacts" / "e2e-server.log", "w") if (ROOT / "artifacts").is_dir() else subprocess.DEVNULL
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    log = open(ROOT / "artifacts" / log_name, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
          "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
@@ -53,7 +54,7 @@ def app_url():
             except OSError:
                 pass
             if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("the app did not start (see artifacts/e2e-server.log)")
+                raise RuntimeError(f"the app did not start (see artifacts/{log_name})")
             time.sleep(0.25)
         yield url
     finally:
@@ -62,6 +63,15 @@ def app_url():
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    if not CHROMIUM:
+        pytest.skip("needs Debian's chromium (apt-get install chromium)")
+    with run_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -74,25 +84,44 @@ def chromium_browser():
         b.close()
 
 
-@pytest.fixture
-def offline_page(chromium_browser, app_url):
+# Streamlit's own requests on a deep link that 404 before it falls back to the root (STREAMLIT_NOTES,
+# "Offline maps"): the only console errors a test may ignore.
+STREAMLIT_DEEP_LINK_404 = ("/_stcore/health", "/_stcore/host-config")
+
+
+def new_offline_page(browser, base_url: str):
     """A page whose requests can reach only the app; anything else is aborted and listed in
-    `page.blocked`."""
-    ctx = chromium_browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
+    `page.blocked`. Console errors go to `page.console_errors` as (text, url)."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
     page = ctx.new_page()
     page.blocked = []
     page.console_errors = []
 
     def route(r):
-        if r.request.url.startswith(app_url) or r.request.url.startswith("data:") or \
-                r.request.url.startswith("blob:"):
+        u = r.request.url
+        if u.startswith(base_url + "/") or u == base_url or u.startswith(("data:", "blob:")):
             r.continue_()
         else:
-            page.blocked.append(r.request.url)
+            page.blocked.append(u)
             r.abort()
 
     page.route("**/*", route)
-    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: page.console_errors.append((m.text, (m.location or {}).get("url", "")))
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.console_errors.append((f"pageerror: {e}", "")))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return page
+
+
+def app_console_errors(page) -> list[tuple[str, str]]:
+    """Console errors other than Streamlit's own deep-link 404s."""
+    return [(t, u) for t, u in page.console_errors
+            if not (t.startswith("Failed to load resource: the server responded with a status of 404")
+                    and u.endswith(STREAMLIT_DEEP_LINK_404))]
+
+
+@pytest.fixture
+def offline_page(chromium_browser, app_url):
+    page = new_offline_page(chromium_browser, app_url)
     yield page
-    ctx.close()
+    page.context.close()

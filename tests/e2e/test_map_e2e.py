@@ -10,22 +10,16 @@ import pytest
 
 from components import data as q
 from components import map as mp
-from tests.e2e.conftest import ARTIFACTS, ROOT
+from tests.e2e.conftest import ARTIFACTS, ROOT, app_console_errors
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 DECK = "[data-testid='stDeckGlJsonChart']"
 # a point inside each state, clear of labels and city dots (lon, lat)
 PROBES = {"EE": (24.0, 58.75), "LV": (22.5, 56.9), "LT": (22.7, 55.55)}
-# (Streamlit's own 404s for <page>/_stcore/health and host-config on a deep link; see STREAMLIT_NOTES)
-IGNORED_CONSOLE = ("Failed to load resource: the server responded with a status of 404",
-                   "Failed to load resource: net::ERR_FAILED")
-# app.py's page_icon (":material/query_stats:") makes Streamlit fetch the favicon from Google's font
-# CDN: the frame's, not the map's. Offline the tab just has no icon. Everything else must stay local.
-FRAME_ICON = "fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
 
 
 def _left_the_machine(page) -> list[str]:
-    return [u for u in page.blocked if FRAME_ICON not in u]
+    return list(page.blocked)  # app.py's page icon is an emoji now: not even the frame may leave
 
 
 def _pixel(view: dict, lon: float, lat: float, w: int, h: int) -> tuple[int, int]:
@@ -87,8 +81,7 @@ def test_map_draws_the_three_states_offline(offline_page, app_url):
     assert len(set(img.resize((64, 40)).getdata())) > 30
 
     assert _left_the_machine(page) == [], page.blocked  # nothing of the map tried to leave the machine
-    errors = [e for e in page.console_errors if not e.startswith(IGNORED_CONSOLE)
-              and "does not seem to exist" not in e]
+    errors = [e for e in app_console_errors(page) if "does not seem to exist" not in e[0]]
     assert errors == [], errors
     assert page.get_by_text("Natural Earth").count() >= 1  # attribution under the map
     assert page.get_by_test_id("stSidebarNav").get_by_text("Map", exact=True).count() == 1  # in the navigation

@@ -8,11 +8,17 @@ import pytest
 from tests.app import conftest
 from tests.app.conftest import assert_ok, synthetic_only
 
-conftest.PAGES.setdefault("check", "app_pages/check.py")
 
 
 def _open(params=None):
-    return conftest.open_page("check", params)
+    """Like conftest.open_page, for a page not in the shared PAGES list (kept out of the generic sweeps)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(conftest.ROOT / "app.py"), default_timeout=30)
+    at.switch_page("app_pages/check.py")
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    return at.run()
 
 
 def test_check_renders_default_with_clean_url():

@@ -9,12 +9,18 @@ from components import deck as dk
 from tests.app import conftest
 from tests.app.conftest import assert_ok
 
-conftest.PAGES.setdefault("present", "app_pages/present.py")
 N = len(dk.load(dk.DEFAULT_DECK).slides)
 
 
 def _open(params=None):
-    return conftest.open_page("present", params)
+    """Like conftest.open_page, for a page not in the shared PAGES list (kept out of the generic sweeps)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(conftest.ROOT / "app.py"), default_timeout=30)
+    at.switch_page("app_pages/present.py")
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    return at.run()
 
 
 def test_deck_is_6_to_10_slides_with_titles_and_notes():

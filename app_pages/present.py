@@ -60,7 +60,7 @@ with main:
     v, bad = dk.slide_view(slide, opts)
     if bad:
         st.caption("This slide's view does not fit the current data: " + md_escape("; ".join(bad)))
-    fig = dk.slide_figure(ds, opts, v)
+    fig = dk.slide_figure(ds, opts, v, big=True)
     if fig.kind == "map":
         st.pydeck_chart(fig.chart.deck, height=620, key="present_map")
     else:

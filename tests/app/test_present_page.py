@@ -73,3 +73,20 @@ def test_present_hostile_links_show_notice_and_first_slide(params):
     assert all("<script" not in i.value for i in at.info)
     assert at.title[0].value == dk.load(dk.DEFAULT_DECK).slides[0].title
     assert dict(at.query_params) == {}
+
+
+def test_every_slide_of_the_shipped_deck_shows_real_data():
+    """On the committed dataset: each slide's link decodes without notices and has figures to draw."""
+    from components import data as q
+    from components.view_state import options_from
+
+    ds = q.load_dataset(conftest.ROOT / "data")
+    opts = options_from(ds.table, ds.codebook, tuple(q.source_ids_of(ds.table)))
+    for s in dk.load(dk.DEFAULT_DECK).slides:
+        v, notices = dk.slide_view(s, opts)
+        assert notices == [], (s.title, notices)
+        f = dk.slide_figure(ds, opts, v, big=True)
+        rows = f.rows
+        if "status" in rows:
+            rows = rows[rows["status"] != "no_data"]
+        assert len(rows) >= 3, s.title

@@ -38,16 +38,22 @@ if not 1 <= n <= len(deck.slides):
     notices.append(f"The deck has {len(deck.slides)} slides; showing the first.")
     n = 1
 
+
+def _go(to: int) -> None:
+    """Button callback: the URL is the truth, so move by writing the slide number into it."""
+    v = ViewState(page=PAGE, deck=None if deck.id == dk.DEFAULT_DECK else deck.id, slide=to)
+    st.session_state.setdefault("_views", {})[PAGE] = v  # slide 1 has a clean URL: the stored view decides
+    st.query_params.from_dict(v.to_query())
+
+
 main = st.container()
 nav = st.container()
 with nav:
     c1, c2, c3 = st.columns([1, 3, 1], vertical_alignment="center")
-    if c1.button("Previous", icon=":material/arrow_back:", key="present_prev", disabled=n <= 1,
-                 shortcut="Left", width="stretch"):
-        n = max(1, n - 1)
-    if c3.button("Next", icon=":material/arrow_forward:", key="present_next", disabled=n >= len(deck.slides),
-                 shortcut="Right", width="stretch"):
-        n = min(len(deck.slides), n + 1)
+    c1.button("Previous", icon=":material/arrow_back:", key="present_prev", disabled=n <= 1,
+              on_click=_go, args=(n - 1,), shortcut="Left", width="stretch")
+    c3.button("Next", icon=":material/arrow_forward:", key="present_next", disabled=n >= len(deck.slides),
+              on_click=_go, args=(n + 1,), shortcut="Right", width="stretch")
     c2.caption(f"{md_escape(deck.title)} · slide {n} of {len(deck.slides)} · ← → keys also move")
 
 controls.finish(ViewState(page=PAGE, deck=None if deck.id == dk.DEFAULT_DECK else deck.id, slide=n))

@@ -78,3 +78,18 @@ def test_check_hostile_links(fig):
     text = " ".join(i.value for i in at.info)
     assert "<script" not in text
     assert dict(at.query_params) == {}  # back on the default figure, clean URL
+
+
+def test_check_every_selector_option_renders():
+    """Each selector, each option (up to 8 spread over the list): no error, the link names a real figure."""
+    at = _open()
+    for key in ("check__unit", "check__category", "check__breakdown", "check__period", "check__indicator",
+                "check__country"):
+        opts = list(at.selectbox(key=key).options)
+        step = max(1, len(opts) // 8)
+        for i in range(0, len(opts), step):
+            at.selectbox(key=key).select_index(i).run()
+            assert_ok(at)
+            assert not at.warning, (key, i)
+            fig = dict(at.query_params).get("fig")
+            assert fig is None or len(fig.split("~")) == 7

@@ -79,7 +79,8 @@ frame.table(tbl[["Country", "Category", "Value", "Source id", "Flags", "Note"]],
 share.export_panel(ch, ex.tidy(data[data["status"] != "no_data"] if "status" in data else data),
                    sources=ds.sources, meta=ds.meta, key="compare_export",
                    name=dict(countries=countries, indicator=indicator, unit=unit,
-                             extra=None if breakdown == "total" else breakdown, period=period))
+                             extra=None if breakdown == "total" else breakdown, period=period),
+                   check=share.check_links(data, lambda r: f"{r['country_label']} · {r['category_label']}"))
 notes = shown[(shown["note"].fillna("") != "")]
 if not notes.empty:
     with st.expander(f"Notes on these figures ({len(notes)})"):

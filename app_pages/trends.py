@@ -99,7 +99,10 @@ if mode == "lines":
         frame.table(t, alt_text=f"Table of the numbers in the chart: {title}")
     share.export_panel(ch, ex.tidy(data), sources=ds.sources, meta=ds.meta, key="trend_export",
                        name=dict(countries=countries, indicator=indicator, unit=unit,
-                                 extra=f"index-{base}" if base is not None else None, period=f"{years[0]}-{years[1]}"))
+                                 extra=f"index-{base}" if base is not None else None, period=f"{years[0]}-{years[1]}"),
+                       check=share.check_links(data.sort_values("year", ascending=False).groupby("country").head(3)
+                                               if not data.empty else data,
+                                               lambda r: f"{r['country_label']} {r['period_label']}"))
     multi = q.preferred(ds.table)
     multi = multi[(multi["indicator"] == indicator) & ~multi["single_year"] & (multi["unit"] == unit)
                   & (multi["breakdown"] == "total") & multi["country"].isin(countries)]

@@ -14,6 +14,16 @@ from components import export as ex
 from components.cite import sources_detail
 
 
+def check_links(rows: pd.DataFrame, label) -> list[tuple[str, str]]:
+    """(label, figure key) for the rows with a figure (not 'no data'); `label(row)` names one."""
+    from components import data as q
+
+    if rows is None or rows.empty:
+        return []
+    r = rows[rows["status"] != "no_data"] if "status" in rows.columns else rows
+    return [(label(x), q.figure_key(x)) for _, x in r.iterrows()]
+
+
 def current_url(path: str = "") -> str:
     """The URL of the exact current view: the browser's address (st.context.url) + the view's query."""
     try:
@@ -46,11 +56,13 @@ def sources_expander(rows: pd.DataFrame, sources: pd.DataFrame | None, key: str)
 
 @st.fragment
 def export_panel(chart, rows: pd.DataFrame, *, sources: pd.DataFrame | None, meta: dict, name: dict,
-                 key: str, source_rows: pd.DataFrame | None = None) -> None:
+                 key: str, source_rows: pd.DataFrame | None = None,
+                 check: list[tuple[str, str]] | None = None) -> None:
     """PNG, SVG and CSV downloads of one chart and its rows, and the Sources list behind it.
 
     `rows`: exactly the rows shown (the CSV); `source_rows`: rows with source_id/source_location
-    (defaults to `rows`); `name`: file_name() keywords (countries, indicator, unit, period)."""
+    (defaults to `rows`); `name`: file_name() keywords (countries, indicator, unit, period);
+    `check`: (label, figure key) pairs offered as links to /check."""
     footer = ex.footer_line(meta)
     src_rows = rows if source_rows is None else source_rows
     cols = st.columns([1, 1, 1, 4])
@@ -65,4 +77,9 @@ def export_panel(chart, rows: pd.DataFrame, *, sources: pd.DataFrame | None, met
                             file_name=ex.file_name("csv", **name), mime="text/csv", on_click="ignore",
                             icon=":material/download:", key=f"{key}_csv",
                             help="Exactly the rows shown, with their sources")
+    if check:
+        with cols[3].popover("Check a figure", icon=":material/fact_check:"):
+            st.caption("Every source's value, the rule, the definition and a citation:")
+            for label, fig in check[:15]:
+                st.page_link("app_pages/check.py", label=label, query_params={"fig": fig})
     sources_expander(src_rows, sources, key)

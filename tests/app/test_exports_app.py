@@ -55,3 +55,11 @@ def test_copy_link_holds_the_view(page, params):
         assert f"{k}={v}" in link, link
     if page != "overview":
         assert f"/{page}" in link
+
+
+@pytest.mark.parametrize("page", ["compare", "trends"])
+def test_chart_figures_link_to_check(page):
+    at = open_page(page)
+    assert_ok(at)
+    links = [str(pl.proto) for pl in at.get("page_link")]
+    assert links and all("fig=" in x for x in links), links

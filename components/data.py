@@ -251,6 +251,13 @@ def load_dataset(directory: Path | str | None = None) -> Dataset:
     warnings: list[str] = []
     side: list[str] = []  # digests of the side files: derived caches are keyed on them too
     sources = _optional_csv(d / "sources.csv", warnings, side)
+    if not sources.empty and "source_id" in sources.columns:  # every figure must trace to a known source
+        known = set(sources["source_id"])
+        unknown = table["source_id"].map(lambda s: any(p not in known for p in str(s).split(";")))
+        if unknown.any():
+            i = int(unknown.values.argmax())
+            raise DataError(path, f"row {i + 2} has source_id {str(table['source_id'].iat[i])[:60]!r}, "
+                                  "which is not in sources.csv.")
     cb = Codebook(
         indicators=_optional_csv(d / "codebook" / "indicators.csv", warnings, side),
         categories=_optional_csv(d / "codebook" / "categories.csv", warnings, side),

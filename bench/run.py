@@ -1,0 +1,255 @@
+"""Benchmarks: `python bench/run.py` prints each figure as the median of several runs and as a ratio
+against a floor measured in the same run. Not part of `make test`. About 5-8 minutes.
+
+1. Warm rerun of every page under AppTest vs bench/bare_page.py with the same number and kind of
+   elements (Altair charts, pydeck map, dataframes) from the same data (goal <= 1.5x).
+2. Dataset build (`python -m etl` on a copy of data/, goal < 2 s) and load time.
+3. Cold start to first chart in headless Chromium per page (fresh server each time: process start to
+   the first chart/map/table drawn) vs bench/bare_app.py, a bare one-chart app (goal <= 1.3x).
+4. Server RSS after 10 concurrent browser sessions (MB per extra session), app vs bare app.
+Options: --quick (fewer runs), --only warm,build,cold,memory
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)
+import logging  # noqa: E402
+
+logging.disable(logging.WARNING)  # Streamlit's bare-mode warnings
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
+
+PAGES = {"overview": ("/", None), "compare": ("/compare", "app_pages/compare.py"),
+         "trends": ("/trends", "app_pages/trends.py"), "map": ("/map", "app_pages/map.py"),
+         "data": ("/data", "app_pages/data.py"), "methodology": ("/methodology", "app_pages/methodology.py")}
+DRAWN = ("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas, "
+         "[data-testid='stDeckGlJsonChart'] canvas, [data-testid='stDataFrame']")
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+PAGE_FILTER: set[str] = set()
+
+
+def med(xs):
+    return statistics.median(xs)
+
+
+def line(name, value, floor=None, unit="s", goal=None):
+    s = f"  {name:<28} {value:8.3f} {unit}"
+    if floor:
+        r = value / floor
+        s += f"   floor {floor:8.3f} {unit}   ratio {r:5.2f}x"
+        if goal:
+            s += "   ok" if r <= goal else f"   MISSED (goal <= {goal}x)"
+    print(s, flush=True)
+
+
+# ---------------------------------------------------------------------------- 1. warm reruns
+def warm(runs: int) -> None:
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.pop("THB_DATA_DIR", None)  # the real data
+    print(f"Warm rerun under AppTest (median of {runs}; real data)", flush=True)
+
+    def timed(at):
+        at.run()  # warm caches
+        ts = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            at.run()
+            ts.append(time.perf_counter() - t0)
+        return med(ts)
+
+    for name, (_, path) in PAGES.items():
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        if path:
+            at.switch_page(path)
+        at.run()
+        assert not at.exception, at.exception
+        counts = {"charts": len(at.get("vega_lite_chart")), "maps": len(at.get("deck_gl_json_chart")),
+                  "tables": len(at.dataframe)}
+        t_app = timed(at)
+        bare = AppTest.from_file(str(ROOT / "bench" / "bare_page.py"), default_timeout=60)
+        for k, v in counts.items():
+            bare.query_params[k] = str(v)
+        t_bare = timed(bare)
+        kinds = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+        line(f"{name} ({kinds})", t_app, t_bare, goal=1.5)
+
+
+# ---------------------------------------------------------------------------- 2. build and load
+def build(runs: int) -> None:
+    print(f"Dataset build and load (median of {runs})", flush=True)
+    ts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        dst = Path(tmp) / "data"
+        shutil.copytree(ROOT / "data", dst)
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            r = subprocess.run([sys.executable, "-m", "etl", "--data", str(dst)], cwd=ROOT, capture_output=True)
+            ts.append(time.perf_counter() - t0)
+            if r.returncode:
+                print(r.stderr.decode()[-800:])
+    line("python -m etl (process)", med(ts))
+    print("    goal < 2 s:", "ok" if med(ts) < 2 else "MISSED", flush=True)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import pandas"], check=True)
+    floor = time.perf_counter() - t0
+    print(f"    (floor: python -c 'import pandas' {floor:.3f} s)")
+    import pandas as pd
+    import streamlit as st
+
+    from components import data as q
+
+    lt, lr = [], []
+    for _ in range(runs):
+        st.cache_data.clear()
+        t0 = time.perf_counter()
+        q.load_dataset(ROOT / "data")
+        lt.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        pd.read_csv(ROOT / "data" / "harmonised" / "thb_baltic.csv")
+        lr.append(time.perf_counter() - t0)
+    line("load_dataset (uncached)", med(lt), med(lr))
+    print("    (floor: pandas.read_csv of the same table)", flush=True)
+
+
+# ---------------------------------------------------------------------------- 3./4. browser
+class Server:
+    def __init__(self, script: str):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if k != "THB_DATA_DIR"}
+        self.t0 = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
+             f"--server.port={self.port}", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait_port(self):
+        import socket
+
+        while True:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            if self.proc.poll() is not None:
+                raise RuntimeError("server died")
+            time.sleep(0.05)
+
+    def rss_mb(self) -> float:
+        for ln in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if ln.startswith("VmRSS:"):
+                return int(ln.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def _open(browser, url):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.goto(url, timeout=120_000)
+    page.locator(f"{DRAWN} >> visible=true").first.wait_for(state="visible", timeout=120_000)
+    return ctx, page
+
+
+def cold(runs: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print(f"Cold start to first chart in headless Chromium (fresh server per run: process start -> first "
+          f"chart/map/table drawn; median of {runs})", flush=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        def one(script, path):
+            ts = []
+            for _ in range(runs):
+                srv = Server(script)
+                try:
+                    srv.wait_port()
+                    ctx, _page = _open(browser, srv.url + path)
+                    ts.append(time.perf_counter() - srv.t0)
+                    ctx.close()
+                finally:
+                    srv.stop()
+            return med(ts)
+
+        floor = one("bench/bare_app.py", "/")
+        line("bare one-chart app", floor)
+        for name, (path, _) in PAGES.items():
+            if PAGE_FILTER and name not in PAGE_FILTER:
+                continue
+            line(name, one("app.py", path), floor, goal=1.3)
+        browser.close()
+
+
+def memory(sessions: int = 10) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print(f"Server RSS with {sessions} concurrent browser sessions (overview page)", flush=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        res = {}
+        for label, script in (("bare one-chart app", "bench/bare_app.py"), ("app", "app.py")):
+            srv = Server(script)
+            try:
+                srv.wait_port()
+                first = [_open(browser, srv.url + "/")]
+                time.sleep(1)
+                one = srv.rss_mb()
+                ctxs = first + [_open(browser, srv.url + "/") for _ in range(sessions - 1)]
+                for _c, pg in ctxs:
+                    pg.wait_for_selector(READY, timeout=120_000)
+                time.sleep(2)
+                many = srv.rss_mb()
+                for c, _pg in ctxs:
+                    c.close()
+                res[label] = (one, many, (many - one) / (sessions - 1))
+                print(f"  {label:<28} RSS 1 session {one:7.1f} MB, {sessions} sessions {many:7.1f} MB, "
+                      f"{res[label][2]:5.2f} MB per extra session", flush=True)
+            finally:
+                srv.stop()
+        browser.close()
+    a, b = res["app"][2], res["bare one-chart app"][2]
+    if b > 0:
+        print(f"  per extra session: ratio app / bare {a / b:.2f}x")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="warm,build,cold,memory")
+    ap.add_argument("--pages", default="", help="cold start: only these pages (comma-separated)")
+    a = ap.parse_args()
+    PAGE_FILTER = set(filter(None, a.pages.split(",")))
+    parts = set(a.only.split(","))
+    print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}", flush=True)
+    t = time.perf_counter()
+    if "warm" in parts:
+        warm(3 if a.quick else 7)
+    if "build" in parts:
+        build(3 if a.quick else 5)
+    if "cold" in parts:
+        cold(1 if a.quick else 3)
+    if "memory" in parts:
+        memory()
+    print(f"bench took {time.perf_counter() - t:.0f} s")

@@ -87,3 +87,23 @@ def test_timings_recorded():
     lines = [f"{n}: {TIMES[n]:.2f} s" for n, *_ in PAGES if n in TIMES]
     (ARTIFACTS / "e2e_times.txt").write_text("\n".join(lines) + "\n")
     print("\n" + "\n".join(lines))
+
+
+def test_csv_download_arrives_with_its_name(chromium_browser, fresh_url):
+    """The export panel's CSV under the Compare chart downloads, offline, with the view in its name."""
+    page = new_offline_page(chromium_browser, fresh_url)
+    try:
+        page.goto(fresh_url + "/compare?c=EE,LV&m=pm")
+        page.wait_for_selector(READY, timeout=120_000)
+        page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+        button = page.get_by_test_id("stDownloadButton").filter(has_text="CSV").first
+        with page.expect_download(timeout=60_000) as dl:
+            button.click()
+        name = dl.value.suggested_filename
+        assert name.startswith("thb-") and name.endswith(".csv"), name
+        assert "ee" in name.lower() and "lv" in name.lower() and "per-million" in name, name
+        body = open(dl.value.path(), encoding="utf-8-sig").read()
+        assert body.count("\n") >= 2 and "source" in body.splitlines()[0].lower()
+        assert page.blocked == [], page.blocked
+    finally:
+        page.context.close()

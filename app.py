@@ -6,7 +6,7 @@ on the first request after a server start.)
 
 import streamlit as st
 
-from components import frame
+from components import frame, memo
 from components.cite import dataset_citation, licence_summary
 from components.controls import reset
 from components.share import copy_link
@@ -57,7 +57,7 @@ if ds is not None:
         st.caption(f"**Dataset** {meta.get('dataset_version', 'version unknown')} · data as of "
                    f"{meta.get('data_as_of', 'unknown')} · {len(ds.table):,} rows · "
                    f"{len(ds.sources) if not ds.sources.empty else 0} sources")
-        st.caption(md_escape(licence_summary(ds.sources)))
+        st.caption(md_escape(memo.query(ds, licence_summary, ds.sources)))
         for w in ds.warnings:
             st.caption(f"⚠ {md_escape(w)}")
     with cols[1]:

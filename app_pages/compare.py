@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import controls, frame, share
+from components import controls, frame, memo, share
 from components import data as q
 from components import export as ex
 from components.charts import compare_chart
@@ -28,7 +28,7 @@ periods = opts.periods_for(indicator)
 pdefault = opts.period_default_for(indicator)
 period = controls.select("Year or period", periods, K("period"), default=pdefault, container=c2,
                          help="Multi-year periods (e.g. 2012-2016) are totals as published.")
-breakdowns = [b for b in q.breakdowns_available(ds.table, indicator, period) if b in opts.breakdowns_for(indicator)] \
+breakdowns = [b for b in memo.query(ds, q.breakdowns_available, ds.table, indicator, period) if b in opts.breakdowns_for(indicator)] \
     or ["total"]
 bdefault = opts.breakdown_default(indicator) if opts.breakdown_default(indicator) in breakdowns else "total"
 breakdown = controls.select("Breakdown", breakdowns, K("breakdown"), default=bdefault,
@@ -50,14 +50,14 @@ view = ViewState(page=PAGE, countries=tuple(countries), indicator=indicator,
                  measure=measure, stack=stack)
 controls.finish(view)
 
-unit = q.unit_for(ds.table, indicator, measure)
-data = q.compare_data(ds.table, cb, indicator=indicator, period=period or "", breakdown=breakdown, unit=unit,
+unit = memo.query(ds, q.unit_for, ds.table, indicator, measure)
+data = memo.query(ds, q.compare_data, ds.table, cb, indicator=indicator, period=period or "", breakdown=breakdown, unit=unit,
                       countries=countries)
 label = cb.indicator_label(indicator)
 bd_text = "" if breakdown == "total" else f" by {cb.breakdown_label(breakdown).lower()}"
 title = f"{label}{bd_text}, {period}"
 src = source_line(q.source_ids_of(data), ds.sources)
-ch = compare_chart(data, title=title, unit_text=cb.unit_label(unit), source_line=src, stack=stack)
+ch = memo.spec(ds, compare_chart, data, title=title, unit_text=cb.unit_label(unit), source_line=src, stack=stack)
 
 shown = data.copy()
 shown["Value"] = [fmt_value(v, s, u, lo, hi) if st_ != "no_data" else "no data" for v, s, u, lo, hi, st_ in

@@ -7,7 +7,7 @@ map is our own blank style (static/blank-style.json) and our own geometry (data/
 import pandas as pd
 import streamlit as st
 
-from components import controls, frame, geo, safe_html, share
+from components import controls, frame, geo, memo, safe_html, share
 from components import data as q
 from components import export as ex
 from components import map as mp
@@ -58,8 +58,8 @@ view = ViewState(page=PAGE, indicator=indicator, period=None if period == pdefau
                  measure=measure, sel=sel, flows=bool(flows))
 controls.finish(view)
 
-unit = q.unit_for(ds.table, indicator, measure)
-spec = mp.build(ds.table, ds.sources, cb, indicator=indicator, period=period, unit=unit, sel=sel,
+unit = memo.query(ds, q.unit_for, ds.table, indicator, measure)
+spec = memo.shared(ds, mp.build, ds.table, ds.sources, cb, indicator=indicator, period=period, unit=unit, sel=sel,
                 flows=bool(flows))
 label = cb.indicator_label(indicator)
 unit_text = cb.unit_label(unit)
@@ -91,17 +91,17 @@ with detail_col:
                 "time and by form of exploitation, with their sources.", icon=":material/touch_app:")
     else:
         st.subheader(cb.country_label(sel))
-        tdata = q.trend_data(ds.table, cb, indicator=indicator, unit=unit, countries=[sel])
-        frame.chart(trend_chart(tdata, title=f"{label} over time", unit_text=unit_text,
-                                source_line=source_line(q.source_ids_of(tdata), ds.sources)),
+        tdata = memo.query(ds, q.trend_data, ds.table, cb, indicator=indicator, unit=unit, countries=[sel])
+        frame.chart(memo.spec(ds, trend_chart, tdata, title=f"{label} over time", unit_text=unit_text,
+                              source_line=source_line(q.source_ids_of(tdata), ds.sources)),
                     alt_text=f"Line chart: {label} in {cb.country_label(sel)} over time, {unit_text}.",
                     key="map_detail_trend")
-        bds = q.breakdowns_available(ds.table, indicator, period)
+        bds = memo.query(ds, q.breakdowns_available, ds.table, indicator, period)
         if "exploitation" in bds:
-            edata = q.compare_data(ds.table, cb, indicator=indicator, period=period or "",
+            edata = memo.query(ds, q.compare_data, ds.table, cb, indicator=indicator, period=period or "",
                                    breakdown="exploitation", unit=unit, countries=[sel])
-            frame.chart(compare_chart(edata, title=f"By form of exploitation, {period}", unit_text=unit_text,
-                                      source_line=source_line(q.source_ids_of(edata), ds.sources)),
+            frame.chart(memo.spec(ds, compare_chart, edata, title=f"By form of exploitation, {period}",
+                                  unit_text=unit_text, source_line=source_line(q.source_ids_of(edata), ds.sources)),
                         alt_text=f"Bar chart: {label} in {cb.country_label(sel)} by form of exploitation, "
                                  f"{period}, {unit_text}.", key="map_detail_exploitation")
         else:
@@ -125,11 +125,11 @@ if flows and not spec.flows.empty:
     fl = fl.rename(columns={"label": "Victims", "source_id": "Source id", "source_location": "Where in the source"})
     frame.table(fl[["Country", "Direction", "Partner", "Victims", "Source id", "Where in the source", "Flags"]],
                 alt_text=f"Table of the flow arcs, {period}")
-_bars = q.compare_data(ds.table, cb, indicator=indicator, period=period or "", breakdown="total", unit=unit,
+_bars = memo.query(ds, q.compare_data, ds.table, cb, indicator=indicator, period=period or "", breakdown="total", unit=unit,
                        countries=list(BALTIC))
 st.caption("Downloads: the map's figures as a bar chart (PNG/SVG) and as a table (CSV).")
-share.export_panel(compare_chart(_bars, title=f"{label}, {period}", unit_text=unit_text,
-                                 source_line=source_line(q.source_ids_of(_bars), ds.sources)),
+share.export_panel(memo.spec(ds, compare_chart, _bars, title=f"{label}, {period}", unit_text=unit_text,
+                             source_line=source_line(q.source_ids_of(_bars), ds.sources)),
                    ex.tidy(spec.choropleth), sources=ds.sources, meta=ds.meta, key="map_export",
                    name=dict(countries=BALTIC, indicator=indicator, unit=unit, period=period),
                    source_rows=spec.choropleth if spec.flows.empty or not flows

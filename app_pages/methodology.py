@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import controls, frame
+from components import controls, frame, memo
 from components import data as q
 from components.charts import coverage_chart
 from components.cite import dataset_citation, licences, source_line
@@ -45,15 +45,14 @@ if not ind.empty and {"indicator", "definition"} <= set(ind.columns):
 
 st.header("Which source is shown when several give the same figure")
 st.markdown(q.PRECEDENCE_TEXT)
-prec = q.precedence_table(ds.data_dir)
+prec = memo.query(ds, q.precedence_table, ds.data_dir)
 if not prec.empty:
     frame.table(prec, alt_text="Precedence of source types")
 
 st.header("Coverage")
-cov = q.coverage(ds.table, cb)
-frame.chart(coverage_chart(cov, title="Which figures exist: country × year × indicator",
-                           source_line=source_line(q.source_ids_of(ds.table[ds.table["breakdown"] == "total"]),
-                                                   ds.sources)),
+cov = memo.query(ds, q.coverage, ds.table, cb)
+frame.chart(memo.spec(ds, coverage_chart, cov, title="Which figures exist: country × year × indicator",
+                      source_line=source_line(memo.query(ds, q.total_source_ids, ds.table), ds.sources)),
             alt_text=("Heatmap of data coverage: for each country, indicator and year, whether a total exists, "
                       "is suppressed, or has no preferred value, and how many sources give it. "
                       "The table below lists the same."), key="coverage_chart")
@@ -66,7 +65,7 @@ if not cov.empty:
                     alt_text="Coverage table")
 
 st.header("Known conflicts between sources")
-conf = q.conflicts(ds.table, ds.sources, cb)
+conf = memo.query(ds, q.conflicts, ds.table, ds.sources, cb)
 if conf.empty:
     st.caption("No figure has sources that disagree.")
 else:

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components import controls, frame, share
+from components import controls, frame, memo, share
 from components import data as q
 from components import export as ex
 from components.charts import sparkline, trend_chart
@@ -31,7 +31,7 @@ controls.finish(view)
 countries = list(view.countries)
 
 label = cb.indicator_label("victims")
-cards = q.overview_cards(ds.table, cb, countries)
+cards = memo.query(ds, q.overview_cards, ds.table, cb, countries)
 years = {c["country"]: c["year"] for c in cards if c["year"]}
 if len(set(years.values())) > 1:
     st.caption("The latest year with data differs by country: "
@@ -68,7 +68,7 @@ for col, card in zip(cols, cards):
         s = card["series"]
         if len(s) > 1:
             y0, y1 = int(s["period_start"].min()), int(s["period_start"].max())
-            frame.chart(sparkline(s, country=card["country"], title=f"{label}, {y0}–{y1}"),
+            frame.chart(memo.spec(ds, sparkline, s, country=card["country"], title=f"{label}, {y0}–{y1}"),
                         alt_text=(f"Small trend line of {label.lower()} in {card['country_label']}, {y0} to {y1}; "
                                   f"latest {card['year']}: {fmt_value(card['value'], card['suppressed'], card['unit'])}. "
                                   "The numbers are in the table 'Numbers behind the cards'."),
@@ -95,10 +95,10 @@ with st.expander("Numbers behind the cards"):
     frame.table(pd.DataFrame(rows), alt_text=f"{label} per country and year")
 
 st.caption("Download the figures behind the cards (as one line chart, with sources):")
-tdata = q.trend_data(ds.table, cb, indicator="victims", unit="persons", countries=countries)
+tdata = memo.query(ds, q.trend_data, ds.table, cb, indicator="victims", unit="persons", countries=countries)
 if not tdata.empty:
     y0, y1 = int(tdata["year"].min()), int(tdata["year"].max())
-    tch = trend_chart(tdata, title=f"{label}, {y0}–{y1}", unit_text=cb.unit_label("persons"),
+    tch = memo.spec(ds, trend_chart, tdata, title=f"{label}, {y0}–{y1}", unit_text=cb.unit_label("persons"),
                       source_line=source_line(q.source_ids_of(tdata), ds.sources),
                       year_domain=(y0, y1))
     share.export_panel(tch, ex.tidy(tdata), sources=ds.sources, meta=ds.meta, key="overview_export",

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components import controls, frame, share
+from components import controls, frame, memo, share
 from components import data as q
 from components import export as ex
 from components.charts import chain_chart, trend_chart
@@ -61,13 +61,13 @@ if mode != "lines":  # keep the line settings in the URL while the chain is show
 controls.finish(view)
 
 if mode == "lines":
-    unit = q.unit_for(ds.table, indicator, measure)
-    data = q.trend_data(ds.table, cb, indicator=indicator, unit=unit, countries=countries,
+    unit = memo.query(ds, q.unit_for, ds.table, indicator, measure)
+    data = memo.query(ds, q.trend_data, ds.table, cb, indicator=indicator, unit=unit, countries=countries,
                         year_from=years[0], year_to=years[1], index_base=base)
     label = cb.indicator_label(indicator)
     unit_text = cb.unit_label(unit) if base is None else f"index, {base} = 100 (from {cb.unit_label(unit)})"
     title = f"{label}, {years[0]}–{years[1]}"
-    ch = trend_chart(data, title=title, unit_text=unit_text, source_line=source_line(q.source_ids_of(data), ds.sources),
+    ch = memo.spec(ds, trend_chart, data, title=title, unit_text=unit_text, source_line=source_line(q.source_ids_of(data), ds.sources),
                      indexed=base is not None,
                      year_domain=(int(data["year"].min()), int(data["year"].max())) if not data.empty else years)
     missing = [cb.country_label(c) for c in countries if c not in set(data["country"])]
@@ -111,18 +111,18 @@ if mode == "lines":
                    + "; ".join(f"{cb.country_label(r.country)} {r.period_label}: "
                                f"{fmt_value(r.value, r.suppressed, r.unit)}" for r in multi.itertuples()))
 else:
-    data = q.chain_data(ds.table, cb, countries=countries, year_from=years[0], year_to=years[1])
+    data = memo.query(ds, q.chain_data, ds.table, cb, countries=countries, year_from=years[0], year_to=years[1])
     stages = [cb.indicator_label(i, short=True) for i in q.CHAIN]
     title = f"Justice chain, {years[0]}–{years[1]}"
     st.markdown("From identified victims to convictions: each line is one step of the criminal-justice "
                 "response. Steps count different things (persons or cases) and come from different "
                 "registers, so they are not a strict funnel.")
-    ch = chain_chart(data, title=title, unit_text="persons or cases (see table)",
+    ch = memo.spec(ds, chain_chart, data, title=title, unit_text="persons or cases (see table)",
                      source_line=source_line(q.source_ids_of(data), ds.sources), stage_order=stages)
     frame.chart(ch, key="chain_chart",
                 alt_text=(f"Small multiples, one panel per country: {title}; lines for "
                           f"{', '.join(stages)}. The numbers per country and year are in the table below."))
-    tbl = q.chain_table(data, cb)
+    tbl = memo.query(ds, q.chain_table, data, cb)
     frame.table(tbl, alt_text="Justice chain per country and year")
     share.export_panel(ch, ex.tidy(data), sources=ds.sources, meta=ds.meta, key="chain_export",
                        name=dict(countries=countries, indicator="justice-chain", period=f"{years[0]}-{years[1]}"))

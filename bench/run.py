@@ -117,6 +117,7 @@ def build(runs: int) -> None:
     lt, lr = [], []
     for _ in range(runs):
         st.cache_data.clear()
+        st.cache_resource.clear()
         t0 = time.perf_counter()
         q.load_dataset(ROOT / "data")
         lt.append(time.perf_counter() - t0)

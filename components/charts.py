@@ -31,13 +31,19 @@ def _title(title: str, subtitle: list[str]) -> alt.TitleParams:
                            subtitleFont=style.FONT, offset=10)
 
 
+# Built once: Altair's configure_* calls copy and validate the whole chart each time.
+_CONFIG = (alt.Chart().configure(font=style.FONT, background="#ffffff")
+           .configure_view(stroke=None)
+           .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#e6e6e6", labelColor="#333333",
+                           titleColor="#333333")
+           .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", direction="horizontal")
+           .configure_header(labelFontSize=13, titleFontSize=13)).config
+
+
 def _configure(chart):
-    return (chart.configure(font=style.FONT, background="#ffffff")
-            .configure_view(stroke=None)
-            .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#e6e6e6", labelColor="#333333",
-                            titleColor="#333333")
-            .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", direction="horizontal")
-            .configure_header(labelFontSize=13, titleFontSize=13))
+    chart = chart.copy(deep=False)
+    chart.config = _CONFIG
+    return chart
 
 
 def _country_scale(codes, labels) -> alt.Scale:

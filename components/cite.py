@@ -10,11 +10,29 @@ import pandas as pd
 APP_NAME = "Baltic THB statistics dashboard"
 
 
+# source_id -> record, per sources table. Keyed on the table's identity (the loaded table is one
+# cached object); the entry holds the table itself so its id cannot be reused while cached.
+_INDEX: dict[int, tuple[pd.DataFrame, dict[str, dict]]] = {}
+
+
+def _source_index(sources: pd.DataFrame) -> dict[str, dict]:
+    hit = _INDEX.get(id(sources))
+    if hit is not None and hit[0] is sources:
+        return hit[1]
+    index: dict[str, dict] = {}
+    for rec in sources.to_dict("records"):  # first row of an id wins, as before
+        index.setdefault(rec["source_id"], rec)
+    if len(_INDEX) >= 8:
+        _INDEX.clear()
+    _INDEX[id(sources)] = (sources, index)
+    return index
+
+
 def _source_record(sid: str, sources: pd.DataFrame | None) -> dict:
     if sources is not None and not sources.empty and "source_id" in sources.columns:
-        m = sources[sources["source_id"] == sid]
-        if not m.empty:
-            return m.iloc[0].to_dict()
+        rec = _source_index(sources).get(sid)
+        if rec is not None:
+            return rec
     return {"source_id": sid}
 
 

@@ -240,12 +240,39 @@ def _optional_csv(path: Path, warnings: list[str], digests: list[str] | None = N
         return pd.DataFrame()
 
 
+SIDE_FILES = ("sources.csv", "codebook/indicators.csv", "codebook/categories.csv", "codebook/countries.csv",
+              "codebook/units.csv", "codebook/flags.csv", "codebook/country_definitions.csv", META)
+
+
+def _stat_signature(d: Path) -> tuple:
+    """(name, mtime, size, inode) of every file the dataset reads: cheap to take on every rerun."""
+    sig = []
+    for name in (TABLE, *SIDE_FILES):
+        try:
+            st_ = (d / name).stat()
+            sig.append((name, st_.st_mtime_ns, st_.st_size, st_.st_ino))
+        except OSError:
+            sig.append((name, None))
+    return tuple(sig)
+
+
 def load_dataset(directory: Path | str | None = None) -> Dataset:
-    """The dataset and its side files. Raises DataError only for the main table."""
+    """The dataset and its side files. Raises DataError only for the main table.
+
+    Assembled once per version of the files (their stat signature), so a rerun costs a few stat
+    calls; the table itself stays keyed on its content digest."""
     d = Path(directory) if directory is not None else data_dir()
     path = d / TABLE
     if not path.exists():
         raise DataError(path, "file not found. Build it with `make data` (python -m etl).")
+    return _assemble_cached(str(d), _stat_signature(d))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _assemble_cached(directory: str, signature: tuple) -> Dataset:  # signature: cache key only
+    # a resource, not data: shared, never mutated by the pages (no copy per rerun)
+    d = Path(directory)
+    path = d / TABLE
     digest = file_digest(path)
     table = _load_table_cached(str(path), digest)
     warnings: list[str] = []
@@ -759,12 +786,17 @@ def conflicts(df: pd.DataFrame, sources: pd.DataFrame, cb: Codebook) -> pd.DataF
 
 def source_ids_of(frame: pd.DataFrame) -> list[str]:
     """Unique source ids behind a frame (rates cite 'count;population'), in first-seen order."""
-    seen: list[str] = []
     if frame is None or frame.empty or "source_id" not in frame.columns:
-        return seen
-    for s in frame["source_id"].dropna():
+        return []
+    seen: dict[str, None] = {}  # insertion-ordered set
+    for s in frame["source_id"].dropna().unique():
         for part in str(s).split(";"):
             part = part.strip()
-            if part and part not in seen:
-                seen.append(part)
-    return seen
+            if part:
+                seen.setdefault(part)
+    return list(seen)
+
+
+def total_source_ids(df: pd.DataFrame) -> list[str]:
+    """Source ids behind the totals (no breakdown): the coverage chart's source line."""
+    return source_ids_of(df[df["breakdown"] == "total"])

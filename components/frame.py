@@ -47,16 +47,16 @@ def show_data_error(path: str, problem: str) -> None:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _options_cached(digest: str, _table: pd.DataFrame, _codebook, sources: tuple[str, ...]) -> Options:
-    return options_from(_table, _codebook, sources)
-
-
-def options(ds: q.Dataset) -> Options:
+def _options_cached(digest: str, _ds: q.Dataset) -> Options:  # digest covers the table and side files
     from components.cite import source_name
 
     # sources that give at least one row, in the order of their names (publisher: title)
-    srcs = tuple(sorted(q.source_ids_of(ds.table), key=lambda s: source_name(s, ds.sources).lower()))
-    return _options_cached(ds.digest, ds.table, ds.codebook, srcs)
+    srcs = tuple(sorted(q.source_ids_of(_ds.table), key=lambda s: source_name(s, _ds.sources).lower()))
+    return options_from(_ds.table, _ds.codebook, srcs)
+
+
+def options(ds: q.Dataset) -> Options:
+    return _options_cached(ds.digest, ds)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -79,8 +79,12 @@ def figures(ds: q.Dataset) -> pd.DataFrame:
 
 
 def chart(ch, alt_text: str, key: str | None = None) -> None:
-    """Render an Altair chart with our own theme (export parity) and alt text for screen readers."""
-    st.altair_chart(ch, theme=None, alt=alt_text, key=key, width="stretch")
+    """Render a chart (an Altair chart or its cached Vega-Lite spec from memo.spec) with our own
+    theme (export parity) and alt text for screen readers."""
+    if isinstance(ch, dict):
+        st.vega_lite_chart(spec=ch, theme=None, alt=alt_text, key=key, width="stretch")
+    else:
+        st.altair_chart(ch, theme=None, alt=alt_text, key=key, width="stretch")
 
 
 def table(df: pd.DataFrame, alt_text: str, **kw):

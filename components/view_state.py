@@ -321,10 +321,14 @@ def options_from(ds_table, codebook, sources=()) -> Options:
     from components import data as q
 
     inds = tuple(q.indicators_available(ds_table, codebook))
-    per = {i: tuple(q.periods_available(ds_table, i)) for i in inds}
-    per_default = {i: q.best_period(ds_table, i) for i in inds}
-    bds = {i: tuple(q.breakdowns_available(ds_table, i)) for i in inds}
-    ms = {i: tuple(q.measures_available(ds_table, i)) for i in inds}
+    # each query sees only its indicator's preferred rows: same answers, a fraction of the work
+    pref = ds_table[ds_table["preferred"]]
+    by_ind = dict(tuple(pref.groupby("indicator", sort=False)))
+    rows = {i: by_ind.get(i, pref.iloc[0:0]) for i in inds}
+    per = {i: tuple(q.periods_available(rows[i], i)) for i in inds}
+    per_default = {i: q.best_period(rows[i], i) for i in inds}
+    bds = {i: tuple(q.breakdowns_available(rows[i], i)) for i in inds}
+    ms = {i: tuple(q.measures_available(rows[i], i)) for i in inds}
     years = q.years_available(ds_table)
     p = ds_table
     figs = frozenset(p["country"] + "~" + p["period_start"].astype(str) + "~" + p["period_end"].astype(str)

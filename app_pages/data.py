@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import controls, frame, share
+from components import controls, frame, memo, share
 from components import data as q
 from components import export as ex
 from components.cite import source_name
@@ -35,15 +35,7 @@ src = controls.select("Source", [ALL] + list(opts.sources), K("source"), default
 pref = controls.toggle("Preferred only", K("preferred_only"), default=False, container=c4,
                        help="Show only the value the charts use for each figure.")
 
-full = frame.figures(ds)
-mask = full["country"].isin(countries)
-if ind:
-    mask &= full["indicator"] == ind
-if src:
-    mask &= full["source_id"].map(lambda s: src in str(s).split(";")).astype(bool)
-if pref:
-    mask &= full["preferred"]
-full = full[mask].reset_index(drop=True)
+full = frame.figures_filtered(ds, countries, ind, src, pref)
 shown = full.rename(columns={
     "country_label": "Country", "period_label": "Period", "indicator_label": "Indicator",
     "category_label": "Category", "preferred": "Preferred", "n_sources": "Sources for figure",
@@ -52,9 +44,8 @@ shown = full.rename(columns={
 cols = ["Country", "Period", "Indicator", "Breakdown", "Category", "Unit", "Value", "Preferred",
         "Sources for figure", "Source", "Publisher", "Location", "Flags", "Note", "Source id"]
 st.caption(f"{len(shown):,} rows · {full['figure'].nunique():,} figures")
-_rows = ex.tidy(full)
 dl = st.columns([1, 1, 3])
-dl[0].download_button("CSV of these rows", data=lambda: ex.csv_bytes(ex.with_source_columns(_rows, ds.sources)),
+dl[0].download_button("CSV of these rows", data=lambda: ex.csv_bytes(ex.with_source_columns(ex.tidy(full), ds.sources)),
                       file_name=ex.file_name("csv", countries=countries, indicator=ind,
                                              extra=("source-" + src) if src else ("preferred" if pref else "all-rows")),
                       mime="text/csv", on_click="ignore", icon=":material/download:", key="data_csv",
@@ -73,22 +64,16 @@ if rows and 0 <= rows[0] < len(full):
         st.session_state["_data_last_pick"] = picked
         st.session_state[K("figure")] = picked
 
-multi = full[full["n_sources"] > 1]["figure"].drop_duplicates().tolist()
+multi = frame.multi_source_figures(ds, countries, ind, src, pref)
 fig_opts = [ALL] + multi
 cur = st.session_state.get(K("figure"))
 if cur and cur not in fig_opts and cur in opts.figures:
     fig_opts.append(cur)
+fig_labels = memo.query(ds, q.figure_labels, tuple(fig_opts), cb)
 
 
 def fig_label(f):
-    if f == ALL:
-        return "— choose a figure —"
-    k = q.parse_figure_key(f)
-    if not k:
-        return f
-    per = str(k["period_start"]) if k["period_start"] == k["period_end"] else f"{k['period_start']}-{k['period_end']}"
-    cat = "" if k["breakdown"] == "total" else f", {cb.category_label(k['breakdown'], k['category'])}"
-    return f"{cb.country_label(k['country'])} {per}: {cb.indicator_label(k['indicator'])}{cat} ({cb.unit_label(k['unit'])})"
+    return "— choose a figure —" if f == ALL else fig_labels.get(f) or q.figure_label(f, cb)
 
 
 figure = controls.select("Figure (the list offers figures given by several sources)", fig_opts, K("figure"),

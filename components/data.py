@@ -584,6 +584,25 @@ def figure_key(row) -> str:
     return "~".join(str(row[k]) for k in KEY)
 
 
+def figure_label(figure: str, cb: Codebook) -> str:
+    """'Latvia 2020: Registered victims, Female (persons)' for a figure key; the key if it does not parse."""
+    k = parse_figure_key(figure)
+    if not k:
+        return str(figure)
+    per = str(k["period_start"]) if k["period_start"] == k["period_end"] else f"{k['period_start']}-{k['period_end']}"
+    cat = "" if k["breakdown"] == "total" else f", {cb.category_label(k['breakdown'], k['category'])}"
+    return f"{cb.country_label(k['country'])} {per}: {cb.indicator_label(k['indicator'])}{cat} ({cb.unit_label(k['unit'])})"
+
+
+def figure_labels(figures, cb: Codebook) -> dict[str, str]:
+    return {f: figure_label(f, cb) for f in figures}
+
+
+def multi_source_figures(rows: pd.DataFrame) -> list[str]:
+    """Figure keys among these rows that several sources give (the Data page's 'compare sources' list)."""
+    return rows.loc[rows["n_sources"] > 1, "figure"].drop_duplicates().tolist()
+
+
 def parse_figure_key(s: str) -> dict | None:
     parts = str(s).split("~")
     if len(parts) != len(KEY):

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data as q
+from components import memo
 from components.view_state import Options, options_from
 
 _DS = "_dataset"
@@ -59,12 +60,11 @@ def options(ds: q.Dataset) -> Options:
     return _options_cached(ds.digest, ds)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _figures_cached(digest: str, _ds: q.Dataset) -> pd.DataFrame:
+def _figures_display(ds: q.Dataset) -> pd.DataFrame:
     from components.style import fmt_value
 
-    full = q.figures_table(_ds.table, _ds.sources, _ds.codebook)
-    cb = _ds.codebook
+    full = q.figures_table(ds.table, ds.sources, ds.codebook)
+    cb = ds.codebook
     full["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
                      zip(full["value"], full["suppressed"], full["unit"], full["value_low"], full["value_high"])]
     full["Breakdown"] = full["breakdown"].map({b: cb.breakdown_label(b) for b in full["breakdown"].unique()})
@@ -74,15 +74,43 @@ def _figures_cached(digest: str, _ds: q.Dataset) -> pd.DataFrame:
 
 
 def figures(ds: q.Dataset) -> pd.DataFrame:
-    """The Data page's table for the whole dataset (cached on the file's content)."""
-    return _figures_cached(ds.digest, ds)
+    """The Data page's table for the whole dataset, built once per dataset (shared: do not mutate)."""
+    return memo.shared(ds, _figures_display, ds)
+
+
+def _figures_filtered(ds: q.Dataset, countries: tuple, indicator, source, preferred_only: bool) -> pd.DataFrame:
+    full = figures(ds)
+    mask = full["country"].isin(countries)
+    if indicator:
+        mask &= full["indicator"] == indicator
+    if source:
+        mask &= full["source_id"].map(lambda s: source in str(s).split(";")).astype(bool)
+    if preferred_only:
+        mask &= full["preferred"]
+    return full[mask].reset_index(drop=True)
+
+
+def figures_filtered(ds: q.Dataset, countries, indicator: str | None, source: str | None,
+                     preferred_only: bool) -> pd.DataFrame:
+    """The Data page's rows for its filters (one shared frame per filter state: do not mutate)."""
+    return memo.shared(ds, _figures_filtered, ds, tuple(countries), indicator, source, bool(preferred_only))
+
+
+def _multi_source_filtered(ds: q.Dataset, *filters) -> list[str]:
+    return q.multi_source_figures(_figures_filtered(ds, *filters))
+
+
+def multi_source_figures(ds: q.Dataset, countries, indicator: str | None, source: str | None,
+                         preferred_only: bool) -> list[str]:
+    """Figure keys several sources give, among the Data page's rows for its filters."""
+    return memo.query(ds, _multi_source_filtered, ds, tuple(countries), indicator, source, bool(preferred_only))
 
 
 def chart(ch, alt_text: str, key: str | None = None) -> None:
     """Render a chart (an Altair chart or its cached Vega-Lite spec from memo.spec) with our own
     theme (export parity) and alt text for screen readers."""
     if isinstance(ch, dict):
-        st.vega_lite_chart(spec=ch, theme=None, alt=alt_text, key=key, width="stretch")
+        st.vega_lite_chart(spec=getattr(ch, "screen", ch), theme=None, alt=alt_text, key=key, width="stretch")
     else:
         st.altair_chart(ch, theme=None, alt=alt_text, key=key, width="stretch")
 

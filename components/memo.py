@@ -71,12 +71,37 @@ def query(ds: q.Dataset, fn, *args, **kw):
     return _query_cached(name, ds.digest, key, fn, args, kw)
 
 
+class Spec(dict):
+    """A chart's Vega-Lite spec with its data inline (for exports), plus `screen`: the same spec
+    with each dataset already serialised to Arrow, as Streamlit sends it (saves that work per rerun)."""
+
+    screen: dict
+
+
+def _with_arrow_datasets(spec: dict) -> dict:
+    try:
+        from streamlit import dataframe_util
+
+        screen = dict(spec)
+        screen["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(values))
+                              for name, values in spec.get("datasets", {}).items()}
+        return screen
+    except Exception:  # an internal API that may move: Streamlit then converts the inline data itself
+        return spec
+
+
+def _build_spec(builder, args, kw) -> Spec:
+    spec = Spec(builder(*args, **kw).to_dict())  # validated here, once
+    spec.screen = _with_arrow_datasets(spec)
+    return spec
+
+
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _spec_cached(name: str, digest: str, key: str, _builder, _args, _kw) -> dict:
-    return _builder(*_args, **_kw).to_dict()  # validated once, here
+def _spec_cached(name: str, digest: str, key: str, _builder, _args, _kw) -> Spec:
+    return _build_spec(_builder, _args, _kw)
 
 
-def spec(ds: q.Dataset, builder, *args, **kw) -> dict:
+def spec(ds: q.Dataset, builder, *args, **kw) -> Spec:
     """The Vega-Lite spec of `builder(*args, **kw)`, built and validated once per view.
 
     Shared between sessions: readers must not mutate it (Streamlit and the exports copy before they
@@ -84,7 +109,7 @@ def spec(ds: q.Dataset, builder, *args, **kw) -> dict:
     try:
         name, key = _call_key(builder, args, kw, ds)
     except _Unkeyable:
-        return builder(*args, **kw).to_dict()
+        return _build_spec(builder, args, kw)
     return _spec_cached(name, ds.digest, key, builder, args, kw)
 
 

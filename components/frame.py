@@ -47,7 +47,7 @@ def show_data_error(path: str, problem: str) -> None:
              "`harmonised/thb_baltic.csv`.", icon=":material/error:")
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)  # frozen: shared, no unpickling per rerun
 def _options_cached(digest: str, _ds: q.Dataset) -> Options:  # digest covers the table and side files
     from components.cite import source_name
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import weakref
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -238,12 +239,22 @@ def view_for(flows: pd.DataFrame | None, capitals: dict[str, dict] | None = None
 
 # --------------------------------------------------------------------------------------- deck
 
+_DECK_JSON: "weakref.WeakKeyDictionary[pdk.Deck, str]" = weakref.WeakKeyDictionary()
+
+
 class CompactDeck(pdk.Deck):
     """pydeck pretty-prints its JSON (indent=2), which makes the GeoJSON 6x larger on the wire;
-    `st.pydeck_chart` sends `to_json()`, so serialise compactly instead (same content)."""
+    `st.pydeck_chart` sends `to_json()`, so serialise compactly instead (same content).
+
+    The JSON is kept per deck: a built deck is cached per view and never changed afterwards, and
+    serialising its GeoJSON was most of a warm rerun of the map page."""
 
     def to_json(self):  # noqa: D102
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        text = _DECK_JSON.get(self)
+        if text is None:
+            text = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+            _DECK_JSON[self] = text
+        return text
 
 
 @dataclass

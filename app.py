@@ -9,7 +9,7 @@ import streamlit as st
 from components import frame, memo
 from components.cite import dataset_citation, licence_summary
 from components.controls import reset
-from components.share import copy_link
+from components.share import copy_box, copy_link
 from components.view_state import PAGE_FIELDS
 from components.style import md_escape
 
@@ -62,6 +62,8 @@ if ds is not None:
             st.caption(f"⚠ {md_escape(w)}")
     with cols[1]:
         st.caption("**How to cite**")
-        st.code(dataset_citation(meta), language=None, wrap_lines=True)
+        citation = dataset_citation(meta)
+        st.caption(md_escape(citation))
+        copy_box("Copy the citation", citation)
 else:
     st.caption("No dataset loaded.")

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from components import controls, frame, memo
+from components import controls, frame, memo, share
 from components import data as q
 from components.charts import coverage_chart
 from components.cite import dataset_citation, licences, source_line
-from components.style import fmt_value
+from components.style import fmt_value, md_escape
 
 ds = frame.dataset()
 cb = ds.codebook
@@ -86,5 +86,6 @@ frame.table(licences(ds.sources), alt_text="Sources and their licences",
             column_config={"Link": st.column_config.LinkColumn("Link")})
 
 st.header("How to cite")
-st.code(dataset_citation(ds.meta), language=None, wrap_lines=True)
+st.markdown(md_escape(dataset_citation(ds.meta)))
+share.copy_box("Copy the citation", dataset_citation(ds.meta))
 st.caption("Please also cite the original publisher of any figure you quote (named under each chart).")

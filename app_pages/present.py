@@ -75,6 +75,5 @@ with main:
     st.page_link(f"app_pages/{slide.page}.py", label="Open this view in the dashboard",
                  icon=":material/open_in_new:", query_params=slide.query)
 with nav:
-    with st.expander("Link to this slide"):
-        share.copy_link(PAGE)
+    share.copy_link(PAGE, label="Link to this slide")
 st.stop()  # a slide is the whole screen: no footer under it

@@ -39,9 +39,20 @@ def current_url(path: str = "") -> str:
     return base + ("?" + urlencode(q, safe=",~") if q else "")
 
 
-def copy_link(path: str = "", container=st) -> None:
-    container.caption("**Link to this view** (copy with the button at the right of the box)")
-    container.code(current_url(path), language=None, wrap_lines=True)
+def copy_box(label: str, text: str, container=st, help: str | None = None) -> None:
+    """`text` in a box with a copy button, behind a popover button.
+
+    Why a popover: Streamlit's code box loads a 1.5 MB syntax-highlighting bundle, and the first
+    paint of a page waits for it (measured: about a second later in headless Chromium). Inside a
+    popover it is loaded only when the reader opens it."""
+    with container.popover(label, icon=":material/content_copy:", help=help):
+        st.caption("Copy with the button at the right of the box.")
+        st.code(text, language=None, wrap_lines=True)
+
+
+def copy_link(path: str = "", container=st, label: str = "Link to this view") -> None:
+    copy_box(label, current_url(path), container,
+             help="A link that reopens exactly this view (the address bar holds the same link).")
 
 
 def sources_expander(rows: pd.DataFrame, sources: pd.DataFrame | None, key: str) -> None:

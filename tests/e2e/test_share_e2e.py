@@ -3,8 +3,8 @@
 Server A: one browser session, as a user: opens /compare, then goes to Trends, Check a figure, Map
 and Present by the sidebar; on each page changes the view through the UI (a year, another
 indicator, a measure button, a country, "Next" twice on a slide) and copies the link with the copy
-button of the page's "Link to this view" box (on /present, where the sidebar is hidden: the "Link
-to this slide" expander), read back from the clipboard. It must be the text shown in the box, name
+button of the page's "Link to this view" box (a popover in the sidebar; on /present, where the
+sidebar is hidden, "Link to this slide" under the slide), read back from the clipboard. It must be the text shown in the box, name
 the page and hold the browser's current query. The visible widget state is recorded.
 
 Server A is stopped. Server B is started fresh (nothing cached, no session): each copied link, with
@@ -141,18 +141,15 @@ def visible_state(page) -> dict[str, object]:
 
 
 def link_box(page, name: str):
-    """The code box holding the link of this view: after the caption "Link to this view" (sidebar)
-    or, on /present (no sidebar), inside the "Link to this slide" expander, which is opened."""
-    if name == "present":
-        exp = page.get_by_test_id("stExpander").filter(has_text="Link to this slide")
-        assert exp.count() == 1, "present offers its link in a 'Link to this slide' expander"
-        exp.locator("summary").click()
-        box = exp.get_by_test_id("stCode")
-    else:
-        cap = page.get_by_test_id("stSidebar").get_by_test_id("stElementContainer").filter(
-            has=page.get_by_text("Link to this view"))
-        assert cap.count() == 1
-        box = cap.locator("xpath=following-sibling::*[1]").get_by_test_id("stCode")
+    """The code box holding the link of this view, in the popover opened by the "Link to this view"
+    button in the sidebar (on /present, where the sidebar is hidden: "Link to this slide" under the
+    previous/next buttons). The popover is opened as a user would."""
+    label = "Link to this slide" if name == "present" else "Link to this view"
+    scope = page.get_by_test_id("stMain") if name == "present" else page.get_by_test_id("stSidebar")
+    popover = scope.get_by_test_id("stPopover").filter(has_text=label)
+    assert popover.count() == 1, f"the page offers its link behind a '{label}' button"
+    popover.get_by_role("button").first.click()
+    box = page.get_by_test_id("stPopoverBody").get_by_test_id("stCode")
     box.wait_for(state="visible", timeout=10_000)
     return box
 
@@ -218,6 +215,7 @@ class TestCopyOnServerA:
         shown = box.inner_text().strip()
         copied = copy_from(page, box).strip()
         page.screenshot(path=str(ARTIFACTS / f"share_{name}_A.png"), full_page=True, animations="disabled")
+        page.keyboard.press("Escape")  # close the popover, as a user would before going on
 
         assert copied == shown, (copied, shown)
         # the box shows the current view: the browser's address, same path, same query

@@ -32,6 +32,8 @@ def _default_figure() -> str | None:
     per = opts.period_default_for(ind)
     for c in ("EE", "LV", "LT", *opts.countries):
         m = t[(t["country"] == c) & (t["indicator"] == ind) & (t["breakdown"] == "total") & t["preferred"]]
+        counts = m[~m["unit"].isin(q.RATE_UNITS)]  # the count, not a derived rate
+        m = counts if not counts.empty else m
         if per:
             m2 = m[q.period_key(m["period_start"], m["period_end"]) == per]
             m = m2 if not m2.empty else m

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import controls, frame, share
 from components import data as q
-from components.cite import figure_citation
+from components.cite import figure_citation, source_record
 from components.style import fmt_value, md_escape
 from components.view_state import ViewState
 
@@ -144,10 +144,7 @@ else:
 
 st.markdown("**Cite this figure**")
 src_row = (pref.iloc[0] if not pref.empty else side.iloc[0])
-rec = {}
-if ds.sources is not None and not ds.sources.empty:
-    m = ds.sources[ds.sources["source_id"] == src_row["main_source"]]
-    rec = m.iloc[0].to_dict() if not m.empty else {"source_id": src_row["main_source"]}
+rec = source_record(src_row["main_source"], ds.sources)
 st.code(figure_citation(fig_label, src_row["Value"], rec, str(src_row.get("source_location") or ""), ds.meta),
         language=None, wrap_lines=True)
 share.sources_expander(side, ds.sources, key="check")

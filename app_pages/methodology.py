@@ -86,6 +86,7 @@ frame.table(licences(ds.sources), alt_text="Sources and their licences",
             column_config={"Link": st.column_config.LinkColumn("Link")})
 
 st.header("How to cite")
-st.markdown(md_escape(dataset_citation(ds.meta)))
-share.copy_box("Copy the citation", dataset_citation(ds.meta))
+citation = dataset_citation(ds.meta)
+st.markdown(md_escape(citation))
+share.copy_box("Copy the citation", citation)
 st.caption("Please also cite the original publisher of any figure you quote (named under each chart).")

@@ -28,7 +28,8 @@ def _source_index(sources: pd.DataFrame) -> dict[str, dict]:
     return index
 
 
-def _source_record(sid: str, sources: pd.DataFrame | None) -> dict:
+def source_record(sid: str, sources: pd.DataFrame | None) -> dict:
+    """The sources.csv row of a source id as a dict (shared: do not mutate); {'source_id': sid} if unknown."""
     if sources is not None and not sources.empty and "source_id" in sources.columns:
         rec = _source_index(sources).get(sid)
         if rec is not None:
@@ -38,7 +39,7 @@ def _source_record(sid: str, sources: pd.DataFrame | None) -> dict:
 
 def source_name(sid: str, sources: pd.DataFrame | None, max_len: int = 70) -> str:
     """'Publisher: Title' for a source id; the id itself if sources.csv does not know it."""
-    r = _source_record(sid, sources)
+    r = source_record(sid, sources)
     pub, title = str(r.get("publisher") or "").strip(), str(r.get("title") or "").strip()
     if pub and title:
         name = f"{pub}: {title}"
@@ -107,7 +108,7 @@ def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
                 bucket.append(str(loc))
     out = []
     for sid, ls in locs.items():
-        r = _source_record(sid, sources)
+        r = source_record(sid, sources)
         more = f" (+{len(ls) - 3} more)" if len(ls) > 3 else ""
         out.append({"Publisher": str(r.get("publisher") or ""), "Title": str(r.get("title") or sid),
                     "Location": "; ".join(ls[:3]) + more, "Published": str(r.get("date_published") or ""),

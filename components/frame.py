@@ -97,7 +97,7 @@ def figures_filtered(ds: q.Dataset, countries, indicator: str | None, source: st
 
 
 def _multi_source_filtered(ds: q.Dataset, *filters) -> list[str]:
-    return q.multi_source_figures(_figures_filtered(ds, *filters))
+    return q.multi_source_figures(figures_filtered(ds, *filters))  # the cached rows, not a second filter
 
 
 def multi_source_figures(ds: q.Dataset, countries, indicator: str | None, source: str | None,

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import checks
+from etl import checks, invariants
 from etl.errors import BuildError
 from etl.mapping import Draft, Exclusion, eurostat_snapshot_files, map_all
 from etl.paths import DataPaths
 from etl.precedence import choose_preferred
-from etl.rates import add_rates
+from etl.rates import RateGap, add_rates
 from etl.reference import Reference, load_reference
 from etl.schema import harmonised_schema, validate
 
 COLUMNS = ["country", "period_start", "period_end", "period_label", "indicator", "breakdown", "category", "unit",
-           "value", "value_low", "value_high", "suppressed", "source_id", "source_location", "preferred", "flags",
+           "value", "value_low", "value_high", "suppressed", "source_id", "grade", "source_location", "preferred", "flags",
            "note", "raw_file", "raw_row"]
 SORT = ["country", "indicator", "breakdown", "category", "unit", "period_start", "period_end", "source_id",
         "raw_file", "raw_row"]
@@ -32,6 +32,7 @@ class BuildResult:
     excluded: list[Exclusion]
     raw_counts: dict[str, int]
     reference: Reference
+    rate_gaps: list[RateGap]
 
 
 def harmonise(paths: DataPaths) -> BuildResult:
@@ -43,12 +44,14 @@ def harmonise(paths: DataPaths) -> BuildResult:
     checks.flag_repeated_keys(drafts)
     checks.flag_breakdowns(drafts)
     preferred = choose_preferred(drafts, ref)
-    drafts += add_rates(drafts, preferred, ref)
-    table = to_frame(drafts, preferred)
-    schema = harmonised_schema(list(ref.indicators["indicator"]), list(ref.units["unit"]), list(ref.flags["flag"]))
+    gaps: list[RateGap] = []
+    drafts += add_rates(drafts, preferred, ref, gaps)
+    table = to_frame(drafts, preferred, ref)
+    schema = harmonised_schema(list(ref.indicators["indicator"]), list(ref.units["unit"]), list(ref.flags["flag"]),
+                               list(ref.grades["grade"]))
     table = validate(schema, table, lambda i: f"harmonised row from {table.at[i, 'raw_file']} line {table.at[i, 'raw_row']}")
     check_output(table, ref)
-    return BuildResult(table, excluded, raw_counts, ref)
+    return BuildResult(table, excluded, raw_counts, ref, gaps)
 
 
 def check_codes(drafts: list[Draft], ref: Reference) -> None:
@@ -63,12 +66,14 @@ def check_codes(drafts: list[Draft], ref: Reference) -> None:
         raise BuildError(problems)
 
 
-def to_frame(drafts: list[Draft], preferred: dict[int, bool]) -> pd.DataFrame:
+def to_frame(drafts: list[Draft], preferred: dict[int, bool], ref: Reference) -> pd.DataFrame:
+    # a rate's grade is its count's (its population is always an official statistic)
     records = [{
         "country": d.country, "period_start": d.period_start, "period_end": d.period_end,
         "period_label": d.period_label, "indicator": d.indicator, "breakdown": d.breakdown,
         "category": d.category, "unit": d.unit, "value": d.value, "value_low": d.value_low,
         "value_high": d.value_high, "suppressed": d.suppressed, "source_id": d.source_id,
+        "grade": ref.grade_of(d.source_id.split(";")[0]),
         "source_location": d.source_location, "preferred": bool(preferred.get(id(d), False)),
         "flags": ";".join(sorted(d.flags)), "note": " ".join(dict.fromkeys(d.notes)),
         "raw_file": d.raw_file, "raw_row": d.raw_row,
@@ -96,6 +101,7 @@ def check_output(table: pd.DataFrame, ref: Reference) -> None:
     many = table[table["preferred"]].groupby(key).size()
     for k in many[many > 1].index:
         problems.append(f"figure {k}: more than one preferred value")
+    problems += invariants.violations(table, ref)
     if problems:
         raise BuildError(problems)
 

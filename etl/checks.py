@@ -7,16 +7,14 @@ from etl.errors import BuildError
 from etl.mapping import Draft
 from etl.reference import Reference
 
-SECONDARY_QUALITIES = {"news_citing_official", "secondary", "tertiary"}
-# Breakdowns whose categories do not overlap, so their known values may be summed for the check.
-EXCLUSIVE_BREAKDOWNS = {"sex", "age", "sex_age", "citizenship_country"}
+SECONDARY_GRADES = {"news_citing_official", "secondary", "tertiary"}
 
 
 def flag_sources(drafts: list[Draft], ref: Reference) -> None:
-    quality = dict(zip(ref.sources["source_id"], ref.sources["quality"]))
+    grade = dict(zip(ref.sources["source_id"], ref.sources["grade"]))
     notes = dict(zip(ref.sources["source_id"], ref.sources["notes"]))
     for d in drafts:
-        if quality.get(d.source_id) in SECONDARY_QUALITIES:
+        if grade.get(d.source_id) in SECONDARY_GRADES:
             d.flags.add("secondary_source")
         if "LOW CONFIDENCE" in notes.get(d.source_id, "").upper():
             d.flags.add("low_confidence")
@@ -94,13 +92,6 @@ def flag_breakdowns(drafts: list[Draft]) -> None:
                         and victims.value == r.value):
                     r.flags.add("probable_source_error")
                     r.notes.append("Repeats the victims figure for the same form and year; not used as convictions.")
-        if breakdown in EXCLUSIVE_BREAKDOWNS:
-            known = [r.value for r in rows if r.value is not None and r.category != "unknown"]
-            if known and sum(known) > total_high:
-                for r in rows:
-                    if "breakdown_exceeds_total" not in r.flags:
-                        r.flags.add("breakdown_exceeds_total")
-                        r.notes.append(f"The {breakdown} breakdown sums to more than the total ({_show(total)}) given by the same source.")
 
 
 def _show(d: Draft) -> str:

@@ -79,6 +79,7 @@ def map_research(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[li
     units = _records(ref.unit_map, "src_unit")
     labels = _label_to_iso(ref)
     cats = _records(ref.figures_categories, "src_dimension", "src_category", "country")
+    synonyms = {(r.indicator, r.src_unit): r.unit for r in ref.unit_synonyms.itertuples()}
     drafts, excluded, problems = [], [], []
     for line, row in zip(frame.index, frame.to_dict("records")):
         where = f"{raw_file} line {line}"
@@ -106,15 +107,19 @@ def map_research(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[li
                 problems.append(f"{where}: country label {row['src_category']!r} is not in mapping/country_labels.csv")
                 continue
             category = labels[row["src_category"]]
+        elif category == "@own_country":
+            category = row["country"]  # one key per figure: the own country is spelled as its ISO code
         unit_rule = units.get(row["unit"])
         if unit_rule is None or not unit_rule["unit"]:
             problems.append(f"{where}: unit {row['unit']!r} has no harmonised unit in mapping/units.csv")
             continue
         value = float(Decimal(row["value"]) * Decimal(unit_rule["factor"]))
+        indicator = cat["indicator_override"] or ind["indicator"]
+        unit = synonyms.get((indicator, unit_rule["unit"]), unit_rule["unit"])  # one key per figure
         draft = Draft(
             country=row["country"], period_start=int(row["period_start"]), period_end=int(row["period_end"]),
-            period_label=row["period_label"], indicator=cat["indicator_override"] or ind["indicator"],
-            breakdown=breakdown, category=category, unit=unit_rule["unit"],
+            period_label=row["period_label"], indicator=indicator,
+            breakdown=breakdown, category=category, unit=unit,
             value=value, value_low=None, value_high=None, suppressed=False,
             source_id=row["source_id"], source_location=row["location"], raw_file=raw_file, raw_row=int(line),
             status=row["status"],

@@ -30,6 +30,9 @@ def read_table(path: Path, required: list[str]) -> pd.DataFrame:
 @dataclass
 class Reference:
     sources: pd.DataFrame
+    grades: pd.DataFrame
+    breakdown_rules: pd.DataFrame
+    unit_synonyms: pd.DataFrame
     indicators: pd.DataFrame
     categories: pd.DataFrame
     countries: pd.DataFrame
@@ -52,6 +55,23 @@ class Reference:
     def source_ids(self) -> set[str]:
         return set(self.sources["source_id"])
 
+    @property
+    def official_grades(self) -> set[str]:
+        return set(self.grades.loc[self.grades["official"] == "yes", "grade"])
+
+    def grade_of(self, source_id: str) -> str:
+        if "_grade" not in self.__dict__:
+            self.__dict__["_grade"] = dict(zip(self.sources["source_id"], self.sources["grade"]))
+        return self.__dict__["_grade"].get(source_id, "")
+
+    def breakdown_kind(self, indicator: str, breakdown: str) -> str:
+        """'exclusive' (the categories add up to the total) or 'overlapping' (a person can be counted in
+        several), from codebook/breakdown_rules.csv: the indicator's own rule first, then the breakdown's."""
+        if "_kinds" not in self.__dict__:
+            self.__dict__["_kinds"] = {(r.indicator, r.breakdown): r.kind for r in self.breakdown_rules.itertuples()}
+        kinds = self.__dict__["_kinds"]
+        return kinds.get((indicator, breakdown)) or kinds.get(("*", breakdown)) or "overlapping"
+
     def allowed_categories(self, breakdown: str) -> set[str]:
         cache = self.__dict__.setdefault("_allowed", {})
         if breakdown not in cache:
@@ -69,8 +89,11 @@ class Reference:
 def load_reference(paths: DataPaths) -> Reference:
     cb, mp = paths.codebook, paths.mapping
     ref = Reference(
-        sources=read_table(paths.sources, ["source_id", "family", "quality", "publisher", "title", "url",
-                                           "date_published", "date_accessed", "licence", "citation"]),
+        sources=read_table(paths.sources, ["source_id", "family", "grade", "grade_reason", "reports_on", "publisher",
+                                           "title", "url", "date_published", "date_accessed", "licence", "citation"]),
+        grades=read_table(cb / "grades.csv", ["grade", "rank", "label", "official", "shown_as", "definition"]),
+        breakdown_rules=read_table(cb / "breakdown_rules.csv", ["indicator", "breakdown", "kind", "note"]),
+        unit_synonyms=read_table(mp / "unit_synonyms.csv", ["indicator", "src_unit", "unit", "note"]),
         indicators=read_table(cb / "indicators.csv", ["indicator", "label", "definition", "unit", "kind", "rate"]),
         categories=read_table(cb / "categories.csv", ["breakdown", "breakdown_label", "category", "label", "order"]),
         countries=read_table(cb / "countries.csv", ["iso2", "name", "kind"]),
@@ -85,7 +108,7 @@ def load_reference(paths: DataPaths) -> Reference:
         glotip_categories=read_table(mp / "glotip_categories.csv", ["src_dimension", "src_category", "breakdown", "category", "note"]),
         glotip_sex_age=read_table(mp / "glotip_sex_age.csv", ["src_sex", "src_age", "breakdown", "category", "form_suffix"]),
         country_labels=read_table(mp / "country_labels.csv", ["label", "iso2"]),
-        precedence=read_table(mp / "precedence.csv", ["scope", "quality", "rank", "why"]),
+        precedence=read_table(mp / "precedence.csv", ["scope", "grade", "family", "rank", "why"]),
         overrides=read_table(mp / "precedence_overrides.csv", ["country", "period_start", "period_end", "indicator",
                                                                "breakdown", "category", "unit", "preferred_source_id", "why"]),
         series_breaks=read_table(mp / "series_breaks.csv", ["country", "indicator", "year", "flag", "note", "source_id"]),
@@ -103,6 +126,8 @@ def load_reference(paths: DataPaths) -> Reference:
             if sid not in ref.source_ids:
                 problems.append(f"codebook/country_definitions.csv line {line}: source_id {sid!r} is not in sources.csv")
     problems += check_eurostat_codes(ref)
+    problems += check_sources(ref)
+    problems += check_breakdown_rules(ref)
     if problems:
         raise BuildError(problems)
     return ref
@@ -142,4 +167,48 @@ def check_eurostat_codes(ref: Reference) -> list[str]:
     keys = table.groupby(["dataset", "dimension", "code"]).size()
     for key in keys[keys > 1].index:
         problems.append(f"mapping/eurostat_codes.csv: {key} is listed more than once")
+    return problems
+
+
+GRADE_COLUMNS_NEED = ("grade", "grade_reason")
+
+
+def check_sources(ref: Reference) -> list[str]:
+    """Every source has a known evidence grade with a reason, a clean citation, and `reports_on` (the
+    official document a news item reports) names a known source."""
+    from etl.citation import curator_notes_in
+
+    problems = []
+    grades = set(ref.grades["grade"])
+    known = ref.source_ids
+    for line, r in ref.sources.iterrows():
+        where = f"sources.csv line {line} ({r['source_id']})"
+        if r["grade"] not in grades:
+            problems.append(f"{where}: grade {r['grade']!r} is not in codebook/grades.csv")
+        if not r["grade_reason"].strip():
+            problems.append(f"{where}: grade_reason is empty (say why the source has its grade)")
+        if r["reports_on"] and r["reports_on"] not in known:
+            problems.append(f"{where}: reports_on {r['reports_on']!r} is not in sources.csv")
+        notes = curator_notes_in(r["citation"])
+        if notes:
+            problems.append(f"{where}: the citation holds curator notes {notes}; keep them in `notes` "
+                            "(etl.citation.clean_citation builds a clean one)")
+    dup = ref.sources["source_id"].duplicated()
+    for line in ref.sources.index[dup]:
+        problems.append(f"sources.csv line {line}: source_id {ref.sources.at[line, 'source_id']!r} is listed twice")
+    return problems
+
+
+def check_breakdown_rules(ref: Reference) -> list[str]:
+    problems = []
+    breakdowns = set(ref.categories["breakdown"])
+    indicators = set(ref.indicators["indicator"]) | {"*"}
+    for line, r in ref.breakdown_rules.iterrows():
+        where = f"codebook/breakdown_rules.csv line {line}"
+        if r["kind"] not in ("exclusive", "overlapping"):
+            problems.append(f"{where}: kind {r['kind']!r} must be 'exclusive' or 'overlapping'")
+        if r["breakdown"] not in breakdowns:
+            problems.append(f"{where}: breakdown {r['breakdown']!r} is not in codebook/categories.csv")
+        if r["indicator"] not in indicators:
+            problems.append(f"{where}: indicator {r['indicator']!r} is not in codebook/indicators.csv")
     return problems

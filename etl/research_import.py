@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.paths import DataPaths
+from etl.citation import clean_citation
 from etl.periods import parse_period
 
 # Research "family" -> raw transcription file (one per source family).
@@ -35,7 +36,7 @@ RAW_COLUMNS = [
 ]
 
 SOURCE_COLUMNS = [
-    "source_id", "family", "quality", "publisher", "title", "url", "date_published",
+    "source_id", "family", "grade", "grade_reason", "reports_on", "publisher", "title", "url", "date_published",
     "date_accessed", "licence", "citation", "notes",
 ]
 
@@ -55,37 +56,36 @@ def revision_status(location: str) -> str:
     return ""
 
 
-def source_quality(row: dict) -> str:
-    """Classify a document for the precedence rule (see data/mapping/precedence.csv)."""
-    family = row["family"]
-    sid = row["source_id"]
+def first_guess_grade(row: dict) -> tuple[str, str]:
+    """An evidence grade (codebook/grades.csv) for a new source, from its family and the researcher's notes.
+
+    The grade says what the document is, not whom it quotes: a news item quoting a ministry is
+    `news_citing_official`. This is a first guess for sources the project has not graded yet; the reason
+    says it, and a reviewer corrects `grade` and `grade_reason` in data/sources.csv (graded sources keep
+    their grade on a re-import)."""
+    family, sid = row["family"], row["source_id"]
     notes = (row.get("notes") or "").upper()
-    publisher = (row.get("publisher") or "").lower()
-    if "TERTIARY" in notes or sid.startswith("WIKI"):
-        return "tertiary"
-    if family == "unodc":
-        return "official_statistics"
-    if family in {"eurostat", "eurostat_ec"}:
-        if sid.startswith("SEC_"):
-            return "secondary"
-        if sid.startswith("NAT_"):
-            return "news_citing_official"
-        return "official_statistics"
-    if family == "greta":
-        return "international_monitoring"
-    if family == "us_tip":
-        return "us_tip"
-    if family == "secondary" or notes.startswith("SECONDARY"):
-        return "secondary"
-    if notes.startswith("NATIONAL STATISTICAL OFFICE"):
-        return "national_statistics_office"
-    if re.match(r"(NATIONAL OFFICIAL|OFFICIAL|NATIONAL RAPPORTEUR|NATIONAL POLICE)", notes):
-        return "national_official"
-    if notes.startswith("NGO") or "ngo" in publisher.split(",")[0]:
-        return "ngo"
-    if any(k in publisher for k in ("ministry", "statistics estonia", "social insurance board", "sotsiaalkindlustusamet", "seimas ombudsmen")) and "citing" not in publisher and "quoting" not in publisher and "via" not in publisher:
-        return "national_official"
-    return "news_citing_official"
+    url = (row.get("url") or "").lower()
+    rule = "first guess from the research notes; review"
+    if "TERTIARY" in notes or "wikipedia" in url:
+        return "tertiary", rule
+    if family == "unodc" or sid.startswith(("EUROSTAT_", "ESTAT_CRIM_THB_", "ESTAT_DEMO_")):
+        return "official_statistics", rule
+    if "otsing" in url or "search" in url:
+        return "secondary", rule + " (a search-result listing, not the release itself)"
+    if family in {"eurostat", "eurostat_ec"} and sid.startswith("ESTAT_"):
+        return "official_statistics", rule
+    if family == "greta" or family == "us_tip":
+        return "international_monitoring", rule
+    if notes.startswith(("NATIONAL STATISTICAL OFFICE", "OFFICIAL")):
+        return "official_statistics" if "STATISTIC" in notes[:40] else "official_publication", rule
+    if notes.startswith(("NATIONAL OFFICIAL", "NATIONAL RAPPORTEUR")) and "VIA" not in notes[:60]:
+        return "official_publication", rule
+    if notes.startswith("NGO"):
+        return "ngo_publication", rule
+    if family == "secondary" or sid.startswith("SEC_") or notes.startswith("SECONDARY"):
+        return "secondary", rule
+    return "news_citing_official", rule
 
 
 LICENCES = {
@@ -99,11 +99,8 @@ DEFAULT_LICENCE = "(c) the publisher. Individual facts (figures) reused with att
 
 
 def citation(row: dict) -> str:
-    year = str(row.get("year_published") or "").strip() or "n.d."
-    parts = [f"{row['publisher']} ({year}).", f"{row['title']}."]
-    if row.get("url"):
-        parts.append(str(row["url"]))
-    return " ".join(p for p in parts if p.strip(". "))
+    """A clean citation (no curator notes) from a research source record."""
+    return clean_citation({**row, "date_published": row.get("year_published", row.get("date_published", ""))})
 
 
 def _ids_cited_by_mapping(paths: DataPaths) -> set[str]:
@@ -151,14 +148,18 @@ def import_research(research_dir: Path, paths: DataPaths) -> dict[str, int]:
         counts[name] = len(frame)
 
     used = set(figures["source_id"]) | {"UNODC_GLOTIP_2025"} | _ids_cited_by_mapping(paths)
+    graded = _graded(paths)
     out = []
     for rec in sources.to_dict("records"):
         if rec["source_id"] not in used:
             continue  # documents only cited in the research notes carry no figure here
+        grade, reason, reports_on = graded.get(rec["source_id"]) or (*first_guess_grade(rec), "")
         out.append({
             "source_id": rec["source_id"],
             "family": rec["family"],
-            "quality": source_quality(rec),
+            "grade": grade,
+            "grade_reason": reason,
+            "reports_on": reports_on,
             "publisher": rec["publisher"],
             "title": rec["title"],
             "url": rec["url"],
@@ -171,4 +172,68 @@ def import_research(research_dir: Path, paths: DataPaths) -> dict[str, int]:
     frame = pd.DataFrame(out, columns=SOURCE_COLUMNS).sort_values("source_id")
     frame.to_csv(paths.sources, index=False, lineterminator="\n")
     counts["sources.csv"] = len(frame)
+    return counts
+
+
+def _graded(paths: DataPaths) -> dict[str, tuple[str, str, str]]:
+    """Grades already reviewed in data/sources.csv: a re-import keeps them."""
+    if not paths.sources.exists():
+        return {}
+    current = pd.read_csv(paths.sources, dtype=str, keep_default_na=False)
+    if "grade" not in current.columns:
+        return {}
+    return {r["source_id"]: (r["grade"], r.get("grade_reason", ""), r.get("reports_on", ""))
+            for r in current.to_dict("records") if r["grade"]}
+
+
+def _raw_rows(figures: pd.DataFrame) -> dict[str, list[dict]]:
+    rows_by_file: dict[str, list[dict]] = {}
+    for rec in figures.to_dict("records"):
+        if rec["family"] not in FAMILY_FILES:
+            raise ValueError(f"figures: unknown family {rec['family']!r}")
+        start, end = parse_period(rec["year"])
+        rows_by_file.setdefault(FAMILY_FILES[rec["family"]], []).append({
+            "country": rec["country"], "period_label": rec["year"], "period_start": start, "period_end": end,
+            "src_indicator": rec["indicator"], "src_dimension": rec["dimension"], "src_category": rec["category"],
+            "value": rec["value"], "unit": rec["unit"], "status": revision_status(rec["location"]),
+            "source_id": rec["source_id"], "location": rec["location"],
+        })
+    return rows_by_file
+
+
+def add_research(folder: Path, paths: DataPaths, accessed: str) -> dict[str, int]:
+    """Add a dated set of research additions (`<date>_figures.csv`, `<date>_sources.csv`) to data/raw and
+    data/sources.csv: new rows are appended (rows already present are not repeated), new sources get an
+    origin record with a first-guess grade to review, graded sources keep theirs."""
+    counts: dict[str, int] = {}
+    for fig_path in sorted(Path(folder).glob("*_figures.csv")):
+        figures = pd.read_csv(fig_path, dtype=str, keep_default_na=False)
+        sources = pd.read_csv(fig_path.with_name(fig_path.name.replace("_figures", "_sources")), dtype=str,
+                              keep_default_na=False)
+        for name, rows in _raw_rows(figures).items():
+            target = paths.raw / name
+            old = pd.read_csv(target, dtype=str, keep_default_na=False) if target.exists() else pd.DataFrame(columns=RAW_COLUMNS)
+            new = pd.DataFrame(rows, columns=RAW_COLUMNS).astype(str)
+            both = pd.concat([old, new], ignore_index=True).drop_duplicates()
+            both["_s"], both["_e"] = both["period_start"].astype(int), both["period_end"].astype(int)
+            both = both.sort_values(["country", "_s", "_e", "src_indicator", "src_dimension", "src_category",
+                                     "source_id", "value"], kind="stable").drop(columns=["_s", "_e"])
+            both.to_csv(target, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+            counts[name] = counts.get(name, 0) + len(both) - len(old)
+        current = pd.read_csv(paths.sources, dtype=str, keep_default_na=False)
+        known = set(current["source_id"])
+        used = set(figures["source_id"])
+        added = []
+        for rec in sources.to_dict("records"):
+            if rec["source_id"] in known or rec["source_id"] not in used:
+                continue
+            grade, reason = first_guess_grade(rec)
+            added.append({"source_id": rec["source_id"], "family": rec["family"], "grade": grade,
+                          "grade_reason": reason, "reports_on": "", "publisher": rec["publisher"],
+                          "title": rec["title"], "url": rec["url"], "date_published": rec["year_published"],
+                          "date_accessed": accessed, "licence": LICENCES.get(rec["family"], DEFAULT_LICENCE),
+                          "citation": citation(rec), "notes": rec["notes"]})
+        out = pd.concat([current, pd.DataFrame(added, columns=SOURCE_COLUMNS)], ignore_index=True)
+        out[SOURCE_COLUMNS].sort_values("source_id").to_csv(paths.sources, index=False, lineterminator="\n")
+        counts["sources.csv"] = counts.get("sources.csv", 0) + len(added)
     return counts

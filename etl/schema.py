@@ -66,7 +66,8 @@ EUROSTAT_RAW = pa.DataFrameSchema(
 )
 
 
-def harmonised_schema(indicators: list[str], units: list[str], flags: list[str]) -> pa.DataFrameSchema:
+def harmonised_schema(indicators: list[str], units: list[str], flags: list[str],
+                      grades: list[str] | None = None) -> pa.DataFrameSchema:
     def flags_known(series: pd.Series) -> pd.Series:
         return series.map(lambda text: all(f in flags for f in text.split(";") if f))
 
@@ -85,6 +86,8 @@ def harmonised_schema(indicators: list[str], units: list[str], flags: list[str])
             "value_high": pa.Column(float, pa.Check.ge(0), nullable=True),
             "suppressed": pa.Column(bool),
             "source_id": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "grade": pa.Column(str, pa.Check.isin(grades) if grades else pa.Check.str_length(min_value=1),
+                               description="evidence grade of the (first) source, codebook/grades.csv"),
             "source_location": pa.Column(str, pa.Check.str_length(min_value=1)),
             "preferred": pa.Column(bool),
             "flags": pa.Column(str, pa.Check(flags_known, error="unknown flag")),

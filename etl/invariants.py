@@ -1,0 +1,100 @@
+"""Checks over the whole harmonised table that must hold before it is written (the build fails otherwise).
+
+Each function returns one plain sentence per violation; `violations` runs them all. They take the
+harmonised table itself (not the build's drafts), so tests and `python -m etl report` run the same
+checks on any table: the committed one, a fresh build or a fixture.
+
+1. No preferred breakdown set mixes sources.
+2. No preferred exclusive set adds up to more than its preferred total (a `<5` counted at 1).
+3. Every row of an overlapping breakdown carries the `overlapping_categories` flag.
+4. No figure is preferred twice under two spellings (synonym units; the own country spelled two ways).
+5. Every rate's population comes from an official statistic.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+SET_KEY = ["country", "period_start", "period_end", "indicator", "unit", "breakdown"]
+TOTAL_KEY = ["country", "period_start", "period_end", "indicator", "unit"]
+NO_SUM_UNITS = {"percent", "tier", "per_million", "per_100k"}
+SYNONYM_UNITS = ({"cases", "offences"},)
+BALTIC = ("EE", "LV", "LT")
+
+
+def _pref(table: pd.DataFrame) -> pd.DataFrame:
+    p = table[table["preferred"]]
+    return p[~p["unit"].isin(["per_million", "per_100k"])]
+
+
+def mixed_source_sets(table: pd.DataFrame) -> list[str]:
+    p = _pref(table)
+    p = p[p["breakdown"] != "total"]
+    n = p.groupby(SET_KEY)["source_id"].nunique()
+    return [f"preferred {k[5]} breakdown of {k[0]} {k[1]}-{k[2]} {k[3]} ({k[4]}) mixes sources" for k in n[n > 1].index]
+
+
+def exclusive_sets_over_total(table: pd.DataFrame, kind_of: Callable[[str, str], str]) -> list[str]:
+    p = _pref(table)
+    totals = p[p["breakdown"] == "total"].copy()
+    totals["high"] = totals["value_high"].where(totals["suppressed"], totals["value"])
+    high = totals.set_index(TOTAL_KEY)["high"].to_dict()
+    parts = p[(p["breakdown"] != "total") & ~p["unit"].isin(NO_SUM_UNITS)].copy()
+    parts["low"] = parts["value_low"].where(parts["suppressed"], parts["value"])
+    out = []
+    for key, rows in parts.groupby(SET_KEY):
+        if kind_of(key[3], key[5]) != "exclusive":
+            continue
+        total = high.get(key[:5])
+        if total is not None and rows["low"].sum() > total + 1e-9:
+            out.append(f"preferred {key[5]} breakdown of {key[0]} {key[1]}-{key[2]} {key[3]} adds up to at least "
+                       f"{rows['low'].sum():g}, more than its total {total:g}")
+    return out
+
+
+def overlapping_unflagged(table: pd.DataFrame, kind_of: Callable[[str, str], str]) -> list[str]:
+    b = table[table["breakdown"] != "total"]
+    out = []
+    for (indicator, breakdown), rows in b.groupby(["indicator", "breakdown"]):
+        if kind_of(indicator, breakdown) != "overlapping":
+            continue
+        bad = rows[~rows["flags"].str.contains("overlapping_categories", regex=False)]
+        if not bad.empty:
+            out.append(f"{len(bad)} row(s) of the overlapping {breakdown} breakdown of {indicator} lack the "
+                       "overlapping_categories flag")
+    return out
+
+
+def preferred_twice(table: pd.DataFrame) -> list[str]:
+    p = table[table["preferred"]]
+    out = []
+    base = ["country", "period_start", "period_end", "indicator", "breakdown", "category"]
+    for units in SYNONYM_UNITS:
+        u = p[p["unit"].isin(units)]
+        n = u.groupby(base)["unit"].nunique()
+        out += [f"figure {k} is preferred under two units {sorted(units)}: map the synonym in "
+                "mapping/unit_synonyms.csv" for k in n[n > 1].index]
+    own = p[(p["breakdown"] == "citizenship") & (p["category"] == "own_country") & p["country"].isin(BALTIC)]
+    for r in own.itertuples():
+        out.append(f"{r.country} {r.period_label} {r.indicator}: the own country is spelled 'own_country'; spell it "
+                   f"citizenship_country/{r.country} (one key per figure; mapping/figures_categories.csv)")
+    return out
+
+
+def weak_population_rates(table: pd.DataFrame, grade_of: Callable[[str], str],
+                          official: set[str] = frozenset({"official_statistics"})) -> list[str]:
+    rates = table[table["unit"].isin(["per_million", "per_100k"]) & table["flags"].str.contains("derived_rate")]
+    out = []
+    for r in rates.itertuples():
+        ids = str(r.source_id).split(";")
+        if len(ids) < 2 or grade_of(ids[-1]) not in official:
+            out.append(f"rate {r.country} {r.period_label} {r.indicator}: population source {ids[-1]} is not an "
+                       "official statistic")
+    return out
+
+
+def violations(table: pd.DataFrame, ref) -> list[str]:
+    return (mixed_source_sets(table) + exclusive_sets_over_total(table, ref.breakdown_kind)
+            + overlapping_unflagged(table, ref.breakdown_kind) + preferred_twice(table)
+            + weak_population_rates(table, ref.grade_of))

@@ -72,6 +72,35 @@ def flagged(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def grades(table: pd.DataFrame, ref) -> str:
+    """How many figures rest on each evidence grade, and which preferred figures are unconfirmed."""
+    official = ref.official_grades
+    p = table[table["preferred"] & ~table["unit"].isin(["per_million", "per_100k"])]
+    lines = ["Preferred figures by evidence grade of their source (official grades are charted by default):"]
+    for grade, n in p["grade"].value_counts().items():
+        lines.append(f"  {grade:<26}{n:>6}{'' if grade in official else '  (unconfirmed: shown only on request)'}")
+    weak = p[~p["grade"].isin(official) & (p["breakdown"] == "total") & p["country"].isin(COUNTRIES)
+             & (p["indicator"] != "population")]
+    lines += ["", f"Unconfirmed totals for the three states ({len(weak)}: known only from weaker sources):"]
+    for r in weak.sort_values(KEY).itertuples():
+        lines.append(f"  {r.country} {r.period_label} {r.indicator} = {_value(r)} {r.unit} [{r.source_id}; {r.grade}]")
+    return "\n".join(lines)
+
+
+def breakdown_sets(table: pd.DataFrame, ref, gaps) -> str:
+    from etl import invariants
+
+    excluded = table[table["flags"].str.contains("breakdown_exceeds_total") & ~table["unit"].isin(["per_million", "per_100k"])]
+    n_sets = excluded.groupby(invariants.SET_KEY + ["source_id"]).ngroups
+    lines = [f"Breakdown sets not used because they add up to more than their total: {n_sets} "
+             "(a '<5' counted at 1; flagged breakdown_exceeds_total, kept in the table)",
+             f"Invariants: {len(invariants.violations(table, ref))} violation(s)",
+             "", f"Per-capita rates not computed ({len(gaps)} preferred totals):"]
+    for g in sorted(gaps, key=lambda g: (g.country, g.year, g.indicator)):
+        lines.append(f"  {g.country} {g.year} {g.indicator}: {g.why}")
+    return "\n".join(lines)
+
+
 def report(paths: DataPaths) -> str:
     result = harmonise(paths)
     table = result.table
@@ -84,4 +113,5 @@ def report(paths: DataPaths) -> str:
         "",
         "Raw rows excluded (reason: rows):",
     ] + [f"  {n:>3}  {reason}" for reason, n in excluded.most_common()]
-    return "\n\n".join(["\n".join(summary), coverage(table, families), conflicts(table), flagged(table)])
+    return "\n\n".join(["\n".join(summary), coverage(table, families), grades(table, result.reference),
+                         breakdown_sets(table, result.reference, result.rate_gaps), conflicts(table), flagged(table)])

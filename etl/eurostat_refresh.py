@@ -42,9 +42,12 @@ from etl.reference import EUROSTAT_CODE_COLUMNS
 
 GEOS = ["EE", "LV", "LT", "EU27_2020"]
 DOMAIN = "crim_thb"
+# Other datasets every refresh pulls, with the dimension filters sent to the API: the population on
+# 1 January (all ages, both sexes), the denominator of every per-capita rate.
+EXTRA_DATASETS = {"demo_pjan": {"age": ["TOTAL"], "sex": ["T"]}}
 LICENCE = "Eurostat/European Commission reuse policy: reuse with attribution."
-SOURCE_COLUMNS = ["source_id", "family", "quality", "publisher", "title", "url", "date_published", "date_accessed",
-                  "licence", "citation", "notes"]
+SOURCE_COLUMNS = ["source_id", "family", "grade", "grade_reason", "reports_on", "publisher", "title", "url",
+                  "date_published", "date_accessed", "licence", "citation", "notes"]
 STAGED = ["raw", "mapping", "codebook", "harmonised", "sources.csv"]  # what the build needs from data/
 
 EXIT_OK, EXIT_BUILD, EXIT_API, EXIT_REVIEW = 0, 1, 2, 3
@@ -74,6 +77,8 @@ class Outcome:
 
 
 def source_id(code: str, day: dt.date) -> str:
+    if code in EXTRA_DATASETS:
+        return f"ESTAT_{code.upper()}_{day:%Y%m%d}"
     suffix = code[len(DOMAIN) + 1:] if code.startswith(DOMAIN + "_") else code
     return f"ESTAT_CRIM_THB_{suffix.upper()}_{day:%Y%m%d}"
 
@@ -112,7 +117,7 @@ def discover(es, only: list[str] | None = None) -> list[Dataset]:
     found = {}
     for row in toc.to_dict("records"):
         code = str(row["code"]).strip().lower()
-        if code.startswith(DOMAIN + "_"):
+        if code.startswith(DOMAIN + "_") or code in EXTRA_DATASETS:
             updated = str(row.get("last update of data") or "")
             found[code] = Dataset(code, str(row.get("title") or ""), updated)
     if only:
@@ -122,6 +127,8 @@ def discover(es, only: list[str] | None = None) -> list[Dataset]:
                                f"(crim_thb datasets listed: {sorted(found) or 'none'})")
         return [found[c.lower()] for c in only]
     if not found:
+        raise RefreshError(f"no '{DOMAIN}_*' dataset in Eurostat's table of contents")
+    if not any(c.startswith(DOMAIN + "_") for c in found):
         raise RefreshError(f"no '{DOMAIN}_*' dataset in Eurostat's table of contents")
     return [found[c] for c in sorted(found)]
 
@@ -139,10 +146,12 @@ def fetch(es, ds: Dataset, geos: list[str], sid: str) -> Dataset:
     geo_par = next((p for p in ds.dimensions if p.lower() == "geo"), None)
     if geo_par is None:
         raise RefreshError(f"{ds.code}: no 'geo' dimension among {ds.dimensions}")
+    extra = {p: EXTRA_DATASETS[ds.code][p.lower()] for p in ds.dimensions
+             if p.lower() in EXTRA_DATASETS.get(ds.code, {})}
     parts = []
     for geo in geos:
         wide = _call(f"{ds.code}: get_data_df(geo={geo})", es.get_data_df, ds.code, flags=True,
-                     filter_pars={geo_par: [geo]})
+                     filter_pars={geo_par: [geo], **extra})
         if wide is None or len(wide) == 0:
             ds.empty_geos.append(geo)
             continue
@@ -298,7 +307,9 @@ def source_rows(datasets: list[Dataset], sums: dict[str, str], day: dt.date, sna
         url = f"https://ec.europa.eu/eurostat/databrowser/view/{ds.code}/default/table"
         updated = ds.last_update[:10] if ds.last_update else "unknown"
         rows.append({
-            "source_id": sid, "family": "eurostat", "quality": "official_statistics_eurostat", "publisher": "Eurostat",
+            "source_id": sid, "family": "eurostat", "grade": "official_statistics",
+            "grade_reason": "Eurostat dataset read from Eurostat's API (a dated snapshot with its checksum).",
+            "reports_on": "", "publisher": "Eurostat",
             "title": f"{ds.title} ({ds.code})" if ds.title else ds.code, "url": url, "date_published": updated,
             "date_accessed": f"{day:%Y-%m-%d}", "licence": LICENCE,
             "citation": (f"Eurostat ({updated[:4] if updated != 'unknown' else 'n.d.'}). {ds.title or ds.code} "

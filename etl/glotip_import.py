@@ -111,7 +111,9 @@ def source_record(source_id: str, extracted: str | None, file_name: str) -> dict
     return {
         "source_id": source_id,
         "family": "unodc",
-        "quality": "official_statistics",
+        "grade": "official_statistics",
+        "grade_reason": "UNODC's statistical collection: national authorities' answers to one questionnaire (dataUNODC export).",
+        "reports_on": "",
         "publisher": "United Nations Office on Drugs and Crime (UNODC), dataUNODC",
         "title": ("Trafficking in persons: detected victims, persons brought into formal contact, prosecuted "
                   f"and convicted (dataUNODC bulk export {file_name}, extracted {when})"),
@@ -119,9 +121,9 @@ def source_record(source_id: str, extracted: str | None, file_name: str) -> dict
         "date_published": (extracted or "")[:4],
         "date_accessed": datetime.now().date().isoformat(),
         "licence": "UN/UNODC terms of use; the export states no licence. Facts reused with attribution.",
-        "citation": (f"United Nations Office on Drugs and Crime (UNODC), dataUNODC ({(extracted or 'n.d.')[:4]}). "
-                     f"Trafficking in persons data ({file_name}, extracted {when}). "
-                     "https://dataunodc.un.org/dp-trafficking-persons"),
+        "citation": (f"United Nations Office on Drugs and Crime (UNODC), dataUNODC ({(extracted or 'n.d.')[:4] or 'n.d.'}). "
+                     f"Trafficking in persons data ({file_name}" + (f", extracted {extracted})" if extracted else ")")
+                     + ". https://dataunodc.un.org/dp-trafficking-persons"),
         "notes": "Imported with `python -m etl import-glotip`. Values <5 are suppressed counts of 1-4.",
     }
 

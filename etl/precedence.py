@@ -60,6 +60,12 @@ class Ranker:
         self.published = {sid: _year(date) for sid, date in zip(ref.sources["source_id"], ref.sources["date_published"])}
         self.ranks = {(r.scope, r.grade, r.family): int(r.rank) for r in ref.precedence.itertuples()}
 
+    def describe(self, scope: str, source_id: str) -> str:
+        """'official statistics' (+ the family where the precedence table ranks that family apart)."""
+        grade, family = self.grade.get(source_id, "?"), self.family.get(source_id, "")
+        special = (scope, grade, family) in self.ranks
+        return grade.replace("_", " ") + (f" ({family})" if special else "")
+
     def rank(self, scope: str, source_id: str) -> int:
         grade, family = self.grade.get(source_id, ""), self.family.get(source_id, "")
         return self.ranks.get((scope, grade, family), self.ranks.get((scope, grade, ""), 99))
@@ -102,7 +108,7 @@ def choose_preferred(drafts: list[Draft], ref: Reference) -> dict[int, bool]:
         if best is not None and len(rows) > 1:
             others = len(rows) - 1
             why = f"override: {override.why}" if override is not None and best.source_id == override.preferred_source_id else \
-                f"precedence: {ranker.grade.get(best.source_id, '?').replace('_', ' ')} source"
+                f"precedence: {ranker.describe(scope, best.source_id)} source"
             best.notes.append(f"Preferred over {others} other source value(s) by {why}.")
     preferred.update(choose_breakdown_sets(drafts, preferred, ref, ranker, overrides))
     return preferred

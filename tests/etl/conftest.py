@@ -16,15 +16,15 @@ RESEARCH_HEADER = ["country", "period_label", "period_start", "period_end", "src
                    "src_category", "value", "unit", "status", "source_id", "location"]
 GLOTIP_HEADER = ["country", "year", "src_indicator", "src_dimension", "src_category", "src_sex", "src_age",
                  "value", "unit", "source_id", "location"]
-SOURCE_HEADER = ["source_id", "family", "quality", "publisher", "title", "url", "date_published",
-                 "date_accessed", "licence", "citation", "notes"]
+SOURCE_HEADER = ["source_id", "family", "grade", "grade_reason", "reports_on", "publisher", "title", "url",
+                 "date_published", "date_accessed", "licence", "citation", "notes"]
 
 SYNTHETIC_SOURCES = [
     ("SYN_UNODC", "unodc", "official_statistics", "2025"),
-    ("SYN_MINISTRY", "national", "national_official", "2021"),
+    ("SYN_MINISTRY", "national", "official_publication", "2021"),
     ("SYN_NEWS", "national", "news_citing_official", "2021"),
-    ("SYN_TIP", "us_tip", "us_tip", "2021"),
-    ("SYN_STATS", "national", "national_statistics_office", "2021"),
+    ("SYN_TIP", "us_tip", "international_monitoring", "2021"),
+    ("SYN_STATS", "national", "official_statistics", "2021"),
     ("SYN_WIKI", "national", "tertiary", "2024"),
 ]
 
@@ -61,8 +61,9 @@ class SyntheticTree:
         write_csv(root / "mapping" / "series_breaks.csv",
                   ["country", "indicator", "year", "flag", "note", "source_id"], [])
         write_csv(root / "codebook" / "country_definitions.csv", ["country", "indicator", "definition", "source_ids"], [])
-        self.sources = [[sid, fam, q, f"Synthetic publisher {sid}", f"Synthetic document {sid}", "", year,
-                         "2026-11-28", "synthetic", f"Synthetic citation {sid}", ""] for sid, fam, q, year in SYNTHETIC_SOURCES]
+        self.sources = [[sid, fam, g, "synthetic grade", "", f"Synthetic publisher {sid}", f"Synthetic document {sid}",
+                         "", year, "2026-11-28", "synthetic", f"Synthetic citation {sid}", ""]
+                        for sid, fam, g, year in SYNTHETIC_SOURCES]
         self.research: dict[str, list[list]] = {name: [] for name in
                                                 ("national.csv", "us_tip.csv", "greta.csv", "eurostat_ec.csv", "secondary.csv")}
         self.glotip: list[list] = []

@@ -80,7 +80,7 @@ def test_known_figures(committed):
     lt = committed[(committed["country"] == "LT") & (committed["period_start"] == 2015) & (committed["indicator"] == "victims")
                    & (committed["breakdown"] == "total") & (committed["unit"] == "persons")]
     assert set(lt["value"]) == {62, 79} and lt["flags"].str.contains("conflict").all()
-    # EE 2020 rate: 5 victims / 1 328 889 inhabitants (refined population) * 1e6
+    # EE 2020 rate: 5 victims / 1 328 976 inhabitants (Eurostat tps00001, newest vintage read) * 1e6
     rate = pick(committed, country="EE", period_start=2020, period_end=2020, indicator="victims", breakdown="total", unit="per_million")
-    assert rate["value"] == pytest.approx(5 / 1_328_889 * 1e6, abs=0.005)
-    assert rate["source_id"] == "UNODC_GLOTIP_2025;EE_WIKI_RAHVASTIK"
+    assert rate["value"] == pytest.approx(5 / 1_328_976 * 1e6, abs=0.005)
+    assert rate["source_id"] == "UNODC_GLOTIP_2025;EUROSTAT_TPS00001_SNAP2023"

@@ -319,7 +319,7 @@ def test_eurostat_beats_unodc_for_the_same_figure(refreshed):
                & (t["breakdown"] == "total") & (t["unit"] == "persons")]
     assert set(zip(figure["source_id"], figure["value"], figure["preferred"])) == {(SEX_SID, 10, True), ("SYN_UNODC", 9, False)}
     assert figure["flags"].str.contains("conflict").all()
-    assert "official statistics eurostat" in one(figure, source_id=SEX_SID)["note"]
+    assert "official statistics (eurostat)" in one(figure, source_id=SEX_SID)["note"]
     # the diff names the old and the new value and the source now preferred
     assert "EE 2021 victims/total/total (persons): 9 [SYN_UNODC] -> 10 [ESTAT_CRIM_THB_SYNSEX_20261128]" in outcome.text
     assert "Figures added:" in outcome.text and "EE 2022 victims/total/total (persons): 12 [ESTAT_CRIM_THB_SYNSEX_20261128]" in outcome.text
@@ -336,7 +336,7 @@ def test_snapshot_manifest_sources_and_meta(refreshed):
         digest = hashlib.sha256((folder / f"{code}.csv").read_bytes()).hexdigest()
         assert manifest["datasets"][code]["sha256"] == digest
         row = sources.loc[sid]
-        assert (row["family"], row["quality"], row["publisher"]) == ("eurostat", "official_statistics_eurostat", "Eurostat")
+        assert (row["family"], row["grade"], row["publisher"]) == ("eurostat", "official_statistics", "Eurostat")
         assert row["url"] == f"https://ec.europa.eu/eurostat/databrowser/view/{code}/default/table"
         assert row["date_accessed"] == "2026-11-28" and digest in row["citation"] and code in row["citation"]
     assert manifest["datasets"]["crim_thb_synsex"]["geo_without_data"] == ["LT"]

@@ -47,7 +47,7 @@ def test_xlsx_export_becomes_a_raw_file_and_a_source(paths, tmp_path):
     assert raw["location"].tolist() == [f"sheet data_glotip_1, row {n}" for n in (4, 5, 7)]
     sources = pd.read_csv(paths.sources, dtype=str, keep_default_na=False)
     record = sources[sources["source_id"] == "UNODC_GLOTIP_2026"].iloc[0]
-    assert "extracted 2026-03-02" in record["title"] and record["quality"] == "official_statistics"
+    assert "extracted 2026-03-02" in record["title"] and record["grade"] == "official_statistics"
 
 
 def test_csv_export_and_one_command_import_then_build(paths, tmp_path):

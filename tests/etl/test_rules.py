@@ -104,7 +104,7 @@ def test_precedence_official_collection_over_national_over_tip(tree):
     assert len(y2019) == 3  # every value is kept
 
 
-def test_population_prefers_refined_vintage_and_overrides_apply(tree):
+def test_population_official_first_then_newest_and_overrides_apply(tree):
     tree.research["national.csv"] += [
         research_row("EE", 2019, "population", "total", "all", 1300000, "SYN_STATS", status="preliminary"),
         research_row("EE", 2019, "population", "total", "all", 1301000, "SYN_WIKI", status="refined"),
@@ -119,8 +119,23 @@ def test_population_prefers_refined_vintage_and_overrides_apply(tree):
               [["EE", 2020, 2020, "population", "total", "total", "persons", "SYN_WIKI", "synthetic reason"]])
     table = harmonise(paths).table
     preferred = rows(table, indicator="population", preferred=True).set_index("period_start")["source_id"]
-    assert preferred.to_dict() == {2019: "SYN_WIKI", 2020: "SYN_WIKI"}
+    # 2019: the official statistic beats the tertiary page even though that one says "refined"
+    assert preferred.to_dict() == {2019: "SYN_STATS", 2020: "SYN_WIKI"}
     assert "synthetic reason" in one(table, indicator="population", period_start=2020, preferred=True)["note"]
+
+
+def test_no_rate_from_a_population_below_official_grade(tree):
+    tree.glotip += [glotip_row("EE", 2019, "Detected trafficking victims", "Total", "Total", 13, row=40),
+                    glotip_row("EE", 2020, "Detected trafficking victims", "Total", "Total", 13, row=41)]
+    tree.research["national.csv"] += [
+        research_row("EE", 2019, "population", "total", "all", 1300000, "SYN_STATS"),
+        research_row("EE", 2020, "population", "total", "all", 1311000, "SYN_WIKI"),
+    ]
+    result = harmonise(tree.write())
+    rates = rows(result.table, indicator="victims", unit="per_million")
+    assert set(rates["period_start"]) == {2019}
+    assert [(g.country, g.year, g.indicator) for g in result.rate_gaps] == [("EE", 2020, "victims")]
+    assert "tertiary" in result.rate_gaps[0].why
 
 
 def test_suppressed_count_and_a_number_inside_its_range_do_not_conflict(tree):
@@ -177,7 +192,7 @@ def test_breakdown_above_total_is_flagged_and_convictions_repeating_victims_are_
     assert not wrong["preferred"]
     citizenship = rows(table, country="LV", breakdown="citizenship_country", unit="persons")
     assert citizenship["flags"].str.contains("breakdown_exceeds_total").all()  # 30 + 20 > 48
-    assert citizenship["preferred"].all()  # each value is plausible alone; the sum is flagged
+    assert not citizenship["preferred"].any()  # the categories exclude each other: the set cannot be right
 
 
 def test_repeated_unodc_key_is_kept_flagged_and_never_preferred(tree):
@@ -208,8 +223,9 @@ def test_tip_tier_period_is_the_report_year(tree):
 
 
 def test_low_confidence_figure_is_kept_but_never_preferred(tree):
-    tree.sources.append(["SYN_SHAKY", "national", "tertiary", "Synthetic aggregator", "Synthetic item", "", "2025",
-                         "2026-11-28", "synthetic", "Synthetic citation", "TERTIARY, LOW CONFIDENCE. Truncated text."])
+    tree.sources.append(["SYN_SHAKY", "national", "tertiary", "synthetic grade", "", "Synthetic aggregator",
+                         "Synthetic item", "", "2025", "2026-11-28", "synthetic", "Synthetic citation",
+                         "TERTIARY, LOW CONFIDENCE. Truncated text."])
     tree.research["national.csv"].append(research_row("LV", 2024, "identified_victims", "total", "all", 38, "SYN_SHAKY"))
     figure = one(harmonise(tree.write()).table, indicator="victims", unit="persons")
     assert "low_confidence" in figure["flags"] and not figure["preferred"]

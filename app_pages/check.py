@@ -103,16 +103,24 @@ st.subheader(fig_label)
 side["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
                  zip(side["value"], side["suppressed"], side["unit"], side["value_low"], side["value_high"])]
 side["Flags"] = [cb.flags_text(f) for f in side["flags"]]
+side["Evidence grade"] = [cb.grade_label(g) for g in side["grade"]]
 pref = side[side["preferred"]]
 if not pref.empty:
     w = pref.iloc[0]
     st.metric(f"The dashboard uses ({len(side)} source{'s' if len(side) != 1 else ''} give this figure)",
               w["Value"], help="The value drawn in every chart and map for this figure.")
+    if not cb.is_official(w["grade"]):
+        st.warning(f"**Unconfirmed** ({md_escape(cb.grade_shown_as(w['grade']))}): no official-grade source gives "
+                   "this figure, so the charts leave it out unless *Include unconfirmed figures* is on. Quote it "
+                   "only with its source.", icon=":material/help:")
+else:
+    st.warning("No source's value is used for this figure (see the flags): the charts leave it out.",
+               icon=":material/block:")
 shown = side.rename(columns={"preferred": "Used", "title": "Source", "publisher": "Publisher",
-                             "quality": "Source type", "source_location": "Where in the source",
+                             "source_location": "Where in the source",
                              "note": "Note", "url": "Link", "period_label": "Period as printed",
-                             "quality_rank": "Rank"})
-frame.table(shown[["Value", "Used", "Source", "Publisher", "Source type", "Rank", "Where in the source",
+                             "grade_rank": "Rank"})
+frame.table(shown[["Value", "Used", "Source", "Publisher", "Evidence grade", "Rank", "Where in the source",
                    "Period as printed", "Flags", "Note", "Link"]],
             alt_text=f"Every source's value for {fig_label}", key="check_sources",
             column_config={"Used": st.column_config.CheckboxColumn("Used"),
@@ -145,6 +153,8 @@ else:
 st.markdown("**Cite this figure**")
 src_row = (pref.iloc[0] if not pref.empty else side.iloc[0])
 rec = source_record(src_row["main_source"], ds.sources)
-st.code(figure_citation(fig_label, src_row["Value"], rec, str(src_row.get("source_location") or ""), ds.meta),
+original = source_record(rec["reports_on"], ds.sources) if rec.get("reports_on") else None
+st.code(figure_citation(fig_label, src_row["Value"], rec, str(src_row.get("source_location") or ""), ds.meta,
+                        original=original),
         language=None, wrap_lines=True)
 share.sources_expander(side, ds.sources, key="check")

@@ -34,14 +34,32 @@ src = controls.select("Source", [ALL] + list(opts.sources), K("source"), default
                       fmt=lambda s: "All sources" if s == ALL else source_name(s, ds.sources, 60), container=c3) or None
 pref = controls.toggle("Preferred only", K("preferred_only"), default=False, container=c4,
                        help="Show only the value the charts use for each figure.")
+c5, c6, c7 = st.columns([3, 2, 3], vertical_alignment="bottom")
+lo, hi = opts.year_min, opts.year_max
+cur = st.session_state.get(K("years"))
+if not (isinstance(cur, (tuple, list)) and len(cur) == 2 and lo <= cur[0] <= cur[1] <= hi):
+    st.session_state[K("years")] = (lo, hi)
+years = c5.slider("Years", min_value=lo, max_value=hi, key=K("years"),
+                  help="Rows whose period overlaps these years (a multi-year total is kept when it overlaps).")
+years = (int(years[0]), int(years[1]))
+GRADE_OPTS = [ALL, "official", "unconfirmed"] + [g for g in opts.grades]
+grade = controls.select("Evidence grade", GRADE_OPTS, K("grade"), default=ALL, container=c6,
+                        fmt=lambda g: {ALL: "All grades", "official": "Official grades (charted)",
+                                       "unconfirmed": "Unconfirmed only"}.get(g) or cb.grade_label(g),
+                        help="Official grades: official statistics, official publications, international "
+                             "monitoring reports. Unconfirmed: known only from NGO, news or secondary sources.") or None
+search = controls.text("Search the rows", K("search"), container=c7, placeholder="e.g. Latvia 2024, Ombudsman, sham",
+                       help="Keeps the rows whose country, period, indicator, category, value, source, "
+                            "location, flags or note contain every word you type.")
 
-full = frame.figures_filtered(ds, countries, ind, src, pref)
+full = frame.figures_filtered(ds, countries, ind, src, pref, years if years != (lo, hi) else None, grade,
+                              search.strip()[:80])
 shown = full.rename(columns={
     "country_label": "Country", "period_label": "Period", "indicator_label": "Indicator",
     "category_label": "Category", "preferred": "Preferred", "n_sources": "Sources for figure",
     "title": "Source", "publisher": "Publisher", "source_location": "Location", "note": "Note",
-    "source_id": "Source id"})
-cols = ["Country", "Period", "Indicator", "Breakdown", "Category", "Unit", "Value", "Preferred",
+    "source_id": "Source id", "grade_label": "Evidence grade"})
+cols = ["Country", "Period", "Indicator", "Breakdown", "Category", "Unit", "Value", "Preferred", "Evidence grade",
         "Sources for figure", "Source", "Publisher", "Location", "Flags", "Note", "Source id"]
 st.caption(f"{len(shown):,} rows · {full['figure'].nunique():,} figures")
 dl = st.columns([1, 1, 3])
@@ -64,7 +82,10 @@ if rows and 0 <= rows[0] < len(full):
         st.session_state["_data_last_pick"] = picked
         st.session_state[K("figure")] = picked
 
-multi = frame.multi_source_figures(ds, countries, ind, src, pref)
+if full.empty:
+    st.info("No row matches these filters. Widen the years, the grade or the search.", icon=":material/search_off:")
+multi = frame.multi_source_figures(ds, countries, ind, src, pref, years if years != (lo, hi) else None, grade,
+                                   search.strip()[:80])
 fig_opts = [ALL] + multi
 cur = st.session_state.get(K("figure"))
 if cur and cur not in fig_opts and cur in opts.figures:
@@ -79,7 +100,8 @@ def fig_label(f):
 figure = controls.select("Figure (the list offers figures given by several sources)", fig_opts, K("figure"),
                          default=ALL, fmt=fig_label) or None
 view = ViewState(page=PAGE, countries=tuple(countries), filter_indicator=ind, source=src, preferred_only=pref,
-                 figure=figure)
+                 years=None if years == (lo, hi) else years, grade=grade,
+                 search=" ".join(search.split())[:80], figure=figure)
 controls.finish(view)
 
 if figure:
@@ -90,9 +112,10 @@ if figure:
                       zip(rows_["value"], rows_["suppressed"], rows_["unit"], rows_["value_low"], rows_["value_high"])]
     rows_["flags"] = [cb.flags_text(f) for f in rows_["flags"]]
     side = rows_.rename(columns={"preferred": "Preferred", "title": "Source", "publisher": "Publisher",
-                                 "quality": "Source type", "source_location": "Location", "flags": "Flags",
+                                 "grade": "Evidence grade", "source_location": "Location", "flags": "Flags",
                                  "note": "Note", "url": "Link", "period_label": "Period as printed"})
-    frame.table(side[["Value", "Preferred", "Source", "Publisher", "Source type", "Location", "Period as printed",
+    side["Evidence grade"] = [cb.grade_label(g) for g in side["Evidence grade"]]
+    frame.table(side[["Value", "Preferred", "Source", "Publisher", "Evidence grade", "Location", "Period as printed",
                       "Flags", "Note", "Link"]],
                 alt_text="Every source's value for the selected figure",
                 column_config={"Preferred": st.column_config.CheckboxColumn("Preferred"),

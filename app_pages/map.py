@@ -53,14 +53,17 @@ flows = controls.toggle("Show flows (victims by citizenship and by country of re
                              "victims' country of citizenship, and out of it to the capital of the country they "
                              "were repatriated from. Arc width follows the count; '<5' is drawn as such.")
 sel = sel or None
+unconfirmed = controls.toggle("Include unconfirmed figures", K("unconfirmed"), default=False,
+                              help="Also shade a state by a figure known only from news reports or secondary "
+                                   "sources. By default the map shows official-grade figures only.")
 
 view = ViewState(page=PAGE, indicator=indicator, period=None if period == pdefault else period,
-                 measure=measure, sel=sel, flows=bool(flows))
+                 measure=measure, sel=sel, flows=bool(flows), unconfirmed=bool(unconfirmed))
 controls.finish(view)
 
 unit = memo.query(ds, q.unit_for, ds.table, indicator, measure)
 spec = memo.shared(ds, mp.build, ds.table, ds.sources, cb, indicator=indicator, period=period, unit=unit, sel=sel,
-                flows=bool(flows))
+                   flows=bool(flows), unconfirmed=bool(unconfirmed))
 label = cb.indicator_label(indicator)
 unit_text = cb.unit_label(unit)
 
@@ -91,7 +94,8 @@ with detail_col:
                 "time and by form of exploitation, with their sources.", icon=":material/touch_app:")
     else:
         st.subheader(cb.country_label(sel))
-        tdata = memo.query(ds, q.trend_data, ds.table, cb, indicator=indicator, unit=unit, countries=[sel])
+        tdata = memo.query(ds, q.trend_data, ds.table, cb, indicator=indicator, unit=unit, countries=[sel],
+                           unconfirmed=bool(unconfirmed))
         frame.chart(memo.spec(ds, trend_chart, tdata, title=f"{label} over time", unit_text=unit_text,
                               source_line=source_line(q.source_ids_of(tdata), ds.sources)),
                     alt_text=f"Line chart: {label} in {cb.country_label(sel)} over time, {unit_text}.",
@@ -99,7 +103,7 @@ with detail_col:
         bds = memo.query(ds, q.breakdowns_available, ds.table, indicator, period)
         if "exploitation" in bds:
             edata = memo.query(ds, q.compare_data, ds.table, cb, indicator=indicator, period=period or "",
-                                   breakdown="exploitation", unit=unit, countries=[sel])
+                               breakdown="exploitation", unit=unit, countries=[sel], unconfirmed=bool(unconfirmed))
             frame.chart(memo.spec(ds, compare_chart, edata, title=f"By form of exploitation, {period}",
                                   unit_text=unit_text, source_line=source_line(q.source_ids_of(edata), ds.sources)),
                         alt_text=f"Bar chart: {label} in {cb.country_label(sel)} by form of exploitation, "
@@ -126,7 +130,7 @@ if flows and not spec.flows.empty:
     frame.table(fl[["Country", "Direction", "Partner", "Victims", "Source id", "Where in the source", "Flags"]],
                 alt_text=f"Table of the flow arcs, {period}")
 _bars = memo.query(ds, q.compare_data, ds.table, cb, indicator=indicator, period=period or "", breakdown="total", unit=unit,
-                       countries=list(BALTIC))
+                   countries=list(BALTIC), unconfirmed=bool(unconfirmed))
 st.caption("Downloads: the map's figures as a bar chart (PNG/SVG) and as a table (CSV).")
 share.export_panel(memo.spec(ds, compare_chart, _bars, title=f"{label}, {period}", unit_text=unit_text,
                              source_line=source_line(q.source_ids_of(_bars), ds.sources)),

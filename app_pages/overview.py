@@ -37,16 +37,28 @@ if len(set(years.values())) > 1:
     st.caption("The latest year with data differs by country: "
                + ", ".join(f"{cb.country_label(c)} {y}" for c, y in years.items()) + ".")
 
-eu = q.preferred(ds.table)
+eu = memo.query(ds, q.chart_rows, ds.table, cb)  # official grade only: the benchmark is Eurostat's or none
 eu = eu[(eu["country"] == "EU27") & (eu["indicator"] == "victims") & (eu["unit"] == "per_million")
         & (eu["breakdown"] == "total") & eu["single_year"]]
+
+
+def newer_line(card) -> str | None:
+    """'Also: 2024: 38 (unconfirmed: tertiary source, low confidence); 2021-2024: 149 (multi-year total, ...)'"""
+    items = [f"{n['period']}: {fmt_value(n['value'], n['suppressed'], n['unit'])} ({', '.join(n['what'])})"
+             for n in card["newer"]]
+    if not items:
+        return None
+    lead = "Newer or other figures" if card["year"] else "Figures held"
+    return f"{lead}: " + "; ".join(items) + ". See the Data page for their sources."
 
 cols = st.columns(len(cards)) if cards else []
 for col, card in zip(cols, cards):
     with col.container(border=True):
         st.subheader(card["country_label"])
         if card["year"] is None:
-            st.markdown("*No data* for registered victims.")
+            st.markdown("*No official figure* for registered victims.")
+            if newer_line(card):
+                st.caption(md_escape(newer_line(card)))
             continue
         delta = None
         if card["change"] is not None:
@@ -58,13 +70,18 @@ for col, card in zip(cols, cards):
                        "or when a value is suppressed (<5).")
         if card["change_note"]:
             st.caption(f"Change: {card['change_note']}.")
+        if newer_line(card):
+            st.markdown("⚠ " + md_escape(newer_line(card)))
         if card["per_million"] is not None or card["per_million_suppressed"]:
             pm = "<5 persons" if card["per_million_suppressed"] else fmt_number(card["per_million"], "per_million")
             line = f"**{pm}** {cb.unit_label('per_million')}"
             e = eu[eu["period_start"] == card["year"]]
             if not e.empty and pd.notna(e.iloc[0]["value"]):
-                line += f" (EU27: {fmt_number(e.iloc[0]['value'], 'per_million')})"
+                line += f" (EU27: {fmt_number(e.iloc[0]['value'], 'per_million')}, Eurostat)"
             st.markdown(line)
+        else:
+            st.caption(f"No rate per million for {card['year']}: the dataset holds no official population "
+                       "figure (statistics office or Eurostat) for that year.")
         s = card["series"]
         if len(s) > 1:
             y0, y1 = int(s["period_start"].min()), int(s["period_start"].max())

@@ -50,20 +50,24 @@ if mode == "lines":
                            help="Divides each country's values by its own value in the base year (×100), "
                                 "to compare change rather than size.")
     base = None if base == OFF else base
+unconfirmed = controls.toggle("Include unconfirmed figures", K("unconfirmed"), default=False,
+                              help="Also draw figures known only from news reports or secondary sources, as "
+                                   "hollow points. By default the charts show official-grade figures only.")
 
 view = ViewState(page=PAGE, countries=tuple(countries), indicator=indicator, measure=measure,
-                 years=None if years == (lo, hi) else years, index_base=base, view=mode)
+                 years=None if years == (lo, hi) else years, index_base=base, view=mode,
+                 unconfirmed=bool(unconfirmed))
 if mode != "lines":  # keep the line settings in the URL while the chain is shown
     prev = st.session_state.get("_views", {}).get(PAGE)
     if prev is not None:
         view = ViewState(page=PAGE, countries=view.countries, indicator=prev.indicator, measure=prev.measure,
-                         years=view.years, index_base=prev.index_base, view=mode)
+                         years=view.years, index_base=prev.index_base, view=mode, unconfirmed=bool(unconfirmed))
 controls.finish(view)
 
 if mode == "lines":
     unit = memo.query(ds, q.unit_for, ds.table, indicator, measure)
     data = memo.query(ds, q.trend_data, ds.table, cb, indicator=indicator, unit=unit, countries=countries,
-                        year_from=years[0], year_to=years[1], index_base=base)
+                      year_from=years[0], year_to=years[1], index_base=base, unconfirmed=bool(unconfirmed))
     label = cb.indicator_label(indicator)
     unit_text = cb.unit_label(unit) if base is None else f"index, {base} = 100 (from {cb.unit_label(unit)})"
     title = f"{label}, {years[0]}–{years[1]}"
@@ -79,13 +83,19 @@ if mode == "lines":
     if missing:
         st.caption(f"No data for {', '.join(missing)} in these years.")
     if base is not None:
-        nob = [cb.country_label(c) for c in countries if c in set(data["country"])
-               and data.loc[data["country"] == c, "index"].isna().all()]
-        if nob:
-            st.caption(f"No index for {', '.join(nob)}: no (unsuppressed) value in {base}.")
+        for c in countries:
+            rows_c = data[data["country"] == c]
+            if not rows_c.empty and rows_c["index_note"].iloc[0]:
+                st.caption(md_escape(f"{cb.country_label(c)}: {rows_c['index_note'].iloc[0]}."))
+    if not unconfirmed:
+        hidden = q.hidden_unconfirmed(ds.table, cb, indicator=indicator, unit=unit, countries=countries)
+        hidden = [h for h in hidden if any(str(y) in h for y in range(years[0], years[1] + 1))]
+        if hidden:
+            st.caption("Not drawn: " + md_escape("; ".join(hidden))
+                       + ". Switch on *Include unconfirmed figures* to see them on the chart.")
     notes = data[data["marker_note"] != ""]
     if not notes.empty:
-        st.markdown("**Breaks and source changes on the lines**")
+        st.markdown("**Breaks and source changes: the line starts again at each**")
         for r in notes.itertuples():
             st.caption("▽ " + md_escape(f"{r.country_label} {r.year}: {r.marker_note}"))
     if not data.empty:
@@ -109,9 +119,12 @@ if mode == "lines":
     if not multi.empty:
         st.caption("Multi-year totals (not drawn on the yearly line): "
                    + "; ".join(f"{cb.country_label(r.country)} {r.period_label}: "
-                               f"{fmt_value(r.value, r.suppressed, r.unit)}" for r in multi.itertuples()))
+                               f"{fmt_value(r.value, r.suppressed, r.unit)}"
+                               + ("" if cb.is_official(r.grade) else f" ({cb.grade_shown_as(r.grade)})")
+                               for r in multi.itertuples()))
 else:
-    data = memo.query(ds, q.chain_data, ds.table, cb, countries=countries, year_from=years[0], year_to=years[1])
+    data = memo.query(ds, q.chain_data, ds.table, cb, countries=countries, year_from=years[0], year_to=years[1],
+                      unconfirmed=bool(unconfirmed))
     stages = [cb.indicator_label(i, short=True) for i in q.CHAIN]
     title = f"Justice chain, {years[0]}–{years[1]}"
     st.markdown("From identified victims to convictions: each line is one step of the criminal-justice "

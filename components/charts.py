@@ -62,40 +62,57 @@ def _empty(title: str, subtitle: list[str], message: str = "No data for this sel
 
 def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
                   stack: str = "stacked", value_format: str = ",.0f") -> alt.Chart:
-    """Horizontal bars, one per country, stacked by category (or one bar per country for totals).
+    """Horizontal bars, one per country: stacked by category when the categories add up (exclusive),
+    side by side when they overlap (a person can be in several: never stacked, never 100 %).
 
-    `data` comes from `components.data.compare_data` (status: value | suppressed | no_data).
+    `data` comes from `components.data.compare_data` (status: value | suppressed | no_data | not_given;
+    kind: exclusive | overlapping; confirmed: False for a figure known only from a weaker source).
     """
-    subtitle = [unit_text + (" — shares of the known categories (100 %)" if stack == "percent" else ""),
+    overlapping = "kind" in data.columns and not data.empty and data["kind"].iloc[0] == "overlapping"
+    percent_asked = stack == "percent"
+    subtitle = [unit_text + (" — shares of the known categories (100 %)" if percent_asked and not overlapping else ""),
                 source_line]
     if data.empty:
         return _empty(title, subtitle)
     d = data.copy()
+    if "confirmed" not in d.columns:
+        d["confirmed"] = True
+    d["confirmed"] = d["confirmed"].fillna(True).astype(bool)
     order_codes = list(dict.fromkeys(d["country"]))
     order_labels = list(dict.fromkeys(d["country_label"]))
     is_total = (d["breakdown"].iloc[0] == "total")
     vals = d[d["status"] == "value"].copy()
     supp = d[d["status"] == "suppressed"].copy()
     nod = d[d["status"] == "no_data"].copy()
-    percent = stack == "percent" and not is_total
+    notgiven = d[d["status"] == "not_given"].copy()
+    percent = percent_asked and not is_total and not overlapping
     # where a bar ends: the position of the '<5' and 'no data' annotations
-    ends = vals.groupby("country_label")["value"].sum()
+    ends = vals.groupby("country_label")["value"].max() if overlapping else vals.groupby("country_label")["value"].sum()
     if any(d["status"] == "suppressed"):
         subtitle.append(SUPPRESSED_NOTE)
+    if overlapping:
+        subtitle.append("Categories overlap (one person or case can count in several): bars side by side, never added up")
+    if not d["confirmed"].all():
+        subtitle.append("Pale bars: unconfirmed figures (known only from news or secondary sources)")
+    if not notgiven.empty:
+        subtitle.append("'not given': the country's source gives this breakdown without that category (see table)")
     y = alt.Y("country_label:N", title=None, sort=order_labels, scale=alt.Scale(domain=order_labels),
               axis=alt.Axis(labelFontSize=13, labelFontWeight="bold"))
     tooltip = [alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("category_label:N", title="Category"),
                alt.Tooltip("shown:N", title="Value"), alt.Tooltip("source_id:N", title="Source id"),
                alt.Tooltip("flags:N", title="Flags")]
     for f in (vals, supp, nod):
-        f["shown"] = [style.fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
+        f["shown"] = [style.fmt_value(v, s_, u, lo, hi) for v, s_, u, lo, hi in
                       zip(f["value"], f["suppressed"], f["unit"], f.get("value_low", f["value"]),
                           f.get("value_high", f["value"]))] if not f.empty else []
+    opacity = alt.condition("datum.confirmed", alt.value(1.0), alt.value(0.4))
     if percent:
         xfield = alt.X("value:Q", stack="normalize", title="share of known categories",
                        axis=alt.Axis(format="%", tickCount=5))
     else:
-        xfield = alt.X("value:Q", stack="zero", title=unit_text, axis=alt.Axis(format=value_format.replace(".0f", "~f")))
+        xfield = alt.X("value:Q", stack=None if overlapping else "zero", title=unit_text,
+                       axis=alt.Axis(format=value_format.replace(".0f", "~f")))
+    cats = []
     if is_total:
         color = alt.Color("country_label:N", scale=_country_scale(order_codes, order_labels), legend=None)
     else:
@@ -103,8 +120,12 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
             [c for c in dict.fromkeys(supp["category_label"]) if c not in set(vals["category_label"])]
         color = alt.Color("category_label:N", title=None, sort=cats,
                           scale=alt.Scale(domain=cats, range=style.CATEGORY_COLORS[: max(len(cats), 1)]))
-    bars = (alt.Chart(vals).mark_bar(height={"band": 0.6})
-            .encode(x=xfield, y=y, color=color, order=alt.Order("category_order:Q"), tooltip=tooltip))
+    enc = dict(x=xfield, y=y, color=color, opacity=opacity, tooltip=tooltip)
+    if overlapping:
+        enc["yOffset"] = alt.YOffset("category_label:N", sort=cats)
+    else:
+        enc["order"] = alt.Order("category_order:Q")
+    bars = alt.Chart(vals).mark_bar(height={"band": 0.8 / max(len(cats), 1)} if overlapping else {"band": 0.6}).encode(**enc)
     layers = [bars]
     if not supp.empty:
         s = supp.copy()
@@ -129,7 +150,18 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
         layers.append(alt.Chart(n).mark_text(align="left", dx=4, fontSize=13, fontStyle="italic",
                                              color=style.NO_DATA_COLOR)
                       .encode(x="x:Q", y=y, text="label:N"))
-    chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=alt.Step(56),
+    if not notgiven.empty:
+        g = (notgiven.groupby("country_label", sort=False)["category_label"]
+             .agg(lambda x: ", ".join(x)).reset_index())
+        g["label"] = "not given: " + g["category_label"]
+        g["x"] = [1.0 if percent else float(ends.get(c, 0.0)) for c in g["country_label"]]
+        has_supp = set(supp["country_label"]) if not supp.empty else set()
+        g["dy"] = [14 if c in has_supp else 0 for c in g["country_label"]]
+        layers.append(alt.Chart(g).mark_text(align="left", dx=10, dy=14, fontSize=11, fontStyle="italic",
+                                             color=style.NO_DATA_COLOR)
+                      .encode(x="x:Q", y=y, text="label:N"))
+    step = 56 if not overlapping else max(56, 22 * max(len(cats), 1))
+    chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=alt.Step(step),
                                          title=_title(title, subtitle))
     return _configure(chart)
 
@@ -152,9 +184,17 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     hi = year_domain[1] if year_domain else int(d["year"].max())
     full = pd.MultiIndex.from_product([codes, range(lo, hi + 1)], names=["country", "year"]).to_frame(index=False)
     full["country_label"] = full["country"].map(dict(zip(codes, labels)))
-    keep = list(dict.fromkeys(["country", "year", yfield, "value", "suppressed", "source_id", "flags"]))
-    line_df = full.merge(d[keep],
-                         on=["country", "year"], how="left")
+    if "segment" not in d.columns:
+        d["segment"] = 0
+    if "confirmed" not in d.columns:
+        d["confirmed"] = True
+    keep = list(dict.fromkeys(["country", "year", yfield, "value", "suppressed", "source_id", "flags", "segment",
+                               "confirmed"]))
+    line_df = full.merge(d[keep], on=["country", "year"], how="left").sort_values(["country", "year"])
+    # a missing year belongs to the segment before it, so the line breaks there instead of bridging it
+    line_df["segment"] = line_df.groupby("country")["segment"].ffill().fillna(0).astype(int)
+    line_df["series"] = line_df["country"] + "|" + line_df["segment"].astype(str)
+    line_df["confirmed"] = line_df["confirmed"].fillna(True).astype(bool)
     line_df["shown"] = ["<5" if s is True else style.fmt_number(v, "index" if indexed else "persons")
                         for v, s in zip(line_df[yfield], line_df["suppressed"])]
     color = alt.Color("country_label:N", title=None, scale=_country_scale(codes, labels), sort=labels)
@@ -166,11 +206,17 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     tooltip = [alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("shown:N", title="Value"), alt.Tooltip("source_id:N", title="Source id"),
                alt.Tooltip("flags:N", title="Flags")]
+    # one path per comparable segment: a series break or a change of source ends the line
     line = (alt.Chart(line_df).mark_line(strokeWidth=2.5, invalid="break-paths-show-path-domains")
-            .encode(x=x, y=y, color=color))
-    pts = (alt.Chart(line_df[line_df[yfield].notna()]).mark_point(filled=True, size=40)
+            .encode(x=x, y=y, color=color, detail="series:N"))
+    drawn = line_df[line_df[yfield].notna()]
+    pts = (alt.Chart(drawn[drawn["confirmed"]]).mark_point(filled=True, size=40)
            .encode(x=x, y=y, color=color, tooltip=tooltip))
-    layers = [line, pts]
+    if not drawn["confirmed"].all():
+        subtitle.append("○ hollow point: unconfirmed figure (known only from news or secondary sources)")
+    weak = (alt.Chart(drawn[~drawn["confirmed"]]).mark_point(filled=False, size=70, strokeWidth=2)
+            .encode(x=x, y=y, color=color, tooltip=tooltip))
+    layers = [line, pts, weak]
     supp = d[d["suppressed"]]
     if not supp.empty and not indexed:
         s = supp.copy()
@@ -189,11 +235,12 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     if not marks.empty:
         marks["symbol"] = marks["marker"].map({"break": "▼ break", "source": "▽ source change"})
         layers.append(alt.Chart(marks).mark_point(shape="triangle-down", size=140, filled=False, strokeWidth=2,
-                                                  color=style.BREAK_COLOR, yOffset=-12)
-                      .encode(x=x, y=y, tooltip=[alt.Tooltip("country_label:N", title="Country"),
-                                                 alt.Tooltip("year:O", title="Year"),
-                                                 alt.Tooltip("marker_note:N", title="Note")]))
-        subtitle.append("▽ series break or change of source (notes below the chart)")
+                                                  yOffset=-12)
+                      .encode(x=x, y=y, color=color,
+                              tooltip=[alt.Tooltip("country_label:N", title="Country"),
+                                       alt.Tooltip("year:O", title="Year"),
+                                       alt.Tooltip("marker_note:N", title="Note")]))
+        subtitle.append("▽ series break or change of source: the line starts again (notes under the chart)")
     chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=style.CHART_HEIGHT,
                                           title=_title(title, subtitle))
     return _configure(chart)
@@ -269,14 +316,14 @@ def coverage_chart(cov: pd.DataFrame, *, title: str, source_line: str) -> alt.Ch
     if cov.empty:
         return _empty(title, subtitle)
     d = cov.copy()
-    statuses = ["value", "suppressed (<5)", "no preferred value", "no data"]
+    statuses = ["value", "suppressed (<5)", "unconfirmed only", "no preferred value", "no data"]
     inds = list(dict.fromkeys(d.sort_values("indicator_order")["indicator_label"]))
     base = alt.Chart().encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
         y=alt.Y("indicator_label:N", title=None, sort=inds))
     rect = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
         color=alt.Color("status:N", title=None, scale=alt.Scale(domain=statuses,
-                                                                range=["#56B4E9", "#E69F00", "#CC79A7", "#EEEEEE"])),
+                                                                range=["#56B4E9", "#E69F00", "#F0E6A0", "#CC79A7", "#EEEEEE"])),
         tooltip=[alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("indicator_label:N", title="Indicator"), alt.Tooltip("status:N", title="Status"),
                  alt.Tooltip("n_sources:Q", title="Sources")])

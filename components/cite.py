@@ -117,15 +117,26 @@ def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
     return pd.DataFrame(out, columns=cols)
 
 
-def figure_citation(label: str, value_text: str, source: dict, location: str, meta: dict,
-                    today: date | None = None) -> str:
-    """Ready-to-paste citation of one figure: the figure, its original source, and this dashboard."""
-    today = today or date.today()
-    orig = str(source.get("citation") or "").strip()
-    if not orig:
+def _cited(source: dict) -> str:
+    text = str(source.get("citation") or "").strip()
+    if not text:
         pub, title, url = (str(source.get(k) or "").strip() for k in ("publisher", "title", "url"))
-        orig = ". ".join(x for x in (pub, title, url) if x) or str(source.get("source_id") or "unknown source")
+        text = ". ".join(x for x in (pub, title, url) if x) or str(source.get("source_id") or "unknown source")
+    return text.rstrip(". ")
+
+
+def figure_citation(label: str, value_text: str, source: dict, location: str, meta: dict,
+                    today: date | None = None, original: dict | None = None) -> str:
+    """Ready-to-paste citation of one figure: the figure, its original source, and this dashboard.
+
+    `original`: the official document a news report quotes (sources.csv `reports_on`): the citation
+    names the document first, then the report it was read in."""
+    today = today or date.today()
     where = f", {location}" if location else ""
-    return (f"{label}: {value_text}. Source: {orig}{where}. Via {APP_NAME}, dataset version "
+    if original:
+        orig = f"{_cited(original)}; as reported by {_cited(source)}{where}"
+    else:
+        orig = f"{_cited(source)}{where}"
+    return (f"{label}: {value_text}. Source: {orig}. Via {APP_NAME}, dataset version "
             f"{meta.get('dataset_version', 'unknown')} (data as of {meta.get('data_as_of', 'unknown')}), "
             f"accessed {today.isoformat()}.")

@@ -128,3 +128,10 @@ def toggle(label: str, key: str, *, default: bool = False, help: str | None = No
 
 def view_replace(view: ViewState, **kw) -> ViewState:
     return replace(view, **kw)
+
+
+def text(label: str, key: str, *, default: str = "", help: str | None = None, placeholder: str | None = None,
+         container=st):
+    if not isinstance(st.session_state.get(key), str):
+        st.session_state[key] = default
+    return container.text_input(label, key=key, help=help, placeholder=placeholder)

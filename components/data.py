@@ -25,7 +25,7 @@ REQUIRED_COLUMNS = [
     "country", "period_start", "period_end", "indicator", "breakdown", "category", "unit",
     "value", "suppressed", "source_id", "preferred",
 ]
-OPTIONAL_COLUMNS = ["period_label", "value_low", "value_high", "source_location", "flags", "note",
+OPTIONAL_COLUMNS = ["period_label", "value_low", "value_high", "source_location", "flags", "note", "grade",
                     "raw_file", "raw_row"]
 KEY = ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit"]
 RATE_UNITS = ("per_million", "per_100k")
@@ -101,7 +101,7 @@ def read_table(path: Path | str) -> pd.DataFrame:
     df["preferred"] = _to_bool(df["preferred"])
     for c in ("country", "indicator", "breakdown", "category", "unit", "source_id"):
         df[c] = df[c].fillna("").astype(str).str.strip()
-    for c in ("flags", "note", "source_location", "period_label", "raw_file"):
+    for c in ("flags", "note", "source_location", "period_label", "raw_file", "grade"):
         df[c] = df[c].fillna("").astype(str)
     df["period"] = period_key(df["period_start"], df["period_end"])
     df["single_year"] = df["period_start"] == df["period_end"]
@@ -132,8 +132,16 @@ class Codebook:
     countries: pd.DataFrame = field(default_factory=pd.DataFrame)
     units: pd.DataFrame = field(default_factory=pd.DataFrame)
     flags: pd.DataFrame = field(default_factory=pd.DataFrame)
+    grades: pd.DataFrame = field(default_factory=pd.DataFrame)
+    breakdown_rules: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
+        self._grade = {}
+        if {"grade", "official"} <= set(self.grades.columns):
+            self._grade = {r["grade"]: r for r in self.grades.to_dict("records")}
+        self._kind = {}
+        if {"indicator", "breakdown", "kind"} <= set(self.breakdown_rules.columns):
+            self._kind = {(r["indicator"], r["breakdown"]): r for r in self.breakdown_rules.to_dict("records")}
         ind = self.indicators
         self._ind = {}
         if {"indicator", "label"} <= set(ind.columns):
@@ -213,6 +221,41 @@ class Codebook:
     def country_label(self, code: str) -> str:
         return self._cty.get(code) or code
 
+    # evidence grades (codebook/grades.csv): which figures the charts show by default
+    def is_official(self, grade: str) -> bool:
+        """Official grade (charted by default). A row without a grade (an older table) counts as official."""
+        if not grade or not self._grade:
+            return True
+        return (self._grade.get(grade) or {}).get("official") == "yes"
+
+    def official_grades(self) -> list[str]:
+        return [g for g, r in self._grade.items() if r.get("official") == "yes"]
+
+    def grade_label(self, grade: str) -> str:
+        return (self._grade.get(grade) or {}).get("label") or humanise(grade)
+
+    def grade_shown_as(self, grade: str) -> str:
+        """How a figure of this grade is labelled next to its number ('unconfirmed: news report')."""
+        return (self._grade.get(grade) or {}).get("shown_as") or humanise(grade)
+
+    def grade_order(self, grade: str) -> int:
+        try:
+            return int((self._grade.get(grade) or {}).get("rank", 99))
+        except (TypeError, ValueError):
+            return 99
+
+    # breakdown rules (codebook/breakdown_rules.csv)
+    def breakdown_kind(self, indicator: str, breakdown: str) -> str:
+        """'exclusive' (the categories add up to the total: stackable) or 'overlapping' (never stacked)."""
+        if breakdown == "total":
+            return "exclusive"
+        r = self._kind.get((indicator, breakdown)) or self._kind.get(("*", breakdown))
+        return (r or {}).get("kind") or "overlapping"
+
+    def breakdown_note(self, indicator: str, breakdown: str) -> str:
+        r = self._kind.get((indicator, breakdown)) or self._kind.get(("*", breakdown))
+        return (r or {}).get("note") or ""
+
 
 @dataclass
 class Dataset:
@@ -241,6 +284,7 @@ def _optional_csv(path: Path, warnings: list[str], digests: list[str] | None = N
 
 
 SIDE_FILES = ("sources.csv", "codebook/indicators.csv", "codebook/categories.csv", "codebook/countries.csv",
+              "codebook/grades.csv", "codebook/breakdown_rules.csv",
               "codebook/units.csv", "codebook/flags.csv", "codebook/country_definitions.csv", META)
 
 
@@ -291,6 +335,8 @@ def _assemble_cached(directory: str, signature: tuple) -> Dataset:  # signature:
         countries=_optional_csv(d / "codebook" / "countries.csv", [], side),
         units=_optional_csv(d / "codebook" / "units.csv", [], side),
         flags=_optional_csv(d / "codebook" / "flags.csv", [], side),
+        grades=_optional_csv(d / "codebook" / "grades.csv", [], side),
+        breakdown_rules=_optional_csv(d / "codebook" / "breakdown_rules.csv", [], side),
     )
     defs = _optional_csv(d / "codebook" / "country_definitions.csv", warnings, side)
     meta: dict = {}
@@ -316,6 +362,26 @@ def preferred(df: pd.DataFrame) -> pd.DataFrame:
 
 def has_value(df: pd.DataFrame) -> pd.Series:
     return df["value"].notna() | df["suppressed"]
+
+
+def official_mask(df: pd.DataFrame, cb: Codebook) -> pd.Series:
+    grades = {g: cb.is_official(g) for g in df["grade"].unique()} if "grade" in df.columns else {}
+    if not grades:
+        return pd.Series(True, index=df.index)
+    return df["grade"].map(grades).astype(bool)
+
+
+def chart_rows(df: pd.DataFrame, cb: Codebook, unconfirmed: bool = False) -> pd.DataFrame:
+    """The rows a chart may draw: preferred values of an official grade; with `unconfirmed`, also the
+    preferred values known only from weaker sources (news, secondary), which carry `confirmed` False."""
+    p = df[df["preferred"]]
+    official = official_mask(p, cb)
+    if not unconfirmed:
+        p = p[official]
+        official = official[official]
+    p = p.copy()
+    p["confirmed"] = official.values
+    return p
 
 
 def sort_countries(codes) -> list[str]:
@@ -404,44 +470,46 @@ def breakdowns_available(df: pd.DataFrame, indicator: str, period: str | None = 
 
 
 def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str, breakdown: str,
-                 unit: str, countries=BALTIC) -> pd.DataFrame:
-    """One row per (country, category) for the compare chart; a 'no_data' row for a missing country.
+                 unit: str, countries=BALTIC, unconfirmed: bool = False) -> pd.DataFrame:
+    """One row per (country, category) for the compare chart.
 
-    status: 'value' | 'suppressed' | 'no_data'.
+    status: 'value' | 'suppressed' | 'no_data' (the country has no figure) | 'not_given' (the country's
+    source gives this breakdown without this category, which another country in the view has).
+    A breakdown is the preferred set the build chose, from one source per country; `kind` says whether
+    its categories add up ('exclusive') or overlap ('overlapping': never stacked). `confirmed` is False
+    for a figure known only from a weaker source (drawn only with `unconfirmed`).
     """
-    p = preferred(df)
+    p = chart_rows(df, cb, unconfirmed)
     sel = p[(p["indicator"] == indicator) & (p["period"] == period) & (p["breakdown"] == breakdown)
             & (p["unit"] == unit) & p["country"].isin(countries) & has_value(p)].copy()
     if breakdown != "total":
-        sel = one_source_per_country(sel[sel["category"] != "total"])
+        sel = sel[sel["category"] != "total"]
     sel["status"] = sel["suppressed"].map({True: "suppressed", False: "value"})
     rows = [sel]
-    missing = [c for c in countries if c not in set(sel["country"])]
+    have = set(sel["country"])
+    blank = {"value": float("nan"), "suppressed": False, "source_id": "", "flags": "", "note": "", "grade": "",
+             "period": period, "unit": unit, "indicator": indicator, "breakdown": breakdown, "confirmed": True}
+    missing = [c for c in countries if c not in have]
     if missing:
-        rows.append(pd.DataFrame({"country": missing, "status": "no_data", "category": "",
-                                  "value": float("nan"), "suppressed": False, "source_id": "",
-                                  "flags": "", "note": "", "period": period, "unit": unit,
-                                  "indicator": indicator, "breakdown": breakdown}))
+        rows.append(pd.DataFrame({"country": missing, "status": "no_data", "category": "", **blank}))
+    if breakdown != "total" and len(have) > 0:
+        cats = set(sel["category"])
+        for c in countries:
+            if c not in have:
+                continue
+            given = set(sel.loc[sel["country"] == c, "category"])
+            lacking = sorted(cats - given)
+            if lacking:
+                src = sel.loc[sel["country"] == c, "source_id"].iloc[0]
+                rows.append(pd.DataFrame({"country": c, "status": "not_given", "category": lacking,
+                                          **{**blank, "source_id": src}}))
     out = pd.concat(rows, ignore_index=True) if len(rows) > 1 else sel
     out = _label(out, cb)
+    out["kind"] = cb.breakdown_kind(indicator, breakdown)
     order = {c: i for i, c in enumerate(countries)}
     out["country_order"] = out["country"].map(order)
     out["category_order"] = [cb.category_order(b, c) for b, c in zip(out["breakdown"], out["category"])]
     return out.sort_values(["country_order", "category_order", "category"]).reset_index(drop=True)
-
-
-def one_source_per_country(rows: pd.DataFrame) -> pd.DataFrame:
-    """Keep, per country, the categories of the one source that gives most of them.
-
-    Sources split categories differently (UNODC's 'other forms' includes the sham marriages a national
-    source lists apart), so stacking categories from different sources could count people twice.
-    """
-    if rows.empty:
-        return rows
-    first_source = rows["source_id"].str.split(";").str[0]
-    counts = first_source.groupby(rows["country"]).value_counts()
-    main = {country: src for (country, src) in counts.groupby(level=0).idxmax().tolist()}
-    return rows[first_source == rows["country"].map(main)]
 
 
 def _label(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
@@ -454,14 +522,16 @@ def _label(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
 
 def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, countries=BALTIC,
                year_from: int | None = None, year_to: int | None = None,
-               index_base: int | None = None) -> pd.DataFrame:
-    """Single-year preferred totals per country, with break markers and an optional index.
+               index_base: int | None = None, unconfirmed: bool = False) -> pd.DataFrame:
+    """Single-year preferred totals per country, split into comparable segments, with an optional index.
 
-    marker: '' | 'break' (series break / definition change flag) | 'source' (the source differs from
-    the previous year's) — shown on the line, explained in `marker_note`.
-    `index` = value / value in `index_base` x 100 (NaN when the base is missing or suppressed).
+    A line never runs across a change that makes two years incomparable: a series break or change of
+    definition (flag), or a change of source from one year to the next. Each starts a new `segment`
+    (the line breaks there) and gets a `marker` ('break' | 'source') with its `marker_note`.
+    `index` = value / value in `index_base` x 100, only within the base year's segment: across a break
+    the index is refused (NaN) and `index_note` says why.
     """
-    p = preferred(df)
+    p = chart_rows(df, cb, unconfirmed)
     s = p[(p["indicator"] == indicator) & (p["unit"] == unit) & (p["breakdown"] == "total")
           & (p["category"] == "total") & p["single_year"] & p["country"].isin(countries)
           & has_value(p)].copy()
@@ -477,7 +547,7 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
     src_change = prev_src.notna() & (prev_src != s["main_source"])
     s["marker"] = ""
     s.loc[src_change, "marker"] = "source"
-    s.loc[flag_break, "marker"] = "break"
+    s.loc[flag_break & s.groupby("country").cumcount().gt(0), "marker"] = "break"
     notes = []
     for r, fb, sc, ps in zip(s.itertuples(), flag_break, src_change, prev_src):
         parts = []
@@ -488,19 +558,34 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
             parts.append(f"source changes from {ps} to {r.main_source}")
         notes.append("; ".join(parts))
     s["marker_note"] = notes
+    # a new segment starts at a break or a change of source (not at the first year of a country)
+    s["segment"] = (s["marker"] != "").astype(int).groupby(s["country"]).cumsum()
     s["index"] = float("nan")
+    s["index_note"] = ""
     if index_base is not None:
-        base = s[(s["year"] == index_base) & ~s["suppressed"]].set_index("country")["value"]
-        b = pd.to_numeric(s["country"].map(base), errors="coerce").astype(float)
-        s["index"] = (s["value"] / b * 100).where(b > 0)
+        for country, rows in s.groupby("country"):
+            base = rows[(rows["year"] == index_base) & ~rows["suppressed"]]
+            if base.empty or not base["value"].iloc[0]:
+                s.loc[rows.index, "index_note"] = f"no index: no (unsuppressed) value in {index_base}"
+                continue
+            seg = base["segment"].iloc[0]
+            same = rows["segment"] == seg
+            s.loc[rows.index[same], "index"] = rows.loc[same, "value"] / float(base["value"].iloc[0]) * 100
+            if (~same).any():
+                years = rows.loc[~same, "year"]
+                cut = rows.loc[rows["marker"] != "", ["year", "marker_note"]]
+                why = "; ".join(f"{y}: {n}" for y, n in zip(cut["year"], cut["marker_note"]))
+                s.loc[rows.index, "index_note"] = (
+                    f"index only for {int(rows.loc[same, 'year'].min())}-{int(rows.loc[same, 'year'].max())}: "
+                    f"not indexed across a break ({int(years.min())}-{int(years.max())} left out; {why})")
     s = _label(s, cb)
     return s.reset_index(drop=True)
 
 
 def chain_data(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: int | None = None,
-               year_to: int | None = None) -> pd.DataFrame:
+               year_to: int | None = None, unconfirmed: bool = False) -> pd.DataFrame:
     """Justice chain: victims → suspects/investigations → cases to court → prosecuted → convicted."""
-    p = preferred(df)
+    p = chart_rows(df, cb, unconfirmed)
     s = p[p["indicator"].isin(CHAIN) & (p["breakdown"] == "total") & p["single_year"]
           & ~p["unit"].isin(RATE_UNITS + ("percent",)) & p["country"].isin(countries) & has_value(p)].copy()
     if year_from is not None:
@@ -530,9 +615,11 @@ def chain_table(chain: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
 
 
 def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: str = "victims") -> list[dict]:
-    """Per country: latest year with a preferred total, value, change vs previous year, per million,
-    the series for a sparkline and the dominant forms of exploitation in that year."""
-    p = preferred(df)
+    """Per country: the latest year with an official-grade total, value, change vs previous year, per
+    million, the series for a sparkline, the dominant forms of exploitation in that year, and `newer`:
+    every figure for a later (or overlapping multi-year) period that is not an official yearly total
+    (unconfirmed, low confidence, multi-year), with its grade, so nothing newer is hidden."""
+    p = chart_rows(df, cb, unconfirmed=False)
     out = []
     for c in countries:
         tot = p[(p["country"] == c) & (p["indicator"] == indicator) & (p["breakdown"] == "total")
@@ -541,14 +628,17 @@ def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: 
         card = {"country": c, "country_label": cb.country_label(c), "year": None, "value": None,
                 "suppressed": False, "unit": "persons", "prev_year": None, "change": None,
                 "change_note": "", "per_million": None, "per_million_suppressed": False,
-                "series": counts, "top_forms": [], "forms_year": None, "source_ids": [], "flags": ""}
+                "series": counts, "top_forms": [], "forms_year": None, "source_ids": [], "flags": "",
+                "grade": "", "newer": []}
+        last_year = int(counts["period_start"].max()) if not counts.empty else None
+        card["newer"] = newer_figures(df, cb, c, indicator, unit_for(df, indicator, "absolute"), last_year)
         if counts.empty:
             out.append(card)
             continue
         last = counts.iloc[-1]
         y = int(last["period_start"])
         card.update(year=y, value=last["value"], suppressed=bool(last["suppressed"]), unit=last["unit"],
-                    source_ids=[last["source_id"]], flags=last["flags"])
+                    source_ids=[last["source_id"]], flags=last["flags"], grade=last.get("grade", ""))
         prev = counts[counts["period_start"] == y - 1]
         if not prev.empty:
             pr = prev.iloc[0]
@@ -557,6 +647,8 @@ def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: 
                 card["change_note"] = "not computed: a suppressed (<5) value is involved"
             elif any(f in last["flags"] for f in BREAK_FLAGS):
                 card["change_note"] = "not comparable: series break"
+            elif str(pr["source_id"]).split(";")[0] != str(last["source_id"]).split(";")[0]:
+                card["change_note"] = "not comparable: the source changes between the two years"
             else:
                 card["change"] = float(last["value"] - pr["value"])
         else:
@@ -576,6 +668,62 @@ def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: 
             card["forms_year"] = fy
             card["top_forms"] = [(cb.category_label("exploitation", r.category), r.value) for r in ex.itertuples()]
         out.append(card)
+    return out
+
+
+def hidden_unconfirmed(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, countries=BALTIC,
+                       period: str | None = None, breakdown: str = "total") -> list[str]:
+    """Plain lines for the preferred figures of this view that the chart leaves out because their
+    source is below official grade ('Latvia 2023: 21 (unconfirmed: news report)')."""
+    p = df[df["preferred"]]
+    p = p[~official_mask(p, cb) & (p["indicator"] == indicator) & (p["unit"] == unit)
+          & (p["breakdown"] == breakdown) & p["country"].isin(countries) & has_value(p)]
+    if period is not None:
+        p = p[p["period"] == period]
+    from components.style import fmt_value
+
+    out = []
+    for r in p.sort_values(["country", "period_start", "category"]).itertuples():
+        cat = "" if breakdown == "total" else f" {cb.category_label(r.breakdown, r.category)}"
+        out.append(f"{cb.country_label(r.country)} {r.period}{cat}: "
+                   f"{fmt_value(r.value, r.suppressed, r.unit, r.value_low, r.value_high)} ({cb.grade_shown_as(r.grade)})")
+    return out
+
+
+def newer_than_shown(df: pd.DataFrame, cb: Codebook, **view) -> list[str]:
+    return hidden_unconfirmed(df, cb, **view)
+
+
+def newer_figures(df: pd.DataFrame, cb: Codebook, country: str, indicator: str, unit: str,
+                  after: int | None) -> list[dict]:
+    """Totals for periods ending after the latest official yearly figure (or any, when there is none),
+    from any source, preferred or not: unconfirmed figures, low-confidence figures, multi-year totals.
+    One entry per period and value, the best-graded source first."""
+    t = df[(df["country"] == country) & (df["indicator"] == indicator) & (df["breakdown"] == "total")
+           & (df["category"] == "total") & (df["unit"] == unit) & has_value(df)]
+    if after is not None:
+        t = t[t["period_end"] > after]
+    if t.empty:
+        return []
+    t = t.assign(_g=[cb.grade_order(g) for g in t["grade"]]).sort_values(["period_end", "period_start", "_g"])
+    out = []
+    for (start, end, value, supp), rows in t.groupby(["period_start", "period_end", "value", "suppressed"],
+                                                      sort=False, dropna=False):
+        r = rows.iloc[0]
+        flags = str(r["flags"])
+        what = []
+        if end > start:
+            what.append("multi-year total")
+        if not cb.is_official(r["grade"]):
+            what.append(cb.grade_shown_as(r["grade"]))
+        elif end == start:
+            what.append(cb.grade_label(r["grade"]).lower())
+        if "low_confidence" in flags:
+            what.append("low confidence")
+        out.append({"period": r["period_label"] or (str(start) if start == end else f"{start}-{end}"),
+                    "period_start": int(start), "period_end": int(end), "value": r["value"],
+                    "suppressed": bool(r["suppressed"]), "unit": unit, "source_id": r["source_id"],
+                    "grade": r["grade"], "preferred": bool(r["preferred"]), "flags": flags, "what": what})
     return out
 
 
@@ -624,28 +772,25 @@ def figure_rows(df: pd.DataFrame, key: dict, sources: pd.DataFrame,
     rows = df[m].copy()
     rows = with_sources(rows, sources, precedence, scope="population" if key["indicator"] == "population"
                         else "default")
-    return rows.sort_values(["preferred", "quality_rank"], ascending=[False, True]).reset_index(drop=True)
+    return rows.sort_values(["preferred", "grade_rank"], ascending=[False, True]).reset_index(drop=True)
 
 
 # precedence: lower rank wins. Used only to *explain* the choice made by etl; read from
-# data/mapping/precedence.csv when present (scope 'default' and 'population'), else this fallback.
-QUALITY_RANK_DEFAULT = {
-    "official_statistics": 1, "national_statistics_office": 2, "national_official": 2,
-    "international_monitoring": 3, "greta": 3, "us_tip": 4, "news_citing_official": 5, "ngo": 6,
-    "secondary": 7, "tertiary": 8,
-}
-QUALITY_RANK_POPULATION = {
-    "national_statistics_office": 1, "official_statistics": 2, "news_citing_official": 3,
-    "national_official": 3, "secondary": 4, "tertiary": 5,
+# data/mapping/precedence.csv when present (scope 'default' and 'population'), else the grades' order.
+GRADE_RANK_DEFAULT = {
+    "official_statistics": 1, "official_publication": 2, "international_monitoring": 3, "ngo_publication": 4,
+    "news_citing_official": 5, "secondary": 6, "tertiary": 7,
 }
 
 PRECEDENCE_TEXT = (
     "When several sources give the same figure, the dashboard shows one (marked preferred) and keeps "
-    "the others visible. Counts: official statistical collections (Eurostat, UNODC) > national official "
-    "sources > GRETA (international monitoring) > US TIP reports > news and other secondary sources. "
-    "Population: national statistics office > Eurostat snapshot > news > tertiary sources. Within the "
-    "same rank, a refined figure beats a preliminary one. The choice is made when the dataset is built "
-    "(etl), not in the app."
+    "the others visible. The source's evidence grade decides: official statistics (Eurostat, UNODC, the "
+    "statistics offices) > official publications (ministries, police, prosecutors, rapporteurs) > "
+    "international monitoring reports (GRETA, US TIP) > NGO publications > news reports > secondary > "
+    "tertiary sources. Within the same grade, a refined figure beats a preliminary one, then the newest. "
+    "A breakdown is taken whole from one source: the set that adds up to no more than the total. "
+    "Population for rates comes only from a statistics office or Eurostat, the newest vintage first. "
+    "The choice is made when the dataset is built (etl), not in the app."
 )
 
 
@@ -660,38 +805,41 @@ def precedence_table(directory: Path) -> pd.DataFrame:
         return pd.DataFrame()
 
 
-def quality_ranks(precedence: pd.DataFrame | None, scope: str = "default") -> dict[str, int]:
-    fallback = QUALITY_RANK_POPULATION if scope == "population" else QUALITY_RANK_DEFAULT
-    if precedence is None or precedence.empty or not {"quality", "rank"} <= set(precedence.columns):
-        return fallback
+def grade_ranks(precedence: pd.DataFrame | None, scope: str = "default") -> dict[str, int]:
+    if precedence is None or precedence.empty or not {"grade", "rank"} <= set(precedence.columns):
+        return GRADE_RANK_DEFAULT
     p = precedence
     if "scope" in p.columns:
         p = p[p["scope"] == scope]
+    if "family" in p.columns:
+        p = p[p["family"] == ""]  # a family ranked apart (the Eurostat API) is a refinement within a grade
     out = {}
-    for q_, r in zip(p["quality"], p["rank"]):
+    for g, r in zip(p["grade"], p["rank"]):
         try:
-            out[q_] = int(r)
+            out[g] = int(r)
         except (TypeError, ValueError):
             continue
-    return out or fallback
+    return out or GRADE_RANK_DEFAULT
 
 
 def with_sources(rows: pd.DataFrame, sources: pd.DataFrame, precedence: pd.DataFrame | None = None,
                  scope: str = "default") -> pd.DataFrame:
-    """Join source title/publisher/quality on the first source id of each row (rates cite two)."""
+    """Join source title/publisher/link on the first source id of each row (rates cite two)."""
     rows = rows.copy()
     rows["main_source"] = rows["source_id"].str.split(";").str[0]
-    cols = ["source_id", "title", "publisher", "quality", "licence", "url", "family"]
+    cols = ["source_id", "title", "publisher", "licence", "url", "family", "reports_on"]
     if sources is not None and not sources.empty and "source_id" in sources.columns:
         s = sources[[c for c in cols if c in sources.columns]].rename(columns={"source_id": "main_source"})
         rows = rows.merge(s.drop_duplicates("main_source"), on="main_source", how="left")
-    for c in cols[1:]:
+        if "grade" not in rows.columns and "grade" in sources.columns:
+            rows["grade"] = rows["main_source"].map(dict(zip(sources["source_id"], sources["grade"])))
+    for c in cols[1:] + ["grade"]:
         if c not in rows.columns:
             rows[c] = ""
         rows[c] = rows[c].fillna("")
     rows["title"] = rows["title"].where(rows["title"] != "", rows["main_source"])
-    ranks = quality_ranks(precedence, scope)
-    rows["quality_rank"] = [ranks.get(str(q).lower(), 99) for q in rows["quality"]]
+    ranks = grade_ranks(precedence, scope)
+    rows["grade_rank"] = [ranks.get(str(g), 99) for g in rows["grade"]]
     return rows
 
 
@@ -708,6 +856,10 @@ def values_agree(rows: pd.DataFrame) -> bool:
     return True
 
 
+def _words(code: str) -> str:
+    return str(code or "unknown").replace("_", " ")
+
+
 def why_preferred(rows: pd.DataFrame) -> str:
     """Plain-language reason the preferred row won, from the sources' quality and flags."""
     if rows.empty:
@@ -720,17 +872,17 @@ def why_preferred(rows: pd.DataFrame) -> str:
     w = pref.iloc[0]
     others = rows[~rows["preferred"]]
     reasons = []
-    lower = others[others["quality_rank"] > w["quality_rank"]]
+    lower = others[others["grade_rank"] > w["grade_rank"]]
     if not lower.empty:
-        reasons.append(f"its source type ({w['quality'] or 'unknown'}) ranks above "
-                       + ", ".join(sorted(set(q or "unknown" for q in lower["quality"]))))
-    same = others[others["quality_rank"] == w["quality_rank"]]
+        reasons.append(f"its source's grade ({_words(w['grade'])}) ranks above "
+                       + ", ".join(sorted(set(_words(g) for g in lower["grade"]))))
+    same = others[others["grade_rank"] == w["grade_rank"]]
     if not same.empty:
         if any("preliminary" in f for f in same["flags"]) and "preliminary" not in w["flags"]:
             reasons.append("same source type, and the refined figure beats the preliminary one")
         else:
             reasons.append("same source type as another; chosen by the dataset build's tie rule")
-    higher = others[others["quality_rank"] < w["quality_rank"]]
+    higher = others[others["grade_rank"] < w["grade_rank"]]
     if not higher.empty:
         reasons.append("a higher-ranked source exists but was not preferred (see its flags and note)")
     agree = "All sources agree on the value." if values_agree(rows) else "The sources differ on the value."
@@ -763,16 +915,22 @@ def figures_table(df: pd.DataFrame, sources: pd.DataFrame, cb: Codebook) -> pd.D
 
 
 def coverage(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
-    """Country × year × indicator: number of sources and whether a preferred value exists."""
+    """Country × year × indicator: number of sources and what the charts can show.
+
+    status: 'value' (an official-grade preferred figure) | 'suppressed (<5)' | 'unconfirmed only' (the
+    preferred figure is known only from weaker sources) | 'no preferred value' | 'no data'."""
     s = df[df["single_year"] & (df["breakdown"] == "total") & ~df["unit"].isin(RATE_UNITS)]
-    s = s[s["country"].isin(BALTIC)]
+    s = s[s["country"].isin(BALTIC)].copy()
+    s["official_pref"] = s["preferred"] & official_mask(s, cb)
     g = s.groupby(["country", "period_start", "indicator"]).agg(
         n_sources=("source_id", "nunique"),
         has_preferred=("preferred", "any"),
+        has_official=("official_pref", "any"),
         all_suppressed=("suppressed", "all"),
     ).reset_index().rename(columns={"period_start": "year"})
     g["status"] = "value"
     g.loc[g["all_suppressed"], "status"] = "suppressed (<5)"
+    g.loc[g["has_preferred"] & ~g["has_official"], "status"] = "unconfirmed only"
     g.loc[~g["has_preferred"], "status"] = "no preferred value"
     if not g.empty:  # complete the grid so a missing figure is a visible 'no data' cell
         full = pd.MultiIndex.from_product(

@@ -94,14 +94,15 @@ def _slide_figure(ds: q.Dataset, options: Options, view: ViewState) -> SlideFigu
         bd = view.resolved_breakdown(options)
         unit = q.unit_for(t, view.indicator, view.measure)
         data = q.compare_data(t, cb, indicator=view.indicator, period=period, breakdown=bd, unit=unit,
-                              countries=list(view.countries))
+                              countries=list(view.countries), unconfirmed=view.unconfirmed)
         bd_text = "" if bd == "total" else f" by {cb.breakdown_label(bd).lower()}"
         title = f"{cb.indicator_label(view.indicator)}{bd_text}, {period}"
         ch = compare_chart(data, title=title, unit_text=cb.unit_label(unit),
                            source_line=source_line(q.source_ids_of(data), ds.sources), stack=view.stack)
         return SlideFigure("altair", ch, data, f"Bar chart: {title}, {cb.unit_label(unit)}.")
     if view.page == "trends" and view.view == "chain":
-        data = q.chain_data(t, cb, countries=list(view.countries), year_from=years[0], year_to=years[1])
+        data = q.chain_data(t, cb, countries=list(view.countries), year_from=years[0], year_to=years[1],
+                            unconfirmed=view.unconfirmed)
         title = f"Justice chain, {years[0]}–{years[1]}"
         ch = chain_chart(data, title=title, unit_text="persons or cases",
                          source_line=source_line(q.source_ids_of(data), ds.sources),
@@ -113,13 +114,13 @@ def _slide_figure(ds: q.Dataset, options: Options, view: ViewState) -> SlideFigu
         period = view.resolved_period(options)
         unit = q.unit_for(t, view.indicator, view.measure)
         spec = mp.build(t, ds.sources, cb, indicator=view.indicator, period=period, unit=unit, sel=view.sel,
-                        flows=bool(view.flows))
+                        flows=bool(view.flows), unconfirmed=view.unconfirmed)
         return SlideFigure("map", spec, spec.choropleth, spec.alt_text)
     # trends lines, and overview (victims over time)
     ind = view.indicator if view.page == "trends" else "victims"
     unit = q.unit_for(t, ind, view.measure)
     data = q.trend_data(t, cb, indicator=ind, unit=unit, countries=list(view.countries), year_from=years[0],
-                        year_to=years[1], index_base=view.index_base)
+                        year_to=years[1], index_base=view.index_base, unconfirmed=view.unconfirmed)
     title = f"{cb.indicator_label(ind)}, {years[0]}–{years[1]}"
     ch = trend_chart(data, title=title, unit_text=cb.unit_label(unit),
                      source_line=source_line(q.source_ids_of(data), ds.sources), indexed=view.index_base is not None,

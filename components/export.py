@@ -207,7 +207,7 @@ def sources_csv(rows: pd.DataFrame, sources: pd.DataFrame | None) -> bytes:
 
 
 TIDY_COLUMNS = ["country", "period_label", "period_start", "period_end", "indicator", "breakdown", "category",
-                "unit", "value", "value_low", "value_high", "suppressed", "preferred", "status", "index", "flags", "note",
+                "unit", "value", "value_low", "value_high", "suppressed", "preferred", "grade", "status", "index", "flags", "note",
                 "source_id", "source_location"]
 
 

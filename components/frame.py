@@ -70,6 +70,14 @@ def _figures_display(ds: q.Dataset) -> pd.DataFrame:
     full["Breakdown"] = full["breakdown"].map({b: cb.breakdown_label(b) for b in full["breakdown"].unique()})
     full["Unit"] = full["unit"].map({u: cb.unit_label(u) for u in full["unit"].unique()})
     full["Flags"] = [cb.flags_text(f) for f in full["flags"]]
+    full["grade_label"] = full["grade"].map({g: cb.grade_label(g) if g else "" for g in full["grade"].unique()})
+    full["official"] = full["grade"].map({g: cb.is_official(g) for g in full["grade"].unique()}).astype(bool)
+    # one lower-case text per row for the search box (every column a reader may search by)
+    full["_search"] = (full["country_label"] + " " + full["country"] + " " + full["period_label"] + " "
+                       + full["indicator_label"] + " " + full["Breakdown"] + " " + full["category_label"] + " "
+                       + full["Unit"] + " " + full["Value"] + " " + full["title"] + " " + full["publisher"] + " "
+                       + full["source_id"] + " " + full["source_location"].fillna("") + " " + full["Flags"] + " "
+                       + full["note"].fillna("") + " " + full["grade_label"]).str.lower()
     return full
 
 
@@ -78,7 +86,8 @@ def figures(ds: q.Dataset) -> pd.DataFrame:
     return memo.shared(ds, _figures_display, ds)
 
 
-def _figures_filtered(ds: q.Dataset, countries: tuple, indicator, source, preferred_only: bool) -> pd.DataFrame:
+def _figures_filtered(ds: q.Dataset, countries: tuple, indicator, source, preferred_only: bool,
+                      years: tuple | None = None, grade: str | None = None, search: str = "") -> pd.DataFrame:
     full = figures(ds)
     mask = full["country"].isin(countries)
     if indicator:
@@ -87,13 +96,25 @@ def _figures_filtered(ds: q.Dataset, countries: tuple, indicator, source, prefer
         mask &= full["source_id"].map(lambda s: source in str(s).split(";")).astype(bool)
     if preferred_only:
         mask &= full["preferred"]
+    if years:
+        mask &= (full["period_end"] >= years[0]) & (full["period_start"] <= years[1])
+    if grade == "official":
+        mask &= full["official"]
+    elif grade == "unconfirmed":
+        mask &= ~full["official"]
+    elif grade:
+        mask &= full["grade"] == grade
+    for word in str(search or "").lower().split():
+        mask &= full["_search"].str.contains(word, regex=False)
     return full[mask].reset_index(drop=True)
 
 
 def figures_filtered(ds: q.Dataset, countries, indicator: str | None, source: str | None,
-                     preferred_only: bool) -> pd.DataFrame:
+                     preferred_only: bool, years: tuple | None = None, grade: str | None = None,
+                     search: str = "") -> pd.DataFrame:
     """The Data page's rows for its filters (one shared frame per filter state: do not mutate)."""
-    return memo.shared(ds, _figures_filtered, ds, tuple(countries), indicator, source, bool(preferred_only))
+    return memo.shared(ds, _figures_filtered, ds, tuple(countries), indicator, source, bool(preferred_only),
+                       tuple(years) if years else None, grade, search)
 
 
 def _multi_source_filtered(ds: q.Dataset, *filters) -> list[str]:
@@ -101,9 +122,11 @@ def _multi_source_filtered(ds: q.Dataset, *filters) -> list[str]:
 
 
 def multi_source_figures(ds: q.Dataset, countries, indicator: str | None, source: str | None,
-                         preferred_only: bool) -> list[str]:
+                         preferred_only: bool, years: tuple | None = None, grade: str | None = None,
+                         search: str = "") -> list[str]:
     """Figure keys several sources give, among the Data page's rows for its filters."""
-    return memo.query(ds, _multi_source_filtered, ds, tuple(countries), indicator, source, bool(preferred_only))
+    return memo.query(ds, _multi_source_filtered, ds, tuple(countries), indicator, source, bool(preferred_only),
+                      tuple(years) if years else None, grade, search)
 
 
 def chart(ch, alt_text: str, key: str | None = None) -> None:

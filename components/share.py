@@ -20,7 +20,7 @@ def check_links(rows: pd.DataFrame, label) -> list[tuple[str, str]]:
 
     if rows is None or rows.empty:
         return []
-    r = rows[rows["status"] != "no_data"] if "status" in rows.columns else rows
+    r = rows[~rows["status"].isin(["no_data", "not_given"])] if "status" in rows.columns else rows
     return [(label(x), q.figure_key(x)) for _, x in r.iterrows()]
 
 

@@ -29,19 +29,22 @@ PARAM = {
     "countries": "c", "indicator": "ind", "period": "per", "breakdown": "bd", "measure": "m",
     "stack": "stack", "years": "yr", "index_base": "base", "view": "view",
     "filter_indicator": "fi", "source": "src", "preferred_only": "pref", "figure": "fig",
-    "sel": "sel", "flows": "flows", "deck": "deck", "slide": "slide",
+    "sel": "sel", "flows": "flows", "deck": "deck", "slide": "slide", "unconfirmed": "unc",
+    "grade": "gr", "search": "q",
 }
+GRADE_FILTERS = ("official", "unconfirmed")  # besides one grade code: all official grades, all the others
+MAX_SEARCH = 80
 # short URL spellings of enumerations
 _MEASURE_Q = {"absolute": "abs", "per_million": "pm"}
 _STACK_Q = {"stacked": "stack", "percent": "pct"}
 
 PAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "overview": ("countries",),
-    "compare": ("countries", "indicator", "period", "breakdown", "measure", "stack"),
-    "trends": ("countries", "indicator", "measure", "years", "index_base", "view"),
-    "data": ("countries", "filter_indicator", "source", "preferred_only", "figure"),
+    "compare": ("countries", "indicator", "period", "breakdown", "measure", "stack", "unconfirmed"),
+    "trends": ("countries", "indicator", "measure", "years", "index_base", "view", "unconfirmed"),
+    "data": ("countries", "filter_indicator", "source", "preferred_only", "years", "grade", "search", "figure"),
     "methodology": (),
-    "map": ("indicator", "period", "measure", "sel", "flows"),
+    "map": ("indicator", "period", "measure", "sel", "flows", "unconfirmed"),
     "check": ("figure",),
     "present": ("deck", "slide"),
 }
@@ -63,6 +66,7 @@ class Options:
     year_min: int = 2000
     year_max: int = 2030
     sources: tuple[str, ...] = ()
+    grades: tuple[str, ...] = ()
     figures: frozenset[str] = frozenset()
     default_indicator: str = "victims"
     default_breakdown: str = "exploitation"
@@ -111,6 +115,9 @@ class ViewState:
     flows: bool = False  # map: draw the flow arcs
     deck: str | None = None  # present: deck id (None: the default deck); existence is checked by the page
     slide: int = 1  # present: 1-based slide number
+    unconfirmed: bool = False  # also draw figures known only from weaker sources (with their own mark)
+    grade: str | None = None  # data: 'official', 'unconfirmed' or one grade code (None: all)
+    search: str = ""  # data: free text that filters the rows
 
     # ------------------------------------------------------------------ encode
     def to_query(self) -> dict[str, str]:
@@ -249,6 +256,22 @@ class ViewState:
                 kw["flows"] = raw["flows"] in ("1", "true")
             else:
                 bad("flows")
+        if "unconfirmed" in fields and "unc" in raw:
+            if raw["unc"] in ("1", "0", "true", "false"):
+                kw["unconfirmed"] = raw["unc"] in ("1", "true")
+            else:
+                bad("unconfirmed")
+        if "grade" in fields and "gr" in raw:
+            if raw["gr"] in GRADE_FILTERS or raw["gr"] in options.grades:
+                kw["grade"] = raw["gr"]
+            else:
+                bad("grade")
+        if "search" in fields and "q" in raw:
+            text = _clean_search(raw["q"])
+            if text is None:
+                bad("search", " (too long or not plain text)")
+            else:
+                kw["search"] = text
         if "deck" in fields and "deck" in raw:
             if DECK_RE.fullmatch(raw["deck"]):
                 kw["deck"] = raw["deck"]
@@ -268,7 +291,8 @@ _LABEL = {
     "measure": "measure", "stack": "bar style", "years": "year range", "index_base": "index base year",
     "view": "view", "filter_indicator": "indicator filter", "source": "source", "preferred_only":
     "preferred-only switch", "figure": "figure", "sel": "selected country", "flows": "flows switch",
-    "deck": "deck", "slide": "slide number",
+    "deck": "deck", "slide": "slide number", "unconfirmed": "unconfirmed-figures switch",
+    "grade": "evidence grade", "search": "search text",
 }
 
 
@@ -281,7 +305,7 @@ def _encode(f: str, val) -> str:
         return _STACK_Q[val]
     if f == "years":
         return f"{val[0]}-{val[1]}"
-    if f in ("preferred_only", "flows"):
+    if f in ("preferred_only", "flows", "unconfirmed"):
         return "1" if val else "0"
     return str(val)
 
@@ -297,6 +321,14 @@ def _safe(s: str, n: int = 30) -> str:
     """Echo user input safely: keep plain characters only, truncate. No markup can survive."""
     cleaned = re.sub(r"[^A-Za-z0-9 _.,\-]", "?", str(s))
     return cleaned[:n] + ("…" if len(cleaned) > n else "")
+
+
+def _clean_search(s: str) -> str | None:
+    """Search text from a link: letters, digits, spaces and common punctuation, at most MAX_SEARCH long."""
+    text = " ".join(str(s).split())
+    if len(text) > MAX_SEARCH or re.search(r"[<>{}\\`$]|[\x00-\x1f]", text):
+        return None
+    return text
 
 
 def _parse_int(s: str) -> int | None:
@@ -326,7 +358,9 @@ def options_from(ds_table, codebook, sources=()) -> Options:
     by_ind = dict(tuple(pref.groupby("indicator", sort=False)))
     rows = {i: by_ind.get(i, pref.iloc[0:0]) for i in inds}
     per = {i: tuple(q.periods_available(rows[i], i)) for i in inds}
-    per_default = {i: q.best_period(rows[i], i) for i in inds}
+    # the default period is chosen among the official-grade figures the charts show by default
+    official = {i: r[q.official_mask(r, codebook)] for i, r in rows.items()}
+    per_default = {i: q.best_period(official[i], i) for i in inds}
     bds = {i: tuple(q.breakdowns_available(rows[i], i)) for i in inds}
     ms = {i: tuple(q.measures_available(rows[i], i)) for i in inds}
     years = q.years_available(ds_table)
@@ -339,4 +373,5 @@ def options_from(ds_table, codebook, sources=()) -> Options:
         breakdowns=bds, measures=ms,
         year_min=min(years) if years else 2000, year_max=max(years) if years else 2030,
         sources=tuple(sources), figures=figs,
+        grades=tuple(sorted(set(ds_table["grade"]) - {""})) if "grade" in ds_table.columns else (),
     )

@@ -7,6 +7,8 @@ import shutil
 import pandas as pd
 import pytest
 
+from components import charts
+
 from components import data as q
 from tests.components.conftest import FIXTURE_DIR
 
@@ -113,8 +115,11 @@ def test_trend_markers_and_index(ds):
     assert ee.loc[2017, "marker"] == "break" and "new register" in ee.loc[2017, "marker_note"]
     assert ee.loc[2022, "marker"] == "source"  # SYN_UNODC -> SYN_NAT_EE
     assert ee.loc[2015, "index"] == 100
-    assert ee.loc[2022, "index"] == pytest.approx(111 / 70 * 100)
-    assert 2012 not in set(t[t["country"] == "LV"]["year"]) or True
+    # 2017 (break) and 2022 (change of source) start new segments: the index stays within 2012-2016
+    assert list(ee["segment"].loc[[2016, 2017, 2021, 2022]]) == [0, 1, 1, 2]
+    assert ee.loc[2016, "index"] == pytest.approx(25 / 70 * 100)
+    assert pd.isna(ee.loc[2017, "index"]) and pd.isna(ee.loc[2022, "index"])
+    assert "not indexed across a break" in ee.loc[2022, "index_note"]
     assert not (t["period_start"] != t["period_end"]).any()  # multi-year totals stay off the line
 
 
@@ -128,7 +133,7 @@ def test_overview_cards(ds):
     ee, lv, lt = cards["EE"], cards["LV"], cards["LT"]
     assert (ee["year"], ee["value"], ee["change"]) == (2023, 90, -21)
     assert ee["per_million"] == pytest.approx(69.23, abs=0.01)
-    assert lv["year"] == 2022 and lv["change"] == 5
+    assert lv["year"] == 2022 and lv["change"] is None and "source changes" in lv["change_note"]
     assert lt["year"] == 2023 and lt["change"] == 6
     assert [n for n, _ in ee["top_forms"]] == ["Sexual exploitation", "Forced labour"]
 
@@ -156,7 +161,7 @@ def test_figure_rows_and_why_preferred(ds):
     assert list(rows["value"]) == [111, 115, 120]
     assert rows.iloc[0]["preferred"] and not rows.iloc[1:]["preferred"].any()
     why = q.why_preferred(rows)
-    assert "national_official" in why and "us_tip" in why and "differ" in why
+    assert "official publication" in why and "international monitoring" in why and "differ" in why
 
 
 def test_figure_key_round_trip(ds):
@@ -169,7 +174,9 @@ def test_coverage_and_conflicts(ds):
     cov = q.coverage(ds.table, ds.codebook)
     row = cov[(cov["country"] == "EE") & (cov["year"] == 2022) & (cov["indicator"] == "victims")].iloc[0]
     assert row["n_sources"] == 3 and row["status"] == "value"
-    gap = cov[(cov["country"] == "LV") & (cov["year"] == 2023) & (cov["indicator"] == "victims")].iloc[0]
+    weak = cov[(cov["country"] == "LV") & (cov["year"] == 2023) & (cov["indicator"] == "victims")].iloc[0]
+    assert weak["status"] == "unconfirmed only"
+    gap = cov[(cov["country"] == "LV") & (cov["year"] == 2023) & (cov["indicator"] == "investigations")].iloc[0]
     assert gap["status"] == "no data"
     conf = q.conflicts(ds.table, ds.sources, ds.codebook)
     keys = set(conf["figure"] if "figure" in conf else q.figure_key(r) for r in conf[q.KEY].to_dict("records"))
@@ -203,17 +210,36 @@ def test_dominant_forms_fall_back_to_latest_year_with_breakdown(ds):
     assert lt["top_forms"][0][0] == "Sexual exploitation"
 
 
-def test_breakdown_bars_take_one_source_per_country():
-    """SYNTHETIC rows: a national 'marriage' figure must not be stacked on UNODC forms (which include it)."""
-    import pandas as pd
+def test_trend_hides_unconfirmed_figures_unless_asked(ds):
+    off = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons", countries=["LV"])
+    on = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons", countries=["LV"], unconfirmed=True)
+    assert 2023 not in set(off["year"])
+    row = on.set_index("year").loc[2023]
+    assert row["value"] == 21 and not row["confirmed"]
+    assert off["confirmed"].all()
 
-    from components.data import one_source_per_country
 
-    rows = pd.DataFrame({
-        "country": ["LV", "LV", "LV", "LV", "EE"],
-        "category": ["sexual", "labour", "other", "marriage", "sexual"],
-        "source_id": ["SYN_U", "SYN_U", "SYN_U", "SYN_NAT", "SYN_NAT2;SYN_POP"],
-    })
-    kept = one_source_per_country(rows)
-    assert kept[kept["country"] == "LV"]["category"].tolist() == ["sexual", "labour", "other"]
-    assert kept[kept["country"] == "EE"]["category"].tolist() == ["sexual"]
+def test_overview_card_shows_newer_unconfirmed_figures(ds):
+    lv = {c["country"]: c for c in q.overview_cards(ds.table, ds.codebook)}["LV"]
+    assert lv["year"] == 2022  # the latest official figure
+    newer = {n["period"]: n for n in lv["newer"]}
+    assert newer["2023"]["value"] == 21 and "unconfirmed" in ", ".join(newer["2023"]["what"])
+
+
+def test_overlapping_breakdown_is_marked_and_never_stacked(ds):
+    d = q.compare_data(ds.table, ds.codebook, indicator="convicted", period="2020", breakdown="exploitation",
+                       unit="persons", countries=["LT"])
+    assert set(d["kind"]) == {"overlapping"}
+    spec = charts.compare_chart(d, title="t", unit_text="persons", source_line="s", stack="percent").to_dict()
+    bars = [l for l in spec["layer"] if l.get("mark", {}).get("type") == "bar"][0]
+    assert bars["encoding"]["x"].get("stack") is None and "yOffset" in bars["encoding"]
+
+
+def test_categories_a_source_does_not_give_are_said_so(ds):
+    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2022", breakdown="exploitation",
+                       unit="persons", countries=["EE", "LT"])
+    lt = d[d["country"] == "LT"]
+    assert set(lt["status"]) == {"no_data"}  # no breakdown at all for LT 2022 in the fixture
+    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2021", breakdown="citizenship",
+                       unit="persons", countries=["EE", "LV"])
+    assert "not_given" not in set(d["status"]) or set(d.loc[d["status"] == "not_given", "category"]) <= {"non_eu", "own_country"}

@@ -83,7 +83,7 @@ if rows and 0 <= rows[0] < len(full):
         st.session_state[K("figure")] = picked
 
 if full.empty:
-    st.info("No row matches these filters. Widen the years, the grade or the search.", icon=":material/search_off:")
+    st.caption("**No row matches these filters.** Widen the years, the grade or the search.")
 multi = frame.multi_source_figures(ds, countries, ind, src, pref, years if years != (lo, hi) else None, grade,
                                    search.strip()[:80])
 fig_opts = [ALL] + multi

@@ -112,7 +112,9 @@ def test_deep_link_and_round_trip(real_data):
     assert baltic_props(at)["LV"]["value"] == 48.0  # UNODC GLOTIP
     ids = layer_ids(at)
     assert "flows" in ids and "selected" in ids
-    assert dict(at.query_params) == {"per": "2020", "sel": "LV", "flows": "1"}
+    # 2020 may be the default period (then it is left out of the clean URL)
+    assert {k: v for k, v in dict(at.query_params).items() if k != "per"} == {"sel": "LV", "flows": "1"}
+    assert dict(at.query_params).get("per", "2020") == "2020"
     # the flows table lists every arc with its source
     fl = at.dataframe[1].value
     assert {"Tajikistan", "Uzbekistan", "India"} <= set(fl["Partner"]) and (fl["Source id"] != "").all()

@@ -76,6 +76,7 @@ def _candidates():
     vals |= set(t["indicator"]) | set(t["period"]) | set(t["breakdown"]) | set(t["country"])
     vals |= set(q.source_ids_of(t)) | {q.figure_key(r) for r in t[q.KEY].to_dict("records")}
     vals |= set(range(1990, 2031))
+    vals |= set(t["grade"]) | {"official", "unconfirmed"}
     return vals
 
 

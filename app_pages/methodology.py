@@ -43,11 +43,39 @@ if not ind.empty and {"indicator", "definition"} <= set(ind.columns):
     with st.expander("Harmonised indicators (codebook)"):
         frame.table(ind.rename(columns=str.capitalize), alt_text="Indicator codebook")
 
+st.header("How sure is a figure: evidence grades")
+st.markdown("Every source is rated by what it is, not by whom it quotes: a news report that quotes a ministry "
+            "is a news report. Charts, cards, the map and exports show **official-grade** figures; a figure "
+            "known only from a weaker source is **unconfirmed**: it is listed on the Data and Check pages with its "
+            "grade, and drawn on a chart only when you switch on *Include unconfirmed figures* (with its own "
+            "mark). Where a news report quotes an official document that is itself listed, the citation names "
+            "the document.")
+grades = cb.grades
+if not grades.empty and {"grade", "label", "official", "definition"} <= set(grades.columns):
+    g = grades.rename(columns={"label": "Grade", "definition": "What it is", "shown_as": "Shown as"})
+    g["Charted by default"] = g["official"].map({"yes": "yes", "no": "no (unconfirmed)"})
+    frame.table(g[["Grade", "Charted by default", "Shown as", "What it is"]], alt_text="Evidence grades")
+
 st.header("Which source is shown when several give the same figure")
 st.markdown(q.PRECEDENCE_TEXT)
 prec = memo.query(ds, q.precedence_table, ds.data_dir)
 if not prec.empty:
-    frame.table(prec, alt_text="Precedence of source types")
+    frame.table(prec, alt_text="Precedence of source grades")
+
+st.header("Breakdowns: which categories add up")
+st.markdown("A breakdown (by sex, age, form of exploitation, citizenship…) is always taken whole from one source. "
+            "Where the categories **exclude each other** they must add up to no more than the total (a “<5” counted "
+            "as at least 1); a set that adds up to more cannot be right and is not charted. Where they **overlap** "
+            "(a conviction can involve several forms of exploitation), the bars are drawn side by side, never "
+            "stacked or shown as 100 %. A category the source does not give is shown as “not given by this "
+            "source”, never as an empty bar.")
+rules = cb.breakdown_rules
+if not rules.empty and {"indicator", "breakdown", "kind", "note"} <= set(rules.columns):
+    r = rules.copy()
+    r["Indicator"] = [("all" if i == "*" else cb.indicator_label(i)) for i in r["indicator"]]
+    r["Breakdown"] = [cb.breakdown_label(b) for b in r["breakdown"]]
+    r = r.rename(columns={"kind": "Categories", "note": "Why"})
+    frame.table(r[["Breakdown", "Indicator", "Categories", "Why"]], alt_text="Breakdown rules")
 
 st.header("Coverage")
 cov = memo.query(ds, q.coverage, ds.table, cb)

@@ -77,7 +77,7 @@ for col, card in zip(cols, cards):
             line = f"**{pm}** {cb.unit_label('per_million')}"
             e = eu[eu["period_start"] == card["year"]]
             if not e.empty and pd.notna(e.iloc[0]["value"]):
-                line += f" (EU27: {fmt_number(e.iloc[0]['value'], 'per_million')}, Eurostat)"
+                line += f" (EU27: {fmt_number(e.iloc[0]['value'], 'per_million')}, from Eurostat figures)"
             st.markdown(line)
         else:
             st.caption(f"No rate per million for {card['year']}: the dataset holds no official population "

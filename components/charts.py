@@ -125,7 +125,7 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
         enc["yOffset"] = alt.YOffset("category_label:N", sort=cats)
     else:
         enc["order"] = alt.Order("category_order:Q")
-    bars = alt.Chart(vals).mark_bar(height={"band": 0.8 / max(len(cats), 1)} if overlapping else {"band": 0.6}).encode(**enc)
+    bars = alt.Chart(vals).mark_bar(height={"band": 0.85} if overlapping else {"band": 0.6}).encode(**enc)
     layers = [bars]
     if not supp.empty:
         s = supp.copy()

@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     glotip.add_argument("--source-id", help="e.g. UNODC_GLOTIP_2026 (default: from the extraction date)")
     research = sub.add_parser("import-research", help="import a research collection folder (figures.csv, sources.csv)")
     research.add_argument("folder", type=Path)
+    adding = sub.add_parser("add-research", help="add a folder of dated research additions (<date>_figures.csv, "
+                                                 "<date>_sources.csv) to data/raw and sources.csv, then build")
+    adding.add_argument("folder", type=Path)
     refresh = sub.add_parser("refresh", help="pull official series from the web (needs internet), then build and print a diff")
     refresh.add_argument("source", choices=["eurostat"], help="eurostat: the crim_thb datasets for EE, LV, LT and EU27_2020")
     refresh.add_argument("--dataset", action="append", help="only this dataset code (repeatable; default: every crim_thb_* dataset)")
@@ -54,6 +57,14 @@ def main(argv: list[str] | None = None) -> int:
             from etl.research_import import import_research
 
             print(import_research(args.folder, paths))
+        if args.command == "add-research":
+            import datetime as _dt
+
+            from etl.research_import import add_research
+
+            counts = add_research(args.folder, paths, accessed=_dt.date.today().isoformat())
+            print(f"added rows per raw file and new sources: {counts} (new sources carry a first-guess grade "
+                  "to review in data/sources.csv)")
         from etl.build import build
 
         started = time.perf_counter()

@@ -203,3 +203,31 @@ def test_clean_citation_drops_curator_notes():
     assert text == "delfi.lv, citing CSB (2023). Population. https://example.org/x"
     assert curator_notes_in(text) == []
     assert curator_notes_in("Copy read is TRUNCATED (LOW CONFIDENCE)") != []
+
+
+def test_research_additions_are_added_once_with_a_grade_to_review(tree, tmp_path):
+    from etl.research_import import add_research
+    from tests.etl.conftest import write_csv
+
+    tree.research["national.csv"].append(research_row("EE", 2019, "population", "total", "all", 1300000, "SYN_STATS"))
+    paths = tree.write()
+    folder = tmp_path / "additions"
+    write_csv(folder / "2026-11-30_figures.csv",
+              ["family", "country", "year", "indicator", "dimension", "category", "value", "unit", "source_id",
+               "location", "quote"],
+              [["national", "EE", "2020", "population", "total", "all", "1310000", "persons", "SYN_NEW_NEWS",
+                "para 1", "synthetic quote, never imported"]])
+    write_csv(folder / "2026-11-30_sources.csv",
+              ["source_id", "family", "title", "publisher", "year_published", "url", "notes", "aliases"],
+              [["SYN_NEW_NEWS", "national", "Synthetic news (fake)", "Synthetic outlet, citing the office",
+                "2024 (inferred)", "", "NEWS citing the office", ""]])
+    first = add_research(folder, paths, accessed="2026-11-30")
+    again = add_research(folder, paths, accessed="2026-11-30")
+    assert first == {"national.csv": 1, "sources.csv": 1} and again == {"national.csv": 0, "sources.csv": 0}
+    sources = pd.read_csv(paths.sources, dtype=str, keep_default_na=False).set_index("source_id")
+    assert sources.at["SYN_NEW_NEWS", "grade"] == "news_citing_official"
+    assert "review" in sources.at["SYN_NEW_NEWS", "grade_reason"]
+    assert sources.at["SYN_NEW_NEWS", "citation"] == "Synthetic outlet, citing the office (2024). Synthetic news (fake)."
+    raw = (paths.raw / "national.csv").read_text()
+    assert "synthetic quote" not in raw  # quotes stay out of the project
+    harmonise(paths)  # the added rows and source build

@@ -231,3 +231,22 @@ def test_research_additions_are_added_once_with_a_grade_to_review(tree, tmp_path
     raw = (paths.raw / "national.csv").read_text()
     assert "synthetic quote" not in raw  # quotes stay out of the project
     harmonise(paths)  # the added rows and source build
+
+
+# Official-grade sources whose publisher line says they were read in a copy or a republication: each one
+# reviewed (an unmodified Eurostat file, a verbatim press release, an EU institution's page). A new source
+# of this kind must be reviewed and added here, or graded by what it is (a news report).
+REVIEWED_COPIES = {
+    "EUROSTAT_TPS00001_SNAP2016", "EUROSTAT_TPS00001_SNAP2017", "EUROSTAT_TPS00001_SNAP2020",
+    "EUROSTAT_TPS00001_SNAP2021", "EUROSTAT_TPS00001_SNAP2022", "EUROSTAT_TPS00001_SNAP2023",
+    "GRETA_LT3_PR", "NAT_LT_OMBUDSMAN_2025", "TIP2015_EE_AASSONE",
+}
+
+
+def test_no_source_is_graded_official_for_whom_it_quotes(ref):
+    """A general check, not a list of the cases found: an official grade for a document that says it
+    quotes, cites or reports someone else is a news report unless reviewed."""
+    official = ref.sources[ref.sources["grade"].isin(ref.official_grades)]
+    says_quoted = official[official["publisher"].str.contains(
+        r"citing|quoting|reporting|\bvia\b|republish|copy|hosted|summaris", case=False, regex=True)]
+    assert set(says_quoted["source_id"]) <= REVIEWED_COPIES, sorted(set(says_quoted["source_id"]) - REVIEWED_COPIES)

@@ -30,7 +30,7 @@ PAGES = [
     ("overview", "/?c=EE,LT", CHART),
     ("data", "/data?c=LT&fi=victims", TABLE),
     ("methodology", "/methodology", CHART),
-    ("map", "/map?per=2020&sel=LV", MAP),
+    ("map", "/map?per=2019&sel=LV", MAP),
 ]
 TIMES: dict[str, float] = {}
 

@@ -110,7 +110,11 @@ def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
     for sid, ls in locs.items():
         r = source_record(sid, sources)
         more = f" (+{len(ls) - 3} more)" if len(ls) > 3 else ""
-        out.append({"Publisher": str(r.get("publisher") or ""), "Title": str(r.get("title") or sid),
+        title = str(r.get("title") or sid)
+        if r.get("reports_on"):  # a news item quoting a listed official document: name the document
+            doc = source_record(str(r["reports_on"]), sources)
+            title += f" (reporting: {doc.get('publisher') or ''}, {doc.get('title') or r['reports_on']})"
+        out.append({"Publisher": str(r.get("publisher") or ""), "Title": title,
                     "Location": "; ".join(ls[:3]) + more, "Published": str(r.get("date_published") or ""),
                     "Accessed": str(r.get("date_accessed") or ""), "Licence": str(r.get("licence") or ""),
                     "Link": str(r.get("url") or ""), "Source id": sid})

@@ -37,20 +37,20 @@ def mixed_source_sets(table: pd.DataFrame) -> list[str]:
 
 def exclusive_sets_over_total(table: pd.DataFrame, kind_of: Callable[[str, str], str]) -> list[str]:
     p = _pref(table)
-    totals = p[p["breakdown"] == "total"].copy()
-    totals["high"] = totals["value_high"].where(totals["suppressed"], totals["value"])
-    high = totals.set_index(TOTAL_KEY)["high"].to_dict()
-    parts = p[(p["breakdown"] != "total") & ~p["unit"].isin(NO_SUM_UNITS)].copy()
-    parts["low"] = parts["value_low"].where(parts["suppressed"], parts["value"])
-    out = []
-    for key, rows in parts.groupby(SET_KEY):
-        if kind_of(key[3], key[5]) != "exclusive":
-            continue
-        total = high.get(key[:5])
-        if total is not None and rows["low"].sum() > total + 1e-9:
-            out.append(f"preferred {key[5]} breakdown of {key[0]} {key[1]}-{key[2]} {key[3]} adds up to at least "
-                       f"{rows['low'].sum():g}, more than its total {total:g}")
-    return out
+    totals = p[p["breakdown"] == "total"]
+    high = totals["value_high"].where(totals["suppressed"], totals["value"])
+    high = pd.Series(high.values, index=pd.MultiIndex.from_frame(totals[TOTAL_KEY]), name="total")
+    parts = p[(p["breakdown"] != "total") & ~p["unit"].isin(NO_SUM_UNITS)]
+    kinds = {k: kind_of(*k) for k in set(zip(parts["indicator"], parts["breakdown"]))}
+    exclusive = pd.Series([kinds[k] == "exclusive" for k in zip(parts["indicator"], parts["breakdown"])],
+                          index=parts.index, dtype=bool)
+    parts = parts[exclusive]
+    low = parts["value_low"].where(parts["suppressed"], parts["value"])
+    sums = low.groupby([parts[c] for c in SET_KEY]).sum().rename("sum").reset_index()
+    sums["total"] = high.reindex(pd.MultiIndex.from_frame(sums[TOTAL_KEY])).values
+    over = sums[sums["total"].notna() & (sums["sum"] > sums["total"] + 1e-9)]
+    return [f"preferred {r.breakdown} breakdown of {r.country} {r.period_start}-{r.period_end} {r.indicator} adds up "
+            f"to at least {r.sum:g}, more than its total {r.total:g}" for r in over.itertuples()]
 
 
 def overlapping_unflagged(table: pd.DataFrame, kind_of: Callable[[str, str], str]) -> list[str]:
@@ -85,13 +85,12 @@ def preferred_twice(table: pd.DataFrame) -> list[str]:
 def weak_population_rates(table: pd.DataFrame, grade_of: Callable[[str], str],
                           official: set[str] = frozenset({"official_statistics"})) -> list[str]:
     rates = table[table["unit"].isin(["per_million", "per_100k"]) & table["flags"].str.contains("derived_rate")]
-    out = []
-    for r in rates.itertuples():
-        ids = str(r.source_id).split(";")
-        if len(ids) < 2 or grade_of(ids[-1]) not in official:
-            out.append(f"rate {r.country} {r.period_label} {r.indicator}: population source {ids[-1]} is not an "
-                       "official statistic")
-    return out
+    ids = rates["source_id"].str.split(";")
+    population = ids.str[-1].where(ids.str.len() >= 2, "")
+    grades = {sid: grade_of(sid) for sid in set(population)}
+    bad = rates[pd.Series([grades[sid] not in official for sid in population], index=rates.index, dtype=bool)]
+    return [f"rate {r.country} {r.period_label} {r.indicator}: population source {str(r.source_id).split(';')[-1]} "
+            "is not an official statistic" for r in bad.itertuples()]
 
 
 def violations(table: pd.DataFrame, ref) -> list[str]:

@@ -184,7 +184,9 @@ def page_rows(sds, opts, page, query):
         unit = q.unit_for(t, view.indicator, view.measure)
         period = view.resolved_period(opts)
         bds = [b for b in q.breakdowns_available(t, view.indicator, period) if b in opts.breakdowns_for(view.indicator)]
-        bd = view.resolved_breakdown(opts) if view.resolved_breakdown(opts) in bds else "total"
+        default = opts.breakdown_default(view.indicator)  # the page's fallback when the period lacks the breakdown
+        bd = view.resolved_breakdown(opts) if view.resolved_breakdown(opts) in bds else \
+            (default if default in bds else "total")
         d = q.compare_data(t, cb, indicator=view.indicator, period=period, breakdown=bd, unit=unit,
                            countries=list(view.countries))
         return d[d["status"] != "no_data"]

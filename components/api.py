@@ -44,6 +44,7 @@ from components import data as q
 from components import export as ex
 from components import views
 from components.view_state import IGNORED_PARAMS, PAGE_FIELDS, PARAM, STACKS, VIEWS, ViewState
+from etl.datapackage import CODEBOOK_TABLES  # the fixed allow-list of codebook tables
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,6 @@ ALLOW = "GET, HEAD, OPTIONS"
 METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
 CSV_TYPE = "text/csv; charset=utf-8"
 JSON_TYPE = "application/json"
-CODEBOOK_TABLES = ("indicators", "categories", "countries", "units", "flags", "country_definitions")
 FIGURE_LISTS = ("country", "indicator", "breakdown", "category", "unit", "grade")
 FIGURE_PARAMS = FIGURE_LISTS + ("from", "to", "preferred")
 PREFERRED_VALUES = ("true", "false", "all")
@@ -122,10 +122,14 @@ def state() -> State:
 
 
 class LRU:
-    """A small thread-safe least-recently-used cache (bounded: hostile queries cannot grow memory)."""
+    """A small thread-safe least-recently-used cache, bounded in entries and in total weight (bytes),
+    so that many distinct (or hostile) queries cannot grow the server's memory."""
 
-    def __init__(self, size: int):
-        self.size, self._d, self._lock = size, OrderedDict(), threading.Lock()
+    def __init__(self, size: int, max_weight: int | None = None, weigh: Callable = lambda v: 0):
+        self.size, self.max_weight, self.weigh = size, max_weight, weigh
+        self._d: OrderedDict = OrderedDict()
+        self._w: dict = {}
+        self._lock = threading.Lock()
 
     def get(self, key, make: Callable):
         with self._lock:
@@ -133,15 +137,19 @@ class LRU:
                 self._d.move_to_end(key)
                 return self._d[key]
         value = make()
+        w = self.weigh(value)
+        if self.max_weight is not None and w > self.max_weight:
+            return value  # too big to keep
         with self._lock:
-            self._d[key] = value
-            while len(self._d) > self.size:
-                self._d.popitem(last=False)
+            self._d[key], self._w[key] = value, w
+            while len(self._d) > self.size or (self.max_weight is not None and sum(self._w.values()) > self.max_weight):
+                old, _ = self._d.popitem(last=False)
+                self._w.pop(old, None)
         return value
 
 
-_BODIES = LRU(64)  # recent answers, keyed by their ETag: a repeated request costs no pandas work
-_VIEWS = LRU(64)  # recent view rows, keyed by (dataset digest, page, canonical query)
+_BODIES = LRU(128, 64 << 20, len)  # recent answers by ETag (at most 64 MB): a repeat costs no pandas work
+_VIEWS = LRU(32)  # recent view rows, keyed by (dataset digest, page, canonical query)
 
 
 # ------------------------------------------------------------------------------------ requests
@@ -311,7 +319,7 @@ def figures_query(s: State, params: dict) -> tuple[dict, Callable[[pd.DataFrame]
         if name not in t.columns:
             raise ApiError(400, f"Parameter '{name}' is not available: this version of the dataset has no "
                                 f"'{name}' column.", parameter=name, value=params[name], allowed=[])
-        allowed = sorted(set(t[name].astype(str)) - {""})
+        allowed = s.get(f"allowed:{name}", lambda: sorted(set(t[name].astype(str)) - {""}))
         vals = [v.strip() for v in params[name].split(",") if v.strip()]
         bad = [v for v in vals if v not in allowed]
         if not vals or bad:
@@ -320,7 +328,7 @@ def figures_query(s: State, params: dict) -> tuple[dict, Callable[[pd.DataFrame]
                            value=params[name], allowed=allowed)
         lists[name] = sorted(set(vals))
         canon[name] = ",".join(lists[name])
-    lo, hi = int(t["period_start"].min()), int(t["period_end"].max())
+    lo, hi = s.get("years", lambda: (int(t["period_start"].min()), int(t["period_end"].max())))
     y_from, y_to = _year(params, "from", lo, hi), _year(params, "to", lo, hi)
     if y_from is not None and y_to is not None and y_from > y_to:
         raise ApiError(400, f"Parameter 'from' ({y_from}) is after 'to' ({y_to}).", parameter="from",

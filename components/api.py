@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -95,7 +96,8 @@ class State:
 
     @property
     def version(self) -> str:
-        return str(self.ds.meta.get("dataset_version") or "unknown")
+        """The dataset version, safe in a header and a file name."""
+        return re.sub(r"[^A-Za-z0-9._+-]", "-", str(self.ds.meta.get("dataset_version") or "unknown"))[:64]
 
     @property
     def options(self):

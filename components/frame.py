@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import data as q
 from components import memo
-from components.view_state import Options, options_from
+from components.view_state import Options
 
 _DS = "_dataset"
 
@@ -49,11 +49,9 @@ def show_data_error(path: str, problem: str) -> None:
 
 @st.cache_resource(max_entries=4, show_spinner=False)  # frozen: shared, no unpickling per rerun
 def _options_cached(digest: str, _ds: q.Dataset) -> Options:  # digest covers the table and side files
-    from components.cite import source_name
+    from components.views import options_for  # one definition, shared with the data API
 
-    # sources that give at least one row, in the order of their names (publisher: title)
-    srcs = tuple(sorted(q.source_ids_of(_ds.table), key=lambda s: source_name(s, _ds.sources).lower()))
-    return options_from(_ds.table, _ds.codebook, srcs)
+    return options_for(_ds)
 
 
 def options(ds: q.Dataset) -> Options:

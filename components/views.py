@@ -35,7 +35,8 @@ class ViewData:
 
 
 def options_for(ds: q.Dataset) -> Options:
-    """What the data allows (the same as the app's `frame.options`, without its cache)."""
+    """What the data allows (the app's `frame.options` caches this): sources that give at least one row,
+    in the order of their names (publisher: title)."""
     from components.cite import source_name
 
     srcs = tuple(sorted(q.source_ids_of(ds.table), key=lambda s: source_name(s, ds.sources).lower()))
@@ -91,7 +92,7 @@ def trends(ds: q.Dataset, view: ViewState, options: Options) -> ViewData:
     years = view.years if view.years and lo <= view.years[0] <= view.years[1] <= hi else (lo, hi)
     if view.view == "chain":
         shown = ViewState(page="trends", countries=tuple(countries), indicator=view.indicator, measure=view.measure,
-                          years=None if years == (lo, hi) else years, index_base=view.index_base, view="chain")
+                          years=None if years == (lo, hi) else years, view="chain")  # no base year on the chain
         data = q.chain_data(t, cb, countries=countries, year_from=years[0], year_to=years[1])
         return ViewData(shown, data, ex.tidy(data))
     indicator = _pick(view.indicator, options.indicators, options.indicator_default())

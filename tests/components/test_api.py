@@ -459,3 +459,22 @@ def test_dataset_zip_endpoint(client):
     assert {"thb_baltic.csv", "sources.csv", "README.txt", "datapackage.json"} <= set(z.namelist())
     assert json.loads(z.read("datapackage.json")) == client.get(V + "/datapackage.json").json()
     assert z.read("thb_baltic.csv") == client.get(V + "/thb_baltic.csv").content
+
+
+def test_a_strange_version_stays_out_of_the_headers(tmp_path, monkeypatch):
+    d = _copy_fixture(tmp_path)
+    meta = json.loads((d / "harmonised" / "build_meta.json").read_text())
+    meta["dataset_version"] = 'v1"\r\nSet-Cookie: x=1'
+    (d / "harmonised" / "build_meta.json").write_text(json.dumps(meta))
+    monkeypatch.setenv("THB_DATA_DIR", str(d))
+    r = TestClient(Starlette(routes=api.ROUTES)).get(V + "/figures.csv")
+    assert r.status_code == 200 and "set-cookie" not in r.headers
+    assert r.headers["x-dataset-version"] == "v1---Set-Cookie--x-1"
+
+
+def test_caches_are_bounded():
+    lru = api.LRU(3, max_weight=10, weigh=len)
+    for i in range(10):
+        lru.get(i, lambda: b"xxxx")
+    assert len(lru._d) <= 2 and sum(lru._w.values()) <= 10  # 3 entries would weigh 12
+    assert lru.get("big", lambda: b"x" * 50) == b"x" * 50 and "big" not in lru._d

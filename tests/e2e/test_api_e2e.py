@@ -4,8 +4,8 @@ The first request the fresh server gets is a chart's CSV by URL (a script fetchi
 a fresh clone's `make run`). Then every endpoint: status, content type, headers (dataset version, ETag,
 304, CORS), rows equal to the pages' query functions called directly, bad requests, 404s under /api/
 (Streamlit itself would answer an unknown path with its index page and 200), path traversal with raw
-paths, and writes refused. With Chromium, the CSV a reader downloads under a chart is byte for byte the
-API's CSV for the same link.
+paths, and writes refused. With Chromium, the CSV a reader downloads under the Compare and Trends
+charts (lines and justice chain) is byte for byte the API's CSV for the same link.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from tests.e2e.conftest import CHROMIUM, new_offline_page, run_server
 V = "/api/v1"
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas"
-MAP = "[data-testid='stDeckGlJsonChart'] canvas"
 FIRST = "/view/compare.csv?ind=victims&per=2022&bd=exploitation"
 FIRST_ANSWER: dict = {}
 
@@ -202,40 +201,34 @@ def test_traversal_never_reaches_a_file(base, path):
 
 # ------------------------------------------------------------------------------------ browser
 
+# the pages whose widgets add fallbacks to the codec (a breakdown the year lacks, years, base year, the
+# chain); Overview and Map rows are the query functions' rows, checked above (the map's software WebGL
+# costs a minute here)
 BROWSER_VIEWS = [
-    ("compare", "/compare?ind=victims&per=2022&bd=exploitation", CHART),
+    ("compare", "/compare?ind=victims&per=2012-2016&bd=sex", CHART),
     ("trends", "/trends?c=EE,LT&ind=convicted&yr=2014-2020&base=2015", CHART),
     ("trends", "/trends?view=chain&c=LV", CHART),
-    ("overview", "/?c=EE,LT", CHART),
-    ("map", "/map?per=2020&sel=LV", MAP),
 ]
 
 
 @pytest.mark.skipif(not CHROMIUM, reason="needs Debian's chromium (apt-get install chromium)")
 @pytest.mark.parametrize("page_name,link,drawn", BROWSER_VIEWS)
-def test_the_pages_csv_download_is_the_apis_csv(base, page_name, link, drawn):
+def test_the_pages_csv_download_is_the_apis_csv(base, chromium_browser, page_name, link, drawn):
     """What a reader downloads under the chart is exactly what a script gets from the API for the same link."""
-    from playwright.sync_api import sync_playwright
-
     path, _, query = link.partition("?")
     api = get(f"{base}{V}/view/{page_name}.csv" + (f"?{query}" if query else ""))
     assert api.status == 200
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--headless", "--no-sandbox", "--disable-gpu",
-                                          "--disable-background-networking"])
-        page = new_offline_page(browser, base)
-        try:
-            page.goto(base + link)
-            page.wait_for_selector(READY, timeout=120_000)
-            page.locator(drawn).first.wait_for(state="visible", timeout=90_000)
-            button = page.get_by_test_id("stDownloadButton").filter(has_text="CSV").first
-            button.scroll_into_view_if_needed()
-            with page.expect_download(timeout=60_000) as dl:
-                button.click()
-            body = open(dl.value.path(), "rb").read()
-            assert page.blocked == [], page.blocked
-        finally:
-            page.context.close()
-            browser.close()
+    page = new_offline_page(chromium_browser, base)
+    try:
+        page.goto(base + link)
+        page.wait_for_selector(READY, timeout=120_000)
+        page.locator(drawn).first.wait_for(state="visible", timeout=90_000)
+        button = page.get_by_test_id("stDownloadButton").filter(has_text="CSV").first
+        button.scroll_into_view_if_needed()
+        with page.expect_download(timeout=60_000) as dl:
+            button.click()
+        body = open(dl.value.path(), "rb").read()
+        assert page.blocked == [], page.blocked
+    finally:
+        page.context.close()
     assert body == api.body, (len(body), len(api.body))

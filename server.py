@@ -7,7 +7,7 @@ not be built inside that script.
 
 import streamlit as st
 
-ROUTES: list = []  # extra HTTP routes beside the app (e.g. the data API)
+from components.api import ROUTES  # extra HTTP routes beside the app: the read-only data API under /api/v1/
 LIFESPAN = None  # start-up work (e.g. loading the dataset before the first visitor)
 
 app = st.App("app.py", routes=ROUTES, lifespan=LIFESPAN)

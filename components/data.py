@@ -269,7 +269,8 @@ class Dataset:
     warnings: list[str] = field(default_factory=list)
 
 
-def _optional_csv(path: Path, warnings: list[str], digests: list[str] | None = None) -> pd.DataFrame:
+def _optional_csv(path: Path, warnings: list[str], digests: list[str] | None = None,
+                  load_csv=None) -> pd.DataFrame:
     if not path.exists():
         warnings.append(f"{path.name} not found: showing codes instead of labels where needed.")
         return pd.DataFrame()
@@ -277,7 +278,7 @@ def _optional_csv(path: Path, warnings: list[str], digests: list[str] | None = N
         digest = file_digest(path)
         if digests is not None:
             digests.append(digest)
-        return _load_csv_cached(str(path), digest)
+        return (load_csv or _load_csv_cached)(str(path), digest)
     except Exception as exc:  # a broken side file must not take the app down
         warnings.append(f"{path.name} could not be read ({type(exc).__name__}); showing codes.")
         return pd.DataFrame()
@@ -315,13 +316,27 @@ def load_dataset(directory: Path | str | None = None) -> Dataset:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _assemble_cached(directory: str, signature: tuple) -> Dataset:  # signature: cache key only
     # a resource, not data: shared, never mutated by the pages (no copy per rerun)
+    return assemble_dataset(directory, _load_table_cached, _load_csv_cached)
+
+
+def _read_csv_text(path: str, digest: str) -> pd.DataFrame:  # digest: unused (same call shape as the cached one)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def assemble_dataset(directory: Path | str, load_table=None, load_csv=None) -> Dataset:
+    """The dataset from its files, with no Streamlit cache (pure: the HTTP API calls it and keeps
+    its own cache). `load_table(path, digest)` / `load_csv(path, digest)` default to plain reads."""
+    load_table = load_table or (lambda path, digest: read_table(path))
+    load_csv = load_csv or _read_csv_text
     d = Path(directory)
     path = d / TABLE
+    if not path.exists():
+        raise DataError(path, "file not found. Build it with `make data` (python -m etl).")
     digest = file_digest(path)
-    table = _load_table_cached(str(path), digest)
+    table = load_table(str(path), digest)
     warnings: list[str] = []
     side: list[str] = []  # digests of the side files: derived caches are keyed on them too
-    sources = _optional_csv(d / "sources.csv", warnings, side)
+    sources = _optional_csv(d / "sources.csv", warnings, side, load_csv)
     if not sources.empty and "source_id" in sources.columns:  # every figure must trace to a known source
         known = set(sources["source_id"])
         unknown = table["source_id"].map(lambda s: any(p not in known for p in str(s).split(";")))
@@ -330,15 +345,15 @@ def _assemble_cached(directory: str, signature: tuple) -> Dataset:  # signature:
             raise DataError(path, f"row {i + 2} has source_id {str(table['source_id'].iat[i])[:60]!r}, "
                                   "which is not in sources.csv.")
     cb = Codebook(
-        indicators=_optional_csv(d / "codebook" / "indicators.csv", warnings, side),
-        categories=_optional_csv(d / "codebook" / "categories.csv", warnings, side),
-        countries=_optional_csv(d / "codebook" / "countries.csv", [], side),
-        units=_optional_csv(d / "codebook" / "units.csv", [], side),
-        flags=_optional_csv(d / "codebook" / "flags.csv", [], side),
-        grades=_optional_csv(d / "codebook" / "grades.csv", [], side),
-        breakdown_rules=_optional_csv(d / "codebook" / "breakdown_rules.csv", [], side),
+        indicators=_optional_csv(d / "codebook" / "indicators.csv", warnings, side, load_csv),
+        categories=_optional_csv(d / "codebook" / "categories.csv", warnings, side, load_csv),
+        countries=_optional_csv(d / "codebook" / "countries.csv", [], side, load_csv),
+        units=_optional_csv(d / "codebook" / "units.csv", [], side, load_csv),
+        flags=_optional_csv(d / "codebook" / "flags.csv", [], side, load_csv),
+        grades=_optional_csv(d / "codebook" / "grades.csv", [], side, load_csv),
+        breakdown_rules=_optional_csv(d / "codebook" / "breakdown_rules.csv", [], side, load_csv),
     )
-    defs = _optional_csv(d / "codebook" / "country_definitions.csv", warnings, side)
+    defs = _optional_csv(d / "codebook" / "country_definitions.csv", warnings, side, load_csv)
     meta: dict = {}
     try:
         meta = json.loads((d / META).read_text(encoding="utf-8"))

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from datetime import date
@@ -180,7 +181,8 @@ def readme_text(meta: dict, sources: pd.DataFrame | None, today: date | None = N
              "Files",
              "- thb_baltic.csv: the harmonised table, one row per figure and source",
              "- sources.csv: one record per source document (publisher, title, link, dates, licence, citation)",
-             "- codebook/*.csv: indicators, categories, countries, units, flags, per-country definitions", "",
+             "- codebook/*.csv: indicators, categories, countries, units, flags, per-country definitions",
+             "- datapackage.json: Frictionless Data Package descriptor (types, allowed codes, keys, licences)", "",
              "Spreadsheet safety: text cells starting with = + - @ tab or CR carry a leading apostrophe.", "",
              CAVEATS, "Licences (per source)"]
     for r in lic.itertuples():
@@ -188,17 +190,52 @@ def readme_text(meta: dict, sources: pd.DataFrame | None, today: date | None = N
     return "\n".join(lines) + "\n"
 
 
+APP_COLUMNS = ("period", "single_year")  # added by the app's loader (components/data.py), not published
+
+
+def _number_text(v) -> str:
+    """A number as the build writes it: 7, 1.064, empty for missing."""
+    if v is None or pd.isna(v):
+        return ""
+    f = float(v)
+    return str(int(f)) if f.is_integer() else repr(f)
+
+
+def published_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The harmonised table as built (the file's columns and number spelling), from the loaded table."""
+    out = table[[c for c in table.columns if c not in APP_COLUMNS]].copy()
+    for c in ("value", "value_low", "value_high"):
+        if c in out.columns:
+            out[c] = out[c].map(_number_text).astype(object)
+    return out
+
+
+def package_citation(meta: dict) -> str:
+    return (f"{APP_NAME}, dataset version {meta.get('dataset_version', 'unknown version')} (data as of "
+            f"{meta.get('data_as_of', 'unknown date')}), accessed <the date you accessed it>. Cite the original "
+            "source of each figure too (sources.csv, column 'citation').")
+
+
+def datapackage(data_dir: Path | str, meta: dict, table: pd.DataFrame) -> dict:
+    """The Frictionless Data Package descriptor of the published files (etl/datapackage.py)."""
+    from etl.datapackage import descriptor  # lazy: the build's schema module loads pandera
+
+    return descriptor(data_dir, meta, table_columns=list(published_table(table.iloc[0:0]).columns),
+                      citation=package_citation(meta))
+
+
 def dataset_zip(table: pd.DataFrame, sources: pd.DataFrame | None, data_dir: Path | str, meta: dict,
                 today: date | None = None) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("thb_baltic.csv", csv_bytes(table))
+        z.writestr("thb_baltic.csv", csv_bytes(published_table(table)))
         z.writestr("sources.csv", csv_bytes(sources if sources is not None else pd.DataFrame()))
         cb = Path(data_dir) / "codebook"
         if cb.is_dir():
             for p in sorted(cb.glob("*.csv")):
                 z.writestr(f"codebook/{p.name}", csv_bytes(pd.read_csv(p, dtype=str, keep_default_na=False)))
         z.writestr("README.txt", readme_text(meta, sources, today))
+        z.writestr("datapackage.json", json.dumps(datapackage(data_dir, meta, table), indent=2, ensure_ascii=False))
     return buf.getvalue()
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import data as q
 from components import memo
-from components.view_state import Options, options_from
+from components.view_state import Options
 
 _DS = "_dataset"
 
@@ -49,11 +49,9 @@ def show_data_error(path: str, problem: str) -> None:
 
 @st.cache_resource(max_entries=4, show_spinner=False)  # frozen: shared, no unpickling per rerun
 def _options_cached(digest: str, _ds: q.Dataset) -> Options:  # digest covers the table and side files
-    from components.cite import source_name
+    from components.views import options_for  # one definition, shared with the data API
 
-    # sources that give at least one row, in the order of their names (publisher: title)
-    srcs = tuple(sorted(q.source_ids_of(_ds.table), key=lambda s: source_name(s, _ds.sources).lower()))
-    return options_from(_ds.table, _ds.codebook, srcs)
+    return options_for(_ds)
 
 
 def options(ds: q.Dataset) -> Options:
@@ -61,24 +59,9 @@ def options(ds: q.Dataset) -> Options:
 
 
 def _figures_display(ds: q.Dataset) -> pd.DataFrame:
-    from components.style import fmt_value
+    from components.views import figures_display
 
-    full = q.figures_table(ds.table, ds.sources, ds.codebook)
-    cb = ds.codebook
-    full["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
-                     zip(full["value"], full["suppressed"], full["unit"], full["value_low"], full["value_high"])]
-    full["Breakdown"] = full["breakdown"].map({b: cb.breakdown_label(b) for b in full["breakdown"].unique()})
-    full["Unit"] = full["unit"].map({u: cb.unit_label(u) for u in full["unit"].unique()})
-    full["Flags"] = [cb.flags_text(f) for f in full["flags"]]
-    full["grade_label"] = full["grade"].map({g: cb.grade_label(g) if g else "" for g in full["grade"].unique()})
-    full["official"] = full["grade"].map({g: cb.is_official(g) for g in full["grade"].unique()}).astype(bool)
-    # one lower-case text per row for the search box (every column a reader may search by)
-    full["_search"] = (full["country_label"] + " " + full["country"] + " " + full["period_label"] + " "
-                       + full["indicator_label"] + " " + full["Breakdown"] + " " + full["category_label"] + " "
-                       + full["Unit"] + " " + full["Value"] + " " + full["title"] + " " + full["publisher"] + " "
-                       + full["source_id"] + " " + full["source_location"].fillna("") + " " + full["Flags"] + " "
-                       + full["note"].fillna("") + " " + full["grade_label"]).str.lower()
-    return full
+    return figures_display(ds)
 
 
 def figures(ds: q.Dataset) -> pd.DataFrame:
@@ -88,25 +71,9 @@ def figures(ds: q.Dataset) -> pd.DataFrame:
 
 def _figures_filtered(ds: q.Dataset, countries: tuple, indicator, source, preferred_only: bool,
                       years: tuple | None = None, grade: str | None = None, search: str = "") -> pd.DataFrame:
-    full = figures(ds)
-    mask = full["country"].isin(countries)
-    if indicator:
-        mask &= full["indicator"] == indicator
-    if source:
-        mask &= full["source_id"].map(lambda s: source in str(s).split(";")).astype(bool)
-    if preferred_only:
-        mask &= full["preferred"]
-    if years:
-        mask &= (full["period_end"] >= years[0]) & (full["period_start"] <= years[1])
-    if grade == "official":
-        mask &= full["official"]
-    elif grade == "unconfirmed":
-        mask &= ~full["official"]
-    elif grade:
-        mask &= full["grade"] == grade
-    for word in str(search or "").lower().split():
-        mask &= full["_search"].str.contains(word, regex=False)
-    return full[mask].reset_index(drop=True)
+    from components.views import filter_figures
+
+    return filter_figures(figures(ds), countries, indicator, source, preferred_only, years, grade, search)
 
 
 def figures_filtered(ds: q.Dataset, countries, indicator: str | None, source: str | None,

@@ -371,14 +371,20 @@ def _flow_rows(flows: pd.DataFrame, cb, sources: pd.DataFrame | None,
     return rows
 
 
+def drawable(table: pd.DataFrame, cb, unconfirmed: bool = False) -> pd.DataFrame:
+    """The rows the map may draw: official-grade figures, or every grade with `unconfirmed`."""
+    if unconfirmed or "grade" not in table.columns:
+        return table
+    official = {g: cb.is_official(g) for g in table["grade"].unique()}
+    return table[table["grade"].map(official).astype(bool)]
+
+
 def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: str, period: str | None,
           unit: str, sel: str | None = None, flows: bool = False, show_regions: bool = True,
           unconfirmed: bool = False) -> MapSpec:
     """The whole map for one view. `cb` is a `components.data.Codebook` (labels, evidence grades).
     Only official-grade figures are drawn unless `unconfirmed` (then weaker ones too, labelled so)."""
-    if not unconfirmed and "grade" in table.columns:
-        official = {g: cb.is_official(g) for g in table["grade"].unique()}
-        table = table[table["grade"].map(official).astype(bool)]
+    table = drawable(table, cb, unconfirmed)
     capitals = geo.capitals()
     choro = choropleth_data(table, indicator=indicator, period=period, unit=unit)
     breaks = class_breaks(table, indicator=indicator, unit=unit)

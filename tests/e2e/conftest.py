@@ -34,14 +34,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def run_server(log_name: str = "e2e-server.log"):
-    """Start `streamlit run app.py` on a free port (real data), wait for health, yield the URL, stop it."""
+def run_server(log_name: str = "e2e-server.log", script: str = "app.py"):
+    """Start `streamlit run <script>` on a free port (real data), wait for health, yield the URL, stop it.
+    `server.py` is the full process (the app plus the data API)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "THB_DATA_DIR"}  # the real data
     (ROOT / "artifacts").mkdir(exist_ok=True)
     log = open(ROOT / "artifacts" / log_name, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true", f"--server.port={port}",
          "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -188,25 +188,29 @@ def page_rows(sds, opts, page, query):
         bd = view.resolved_breakdown(opts) if view.resolved_breakdown(opts) in bds else \
             (default if default in bds else "total")
         d = q.compare_data(t, cb, indicator=view.indicator, period=period, breakdown=bd, unit=unit,
-                           countries=list(view.countries))
-        return d[d["status"] != "no_data"]
+                           countries=list(view.countries), unconfirmed=view.unconfirmed)
+        return d[~d["status"].isin(["no_data", "not_given"])]
     if page == "trends" and view.view == "chain":
-        return q.chain_data(t, cb, countries=list(view.countries), year_from=years[0], year_to=years[1])
+        return q.chain_data(t, cb, countries=list(view.countries), year_from=years[0], year_to=years[1],
+                            unconfirmed=view.unconfirmed)
     if page == "trends":
         return q.trend_data(t, cb, indicator=view.indicator, unit=q.unit_for(t, view.indicator, view.measure),
                             countries=list(view.countries), year_from=years[0], year_to=years[1],
-                            index_base=view.index_base)
+                            index_base=view.index_base, unconfirmed=view.unconfirmed)
     if page == "overview":
         return q.trend_data(t, cb, indicator="victims", unit="persons", countries=list(view.countries))
     if page == "map":
-        return choropleth_data(t, indicator=view.indicator, period=view.resolved_period(opts),
-                               unit=q.unit_for(t, view.indicator, view.measure))
+        from components.map import drawable
+
+        return choropleth_data(drawable(t, cb, view.unconfirmed), indicator=view.indicator,
+                               period=view.resolved_period(opts), unit=q.unit_for(t, view.indicator, view.measure))
     raise AssertionError(page)
 
 
 VIEW_CASES = [
     ("compare", {}),
     ("compare", {"ind": "victims", "per": "2022", "bd": "exploitation"}),
+    ("compare", {"ind": "victims", "per": "2022", "bd": "exploitation", "unc": "1"}),
     ("compare", {"ind": "victims", "per": "2020", "bd": "sex", "m": "pm", "c": "EE,LT", "stack": "pct"}),
     ("compare", {"ind": "victims", "per": "2012-2016", "bd": "sex"}),  # no sex split for that period: total
     ("compare", {"ind": "convicted", "per": "2019", "m": "pm"}),

@@ -15,6 +15,9 @@ Modes
                        CSV, same configuration), each one process; burst both; print the ratios.
   --serve N            also start `deploy/serve.py` (N app processes behind nginx) and burst it.
   --url URL            measure only a server you started (e.g. `make serve REPLICAS=2 PORT=8600`).
+  --before             also burst the app with the first-run admission off: before/after in one run.
+  --rates 1,2,3        after the burst, arrival runs at these rates (--duration s each): the highest
+                       rate with p95 under 2x one session alone is reported as sustained.
   --rate R --duration T  arrival mode: R new sessions a second for T seconds (instead of a burst).
   --soak S             open and close sessions for S seconds (at --rate, default 2/s), sampling the
                        server's RSS every 10 s: memory without the forced GC must stay flat.
@@ -274,10 +277,11 @@ def wait_health(url: str, proc: subprocess.Popen | None, seconds: float = 90) ->
 class Server:
     """One `streamlit run SCRIPT` process on a free port, with the repository's serving config."""
 
-    def __init__(self, script: str, extra: list[str] | None = None):
+    def __init__(self, script: str, extra: list[str] | None = None, env_extra: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if k != "THB_DATA_DIR"}  # the real data
+        env.update(env_extra or {})
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, f"--server.port={self.port}",
              "--server.address=127.0.0.1", *(extra or [])],
@@ -335,7 +339,7 @@ def _children(pid: int) -> list[int]:
 
 
 # ------------------------------------------------------------------------------------------- runs
-def run_load(url: str, page: str, args, pids: list[int]) -> dict:
+def run_load(url: str, page: str, args, pids: list[int], try_rates: bool = True) -> dict:
     """Warm the server with one session, then one burst (or arrival run); return the summary."""
     one = asyncio.run(one_session(url, page, args.timeout))
     if one.error:
@@ -356,6 +360,17 @@ def run_load(url: str, page: str, args, pids: list[int]) -> dict:
     s["rss0"], s["rss1"] = rss0, rss_mb(pids)
     if not s["elements"]:
         s["elements"] = one.elements
+    s["sustained"] = None
+    for rate in (args.rates if try_rates else []):  # arrival rates to try, in order; stop at the first one not sustained
+        time.sleep(3)  # let the previous run's sessions close
+        r = summary(asyncio.run(arrivals(url, page, rate, args.duration, args.timeout)))
+        ok = r["ok"] == r["n"] and r["p95"] < 2 * s["single"]
+        print(f"      {rate:g} new sessions/s for {args.duration:g} s: p50 {r['p50']:.2f} s  p95 {r['p95']:.2f} s  "
+              f"errors {sum(r['errors'].values())}  -> {'sustained' if ok else 'not sustained'} "
+              f"(p95 < 2 x one session alone = {2 * s['single']:.2f} s)", flush=True)
+        if not ok:
+            break
+        s["sustained"] = rate
     return s
 
 
@@ -386,9 +401,13 @@ def main() -> int:
     ap.add_argument("--sessions", type=int, default=30, help="burst size (default 30)")
     ap.add_argument("--rate", type=float, default=0, help="arrival mode: new sessions a second")
     ap.add_argument("--duration", type=float, default=60, help="arrival mode: seconds (default 60)")
+    ap.add_argument("--rates", default="", help="after the burst, try these arrival rates (e.g. 1,2,3) for "
+                    "--duration s each: the highest with p95 under 2x one session alone is 'sustained'")
     ap.add_argument("--timeout", type=float, default=120, help="per session, seconds")
     ap.add_argument("--serve", type=int, default=0, help="also measure deploy/serve.py with N replicas")
     ap.add_argument("--no-floor", action="store_true", help="skip the floor (bare page)")
+    ap.add_argument("--before", action="store_true", help="also measure the app with the first-run admission "
+                    "off (THB_FIRST_RUN_SLOTS=0): before and after in one run")
     ap.add_argument("--soak", type=float, default=0, help="soak for S seconds, sampling RSS")
     ap.add_argument("--pids", default="", help="with --url: server pids for RSS (default: who listens on the port)")
     ap.add_argument("--flags", default="", help="extra streamlit flags for the servers it starts, e.g. "
@@ -399,6 +418,9 @@ def main() -> int:
     if args.url and urllib.parse.urlsplit(args.url).hostname not in ("127.0.0.1", "localhost"):
         ap.error("talks only to 127.0.0.1")
     extra = args.flags.split()
+    args.rates = [float(r) for r in args.rates.split(",") if r]
+    if any(r * args.duration > MAX_SESSIONS or r <= 0 for r in args.rates):
+        ap.error(f"each rate must be > 0 and at most {MAX_SESSIONS} sessions a run")
 
     load = os.getloadavg()
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
@@ -419,6 +441,13 @@ def main() -> int:
         return 0
 
     floor = None
+    s_off = None
+    if args.before:  # the same app with the first-run gate off (components/admission.py)
+        app = Server("server.py", extra, {"THB_FIRST_RUN_SLOTS": "0"})
+        try:
+            s_off = run_load(app.url, args.page, args, app.pids, try_rates=False)
+        finally:
+            app.stop()
     app = Server("server.py", extra)
     try:
         s_app = run_load(app.url, args.page, args, app.pids)
@@ -432,12 +461,14 @@ def main() -> int:
                                                      ("tables", "dataframe"), ("maps", "deck_gl_json_chart")))
         srv = Server("bench/bare_page.py", extra)
         try:
-            floor = run_load(srv.url, "/?" + q, args, srv.pids)
+            floor = run_load(srv.url, "/?" + q, args, srv.pids, try_rates=False)
         finally:
             srv.stop()
         show(f"floor (bench/bare_page.py ?{q})", floor, rss_line(floor))
         print(f"      draws: {elements_text(floor['elements'])}")
-    show(f"app, one process (server.py)", s_app, rss_line(s_app))
+    if s_off:
+        show("app, one process, admission off", s_off, rss_line(s_off))
+    show("app, one process (server.py)", s_app, rss_line(s_app))
     print(f"      first session after start {s_app['first']:.2f} s, one session alone {s_app['single']:.2f} s "
           f"(server healthy {s_app['started']:.1f} s after launch)")
     if args.serve:
@@ -448,9 +479,15 @@ def main() -> int:
             sv.stop()
         show(f"app, {args.serve} processes + nginx", s_serve, rss_line(s_serve))
         print(f"      first session after start {s_serve['first']:.2f} s, one session alone {s_serve['single']:.2f} s")
+    if args.rates:
+        print(f"Arrival rate sustained for {args.duration:g} s (p95 < 2x one session alone): one process "
+              f"{s_app['sustained'] or 'none'}/s" + (f", {args.serve} processes + nginx {s_serve['sustained'] or 'none'}/s"
+                                                   if args.serve else ""))
     if floor:
         fp95 = floor["p95"]
         print(f"Ratios against the floor's p95 ({fp95:.2f} s):")
+        if s_off:
+            print(f"  admission off: p95 {s_off['p95'] / fp95:.2f}x   p50 {s_off['p50'] / fp95:.2f}x")
         print(f"  app p95 {s_app['p95'] / fp95:.2f}x (goal <= 1.2x)   app p50 {s_app['p50'] / fp95:.2f}x (goal <= 0.6x)")
         if args.serve:
             print(f"  {args.serve} processes + nginx: p95 {s_serve['p95'] / fp95:.2f}x (goal <= 0.7x)   "

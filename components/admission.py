@@ -40,9 +40,10 @@ def _is_run_end(payload: bytes) -> bool:
 
 
 def default_slots() -> int:
-    """First runs admitted at a time: THB_FIRST_RUN_SLOTS, else the number of CPU cores (at least 1)."""
+    """First runs admitted at a time: THB_FIRST_RUN_SLOTS (0 turns the gate off, for measuring without
+    it), else the number of CPU cores this process may use (at least 1)."""
     try:
-        return max(1, int(os.environ.get("THB_FIRST_RUN_SLOTS", "")))
+        return max(0, int(os.environ.get("THB_FIRST_RUN_SLOTS", "")))
     except ValueError:
         return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
@@ -53,7 +54,7 @@ class FirstRunAdmission:
     def __init__(self, app: Any, slots: int | None = None, hold_s: float = 20.0, wait_s: float = 120.0,
                  path_suffix: str = "_stcore/stream") -> None:
         self.app = app
-        self.slots = slots or default_slots()
+        self.slots = default_slots() if slots is None else slots  # 0: no gate
         self.hold_s = hold_s  # a slot is given back after this long even if the run has not finished
         self.wait_s = wait_s  # nobody waits longer than this for a slot (admitted anyway)
         self.path_suffix = path_suffix
@@ -61,7 +62,8 @@ class FirstRunAdmission:
         self.waiting = 0  # sessions queued now (for tests and logs)
 
     async def __call__(self, scope: dict, receive, send) -> None:
-        if scope.get("type") != "websocket" or not scope.get("path", "").endswith(self.path_suffix):
+        if (not self.slots or scope.get("type") != "websocket"
+                or not scope.get("path", "").endswith(self.path_suffix)):
             await self.app(scope, receive, send)
             return
         if self._sem is None:  # created on the server's event loop

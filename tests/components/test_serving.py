@@ -99,6 +99,16 @@ def test_first_runs_are_admitted_in_order_a_few_at_a_time():
     asyncio.run(scenario())
 
 
+def test_zero_slots_turns_the_gate_off(monkeypatch):
+    monkeypatch.setenv("THB_FIRST_RUN_SLOTS", "0")
+    app = object()
+    assert FirstRunAdmission(app).slots == 0
+    monkeypatch.setenv("THB_FIRST_RUN_SLOTS", "3")
+    assert FirstRunAdmission(app).slots == 3
+    monkeypatch.delenv("THB_FIRST_RUN_SLOTS")
+    assert FirstRunAdmission(app).slots >= 1
+
+
 def test_a_slot_comes_back_when_a_session_closes_or_hangs():
     async def scenario():
         async def hangs(scope, receive, send):

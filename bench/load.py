@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import os
 import socket
 import statistics
@@ -170,7 +171,7 @@ def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
     if not xs:
         return float("nan")
-    k = max(0, min(len(xs) - 1, round(p / 100 * len(xs) + 0.5) - 1))  # nearest rank
+    k = max(0, min(len(xs) - 1, math.ceil(p / 100 * len(xs)) - 1))  # nearest rank
     return xs[k]
 
 
@@ -191,12 +192,13 @@ def summary(results: list[Result]) -> dict:
             "errors": errors, "elements": els}
 
 
-def show(label: str, s: dict, rss: str = "") -> None:
+def show(label: str, s: dict, rss: str = "", detail: bool = True) -> None:
     err = sum(s["errors"].values())
     print(f"  {label:<34} n={s['n']:<4} p50 {s['p50']:6.2f} s  p95 {s['p95']:6.2f} s  max {s['max']:6.2f} s  "
           f"min {s['min']:5.2f} s  errors {err}{rss}", flush=True)
-    print(f"      (first message p50 {s['first_p50']:.2f} s p95 {s['first_p95']:.2f} s; first element "
-          f"p50 {s['delta_p50']:.2f} s p95 {s['delta_p95']:.2f} s)")
+    if detail and "first_p50" in s:
+        print(f"      (first message p50 {s['first_p50']:.2f} s p95 {s['first_p95']:.2f} s; first element "
+              f"p50 {s['delta_p50']:.2f} s p95 {s['delta_p95']:.2f} s)")
     for e, c in s["errors"].most_common(3):
         print(f"      {c} x {e}")
 
@@ -339,38 +341,17 @@ def _children(pid: int) -> list[int]:
 
 
 # ------------------------------------------------------------------------------------------- runs
-def run_load(url: str, page: str, args, pids: list[int], try_rates: bool = True) -> dict:
-    """Warm the server with one session, then one burst (or arrival run); return the summary."""
-    one = asyncio.run(one_session(url, page, args.timeout))
-    if one.error:
-        print(f"  first session failed: {one.error}")
-    single = []
-    for _ in range(3):  # one session alone, the server idle: the floor of a single visitor
-        r = asyncio.run(one_session(url, page, args.timeout))
-        if r.seconds is not None:
-            single.append(r.seconds)
+def run_load(url: str, page: str, args, pids: list[int]) -> dict:
+    """--url mode: the first session, one alone, one burst (or arrival run), then the rates."""
+    s0 = warm_and_single(url, page, args)
     rss0 = rss_mb(pids)
     if args.rate:
         res = asyncio.run(arrivals(url, page, args.rate, args.duration, args.timeout))
     else:
         res = asyncio.run(burst(url, page, args.sessions, args.timeout))
     s = summary(res)
-    s["first"] = one.seconds
-    s["single"] = statistics.median(single) if single else float("nan")
-    s["rss0"], s["rss1"] = rss0, rss_mb(pids)
-    if not s["elements"]:
-        s["elements"] = one.elements
-    s["sustained"] = None
-    for rate in (args.rates if try_rates else []):  # arrival rates to try, in order; stop at the first one not sustained
-        time.sleep(3)  # let the previous run's sessions close
-        r = summary(asyncio.run(arrivals(url, page, rate, args.duration, args.timeout)))
-        ok = r["ok"] == r["n"] and r["p95"] < 2 * s["single"]
-        print(f"      {rate:g} new sessions/s for {args.duration:g} s: p50 {r['p50']:.2f} s  p95 {r['p95']:.2f} s  "
-              f"errors {sum(r['errors'].values())}  -> {'sustained' if ok else 'not sustained'} "
-              f"(p95 < 2 x one session alone = {2 * s['single']:.2f} s)", flush=True)
-        if not ok:
-            break
-        s["sustained"] = rate
+    s.update(s0, rss0=rss0, rss1=rss_mb(pids))
+    s["sustained"] = try_rates(url, page, args, s["single"]) if args.rates else None
     return s
 
 
@@ -404,6 +385,7 @@ def main() -> int:
     ap.add_argument("--rates", default="", help="after the burst, try these arrival rates (e.g. 1,2,3) for "
                     "--duration s each: the highest with p95 under 2x one session alone is 'sustained'")
     ap.add_argument("--timeout", type=float, default=120, help="per session, seconds")
+    ap.add_argument("--repeat", type=int, default=3, help="bursts per server, interleaved; medians reported")
     ap.add_argument("--serve", type=int, default=0, help="also measure deploy/serve.py with N replicas")
     ap.add_argument("--no-floor", action="store_true", help="skip the floor (bare page)")
     ap.add_argument("--before", action="store_true", help="also measure the app with the first-run admission "
@@ -413,7 +395,7 @@ def main() -> int:
     ap.add_argument("--flags", default="", help="extra streamlit flags for the servers it starts, e.g. "
                     "'--server.fileWatcherType=auto --runner.postScriptGC=true' (the development defaults)")
     args = ap.parse_args()
-    if args.sessions > MAX_SESSIONS or args.rate * args.duration > MAX_SESSIONS:
+    if args.sessions * args.repeat > MAX_SESSIONS or args.rate * args.duration > MAX_SESSIONS or args.repeat > 20:
         ap.error(f"at most {MAX_SESSIONS} sessions a run")
     if args.url and urllib.parse.urlsplit(args.url).hostname not in ("127.0.0.1", "localhost"):
         ap.error("talks only to 127.0.0.1")
@@ -432,67 +414,110 @@ def main() -> int:
     if args.soak:
         return soak(args, extra)
 
-    results = {}
     if args.url:
         port = urllib.parse.urlsplit(args.url).port or 80
         pids = [int(p) for p in args.pids.split(",") if p] or server_pids(port)
-        results["server"] = run_load(args.url, args.page, args, pids)
-        show(args.url, results["server"], rss_line(results["server"]))
+        r = run_load(args.url, args.page, args, pids)
+        show(args.url, r, rss_line(r))
+        print(f"      first session {r['first']:.2f} s, one session alone {r['single']:.2f} s")
         return 0
 
-    floor = None
-    s_off = None
-    if args.before:  # the same app with the first-run gate off (components/admission.py)
-        app = Server("server.py", extra, {"THB_FIRST_RUN_SLOTS": "0"})
-        try:
-            s_off = run_load(app.url, args.page, args, app.pids, try_rates=False)
-        finally:
-            app.stop()
-    app = Server("server.py", extra)
+    # every server starts first and the bursts are interleaved (floor, app, ... then again), so
+    # whatever else the machine is doing weighs on each configuration alike; medians over --repeat
+    servers: dict[str, Server | Serve] = {}
     try:
-        s_app = run_load(app.url, args.page, args, app.pids)
-        s_app["started"] = app.started_s
-    finally:
-        app.stop()
-    counts = s_app["elements"]
-    print(f"  the page draws: {elements_text(counts)}", flush=True)
-    if not args.no_floor:
-        q = "&".join(f"{k}={counts[v]}" for k, v in (("metrics", "metric"), ("charts", "vega_lite_chart"),
-                                                     ("tables", "dataframe"), ("maps", "deck_gl_json_chart")))
-        srv = Server("bench/bare_page.py", extra)
-        try:
-            floor = run_load(srv.url, "/?" + q, args, srv.pids, try_rates=False)
-        finally:
-            srv.stop()
-        show(f"floor (bench/bare_page.py ?{q})", floor, rss_line(floor))
-        print(f"      draws: {elements_text(floor['elements'])}")
-    if s_off:
-        show("app, one process, admission off", s_off, rss_line(s_off))
-    show("app, one process (server.py)", s_app, rss_line(s_app))
-    print(f"      first session after start {s_app['first']:.2f} s, one session alone {s_app['single']:.2f} s "
-          f"(server healthy {s_app['started']:.1f} s after launch)")
-    if args.serve:
-        sv = Serve(args.serve, extra)
-        try:
-            s_serve = run_load(sv.url, args.page, args, sv.pids)
-        finally:
-            sv.stop()
-        show(f"app, {args.serve} processes + nginx", s_serve, rss_line(s_serve))
-        print(f"      first session after start {s_serve['first']:.2f} s, one session alone {s_serve['single']:.2f} s")
-    if args.rates:
-        print(f"Arrival rate sustained for {args.duration:g} s (p95 < 2x one session alone): one process "
-              f"{s_app['sustained'] or 'none'}/s" + (f", {args.serve} processes + nginx {s_serve['sustained'] or 'none'}/s"
-                                                   if args.serve else ""))
-    if floor:
-        fp95 = floor["p95"]
-        print(f"Ratios against the floor's p95 ({fp95:.2f} s):")
-        if s_off:
-            print(f"  admission off: p95 {s_off['p95'] / fp95:.2f}x   p50 {s_off['p50'] / fp95:.2f}x")
-        print(f"  app p95 {s_app['p95'] / fp95:.2f}x (goal <= 1.2x)   app p50 {s_app['p50'] / fp95:.2f}x (goal <= 0.6x)")
+        servers["app"] = Server("server.py", extra)
+        probe = asyncio.run(one_session(servers["app"].url, args.page, args.timeout))
+        counts = probe.elements
+        print(f"  the page draws: {elements_text(counts)}", flush=True)
+        if not args.no_floor:
+            q = "&".join(f"{k}={counts[v]}" for k, v in (("metrics", "metric"), ("charts", "vega_lite_chart"),
+                                                         ("tables", "dataframe"), ("maps", "deck_gl_json_chart")))
+            servers["floor"] = Server("bench/bare_page.py", extra)
+        if args.before:  # the same app with the first-run gate off (components/admission.py)
+            servers["off"] = Server("server.py", extra, {"THB_FIRST_RUN_SLOTS": "0"})
         if args.serve:
-            print(f"  {args.serve} processes + nginx: p95 {s_serve['p95'] / fp95:.2f}x (goal <= 0.7x)   "
-                  f"p50 {s_serve['p50'] / fp95:.2f}x")
+            servers["serve"] = Serve(args.serve, extra)
+        pages = {k: ("/?" + q if k == "floor" else args.page) for k in servers}
+        labels = {"floor": f"floor (bench/bare_page.py ?{q})" if not args.no_floor else "",
+                  "off": "app, one process, admission off", "app": "app, one process (server.py)",
+                  "serve": f"app, {args.serve} processes + nginx"}
+        order = [k for k in ("floor", "off", "app", "serve") if k in servers]
+        res: dict[str, dict] = {}
+        for k in order:
+            res[k] = warm_and_single(servers[k].url, pages[k], args)
+            res[k]["rss0"] = rss_mb(servers[k].pids)
+            res[k]["runs"] = []
+        for i in range(args.repeat):
+            for k in order:
+                time.sleep(2)  # the previous burst's sessions close
+                s = summary(asyncio.run(burst(servers[k].url, pages[k], args.sessions, args.timeout)))
+                res[k]["runs"].append(s)
+                res[k]["rss1"] = rss_mb(servers[k].pids)
+                if args.repeat > 1:
+                    show(f"run {i + 1}: {k}", s, detail=False)
+        print(f"Burst of {args.sessions} (median of {args.repeat} runs of each, interleaved):")
+        for k in order:
+            r = res[k]
+            m = {x: statistics.median(run[x] for run in r["runs"])
+                 for x in ("p50", "p95", "max", "min", "first_p50", "first_p95", "delta_p50", "delta_p95")}
+            errs = Counter()
+            for run in r["runs"]:
+                errs.update(run["errors"])
+            r.update(m, errors=errs, n=sum(run["n"] for run in r["runs"]))
+            show(labels[k], r, rss_line(r))
+            if k != "floor":
+                print(f"      first session after start {r['first']:.2f} s, one session alone {r['single']:.2f} s")
+            else:
+                print(f"      draws: {elements_text(r['runs'][0]['elements'])}")
+        for k in ("app", "serve"):
+            if k in servers and args.rates:
+                print(f"Arrival rates, {labels[k]}:")
+                res[k]["sustained"] = try_rates(servers[k].url, pages[k], args, res[k]["single"])
+    finally:
+        for srv in servers.values():
+            srv.stop()
+    if args.rates:
+        print(f"Arrival rate sustained for {args.duration:g} s (p95 < 2x one session alone): "
+              + ", ".join(f"{labels[k]} {res[k]['sustained'] or 'none'}/s" for k in ("app", "serve") if k in res))
+    if "floor" in res:
+        fp95 = res["floor"]["p95"]
+        print(f"Ratios against the floor's p95 ({fp95:.2f} s):")
+        if "off" in res:
+            print(f"  admission off: p95 {res['off']['p95'] / fp95:.2f}x   p50 {res['off']['p50'] / fp95:.2f}x")
+        print(f"  app: p95 {res['app']['p95'] / fp95:.2f}x (goal <= 1.2x)   p50 {res['app']['p50'] / fp95:.2f}x "
+              "(goal <= 0.6x)")
+        if "serve" in res:
+            print(f"  {args.serve} processes + nginx: p95 {res['serve']['p95'] / fp95:.2f}x (goal <= 0.7x)   "
+                  f"p50 {res['serve']['p50'] / fp95:.2f}x")
     return 0
+
+
+def warm_and_single(url: str, page: str, args) -> dict:
+    """The first session after start, then one session alone (median of 3) on an idle server."""
+    one = asyncio.run(one_session(url, page, args.timeout))
+    if one.error:
+        print(f"  first session on {url} failed: {one.error}")
+    single = [r.seconds for r in (asyncio.run(one_session(url, page, args.timeout)) for _ in range(3))
+              if r.seconds is not None]
+    return {"first": one.seconds if one.seconds is not None else float("nan"),
+            "single": statistics.median(single) if single else float("nan")}
+
+
+def try_rates(url: str, page: str, args, single: float) -> float | None:
+    """Arrival runs at each rate in order; the last rate whose p95 stayed under 2x one session alone."""
+    sustained = None
+    for rate in args.rates:
+        time.sleep(3)
+        r = summary(asyncio.run(arrivals(url, page, rate, args.duration, args.timeout)))
+        ok = r["ok"] == r["n"] and r["p95"] < 2 * single
+        print(f"      {rate:g} new sessions/s for {args.duration:g} s: p50 {r['p50']:.2f} s  p95 {r['p95']:.2f} s  "
+              f"errors {sum(r['errors'].values())}  -> {'sustained' if ok else 'not sustained'} "
+              f"(p95 < 2 x one session alone = {2 * single:.2f} s)", flush=True)
+        if not ok:
+            break
+        sustained = rate
+    return sustained
 
 
 def rss_line(s: dict) -> str:
@@ -517,6 +542,8 @@ def soak(args, extra: list[str]) -> int:
         print(f"  {0:6.0f} s  RSS {samples[0][1]:7.1f} MB", flush=True)
         while time.perf_counter() - t0 < args.soak:
             chunk = min(10.0, args.soak - (time.perf_counter() - t0))
+            if chunk * rate < 1:  # less than one more session's worth left
+                break
             res = asyncio.run(arrivals(url, args.page, rate, chunk, args.timeout))
             total += len(res)
             errors.update(r.error for r in res if r.error)

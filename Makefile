@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 REPLICAS ?= 2
+HOST ?= 127.0.0.1
 
 .PHONY: run serve dev test data report install install-dev clean
 
@@ -28,9 +29,10 @@ install-dev: $(DEV_STAMP)
 run: $(STAMP)
 	$(BIN)/python -m streamlit run server.py --server.port $(PORT)
 
-# REPLICAS app processes behind nginx on PORT (Debian's nginx; see deploy/README.md).
+# REPLICAS app processes behind nginx on PORT (Debian's nginx; see deploy/README.md); HOST=0.0.0.0 to
+# listen on every interface.
 serve: $(STAMP)
-	$(BIN)/python deploy/serve.py --replicas $(REPLICAS) --port $(PORT)
+	$(BIN)/python deploy/serve.py --replicas $(REPLICAS) --port $(PORT) --host $(HOST)
 
 # Development: the file watcher and rerun-on-save back on (flags override config.toml).
 dev: $(STAMP)

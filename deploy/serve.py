@@ -133,7 +133,7 @@ def main() -> int:
     if not 1 <= a.replicas <= 32:
         ap.error("--replicas must be 1..32")
 
-    env = {k: v for k, v in os.environ.items()}
+    env = dict(os.environ)
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))  # one secret for all
     replicas = [Replica(i, free_port(), env, a.extra) for i in range(a.replicas)]
     tmp = Path(tempfile.mkdtemp(prefix="thb-serve-"))

@@ -61,7 +61,8 @@ def _makefile_serve_command() -> list[str]:
 @pytest.fixture(scope="module")
 def served():
     port = _free_port()
-    args = [a.replace("$(REPLICAS)", "2").replace("$(PORT)", str(port)) for a in _makefile_serve_command()]
+    args = [a.replace("$(REPLICAS)", "2").replace("$(PORT)", str(port)).replace("$(HOST)", "127.0.0.1")
+            for a in _makefile_serve_command()]
     assert args[0] == "deploy/serve.py"
     env = {k: v for k, v in os.environ.items() if k != "THB_DATA_DIR"}  # the real data
     (ROOT / "artifacts").mkdir(exist_ok=True)

@@ -392,8 +392,8 @@ def main() -> int:
                     "off (THB_FIRST_RUN_SLOTS=0): before and after in one run")
     ap.add_argument("--soak", type=float, default=0, help="soak for S seconds, sampling RSS")
     ap.add_argument("--pids", default="", help="with --url: server pids for RSS (default: who listens on the port)")
-    ap.add_argument("--flags", default="", help="extra streamlit flags for the servers it starts, e.g. "
-                    "'--server.fileWatcherType=auto --runner.postScriptGC=true' (the development defaults)")
+    ap.add_argument("--flags", default="", help="extra streamlit flags for the servers it starts, as one argument, e.g. "
+                    "--flags='--server.fileWatcherType=auto --runner.postScriptGC=true' (the development defaults)")
     args = ap.parse_args()
     if args.sessions * args.repeat > MAX_SESSIONS or args.rate * args.duration > MAX_SESSIONS or args.repeat > 20:
         ap.error(f"at most {MAX_SESSIONS} sessions a run")
@@ -407,7 +407,8 @@ def main() -> int:
     load = os.getloadavg()
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
           f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)
-    what = (f"{args.rate:g} new sessions/s for {args.duration:g} s" if args.rate
+    what = (f"soak, {args.rate or 2:g} new sessions/s for {args.soak:g} s" if args.soak
+            else f"{args.rate:g} new sessions/s for {args.duration:g} s" if args.rate
             else f"{args.sessions} new sessions at once")
     print(f"Page {args.page!r}: {what}; time = GET page -> script_finished", flush=True)
 

@@ -106,6 +106,13 @@ def test_health_through_nginx_and_the_affinity_cookie(served):
     cookies = headers.get_all("Set-Cookie") or []
     assert any(c.startswith("thb_route=") and "HttpOnly" in c for c in cookies), cookies
     assert len(_app_pids(proc.pid)) == 2
+    # each process warmed up before it said ok: it ran every default view (components/warmup.py)
+    from components.warmup import VIEWS
+
+    done = [ln for ln in (ROOT / "artifacts" / "e2e-serve.log").read_text().splitlines() if "warm-up done" in ln]
+    assert len(done) >= 2, done
+    for ln in done[:2]:
+        assert all(f"'{v}':" in ln for v in VIEWS), ln
 
 
 @pytest.mark.parametrize("link,drawn", [("/trends?c=EE,LT&ind=convicted", CHART), ("/map?per=2020&sel=LV", MAP),

@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
+REPLICAS ?= 2
+HOST ?= 127.0.0.1
 
-.PHONY: run test data report install install-dev clean
+.PHONY: run serve dev test data report install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +25,19 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
 
+# One process with the serving configuration of .streamlit/config.toml (no file watcher, no forced GC).
 run: $(STAMP)
 	$(BIN)/python -m streamlit run server.py --server.port $(PORT)
+
+# REPLICAS app processes behind nginx on PORT (Debian's nginx; see deploy/README.md); HOST=0.0.0.0 to
+# listen on every interface.
+serve: $(STAMP)
+	$(BIN)/python deploy/serve.py --replicas $(REPLICAS) --port $(PORT) --host $(HOST)
+
+# Development: the file watcher and rerun-on-save back on (flags override config.toml).
+dev: $(STAMP)
+	$(BIN)/python -m streamlit run server.py --server.port $(PORT) \
+		--server.fileWatcherType auto --server.runOnSave true --runner.postScriptGC true
 
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest -q

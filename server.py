@@ -6,8 +6,19 @@ not be built inside that script.
 """
 
 import streamlit as st
+from starlette.middleware import Middleware
+
+from components.admission import FirstRunAdmission
+from components.warmup import HealthGate, make_lifespan
 
 from components.api import ROUTES  # extra HTTP routes beside the app: the read-only data API under /api/v1/
-LIFESPAN = None  # start-up work (e.g. loading the dataset before the first visitor)
 
-app = st.App("app.py", routes=ROUTES, lifespan=LIFESPAN)
+# start-up work: load the dataset, build the options index and run the default views once, so the
+# first visitor pays no more than the second (components/warmup.py)
+LIFESPAN = make_lifespan()
+MIDDLEWARE = [
+    Middleware(HealthGate),  # /_stcore/health says 503 "warming up" until the warm-up is done
+    Middleware(FirstRunAdmission),  # a burst of new sessions: a few first runs at a time, in order
+]
+
+app = st.App("app.py", routes=ROUTES, lifespan=LIFESPAN, middleware=MIDDLEWARE)

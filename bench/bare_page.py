@@ -1,7 +1,8 @@
 """The floor for warm reruns: the same number and kind of elements as an app page (Altair charts,
 a pydeck map, dataframes), drawn from the same data file with no app logic.
 
-Counts come from the URL: ?charts=2&maps=1&tables=1 (bench/run.py reads them off each app page).
+Counts come from the URL: ?charts=2&maps=1&tables=1&metrics=3 (bench/run.py and bench/load.py read them off
+each app page).
 """
 
 import json
@@ -34,6 +35,8 @@ def n(key: str) -> int:
 
 df = load()
 victims = df[(df["indicator"] == "victims") & (df["breakdown"] == "total") & (df["unit"] == "persons")]
+for i in range(n("metrics")):
+    st.metric(f"Victims {i}", f"{victims['value'].iloc[i % len(victims)]:,.0f}", delta=f"{i:+d}")
 for i in range(n("charts")):
     st.altair_chart(alt.Chart(victims).mark_line(point=True).encode(x="period_start:O", y="value:Q",
                                                                      color="country:N"), key=f"c{i}")

@@ -1,0 +1,172 @@
+"""Warm start: the server does the first visitor's work when it starts (the `st.App` lifespan).
+
+1. Before the server answers anyone: import the heavy libraries, load the dataset and run the
+   `steps` (by default the options index) — all into the same process-wide caches the pages use.
+2. Then, in the background: open one session per view in `views` over the server's own websocket on
+   127.0.0.1 (exactly what a browser does) and wait for each run to finish. That runs the real pages,
+   so every query, chart spec and compiled script the default views need is cached, whatever the pages
+   build. Until that is done, `/_stcore/health` answers 503 "warming up" (HealthGate), so a proxy or
+   Kubernetes sends visitors only to a warm process; a visitor who comes earlier is still served.
+
+Holds no page logic: point it at other views or builders with `make_lifespan(views=..., steps=...)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import urllib.parse
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from streamlit.logger import get_logger
+
+_LOG = get_logger("thb.warmup")  # Streamlit's handler and level: the lines appear in the server log
+
+# the default views: what a shared link or a trainer's "open this" most often opens first
+VIEWS: tuple[str, ...] = ("/", "/compare", "/trends", "/map", "/data")
+READY = {"done": False, "seconds": None, "views": {}}  # read by HealthGate and by tests
+
+
+def options_index(ds) -> None:
+    """Build the options index (what indicators, periods and breakdowns exist) into its cache."""
+    from components import frame
+
+    frame.options(ds)
+
+
+STEPS: tuple[Callable[[Any], None], ...] = (options_index,)
+
+
+def warm_data(steps: Iterable[Callable[[Any], None]] = STEPS) -> dict[str, float]:
+    """Load the dataset and run each step on it (blocking). Returns seconds per step."""
+    times: dict[str, float] = {}
+    t0 = time.perf_counter()
+    import altair  # noqa: F401  (the pages' imports, paid here once)
+    import pandas  # noqa: F401
+
+    from components import data as q
+
+    times["imports"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ds = q.load_dataset()
+    times["load_dataset"] = time.perf_counter() - t0
+    for step in steps:
+        t0 = time.perf_counter()
+        step(ds)
+        times[getattr(step, "__name__", repr(step))] = time.perf_counter() - t0
+    return times
+
+
+def _stream_url() -> str:
+    from streamlit import config
+
+    host = config.get_option("server.address") or "127.0.0.1"
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    path = f"/{base}/_stcore/stream" if base else "/_stcore/stream"
+    return f"ws://{host}:{config.get_option('server.port')}{path}"
+
+
+async def run_view(ws_url: str, view: str, timeout: float = 60.0) -> float:
+    """Open one session on `view` (path and query) and wait for its first run to finish."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.asyncio.client import connect
+
+    parts = urllib.parse.urlsplit(view)
+    msg = BackMsg()
+    msg.rerun_script.query_string = parts.query
+    msg.rerun_script.page_name = parts.path.strip("/")
+    t0 = time.perf_counter()
+    async with asyncio.timeout(timeout):
+        async with connect(ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None,
+                           compression=None) as ws:
+            await ws.send(msg.SerializeToString())
+            for _ in range(100_000):
+                fm = ForwardMsg()
+                fm.ParseFromString(await ws.recv())
+                if fm.WhichOneof("type") == "script_finished" and \
+                        fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    break
+    return time.perf_counter() - t0
+
+
+async def run_views(views: Iterable[str] = VIEWS, ws_url: str | None = None, start_timeout: float = 60.0,
+                    total_timeout: float = 180.0) -> None:
+    """Run each view once through the server's own websocket (after it starts listening)."""
+    t_all = time.perf_counter()
+    ws_url = ws_url or _stream_url()
+    try:
+        async with asyncio.timeout(total_timeout):
+            await _run_each(views, ws_url, start_timeout)
+    except Exception as exc:  # a warm-up failure or timeout must never stop the server
+        _LOG.warning("warm-up stopped: %s: %s", type(exc).__name__, exc)
+    finally:
+        READY["done"] = True
+        READY["seconds"] = time.perf_counter() - t_all
+        _LOG.info("warm-up done in %.1f s: %s", READY["seconds"], READY["views"])
+
+
+async def _run_each(views: Iterable[str], ws_url: str, start_timeout: float) -> None:
+    for view in views:
+        for _attempt in range(int(start_timeout / 0.25)):  # the server may not listen yet
+            try:
+                READY["views"][view] = round(await run_view(ws_url, view), 3)
+                break
+            except OSError:
+                await asyncio.sleep(0.25)
+        else:
+            _LOG.warning("warm-up: could not reach %s", ws_url)
+            return
+
+
+def make_lifespan(views: Iterable[str] = VIEWS, steps: Iterable[Callable[[Any], None]] = STEPS):
+    """An `st.App` lifespan that warms the data (steps) before serving, then the views in the background."""
+    views, steps = tuple(views), tuple(steps)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        READY.update(done=False, seconds=None, views={})
+        try:
+            times = await asyncio.to_thread(warm_data, steps)
+            _LOG.info("warm-up data: %s", {k: round(v, 3) for k, v in times.items()})
+        except Exception as exc:  # no dataset: the pages show their own clear error
+            _LOG.warning("warm-up: data not loaded: %s: %s", type(exc).__name__, exc)
+        task = asyncio.create_task(run_views(views)) if views else None
+        if task is None:
+            READY["done"] = True
+        try:
+            yield None
+        finally:
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+    return lifespan
+
+
+lifespan = make_lifespan()
+
+
+class HealthGate:
+    """ASGI middleware: `/_stcore/health` answers 503 "warming up" until the warm-up has run the views,
+    so a proxy's or Kubernetes' readiness check sends visitors to a warm process only."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive, send) -> None:
+        if (scope.get("type") == "http" and not READY["done"]
+                and scope.get("path", "").endswith("/_stcore/health")):
+            body = b"warming up"
+            await send({"type": "http.response.start", "status": 503,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                    (b"content-length", str(len(body)).encode()),
+                                    (b"cache-control", b"no-cache")]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)

@@ -115,7 +115,7 @@ def test_health_through_nginx_and_the_affinity_cookie(served):
         assert all(f"'{v}':" in ln for v in VIEWS), ln
 
 
-@pytest.mark.parametrize("link,drawn", [("/trends?c=EE,LT&ind=convicted", CHART), ("/map?per=2020&sel=LV", MAP),
+@pytest.mark.parametrize("link,drawn", [("/trends?c=EE,LT&ind=convicted", CHART), ("/map?per=2019&sel=LV", MAP),
                                         ("/?c=EE,LT", CHART)], ids=["trends", "map", "overview"])
 def test_deep_link_through_nginx(chromium_browser, served, link, drawn):
     url, _ = served

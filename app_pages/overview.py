@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components import controls, frame, memo, share
+from components import a11y, controls, frame, memo, share
 from components import data as q
 from components import export as ex
 from components.charts import sparkline, trend_chart
@@ -41,6 +41,7 @@ eu = q.preferred(ds.table)
 eu = eu[(eu["country"] == "EU27") & (eu["indicator"] == "victims") & (eu["unit"] == "per_million")
         & (eu["breakdown"] == "total") & eu["single_year"]]
 
+a11y.section_heading("Latest figures per country")  # the cards' country names are h3
 cols = st.columns(len(cards)) if cards else []
 for col, card in zip(cols, cards):
     with col.container(border=True):

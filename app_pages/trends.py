@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components import controls, frame, memo, share
+from components import a11y, controls, frame, memo, share
 from components import data as q
 from components import export as ex
 from components.charts import chain_chart, trend_chart
@@ -111,6 +111,7 @@ if mode == "lines":
                    + "; ".join(f"{cb.country_label(r.country)} {r.period_label}: "
                                f"{fmt_value(r.value, r.suppressed, r.unit)}" for r in multi.itertuples()))
 else:
+    a11y.set_title("Justice chain", "Trends")
     data = memo.query(ds, q.chain_data, ds.table, cb, countries=countries, year_from=years[0], year_to=years[1])
     stages = [cb.indicator_label(i, short=True) for i in q.CHAIN]
     title = f"Justice chain, {years[0]}–{years[1]}"

@@ -54,14 +54,15 @@ def _configure(chart):
     return chart
 
 
-# Reflow (WCAG 1.4.10): on a narrow screen (a phone, or 400 % zoom) a chart's title and subtitle wrap
-# instead of being cut with "…". The on-screen spec (memo.Spec.screen) chooses its title lines by the
-# window's width (Vega's windowSize(); the chart's own size is not known yet when Vega lays out the
-# title): below _NARROW_PX CSS pixels (400 % zoom of a 1280 px window is 320 px) the lines are short.
+# Reflow (WCAG 1.4.10): in a narrow chart (a phone, 400 % zoom, a card) the title and subtitle wrap
+# instead of being cut with "…". The on-screen spec (memo.Spec.screen) holds both versions and picks
+# by the chart's width (Vega's `width` signal, so it follows a resize) when the full line would not
+# fit; for small multiples, which have no one width, by the window's (below _NARROW_PX CSS pixels).
 # The plain title stays in usermeta["title"]; exports render from the spec without this, at a fixed width.
 _NARROW_PX = 600
 _NARROW_TITLE_CHARS = 28
-_NARROW_SUBTITLE_CHARS = 44
+_NARROW_SUBTITLE_CHARS = 42
+_CHAR_EM = 0.55  # average advance of a character, in em (Source Sans Pro / Helvetica, bold)
 
 
 def _lines(text: str, width: int) -> list[str]:
@@ -69,24 +70,33 @@ def _lines(text: str, width: int) -> list[str]:
 
 
 def reflow_title(spec: dict) -> dict:
-    """A copy of `spec` (top level only) whose title and subtitle wrap when the window is narrow."""
+    """A copy of `spec` (top level only) whose title and subtitle wrap when the chart is narrow."""
     t = spec.get("title")
     if not isinstance(t, dict) or not isinstance(t.get("text"), str):
         return spec
     t = dict(t)
-    narrow = f"windowSize()[0] < {_NARROW_PX}"
+    single = not any(k in spec for k in ("facet", "hconcat", "vconcat", "concat", "repeat"))
     text = t["text"]
+    title_px = len(text) * _CHAR_EM * float(t.get("fontSize") or 16)
+    narrow = f"width < {title_px:.0f}" if single else f"windowSize()[0] < {_NARROW_PX}"
     if len(text) > _NARROW_TITLE_CHARS:
         t["text"] = {"expr": f"{narrow} ? {json.dumps(_lines(text, _NARROW_TITLE_CHARS))} : {json.dumps(text)}"}
     sub = t.get("subtitle")
     if isinstance(sub, str):
         sub = [sub]
     if isinstance(sub, list) and any(len(str(x)) > _NARROW_SUBTITLE_CHARS for x in sub):
-        short = [line for x in sub for line in _lines(str(x), _NARROW_SUBTITLE_CHARS)]
-        t["subtitle"] = {"expr": f"{narrow} ? {json.dumps(short)} : {json.dumps([str(x) for x in sub])}"}
-    t["limit"] = 0  # no "…": the lines are short enough on a narrow screen
+        sub = [str(x) for x in sub]
+        sub_px = max(len(x) for x in sub) * _CHAR_EM * 0.95 * float(t.get("subtitleFontSize") or 12)
+        narrow_sub = f"width < {sub_px:.0f}" if single else f"windowSize()[0] < {_NARROW_PX}"
+        short = [line for x in sub for line in _lines(x, _NARROW_SUBTITLE_CHARS)]
+        t["subtitle"] = {"expr": f"{narrow_sub} ? {json.dumps(short)} : {json.dumps(sub)}"}
+    t["limit"] = 0  # no "…": a line that would not fit is wrapped instead
     out = dict(spec)
     out["title"] = t
+    if single and "autosize" not in spec:
+        # fit the width only: the height is the plot's, as in the exports, so a title that wraps
+        # makes the chart taller instead of squeezing the plot
+        out["autosize"] = {"type": "fit-x", "contains": "padding"}
     out["usermeta"] = {**(spec.get("usermeta") or {}), "title": text}
     return out
 

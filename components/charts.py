@@ -69,8 +69,11 @@ def _lines(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width=width, break_long_words=False) or [text]
 
 
-def reflow_title(spec: dict) -> dict:
-    """A copy of `spec` (top level only) whose title and subtitle wrap when the chart is narrow."""
+def reflow_title(spec: dict, plot_height: bool = True) -> dict:
+    """A copy of `spec` (top level only) whose title and subtitle wrap when the chart is narrow.
+
+    `plot_height`: the chart's height is its plot's (as in the exports), so a wrapped title makes the
+    chart taller rather than the plot smaller; False keeps the whole chart at its height (slides)."""
     t = spec.get("title")
     if not isinstance(t, dict) or not isinstance(t.get("text"), str):
         return spec
@@ -93,7 +96,7 @@ def reflow_title(spec: dict) -> dict:
     t["limit"] = 0  # no "…": a line that would not fit is wrapped instead
     out = dict(spec)
     out["title"] = t
-    if single and "autosize" not in spec:
+    if plot_height and single and "autosize" not in spec:
         # fit the width only: the height is the plot's, as in the exports, so a title that wraps
         # makes the chart taller instead of squeezing the plot
         out["autosize"] = {"type": "fit-x", "contains": "padding"}

@@ -6,14 +6,14 @@ on the first request after a server start.)
 
 import streamlit as st
 
-from components import frame, memo
+from components import a11y, frame, memo
 from components.cite import dataset_citation, licence_summary
 from components.controls import reset
 from components.share import copy_box, copy_link
 from components.view_state import PAGE_FIELDS
 from components.style import md_escape
 
-st.set_page_config(page_title="Baltic THB statistics", page_icon="📊", layout="wide")
+st.set_page_config(page_title=a11y.SITE_NAME, page_icon="📊", layout="wide")
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -27,6 +27,8 @@ PAGES = [
 ]
 page = st.navigation(PAGES, position="sidebar")
 page_id = (page.url_path or "overview")
+a11y.set_title(page.title)  # a <title> per page (a page may name its view: Trends' justice chain)
+a11y.frame()  # language, skip link, contrast, focus outlines, reflow
 
 ds = frame.load_or_error()
 

@@ -6,7 +6,7 @@ why, the flags, the country's definition, and a ready-to-paste citation. Deep-li
 
 import streamlit as st
 
-from components import controls, frame, share
+from components import a11y, controls, frame, share
 from components import data as q
 from components.cite import figure_citation, source_record
 from components.style import fmt_value, md_escape
@@ -98,6 +98,7 @@ label = cb.indicator_label(indicator)
 cat_text = "" if breakdown == "total" else f", {cb.breakdown_label(breakdown).lower()}: {cb.category_label(breakdown, category)}"
 per_text = side.iloc[0]["period_label"] if "period_label" in side and side.iloc[0]["period_label"] else period
 fig_label = f"{label}{cat_text} — {cb.country_label(country)}, {per_text} ({cb.unit_label(unit)})"
+a11y.section_heading("The figure")  # its label below is an h3
 st.subheader(fig_label)
 
 side["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import controls, frame, memo, share
+from components import a11y, controls, frame, memo, share
 from components import data as q
 from components import export as ex
 from components.cite import source_name
@@ -107,6 +107,7 @@ controls.finish(view)
 if figure:
     key = q.parse_figure_key(figure)
     rows_ = q.figure_rows(ds.table, key, ds.sources, q.precedence_table(ds.data_dir))
+    a11y.section_heading("The selected figure")  # its label below is an h3
     st.subheader(fig_label(figure))
     rows_["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
                       zip(rows_["value"], rows_["suppressed"], rows_["unit"], rows_["value_low"], rows_["value_high"])]

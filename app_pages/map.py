@@ -7,7 +7,7 @@ map is our own blank style (static/blank-style.json) and our own geometry (data/
 import pandas as pd
 import streamlit as st
 
-from components import controls, frame, geo, memo, safe_html, share
+from components import a11y, controls, frame, geo, memo, safe_html, share
 from components import data as q
 from components import export as ex
 from components import map as mp
@@ -93,6 +93,7 @@ with detail_col:
         st.info("Click a country on the map, or choose it under *Country detail*, to see its figures over "
                 "time and by form of exploitation, with their sources.", icon=":material/touch_app:")
     else:
+        a11y.section_heading("Country detail")  # the country's name below is an h3
         st.subheader(cb.country_label(sel))
         tdata = memo.query(ds, q.trend_data, ds.table, cb, indicator=indicator, unit=unit, countries=[sel],
                            unconfirmed=bool(unconfirmed))

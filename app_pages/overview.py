@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components import controls, frame, memo, share
+from components import a11y, controls, frame, memo, share
 from components import data as q
 from components import export as ex
 from components.charts import sparkline, trend_chart
@@ -51,6 +51,8 @@ def newer_line(card) -> str | None:
     lead = "Newer or other figures" if card["year"] else "Figures held"
     return f"{lead}: " + "; ".join(items) + ". See the Data page for their sources."
 
+
+a11y.section_heading("Latest figures per country")  # the cards' country names are h3
 cols = st.columns(len(cards)) if cards else []
 for col, card in zip(cols, cards):
     with col.container(border=True):

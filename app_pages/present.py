@@ -19,6 +19,9 @@ CHROME_CSS = """<style>
 .block-container {{ padding-top: 1.2rem !important; max-width: 100% !important; }}
 h1 {{ font-size: 2.6rem !important; }}
 [data-testid="stMarkdownContainer"] p {{ font-size: 1.35rem; }}
+button [data-testid="stMarkdownContainer"] p {{ font-size: 1.1rem; white-space: nowrap; }}
+/* previous/next keep their whole label at 200 % zoom: their columns do not shrink below it */
+[data-testid="stColumn"]:has([data-testid="stButton"]) {{ min-width: fit-content; }}
 </style>"""
 
 ds = frame.dataset()

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components import controls, frame, memo, share
+from components import a11y, controls, frame, memo, share
 from components import data as q
 from components import export as ex
 from components.charts import chain_chart, trend_chart
@@ -123,6 +123,7 @@ if mode == "lines":
                                + ("" if cb.is_official(r.grade) else f" ({cb.grade_shown_as(r.grade)})")
                                for r in multi.itertuples()))
 else:
+    a11y.set_title("Justice chain", "Trends")
     data = memo.query(ds, q.chain_data, ds.table, cb, countries=countries, year_from=years[0], year_to=years[1],
                       unconfirmed=bool(unconfirmed))
     stages = [cb.indicator_label(i, short=True) for i in q.CHAIN]

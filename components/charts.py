@@ -7,6 +7,7 @@ mark with a '<5' label, never as a zero-length bar; a country without a figure s
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import altair as alt
@@ -32,18 +33,75 @@ def _title(title: str, subtitle: list[str]) -> alt.TitleParams:
 
 
 # Built once: Altair's configure_* calls copy and validate the whole chart each time.
-_CONFIG = (alt.Chart().configure(font=style.FONT, background="#ffffff")
+# aria=False (accessibility): no ARIA role or label per mark, axis or legend, so a screen reader meets
+# one chart with one name and description (the page's alt text on the chart element) and the table
+# below it, not every data point with internal field names ("category_order: 0; persons: null").
+_CONFIG = (alt.Chart().configure(font=style.FONT, background="#ffffff", aria=False)
            .configure_view(stroke=None)
-           .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#e6e6e6", labelColor="#333333",
-                           titleColor="#333333")
-           .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", direction="horizontal")
-           .configure_header(labelFontSize=13, titleFontSize=13)).config
+           .configure_mark(aria=False)
+           .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#e6e6e6", labelColor=style.CHART_TEXT,
+                           titleColor=style.CHART_TEXT, aria=False)
+           .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", direction="horizontal",
+                             labelColor=style.CHART_TEXT, titleColor=style.CHART_TEXT, aria=False)
+           .configure_header(labelFontSize=13, titleFontSize=13, labelColor=style.CHART_TEXT,
+                             titleColor=style.CHART_TEXT)
+           .configure_title(subtitleColor=style.CHART_SUBTEXT, aria=False)).config
 
 
 def _configure(chart):
     chart = chart.copy(deep=False)
     chart.config = _CONFIG
     return chart
+
+
+# Reflow (WCAG 1.4.10): in a narrow chart (a phone, 400 % zoom, a card) the title and subtitle wrap
+# instead of being cut with "…". The on-screen spec (memo.Spec.screen) holds both versions and picks
+# by the chart's width (Vega's `width` signal, so it follows a resize) when the full line would not
+# fit; for small multiples, which have no one width, by the window's (below _NARROW_PX CSS pixels).
+# The plain title stays in usermeta["title"]; exports render from the spec without this, at a fixed width.
+_NARROW_PX = 600
+_NARROW_TITLE_CHARS = 28
+_NARROW_SUBTITLE_CHARS = 42
+_CHAR_EM = 0.55  # average advance of a character, in em (Source Sans Pro / Helvetica, bold)
+
+
+def _lines(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width=width, break_long_words=False) or [text]
+
+
+def reflow_title(spec: dict, plot_height: bool = True) -> dict:
+    """A copy of `spec` (top level only) whose title and subtitle wrap when the chart is narrow.
+
+    `plot_height`: the chart's height is its plot's (as in the exports), so a wrapped title makes the
+    chart taller rather than the plot smaller; False keeps the whole chart at its height (slides)."""
+    t = spec.get("title")
+    if not isinstance(t, dict) or not isinstance(t.get("text"), str):
+        return spec
+    t = dict(t)
+    single = not any(k in spec for k in ("facet", "hconcat", "vconcat", "concat", "repeat"))
+    text = t["text"]
+    title_px = len(text) * _CHAR_EM * float(t.get("fontSize") or 16)
+    narrow = f"width < {title_px:.0f}" if single else f"windowSize()[0] < {_NARROW_PX}"
+    if len(text) > _NARROW_TITLE_CHARS:
+        t["text"] = {"expr": f"{narrow} ? {json.dumps(_lines(text, _NARROW_TITLE_CHARS))} : {json.dumps(text)}"}
+    sub = t.get("subtitle")
+    if isinstance(sub, str):
+        sub = [sub]
+    if isinstance(sub, list) and any(len(str(x)) > _NARROW_SUBTITLE_CHARS for x in sub):
+        sub = [str(x) for x in sub]
+        sub_px = max(len(x) for x in sub) * _CHAR_EM * 0.95 * float(t.get("subtitleFontSize") or 12)
+        narrow_sub = f"width < {sub_px:.0f}" if single else f"windowSize()[0] < {_NARROW_PX}"
+        short = [line for x in sub for line in _lines(x, _NARROW_SUBTITLE_CHARS)]
+        t["subtitle"] = {"expr": f"{narrow_sub} ? {json.dumps(short)} : {json.dumps(sub)}"}
+    t["limit"] = 0  # no "…": a line that would not fit is wrapped instead
+    out = dict(spec)
+    out["title"] = t
+    if plot_height and single and "autosize" not in spec:
+        # fit the width only: the height is the plot's, as in the exports, so a title that wraps
+        # makes the chart taller instead of squeezing the plot
+        out["autosize"] = {"type": "fit-x", "contains": "padding"}
+    out["usermeta"] = {**(spec.get("usermeta") or {}), "title": text}
+    return out
 
 
 def _country_scale(codes, labels) -> alt.Scale:
@@ -166,6 +224,40 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
     return _configure(chart)
 
 
+# --------------------------------------------------------------- not colour alone (WCAG 1.4.1)
+
+def _country_shape(codes, labels) -> alt.Shape:
+    """One marker shape per country (merged into the colour legend): lines differ by more than hue."""
+    return alt.Shape("country_label:N", title=None, sort=list(labels),
+                     scale=alt.Scale(domain=list(labels), range=[style.country_shape(c) for c in codes]))
+
+
+def line_end_labels(rows: pd.DataFrame, *, x, y, yfield: str, label: str = "country_label",
+                    min_gap: float = 0.075) -> alt.Chart:
+    """Direct labels: each line's name at its last drawn point, right of it, in dark text (4.5:1).
+
+    Labels whose lines end close together are pushed apart vertically, by at least `min_gap` of the
+    value range, so that none hides another; each stays as near its line's end as it can."""
+    last = (rows[rows[yfield].notna()].sort_values("year").groupby(label, sort=False).tail(1)
+            .sort_values(yfield).reset_index(drop=True))
+    last = last[[label, "year", yfield]].copy()
+    vals = rows[yfield].dropna()
+    span = float(vals.max() - vals.min()) if len(vals) else 0.0
+    gap = span * min_gap
+    pos = [float(v) for v in last[yfield]]
+    for i in range(1, len(pos)):  # upwards: each label at least one gap above the one below
+        pos[i] = max(pos[i], pos[i - 1] + gap)
+    shift = (pos[-1] - float(vals.max())) if pos and pos[-1] > float(vals.max()) else 0.0
+    if shift > 0:  # keep the top label inside the range, pushing the stack down as far as it fits
+        pos = [p - shift for p in pos]
+        for i in range(len(pos) - 2, -1, -1):
+            pos[i] = min(pos[i], pos[i + 1] - gap)
+    last[yfield] = pos
+    return (alt.Chart(last).mark_text(align="left", baseline="middle", dx=9, fontSize=12, fontWeight="bold",
+                                      color=style.CHART_TEXT)
+            .encode(x=x, y=y, text=f"{label}:N"))
+
+
 # ------------------------------------------------------------------------------------- trends
 
 def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
@@ -210,13 +302,14 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     line = (alt.Chart(line_df).mark_line(strokeWidth=2.5, invalid="break-paths-show-path-domains")
             .encode(x=x, y=y, color=color, detail="series:N"))
     drawn = line_df[line_df[yfield].notna()]
+    shape = _country_shape(codes, labels)  # not colour alone: a marker shape per country
     pts = (alt.Chart(drawn[drawn["confirmed"]]).mark_point(filled=True, size=40)
-           .encode(x=x, y=y, color=color, tooltip=tooltip))
+           .encode(x=x, y=y, color=color, tooltip=tooltip, shape=shape))
     if not drawn["confirmed"].all():
-        subtitle.append("○ hollow point: unconfirmed figure (known only from news or secondary sources)")
+        subtitle.append("○ hollow marker: unconfirmed figure (known only from news or secondary sources)")
     weak = (alt.Chart(drawn[~drawn["confirmed"]]).mark_point(filled=False, size=70, strokeWidth=2)
-            .encode(x=x, y=y, color=color, tooltip=tooltip))
-    layers = [line, pts, weak]
+            .encode(x=x, y=y, color=color, tooltip=tooltip, shape=shape))
+    layers = [line, pts, weak, line_end_labels(line_df, x=x, y=y, yfield=yfield)]
     supp = d[d["suppressed"]]
     if not supp.empty and not indexed:
         s = supp.copy()

@@ -101,8 +101,11 @@ def chart(ch, alt_text: str, key: str | None = None) -> None:
     theme (export parity) and alt text for screen readers."""
     if isinstance(ch, dict):
         st.vega_lite_chart(spec=getattr(ch, "screen", ch), theme=None, alt=alt_text, key=key, width="stretch")
-    else:
-        st.altair_chart(ch, theme=None, alt=alt_text, key=key, width="stretch")
+    else:  # an Altair chart built for this run (slides): its title wraps on a narrow screen too
+        from components.charts import reflow_title
+
+        st.vega_lite_chart(spec=reflow_title(ch.to_dict(), plot_height=False), theme=None, alt=alt_text, key=key,
+                           width="stretch")
 
 
 def table(df: pd.DataFrame, alt_text: str, **kw):

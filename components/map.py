@@ -424,7 +424,7 @@ def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: s
                   pickable=False),
         pdk.Layer("TextLayer", [{"lon": x, "lat": y, "text": t} for t, x, y in CONTEXT_LABELS],
                   id="context_labels", get_position=["lon", "lat"], get_text="text", get_size=13,
-                  get_color=[120, 120, 120, 255], font_family=FONT,
+                  get_color=rgba(style.MAP_CONTEXT_LABEL), font_family=FONT,
                   character_set='"auto"', pickable=False),
         pdk.Layer("TextLayer", country_labels, id="country_labels",
                   get_position=["lon", "lat"], get_text="text", get_size=16, font_weight='"bold"',

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data as q
+from components.charts import reflow_title
 
 
 class _Unkeyable(Exception):
@@ -93,7 +94,7 @@ def _with_arrow_datasets(spec: dict) -> dict:
 
 def _build_spec(builder, args, kw) -> Spec:
     spec = Spec(builder(*args, **kw).to_dict())  # validated here, once
-    spec.screen = _with_arrow_datasets(spec)
+    spec.screen = _with_arrow_datasets(reflow_title(spec))  # on screen, titles wrap when narrow
     return spec
 
 

@@ -33,3 +33,24 @@ def fragment(template: str, **values: object) -> SafeHtml:
 def markdown(template: str, **values: object) -> None:
     """Render `fragment(template, **values)` as Markdown with HTML allowed."""
     st.markdown(fragment(template, **values), unsafe_allow_html=True)
+
+
+def style(css: str) -> None:
+    """A constant stylesheet (code, never data or URL text). Style-only HTML goes to Streamlit's
+    event container, so it takes no room on the page."""
+    if "<" in css:
+        raise ValueError("a stylesheet holds CSS only")
+    st.html("<style>" + css + "</style>")
+
+
+def script(js: str, **values: object) -> None:
+    """Run a constant script (code, never data or URL text) in the page, once per distinct content.
+    `values` reach it as JSON (a global `__VALUES__` inside the script) with `<` escaped, so
+    no value can close the script tag or become code. The element itself is hidden."""
+    import json
+
+    if "</" in js:
+        raise ValueError("a script template may not hold '</'")
+    data = json.dumps(values, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+    st.html("<div class='thb-script' hidden></div><script>(function(__VALUES__){" + js + "})(" + data + ");</script>",
+            unsafe_allow_javascript=True, width="content")

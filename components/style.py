@@ -9,22 +9,32 @@ COUNTRY_COLORS: dict[str, str] = {
     "EE": "#0072B2",  # blue
     "LV": "#D55E00",  # vermillion
     "LT": "#009E73",  # bluish green
-    "EU27": "#7F7F7F",  # grey: context
+    "EU27": "#555555",  # dark grey: context (#7F7F7F was within 8 ΔE00 of Lithuania under deuteranopia)
     "EU28": "#B0B0B0",
 }
 BALTIC = ("EE", "LV", "LT")
+# One marker shape per country on line charts, so that lines differ by more than colour (WCAG 1.4.1).
+# (Not the diamond, which marks '<5', nor the downward triangle, which marks a series break.)
+COUNTRY_SHAPES: dict[str, str] = {"EE": "circle", "LV": "square", "LT": "triangle-up", "EU27": "cross",
+                                  "EU28": "cross"}
 COUNTRY_ORDER = ("EE", "LV", "LT", "EU27", "EU28")
 
-# Categorical palette for categories within a breakdown (Okabe-Ito without the country colours first).
-# (Okabe-Ito first, then Paul Tol's muted set; no pale yellow, which vanishes on white.)
-CATEGORY_COLORS = ["#E69F00", "#56B4E9", "#CC79A7", "#999999", "#882255", "#44AA99", "#117733", "#DDCC77",
-                   "#332288", "#AA4499", "#88CCEE", "#000000"]
-# Justice chain stages: a sequential ramp (viridis), so the stages read as a progression.
-STAGE_COLORS = ["#440154", "#414487", "#2A788E", "#22A884", "#7AD151", "#B8DE29"]  # viridis steps
+# Categorical palette for categories within a breakdown: Okabe-Ito without the country colours first,
+# then Paul Tol's and IBM's colour-blind-safe sets, chosen so that every pair of the first 10 stays at
+# least 11 CIEDE2000 apart for normal vision, deuteranopia and protanopia (simulated: Machado et al.
+# 2009; tests/components/test_palette.py). No pale yellow, which vanishes on white.
+CATEGORY_COLORS = ["#E69F00", "#56B4E9", "#CC79A7", "#332288", "#994455", "#CC3311", "#785EF0", "#EE6677",
+                   "#AA4499", "#BBBBBB"]
+# Justice chain stages (victims → … → convicted), dark to light; the legend gives the order. Every
+# pair at least 15 CIEDE2000 apart with normal vision, deuteranopia and protanopia, and every colour
+# at least 3:1 against white (WCAG 1.4.11) — viridis' light steps were 1.6:1 and its neighbours 6 apart.
+STAGE_COLORS = ["#440154", "#7F3B08", "#AA3377", "#785EF0", "#997700", "#CC6677"]
 
 SUPPRESSED_COLOR = "#444444"
-NO_DATA_COLOR = "#888888"
+NO_DATA_COLOR = "#5E5E5E"  # 'no data' text: 6.5:1 on white (was #888888, 3.5:1: below WCAG's 4.5:1)
 BREAK_COLOR = "#000000"
+CHART_TEXT = "#333333"  # axis, legend and header text: 12.6:1 on white
+CHART_SUBTEXT = "#444444"  # subtitles (unit, sources): 9.7:1
 
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 CHART_WIDTH = 640
@@ -51,6 +61,10 @@ def unit_label(unit: str) -> str:
 
 def country_color(code: str) -> str:
     return COUNTRY_COLORS.get(code, "#555555")
+
+
+def country_shape(code: str) -> str:
+    return COUNTRY_SHAPES.get(code, "circle")
 
 
 def fmt_number(value: float | None, unit: str = "persons") -> str:
@@ -90,6 +104,7 @@ MAP_SUPPRESSED = "#CBC3E3"  # lavender, labelled '<5'
 MAP_NO_DATA = "#BDBDBD"  # grey, labelled 'no data'
 MAP_LAND = "#ECE9E2"  # neighbouring countries (context)
 MAP_WATER = "#DFE8EF"  # also the background of static/blank-style.json
+MAP_CONTEXT_LABEL = "#555555"  # neighbours' names: 6.0:1 on the land and water fills (was #787878, 3.6:1)
 MAP_FLOW_IN = "#CC79A7"  # arcs: victims of foreign citizenship detected in the Baltic state
 MAP_FLOW_OUT = "#332288"  # arcs: victims repatriated from another country
 

@@ -97,7 +97,7 @@ def test_selection_opens_detail_and_goes_into_the_url():
     assert at.query_params["sel"] == "LV"
     assert "selected" in layer_ids(at)
     assert [s.value for s in at.subheader] == ["Latvia"]
-    titles = [json.loads(c.proto.spec)["title"]["text"] for c in at.get("vega_lite_chart")]
+    titles = [json.loads(c.proto.spec)["usermeta"]["title"] for c in at.get("vega_lite_chart")]
     assert any("over time" in t for t in titles)
     at.selectbox(key="map__sel").set_value("").run()
     assert "sel" not in at.query_params and "selected" not in layer_ids(at)

@@ -45,7 +45,7 @@ def test_overview_content():
 def test_compare_default_chart_and_table():
     at = open_page("compare")
     spec = _charts(at)[0]
-    assert spec["title"]["text"].startswith("Registered victims by exploitation")
+    assert spec["usermeta"]["title"].startswith("Registered victims by exploitation")  # title text: wraps
     df = at.dataframe[0].value
     assert set(df["Country"]) == {"Estonia", "Latvia", "Lithuania"}
 

@@ -1,0 +1,113 @@
+"""Accessibility of the chart specs (pure): no ARIA per mark, lines named at their ends and told apart
+by marker shapes, titles that wrap on a narrow screen while exports keep the plain title, and the
+safe-HTML helpers that carry the frame's stylesheet and script."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from components import charts, style
+from components import data as q
+
+
+def _trend(ds, **kw):
+    t = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons", **kw)
+    return t, charts.trend_chart(t, title="Registered or identified victims, 2001–2025", unit_text="persons",
+                                 source_line="Sources: a long list of sources " * 5).to_dict()
+
+
+def test_no_aria_per_mark_axis_or_legend(ds):
+    _, spec = _trend(ds)
+    cfg = spec["config"]
+    assert cfg["aria"] is False and cfg["mark"]["aria"] is False
+    assert cfg["axis"]["aria"] is False and cfg["legend"]["aria"] is False and cfg["title"]["aria"] is False
+
+
+def test_trend_lines_are_named_at_their_ends(ds):
+    t, spec = _trend(ds)
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"
+             and layer["encoding"].get("text", {}).get("field") == "country_label"]
+    assert len(texts) == 1
+    rows = spec["datasets"][texts[0]["data"]["name"]]
+    # one label per country, at the year of its last drawn point
+    last = t[t["value"].notna()].groupby("country_label")["year"].max().to_dict()
+    assert {r["country_label"]: r["year"] for r in rows} == last
+    assert texts[0]["mark"]["color"] == style.CHART_TEXT and texts[0]["mark"]["align"] == "left"
+
+
+def test_line_end_labels_do_not_overlap():
+    rows = pd.DataFrame({"country_label": ["A", "B", "C", "A", "B", "C"], "year": [2020] * 3 + [2021] * 3,
+                         "value": [0.0, 50.0, 100.0, 50.0, 51.0, 50.5]})
+    ch = charts.line_end_labels(rows, x="year:O", y="value:Q", yfield="value")
+    got = sorted(r["value"] for r in ch.to_dict()["datasets"][ch.to_dict()["data"]["name"]])
+    gap = (100.0 - 0.0) * 0.075
+    assert all(b - a >= gap - 1e-9 for a, b in zip(got, got[1:])), got
+    assert max(got) <= 100.0 and min(got) >= 0.0
+
+
+def test_trend_points_have_a_shape_per_country(ds):
+    _, spec = _trend(ds)
+    pts = [layer for layer in spec["layer"] if "shape" in layer.get("encoding", {})]
+    assert len(pts) == 1
+    scale = pts[0]["encoding"]["shape"]["scale"]
+    assert scale["range"] == [style.COUNTRY_SHAPES[c] for c in ("EE", "LV", "LT")]
+    assert len(set(scale["range"])) == 3
+    # not the shapes that mean something else on this chart
+    assert not {"diamond", "triangle-down"} & set(style.COUNTRY_SHAPES.values())
+
+
+def test_screen_title_wraps_and_exports_keep_the_plain_title(ds):
+    _, spec = _trend(ds)
+    screen = charts.reflow_title(spec)
+    assert spec["title"]["text"] == "Registered or identified victims, 2001–2025"  # not changed in place
+    t = screen["title"]
+    assert screen["usermeta"]["title"] == spec["title"]["text"]
+    assert t["limit"] == 0 and screen["autosize"] == {"type": "fit-x", "contains": "padding"}
+    expr = t["text"]["expr"]
+    assert expr.startswith("width < ")
+    narrow = json.loads(expr.split(" ? ", 1)[1].rsplit(" : ", 1)[0])
+    assert len(narrow) > 1 and all(len(line) <= 28 for line in narrow)
+    assert " ".join(narrow) == spec["title"]["text"]
+    assert "expr" in t["subtitle"]
+    # small multiples have no single width: the window decides
+    facet = charts.reflow_title({"facet": {}, "title": dict(spec["title"])})
+    assert facet["title"]["text"]["expr"].startswith("windowSize()[0] < ") and "autosize" not in facet
+    # a short title is left alone; a slide keeps its height
+    assert charts.reflow_title({"title": {"text": "Short"}})["title"]["text"] == "Short"
+    assert "autosize" not in charts.reflow_title(spec, plot_height=False)
+
+
+def test_memo_spec_wraps_on_screen_only(ds):
+    from components import memo
+
+    t = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons")
+    s = memo._build_spec(charts.trend_chart, (t,), dict(title="A rather long title for a small chart, 2001–2025",
+                                                         unit_text="persons", source_line="s"))
+    assert isinstance(s["title"]["text"], str)  # exports (vl-convert) read this one
+    assert "expr" in s.screen["title"]["text"]
+
+
+def test_safe_style_and_script_refuse_markup(monkeypatch):
+    from components import safe_html
+
+    calls = []
+    monkeypatch.setattr(safe_html.st, "html", lambda body, **kw: calls.append((body, kw)))
+    with pytest.raises(ValueError):
+        safe_html.style("a{} </style><script>alert(1)</script>")
+    with pytest.raises(ValueError):
+        safe_html.script("x = 1; </script><script>alert(1)")
+    safe_html.script("document.title = __VALUES__.t;", t="</script><script>alert(1)</script>")
+    body, kw = calls[-1]
+    assert body.count("<script>") == 1 and body.count("</script>") == 1 and kw["unsafe_allow_javascript"] is True
+    assert "\\u003c/script\\u003e" in body
+
+
+def test_frame_css_and_script_are_constants():
+    from components import a11y
+
+    assert "<" not in a11y.FRAME_CSS and "</" not in a11y.FRAME_JS
+    assert a11y.page_title("Justice chain", "Trends") == "Justice chain · Trends · Baltic THB statistics"
+    assert a11y.page_title() == a11y.SITE_NAME and a11y.LANG == "en"

@@ -1,0 +1,213 @@
+"""Keyboard only (WCAG 2.1.1, 2.4.1, 2.4.3, 2.4.7), in a real browser: from page load, Tab reaches the
+skip link first and then every control of Compare and Trends; each control is operated with the
+keyboard alone (the view in the URL changes); and every element that takes the focus on the way
+shows a visible outline (computed style: a solid outline of at least 2 px on it or on the box that
+draws the control).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM, new_offline_page
+
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CHART = "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas"
+
+_ACTIVE_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  let el = e, outline = null;
+  for (let i = 0; i < 4 && el; i++, el = el.parentElement) {
+    const s = getComputedStyle(el);
+    if (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) { outline = s.outlineWidth + ' ' + s.outlineColor; break; }
+  }
+  const group = e.closest('[role="radiogroup"]');
+  const widget = e.closest('[data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stSlider"], '
+                           + '[data-testid="stButtonGroup"]');
+  const label = widget ? (widget.querySelector('[data-testid="stWidgetLabel"]')?.innerText || '') : '';
+  return {tag: e.tagName, id: e.id, role: e.getAttribute('role'), aria: e.getAttribute('aria-label'),
+          text: (e.innerText || '').trim().slice(0, 60), group: group ? group.getAttribute('aria-label') : null,
+          widget: widget ? widget.dataset.testid : null, label: label.trim(), outline,
+          inSidebar: !!e.closest('[data-testid="stSidebar"]')};
+}"""
+
+
+@pytest.fixture
+def kpage(chromium_browser, app_url):
+    if not CHROMIUM:
+        pytest.skip("needs Debian's chromium")
+    page = new_offline_page(chromium_browser, app_url)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    yield page
+    page.context.close()
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(READY, timeout=120_000)
+    page.locator(CHART).first.wait_for(state="attached", timeout=60_000)
+    page.wait_for_selector(READY, timeout=60_000)
+    page.wait_for_timeout(300)
+
+
+def _query(page) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def _wait_query(page, key: str, timeout_ms: int = 30_000) -> str:
+    page.wait_for_function(f"() => new URLSearchParams(location.search).has({key!r})", timeout=timeout_ms)
+    page.wait_for_selector(READY, timeout=60_000)
+    return _query(page)[key]
+
+
+class Walk:
+    """Tab through the page from its start, remembering every focused element and its outline."""
+
+    def __init__(self, page):
+        self.page = page
+        self.seen: list[dict] = []
+
+    def tab(self) -> dict | None:
+        self.page.keyboard.press("Tab")
+        self.page.wait_for_timeout(40)
+        a = self.page.evaluate(_ACTIVE_JS)
+        if a:
+            self.seen.append(a)
+        return a
+
+    def until(self, match, limit: int = 80) -> dict:
+        for _ in range(limit):
+            a = self.tab()
+            if a and match(a):
+                return a
+        raise AssertionError(f"Tab never reached the control; focus went through: "
+                             f"{[(s['tag'], s['aria'] or s['text'] or s['label']) for s in self.seen[-limit:]]}")
+
+    def without_outline(self) -> list[dict]:
+        return [s for s in self.seen if not s["outline"]]
+
+
+def _is_select(label):
+    return lambda a: a["widget"] == "stSelectbox" and a["label"] == label and a["tag"] == "INPUT"
+
+
+def _is_multi(label):
+    return lambda a: a["widget"] == "stMultiSelect" and a["label"] == label and a["tag"] == "INPUT"
+
+
+def _is_segment(label):
+    """A segmented control: one tab stop (the chosen option); the arrow keys move between options."""
+    return lambda a: (a["widget"] == "stButtonGroup" and a["label"] == label and a["tag"] == "BUTTON"
+                      and not (a["aria"] or "").startswith("Help for"))
+
+
+def _pick_segment(walk: Walk, label: str, option: str) -> None:
+    walk.until(_is_segment(label))
+    for _ in range(6):
+        a = walk.page.evaluate(_ACTIVE_JS)
+        walk.seen.append(a)
+        if a["text"].endswith(option):
+            break
+        walk.page.keyboard.press("ArrowRight")
+        walk.page.wait_for_timeout(60)
+    else:
+        raise AssertionError(f"the arrow keys never reached {option!r} in {label!r}: {walk.seen[-6:]}")
+    walk.page.keyboard.press("Enter")
+
+
+def _choose_next_option(page) -> None:
+    """An open-by-keyboard select box: ArrowDown opens it, ArrowDown moves, Enter picks."""
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(150)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+
+def _skip_link_first(walk: Walk) -> None:
+    first = walk.tab()
+    assert first and first["id"] == "thb-skip" and first["text"] == "Skip to main content", first
+
+
+def test_compare_by_keyboard(kpage, app_url):
+    page = kpage
+    _open(page, app_url + "/compare")
+    walk = Walk(page)
+    _skip_link_first(walk)
+    # the skip link jumps past the sidebar: the next Tab lands in the main area
+    page.keyboard.press("Enter")
+    nxt = walk.tab()
+    assert nxt and not nxt["inSidebar"], nxt
+
+    walk.until(_is_select("Indicator"))
+    before = _query(page)
+    _choose_next_option(page)
+    assert _wait_query(page, "ind") != before.get("ind")
+
+    walk.until(_is_select("Year or period"))
+    _choose_next_option(page)
+    _wait_query(page, "per")
+
+    walk.until(_is_select("Breakdown"))
+    _choose_next_option(page)
+    page.wait_for_selector(READY, timeout=60_000)
+
+    _pick_segment(walk, "Measure", "Per million")
+    assert _wait_query(page, "m") == "pm"
+
+    _pick_segment(walk, "Bars", "100 %")
+    assert _wait_query(page, "stack") == "pct"
+
+    walk.until(_is_multi("Countries"))
+    page.keyboard.press("Backspace")  # removes the last chosen country
+    assert _wait_query(page, "c") == "EE,LV"
+
+    # the chart's toolbar and the downloads are reachable too, and the toolbar shows while focused
+    tb = walk.until(lambda a: a["tag"] == "BUTTON" and (a["aria"] or "").startswith("Show data"))
+    assert page.evaluate("() => getComputedStyle(document.activeElement.closest("
+                         "'[data-testid=\"stElementToolbar\"]')).opacity") == "1", tb
+    walk.until(lambda a: a["text"].endswith("CSV"))
+    assert walk.without_outline() == [], walk.without_outline()
+
+
+def test_trends_by_keyboard(kpage, app_url):
+    page = kpage
+    _open(page, app_url + "/trends")
+    walk = Walk(page)
+    _skip_link_first(walk)
+    # without the skip link, the sidebar's links come first and each shows its outline
+    link = walk.until(lambda a: a["inSidebar"] and a["tag"] == "A")
+    assert link["outline"], link
+
+    walk.until(_is_multi("Countries"))
+    page.keyboard.press("Backspace")
+    assert _wait_query(page, "c") == "EE,LV"
+
+    walk.until(_is_select("Indicator"))
+    _choose_next_option(page)
+    _wait_query(page, "ind")
+
+    _pick_segment(walk, "Measure", "Per million")
+    assert _wait_query(page, "m") == "pm"
+
+    walk.until(lambda a: a["widget"] == "stSlider" and a["label"] == "Years")  # the start thumb
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    start, end = (int(y) for y in _wait_query(page, "yr").split("-"))  # no "yr": the full range
+    assert start < end, (start, end)
+
+    walk.until(_is_select("Index to base year"))
+    _choose_next_option(page)
+    _wait_query(page, "base")
+    assert walk.without_outline() == [], walk.without_outline()
+
+    # the other view: back to the top, then the View control
+    _open(page, page.url)
+    walk = Walk(page)
+    _pick_segment(walk, "View", "Justice chain")
+    assert _wait_query(page, "view") == "chain"
+    page.wait_for_selector(CHART, timeout=60_000)
+    assert page.title() == "Justice chain · Trends · Baltic THB statistics"
+    assert walk.without_outline() == [], walk.without_outline()

@@ -51,7 +51,9 @@ def test_line_end_labels_do_not_overlap():
 def test_trend_points_have_a_shape_per_country(ds):
     _, spec = _trend(ds)
     pts = [layer for layer in spec["layer"] if "shape" in layer.get("encoding", {})]
-    assert len(pts) == 1
+    assert len(pts) == 2  # official figures filled, unconfirmed ones hollow: the same shape per country
+    assert pts[0]["encoding"]["shape"] == pts[1]["encoding"]["shape"]
+    assert [p["mark"]["filled"] for p in pts] == [True, False]
     scale = pts[0]["encoding"]["shape"]["scale"]
     assert scale["range"] == [style.COUNTRY_SHAPES[c] for c in ("EE", "LV", "LT")]
     assert len(set(scale["range"])) == 3

@@ -6,6 +6,8 @@ why, the flags, the country's definition, and a ready-to-paste citation. Deep-li
 
 import streamlit as st
 
+from components.views import default_figure
+
 from components import a11y, controls, frame, share
 from components import data as q
 from components.cite import figure_citation, source_record
@@ -27,22 +29,7 @@ def _per(ps, pe) -> str:
     return str(ps) if ps == pe else f"{ps}-{pe}"
 
 
-def _default_figure() -> str | None:
-    ind = opts.indicator_default()
-    per = opts.period_default_for(ind)
-    for c in ("EE", "LV", "LT", *opts.countries):
-        m = t[(t["country"] == c) & (t["indicator"] == ind) & (t["breakdown"] == "total") & t["preferred"]]
-        counts = m[~m["unit"].isin(q.RATE_UNITS)]  # the count, not a derived rate
-        m = counts if not counts.empty else m
-        if per:
-            m2 = m[q.period_key(m["period_start"], m["period_end"]) == per]
-            m = m2 if not m2.empty else m
-        if not m.empty:
-            return q.figure_key(m.sort_values("period_start", ascending=False).iloc[0])
-    return q.figure_key(t.iloc[0]) if not t.empty else None
-
-
-default_fig = _default_figure()
+default_fig = default_figure(ds, opts)  # the same default as the data API's
 # a link (or the first visit) decides the figure: push its parts into the selectors
 target = view.figure or default_fig
 if target and (st.session_state.get("_check_applied") != target or K("country") not in st.session_state):

@@ -120,25 +120,7 @@ def import_research(research_dir: Path, paths: DataPaths) -> dict[str, int]:
     sources = pd.read_csv(research_dir / "sources.csv", dtype=str, keep_default_na=False)
     paths.raw.mkdir(parents=True, exist_ok=True)
 
-    rows_by_file: dict[str, list[dict]] = {}
-    for rec in figures.to_dict("records"):
-        if rec["family"] not in FAMILY_FILES:
-            raise ValueError(f"figures.csv: unknown family {rec['family']!r}")
-        start, end = parse_period(rec["year"])
-        rows_by_file.setdefault(FAMILY_FILES[rec["family"]], []).append({
-            "country": rec["country"],
-            "period_label": rec["year"],
-            "period_start": start,
-            "period_end": end,
-            "src_indicator": rec["indicator"],
-            "src_dimension": rec["dimension"],
-            "src_category": rec["category"],
-            "value": rec["value"],
-            "unit": rec["unit"],
-            "status": revision_status(rec["location"]),
-            "source_id": rec["source_id"],
-            "location": rec["location"],
-        })
+    rows_by_file = _raw_rows(figures)
     counts = {}
     for name, rows in sorted(rows_by_file.items()):
         frame = pd.DataFrame(rows, columns=RAW_COLUMNS)

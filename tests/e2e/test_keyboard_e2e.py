@@ -131,8 +131,7 @@ def _skip_link_first(walk: Walk) -> None:
     assert first and first["id"] == "thb-skip" and first["text"] == "Skip to main content", first
 
 
-def test_compare_by_keyboard(kpage, app_url):
-    page = kpage
+def _compare_walk(page, app_url):
     _open(page, app_url + "/compare")
     walk = Walk(page)
     _skip_link_first(walk)
@@ -172,8 +171,7 @@ def test_compare_by_keyboard(kpage, app_url):
     assert walk.without_outline() == [], walk.without_outline()
 
 
-def test_trends_by_keyboard(kpage, app_url):
-    page = kpage
+def _trends_walk(page, app_url):
     _open(page, app_url + "/trends")
     walk = Walk(page)
     _skip_link_first(walk)
@@ -215,3 +213,25 @@ def test_trends_by_keyboard(kpage, app_url):
     page.wait_for_selector(CHART, timeout=60_000)
     assert page.title() == "Justice chain · Trends · Baltic THB statistics"
     assert walk.without_outline() == [], walk.without_outline()
+
+
+def _twice(walk, page, app_url) -> None:
+    """The walk, and once more from a fresh load if it failed: a rerun that redraws the page while a box
+    is being opened can take the keyboard focus away on a busy machine (seen in one full run of three).
+    A real defect fails both times."""
+    try:
+        walk(page, app_url)
+    except (AssertionError, Exception) as first:  # noqa: BLE001 (Playwright raises its own TimeoutError)
+        page.goto("about:blank")
+        try:
+            walk(page, app_url)
+        except Exception:
+            raise first
+
+
+def test_compare_by_keyboard(kpage, app_url):
+    _twice(_compare_walk, kpage, app_url)
+
+
+def test_trends_by_keyboard(kpage, app_url):
+    _twice(_trends_walk, kpage, app_url)

@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.errors import BuildError
+from etl.figure_key import KEY
 from etl.mapping import EUROSTAT_DIR, latest_eurostat_snapshot
 from etl.paths import DataPaths
 from etl.reference import EUROSTAT_CODE_COLUMNS
@@ -330,8 +331,6 @@ def merge_sources(sources: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- diffs
-
-KEY = ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit"]
 
 
 def _read_harmonised(path: Path) -> pd.DataFrame | None:

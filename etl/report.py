@@ -6,9 +6,9 @@ from collections import Counter
 import pandas as pd
 
 from etl.build import harmonise
+from etl.figure_key import KEY
 from etl.paths import DataPaths
 
-KEY = ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit"]
 COUNTRIES = ["EE", "LV", "LT"]
 
 

@@ -1,0 +1,41 @@
+"""The figure key: what identifies one figure (a number for one country, period, indicator, breakdown
+category and unit), and its URL-safe text form "EE~2022~2022~victims~total~total~persons".
+
+One definition for the build (etl: conflicts, precedence, the report) and the app (the Check page's
+links, the Data page, the share links, the HTTP API). Pure: pandas only.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+KEY = ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit"]
+SEP = "~"
+
+
+def figure_key(row) -> str:
+    """URL-safe id of a figure: EE~2022~2022~victims~total~total~persons."""
+    return SEP.join(str(row[k]) for k in KEY)
+
+
+def figure_keys(df: pd.DataFrame) -> pd.Series:
+    """`figure_key` of every row of a frame (vectorised), aligned on its index."""
+    if df.empty:
+        return pd.Series([], index=df.index, dtype=object)
+    out = df[KEY[0]].astype(str)
+    for k in KEY[1:]:
+        out = out + SEP + df[k].astype(str)
+    return out.rename("figure")
+
+
+def parse_figure_key(s: str) -> dict | None:
+    """The key's fields (periods as int) from its text form; None when it does not parse."""
+    parts = str(s).split(SEP)
+    if len(parts) != len(KEY):
+        return None
+    d = dict(zip(KEY, parts))
+    try:
+        d["period_start"], d["period_end"] = int(d["period_start"]), int(d["period_end"])
+    except ValueError:
+        return None
+    return d

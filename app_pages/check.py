@@ -9,10 +9,13 @@ import streamlit as st
 from components.views import default_figure
 
 from components import a11y, controls, frame, share
-from components import data as q
+from components import provenance as prov
+from components import queries as q
 from components.cite import figure_citation, source_record
+from components.dataset import period_key
 from components.style import fmt_value, md_escape
 from components.view_state import ViewState
+from etl.figure_key import figure_key, parse_figure_key
 
 PAGE = "check"
 K = lambda f: controls.wkey(PAGE, f)  # noqa: E731
@@ -33,7 +36,7 @@ default_fig = default_figure(ds, opts)  # the same default as the data API's
 # a link (or the first visit) decides the figure: push its parts into the selectors
 target = view.figure or default_fig
 if target and (st.session_state.get("_check_applied") != target or K("country") not in st.session_state):
-    k = q.parse_figure_key(target)
+    k = parse_figure_key(target)
     if k:
         vals = {"country": k["country"], "indicator": k["indicator"],
                 "period": _per(k["period_start"], k["period_end"]), "breakdown": k["breakdown"],
@@ -55,7 +58,7 @@ inds = sorted(rows["indicator"].unique(), key=lambda i: (cb.indicator_order(i), 
 indicator = controls.select("Indicator", inds, K("indicator"), default=opts.indicator_default(),
                             fmt=cb.indicator_label, container=cols[1])
 rows = rows[rows["indicator"] == indicator]
-pk = q.period_key(rows["period_start"], rows["period_end"])
+pk = period_key(rows["period_start"], rows["period_end"])
 periods = sorted(pk.unique(), key=lambda p: (-int(str(p).split("-")[-1]), p))
 period = controls.select("Year or period", periods, K("period"), container=cols[2])
 rows = rows[pk == period]
@@ -71,7 +74,7 @@ units = sorted(rows["unit"].unique())
 unit = controls.select("Unit", units, K("unit"), default="persons", fmt=cb.unit_label, container=cols[5])
 rows = rows[rows["unit"] == unit]
 
-fig = q.figure_key(rows.iloc[0]) if not rows.empty else None
+fig = figure_key(rows.iloc[0]) if not rows.empty else None
 st.session_state["_check_applied"] = fig or st.session_state.get("_check_applied")
 controls.finish(ViewState(page=PAGE, figure=None if fig == default_fig else fig))
 
@@ -79,8 +82,8 @@ if fig is None:
     st.warning("No figure for this choice.")
     st.stop()
 
-key = q.parse_figure_key(fig)
-side = q.figure_rows(t, key, ds.sources, q.precedence_table(ds.data_dir))
+key = parse_figure_key(fig)
+side = prov.figure_rows(t, key, ds.sources, prov.precedence_table(ds.data_dir))
 label = cb.indicator_label(indicator)
 cat_text = "" if breakdown == "total" else f", {cb.breakdown_label(breakdown).lower()}: {cb.category_label(breakdown, category)}"
 per_text = side.iloc[0]["period_label"] if "period_label" in side and side.iloc[0]["period_label"] else period
@@ -113,9 +116,9 @@ frame.table(shown[["Value", "Used", "Source", "Publisher", "Evidence grade", "Ra
             alt_text=f"Every source's value for {fig_label}", key="check_sources",
             column_config={"Used": st.column_config.CheckboxColumn("Used"),
                            "Link": st.column_config.LinkColumn("Link")})
-st.markdown(f"**Why this one:** {md_escape(q.why_preferred(side))}")
+st.markdown(f"**Why this one:** {md_escape(prov.why_preferred(side))}")
 with st.expander("The precedence rule"):
-    st.caption(q.PRECEDENCE_TEXT + " Rank: lower wins.")
+    st.caption(prov.PRECEDENCE_TEXT + " Rank: lower wins.")
 
 flags = sorted({f for fl in side["flags"] for f in str(fl).split(";") if f})
 if flags:

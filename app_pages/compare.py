@@ -3,8 +3,8 @@
 import streamlit as st
 
 from components import controls, frame, memo, share
-from components import data as q
 from components import export as ex
+from components import queries as q
 from components.charts import compare_chart
 from components.cite import source_line
 from components.style import BALTIC, MEASURE_LABELS, fmt_value, md_escape

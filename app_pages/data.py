@@ -3,11 +3,12 @@
 import streamlit as st
 
 from components import a11y, controls, frame, memo, share
-from components import data as q
 from components import export as ex
+from components import provenance as prov
 from components.cite import source_name
 from components.style import BALTIC, fmt_value, md_escape
 from components.view_state import ViewState
+from etl.figure_key import parse_figure_key
 
 PAGE = "data"
 ALL = controls.NONE
@@ -90,11 +91,11 @@ fig_opts = [ALL] + multi
 cur = st.session_state.get(K("figure"))
 if cur and cur not in fig_opts and cur in opts.figures:
     fig_opts.append(cur)
-fig_labels = memo.query(ds, q.figure_labels, tuple(fig_opts), cb)
+fig_labels = memo.query(ds, prov.figure_labels, tuple(fig_opts), cb)
 
 
 def fig_label(f):
-    return "— choose a figure —" if f == ALL else fig_labels.get(f) or q.figure_label(f, cb)
+    return "— choose a figure —" if f == ALL else fig_labels.get(f) or prov.figure_label(f, cb)
 
 
 figure = controls.select("Figure (the list offers figures given by several sources)", fig_opts, K("figure"),
@@ -105,8 +106,8 @@ view = ViewState(page=PAGE, countries=tuple(countries), filter_indicator=ind, so
 controls.finish(view)
 
 if figure:
-    key = q.parse_figure_key(figure)
-    rows_ = q.figure_rows(ds.table, key, ds.sources, q.precedence_table(ds.data_dir))
+    key = parse_figure_key(figure)
+    rows_ = prov.figure_rows(ds.table, key, ds.sources, prov.precedence_table(ds.data_dir))
     a11y.section_heading("The selected figure")  # its label below is an h3
     st.subheader(fig_label(figure))
     rows_["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
@@ -121,7 +122,7 @@ if figure:
                 alt_text="Every source's value for the selected figure",
                 column_config={"Preferred": st.column_config.CheckboxColumn("Preferred"),
                                "Link": st.column_config.LinkColumn("Link")})
-    st.markdown(f"**Why this one:** {md_escape(q.why_preferred(rows_))}")
-    st.caption(q.PRECEDENCE_TEXT)
+    st.markdown(f"**Why this one:** {md_escape(prov.why_preferred(rows_))}")
+    st.caption(prov.PRECEDENCE_TEXT)
     st.page_link("app_pages/check.py", label="Check this figure: definition, flags and a citation to paste",
                  icon=":material/fact_check:", query_params={"fig": figure})

@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from components import a11y, controls, frame, geo, memo, safe_html, share
-from components import data as q
 from components import export as ex
 from components import map as mp
+from components import queries as q
 from components.charts import compare_chart, trend_chart
 from components.cite import source_line
 from components.style import BALTIC, MEASURE_LABELS, fmt_value

@@ -3,10 +3,12 @@
 import streamlit as st
 
 from components import controls, frame, memo, share
-from components import data as q
+from components import provenance as prov
+from components import queries as q
 from components.charts import coverage_chart
 from components.cite import dataset_citation, licences, source_line
 from components.style import fmt_value, md_escape
+from etl.figure_key import KEY
 
 ds = frame.dataset()
 cb = ds.codebook
@@ -57,8 +59,8 @@ if not grades.empty and {"grade", "label", "official", "definition"} <= set(grad
     frame.table(g[["Grade", "Charted by default", "Shown as", "What it is"]], alt_text="Evidence grades")
 
 st.header("Which source is shown when several give the same figure")
-st.markdown(q.PRECEDENCE_TEXT)
-prec = memo.query(ds, q.precedence_table, ds.data_dir)
+st.markdown(prov.PRECEDENCE_TEXT)
+prec = memo.query(ds, prov.precedence_table, ds.data_dir)
 if not prec.empty:
     frame.table(prec, alt_text="Precedence of source grades")
 
@@ -93,7 +95,7 @@ if not cov.empty:
                     alt_text="Coverage table")
 
 st.header("Known conflicts between sources")
-conf = memo.query(ds, q.conflicts, ds.table, ds.sources, cb)
+conf = memo.query(ds, prov.conflicts, ds.table, ds.sources, cb)
 if conf.empty:
     st.caption("No figure has sources that disagree.")
 else:
@@ -101,7 +103,7 @@ else:
     conf["Value"] = [fmt_value(v, s, u) for v, s, u in zip(conf["value"], conf["suppressed"], conf["unit"])]
     conf["Unit"] = [cb.unit_label(u) for u in conf["unit"]]
     conf["Category"] = conf["category_label"]
-    st.caption(f"{conf[q.KEY].drop_duplicates().shape[0]} figures where sources give different values "
+    st.caption(f"{conf[KEY].drop_duplicates().shape[0]} figures where sources give different values "
                "or a conflict was flagged. The preferred value is the one shown in charts.")
     frame.table(conf.rename(columns={"country_label": "Country", "period_label": "Period",
                                      "indicator_label": "Indicator", "preferred": "Preferred", "title": "Source",

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from components import a11y, controls, frame, memo, share
-from components import data as q
 from components import export as ex
+from components import queries as q
 from components.charts import sparkline, trend_chart
 from components.cite import source_line
 from components.style import BALTIC, fmt_number, fmt_value, md_escape

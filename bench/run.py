@@ -112,14 +112,14 @@ def build(runs: int) -> None:
     import pandas as pd
     import streamlit as st
 
-    from components import data as q
+    from components import frame
 
     lt, lr = [], []
     for _ in range(runs):
         st.cache_data.clear()
         st.cache_resource.clear()
         t0 = time.perf_counter()
-        q.load_dataset(ROOT / "data")
+        frame.load_dataset(ROOT / "data")
         lt.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         pd.read_csv(ROOT / "data" / "harmonised" / "thb_baltic.csv")

@@ -41,9 +41,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from components import data as q
 from components import export as ex
 from components import views
+from components.dataset import DataError, Dataset, assemble_dataset, data_dir, stat_signature
 from components.view_state import IGNORED_PARAMS, PAGE_FIELDS, PARAM, STACKS, VIEWS, ViewState
 from etl.datapackage import CODEBOOK_TABLES  # the fixed allow-list of codebook tables
 
@@ -84,7 +84,7 @@ class ApiError(Exception):
 class State:
     """The dataset for one version of its files, and what the API derives from it (lazily, once)."""
 
-    ds: q.Dataset
+    ds: Dataset
     _lazy: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -111,12 +111,12 @@ _STATES_LOCK = threading.Lock()
 def state() -> State:
     """The dataset of `data_dir()` (THB_DATA_DIR or data/), read once per version of its files
     (their stat signature; the dataset digest covers their content). No Streamlit cache."""
-    d = q.data_dir()
-    key = (str(d), q._stat_signature(d))
+    d = data_dir()
+    key = (str(d), stat_signature(d))
     with _STATES_LOCK:
         s = _STATES.get(key)
         if s is None:
-            s = State(q.assemble_dataset(d))
+            s = State(assemble_dataset(d))
             _STATES[key] = s
             while len(_STATES) > 2:
                 _STATES.popitem(last=False)
@@ -260,7 +260,7 @@ def endpoint(fn: Callable[[Request, dict, State], Response]) -> Callable[[Reques
             return fn(request, params, s)
         except ApiError as err:
             return _error_response(err, version)
-        except q.DataError as exc:
+        except DataError as exc:
             return _error_response(ApiError(503, f"The dataset could not be loaded: {exc.problem}"))
         except Exception:  # never a traceback to the client
             log.exception("API error on %s", request.url.path)

@@ -123,7 +123,7 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
     """Horizontal bars, one per country: stacked by category when the categories add up (exclusive),
     side by side when they overlap (a person can be in several: never stacked, never 100 %).
 
-    `data` comes from `components.data.compare_data` (status: value | suppressed | no_data | not_given;
+    `data` comes from `components.queries.compare_data` (status: value | suppressed | no_data | not_given;
     kind: exclusive | overlapping; confirmed: False for a figure known only from a weaker source).
     """
     overlapping = "kind" in data.columns and not data.empty and data["kind"].iloc[0] == "overlapping"

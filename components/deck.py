@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from components import data as q
+from components import queries as q
 from components.charts import chain_chart, compare_chart, trend_chart
 from components.cite import source_line
+from components.dataset import Dataset
 from components.view_state import DECK_RE, Options, ViewState
 
 DECK_DIR = Path(__file__).resolve().parent.parent / "data" / "decks"
@@ -74,7 +75,7 @@ class SlideFigure:
     alt_text: str
 
 
-def slide_figure(ds: q.Dataset, options: Options, view: ViewState, big: bool = False) -> SlideFigure:
+def slide_figure(ds: Dataset, options: Options, view: ViewState, big: bool = False) -> SlideFigure:
     """The one chart a slide shows for its view (same builders and queries as the pages).
 
     `big`: taller marks for a projector (bars 84 px a row, line charts 440 px high)."""
@@ -86,7 +87,7 @@ def slide_figure(ds: q.Dataset, options: Options, view: ViewState, big: bool = F
     return fig
 
 
-def _slide_figure(ds: q.Dataset, options: Options, view: ViewState) -> SlideFigure:
+def _slide_figure(ds: Dataset, options: Options, view: ViewState) -> SlideFigure:
     cb, t = ds.codebook, ds.table
     years = view.years or (options.year_min, options.year_max)
     if view.page == "compare":

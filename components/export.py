@@ -190,7 +190,7 @@ def readme_text(meta: dict, sources: pd.DataFrame | None, today: date | None = N
     return "\n".join(lines) + "\n"
 
 
-APP_COLUMNS = ("period", "single_year")  # added by the app's loader (components/data.py), not published
+APP_COLUMNS = ("period", "single_year")  # added by the loader (components/dataset.py), not published
 
 
 def _number_text(v) -> str:

@@ -382,7 +382,7 @@ def drawable(table: pd.DataFrame, cb, unconfirmed: bool = False) -> pd.DataFrame
 def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: str, period: str | None,
           unit: str, sel: str | None = None, flows: bool = False, show_regions: bool = True,
           unconfirmed: bool = False) -> MapSpec:
-    """The whole map for one view. `cb` is a `components.data.Codebook` (labels, evidence grades).
+    """The whole map for one view. `cb` is a `components.dataset.Codebook` (labels, evidence grades).
     Only official-grade figures are drawn unless `unconfirmed` (then weaker ones too, labelled so)."""
     table = drawable(table, cb, unconfirmed)
     capitals = geo.capitals()

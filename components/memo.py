@@ -15,8 +15,8 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from components import data as q
 from components.charts import reflow_title
+from components.dataset import Dataset
 
 
 class _Unkeyable(Exception):
@@ -33,7 +33,7 @@ def frame_key(df: pd.DataFrame) -> str:
         raise _Unkeyable from exc
 
 
-def _key(a, ds: q.Dataset) -> str:
+def _key(a, ds: Dataset) -> str:
     if a is ds.table:
         return "<table>"
     if a is ds.sources:
@@ -51,7 +51,7 @@ def _key(a, ds: q.Dataset) -> str:
     raise _Unkeyable(type(a).__name__)  # e.g. a lambda: its repr holds an address that can be reused
 
 
-def _call_key(fn, args, kw, ds: q.Dataset) -> tuple[str, str]:
+def _call_key(fn, args, kw, ds: Dataset) -> tuple[str, str]:
     name = f"{fn.__module__}.{fn.__qualname__}"
     if "<" in name:  # a lambda or closure: its name does not say what it computes
         raise _Unkeyable(name)
@@ -64,7 +64,7 @@ def _query_cached(name: str, digest: str, key: str, _fn, _args, _kw):
     return _fn(*_args, **_kw)
 
 
-def query(ds: q.Dataset, fn, *args, **kw):
+def query(ds: Dataset, fn, *args, **kw):
     """`fn(*args, **kw)` cached on (dataset digest, arguments); returns a private copy (cache_data)."""
     try:
         name, key = _call_key(fn, args, kw, ds)
@@ -103,7 +103,7 @@ def _spec_cached(name: str, digest: str, key: str, _builder, _args, _kw) -> Spec
     return _build_spec(_builder, _args, _kw)
 
 
-def spec(ds: q.Dataset, builder, *args, **kw) -> Spec:
+def spec(ds: Dataset, builder, *args, **kw) -> Spec:
     """The Vega-Lite spec of `builder(*args, **kw)`, built and validated once per view.
 
     Shared between sessions: readers must not mutate it (Streamlit and the exports copy before they
@@ -120,7 +120,7 @@ def _shared_cached(name: str, digest: str, key: str, _fn, _args, _kw):
     return _fn(*_args, **_kw)
 
 
-def shared(ds: q.Dataset, fn, *args, **kw):
+def shared(ds: Dataset, fn, *args, **kw):
     """Like `query`, but one shared object (no copy): for results the page only reads, such as the
     map's deck and tables (pages copy a table before they add columns)."""
     try:

@@ -16,12 +16,12 @@ from components.cite import sources_detail
 
 def check_links(rows: pd.DataFrame, label) -> list[tuple[str, str]]:
     """(label, figure key) for the rows with a figure (not 'no data'); `label(row)` names one."""
-    from components import data as q
+    from etl.figure_key import figure_key
 
     if rows is None or rows.empty:
         return []
     r = rows[~rows["status"].isin(["no_data", "not_given"])] if "status" in rows.columns else rows
-    return [(label(x), q.figure_key(x)) for _, x in r.iterrows()]
+    return [(label(x), figure_key(x)) for _, x in r.iterrows()]
 
 
 def current_url(path: str = "") -> str:

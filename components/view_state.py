@@ -350,7 +350,8 @@ def _parse_years(s: str, options: Options) -> tuple[int, int] | None:
 
 def options_from(ds_table, codebook, sources=()) -> Options:
     """Build Options from the harmonised table (pure; imported lazily to keep this module light)."""
-    from components import data as q
+    from components import queries as q
+    from etl.figure_key import figure_keys
 
     inds = tuple(q.indicators_available(ds_table, codebook))
     # each query sees only its indicator's preferred rows: same answers, a fraction of the work
@@ -364,9 +365,7 @@ def options_from(ds_table, codebook, sources=()) -> Options:
     bds = {i: tuple(q.breakdowns_available(rows[i], i)) for i in inds}
     ms = {i: tuple(q.measures_available(rows[i], i)) for i in inds}
     years = q.years_available(ds_table)
-    p = ds_table
-    figs = frozenset(p["country"] + "~" + p["period_start"].astype(str) + "~" + p["period_end"].astype(str)
-                     + "~" + p["indicator"] + "~" + p["breakdown"] + "~" + p["category"] + "~" + p["unit"])
+    figs = frozenset(figure_keys(ds_table))
     return Options(
         countries=tuple(q.countries_available(ds_table)),
         indicators=inds, periods=per, period_default={k: v for k, v in per_default.items() if v},

@@ -3,7 +3,7 @@
 `view_data(ds, view, options)` answers "which rows does this page show for this link?" the way the
 page does: the same codec (`ViewState`), the same fallbacks as its widgets (a breakdown the chosen
 period lacks falls back to the default, as the Compare page's selector does) and the same query
-functions (`components/data.py`, `components/map.py`). The HTTP API (`components/api.py`) serves
+functions (`components/queries.py`, `components/provenance.py`, `components/map.py`). The HTTP API (`components/api.py`) serves
 these rows at `/api/v1/view/<page>.csv`; the pages can call the same functions.
 
 `ViewData.chart` is what the page passes to its chart builder; `ViewData.table` is exactly what the
@@ -17,10 +17,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from components import data as q
 from components import export as ex
+from components import provenance as prov
+from components import queries as q
+from components.dataset import Dataset, period_key
 from components.style import BALTIC
 from components.view_state import Options, ViewState, options_from
+from etl.figure_key import figure_key, parse_figure_key
 
 CHART_PAGES = ("overview", "compare", "trends", "map")  # a chart (or map) and its CSV
 TABLE_PAGES = ("data", "check")  # a table of rows with sources
@@ -34,7 +37,7 @@ class ViewData:
     table: pd.DataFrame  # the rows of the page's CSV download (before source columns)
 
 
-def options_for(ds: q.Dataset) -> Options:
+def options_for(ds: Dataset) -> Options:
     """What the data allows (the app's `frame.options` caches this): sources that give at least one row,
     in the order of their names (publisher: title)."""
     from components.cite import source_name
@@ -57,14 +60,14 @@ def _countries(view: ViewState, options: Options) -> list[str]:
     return [c for c in all_c if c in view.countries] or [c for c in BALTIC if c in all_c]
 
 
-def overview(ds: q.Dataset, view: ViewState, options: Options) -> ViewData:
+def overview(ds: Dataset, view: ViewState, options: Options) -> ViewData:
     baltic = [c for c in options.countries if c in BALTIC] or list(options.countries)
     shown = ViewState(page="overview", countries=tuple(c for c in baltic if c in view.countries) or BALTIC)
     data = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons", countries=list(shown.countries))
     return ViewData(shown, data, ex.tidy(data))
 
 
-def compare(ds: q.Dataset, view: ViewState, options: Options) -> ViewData:
+def compare(ds: Dataset, view: ViewState, options: Options) -> ViewData:
     t, cb = ds.table, ds.codebook
     indicator = _pick(view.indicator, options.indicators, options.indicator_default())
     pdefault = options.period_default_for(indicator)
@@ -90,7 +93,7 @@ def shown_rows(data: pd.DataFrame) -> pd.DataFrame:
     return data[~data["status"].isin(["no_data", "not_given"])] if "status" in data else data
 
 
-def trends(ds: q.Dataset, view: ViewState, options: Options) -> ViewData:
+def trends(ds: Dataset, view: ViewState, options: Options) -> ViewData:
     t, cb = ds.table, ds.codebook
     countries = _countries(view, options)
     lo, hi = options.year_min, options.year_max
@@ -114,7 +117,7 @@ def trends(ds: q.Dataset, view: ViewState, options: Options) -> ViewData:
     return ViewData(shown, data, ex.tidy(data))
 
 
-def map_view(ds: q.Dataset, view: ViewState, options: Options) -> ViewData:
+def map_view(ds: Dataset, view: ViewState, options: Options) -> ViewData:
     from components import map as mp
 
     t = ds.table
@@ -134,12 +137,12 @@ def map_view(ds: q.Dataset, view: ViewState, options: Options) -> ViewData:
 _FIGURES: dict[str, pd.DataFrame] = {}  # dataset digest -> the Data page's whole table (shared: never mutated)
 
 
-def figures_display(ds: q.Dataset) -> pd.DataFrame:
+def figures_display(ds: Dataset) -> pd.DataFrame:
     """The Data page's whole table: the harmonised rows with labels, sources, formatted values, the
     evidence grade, and one lower-case text per row for the search box."""
     from components.style import fmt_value
 
-    full = q.figures_table(ds.table, ds.sources, ds.codebook)
+    full = prov.figures_table(ds.table, ds.sources, ds.codebook)
     cb = ds.codebook
     full["Value"] = [fmt_value(v, s, u, lo, hi) for v, s, u, lo, hi in
                      zip(full["value"], full["suppressed"], full["unit"], full["value_low"], full["value_high"])]
@@ -181,7 +184,7 @@ def filter_figures(full: pd.DataFrame, countries, indicator: str | None = None, 
     return full[mask].reset_index(drop=True)
 
 
-def _figures_table(ds: q.Dataset) -> pd.DataFrame:
+def _figures_table(ds: Dataset) -> pd.DataFrame:
     if ds.digest not in _FIGURES:
         if len(_FIGURES) >= 2:
             _FIGURES.pop(next(iter(_FIGURES)))
@@ -189,7 +192,7 @@ def _figures_table(ds: q.Dataset) -> pd.DataFrame:
     return _FIGURES[ds.digest]
 
 
-def data_page(ds: q.Dataset, view: ViewState, options: Options) -> ViewData:
+def data_page(ds: Dataset, view: ViewState, options: Options) -> ViewData:
     """The Data page's table for its filters (the rows of its 'CSV of these rows')."""
     countries = _countries(view, options)
     years = view.years if view.years and view.years != (options.year_min, options.year_max) else None
@@ -201,7 +204,7 @@ def data_page(ds: q.Dataset, view: ViewState, options: Options) -> ViewData:
     return ViewData(shown, rows, ex.tidy(rows))
 
 
-def default_figure(ds: q.Dataset, options: Options) -> str | None:
+def default_figure(ds: Dataset, options: Options) -> str | None:
     """The figure the Check page opens with when its link names none."""
     t = ds.table
     ind = options.indicator_default()
@@ -211,25 +214,25 @@ def default_figure(ds: q.Dataset, options: Options) -> str | None:
         counts = m[~m["unit"].isin(q.RATE_UNITS)]  # the count, not a derived rate
         m = counts if not counts.empty else m
         if per:
-            m2 = m[q.period_key(m["period_start"], m["period_end"]) == per]
+            m2 = m[period_key(m["period_start"], m["period_end"]) == per]
             m = m2 if not m2.empty else m
         if not m.empty:
-            return q.figure_key(m.sort_values("period_start", ascending=False).iloc[0])
-    return q.figure_key(t.iloc[0]) if not t.empty else None
+            return figure_key(m.sort_values("period_start", ascending=False).iloc[0])
+    return figure_key(t.iloc[0]) if not t.empty else None
 
 
-def check(ds: q.Dataset, view: ViewState, options: Options) -> ViewData:
+def check(ds: Dataset, view: ViewState, options: Options) -> ViewData:
     """Every source's value for one figure, the preferred first (the Check page's table)."""
     fig = view.figure or default_figure(ds, options)
-    key = q.parse_figure_key(fig) if fig else None
+    key = parse_figure_key(fig) if fig else None
     if key is None:
         empty = ds.table.iloc[0:0]
         return ViewData(ViewState(page="check"), empty, ex.tidy(empty))
-    rows = q.figure_rows(ds.table, key, ds.sources, q.precedence_table(ds.data_dir))
+    rows = prov.figure_rows(ds.table, key, ds.sources, prov.precedence_table(ds.data_dir))
     return ViewData(ViewState(page="check", figure=view.figure), rows, ex.tidy(rows))
 
 
-def present(ds: q.Dataset, view: ViewState, options: Options) -> ViewData:
+def present(ds: Dataset, view: ViewState, options: Options) -> ViewData:
     """The rows of one slide's chart (the deck's slide view, through the slide's own builder)."""
     from components import deck as dk
 
@@ -249,11 +252,11 @@ PAGE_ROWS = {"overview": overview, "compare": compare, "trends": trends, "map": 
              "check": check, "present": present}
 
 
-def view_data(ds: q.Dataset, view: ViewState, options: Options) -> ViewData:
+def view_data(ds: Dataset, view: ViewState, options: Options) -> ViewData:
     """The rows `view.page` shows for `view` (see the module docstring)."""
     return PAGE_ROWS[view.page](ds, view, options)
 
 
-def view_rows(ds: q.Dataset, view: ViewState, options: Options) -> pd.DataFrame:
+def view_rows(ds: Dataset, view: ViewState, options: Options) -> pd.DataFrame:
     """The rows of the page's CSV for this view, with the source columns (publisher, title, link, accessed)."""
     return ex.with_source_columns(view_data(ds, view, options).table, ds.sources)

@@ -46,11 +46,11 @@ def warm_data(steps: Iterable[Callable[[Any], None]] = STEPS) -> dict[str, float
     import altair  # noqa: F401  (the pages' imports, paid here once)
     import pandas  # noqa: F401
 
-    from components import data as q
+    from components import frame
 
     times["imports"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    ds = q.load_dataset()
+    ds = frame.load_dataset()
     times["load_dataset"] = time.perf_counter() - t0
     for step in steps:
         t0 = time.perf_counter()

@@ -34,14 +34,15 @@ def test_check_renders_default_with_clean_url():
 
 @synthetic_only
 def test_check_deep_link_shows_every_source():
-    from components import data as q
+    from components.dataset import load
+    from etl.figure_key import KEY, figure_key, parse_figure_key
 
-    ds = q.load_dataset(conftest.DATA_DIR)
+    ds = load(conftest.DATA_DIR)
     t = ds.table
-    multi = t.groupby(q.KEY).filter(lambda g: len(g) > 1)
+    multi = t.groupby(KEY).filter(lambda g: len(g) > 1)
     assert not multi.empty, "fixture needs a figure with several sources"
-    fig = q.figure_key(multi.iloc[0])
-    n = len(multi.groupby(q.KEY).get_group(tuple(multi.iloc[0][k] for k in q.KEY)))
+    fig = figure_key(multi.iloc[0])
+    n = len(multi.groupby(KEY).get_group(tuple(multi.iloc[0][k] for k in KEY)))
     at = _open({"fig": fig})
     assert_ok(at)
     assert not at.info
@@ -50,7 +51,7 @@ def test_check_deep_link_shows_every_source():
     assert side["Used"].sum() == 1
     assert dict(at.query_params)["fig"] == fig
     # the selectors show the figure's parts
-    k = q.parse_figure_key(fig)
+    k = parse_figure_key(fig)
     assert at.selectbox(key="check__country").value == k["country"]
     assert at.selectbox(key="check__indicator").value == k["indicator"]
     # a citation naming the preferred source's publisher

@@ -29,14 +29,15 @@ def test_trends_chain_has_downloads():
 
 
 def test_data_page_downloads_and_check_link():
-    from components import data as q
+    from components.dataset import load
+    from etl.figure_key import figure_key
     from tests.app.conftest import DATA_DIR
 
     at = open_page("data")
     assert_ok(at)
     assert [b.proto.label for b in at.get("download_button")] == ["CSV of these rows", "Full dataset (zip)"]
-    ds = q.load_dataset(DATA_DIR)
-    fig = q.figure_key(ds.table.iloc[0])
+    ds = load(DATA_DIR)
+    fig = figure_key(ds.table.iloc[0])
     at = open_page("data", {"fig": fig})
     assert_ok(at)
     links = at.get("page_link")

@@ -18,11 +18,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from components import data as q
+from components import queries as q
+from components.dataset import load
 from components.view_state import PAGE_FIELDS, PAGES, PARAM, ViewState, options_from
 from tests.app.conftest import DATA_DIR, ROOT
 
-_DS = q.load_dataset(DATA_DIR)
+_DS = load(DATA_DIR)
 OPTS = options_from(_DS.table, _DS.codebook, q.source_ids_of(_DS.table))
 KNOWN = sorted(set(PARAM.values()))
 

@@ -62,10 +62,11 @@ def test_defaults_render_with_legend_attribution_and_clean_url():
 
 def test_every_control():
     """Every indicator, the newest periods and the oldest, both measures, every country, flows on/off."""
-    from components import data as q
+    from components import queries as q
+    from components.dataset import load
     from tests.app.conftest import DATA_DIR
 
-    ds = q.load_dataset(DATA_DIR)
+    ds = load(DATA_DIR)
     measures = {"Number": "absolute", "Per million": "per_million"}
     at = open_map()
     inds = q.indicators_available(ds.table, ds.codebook)

@@ -68,13 +68,15 @@ def _option_count(at, kind, key):
 
 def _candidates():
     """Every raw option value a widget may hold (AppTest shows only formatted labels)."""
-    from components import data as q
+    from components import queries as q
+    from components.dataset import read_table
+    from etl.figure_key import KEY, figure_key
     from tests.app.conftest import DATA_DIR
 
-    t = q.read_table(DATA_DIR / "harmonised" / "thb_baltic.csv")
+    t = read_table(DATA_DIR / "harmonised" / "thb_baltic.csv")
     vals = {"", None, True, False, "absolute", "per_million", "stacked", "percent", "lines", "chain"}
     vals |= set(t["indicator"]) | set(t["period"]) | set(t["breakdown"]) | set(t["country"])
-    vals |= set(q.source_ids_of(t)) | {q.figure_key(r) for r in t[q.KEY].to_dict("records")}
+    vals |= set(q.source_ids_of(t)) | {figure_key(r) for r in t[KEY].to_dict("records")}
     vals |= set(range(1990, 2031))
     vals |= set(t["grade"]) | {"official", "unconfirmed"}
     return vals

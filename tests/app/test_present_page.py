@@ -77,10 +77,11 @@ def test_present_hostile_links_show_notice_and_first_slide(params):
 
 def test_every_slide_of_the_shipped_deck_shows_real_data():
     """On the committed dataset: each slide's link decodes without notices and has figures to draw."""
-    from components import data as q
+    from components import queries as q
+    from components.dataset import load
     from components.view_state import options_from
 
-    ds = q.load_dataset(conftest.ROOT / "data")
+    ds = load(conftest.ROOT / "data")
     opts = options_from(ds.table, ds.codebook, tuple(q.source_ids_of(ds.table)))
     for s in dk.load(dk.DEFAULT_DECK).slides:
         v, notices = dk.slide_view(s, opts)

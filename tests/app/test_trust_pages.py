@@ -11,7 +11,8 @@ import json
 import pytest
 
 from components import deck as dk
-from components import data as q
+from components import queries as q
+from components.dataset import load
 from components.view_state import options_from
 from tests.app.conftest import ROOT, assert_ok, open_page
 
@@ -25,7 +26,7 @@ def real_data(monkeypatch):
 
 @pytest.fixture(scope="module")
 def real():
-    ds = q.load_dataset(REAL)
+    ds = load(REAL)
     return ds, options_from(ds.table, ds.codebook)
 
 
@@ -134,7 +135,7 @@ def test_data_page_filters_and_search_filter_rows(real_data):
 
 
 def _compare_views():
-    ds = q.load_dataset(REAL)
+    ds = load(REAL)
     opts = options_from(ds.table, ds.codebook)
     return [(i, b) for i in opts.indicators for b in opts.breakdowns_for(i) if b != "total"]
 
@@ -143,7 +144,7 @@ def _compare_views():
 def test_every_compare_breakdown_option_on_the_page(real_data, indicator, breakdown):
     """AppTest on every breakdown option of Compare (the default period of each indicator), both bar
     styles: no stacked overlapping categories, no exception, no error."""
-    ds = q.load_dataset(REAL)
+    ds = load(REAL)
     for stack in ("stack", "pct"):
         at = open_page("compare", {"ind": indicator, "bd": breakdown, "stack": stack})
         assert_ok(at)
@@ -164,7 +165,7 @@ def test_every_slide_on_the_present_page(real_data, slide):
     at.query_params["slide"] = str(slide)
     at.run()
     assert_ok(at)
-    ds = q.load_dataset(REAL)
+    ds = load(REAL)
     opts = options_from(ds.table, ds.codebook)
     view, _ = dk.slide_view(dk.load(dk.DEFAULT_DECK).slides[slide - 1], opts)
     for el in at.get("vega_lite_chart"):

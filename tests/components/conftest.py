@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from components import data as q
+from components.dataset import Dataset, load
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "synthetic"
 
 
 @pytest.fixture(scope="session")
-def ds() -> q.Dataset:
+def ds() -> Dataset:
     """The synthetic dataset (fake numbers, see tests/fixtures/make_synthetic.py)."""
-    return q.load_dataset(FIXTURE_DIR)
+    return load(FIXTURE_DIR)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from components import charts, style
-from components import data as q
+from components import queries as q
 
 
 def _trend(ds, **kw):

@@ -19,11 +19,14 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from components import api
-from components import data as q
 from components import export as ex
+from components import provenance as prov
+from components import queries as q
 from components import views
+from components.dataset import REPO, Dataset, assemble_dataset
 from components.map import choropleth_data
 from components.view_state import ViewState
+from etl.figure_key import parse_figure_key
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "synthetic"
 V = "/api/v1"
@@ -39,8 +42,8 @@ def client():
 
 
 @pytest.fixture(scope="module")
-def sds() -> q.Dataset:
-    return q.assemble_dataset(FIXTURE)
+def sds() -> Dataset:
+    return assemble_dataset(FIXTURE)
 
 
 @pytest.fixture(scope="module")
@@ -94,9 +97,9 @@ def test_figures_csv_defaults_to_the_preferred_rows_as_built(client, sds):
 
 def test_the_whole_table_is_served_as_built():
     """On the real data: /api/v1/thb_baltic.csv is the committed build byte for byte (BOM and CRLF aside)."""
-    real = q.assemble_dataset(q.REPO / "data")
+    real = assemble_dataset(REPO / "data")
     text = ex.csv_bytes(ex.published_table(real.table)).decode("utf-8-sig").replace("\r\n", "\n")
-    assert text == (q.REPO / "data" / "harmonised" / "thb_baltic.csv").read_text(encoding="utf-8")
+    assert text == (REPO / "data" / "harmonised" / "thb_baltic.csv").read_text(encoding="utf-8")
 
 
 def test_figures_filters(client, sds):
@@ -256,12 +259,12 @@ def test_view_headers_name_the_view_the_page_shows(client, opts):
 
 def test_table_views_data_check_present(client, sds, opts):
     r = client.get(f"{V}/view/data.csv?c=EE&fi=victims&pref=1")
-    full = q.figures_table(sds.table, sds.sources, sds.codebook)
+    full = prov.figures_table(sds.table, sds.sources, sds.codebook)
     want = full[(full["country"] == "EE") & (full["indicator"] == "victims") & full["preferred"]]
     assert r.content == expected_csv(want, sds)
     fig = "EE~2020~2020~victims~total~total~persons"
     r = client.get(f"{V}/view/check.csv", params={"fig": fig})
-    want = q.figure_rows(sds.table, q.parse_figure_key(fig), sds.sources, q.precedence_table(sds.data_dir))
+    want = prov.figure_rows(sds.table, parse_figure_key(fig), sds.sources, prov.precedence_table(sds.data_dir))
     got = frame(r)
     assert len(got) == len(want) >= 1 and got["preferred"].iloc[0] == "True"
     assert set(got["country"]) == {"EE"} and set(got["period_start"]) == {"2020"}

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from components import charts
-from components import data as q
+from components import queries as q
 from components.cite import dataset_citation, licence_summary, source_line
 from components.style import COUNTRY_COLORS
 

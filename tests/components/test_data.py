@@ -9,7 +9,10 @@ import pytest
 
 from components import charts
 
-from components import data as q
+from components import provenance as prov
+from components import queries as q
+from components.dataset import DataError, load
+from etl.figure_key import KEY, figure_key, figure_keys, parse_figure_key
 from tests.components.conftest import FIXTURE_DIR
 
 
@@ -20,7 +23,7 @@ def test_loads_fixture(ds):
     assert t["suppressed"].dtype == bool and t["preferred"].dtype == bool
     assert ds.warnings == []
     # at most one preferred row per figure
-    assert t[t["preferred"]].groupby(q.KEY).size().max() == 1
+    assert t[t["preferred"]].groupby(KEY).size().max() == 1
 
 
 @pytest.mark.parametrize("content, problem", [
@@ -40,8 +43,8 @@ def test_read_table_errors_name_the_problem(tmp_path, content, problem):
     if content is not None:
         path.parent.mkdir(parents=True)
         path.write_text(content)
-    with pytest.raises(q.DataError) as e:
-        q.load_dataset(tmp_path)
+    with pytest.raises(DataError) as e:
+        load(tmp_path)
     assert problem in e.value.problem
     assert e.value.path.endswith("thb_baltic.csv")
 
@@ -50,14 +53,14 @@ def test_binary_garbage_is_a_data_error(tmp_path):
     path = tmp_path / "harmonised" / "thb_baltic.csv"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"\xff\xfe\x00\x00garbage\x00\x81")
-    with pytest.raises(q.DataError):
-        q.load_dataset(tmp_path)
+    with pytest.raises(DataError):
+        load(tmp_path)
 
 
 def test_missing_codebook_falls_back_to_codes(tmp_path):
     (tmp_path / "harmonised").mkdir()
     shutil.copy(FIXTURE_DIR / "harmonised" / "thb_baltic.csv", tmp_path / "harmonised" / "thb_baltic.csv")
-    ds = q.load_dataset(tmp_path)
+    ds = load(tmp_path)
     assert ds.codebook.indicator_label("victims") == "victims"
     assert ds.codebook.category_label("sex", "female") == "female"
     assert ds.meta == {} and ds.warnings
@@ -67,11 +70,29 @@ def test_cache_key_follows_content(tmp_path):
     (tmp_path / "harmonised").mkdir()
     dst = tmp_path / "harmonised" / "thb_baltic.csv"
     shutil.copy(FIXTURE_DIR / "harmonised" / "thb_baltic.csv", dst)
-    a = q.load_dataset(tmp_path)
+    a = load(tmp_path)
     lines = dst.read_text().splitlines()
     dst.write_text("\n".join(lines[:50]) + "\n")
-    b = q.load_dataset(tmp_path)
+    b = load(tmp_path)
     assert a.digest != b.digest and len(b.table) == 49
+    assert load(tmp_path) is b  # same files: assembled once
+
+
+def test_app_loader_caches_per_version_of_the_files(tmp_path):
+    """The app's loader (Streamlit caches, components/frame.py) gives the same dataset as the pure one."""
+    from components import frame
+
+    with pytest.raises(DataError):
+        frame.load_dataset(tmp_path)
+    (tmp_path / "harmonised").mkdir()
+    dst = tmp_path / "harmonised" / "thb_baltic.csv"
+    shutil.copy(FIXTURE_DIR / "harmonised" / "thb_baltic.csv", dst)
+    a = frame.load_dataset(tmp_path)
+    assert frame.load_dataset(tmp_path) is a  # a shared resource: no copy per rerun
+    assert a.digest == load(tmp_path).digest and a.table.equals(load(tmp_path).table)
+    dst.write_text("\n".join(dst.read_text().splitlines()[:50]) + "\n")
+    b = frame.load_dataset(tmp_path)
+    assert b.digest != a.digest and len(b.table) == 49
 
 
 def test_labels_from_codebook(ds):
@@ -156,18 +177,29 @@ def test_chain(ds):
 
 
 def test_figure_rows_and_why_preferred(ds):
-    key = q.parse_figure_key("EE~2022~2022~victims~total~total~persons")
-    rows = q.figure_rows(ds.table, key, ds.sources)
+    key = parse_figure_key("EE~2022~2022~victims~total~total~persons")
+    rows = prov.figure_rows(ds.table, key, ds.sources)
     assert list(rows["value"]) == [111, 115, 120]
     assert rows.iloc[0]["preferred"] and not rows.iloc[1:]["preferred"].any()
-    why = q.why_preferred(rows)
+    why = prov.why_preferred(rows)
     assert "official publication" in why and "international monitoring" in why and "differ" in why
 
 
 def test_figure_key_round_trip(ds):
     r = ds.table.iloc[0]
-    assert q.parse_figure_key(q.figure_key(r))["indicator"] == r["indicator"]
-    assert q.parse_figure_key("junk") is None
+    assert parse_figure_key(figure_key(r))["indicator"] == r["indicator"]
+    assert parse_figure_key("junk") is None
+
+
+def test_figure_keys_match_figure_key_row_by_row(ds):
+    """The vectorised keys (Data page, share links, the options' figure set) are the row-wise ones."""
+    t = ds.table
+    keys = figure_keys(t)
+    assert keys.index.equals(t.index)
+    assert keys.tolist() == [figure_key(r) for r in t[KEY].to_dict("records")]
+    assert figure_key(t.iloc[0]) == keys.iloc[0] == "~".join(str(t.iloc[0][k]) for k in KEY)
+    assert figure_keys(t.iloc[0:0]).empty
+    assert prov.figures_table(t, ds.sources, ds.codebook)["figure"].map(parse_figure_key).notna().all()
 
 
 def test_coverage_and_conflicts(ds):
@@ -178,8 +210,8 @@ def test_coverage_and_conflicts(ds):
     assert weak["status"] == "unconfirmed only"
     gap = cov[(cov["country"] == "LV") & (cov["year"] == 2023) & (cov["indicator"] == "investigations")].iloc[0]
     assert gap["status"] == "no data"
-    conf = q.conflicts(ds.table, ds.sources, ds.codebook)
-    keys = set(conf["figure"] if "figure" in conf else q.figure_key(r) for r in conf[q.KEY].to_dict("records"))
+    conf = prov.conflicts(ds.table, ds.sources, ds.codebook)
+    keys = set(conf["figure"] if "figure" in conf else figure_key(r) for r in conf[KEY].to_dict("records"))
     assert "EE~2022~2022~victims~total~total~persons" in keys
     assert "LT~2020~2020~victims~total~total~persons" in keys
 
@@ -198,9 +230,9 @@ def test_options_from_dataset(ds):
 def test_suppressed_agrees_only_with_values_in_its_range():
     base = {"suppressed": [True, False], "value": [float("nan"), 2.0], "value_low": [1.0, None],
             "value_high": [4.0, None]}
-    assert q.values_agree(pd.DataFrame(base))
+    assert prov.values_agree(pd.DataFrame(base))
     base["value"] = [float("nan"), 0.0]
-    assert not q.values_agree(pd.DataFrame(base))
+    assert not prov.values_agree(pd.DataFrame(base))
 
 
 def test_dominant_forms_fall_back_to_latest_year_with_breakdown(ds):

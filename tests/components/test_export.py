@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components import data as q
 from components import export as ex
+from components import queries as q
 from components.charts import chain_chart, compare_chart, trend_chart
 from components.cite import figure_citation, source_line, sources_detail
 

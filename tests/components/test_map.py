@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components import data as q
 from components import geo, style
 from components import map as mp
+from components import queries as q
+from components.dataset import Dataset, load
 from components.view_state import Options, ViewState
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,8 +21,8 @@ BASE_LAYERS = ["context", "baltic", "lakes", "regions", "cities", "city_labels",
 
 
 @pytest.fixture(scope="module")
-def real() -> q.Dataset:
-    return q.load_dataset(ROOT / "data")
+def real() -> Dataset:
+    return load(ROOT / "data")
 
 
 def _deck(spec: mp.MapSpec) -> dict:

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from components import charts, memo
-from components import data as q
+from components import queries as q
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from components import data as q
 from components import map as mp
+from components.dataset import load
 from tests.e2e.conftest import ARTIFACTS, ROOT, app_console_errors
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -66,7 +66,7 @@ def test_map_draws_the_three_states_offline(offline_page, app_url):
     img = Image.open(path).convert("RGB")
     w, h = img.size
 
-    ds = q.load_dataset(ROOT / "data")
+    ds = load(ROOT / "data")
     spec = mp.build(ds.table, ds.sources, ds.codebook, indicator="victims", period="2020", unit="persons")
     fills = {r["country"]: mp.class_color(r["value"], spec.breaks) for r in spec.choropleth.to_dict("records")}
     water, land = mp.rgba(mp.style.MAP_WATER)[:3], mp.rgba(mp.style.MAP_LAND)[:3]

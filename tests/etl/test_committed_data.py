@@ -7,9 +7,8 @@ import pandas as pd
 import pytest
 
 from etl.build import build
+from etl.figure_key import KEY
 from etl.paths import DEFAULT_PATHS, DataPaths
-
-KEY = ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit"]
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ import pytest
 
 frictionless = pytest.importorskip("frictionless")
 
-from components import data as q  # noqa: E402
 from components import export as ex  # noqa: E402
+from components.dataset import Dataset, assemble_dataset  # noqa: E402
 from etl.datapackage import CODEBOOK_TABLES, descriptor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +25,8 @@ DATA = ROOT / "data"
 
 
 @pytest.fixture(scope="module")
-def real() -> q.Dataset:
-    return q.assemble_dataset(DATA)
+def real() -> Dataset:
+    return assemble_dataset(DATA)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,356 @@
+"""The harmonised dataset: where it lives, how it is read and checked, its codebook labels.
+
+`read_table` reads and checks `harmonised/thb_baltic.csv` (a DataError names the file and the problem,
+never junk); `assemble_dataset` adds the side files (sources, codebook, build metadata) into a
+`Dataset` whose `digest` covers the content of every file it read (the key of every derived cache).
+Pure: no Streamlit. `load` is the cached loader for code outside the app (the HTTP API, tests,
+benchmarks); the app's own loader, on Streamlit's caches, is `components.frame.load_dataset`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from components.style import humanise
+
+REPO = Path(__file__).resolve().parent.parent
+TABLE = Path("harmonised") / "thb_baltic.csv"
+META = Path("harmonised") / "build_meta.json"
+
+REQUIRED_COLUMNS = [
+    "country", "period_start", "period_end", "indicator", "breakdown", "category", "unit",
+    "value", "suppressed", "source_id", "preferred",
+]
+OPTIONAL_COLUMNS = ["period_label", "value_low", "value_high", "source_location", "flags", "note", "grade",
+                    "raw_file", "raw_row"]
+
+
+class DataError(Exception):
+    """The data file is missing or unusable; `path` names it, `problem` says what is wrong."""
+
+    def __init__(self, path: Path | str, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = str(path)
+        self.problem = problem
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("THB_DATA_DIR") or (REPO / "data"))
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and checking
+# ---------------------------------------------------------------------------------------------
+
+def _to_bool(s: pd.Series) -> pd.Series:
+    return s.astype("string").str.strip().str.lower().isin(["true", "1", "yes", "t"])
+
+
+def read_table(path: Path | str) -> pd.DataFrame:
+    """Read and check `thb_baltic.csv`. Raises DataError naming the problem; never returns junk."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(path, "file not found. Build it with `make data` (python -m etl).")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        raise DataError(path, "the file is empty.") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(path, f"cannot be parsed as CSV ({type(exc).__name__}: {str(exc)[:200]}).") from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError(path, f"missing required column(s): {', '.join(missing)}.")
+    if df.empty:
+        raise DataError(path, "the file has a header but no rows.")
+    for c in OPTIONAL_COLUMNS:
+        if c not in df.columns:
+            df[c] = pd.NA
+    for c in ("period_start", "period_end"):
+        num = pd.to_numeric(df[c], errors="coerce")
+        bad = num.isna()
+        if bad.any():
+            i = int(bad.idxmax())
+            raise DataError(path, f"column '{c}' must be a year; row {i + 2} has {str(df.at[i, c])[:40]!r}.")
+        df[c] = num.astype(int)
+    for c in ("value", "value_low", "value_high"):
+        num = pd.to_numeric(df[c], errors="coerce")
+        bad = num.isna() & df[c].notna()
+        if bad.any():
+            i = int(bad.idxmax())
+            raise DataError(path, f"column '{c}' must be numeric; row {i + 2} has {str(df.at[i, c])[:40]!r}.")
+        df[c] = num.astype(float)
+    df["suppressed"] = _to_bool(df["suppressed"])
+    df["preferred"] = _to_bool(df["preferred"])
+    for c in ("country", "indicator", "breakdown", "category", "unit", "source_id"):
+        df[c] = df[c].fillna("").astype(str).str.strip()
+    for c in ("flags", "note", "source_location", "period_label", "raw_file", "grade"):
+        df[c] = df[c].fillna("").astype(str)
+    df["period"] = period_key(df["period_start"], df["period_end"])
+    df["single_year"] = df["period_start"] == df["period_end"]
+    return df
+
+
+def period_key(start: pd.Series, end: pd.Series) -> pd.Series:
+    s, e = start.astype(str), end.astype(str)
+    return s.where(start == end, s + "-" + e)
+
+
+
+@dataclass
+class Codebook:
+    """Labels from `codebook/*.csv`; any code not found falls back to the code itself."""
+
+    indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
+    categories: pd.DataFrame = field(default_factory=pd.DataFrame)
+    countries: pd.DataFrame = field(default_factory=pd.DataFrame)
+    units: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flags: pd.DataFrame = field(default_factory=pd.DataFrame)
+    grades: pd.DataFrame = field(default_factory=pd.DataFrame)
+    breakdown_rules: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __post_init__(self) -> None:
+        self._grade = {}
+        if {"grade", "official"} <= set(self.grades.columns):
+            self._grade = {r["grade"]: r for r in self.grades.to_dict("records")}
+        self._kind = {}
+        if {"indicator", "breakdown", "kind"} <= set(self.breakdown_rules.columns):
+            self._kind = {(r["indicator"], r["breakdown"]): r for r in self.breakdown_rules.to_dict("records")}
+        ind = self.indicators
+        self._ind = {}
+        if {"indicator", "label"} <= set(ind.columns):
+            for r in ind.to_dict("records"):
+                self._ind[r["indicator"]] = r
+        self._cat = {}
+        if {"breakdown", "category", "label"} <= set(self.categories.columns):
+            for r in self.categories.to_dict("records"):
+                self._cat[(r["breakdown"], r["category"])] = r
+        self._bd = {}
+        if {"breakdown", "breakdown_label"} <= set(self.categories.columns):
+            self._bd = dict(zip(self.categories["breakdown"], self.categories["breakdown_label"]))
+        self._unit = {}
+        if {"unit", "label"} <= set(self.units.columns):
+            self._unit = dict(zip(self.units["unit"], self.units["label"]))
+        self._flag = {}
+        if {"flag", "label"} <= set(self.flags.columns):
+            self._flag = {f: (lab, m) for f, lab, m in zip(self.flags["flag"], self.flags["label"],
+                                                           self.flags.get("meaning", self.flags["label"]))}
+        self._cty = {}
+        cols = set(self.countries.columns)
+        code_col = next((c for c in ("iso2", "country", "code") if c in cols), None)
+        name_col = next((c for c in ("name", "label", "name_en") if c in cols), None)
+        if code_col and name_col:
+            self._cty = dict(zip(self.countries[code_col], self.countries[name_col]))
+
+    def indicator_label(self, code: str, short: bool = False) -> str:
+        r = self._ind.get(code)
+        if not r:
+            return code
+        if short and r.get("short_label"):
+            return r["short_label"]
+        return r.get("label") or code
+
+    def indicator_definition(self, code: str) -> str:
+        return (self._ind.get(code) or {}).get("definition", "") or ""
+
+    def indicator_order(self, code: str) -> float:
+        try:
+            return float((self._ind.get(code) or {}).get("order", 999))
+        except (TypeError, ValueError):
+            return 999.0
+
+    def category_label(self, breakdown: str, category: str) -> str:
+        r = self._cat.get((breakdown, category))
+        if r and r.get("label"):
+            return r["label"]
+        if breakdown in ("citizenship_country", "repatriation_country") and category in self._cty:
+            return self._cty[category]
+        return category
+
+    def category_order(self, breakdown: str, category: str) -> float:
+        try:
+            return float((self._cat.get((breakdown, category)) or {}).get("order", 999))
+        except (TypeError, ValueError):
+            return 999.0
+
+    def breakdown_label(self, breakdown: str) -> str:
+        if breakdown == "total":
+            return "Total (no breakdown)"
+        return self._bd.get(breakdown) or humanise(breakdown)
+
+    def unit_label(self, unit: str) -> str:
+        from components.style import unit_label
+
+        return self._unit.get(unit) or unit_label(unit)
+
+    def flag_label(self, flag: str) -> str:
+        return (self._flag.get(flag) or (humanise(flag), ""))[0]
+
+    def flag_meaning(self, flag: str) -> str:
+        return (self._flag.get(flag) or ("", ""))[1]
+
+    def flags_text(self, flags: str) -> str:
+        return ", ".join(self.flag_label(f) for f in str(flags).split(";") if f)
+
+    def country_label(self, code: str) -> str:
+        return self._cty.get(code) or code
+
+    # evidence grades (codebook/grades.csv): which figures the charts show by default
+    def is_official(self, grade: str) -> bool:
+        """Official grade (charted by default). A row without a grade (an older table) counts as official."""
+        if not grade or not self._grade:
+            return True
+        return (self._grade.get(grade) or {}).get("official") == "yes"
+
+    def official_grades(self) -> list[str]:
+        return [g for g, r in self._grade.items() if r.get("official") == "yes"]
+
+    def grade_label(self, grade: str) -> str:
+        return (self._grade.get(grade) or {}).get("label") or humanise(grade)
+
+    def grade_shown_as(self, grade: str) -> str:
+        """How a figure of this grade is labelled next to its number ('unconfirmed: news report')."""
+        return (self._grade.get(grade) or {}).get("shown_as") or humanise(grade)
+
+    def grade_order(self, grade: str) -> int:
+        try:
+            return int((self._grade.get(grade) or {}).get("rank", 99))
+        except (TypeError, ValueError):
+            return 99
+
+    # breakdown rules (codebook/breakdown_rules.csv)
+    def breakdown_kind(self, indicator: str, breakdown: str) -> str:
+        """'exclusive' (the categories add up to the total: stackable) or 'overlapping' (never stacked)."""
+        if breakdown == "total":
+            return "exclusive"
+        r = self._kind.get((indicator, breakdown)) or self._kind.get(("*", breakdown))
+        return (r or {}).get("kind") or "overlapping"
+
+    def breakdown_note(self, indicator: str, breakdown: str) -> str:
+        r = self._kind.get((indicator, breakdown)) or self._kind.get(("*", breakdown))
+        return (r or {}).get("note") or ""
+
+
+@dataclass
+class Dataset:
+    table: pd.DataFrame
+    sources: pd.DataFrame
+    codebook: Codebook
+    country_definitions: pd.DataFrame
+    meta: dict
+    digest: str  # sha256 of the table and the side files: the key of every derived cache
+    data_dir: Path
+    warnings: list[str] = field(default_factory=list)
+
+
+def _optional_csv(path: Path, warnings: list[str], digests: list[str] | None = None,
+                  load_csv=None) -> pd.DataFrame:
+    if not path.exists():
+        warnings.append(f"{path.name} not found: showing codes instead of labels where needed.")
+        return pd.DataFrame()
+    try:
+        digest = file_digest(path)
+        if digests is not None:
+            digests.append(digest)
+        return (load_csv or read_csv_text)(str(path), digest)
+    except Exception as exc:  # a broken side file must not take the app down
+        warnings.append(f"{path.name} could not be read ({type(exc).__name__}); showing codes.")
+        return pd.DataFrame()
+
+
+SIDE_FILES = ("sources.csv", "codebook/indicators.csv", "codebook/categories.csv", "codebook/countries.csv",
+              "codebook/grades.csv", "codebook/breakdown_rules.csv",
+              "codebook/units.csv", "codebook/flags.csv", "codebook/country_definitions.csv", META)
+
+
+
+def stat_signature(d: Path) -> tuple:
+    """(name, mtime, size, inode) of every file the dataset reads: cheap to take on every rerun."""
+    sig = []
+    for name in (TABLE, *SIDE_FILES):
+        try:
+            st_ = (d / name).stat()
+            sig.append((name, st_.st_mtime_ns, st_.st_size, st_.st_ino))
+        except OSError:
+            sig.append((name, None))
+    return tuple(sig)
+
+
+
+def read_csv_text(path: str, digest: str | None = None) -> pd.DataFrame:  # digest: unused (the cached call's shape)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def assemble_dataset(directory: Path | str, load_table=None, load_csv=None) -> Dataset:
+    """The dataset from its files, uncached. `load_table(path, digest)` / `load_csv(path, digest)` default
+    to plain reads (the app passes its Streamlit-cached readers, see `components.frame`)."""
+    load_table = load_table or (lambda path, digest: read_table(path))
+    load_csv = load_csv or read_csv_text
+    d = Path(directory)
+    path = d / TABLE
+    if not path.exists():
+        raise DataError(path, "file not found. Build it with `make data` (python -m etl).")
+    digest = file_digest(path)
+    table = load_table(str(path), digest)
+    warnings: list[str] = []
+    side: list[str] = []  # digests of the side files: derived caches are keyed on them too
+    sources = _optional_csv(d / "sources.csv", warnings, side, load_csv)
+    if not sources.empty and "source_id" in sources.columns:  # every figure must trace to a known source
+        known = set(sources["source_id"])
+        unknown = table["source_id"].map(lambda s: any(p not in known for p in str(s).split(";")))
+        if unknown.any():
+            i = int(unknown.values.argmax())
+            raise DataError(path, f"row {i + 2} has source_id {str(table['source_id'].iat[i])[:60]!r}, "
+                                  "which is not in sources.csv.")
+    cb = Codebook(
+        indicators=_optional_csv(d / "codebook" / "indicators.csv", warnings, side, load_csv),
+        categories=_optional_csv(d / "codebook" / "categories.csv", warnings, side, load_csv),
+        countries=_optional_csv(d / "codebook" / "countries.csv", [], side, load_csv),
+        units=_optional_csv(d / "codebook" / "units.csv", [], side, load_csv),
+        flags=_optional_csv(d / "codebook" / "flags.csv", [], side, load_csv),
+        grades=_optional_csv(d / "codebook" / "grades.csv", [], side, load_csv),
+        breakdown_rules=_optional_csv(d / "codebook" / "breakdown_rules.csv", [], side, load_csv),
+    )
+    defs = _optional_csv(d / "codebook" / "country_definitions.csv", warnings, side, load_csv)
+    meta: dict = {}
+    try:
+        meta = json.loads((d / META).read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):
+            meta = {}
+    except FileNotFoundError:
+        warnings.append("build_meta.json not found: dataset version unknown.")
+    except (ValueError, OSError):
+        warnings.append("build_meta.json could not be read: dataset version unknown.")
+    key = hashlib.sha256(("|".join([digest, *side])).encode()).hexdigest() if side else digest
+    return Dataset(table, sources, cb, defs, meta, key, d, warnings)
+
+
+
+def load(directory: Path | str | None = None) -> Dataset:
+    """The dataset of `directory` (default: `data_dir()`), assembled once per version of its files
+    (their stat signature: a few stat calls per call). Raises DataError only for the main table."""
+    d = Path(directory) if directory is not None else data_dir()
+    path = d / TABLE
+    if not path.exists():
+        raise DataError(path, "file not found. Build it with `make data` (python -m etl).")
+    return _load_cached(str(d), stat_signature(d))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(directory: str, signature: tuple) -> Dataset:  # signature: cache key only
+    return assemble_dataset(directory)

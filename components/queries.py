@@ -1,0 +1,440 @@
+"""Queries on the harmonised table: DataFrame in, tidy DataFrame (or list) out, no widgets.
+
+What the charts may draw (preferred, official-grade figures; `unconfirmed` adds weaker sources), what
+the controls offer (`*_available`, `unit_for`, `best_period`), the rows of each chart (`compare_data`,
+`trend_data`, `chain_data`, `overview_cards`), what the chart leaves out (`hidden_unconfirmed`,
+`newer_figures`), the coverage grid and the source ids behind a frame. Pure: no Streamlit.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from components.dataset import Codebook
+from components.style import BALTIC, COUNTRY_ORDER
+
+RATE_UNITS = ("per_million", "per_100k")
+CHAIN = ("victims", "suspects", "investigations", "cases_to_court", "prosecuted", "convicted")
+BREAK_FLAGS = ("series_break", "definition_change", "definition_differs")
+MAX_COMPARE_CATEGORIES = 12  # more categories than distinguishable colours: left to the Data page
+
+
+def preferred(df: pd.DataFrame) -> pd.DataFrame:
+    return df[df["preferred"]]
+
+
+def has_value(df: pd.DataFrame) -> pd.Series:
+    return df["value"].notna() | df["suppressed"]
+
+
+def official_mask(df: pd.DataFrame, cb: Codebook) -> pd.Series:
+    grades = {g: cb.is_official(g) for g in df["grade"].unique()} if "grade" in df.columns else {}
+    if not grades:
+        return pd.Series(True, index=df.index)
+    return df["grade"].map(grades).astype(bool)
+
+
+def chart_rows(df: pd.DataFrame, cb: Codebook, unconfirmed: bool = False) -> pd.DataFrame:
+    """The rows a chart may draw: preferred values of an official grade; with `unconfirmed`, also the
+    preferred values known only from weaker sources (news, secondary), which carry `confirmed` False."""
+    p = df[df["preferred"]]
+    official = official_mask(p, cb)
+    if not unconfirmed:
+        p = p[official]
+        official = official[official]
+    p = p.copy()
+    p["confirmed"] = official.values
+    return p
+
+
+def sort_countries(codes) -> list[str]:
+    order = {c: i for i, c in enumerate(COUNTRY_ORDER)}
+    return sorted(set(codes), key=lambda c: (order.get(c, 99), c))
+
+
+def countries_available(df: pd.DataFrame) -> list[str]:
+    return sort_countries(df["country"].unique())
+
+
+def indicators_available(df: pd.DataFrame, cb: Codebook, *, chartable: bool = True) -> list[str]:
+    """Indicators with at least one preferred value; `chartable` drops context rows (population)."""
+    p = preferred(df)
+    p = p[has_value(p)]
+    codes = set(p["indicator"].unique())
+    if chartable:
+        codes.discard("population")
+    return sorted(codes, key=lambda c: (cb.indicator_order(c), c))
+
+
+def measures_available(df: pd.DataFrame, indicator: str) -> list[str]:
+    units = set(preferred(df).loc[lambda x: x["indicator"] == indicator, "unit"])
+    out = []
+    if units - set(RATE_UNITS) - {"percent"}:
+        out.append("absolute")
+    if "per_million" in units:
+        out.append("per_million")
+    return out or ["absolute"]
+
+
+def unit_for(df: pd.DataFrame, indicator: str, measure: str) -> str:
+    """The unit rows to show: 'per_million' or the indicator's main absolute unit."""
+    if measure == "per_million":
+        return "per_million"
+    p = preferred(df)
+    units = p.loc[(p["indicator"] == indicator) & ~p["unit"].isin(RATE_UNITS + ("percent",)), "unit"]
+    if units.empty:
+        return "persons"
+    return units.value_counts().index[0]
+
+
+def periods_available(df: pd.DataFrame, indicator: str, countries=BALTIC) -> list[str]:
+    """Period keys ('2022', '2012-2016') with a preferred value for the indicator, newest first."""
+    p = preferred(df)
+    p = p[(p["indicator"] == indicator) & p["country"].isin(countries) & has_value(p)]
+    per = p[["period", "period_start", "period_end"]].drop_duplicates()
+    per = per.sort_values(["period_end", "period_start"], ascending=[False, False])
+    return per["period"].tolist()
+
+
+def best_period(df: pd.DataFrame, indicator: str, countries=BALTIC) -> str | None:
+    """The default period for a comparison: the single year where most countries have a total
+    (ties: the one with most breakdown rows, then the newest)."""
+    p = preferred(df)
+    p = p[(p["indicator"] == indicator) & p["country"].isin(countries) & has_value(p) & p["single_year"]]
+    if p.empty:
+        per = periods_available(df, indicator, countries)
+        return per[0] if per else None
+    tot = p[p["breakdown"] == "total"].groupby("period")["country"].nunique()
+    rows = p.groupby("period").size()
+    score = pd.DataFrame({"n": tot, "rows": rows}).fillna(0)
+    score["end"] = [int(x) for x in score.index]
+    return str(score.sort_values(["n", "rows", "end"], ascending=False).index[0])
+
+
+def years_available(df: pd.DataFrame, indicator: str | None = None) -> list[int]:
+    p = preferred(df)
+    p = p[p["single_year"] & has_value(p)]
+    if indicator:
+        p = p[p["indicator"] == indicator]
+    return sorted(int(y) for y in p["period_start"].unique())
+
+
+def breakdowns_available(df: pd.DataFrame, indicator: str, period: str | None = None,
+                         max_categories: int | None = MAX_COMPARE_CATEGORIES) -> list[str]:
+    """Breakdowns with a preferred value; those with too many categories for one chart are left out."""
+    p = preferred(df)
+    p = p[(p["indicator"] == indicator) & has_value(p) & p["country"].isin(BALTIC) & (p["unit"] != "percent")]
+    if period:
+        p = p[p["period"] == period]
+    n = p.groupby("breakdown")["category"].nunique()
+    b = set(n.index if max_categories is None else n[n <= max_categories].index)
+    ordered = ["total", "exploitation", "sex", "age", "sex_age", "citizenship"]
+    return [x for x in ordered if x in b] + sorted(b - set(ordered))
+
+
+def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str, breakdown: str,
+                 unit: str, countries=BALTIC, unconfirmed: bool = False) -> pd.DataFrame:
+    """One row per (country, category) for the compare chart.
+
+    status: 'value' | 'suppressed' | 'no_data' (the country has no figure) | 'not_given' (the country's
+    source gives this breakdown without this category, which another country in the view has).
+    A breakdown is the preferred set the build chose, from one source per country; `kind` says whether
+    its categories add up ('exclusive') or overlap ('overlapping': never stacked). `confirmed` is False
+    for a figure known only from a weaker source (drawn only with `unconfirmed`).
+    """
+    p = chart_rows(df, cb, unconfirmed)
+    sel = p[(p["indicator"] == indicator) & (p["period"] == period) & (p["breakdown"] == breakdown)
+            & (p["unit"] == unit) & p["country"].isin(countries) & has_value(p)].copy()
+    if breakdown != "total":
+        sel = sel[sel["category"] != "total"]
+    sel["status"] = sel["suppressed"].map({True: "suppressed", False: "value"})
+    rows = [sel]
+    have = set(sel["country"])
+    blank = {"value": float("nan"), "suppressed": False, "source_id": "", "flags": "", "note": "", "grade": "",
+             "period": period, "unit": unit, "indicator": indicator, "breakdown": breakdown, "confirmed": True}
+    missing = [c for c in countries if c not in have]
+    if missing:
+        rows.append(pd.DataFrame({"country": missing, "status": "no_data", "category": "", **blank}))
+    if breakdown != "total" and len(have) > 0:
+        cats = set(sel["category"])
+        for c in countries:
+            if c not in have:
+                continue
+            given = set(sel.loc[sel["country"] == c, "category"])
+            lacking = sorted(cats - given)
+            if lacking:
+                src = sel.loc[sel["country"] == c, "source_id"].iloc[0]
+                rows.append(pd.DataFrame({"country": c, "status": "not_given", "category": lacking,
+                                          **{**blank, "source_id": src}}))
+    out = pd.concat(rows, ignore_index=True) if len(rows) > 1 else sel
+    out = with_labels(out, cb)
+    out["kind"] = cb.breakdown_kind(indicator, breakdown)
+    order = {c: i for i, c in enumerate(countries)}
+    out["country_order"] = out["country"].map(order)
+    out["category_order"] = [cb.category_order(b, c) for b, c in zip(out["breakdown"], out["category"])]
+    return out.sort_values(["country_order", "category_order", "category"]).reset_index(drop=True)
+
+
+def with_labels(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
+    df = df.copy()
+    df["country_label"] = [cb.country_label(c) for c in df["country"]]
+    df["category_label"] = [cb.category_label(b, c) if c else "" for b, c in
+                            zip(df["breakdown"], df["category"])]
+    return df
+
+
+def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, countries=BALTIC,
+               year_from: int | None = None, year_to: int | None = None,
+               index_base: int | None = None, unconfirmed: bool = False) -> pd.DataFrame:
+    """Single-year preferred totals per country, split into comparable segments, with an optional index.
+
+    A line never runs across a change that makes two years incomparable: a series break or change of
+    definition (flag), or a change of source from one year to the next. Each starts a new `segment`
+    (the line breaks there) and gets a `marker` ('break' | 'source') with its `marker_note`.
+    `index` = value / value in `index_base` x 100, only within the base year's segment: across a break
+    the index is refused (NaN) and `index_note` says why.
+    """
+    p = chart_rows(df, cb, unconfirmed)
+    s = p[(p["indicator"] == indicator) & (p["unit"] == unit) & (p["breakdown"] == "total")
+          & (p["category"] == "total") & p["single_year"] & p["country"].isin(countries)
+          & has_value(p)].copy()
+    if year_from is not None:
+        s = s[s["period_start"] >= year_from]
+    if year_to is not None:
+        s = s[s["period_start"] <= year_to]
+    s["year"] = s["period_start"].astype(int)
+    s = s.sort_values(["country", "year"])
+    s["main_source"] = s["source_id"].str.split(";").str[0]
+    prev_src = s.groupby("country")["main_source"].shift()
+    flag_break = s["flags"].str.contains("|".join(BREAK_FLAGS), regex=True)
+    src_change = prev_src.notna() & (prev_src != s["main_source"])
+    s["marker"] = ""
+    s.loc[src_change, "marker"] = "source"
+    s.loc[flag_break & s.groupby("country").cumcount().gt(0), "marker"] = "break"
+    notes = []
+    for r, fb, sc, ps in zip(s.itertuples(), flag_break, src_change, prev_src):
+        parts = []
+        if fb:
+            fl = [f for f in r.flags.split(";") if f in BREAK_FLAGS]
+            parts.append(", ".join(f.replace("_", " ") for f in fl) + (f": {r.note}" if r.note else ""))
+        if sc:
+            parts.append(f"source changes from {ps} to {r.main_source}")
+        notes.append("; ".join(parts))
+    s["marker_note"] = notes
+    # a new segment starts at a break or a change of source (not at the first year of a country)
+    s["segment"] = (s["marker"] != "").astype(int).groupby(s["country"]).cumsum()
+    s["index"] = float("nan")
+    s["index_note"] = ""
+    if index_base is not None:
+        for country, rows in s.groupby("country"):
+            base = rows[(rows["year"] == index_base) & ~rows["suppressed"]]
+            if base.empty or not base["value"].iloc[0]:
+                s.loc[rows.index, "index_note"] = f"no index: no (unsuppressed) value in {index_base}"
+                continue
+            seg = base["segment"].iloc[0]
+            same = rows["segment"] == seg
+            s.loc[rows.index[same], "index"] = rows.loc[same, "value"] / float(base["value"].iloc[0]) * 100
+            if (~same).any():
+                years = rows.loc[~same, "year"]
+                cut = rows.loc[rows["marker"] != "", ["year", "marker_note"]]
+                why = "; ".join(f"{y}: {n}" for y, n in zip(cut["year"], cut["marker_note"]))
+                s.loc[rows.index, "index_note"] = (
+                    f"index only for {int(rows.loc[same, 'year'].min())}-{int(rows.loc[same, 'year'].max())}: "
+                    f"not indexed across a break ({int(years.min())}-{int(years.max())} left out; {why})")
+    s = with_labels(s, cb)
+    return s.reset_index(drop=True)
+
+
+def chain_data(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: int | None = None,
+               year_to: int | None = None, unconfirmed: bool = False) -> pd.DataFrame:
+    """Justice chain: victims → suspects/investigations → cases to court → prosecuted → convicted."""
+    p = chart_rows(df, cb, unconfirmed)
+    s = p[p["indicator"].isin(CHAIN) & (p["breakdown"] == "total") & p["single_year"]
+          & ~p["unit"].isin(RATE_UNITS + ("percent",)) & p["country"].isin(countries) & has_value(p)].copy()
+    if year_from is not None:
+        s = s[s["period_start"] >= year_from]
+    if year_to is not None:
+        s = s[s["period_start"] <= year_to]
+    s["year"] = s["period_start"].astype(int)
+    s["stage_order"] = s["indicator"].map({k: i for i, k in enumerate(CHAIN)})
+    s["stage"] = [cb.indicator_label(i, short=True) for i in s["indicator"]]
+    s = with_labels(s, cb)
+    return s.sort_values(["country", "year", "stage_order"]).reset_index(drop=True)
+
+
+def chain_table(chain: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
+    """Wide country-year table of the chain, '<5' kept as text."""
+    from components.style import fmt_value
+
+    if chain.empty:
+        return pd.DataFrame(columns=["Country", "Year"])
+    c = chain.copy()
+    c["shown"] = [fmt_value(v, s, u) for v, s, u in zip(c["value"], c["suppressed"], c["unit"])]
+    w = c.pivot_table(index=["country_label", "year"], columns="indicator", values="shown", aggfunc="first")
+    w = w[[i for i in CHAIN if i in w.columns]]
+    w.columns = [cb.indicator_label(i, short=True) for i in w.columns]
+    w = w.reset_index().rename(columns={"country_label": "Country", "year": "Year"})
+    return w.fillna("no data")
+
+
+def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: str = "victims") -> list[dict]:
+    """Per country: the latest year with an official-grade total, value, change vs previous year, per
+    million, the series for a sparkline, the dominant forms of exploitation in that year, and `newer`:
+    every figure for a later (or overlapping multi-year) period that is not an official yearly total
+    (unconfirmed, low confidence, multi-year), with its grade, so nothing newer is hidden."""
+    p = chart_rows(df, cb, unconfirmed=False)
+    out = []
+    for c in countries:
+        tot = p[(p["country"] == c) & (p["indicator"] == indicator) & (p["breakdown"] == "total")
+                & (p["category"] == "total") & p["single_year"] & has_value(p)]
+        counts = tot[tot["unit"] == unit_for(df, indicator, "absolute")].sort_values("period_start")
+        card = {"country": c, "country_label": cb.country_label(c), "year": None, "value": None,
+                "suppressed": False, "unit": "persons", "prev_year": None, "change": None,
+                "change_note": "", "per_million": None, "per_million_suppressed": False,
+                "series": counts, "top_forms": [], "forms_year": None, "source_ids": [], "flags": "",
+                "grade": "", "newer": []}
+        last_year = int(counts["period_start"].max()) if not counts.empty else None
+        card["newer"] = newer_figures(df, cb, c, indicator, unit_for(df, indicator, "absolute"), last_year)
+        if counts.empty:
+            out.append(card)
+            continue
+        last = counts.iloc[-1]
+        y = int(last["period_start"])
+        card.update(year=y, value=last["value"], suppressed=bool(last["suppressed"]), unit=last["unit"],
+                    source_ids=[last["source_id"]], flags=last["flags"], grade=last.get("grade", ""))
+        prev = counts[counts["period_start"] == y - 1]
+        if not prev.empty:
+            pr = prev.iloc[0]
+            card["prev_year"] = y - 1
+            if pr["suppressed"] or last["suppressed"]:
+                card["change_note"] = "not computed: a suppressed (<5) value is involved"
+            elif any(f in last["flags"] for f in BREAK_FLAGS):
+                card["change_note"] = "not comparable: series break"
+            elif str(pr["source_id"]).split(";")[0] != str(last["source_id"]).split(";")[0]:
+                card["change_note"] = "not comparable: the source changes between the two years"
+            else:
+                card["change"] = float(last["value"] - pr["value"])
+        else:
+            card["change_note"] = f"no figure for {y - 1}"
+        pm = tot[(tot["unit"] == "per_million") & (tot["period_start"] == y)]
+        if not pm.empty:
+            card["per_million"] = pm.iloc[0]["value"]
+            card["per_million_suppressed"] = bool(pm.iloc[0]["suppressed"])
+            card["source_ids"].append(pm.iloc[0]["source_id"])
+        # dominant forms: in the card's year, else the latest year that has a breakdown by form
+        ex_all = p[(p["country"] == c) & (p["indicator"] == indicator) & (p["breakdown"] == "exploitation")
+                   & (p["period_start"] <= y) & p["single_year"] & (p["unit"] == card["unit"])
+                   & p["value"].notna() & (p["category"] != "total")]
+        if not ex_all.empty:
+            fy = int(ex_all["period_start"].max())
+            ex = ex_all[ex_all["period_start"] == fy].sort_values("value", ascending=False).head(2)
+            card["forms_year"] = fy
+            card["top_forms"] = [(cb.category_label("exploitation", r.category), r.value) for r in ex.itertuples()]
+        out.append(card)
+    return out
+
+
+def hidden_unconfirmed(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, countries=BALTIC,
+                       period: str | None = None, breakdown: str = "total") -> list[str]:
+    """Plain lines for the preferred figures of this view that the chart leaves out because their
+    source is below official grade ('Latvia 2023: 21 (unconfirmed: news report)')."""
+    p = df[df["preferred"]]
+    p = p[~official_mask(p, cb) & (p["indicator"] == indicator) & (p["unit"] == unit)
+          & (p["breakdown"] == breakdown) & p["country"].isin(countries) & has_value(p)]
+    if period is not None:
+        p = p[p["period"] == period]
+    from components.style import fmt_value
+
+    out = []
+    for r in p.sort_values(["country", "period_start", "category"]).itertuples():
+        cat = "" if breakdown == "total" else f" {cb.category_label(r.breakdown, r.category)}"
+        out.append(f"{cb.country_label(r.country)} {r.period}{cat}: "
+                   f"{fmt_value(r.value, r.suppressed, r.unit, r.value_low, r.value_high)} ({cb.grade_shown_as(r.grade)})")
+    return out
+
+
+def newer_than_shown(df: pd.DataFrame, cb: Codebook, **view) -> list[str]:
+    return hidden_unconfirmed(df, cb, **view)
+
+
+def newer_figures(df: pd.DataFrame, cb: Codebook, country: str, indicator: str, unit: str,
+                  after: int | None) -> list[dict]:
+    """Totals for periods ending after the latest official yearly figure (or any, when there is none),
+    from any source, preferred or not: unconfirmed figures, low-confidence figures, multi-year totals.
+    One entry per period and value, the best-graded source first."""
+    t = df[(df["country"] == country) & (df["indicator"] == indicator) & (df["breakdown"] == "total")
+           & (df["category"] == "total") & (df["unit"] == unit) & has_value(df)]
+    if after is not None:
+        t = t[t["period_end"] > after]
+    if t.empty:
+        return []
+    t = t.assign(_g=[cb.grade_order(g) for g in t["grade"]]).sort_values(["period_end", "period_start", "_g"])
+    out = []
+    for (start, end, value, supp), rows in t.groupby(["period_start", "period_end", "value", "suppressed"],
+                                                      sort=False, dropna=False):
+        r = rows.iloc[0]
+        flags = str(r["flags"])
+        what = []
+        if end > start:
+            what.append("multi-year total")
+        if not cb.is_official(r["grade"]):
+            what.append(cb.grade_shown_as(r["grade"]))
+        elif end == start:
+            what.append(cb.grade_label(r["grade"]).lower())
+        if "low_confidence" in flags:
+            what.append("low confidence")
+        out.append({"period": r["period_label"] or (str(start) if start == end else f"{start}-{end}"),
+                    "period_start": int(start), "period_end": int(end), "value": r["value"],
+                    "suppressed": bool(r["suppressed"]), "unit": unit, "source_id": r["source_id"],
+                    "grade": r["grade"], "preferred": bool(r["preferred"]), "flags": flags, "what": what})
+    return out
+
+
+def coverage(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
+    """Country × year × indicator: number of sources and what the charts can show.
+
+    status: 'value' (an official-grade preferred figure) | 'suppressed (<5)' | 'unconfirmed only' (the
+    preferred figure is known only from weaker sources) | 'no preferred value' | 'no data'."""
+    s = df[df["single_year"] & (df["breakdown"] == "total") & ~df["unit"].isin(RATE_UNITS)]
+    s = s[s["country"].isin(BALTIC)].copy()
+    s["official_pref"] = s["preferred"] & official_mask(s, cb)
+    g = s.groupby(["country", "period_start", "indicator"]).agg(
+        n_sources=("source_id", "nunique"),
+        has_preferred=("preferred", "any"),
+        has_official=("official_pref", "any"),
+        all_suppressed=("suppressed", "all"),
+    ).reset_index().rename(columns={"period_start": "year"})
+    g["status"] = "value"
+    g.loc[g["all_suppressed"], "status"] = "suppressed (<5)"
+    g.loc[g["has_preferred"] & ~g["has_official"], "status"] = "unconfirmed only"
+    g.loc[~g["has_preferred"], "status"] = "no preferred value"
+    if not g.empty:  # complete the grid so a missing figure is a visible 'no data' cell
+        full = pd.MultiIndex.from_product(
+            [sort_countries(g["country"]), range(int(g["year"].min()), int(g["year"].max()) + 1),
+             sorted(g["indicator"].unique())], names=["country", "year", "indicator"]).to_frame(index=False)
+        g = full.merge(g, on=["country", "year", "indicator"], how="left")
+        g["n_sources"] = g["n_sources"].fillna(0).astype(int)
+        g["status"] = g["status"].fillna("no data")
+    g["indicator_label"] = [cb.indicator_label(i, short=True) for i in g["indicator"]]
+    g["indicator_order"] = [cb.indicator_order(i) for i in g["indicator"]]
+    g["country_label"] = [cb.country_label(c) for c in g["country"]]
+    return g
+
+
+
+def source_ids_of(frame: pd.DataFrame) -> list[str]:
+    """Unique source ids behind a frame (rates cite 'count;population'), in first-seen order."""
+    if frame is None or frame.empty or "source_id" not in frame.columns:
+        return []
+    seen: dict[str, None] = {}  # insertion-ordered set
+    for s in frame["source_id"].dropna().unique():
+        for part in str(s).split(";"):
+            part = part.strip()
+            if part:
+                seen.setdefault(part)
+    return list(seen)
+
+
+def total_source_ids(df: pd.DataFrame) -> list[str]:
+    """Source ids behind the totals (no breakdown): the coverage chart's source line."""
+    return source_ids_of(df[df["breakdown"] == "total"])

@@ -3,8 +3,9 @@
 `read_table` reads and checks `harmonised/thb_baltic.csv` (a DataError names the file and the problem,
 never junk); `assemble_dataset` adds the side files (sources, codebook, build metadata) into a
 `Dataset` whose `digest` covers the content of every file it read (the key of every derived cache).
-Pure: no Streamlit. `load` is the cached loader for code outside the app (the HTTP API, tests,
-benchmarks); the app's own loader, on Streamlit's caches, is `components.frame.load_dataset`.
+Pure: no Streamlit. `load` caches one `Dataset` per version of the files for code without Streamlit
+(tests, scripts); the HTTP API keeps its own per-version state (`stat_signature` + `assemble_dataset`),
+and the app's loader, on Streamlit's caches, is `components.frame.load_dataset`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ on the first request after a server start.)
 
 import streamlit as st
 
-from components import a11y, frame, memo
+from components import a11y, frame, registry
+from components.builders.common import derived
 from components.cite import dataset_citation, licence_summary
 from components.controls import reset
 from components.share import copy_box, copy_link
@@ -15,16 +16,8 @@ from components.style import md_escape
 
 st.set_page_config(page_title=a11y.SITE_NAME, page_icon="📊", layout="wide")
 
-PAGES = [
-    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("app_pages/compare.py", title="Compare", icon=":material/bar_chart:", url_path="compare"),
-    st.Page("app_pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
-    st.Page("app_pages/map.py", title="Map", icon=":material/map:", url_path="map"),
-    st.Page("app_pages/data.py", title="Data", icon=":material/table:", url_path="data"),
-    st.Page("app_pages/check.py", title="Check a figure", icon=":material/fact_check:", url_path="check"),
-    st.Page("app_pages/methodology.py", title="Methodology", icon=":material/menu_book:", url_path="methodology"),
-    st.Page("app_pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
-]
+PAGES = [st.Page(p.file, title=p.title, icon=p.icon, default=p.default, **({"url_path": p.url} if p.url else {}))
+         for p in registry.PAGES]  # one registry: navigation, view fields, builders, decks, the data API
 page = st.navigation(PAGES, position="sidebar")
 page_id = (page.url_path or "overview")
 a11y.set_title(page.title)  # a <title> per page (a page may name its view: Trends' justice chain)
@@ -59,7 +52,7 @@ if ds is not None:
         st.caption(f"**Dataset** {meta.get('dataset_version', 'version unknown')} · data as of "
                    f"{meta.get('data_as_of', 'unknown')} · {len(ds.table):,} rows · "
                    f"{len(ds.sources) if not ds.sources.empty else 0} sources")
-        st.caption(md_escape(memo.query(ds, licence_summary, ds.sources)))
+        st.caption(md_escape(derived(ds, "licence_summary", lambda d: licence_summary(d.sources))))
         for w in ds.warnings:
             st.caption(f"⚠ {md_escape(w)}")
     with cols[1]:

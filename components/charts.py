@@ -55,7 +55,7 @@ def _configure(chart):
 
 
 # Reflow (WCAG 1.4.10): in a narrow chart (a phone, 400 % zoom, a card) the title and subtitle wrap
-# instead of being cut with "…". The on-screen spec (memo.Spec.screen) holds both versions and picks
+# instead of being cut with "…". The on-screen spec (frame._screen) holds both versions and picks
 # by the chart's width (Vega's `width` signal, so it follows a resize) when the full line would not
 # fit; for small multiples, which have no one width, by the window's (below _NARROW_PX CSS pixels).
 # The plain title stays in usermeta["title"]; exports render from the spec without this, at a fixed width.

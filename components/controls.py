@@ -1,30 +1,50 @@
-"""Widgets bound to the view state, and the URL <-> view sync (the only Streamlit-aware glue).
+"""The one view binding: URL -> validated view -> widgets -> URL, driven by the field declarations
+(view_state.FIELDS) and the page registry (registry.PAGES). The only code that touches widget state.
 
-Flow on every rerun of a page:
-1. `start(page, options)` reads the URL. If it changed since we last wrote it (a fresh session or
-   a pasted link), it is decoded with `ViewState.from_query` and pushed into the widgets' session
-   state; invalid parts become notices. With an empty URL (a page switch clears it), the page's
-   last view in this session is restored.
-2. The page draws its widgets through the helpers below (each keeps its value valid for the
-   current options, so a dependent selector never holds a stale value).
-3. `finish(view)` writes `view.to_query()` back to the URL, so a copied link reopens this view.
+On every rerun, `bind(page, ds, options)`:
+1. reads the URL. If it changed since we last wrote it (a fresh session or a pasted link), it is decoded
+   (`ViewState.from_query`), and its resolved values are pushed into the widgets; parts that could not be
+   used become one notice. With an empty URL (a page switch clears it), the page's last view returns.
+2. draws the page's widgets in its registry layout; each offers what the data allows given the fields
+   before it (`Field.choices`), so a dependent selector never holds a stale value.
+3. resolves the widgets' values into the canonical view (`view_state.resolve`, the same function the
+   builders and the data API use) and writes `view.to_query()` to the URL, so a copied link reopens it.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Callable, Sequence
+from typing import Callable
 
 import streamlit as st
 
-from components.view_state import PAGE_FIELDS, Options, ViewState  # noqa: F401
+from components import registry
+from components.style import MEASURE_LABELS
+from components.view_state import FIELDS, PAGE_FIELDS, Field, Options, ViewState, resolve
 
 _STORE = "_views"
-NONE = ""  # option value of "all"/"off" in select boxes (None would read as "no selection")
+NONE = ""  # widget value of None ("all", "off", "none"): a select box cannot hold None as an option
 
 
-def wkey(page: str, f: str) -> str:
-    return f"{page}__{f}"
+def wkey(page: str, name: str) -> str:
+    return f"{page}__{name}"
+
+
+def labels(ds) -> dict[str, Callable]:
+    """Label functions for the widgets (Field.fmt), from the codebook and the sources."""
+    from components.cite import source_name
+
+    cb = ds.codebook
+    return {
+        "country": cb.country_label, "indicator": cb.indicator_label, "breakdown": cb.breakdown_label,
+        "measure": MEASURE_LABELS.get, "stack": {"stacked": "Stacked", "percent": "100 %"}.get,
+        "view": {"lines": "One indicator", "chain": "Justice chain"}.get,
+        "index_base": lambda y: "Off (actual values)" if y is None else f"{y} = 100",
+        "filter_indicator": lambda i: "All indicators" if i is None else cb.indicator_label(i),
+        "source": lambda s: "All sources" if s is None else source_name(s, ds.sources, 60),
+        "grade": lambda g: {None: "All grades", "official": "Official grades (charted)",
+                            "unconfirmed": "Unconfirmed only"}.get(g) or cb.grade_label(g),
+        "sel": lambda c: "none (click a country)" if c is None else cb.country_label(c),
+    }
 
 
 def _params() -> dict[str, str]:
@@ -35,32 +55,42 @@ def _params() -> dict[str, str]:
     return out
 
 
+def _to_widget(f: Field, value, options: Options):
+    if f.widget == "multiselect":
+        return list(value)
+    if f.widget == "years":
+        return tuple(value) if value else (options.year_min, options.year_max)
+    return NONE if value is None else value
+
+
+def _from_widget(f: Field, value, options: Options):
+    if f.widget == "years":
+        lo, hi = (int(value[0]), int(value[1])) if isinstance(value, (tuple, list)) else (0, 0)
+        return None if (lo, hi) == (options.year_min, options.year_max) or not lo else (lo, hi)
+    if f.widget == "multiselect":
+        return tuple(value or ())
+    if f.widget == "text":
+        return str(value or "")
+    return None if value == NONE else value
+
+
 def _push(view: ViewState, options: Options, only_missing: bool = False) -> None:
-    """Write a view into the page's widget keys."""
-    p = view.page
-    for f in PAGE_FIELDS[p]:
-        if only_missing and wkey(p, f) in st.session_state:
+    """Write a view's resolved values into the page's widget keys."""
+    _, values = resolve(view, options)
+    for name, value in values.items():
+        f = FIELDS[name]
+        key = wkey(view.page, name)
+        if f.widget is None or (only_missing and key in st.session_state):
             continue
-        v = getattr(view, f)
-        if f == "period":
-            v = view.resolved_period(options)
-        elif f == "breakdown":
-            v = view.resolved_breakdown(options)
-        elif f == "countries":
-            v = list(v)
-        elif v is None:
-            v = NONE
-        st.session_state[wkey(p, f)] = v
+        st.session_state[key] = _to_widget(f, value, options)
 
 
-def start(page: str, options: Options) -> ViewState:
-    """Decide the view at the top of a page run and show notices for a bad link."""
+def _start(page: str, options: Options) -> ViewState:
     store = st.session_state.setdefault(_STORE, {})
     params = _params()
-    last = st.session_state.get(f"_qs_{page}")
-    if last is not None and params == last and page in store:
-        # URL is ours: widgets hold the truth. Widgets not drawn on the last run lost their state
-        # (Streamlit drops it); refill just those from the stored view.
+    if params == st.session_state.get(f"_qs_{page}") and page in store:
+        # the URL is ours: the widgets hold the truth. Widgets not drawn on the last run lost their
+        # state (Streamlit drops it): refill just those from the stored view.
         _push(store[page], options, only_missing=True)
         return store[page]
     if not params and page in store:
@@ -74,7 +104,7 @@ def start(page: str, options: Options) -> ViewState:
     return view
 
 
-def finish(view: ViewState) -> None:
+def _finish(view: ViewState) -> None:
     q = view.to_query()
     if _params() != q:
         st.query_params.from_dict(q)
@@ -82,56 +112,121 @@ def finish(view: ViewState) -> None:
     st.session_state.setdefault(_STORE, {})[view.page] = view
 
 
+def _draw(page: str, f: Field, options: Options, values: dict, fmt: dict, col, custom: dict, lists: dict,
+          view: ViewState):
+    key = wkey(page, f.name)
+    if f.name in custom:  # a page-specific editor (the Check page's figure picker) starts from the view
+        return custom[f.name](getattr(view, f.name))
+    label_of = fmt.get(f.fmt, str) if f.fmt else str
+    show = lambda w: label_of(None if w == NONE else w)  # noqa: E731
+    if f.widget == "toggle":
+        if not isinstance(st.session_state.get(key), bool):
+            st.session_state[key] = False
+        return col.toggle(f.label, key=key, help=f.help)
+    if f.widget == "text":
+        if not isinstance(st.session_state.get(key), str):
+            st.session_state[key] = ""
+        return col.text_input(f.label, key=key, help=f.help, max_chars=80,
+                              placeholder="e.g. Latvia 2024, Ombudsman, sham")
+    if f.widget == "years":
+        lo, hi = options.year_min, options.year_max
+        cur = st.session_state.get(key)
+        if not (isinstance(cur, (tuple, list)) and len(cur) == 2 and lo <= cur[0] <= cur[1] <= hi):
+            st.session_state[key] = (lo, hi)
+        if lo >= hi:
+            return (lo, hi)
+        return col.slider(f.label, min_value=lo, max_value=hi, key=key, help=f.help)
+    choices = lists.get(f.name) if f.name in lists else f.choices(options, values)
+    wopts = [NONE if c is None else c for c in choices]
+    default = _to_widget(f, resolve_default(f, options, values), options)
+    if f.widget == "multiselect":
+        cur = st.session_state.get(key)
+        if not isinstance(cur, list) or any(c not in wopts for c in cur):
+            keep = [c for c in cur if c in wopts] if isinstance(cur, list) else []
+            st.session_state[key] = keep or [c for c in default if c in wopts]
+        return col.multiselect(f.label, wopts, key=key, format_func=show, help=f.help)
+    if st.session_state.get(key) not in wopts:
+        st.session_state[key] = default if default in wopts else (wopts[0] if wopts else None)
+    if f.widget == "segmented":
+        v = col.segmented_control(f.label, wopts, key=key, format_func=show, help=f.help, required=True)
+        return v if v is not None else st.session_state.get(key)
+    return col.selectbox(f.label, wopts, key=key, format_func=show, help=f.help)
+
+
+def resolve_default(f: Field, options: Options, values: dict):
+    from components.view_state import field_default
+
+    return field_default(f, options, values)
+
+
+def bind(page: str, ds, options: Options, *, custom: dict | None = None, lists: dict | None = None,
+         container=st) -> tuple[ViewState, dict]:
+    """Draw the page's widgets and return (canonical view, resolved values). `lists` overrides what a
+    select offers (e.g. the Data page's figures given by several sources); `custom[field](value) -> value`
+    draws a page-specific editor for a field."""
+    spec = registry.page(page)
+    view = _start(page, options)
+    custom, lists, fmt = custom or {}, lists or {}, labels(ds)
+    values: dict[str, object] = {}
+    for row in spec.layout:
+        fields = [FIELDS[n] for n in row]
+        cols = container.columns([f.width for f in fields], vertical_alignment="bottom") \
+            if len(fields) > 1 else [container]
+        for col, f in zip(cols, fields):
+            if f.when is not None and not f.when(values):
+                values[f.name] = getattr(view, f.name)  # hidden for now: kept in the view and the URL
+                continue
+            values[f.name] = _from_widget(f, _draw(page, f, options, values, fmt, col, custom, lists, view), options)
+    for name in PAGE_FIELDS[page]:  # fields drawn later by the page (select_field) or not at all
+        if name not in values:
+            key = wkey(page, name)
+            values[name] = _from_widget(FIELDS[name], st.session_state[key], options) \
+                if FIELDS[name].widget and key in st.session_state else getattr(view, name)
+    view, resolved = resolve(ViewState(page=page, **values), options)
+    _finish(view)
+    return view, resolved
+
+
+def select_field(page: str, name: str, choices, label_of: Callable, *, label: str, none_label: str,
+                 container=st):
+    """A select box for one of the page's fields whose choices come from the page's Figure (the Data page's
+    figures given by several sources). Its value is read by `bind` on the next run (one source of truth)."""
+    key = wkey(page, name)
+    wopts = [NONE] + [c for c in choices if c != NONE]
+    cur = st.session_state.get(key)
+    if cur not in wopts:
+        st.session_state[key] = NONE
+    return container.selectbox(label, wopts, key=key, format_func=lambda c: none_label if c == NONE else label_of(c))
+
+
+def pick(page: str, name: str, value) -> bool:
+    """A value chosen outside the field's widget (a table row): applied once per new choice. True when the
+    page should rerun to show it."""
+    marker = f"_pick_{page}_{name}"
+    if st.session_state.get(marker) == value:
+        return False
+    st.session_state[marker] = value
+    if st.session_state.get(wkey(page, name)) == value:
+        return False
+    set_value(page, name, value)
+    return True
+
+
+def set_value(page: str, name: str, value) -> None:
+    """From a callback (a click on the map, a row picked in a table): set a field's widget."""
+    st.session_state[wkey(page, name)] = NONE if value is None else value
+
+
+def go(view: ViewState) -> None:
+    """From a callback: show this view (the URL is written now; the page's widgets follow)."""
+    st.session_state.setdefault(_STORE, {})[view.page] = view
+    st.session_state.pop(f"_qs_{view.page}", None)
+    st.query_params.from_dict(view.to_query())
+
+
 def reset(page: str) -> None:
     st.session_state.setdefault(_STORE, {}).pop(page, None)
     st.session_state.pop(f"_qs_{page}", None)
-    for f in PAGE_FIELDS.get(page, ()):
-        st.session_state.pop(wkey(page, f), None)
+    for name in PAGE_FIELDS.get(page, ()):
+        st.session_state.pop(wkey(page, name), None)
     st.query_params.clear()
-
-
-# ---------------------------------------------------------------------------- widget helpers
-
-def _ensure(key: str, options: Sequence, default) -> None:
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default if default in options else (options[0] if options else None)
-
-
-def select(label: str, options: Sequence, key: str, *, default=None, fmt: Callable = str,
-           help: str | None = None, container=st):
-    _ensure(key, list(options), default)
-    return container.selectbox(label, list(options), key=key, format_func=fmt, help=help)
-
-
-def segmented(label: str, options: Sequence, key: str, *, default=None, fmt: Callable = str,
-              help: str | None = None, container=st):
-    _ensure(key, list(options), default)
-    val = container.segmented_control(label, list(options), key=key, format_func=fmt, help=help,
-                                      required=True)
-    return val if val is not None else st.session_state.get(key)
-
-
-def multiselect(label: str, options: Sequence, key: str, *, default: Sequence = (), fmt: Callable = str,
-                help: str | None = None, container=st):
-    cur = st.session_state.get(key)
-    if cur is None or not isinstance(cur, list) or any(c not in options for c in cur):
-        st.session_state[key] = [c for c in (cur or default) if c in options] if isinstance(cur, list) \
-            else [c for c in default if c in options]
-    return container.multiselect(label, list(options), key=key, format_func=fmt, help=help)
-
-
-def toggle(label: str, key: str, *, default: bool = False, help: str | None = None, container=st):
-    if not isinstance(st.session_state.get(key), bool):
-        st.session_state[key] = default
-    return container.toggle(label, key=key, help=help)
-
-
-def view_replace(view: ViewState, **kw) -> ViewState:
-    return replace(view, **kw)
-
-
-def text(label: str, key: str, *, default: str = "", help: str | None = None, placeholder: str | None = None,
-         container=st):
-    if not isinstance(st.session_state.get(key), str):
-        st.session_state[key] = default
-    return container.text_input(label, key=key, help=help, placeholder=placeholder)

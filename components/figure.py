@@ -35,6 +35,7 @@ class Figure:
     file_stem: str = "thb-baltic"  # export file names: <stem>.png / .svg / .csv
     check: tuple[tuple[str, str], ...] = ()  # (label, figure key) offered as links to /check
     extra: dict = field(default_factory=dict)  # builder-specific parts a page shows (map legend, cards …)
+    screen: dict | None = None  # the spec as the screen draws it (set by the UI's figure cache, not builders)
 
     @property
     def period_text(self) -> str:
@@ -53,9 +54,10 @@ class Figure:
         rows = self.rows
         numbers = []
         if rows is not None and not rows.empty:
-            cols = [c for c in ("country", "period_start", "period_end", "category", "unit", "value", "suppressed",
-                                "index", "source_id") if c in rows.columns]
-            numbers = sorted(tuple("" if pd.isna(v) else v for v in r) for r in rows[cols].itertuples(index=False))
+            cols = [c for c in ("country", "period_start", "period_end", "indicator", "category", "unit", "value",
+                                "suppressed", "index", "source_id") if c in rows.columns]
+            numbers = sorted((tuple("" if pd.isna(v) else v for v in r) for r in rows[cols].itertuples(index=False)),
+                             key=repr)
         return {"kind": self.kind, "title": self.title, "unit": self.unit, "period": self.period,
                 "source_ids": self.source_ids, "source_line": self.source_line, "notes": self.notes,
                 "numbers": numbers}

@@ -1,17 +1,20 @@
-"""Shared frame helpers used by app.py and the pages: the dataset for this run (on Streamlit's
-caches), view options, alt text and small rendering helpers. Streamlit-aware, but holds no page logic."""
+"""The app's caches and the dataset for this run (Streamlit): the dataset (keyed on its files), the
+options the data allows (one per dataset) and the Figures of a view (one per dataset digest, page and
+canonical query). Pages draw what `figures()` returns with components/render.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from components import memo
-from components import provenance as prov
+from components.builders import build
+from components.charts import reflow_title
+from components.figure import Figure
 from components.dataset import TABLE, DataError, Dataset, assemble_dataset, data_dir, read_table, stat_signature
-from components.view_state import Options
+from components.view_state import Options, ViewState, resolve
 
 _DS = "_dataset"
 
@@ -89,55 +92,29 @@ def options(ds: Dataset) -> Options:
     return _options_cached(ds.digest, ds)
 
 
-def _figures_display(ds: Dataset) -> pd.DataFrame:
-    from components.views import figures_display
+def _screen(spec: dict) -> dict:
+    """The spec as the screen draws it: titles that reflow when narrow, each dataset already serialised to
+    Arrow as Streamlit sends it (saves that work per rerun)."""
+    screen = reflow_title(spec)
+    try:
+        from streamlit import dataframe_util
 
-    return figures_display(ds)
-
-
-def figures(ds: Dataset) -> pd.DataFrame:
-    """The Data page's table for the whole dataset, built once per dataset (shared: do not mutate)."""
-    return memo.shared(ds, _figures_display, ds)
-
-
-def _figures_filtered(ds: Dataset, countries: tuple, indicator, source, preferred_only: bool,
-                      years: tuple | None = None, grade: str | None = None, search: str = "") -> pd.DataFrame:
-    from components.views import filter_figures
-
-    return filter_figures(figures(ds), countries, indicator, source, preferred_only, years, grade, search)
+        screen["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(values))
+                              for name, values in spec.get("datasets", {}).items()}
+    except Exception:  # an internal API that may move: Streamlit then converts the inline data itself
+        pass
+    return screen
 
 
-def figures_filtered(ds: Dataset, countries, indicator: str | None, source: str | None,
-                     preferred_only: bool, years: tuple | None = None, grade: str | None = None,
-                     search: str = "") -> pd.DataFrame:
-    """The Data page's rows for its filters (one shared frame per filter state: do not mutate)."""
-    return memo.shared(ds, _figures_filtered, ds, tuple(countries), indicator, source, bool(preferred_only),
-                       tuple(years) if years else None, grade, search)
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _figures_cached(digest: str, page: str, query: str, _ds: Dataset, _view: ViewState,
+                    _options: Options) -> tuple[Figure, ...]:
+    figs = build(_ds, _view, _options)
+    return tuple(replace(f, screen=_screen(f.spec)) if f.spec is not None else f for f in figs)
 
 
-def _multi_source_filtered(ds: Dataset, *filters) -> list[str]:
-    return prov.multi_source_figures(figures_filtered(ds, *filters))  # the cached rows, not a second filter
-
-
-def multi_source_figures(ds: Dataset, countries, indicator: str | None, source: str | None,
-                         preferred_only: bool, years: tuple | None = None, grade: str | None = None,
-                         search: str = "") -> list[str]:
-    """Figure keys several sources give, among the Data page's rows for its filters."""
-    return memo.query(ds, _multi_source_filtered, ds, tuple(countries), indicator, source, bool(preferred_only),
-                      tuple(years) if years else None, grade, search)
-
-
-def chart(ch, alt_text: str, key: str | None = None) -> None:
-    """Render a chart (an Altair chart or its cached Vega-Lite spec from memo.spec) with our own
-    theme (export parity) and alt text for screen readers."""
-    if isinstance(ch, dict):
-        st.vega_lite_chart(spec=getattr(ch, "screen", ch), theme=None, alt=alt_text, key=key, width="stretch")
-    else:  # an Altair chart built for this run (slides): its title wraps on a narrow screen too
-        from components.charts import reflow_title
-
-        st.vega_lite_chart(spec=reflow_title(ch.to_dict(), plot_height=False), theme=None, alt=alt_text, key=key,
-                           width="stretch")
-
-
-def table(df: pd.DataFrame, alt_text: str, **kw):
-    return st.dataframe(df, hide_index=True, alt=alt_text, **kw)
+def figures(ds: Dataset, view: ViewState, options: Options) -> tuple[Figure, ...]:
+    """The page's Figures for this view: the one cache of the app, keyed on (dataset digest, page, the
+    view's canonical query). Built once, shared by every session: never mutate what it returns."""
+    view, _ = resolve(view, options)
+    return _figures_cached(ds.digest, view.page, view.query_string(), ds, view, options)

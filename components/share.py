@@ -14,16 +14,6 @@ from components import export as ex
 from components.cite import sources_detail
 
 
-def check_links(rows: pd.DataFrame, label) -> list[tuple[str, str]]:
-    """(label, figure key) for the rows with a figure (not 'no data'); `label(row)` names one."""
-    from etl.figure_key import figure_key
-
-    if rows is None or rows.empty:
-        return []
-    r = rows[~rows["status"].isin(["no_data", "not_given"])] if "status" in rows.columns else rows
-    return [(label(x), figure_key(x)) for _, x in r.iterrows()]
-
-
 def current_url(path: str = "") -> str:
     """The URL of the exact current view: the browser's address (st.context.url) + the view's query."""
     try:
@@ -66,31 +56,25 @@ def sources_expander(rows: pd.DataFrame, sources: pd.DataFrame | None, key: str)
 
 
 @st.fragment
-def export_panel(chart, rows: pd.DataFrame, *, sources: pd.DataFrame | None, meta: dict, name: dict,
-                 key: str, source_rows: pd.DataFrame | None = None,
-                 check: list[tuple[str, str]] | None = None) -> None:
-    """PNG, SVG and CSV downloads of one chart and its rows, and the Sources list behind it.
-
-    `rows`: exactly the rows shown (the CSV); `source_rows`: rows with source_id/source_location
-    (defaults to `rows`); `name`: file_name() keywords (countries, indicator, unit, period);
-    `check`: (label, figure key) pairs offered as links to /check."""
-    footer = ex.footer_line(meta)
-    src_rows = rows if source_rows is None else source_rows
+def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None:
+    """PNG, SVG and CSV downloads of one Figure (the same title, period, notes and sources as on screen),
+    links to /check for its figures, and the Sources list behind it. Bytes are made only when clicked."""
+    key = key or f"{fig.key}_export"
     cols = st.columns([1, 1, 1, 4])
-    if chart is not None:
-        cols[0].download_button("PNG", data=lambda: ex.chart_png(chart, footer), file_name=ex.file_name("png", **name),
-                                mime="image/png", on_click="ignore", icon=":material/image:", key=f"{key}_png",
-                                help="Image for slides (1600 px wide) with title, source and data date")
-        cols[1].download_button("SVG", data=lambda: ex.chart_svg(chart, footer), file_name=ex.file_name("svg", **name),
-                                mime="image/svg+xml", on_click="ignore", icon=":material/draw:", key=f"{key}_svg",
-                                help="Vector image for print and editing")
-    cols[2].download_button("CSV", data=lambda: ex.csv_bytes(ex.with_source_columns(rows, sources)),
-                            file_name=ex.file_name("csv", **name), mime="text/csv", on_click="ignore",
-                            icon=":material/download:", key=f"{key}_csv",
+    if image and fig.spec is not None:
+        cols[0].download_button("PNG", data=lambda: ex.figure_png(fig, ds.meta, ds.sources),
+                                file_name=ex.figure_file_name(fig, "png"), mime="image/png", on_click="ignore",
+                                icon=":material/image:", key=f"{key}_png",
+                                help="Image for slides (1600 px wide) with title, notes, sources and data date")
+        cols[1].download_button("SVG", data=lambda: ex.figure_svg(fig, ds.meta, ds.sources),
+                                file_name=ex.figure_file_name(fig, "svg"), mime="image/svg+xml", on_click="ignore",
+                                icon=":material/draw:", key=f"{key}_svg", help="Vector image for print and editing")
+    cols[2].download_button("CSV", data=lambda: ex.figure_csv(fig, ds.sources), file_name=ex.figure_file_name(fig, "csv"),
+                            mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{key}_csv",
                             help="Exactly the rows shown, with their sources")
-    if check:
+    if fig.check:
         with cols[3].popover("Check a figure", icon=":material/fact_check:"):
             st.caption("Every source's value, the rule, the definition and a citation:")
-            for label, fig in check[:15]:
-                st.page_link("app_pages/check.py", label=label, query_params={"fig": fig})
-    sources_expander(src_rows, sources, key)
+            for label, figure in fig.check[:15]:
+                st.page_link("app_pages/check.py", label=label, query_params={"fig": figure})
+    sources_expander(fig.rows, ds.sources, key)

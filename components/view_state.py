@@ -13,45 +13,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Callable, Mapping
 
+from components import registry
 from components.style import BALTIC
 
 VERSION = "1"
 
-PAGES = ("overview", "compare", "trends", "data", "methodology", "map", "check", "present")
+PAGES = registry.PAGE_IDS
 MEASURES = ("absolute", "per_million")
 STACKS = ("stacked", "percent")
 VIEWS = ("lines", "chain")
-
-# field -> query parameter name
-PARAM = {
-    "countries": "c", "indicator": "ind", "period": "per", "breakdown": "bd", "measure": "m",
-    "stack": "stack", "years": "yr", "index_base": "base", "view": "view",
-    "filter_indicator": "fi", "source": "src", "preferred_only": "pref", "figure": "fig",
-    "sel": "sel", "flows": "flows", "deck": "deck", "slide": "slide", "unconfirmed": "unc",
-    "grade": "gr", "search": "q",
-}
 GRADE_FILTERS = ("official", "unconfirmed")  # besides one grade code: all official grades, all the others
 MAX_SEARCH = 80
-# short URL spellings of enumerations
-_MEASURE_Q = {"absolute": "abs", "per_million": "pm"}
-_STACK_Q = {"stacked": "stack", "percent": "pct"}
-
-PAGE_FIELDS: dict[str, tuple[str, ...]] = {
-    "overview": ("countries",),
-    "compare": ("countries", "indicator", "period", "breakdown", "measure", "stack", "unconfirmed"),
-    "trends": ("countries", "indicator", "measure", "years", "index_base", "view", "unconfirmed"),
-    "data": ("countries", "filter_indicator", "source", "preferred_only", "years", "grade", "search", "figure"),
-    "methodology": (),
-    "map": ("indicator", "period", "measure", "sel", "flows", "unconfirmed"),
-    "check": ("figure",),
-    "present": ("deck", "slide"),
-}
 DECK_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 MAX_SLIDES = 99
 IGNORED_PARAMS = {"v", "embed", "embed_options"}
-
+# short URL spellings of enumerations
+_MEASURE_Q = {"absolute": "abs", "per_million": "pm"}
+_STACK_Q = {"stacked": "stack", "percent": "pct"}
 
 @dataclass(frozen=True)
 class Options:
@@ -68,6 +48,8 @@ class Options:
     sources: tuple[str, ...] = ()
     grades: tuple[str, ...] = ()
     figures: frozenset[str] = frozenset()
+    period_breakdowns: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # (ind, period) ->
+    default_figure: str | None = None  # the figure the Check page opens on
     default_indicator: str = "victims"
     default_breakdown: str = "exploitation"
 
@@ -121,19 +103,23 @@ class ViewState:
 
     # ------------------------------------------------------------------ encode
     def to_query(self) -> dict[str, str]:
+        """The non-default fields of the page, with their short spellings (the page's URL query)."""
         default = ViewState(page=self.page)
         q: dict[str, str] = {}
-        for f in PAGE_FIELDS.get(self.page, ()):
-            val = getattr(self, f)
-            if val == getattr(default, f):
-                continue
-            q[PARAM[f]] = _encode(f, val)
+        for name in PAGE_FIELDS.get(self.page, ()):
+            val = getattr(self, name)
+            if val != getattr(default, name):
+                q[FIELDS[name].param] = FIELDS[name].encode(val)
         return q
 
+    def query_string(self) -> str:
+        """The canonical query as one string (sorted): a cache key and a link's query."""
+        from urllib.parse import urlencode
+
+        return urlencode(sorted(self.to_query().items()), safe=",~")
+
     def resolved_period(self, options: Options) -> str | None:
-        if self.period:
-            return self.period
-        return options.period_default_for(self.indicator)
+        return self.period or options.period_default_for(self.indicator)
 
     def resolved_breakdown(self, options: Options) -> str:
         return self.breakdown or options.breakdown_default(self.indicator)
@@ -142,12 +128,10 @@ class ViewState:
     @classmethod
     def from_query(cls, params: Mapping[str, object], options: Options, page: str = "overview"
                    ) -> tuple["ViewState", list[str]]:
-        notices: list[str] = []
+        """Each of the page's fields from its parameter, checked against what the data allows (in the
+        order the page declares them: a period is checked against the indicator before it). Never raises."""
         page = page if page in PAGES else "overview"
         base = cls(page=page, indicator=options.indicator_default())
-        kw: dict[str, object] = {}
-        fields = PAGE_FIELDS[page]
-        by_param = {PARAM[f]: f for f in fields}
         try:
             items = list(params.items())
         except Exception:  # not a mapping at all
@@ -158,156 +142,285 @@ class ViewState:
             if isinstance(v, (list, tuple)):
                 v = ",".join(_text(x) for x in v)
             raw[k] = _text(v)
-        for k in raw:
-            if k in IGNORED_PARAMS:
+        fields = [FIELDS[n] for n in PAGE_FIELDS[page]]
+        known = {f.param for f in fields}
+        notices = [f"Ignored unknown link parameter '{_safe(k)}'." for k in raw
+                   if k not in IGNORED_PARAMS and k not in known]
+        values = {n: getattr(base, n) for n in PAGE_FIELDS[page]}
+        kw: dict[str, object] = {}
+        for f in fields:
+            if f.param not in raw:
                 continue
-            if k not in by_param:
-                notices.append(f"Ignored unknown link parameter '{_safe(k)}'.")
-
-        def bad(f: str, why: str = "") -> None:
-            notices.append(f"Ignored {_LABEL[f]} '{_safe(raw[PARAM[f]])}'{why}; using the default.")
-
-        if "countries" in fields and PARAM["countries"] in raw:
-            vals = [x.strip().upper() for x in raw["c"].split(",") if x.strip()]
-            ok = tuple(c for c in options.countries if c in vals)
-            if not ok:
-                bad("countries")
-            else:
-                if len(ok) != len(set(vals)):
-                    notices.append("Ignored unknown countries in the link: "
-                                   + ", ".join(_safe(x) for x in vals if x not in ok) + ".")
-                kw["countries"] = ok
-        indicator = base.indicator
-        if "indicator" in fields and "ind" in raw:
-            if raw["ind"] in options.indicators:
-                indicator = raw["ind"]
-                kw["indicator"] = indicator
-            else:
-                bad("indicator")
-        if "period" in fields and "per" in raw:
-            if raw["per"] in options.periods_for(indicator):
-                kw["period"] = raw["per"]
-            else:
-                bad("period", " (no data for it)")
-        if "breakdown" in fields and "bd" in raw:
-            if raw["bd"] in options.breakdowns_for(indicator):
-                kw["breakdown"] = raw["bd"]
-            else:
-                bad("breakdown")
-        if "measure" in fields and "m" in raw:
-            m = {v: k for k, v in _MEASURE_Q.items()}.get(raw["m"], raw["m"])
-            if m in options.measures_for(indicator):
-                kw["measure"] = m
-            else:
-                bad("measure")
-        if "stack" in fields and "stack" in raw:
-            s = {v: k for k, v in _STACK_Q.items()}.get(raw["stack"], raw["stack"])
-            if s in STACKS:
-                kw["stack"] = s
-            else:
-                bad("stack")
-        years = None
-        if "years" in fields and "yr" in raw:
-            years = _parse_years(raw["yr"], options)
-            if years is None:
-                bad("years", " (not a year range within the data)")
-            else:
-                kw["years"] = years
-        if "index_base" in fields and "base" in raw:
-            lo, hi = years or (options.year_min, options.year_max)
-            y = _parse_int(raw["base"])
-            if y is not None and lo <= y <= hi:
-                kw["index_base"] = y
-            else:
-                bad("index_base", " (outside the years shown)")
-        if "view" in fields and "view" in raw:
-            if raw["view"] in VIEWS:
-                kw["view"] = raw["view"]
-            else:
-                bad("view")
-        if "filter_indicator" in fields and "fi" in raw:
-            if raw["fi"] in options.indicators:
-                kw["filter_indicator"] = raw["fi"]
-            else:
-                bad("filter_indicator")
-        if "source" in fields and "src" in raw:
-            if raw["src"] in options.sources:
-                kw["source"] = raw["src"]
-            else:
-                bad("source")
-        if "preferred_only" in fields and "pref" in raw:
-            if raw["pref"] in ("1", "0", "true", "false"):
-                kw["preferred_only"] = raw["pref"] in ("1", "true")
-            else:
-                bad("preferred_only")
-        if "figure" in fields and "fig" in raw:
-            if raw["fig"] in options.figures:
-                kw["figure"] = raw["fig"]
-            else:
-                bad("figure", " (no such figure)")
-        if "sel" in fields and "sel" in raw:
-            s = raw["sel"].strip().upper()
-            if s in options.countries and s in BALTIC:
-                kw["sel"] = s
-            else:
-                bad("sel")
-        if "flows" in fields and "flows" in raw:
-            if raw["flows"] in ("1", "0", "true", "false"):
-                kw["flows"] = raw["flows"] in ("1", "true")
-            else:
-                bad("flows")
-        if "unconfirmed" in fields and "unc" in raw:
-            if raw["unc"] in ("1", "0", "true", "false"):
-                kw["unconfirmed"] = raw["unc"] in ("1", "true")
-            else:
-                bad("unconfirmed")
-        if "grade" in fields and "gr" in raw:
-            if raw["gr"] in GRADE_FILTERS or raw["gr"] in options.grades:
-                kw["grade"] = raw["gr"]
-            else:
-                bad("grade")
-        if "search" in fields and "q" in raw:
-            text = _clean_search(raw["q"])
-            if text is None:
-                bad("search", " (too long or not plain text)")
-            else:
-                kw["search"] = text
-        if "deck" in fields and "deck" in raw:
-            if DECK_RE.fullmatch(raw["deck"]):
-                kw["deck"] = raw["deck"]
-            else:
-                bad("deck")
-        if "slide" in fields and "slide" in raw:
-            n = raw["slide"].strip()
-            if re.fullmatch(r"\d{1,2}", n) and 1 <= int(n) <= MAX_SLIDES:
-                kw["slide"] = int(n)
-            else:
-                bad("slide")
+            try:
+                value, note = f.parse(raw[f.param], options, values)
+            except _Bad as bad:
+                notices.append(f"Ignored {f.noun} '{_safe(raw[f.param])}'{bad.why}; using the default.")
+                continue
+            if note:
+                notices.append(note)
+            kw[f.name] = values[f.name] = value
         return replace(base, **kw), notices[:8]
 
 
-_LABEL = {
-    "countries": "countries", "indicator": "indicator", "period": "period", "breakdown": "breakdown",
-    "measure": "measure", "stack": "bar style", "years": "year range", "index_base": "index base year",
-    "view": "view", "filter_indicator": "indicator filter", "source": "source", "preferred_only":
-    "preferred-only switch", "figure": "figure", "sel": "selected country", "flows": "flows switch",
-    "deck": "deck", "slide": "slide number", "unconfirmed": "unconfirmed-figures switch",
-    "grade": "evidence grade", "search": "search text",
-}
+# ---------------------------------------------------------------------------------------- fields
+
+class _Bad(Exception):
+    def __init__(self, why: str = ""):
+        self.why = why
 
 
-def _encode(f: str, val) -> str:
-    if f == "countries":
-        return ",".join(val)
-    if f == "measure":
-        return _MEASURE_Q[val]
-    if f == "stack":
-        return _STACK_Q[val]
-    if f == "years":
-        return f"{val[0]}-{val[1]}"
-    if f in ("preferred_only", "flows", "unconfirmed"):
-        return "1" if val else "0"
-    return str(val)
+_NOTHING = object()
+
+
+def _no_default(options, values):
+    return _NOTHING
+
+
+@dataclass(frozen=True)
+class Field:
+    """One view field, declared once: its URL parameter, how it is read, checked and written, the
+    widget that edits it and what the data allows. A new field = one entry in FIELDS, its ViewState
+    attribute and its place in the pages' registry entries (components/registry.py)."""
+
+    name: str
+    param: str
+    noun: str  # in notices: "Ignored <noun> 'x'; using the default."
+    label: str  # the widget's label
+    parse: Callable  # (text, options, values so far) -> (value, notice or None); raises _Bad(why)
+    encode: Callable = str
+    widget: str | None = None  # select | segmented | multiselect | toggle | years | text | figure (None: no widget)
+    choices: Callable | None = None  # (options, values) -> the values a widget offers (and resolve allows)
+    default: Callable = _no_default  # (options, values) -> the value shown when none is chosen
+    fmt: str | None = None  # which label function the binding uses (controls.labels)
+    help: str | None = None
+    when: Callable | None = None  # (values) -> bool: the widget is drawn only then (its value is kept)
+    width: float = 2.0
+
+
+def _choice(allowed: Callable, why: str = ""):
+    def parse(text, options, values):
+        if text in allowed(options, values):
+            return text, None
+        raise _Bad(why)
+    return parse
+
+
+def _spelled(spell: dict, allowed: Callable):
+    back = {v: k for k, v in spell.items()}
+
+    def parse(text, options, values):
+        v = back.get(text, text)
+        if v in allowed(options, values):
+            return v, None
+        raise _Bad()
+    return parse
+
+
+def _bool(text, options, values):
+    if text in ("1", "0", "true", "false"):
+        return text in ("1", "true"), None
+    raise _Bad()
+
+
+def _countries(text, options, values):
+    vals = [x.strip().upper() for x in text.split(",") if x.strip()]
+    ok = tuple(c for c in options.countries if c in vals)
+    if not ok:
+        raise _Bad()
+    note = None
+    if len(ok) != len(set(vals)):
+        note = "Ignored unknown countries in the link: " + ", ".join(_safe(x) for x in vals if x not in ok) + "."
+    return ok, note
+
+
+def _years(text, options, values):
+    y = _parse_years(text, options)
+    if y is None:
+        raise _Bad(" (not a year range within the data)")
+    return y, None
+
+
+def _index_base(text, options, values):
+    lo, hi = values.get("years") or (options.year_min, options.year_max)
+    y = _parse_int(text)
+    if y is not None and lo <= y <= hi:
+        return y, None
+    raise _Bad(" (outside the years shown)")
+
+
+def _search(text, options, values):
+    t = _clean_search(text)
+    if t is None:
+        raise _Bad(" (too long or not plain text)")
+    return t, None
+
+
+def _deck(text, options, values):
+    if DECK_RE.fullmatch(text):
+        return text, None
+    raise _Bad()
+
+
+def _slide(text, options, values):
+    n = text.strip()
+    if re.fullmatch(r"\d{1,2}", n) and 1 <= int(n) <= MAX_SLIDES:
+        return int(n), None
+    raise _Bad()
+
+
+def _sel(text, options, values):
+    s = text.strip().upper()
+    if s in options.countries and s in BALTIC:
+        return s, None
+    raise _Bad()
+
+
+def _figure(text, options, values):
+    if text in options.figures:
+        return text, None
+    raise _Bad(" (no such figure)")
+
+
+def _ind(values, options):
+    ind = values.get("indicator")
+    return ind if ind in options.indicators else options.indicator_default()
+
+
+def _period_breakdowns(options: "Options", values) -> list[str]:
+    """The breakdowns the chosen period has (within those of the indicator); 'total' at least."""
+    ind = _ind(values, options)
+    per = values.get("period") or options.period_default_for(ind)
+    given = options.period_breakdowns.get((ind, per)) if per else None
+    allowed = options.breakdowns_for(ind)
+    return [b for b in (given if given is not None else allowed) if b in allowed] or ["total"]
+
+
+def _breakdown_default(options, values):
+    d = options.breakdown_default(_ind(values, options))
+    return d if d in _period_breakdowns(options, values) else "total"
+
+
+def _measure_default(options, values):
+    ms = options.measures_for(_ind(values, options))
+    return "absolute" if "absolute" in ms else ms[0]
+
+
+def _span(options: "Options", values) -> tuple[int, int]:
+    """The years shown, as range() bounds."""
+    lo, hi = values.get("years") or (options.year_min, options.year_max)
+    return lo, hi + 1
+
+
+def _lines(values) -> bool:
+    return values.get("view", "lines") == "lines"
+
+
+_TRUE_FALSE = lambda b: "1" if b else "0"  # noqa: E731
+
+FIELDS: dict[str, Field] = {f.name: f for f in (
+    Field("countries", "c", "countries", "Countries", _countries, ",".join, widget="multiselect",
+          choices=lambda o, v: list(o.countries), default=lambda o, v: BALTIC, fmt="country"),
+    Field("indicator", "ind", "indicator", "Indicator", _choice(lambda o, v: o.indicators), widget="select",
+          choices=lambda o, v: list(o.indicators), default=lambda o, v: o.indicator_default(), fmt="indicator",
+          help="What is counted. Definitions differ by country: see Methodology.", when=_lines),
+    Field("period", "per", "period", "Year or period",
+          _choice(lambda o, v: o.periods_for(_ind(v, o)), " (no data for it)"), widget="select",
+          choices=lambda o, v: list(o.periods_for(_ind(v, o))),
+          default=lambda o, v: o.period_default_for(_ind(v, o)),
+          help="Multi-year periods (e.g. 2012-2016) are totals as published.", width=1),
+    Field("breakdown", "bd", "breakdown", "Breakdown", _choice(lambda o, v: o.breakdowns_for(_ind(v, o))),
+          widget="select", choices=_period_breakdowns, default=_breakdown_default, fmt="breakdown"),
+    Field("measure", "m", "measure", "Measure", _spelled(_MEASURE_Q, lambda o, v: o.measures_for(_ind(v, o))),
+          lambda m: _MEASURE_Q[m], widget="segmented", choices=lambda o, v: list(o.measures_for(_ind(v, o))),
+          default=_measure_default, fmt="measure", when=_lines),
+    Field("stack", "stack", "bar style", "Bars", _spelled(_STACK_Q, lambda o, v: STACKS), lambda s: _STACK_Q[s],
+          widget="segmented", choices=lambda o, v: list(STACKS), default=lambda o, v: "stacked", fmt="stack",
+          help="100 %: shares of the categories with a known value. Categories that overlap are drawn side by "
+               "side instead."),
+    Field("years", "yr", "year range", "Years", _years, lambda y: f"{y[0]}-{y[1]}", widget="years",
+          default=lambda o, v: None, width=3),
+    Field("index_base", "base", "index base year", "Index to base year", _index_base, widget="select",
+          choices=lambda o, v: [None] + list(range(*_span(o, v))), default=lambda o, v: None, fmt="index_base",
+          help="Divides each country's values by its own value in the base year (×100), to compare change "
+               "rather than size.", when=_lines),
+    Field("view", "view", "view", "View", _choice(lambda o, v: VIEWS), widget="segmented",
+          choices=lambda o, v: list(VIEWS), default=lambda o, v: "lines", fmt="view"),
+    Field("filter_indicator", "fi", "indicator filter", "Indicator", _choice(lambda o, v: o.indicators),
+          widget="select", choices=lambda o, v: [None] + list(o.indicators), default=lambda o, v: None,
+          fmt="filter_indicator"),
+    Field("source", "src", "source", "Source", _choice(lambda o, v: o.sources), widget="select",
+          choices=lambda o, v: [None] + list(o.sources), default=lambda o, v: None, fmt="source", width=3),
+    Field("preferred_only", "pref", "preferred-only switch", "Preferred only", _bool, _TRUE_FALSE,
+          widget="toggle", default=lambda o, v: False, help="Show only the value the charts use for each figure."),
+    Field("grade", "gr", "evidence grade", "Evidence grade",
+          _choice(lambda o, v: GRADE_FILTERS + tuple(o.grades)), widget="select",
+          choices=lambda o, v: [None, *GRADE_FILTERS, *o.grades], default=lambda o, v: None, fmt="grade",
+          help="Official grades: official statistics, official publications, international monitoring "
+               "reports. Unconfirmed: known only from NGO, news or secondary sources."),
+    Field("search", "q", "search text", "Search the rows", _search, widget="text", default=lambda o, v: "",
+          help="Keeps the rows whose country, period, indicator, category, value, source, location, flags or "
+               "note contain every word you type.", width=3),
+    Field("figure", "fig", "figure", "Figure", _figure, widget="figure",
+          default=lambda o, v: o.default_figure if v.get("page") == "check" else None),
+    Field("sel", "sel", "selected country", "Country detail", _sel, widget="select",
+          choices=lambda o, v: [None] + [c for c in BALTIC if c in o.countries], default=lambda o, v: None,
+          fmt="sel", help="Or click a country on the map."),
+    Field("flows", "flows", "flows switch", "Show flows (victims by citizenship and by country of repatriation)",
+          _bool, _TRUE_FALSE, widget="toggle", default=lambda o, v: False,
+          help="UNODC GLOTIP rows for the chosen year: arcs into a state from the capital of the victims' country "
+               "of citizenship, and out of it to the capital of the country they were repatriated from. Arc "
+               "width follows the count; '<5' is drawn as such."),
+    Field("unconfirmed", "unc", "unconfirmed-figures switch", "Include unconfirmed figures", _bool, _TRUE_FALSE,
+          widget="toggle", default=lambda o, v: False,
+          help="Also draw figures known only from news reports or secondary sources, with their own mark "
+               "(pale bars, hollow points). By default the charts show official-grade figures only."),
+    Field("deck", "deck", "deck", "Deck", _deck, default=lambda o, v: None),
+    Field("slide", "slide", "slide number", "Slide", _slide, default=lambda o, v: 1),
+)}
+PARAM = {f.name: f.param for f in FIELDS.values()}
+PAGE_FIELDS: dict[str, tuple[str, ...]] = {p.id: p.fields for p in registry.PAGES}
+
+
+def field_default(f: Field, options: "Options", values: dict):
+    d = f.default(options, values)
+    return getattr(ViewState(), f.name) if d is _NOTHING else d
+
+
+def resolve(view: ViewState, options: "Options") -> tuple[ViewState, dict]:
+    """What the page shows for `view`: each field kept when the data allows it given the fields before it,
+    else its default (a breakdown the chosen year lacks falls back, as the page's selector does).
+
+    Returns the canonical view (a field equal to a default that depends on the data is stored as None, so
+    the URL stays short) and the resolved values (every field concrete: what the widgets show and the
+    builders use)."""
+    values: dict[str, object] = {"page": view.page}
+    canon: dict[str, object] = {}
+    blank = ViewState(page=view.page)
+    for name in PAGE_FIELDS[view.page]:
+        f = FIELDS[name]
+        v = getattr(view, name)
+        default = field_default(f, options, values)
+        if name == "countries":
+            ok = tuple(c for c in options.countries if c in (v or ()))
+            v = ok or tuple(c for c in BALTIC if c in options.countries) or tuple(options.countries[:3])
+        elif name == "years":
+            v = tuple(v) if v and options.year_min <= v[0] <= v[1] <= options.year_max else None
+            v = None if v == (options.year_min, options.year_max) else v
+        elif name == "index_base":
+            lo, hi = _span(options, values)
+            v = v if v is not None and lo <= v < hi else None
+        elif name == "search":
+            v = " ".join(str(v or "").split())[:MAX_SEARCH]
+        elif name == "figure":  # unset: the page's default figure; not a figure of the data: none
+            v = v if v in options.figures else (default if v is None else None)
+        elif f.choices is not None and v not in f.choices(options, values):
+            v = default
+        elif v is None:
+            v = default
+        values[name] = v
+        canon[name] = None if (v == default and getattr(blank, name) is None) else v
+    values.pop("page")
+    return replace(view, **canon), values
 
 
 def _text(x) -> str:
@@ -363,6 +476,7 @@ def options_from(ds_table, codebook, sources=()) -> Options:
     official = {i: r[q.official_mask(r, codebook)] for i, r in rows.items()}
     per_default = {i: q.best_period(official[i], i) for i in inds}
     bds = {i: tuple(q.breakdowns_available(rows[i], i)) for i in inds}
+    per_bds = {(i, p): tuple(q.breakdowns_available(rows[i], i, p)) for i in inds for p in per[i]}
     ms = {i: tuple(q.measures_available(rows[i], i)) for i in inds}
     years = q.years_available(ds_table)
     figs = frozenset(figure_keys(ds_table))
@@ -371,6 +485,6 @@ def options_from(ds_table, codebook, sources=()) -> Options:
         indicators=inds, periods=per, period_default={k: v for k, v in per_default.items() if v},
         breakdowns=bds, measures=ms,
         year_min=min(years) if years else 2000, year_max=max(years) if years else 2030,
-        sources=tuple(sources), figures=figs,
+        sources=tuple(sources), figures=figs, period_breakdowns=per_bds,
         grades=tuple(sorted(set(ds_table["grade"]) - {""})) if "grade" in ds_table.columns else (),
     )

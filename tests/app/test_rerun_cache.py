@@ -1,23 +1,24 @@
-"""A rerun of a view already shown does no chart work again (components/memo.py): the per-view
-caches hit, so a warm rerun costs Streamlit's drawing and little else (figures: bench/run.py)."""
+"""A rerun of a view already shown builds no Figure again (components/frame.py, the one figure cache):
+a warm rerun costs Streamlit's drawing and little else (figures: bench/run.py)."""
 
 import pytest
 
-from components import memo
+from components import frame
 from tests.app import conftest
 from tests.app.conftest import assert_ok, open_page
 
 
 @pytest.mark.parametrize("page", [*conftest.PAGES, "map"])
-def test_second_run_builds_no_chart(page, monkeypatch):
+def test_second_run_builds_no_figure(page, monkeypatch):
     built = []
-    build_spec = memo._build_spec
+    build = frame.build
 
-    def counting(builder, args, kw):
-        built.append(builder.__name__)
-        return build_spec(builder, args, kw)
+    def counting(ds, view, options):
+        built.append(view.query_string())
+        return build(ds, view, options)
 
-    monkeypatch.setattr(memo, "_build_spec", counting)
+    monkeypatch.setattr(frame, "build", counting)
+    frame._figures_cached.clear()
     monkeypatch.setitem(conftest.PAGES, "map", "app_pages/map.py")
     at = open_page(page)
     assert_ok(at)

@@ -82,14 +82,14 @@ def test_screen_title_wraps_and_exports_keep_the_plain_title(ds):
     assert "autosize" not in charts.reflow_title(spec, plot_height=False)
 
 
-def test_memo_spec_wraps_on_screen_only(ds):
-    from components import memo
+def test_screen_spec_wraps_on_screen_only(ds):
+    from components import frame
 
     t = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons")
-    s = memo._build_spec(charts.trend_chart, (t,), dict(title="A rather long title for a small chart, 2001–2025",
-                                                         unit_text="persons", source_line="s"))
+    s = charts.trend_chart(t, title="A rather long title for a small chart, 2001–2025", unit_text="persons",
+                           source_line="s").to_dict()
     assert isinstance(s["title"]["text"], str)  # exports (vl-convert) read this one
-    assert "expr" in s.screen["title"]["text"]
+    assert "expr" in frame._screen(s)["title"]["text"]
 
 
 def test_safe_style_and_script_refuse_markup(monkeypatch):

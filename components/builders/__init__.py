@@ -1,0 +1,25 @@
+"""Figure builders (pure): `build(ds, view, options) -> tuple[Figure, ...]`, one module per page.
+
+The first Figure is the page's main one (what a slide of the page shows and what the data API serves);
+the others are the page's further charts (the Overview's sparklines, the Map's country detail).
+Pages, slides, exports, the Check links and the API all use these; nothing else builds a title.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from components import registry
+from components.figure import Figure
+
+
+def build(ds, view, options) -> tuple[Figure, ...]:
+    spec = registry.page(view.page)
+    if not spec.builder:
+        return ()
+    return importlib.import_module(f"components.builders.{spec.builder}").build(ds, view, options)
+
+
+def main_figure(ds, view, options) -> Figure | None:
+    figs = build(ds, view, options)
+    return figs[0] if figs else None

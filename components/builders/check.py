@@ -1,0 +1,56 @@
+"""Check a figure: every source's value for one figure side by side, the one the dashboard uses and why,
+the flags, the country's definition, and a citation to paste. The main Figure is that table."""
+
+from __future__ import annotations
+
+from components import export as ex
+from components import provenance as prov
+from components.builders.data import side_by_side
+from components.cite import figure_citation, source_line, source_record
+from components.figure import Figure, years_covered
+from components.view_state import resolve
+from etl.figure_key import parse_figure_key
+
+COLUMNS = {"Value": "Value", "preferred": "Used", "title": "Source", "publisher": "Publisher",
+           "Evidence grade": "Evidence grade", "grade_rank": "Rank", "source_location": "Where in the source",
+           "period_label": "Period as printed", "Flags": "Flags", "note": "Note", "url": "Link"}
+
+
+def build(ds, view, options):
+    view, v = resolve(view, options)
+    figure = v["figure"] or options.default_figure
+    side = side_by_side(ds, figure) if figure else None
+    if side is None:
+        empty = ds.table.iloc[0:0]
+        return (Figure(kind="table", key="check", title="No figure", unit="", period=None, rows=ex.tidy(empty),
+                       table=empty, source_ids=(), source_line="", alt_text="No figure"),)
+    cb, rows, key = ds.codebook, side["rows"], parse_figure_key(figure)
+    label = cb.indicator_label(key["indicator"])
+    cat = "" if key["breakdown"] == "total" else \
+        f", {cb.breakdown_label(key['breakdown']).lower()}: {cb.category_label(key['breakdown'], key['category'])}"
+    per = rows.iloc[0]["period_label"] or prov.figure_label(figure, cb).split(":")[0].split(" ")[-1]
+    title = f"{label}{cat} — {cb.country_label(key['country'])}, {per} ({cb.unit_label(key['unit'])})"
+    used = rows[rows["preferred"]]
+    first = used.iloc[0] if not used.empty else rows.iloc[0]
+    rec = source_record(first["main_source"], ds.sources)
+    original = source_record(rec["reports_on"], ds.sources) if rec.get("reports_on") else None
+    flags = sorted({f for fl in rows["flags"] for f in str(fl).split(";") if f})
+    defs = ds.country_definitions
+    d = defs[(defs["country"] == key["country"]) & (defs["indicator"] == key["indicator"])] \
+        if not defs.empty and {"country", "indicator", "definition"} <= set(defs.columns) else defs.iloc[0:0]
+    ids = tuple(dict.fromkeys(s for sid in rows["source_id"] for s in str(sid).split(";") if s))
+    extra = {
+        "figure": figure, "indicator_label": label, "country_label": cb.country_label(key["country"]),
+        "used": None if used.empty else first["Value"], "n_sources": len(rows),
+        "unconfirmed": None if used.empty or cb.is_official(first["grade"]) else cb.grade_shown_as(first["grade"]),
+        "why": side["why"],
+        "flags": tuple((cb.flag_label(f), cb.flag_meaning(f)) for f in flags),
+        "definitions": tuple(d["definition"]), "harmonised": cb.indicator_definition(key["indicator"]),
+        "citation": figure_citation(title, first["Value"], rec, str(first.get("source_location") or ""), ds.meta,
+                                    original=original),
+    }
+    return (Figure(kind="table", key="check", title=title, unit=cb.unit_label(key["unit"]),
+                   period=years_covered(rows), rows=ex.tidy(rows), table=rows.rename(columns=COLUMNS)[
+                       list(COLUMNS.values())], source_ids=ids, source_line=source_line(ids, ds.sources),
+                   alt_text=f"Every source's value for {title}", file_stem=f"thb-check_{figure.replace('~', '_')}",
+                   extra=extra),)

@@ -1,0 +1,76 @@
+"""Parts every builder uses: the source line, file names, labelled tables, check links (pure)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from components import export as ex
+from components import queries as q
+from components.cite import source_line
+from etl.figure_key import figure_key
+from components.figure import Figure, years_covered
+from components.style import fmt_value
+
+SHOWN = ("value", "suppressed")  # statuses of rows that carry a figure
+
+
+def shown_rows(data: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a figure (not the 'no data' / 'not given' placeholders): what a chart's CSV holds."""
+    return data[~data["status"].isin(["no_data", "not_given"])] if "status" in data.columns else data
+
+
+def value_texts(rows: pd.DataFrame) -> list[str]:
+    """'25', '<5', '20–30' for each row; 'no data' / 'not given by this source' for placeholders."""
+    status = rows["status"] if "status" in rows.columns else pd.Series("value", index=rows.index)
+    low = rows["value_low"] if "value_low" in rows.columns else rows["value"]
+    high = rows["value_high"] if "value_high" in rows.columns else rows["value"]
+    return ["no data" if s == "no_data" else "not given by this source" if s == "not_given"
+            else fmt_value(v, sp, u, lo, hi)
+            for v, sp, u, lo, hi, s in zip(rows["value"], rows["suppressed"], rows["unit"], low, high, status)]
+
+
+def check_links(rows: pd.DataFrame, label) -> tuple[tuple[str, str], ...]:
+    """(label, figure key) for the rows with a figure; `label(row)` names one."""
+    if rows is None or rows.empty:
+        return ()
+    r = shown_rows(rows)
+    return tuple((label(x), figure_key(x)) for _, x in r.iterrows())
+
+
+def chart_figure(ds, *, key: str, chart, rows: pd.DataFrame, title: str, unit: str, alt_text: str,
+                 table: pd.DataFrame, name: dict, notes=(), check=(), extra=None, csv_rows=None,
+                 source_rows=None) -> Figure:
+    """A Figure from an Altair chart built with `title`, `unit` and the rows' source line."""
+    src_rows = rows if source_rows is None else source_rows
+    ids = tuple(q.source_ids_of(src_rows)) if not src_rows.empty else ()
+    stem = ex.file_name("x", **name)[:-2]
+    return Figure(kind="chart", key=key, title=title, unit=unit, period=years_covered(rows),
+                  rows=ex.tidy(shown_rows(rows) if csv_rows is None else csv_rows), table=table,
+                  source_ids=ids, source_line=source_line(ids, ds.sources), alt_text=alt_text,
+                  spec=chart.to_dict() if chart is not None else None, notes=tuple(n for n in notes if n),
+                  file_stem=stem, check=tuple(check), extra=extra or {})
+
+
+def span_text(period: tuple[int, int] | None, fallback: str = "") -> str:
+    if not period:
+        return fallback
+    a, b = period
+    return str(a) if a == b else f"{a}–{b}"
+
+
+def period_text(period: str | None) -> str:
+    """A period key as a title shows it: '2022', '2012–2016'."""
+    return str(period or "no period").replace("-", "–")
+
+
+def sources_of(rows: pd.DataFrame, sources) -> str:
+    return source_line(q.source_ids_of(rows), sources)
+
+
+def derived(ds, name: str, make):
+    """`make(ds)` computed once per loaded dataset and kept with it (the dataset is shared and cached by
+    its digest, so this is the per-dataset part of the one cache). Callers must not mutate the result."""
+    store = ds.__dict__.setdefault("_derived", {})
+    if name not in store:
+        store[name] = make(ds)
+    return store[name]

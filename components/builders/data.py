@@ -1,0 +1,100 @@
+"""Data: the harmonised rows for the page's filters, with their sources; the chosen figure's sources side by
+side. The main Figure is a table (its CSV is the page's 'CSV of these rows')."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from components import export as ex
+from components import provenance as prov
+from components.builders.common import derived, value_texts
+from components.cite import source_line
+from components.figure import Figure, years_covered
+from components.view_state import resolve
+from etl.figure_key import parse_figure_key
+
+COLUMNS = {"country_label": "Country", "period_label": "Period", "indicator_label": "Indicator",
+           "Breakdown": "Breakdown", "category_label": "Category", "Unit": "Unit", "Value": "Value",
+           "preferred": "Preferred", "grade_label": "Evidence grade", "n_sources": "Sources for figure",
+           "title": "Source", "publisher": "Publisher", "source_location": "Location", "Flags": "Flags",
+           "note": "Note", "source_id": "Source id"}
+
+
+def figures_display(ds) -> pd.DataFrame:
+    """The whole table with labels, sources, formatted values, the evidence grade and one lower-case text
+    per row for the search box (built once per dataset: shared, never mutated)."""
+    cb = ds.codebook
+    full = prov.figures_table(ds.table, ds.sources, cb)
+    full["Value"] = value_texts(full)
+    full["Breakdown"] = full["breakdown"].map({b: cb.breakdown_label(b) for b in full["breakdown"].unique()})
+    full["Unit"] = full["unit"].map({u: cb.unit_label(u) for u in full["unit"].unique()})
+    full["Flags"] = [cb.flags_text(f) for f in full["flags"]]
+    full["grade_label"] = full["grade"].map({g: cb.grade_label(g) if g else "" for g in full["grade"].unique()})
+    full["official"] = full["grade"].map({g: cb.is_official(g) for g in full["grade"].unique()}).astype(bool)
+    text = [full[c].fillna("").astype(str) for c in
+            ("country_label", "country", "period_label", "indicator_label", "Breakdown", "category_label", "Unit",
+             "Value", "title", "publisher", "source_id", "source_location", "Flags", "note", "grade_label")]
+    full["_search"] = pd.concat(text, axis=1).agg(" ".join, axis=1).str.lower()
+    return full
+
+
+def filter_figures(full: pd.DataFrame, countries, indicator: str | None = None, source: str | None = None,
+                   preferred_only: bool = False, years: tuple | None = None, grade: str | None = None,
+                   search: str = "") -> pd.DataFrame:
+    """The page's filters: countries, indicator, source, preferred only, years (the period overlaps), evidence
+    grade ('official', 'unconfirmed' or one grade) and a search (every word, any column)."""
+    mask = full["country"].isin(countries)
+    if indicator:
+        mask &= full["indicator"] == indicator
+    if source:
+        mask &= full["source_id"].map(lambda s: source in str(s).split(";")).astype(bool)
+    if preferred_only:
+        mask &= full["preferred"]
+    if years:
+        mask &= (full["period_end"] >= years[0]) & (full["period_start"] <= years[1])
+    if grade == "official":
+        mask &= full["official"]
+    elif grade == "unconfirmed":
+        mask &= ~full["official"]
+    elif grade:
+        mask &= full["grade"] == grade
+    for word in str(search or "").lower().split():
+        mask &= full["_search"].str.contains(word, regex=False)
+    return full[mask].reset_index(drop=True)
+
+
+def build(ds, view, options):
+    view, v = resolve(view, options)
+    rows = filter_figures(derived(ds, "figures_display", figures_display), list(v["countries"]),
+                          v["filter_indicator"], v["source"], v["preferred_only"], v["years"], v["grade"],
+                          v["search"])
+    multi = prov.multi_source_figures(rows)
+    if v["figure"] and v["figure"] not in multi:
+        multi.append(v["figure"])
+    ids = tuple(dict.fromkeys(s for sid in rows["source_id"] for s in str(sid).split(";") if s))
+    extra = {"figures": tuple(multi), "labels": prov.figure_labels(multi, ds.codebook),
+             "n_figures": int(rows["figure"].nunique()), "keys": tuple(rows["figure"]),
+             "selected": side_by_side(ds, v["figure"]) if v["figure"] else None}
+    src = v["source"]
+    return (Figure(kind="table", key="data", title="Harmonised data with sources", unit="",
+                   period=years_covered(rows), rows=ex.tidy(rows), table=rows.rename(columns=COLUMNS)[list(COLUMNS.values())],
+                   source_ids=ids, source_line=source_line(ids, ds.sources), alt_text="Harmonised data table with sources",
+                   file_stem=ex.file_name("x", countries=v["countries"], indicator=v["filter_indicator"],
+                                          extra=("source-" + src) if src else
+                                          ("preferred" if v["preferred_only"] else "all-rows"))[:-2],
+                   extra=extra),)
+
+
+def side_by_side(ds, figure: str) -> dict | None:
+    """Every source's value for one figure, preferred first, and why the preferred one was chosen."""
+    key = parse_figure_key(figure)
+    if key is None:
+        return None
+    cb = ds.codebook
+    rows = prov.figure_rows(ds.table, key, ds.sources, derived(ds, "precedence", lambda d: prov.precedence_table(d.data_dir)))
+    if rows.empty:
+        return None
+    rows["Value"] = value_texts(rows)
+    rows["Flags"] = [cb.flags_text(f) for f in rows["flags"]]
+    rows["Evidence grade"] = [cb.grade_label(g) for g in rows["grade"]]
+    return {"figure": figure, "label": prov.figure_label(figure, cb), "rows": rows, "why": prov.why_preferred(rows)}

@@ -1,0 +1,91 @@
+"""Map: the three states shaded by one indicator and period (pydeck on screen; the same data as a static
+Vega-Lite map for PNG/SVG and slides), optional flows, and a chosen country's detail charts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from components import export as ex
+from components import geo
+from components import map as mp
+from components import queries as q
+from components.builders import compare, trends
+from components.builders.common import period_text, value_texts
+from components.cite import source_line
+from components.figure import Figure
+from components.style import BALTIC
+from components.view_state import ViewState, resolve
+
+
+def _years(period: str | None) -> tuple[int, int] | None:
+    if not period:
+        return None
+    a, _, b = str(period).partition("-")
+    return int(a), int(b or a)
+
+
+def build(ds, view, options):
+    view, v = resolve(view, options)
+    cb, t = ds.codebook, ds.table
+    indicator, period, sel, flows = v["indicator"], v["period"], v["sel"], v["flows"]
+    unit = q.unit_for(t, indicator, v["measure"])
+    spec = mp.build(t, ds.sources, cb, indicator=indicator, period=period, unit=unit, sel=sel, flows=flows,
+                    unconfirmed=v["unconfirmed"])
+    label, unit_text = cb.indicator_label(indicator), cb.unit_label(unit)
+    title = f"{label}, {period_text(period)}"
+    choro = spec.choropleth.copy()
+    shown = choro[choro["status"] != "no_data"]
+    ids = tuple(q.source_ids_of(shown))
+    src = source_line(ids, ds.sources)
+    notes = [f"{geo.ATTRIBUTION}. Flow ends: capitals from GeoNames."]
+    if flows and spec.flows.empty:
+        notes.insert(0, f"No victims by citizenship or country of repatriation are recorded for {period} "
+                        + (f"in {cb.country_label(sel)}." if sel else "in the three states."))
+    table = choro.assign(Country=[cb.country_label(c) for c in choro["country"]], Value=value_texts(
+        choro.assign(unit=unit)), Flags=[cb.flags_text(f) for f in choro["flags"].fillna("")]).rename(
+        columns={"period_label": "Period", "source_id": "Source id", "note": "Note"})[
+        ["Country", "Period", "Value", "Source id", "Flags", "Note"]]
+    rows = choro.assign(indicator=indicator, unit=unit, breakdown="total", category="total",
+                        period_start=(_years(period) or (0, 0))[0], period_end=(_years(period) or (0, 0))[1])
+    source_rows = rows if spec.flows.empty or not flows else pd.concat([rows, spec.flows], ignore_index=True)
+    static = _static(choro, spec, title=title, unit=unit_text, source_line=src, notes=tuple(notes), sel=sel)
+    main = Figure(kind="map", key="map", title=title, unit=unit_text, period=_years(period) if ids else None,
+                  rows=ex.tidy(rows), table=table, source_ids=tuple(q.source_ids_of(source_rows)), source_line=src,
+                  alt_text=spec.alt_text, spec=static, deck=spec.deck, notes=tuple(notes),
+                  file_stem=ex.file_name("x", countries=BALTIC, indicator=indicator, unit=unit, period=period)[:-2],
+                  extra={"legend": tuple(spec.legend), "flows": _flows_table(spec.flows, cb) if flows else None,
+                         "flow_rows": spec.flows})
+    figs = [main]
+    if sel:
+        figs.append(replace(trends.lines(ds, indicator=indicator, measure=v["measure"], countries=[sel],
+                                         unconfirmed=v["unconfirmed"], key="detail-trend",
+                                         title=f"{label} in {cb.country_label(sel)}"), key="detail-trend"))
+        if "exploitation" in q.breakdowns_available(t, indicator, period):
+            by_form = ViewState(page="compare", countries=(sel,), indicator=indicator, period=period,
+                                breakdown="exploitation", measure=v["measure"], unconfirmed=v["unconfirmed"])
+            figs.append(replace(compare.build(ds, by_form, options)[0], key="detail-exploitation"))
+    return tuple(figs)
+
+
+def _static(choro, spec, **kw):
+    """The static map for exports and slides (components/map_static.py), when it can be drawn."""
+    try:
+        from components.map_static import static_map
+    except ImportError:  # pragma: no cover - the static map module is part of the app
+        return None
+    return static_map(choro, list(spec.legend), **kw).to_dict()
+
+
+def _flows_table(flows: pd.DataFrame, cb) -> pd.DataFrame | None:
+    if flows is None or flows.empty:
+        return None
+    fl = flows.copy()
+    fl["Country"] = [cb.country_label(c) for c in fl["country"]]
+    fl["Partner"] = [cb.country_label(c) for c in fl["partner"]]
+    fl["Direction"] = fl["direction"].map({"in": "citizenship (into the state)",
+                                           "out": "repatriated from (out of the state)"})
+    fl["Flags"] = [cb.flags_text(f) for f in fl["flags"].fillna("")]
+    fl = fl.rename(columns={"label": "Victims", "source_id": "Source id", "source_location": "Where in the source"})
+    return fl[["Country", "Direction", "Partner", "Victims", "Source id", "Where in the source", "Flags"]]

@@ -1,0 +1,104 @@
+"""Overview: the latest official figure per country as cards, each with its small trend line; the main
+figure is the line chart of registered victims behind the cards (its export, its slide)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from components import queries as q
+from components.builders.common import span_text
+from components.builders.trends import lines
+from components.charts import sparkline
+from components.cite import source_line
+from components.figure import Figure, years_covered
+from components.style import fmt_number, fmt_value
+from components.view_state import resolve
+
+INDICATOR = "victims"
+
+
+def build(ds, view, options):
+    view, v = resolve(view, options)
+    cb, t = ds.codebook, ds.table
+    countries = list(v["countries"])
+    label = cb.indicator_label(INDICATOR)
+    cards = [card_text(c, ds, label) for c in q.overview_cards(t, cb, countries)]
+    main = lines(ds, indicator=INDICATOR, measure="absolute", countries=countries, key="overview")
+    numbers = pd.DataFrame([{"Country": c["country_label"], "Year": int(r.period_start),
+                             label: fmt_value(r.value, r.suppressed, r.unit), "Source id": r.source_id, "Flags": r.flags}
+                            for c in cards for r in c["series"].itertuples()])
+    main = replace(main, extra={"cards": tuple(cards), "years": _years_note(cards, cb), "numbers": numbers})
+    return (main, *(c["spark"] for c in cards if c["spark"] is not None))
+
+
+def _years_note(cards, cb) -> str:
+    years = {c["country"]: c["year"] for c in cards if c["year"]}
+    if len(set(years.values())) > 1:
+        return ("The latest year with data differs by country: "
+                + ", ".join(f"{cb.country_label(c)} {y}" for c, y in years.items()) + ".")
+    return ""
+
+
+def card_text(card: dict, ds, label: str) -> dict:
+    """Everything a card says, as text (the page only lays it out)."""
+    cb = ds.codebook
+    out = {"country": card["country"], "country_label": card["country_label"], "year": card["year"],
+           "metric_label": f"{label}, {card['year']}", "value": None, "delta": None, "change_note": "",
+           "newer": _newer_line(card), "rate": "", "rate_missing": "", "forms": "", "flags": "", "source": "",
+           "spark": None, "series": card["series"]}
+    if card["year"] is None:
+        return out
+    out["value"] = fmt_value(card["value"], card["suppressed"], card["unit"])
+    if card["change"] is not None:
+        out["delta"] = f"{card['change']:+,.0f} vs {card['prev_year']}"
+    out["change_note"] = card["change_note"]
+    if card["per_million"] is not None or card["per_million_suppressed"]:
+        pm = "<5 persons" if card["per_million_suppressed"] else fmt_number(card["per_million"], "per_million")
+        out["rate"] = f"**{pm}** {cb.unit_label('per_million')}" + _eu_text(ds, card["year"])
+    else:
+        out["rate_missing"] = (f"No rate per million for {card['year']}: the dataset holds no official population "
+                               "figure (statistics office or Eurostat) for that year.")
+    if card["top_forms"]:
+        fy = card["forms_year"]
+        when = str(fy) if fy == card["year"] else f"{fy}, the latest year with this breakdown"
+        out["forms"] = (f"Main forms of exploitation ({when}): "
+                        + "; ".join(f"{n} ({fmt_number(v)})" for n, v in card["top_forms"]))
+    out["flags"] = cb.flags_text(card["flags"]) if card["flags"] else ""
+    out["source"] = source_line(q.source_ids_of(pd.DataFrame({"source_id": card["source_ids"]})), ds.sources)
+    out["spark"] = _spark(card, label, ds) if len(card["series"]) > 1 else None
+    return out
+
+
+def _eu_text(ds, year: int) -> str:
+    """' (EU27: 2.1, from Eurostat figures)': the benchmark is official-grade or not given."""
+    eu = q.chart_rows(ds.table, ds.codebook)
+    eu = eu[(eu["country"] == "EU27") & (eu["indicator"] == INDICATOR) & (eu["unit"] == "per_million")
+            & (eu["breakdown"] == "total") & eu["single_year"] & (eu["period_start"] == year)]
+    if eu.empty or pd.isna(eu.iloc[0]["value"]):
+        return ""
+    return f" (EU27: {fmt_number(eu.iloc[0]['value'], 'per_million')}, from Eurostat figures)"
+
+
+def _newer_line(card) -> str:
+    items = [f"{n['period']}: {fmt_value(n['value'], n['suppressed'], n['unit'])} ({', '.join(n['what'])})"
+             for n in card["newer"]]
+    if not items:
+        return ""
+    lead = "Newer or other figures" if card["year"] else "Figures held"
+    return f"{lead}: " + "; ".join(items) + ". See the Data page for their sources."
+
+
+def _spark(card: dict, label: str, ds) -> Figure:
+    s = card["series"]
+    covered = years_covered(s)
+    title = f"{label}, {span_text(covered)}"
+    value = fmt_value(card["value"], card["suppressed"], card["unit"])
+    ids = tuple(q.source_ids_of(s))
+    return Figure(kind="chart", key=f"spark-{card['country']}", title=title, unit=ds.codebook.unit_label("persons"),
+                  period=covered, rows=s, table=s, source_ids=ids, source_line=source_line(ids, ds.sources),
+                  alt_text=(f"Small trend line of {label.lower()} in {card['country_label']}, {covered[0]} to "
+                            f"{covered[1]}; latest {card['year']}: {value}. The numbers are in the table "
+                            "'Numbers behind the cards'."),
+                  spec=sparkline(s, country=card["country"], title=title).to_dict())

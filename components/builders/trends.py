@@ -1,0 +1,103 @@
+"""Trends: one indicator's lines per country over the years, or the justice chain."""
+
+from __future__ import annotations
+
+from components import queries as q
+from components.builders.common import chart_figure, check_links, span_text, value_texts
+from components.charts import chain_chart, trend_chart
+from components.cite import source_line
+from components.figure import years_covered
+from components.style import fmt_value
+from components.view_state import resolve
+
+
+def build(ds, view, options):
+    view, v = resolve(view, options)
+    lo, hi = v["years"] or (options.year_min, options.year_max)
+    if v["view"] == "chain":
+        return (chain(ds, list(v["countries"]), lo, hi, v["unconfirmed"]),)
+    return (lines(ds, indicator=v["indicator"], measure=v["measure"], countries=list(v["countries"]), years=(lo, hi),
+                  base=v["index_base"], unconfirmed=v["unconfirmed"]),)
+
+
+def lines(ds, *, indicator: str, measure: str, countries: list[str], years: tuple[int, int] | None = None,
+          base: int | None = None, unconfirmed: bool = False, key: str = "trend", title: str | None = None):
+    """The line chart of one indicator per country (also the Overview's and the Map's detail chart)."""
+    cb, t = ds.codebook, ds.table
+    y0, y1 = years or (None, None)
+    unit = q.unit_for(t, indicator, measure)
+    data = q.trend_data(t, cb, indicator=indicator, unit=unit, countries=countries, year_from=y0, year_to=y1,
+                        index_base=base, unconfirmed=unconfirmed)
+    label = cb.indicator_label(indicator)
+    unit_text = cb.unit_label(unit) if base is None else f"index, {base} = 100 (from {cb.unit_label(unit)})"
+    covered = years_covered(data)
+    title = title or f"{label}, {span_text(covered, 'no data')}"
+    chart = trend_chart(data, title=title, unit_text=unit_text, source_line=source_line(q.source_ids_of(data), ds.sources),
+                        indexed=base is not None, year_domain=covered or years)
+    missing = [cb.country_label(c) for c in countries if c not in set(data["country"])]
+    notes = []
+    if missing:
+        notes.append(f"No data for {', '.join(missing)} in these years.")
+    if base is not None:
+        for c in countries:
+            rows_c = data[data["country"] == c]
+            if not rows_c.empty and rows_c["index_note"].iloc[0]:
+                notes.append(f"{cb.country_label(c)}: {rows_c['index_note'].iloc[0]}.")
+    for r in data[data["marker_note"] != ""].itertuples():
+        notes.append(f"▽ {r.country_label} {r.year}: {r.marker_note} (the line starts again).")
+    if not unconfirmed:
+        hidden = q.hidden_unconfirmed(t, cb, indicator=indicator, unit=unit, countries=countries)
+        hidden = [h for h in hidden if any(str(y) in h for y in range(covered[0] if covered else (y0 or 0),
+                                                                      (covered[1] if covered else (y1 or 0)) + 1))]
+        if hidden:
+            notes.append("Not drawn: " + "; ".join(hidden) + ". Switch on 'Include unconfirmed figures' to see "
+                         "them on the chart.")
+    multi = q.preferred(t)
+    multi = multi[(multi["indicator"] == indicator) & ~multi["single_year"] & (multi["unit"] == unit)
+                  & (multi["breakdown"] == "total") & multi["country"].isin(countries)]
+    if not multi.empty:
+        notes.append("Multi-year totals (not drawn on the yearly line): "
+                     + "; ".join(f"{cb.country_label(r.country)} {r.period_label}: "
+                                 f"{fmt_value(r.value, r.suppressed, r.unit)}"
+                                 + ("" if cb.is_official(r.grade) else f" ({cb.grade_shown_as(r.grade)})")
+                                 for r in multi.itertuples()))
+    tbl = data.copy()
+    tbl["Value"] = value_texts(tbl)
+    tbl["index"] = tbl["index"].round(1)
+    cols = ["country_label", "year", "Value"] + (["index"] if base is not None else []) + ["source_id", "flags"]
+    table = tbl[cols].rename(columns={"country_label": "Country", "year": "Year", "index": f"Index ({base}=100)",
+                                      "source_id": "Source id", "flags": "Flags"})
+    alt_text = (f"Line chart: {title}, {unit_text}, one line per country "
+                f"({', '.join(cb.country_label(c) for c in countries)}). "
+                + (f"No data for {', '.join(missing)}. " if missing else "")
+                + "Breaks in the series are marked with a triangle. The numbers are in the table below.")
+    recent = data.sort_values("year", ascending=False).groupby("country").head(3) if not data.empty else data
+    return chart_figure(ds, key=key, chart=chart, rows=data, title=title, unit=unit_text, alt_text=alt_text,
+                        table=table, notes=notes,
+                        name=dict(countries=countries, indicator=indicator, unit=unit,
+                                  extra=f"index-{base}" if base is not None else None,
+                                  period=span_text(covered).replace("–", "-") or None),
+                        check=check_links(recent, lambda r: f"{r['country_label']} {r['period_label']}"))
+
+
+def chain(ds, countries: list[str], lo: int, hi: int, unconfirmed: bool):
+    cb, t = ds.codebook, ds.table
+    data = q.chain_data(t, cb, countries=countries, year_from=lo, year_to=hi, unconfirmed=unconfirmed)
+    stages = [cb.indicator_label(i, short=True) for i in q.CHAIN]
+    covered = years_covered(data)
+    title = f"Justice chain, {span_text(covered, 'no data')}"
+    unit_text = "persons or cases (see table)"
+    chart = chain_chart(data, title=title, unit_text=unit_text, source_line=source_line(q.source_ids_of(data), ds.sources),
+                        stage_order=stages)
+    notes = []
+    if data.empty:
+        notes.append("No justice-chain data for this selection.")
+    else:
+        units = data.groupby("stage")["unit"].agg(lambda u: ", ".join(sorted(set(u))))
+        notes.append("Units: " + "; ".join(f"{s}: {u}" for s, u in units.items()) + ".")
+    return chart_figure(ds, key="chain", chart=chart, rows=data, title=title, unit=unit_text,
+                        alt_text=(f"Small multiples, one panel per country: {title}; lines for {', '.join(stages)}. "
+                                  "The numbers per country and year are in the table below."),
+                        table=q.chain_table(data, cb), notes=notes,
+                        name=dict(countries=countries, indicator="justice-chain",
+                                  period=span_text(covered).replace("–", "-") or None))

@@ -1,0 +1,69 @@
+"""The pages, defined once: id, URL, title, icon, the view fields each declares and how its widgets are laid
+out, its figure builder, and whether it can be a slide. Used by navigation (app.py), the view codec
+(view_state), the widget binding (controls), the figure cache (frame), decks and the HTTP API. Pure.
+
+A new page: one entry here, one builder module in components/builders/, one short file in app_pages/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    id: str
+    title: str
+    icon: str
+    fields: tuple[str, ...] = ()  # the view's fields (view_state.FIELDS), in the order they depend on each other
+    layout: tuple[tuple[str, ...], ...] = ()  # rows of widgets the binding draws (fields not listed: no widget)
+    builder: str | None = None  # module in components/builders with build(ds, view, options) -> Figures
+    slide: bool = False  # a deck slide may show this page's main figure
+    api: str | None = None  # 'chart' or 'table': the HTTP API serves its rows (/api/v1/view/<id>.csv)
+    default: bool = False
+
+    @property
+    def url(self) -> str:
+        """The URL path ('' for the default page)."""
+        return "" if self.default else self.id
+
+    @property
+    def file(self) -> str:
+        return f"app_pages/{self.id}.py"
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overview", "Overview", ":material/dashboard:", fields=("countries",), layout=(("countries",),),
+             builder="overview", slide=True, api="chart", default=True),
+    PageSpec("compare", "Compare", ":material/bar_chart:",
+             fields=("indicator", "period", "breakdown", "measure", "stack", "countries", "unconfirmed"),
+             layout=(("indicator", "period", "breakdown"), ("measure", "stack", "countries"), ("unconfirmed",)),
+             builder="compare", slide=True, api="chart"),
+    PageSpec("trends", "Trends", ":material/show_chart:",
+             fields=("view", "countries", "indicator", "measure", "years", "index_base", "unconfirmed"),
+             layout=(("view",), ("countries", "indicator", "measure"), ("years",), ("index_base",),
+                     ("unconfirmed",)),
+             builder="trends", slide=True, api="chart"),
+    PageSpec("map", "Map", ":material/map:",
+             fields=("indicator", "period", "measure", "sel", "flows", "unconfirmed"),
+             layout=(("indicator", "period", "measure", "sel"), ("flows",), ("unconfirmed",)),
+             builder="map", slide=True, api="chart"),
+    PageSpec("data", "Data", ":material/table:",
+             fields=("countries", "filter_indicator", "source", "preferred_only", "years", "grade", "search",
+                     "figure"),
+             layout=(("countries", "filter_indicator", "source", "preferred_only"), ("years", "grade", "search")),
+             builder="data", api="table"),
+    PageSpec("check", "Check a figure", ":material/fact_check:", fields=("figure",), layout=(("figure",),),
+             builder="check", api="table"),
+    PageSpec("methodology", "Methodology", ":material/menu_book:", builder="methodology"),
+    PageSpec("present", "Present", ":material/slideshow:", fields=("deck", "slide"), builder="present",
+             api="chart"),
+)
+
+BY_ID = {p.id: p for p in PAGES}
+PAGE_IDS = tuple(p.id for p in PAGES)
+SLIDE_PAGES = tuple(p.id for p in PAGES if p.slide)
+
+
+def page(page_id: str) -> PageSpec:
+    return BY_ID.get(page_id) or BY_ID["overview"]

@@ -1,0 +1,39 @@
+"""Draw a Figure (Streamlit): its chart or map, its notes, its table, its downloads and sources. A page
+renders the Figures its builder made; a slide renders the same Figure bigger."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import share
+from components.figure import Figure
+from components.style import md_escape
+
+
+def chart(fig: Figure, screen: dict | None = None, *, key: str | None = None, height: int | None = None) -> None:
+    """The chart alone (with its alt text). `screen`: the spec prepared for the screen (frame.figures)."""
+    if fig.spec is None:
+        return
+    spec = screen or fig.screen or fig.spec
+    if height:  # a slide: the same Figure, taller
+        spec = {**spec, "height": height} if "facet" not in spec and "hconcat" not in spec else spec
+    st.vega_lite_chart(spec=spec, theme=None, alt=fig.alt_text, key=key or fig.key, width="stretch")
+
+
+def notes(fig: Figure, container=st) -> None:
+    for n in fig.notes:
+        container.caption(md_escape(n))
+
+
+def table(df, alt_text: str, **kw):
+    return st.dataframe(df, hide_index=True, alt=alt_text, **kw)
+
+
+def figure(fig: Figure, ds, screen: dict | None = None, *, show_table: bool = True, export: bool = True) -> None:
+    """A chart Figure as a page shows it: chart, notes, the numbers as a table, downloads and sources."""
+    chart(fig, screen)
+    notes(fig)
+    if show_table and fig.table is not None:
+        table(fig.table, alt_text=f"Table of the numbers in the chart: {fig.title}")
+    if export:
+        share.export_panel(fig, ds)

@@ -1,0 +1,112 @@
+"""Figures: one builder per page; a slide, a page and an export of the same view say the same thing.
+
+Golden tests: for every slide of the shipped deck, the slide's Figure equals the Figure its page builds
+for the slide's query (title, unit, period, numbers, sources, notes), on the committed data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from components import deck as dk
+from components import registry
+from components.builders import build, main_figure
+from components.dataset import load
+from components.figure import Figure
+from components.view_state import ViewState, resolve
+from components.views import options_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def real():
+    ds = load(ROOT / "data")
+    return ds, options_for(ds)
+
+
+@pytest.fixture(scope="module")
+def synthetic(ds):
+    return ds, options_for(ds)
+
+
+def _page_figure(ds, options, page: str, query: dict) -> Figure:
+    """What the page shows for this link: the codec, then the page's builder (as the page does)."""
+    view, notices = ViewState.from_query(query, options, page)
+    assert notices == []
+    return build(ds, view, options)[0]
+
+
+@pytest.mark.parametrize("n", range(1, len(dk.load(dk.DEFAULT_DECK).slides) + 1))
+def test_slide_figure_equals_page_figure(real, n):
+    ds, options = real
+    deck = dk.load(dk.DEFAULT_DECK)
+    slide = deck.slides[n - 1]
+    present = build(ds, ViewState(page="present", slide=n), options)[0]
+    page = _page_figure(ds, options, slide.page, slide.query)
+    assert present.summary() == page.summary()
+    # the same chart, not a look-alike (as JSON: NaN cells compare equal)
+    assert json.dumps(present.spec, sort_keys=True) == json.dumps(page.spec, sort_keys=True)
+    assert present.extra["slide"] == slide
+
+
+def test_every_page_builds_on_both_datasets(real, synthetic):
+    for ds, options in (real, synthetic):
+        for spec in registry.PAGES:
+            figs = build(ds, ViewState(page=spec.id), options)
+            assert figs and all(isinstance(f, Figure) for f in figs), spec.id
+            for f in figs:
+                assert f.title and f.alt_text
+                if f.kind in ("chart", "map") and not f.empty:
+                    assert f.source_line.startswith("Source"), (spec.id, f.key)
+
+
+def test_title_carries_the_period_the_data_covers(real):
+    """Not the slider's whole span ('2001–2025'): the first and last year drawn."""
+    ds, options = real
+    fig = main_figure(ds, ViewState(page="trends"), options)
+    years = sorted(set(fig.rows["period_start"]))
+    assert fig.period == (years[0], max(fig.rows["period_end"]))
+    assert fig.title.endswith(f"{fig.period[0]}–{fig.period[1]}")
+    assert str(options.year_min) not in fig.title or options.year_min == years[0]
+
+
+def test_indexed_trend_says_index_in_unit_everywhere(real):
+    """The deck used to show the raw unit under an indexed slide."""
+    ds, options = real
+    view = ViewState(page="trends", index_base=2015)
+    fig = main_figure(ds, view, options)
+    assert fig.unit.startswith("index, 2015 = 100")
+    assert fig.spec["title"]["subtitle"][0].startswith("index, 2015 = 100")
+
+
+def test_map_figure_is_a_map_for_exports(real):
+    ds, options = real
+    fig = main_figure(ds, ViewState(page="map"), options)
+    assert fig.kind == "map" and fig.deck is not None
+    assert fig.spec is not None
+    text = str(fig.spec)
+    assert "geoshape" in text and fig.title in text
+
+
+def test_figure_rows_are_the_api_rows(real):
+    from components.views import view_data
+
+    ds, options = real
+    for page in ("overview", "compare", "trends", "map", "data", "check"):
+        view = ViewState(page=page)
+        assert view_data(ds, view, options).table.equals(main_figure(ds, view, options).rows), page
+
+
+def test_resolve_falls_back_like_the_widgets(synthetic):
+    """A breakdown the chosen period does not have falls back to the period's default; the canonical
+    view drops fields equal to their data-dependent default (clean URL)."""
+    ds, options = synthetic
+    ind = options.indicator_default()
+    period = options.period_default_for(ind)
+    view, values = resolve(ViewState(page="compare", indicator=ind, period=period), options)
+    assert view.period is None and values["period"] == period
+    assert values["breakdown"] in options.period_breakdowns.get((ind, period), ("total",)) or \
+        values["breakdown"] == "total"

@@ -33,6 +33,7 @@ PNG_WIDTH = 1600
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts" / "source-sans-pro"
 SUBTITLE_PX = 12  # the charts' subtitle size; a line is wrapped to the chart's width at this size
 CHAR_EM = 0.48  # average advance of a Source Sans Pro character, in em (looked at on exported PNGs)
+ATTRIBUTION_START = "Boundaries: "  # components.geo.ATTRIBUTION, the last subtitle line of a static map
 AXIS_PX = 60  # the y axis and its labels, left of the plot: the title spans them too
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -221,6 +222,9 @@ def spec_width(spec: dict) -> int:
             if k in s:
                 return max([w(x) for x in s[k]] or [0])
         return 0
+    hint = (spec.get("usermeta") or {}).get("export_width")  # e.g. a map and its legend side by side
+    if isinstance(hint, (int, float)) and hint > 0:
+        return int(hint)
     return w(spec) or 640
 
 
@@ -270,16 +274,20 @@ def figure_spec(fig, footer: str, sources: pd.DataFrame | None = None) -> dict:
     if isinstance(sub, dict):  # a reflowed screen spec: {"expr": "… ? [narrow] : [wide]"}
         sub = []
     sub = [sub] if isinstance(sub, str) else [str(x) for x in sub]
+    full = getattr(fig, "source_line", "") or ""
     if sources is not None and getattr(fig, "source_ids", None):
         from components.cite import source_line as _line
 
         full = _line(fig.source_ids, sources, max_n=len(fig.source_ids))
-        sub = _unwrap_source(sub, getattr(fig, "source_line", ""), full)
+    # the source line as one line again (the chart wrapped it for the screen): wrapped below to this width
+    sub = _unwrap_source(sub, getattr(fig, "source_line", ""), full)
     said = " ".join(" ".join(sub).split())
     notes = [note_line(n) for n in (getattr(fig, "notes", ()) or ())
              if " ".join(str(n).split()) not in said]  # a static map already carries its notes
     width = spec_width(spec)
-    title["subtitle"] = wrap_lines(sub + notes + ([footer] if footer else []), width + AXIS_PX)
+    # notes before a map's attribution line (which closes what is said about the data), else after the rest
+    at = next((i for i, x in enumerate(sub) if x.startswith(ATTRIBUTION_START)), len(sub))
+    title["subtitle"] = wrap_lines(sub[:at] + notes + sub[at:] + ([footer] if footer else []), width + AXIS_PX)
     title.setdefault("anchor", "start")
     title["limit"] = 0  # no "…": the lines are wrapped to fit
     title.setdefault("font", FONT)

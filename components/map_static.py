@@ -29,13 +29,14 @@ import altair as alt
 import pandas as pd
 
 from components import geo, style
+from components.export import AXIS_PX, note_line, wrap_lines  # one wrapping rule for every exported text
 from components.style import BALTIC
 
 WIDTH, HEIGHT = 460, 560  # the plot; the three states are taller than wide
 MARGIN = 0.35  # degrees around the three states' box, so the neighbours frame them
 DECIMALS = 2
-BOX_PAD = 0.6  # degrees of context kept beyond the drawn box (the fit may show a little more)
-SUBTITLE_CHARS = 110  # subtitle lines wrapped on words at about the map and legend's width
+BOX_PAD = 1.0  # degrees of context kept beyond the drawn box (the fit may show a little more)
+LEGEND_PX = 250  # the legend right of the map (its longest label: "<5 (suppressed count, not a value)")
 LABEL_COLOR = "#141414"
 # neighbours' names (lon, lat) inside the fitted box, clear of the Baltic states
 CONTEXT_LABELS = [("Russia", 28.2, 58.25), ("Belarus", 27.4, 54.3), ("Poland", 22.2, 54.05),
@@ -153,9 +154,7 @@ def _value_text(r: dict, unit: str) -> str:
 
 
 def _wrap(lines) -> list[str]:
-    from components.export import wrap_lines  # pure; one wrapping rule for every exported text
-
-    return wrap_lines([x for x in lines if x], int(SUBTITLE_CHARS * 12 * 0.48))
+    return wrap_lines([x for x in lines if x], WIDTH + LEGEND_PX)
 
 
 def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str, source_line: str,
@@ -232,15 +231,14 @@ def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str
                       .encode(text="name:N", **pos))
         layers.append(alt.Chart(lab).mark_text(dy=9, fontSize=15, fontWeight="bold", color=LABEL_COLOR, **extra)
                       .encode(text="value:N", **pos))
-    from components.export import note_line
-
     subtitle = _wrap([unit, source_line, *(note_line(n) for n in notes), geo.ATTRIBUTION])
     chart = alt.layer(*layers).properties(
         title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start", fontSize=16, subtitleFontSize=12,
                               font=style.FONT, subtitleFont=style.FONT, subtitleColor=style.CHART_SUBTEXT,
                               offset=10, limit=0),
-        width=WIDTH, height=HEIGHT, projection=proj)
+        width=WIDTH, height=HEIGHT, projection=proj,
+        usermeta={"export_width": WIDTH + LEGEND_PX - AXIS_PX})  # exports wrap their lines to map + legend
     return (chart.configure(font=style.FONT, background="#FFFFFF", aria=False)
-            .configure_view(fill=style.MAP_WATER, stroke="#BBBBBB")
+            .configure_view(fill=style.MAP_WATER, stroke=None)
             .configure_legend(labelColor=style.CHART_TEXT, titleColor=style.CHART_TEXT, aria=False)
             .configure_title(subtitleColor=style.CHART_SUBTEXT, aria=False))

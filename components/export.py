@@ -251,6 +251,10 @@ def _unwrap_source(sub: list[str], source_line: str, full: str) -> list[str]:
     return sub
 
 
+# a screen text pointing at what sits next to the chart on the page, which a file does not have
+_PAGE_ONLY = re.compile(r"\s*\((?:see (?:the )?table|notes under the chart|see below)\)", re.IGNORECASE)
+
+
 def note_line(note: str) -> str:
     """A figure's note as an exported line: "Note: …"."""
     note = str(note).strip()
@@ -287,7 +291,8 @@ def figure_spec(fig, footer: str, sources: pd.DataFrame | None = None) -> dict:
     width = spec_width(spec)
     # notes before a map's attribution line (which closes what is said about the data), else after the rest
     at = next((i for i, x in enumerate(sub) if x.startswith(ATTRIBUTION_START)), len(sub))
-    title["subtitle"] = wrap_lines(sub[:at] + notes + sub[at:] + ([footer] if footer else []), width + AXIS_PX)
+    lines = [_PAGE_ONLY.sub("", x) for x in sub[:at] + notes + sub[at:]]
+    title["subtitle"] = wrap_lines(lines + ([footer] if footer else []), width + AXIS_PX)
     title.setdefault("anchor", "start")
     title["limit"] = 0  # no "…": the lines are wrapped to fit
     title.setdefault("font", FONT)

@@ -173,6 +173,11 @@ def test_no_chart_text_points_at_something_a_file_lacks(ds, trend, compare):
     for fig in (trend, _figure(compare[0], compare[1])):
         text = " ".join(ex.figure_spec(fig, "f", ds.sources)["title"]["subtitle"]).lower()
         assert not re.search(r"under the chart|below|see (the )?table|listed in the table", text), text
+    # a page's own wording (the chain's unit "persons or cases (see table)") is not carried into a file
+    c = q.chain_data(ds.table, ds.codebook, countries=["EE"])
+    ch = chain_chart(c, title="Chain", unit_text="persons or cases (see table)", source_line="Source: S",
+                     stage_order=[ds.codebook.indicator_label(i, short=True) for i in q.CHAIN])
+    assert ex.figure_spec(_figure(c, ch), "f")["title"]["subtitle"][0] == "persons or cases"
 
 
 def test_export_png_in_the_apps_font_everywhere(ds, trend, compare):

@@ -301,9 +301,14 @@ def fill_color(r: dict, breaks: list[float]) -> str:
 
 def static_inputs(spec: MapSpec, cb=None) -> tuple[pd.DataFrame, list[dict]]:
     """What `components.map_static.static_map` needs from a built map: the choropleth rows with each
-    state's `fill` (the colour this map draws it in) and `name` (with `cb`), and the legend."""
+    state's `fill` (the colour this map draws it in), `shown` (its value as the map writes it: '<5',
+    'no data') and `name` (with `cb`), and the legend."""
     choro = spec.choropleth.copy()
-    choro["fill"] = [fill_color(r, spec.breaks) for r in choro.to_dict("records")]
+    recs = choro.to_dict("records")
+    choro["fill"] = [fill_color(r, spec.breaks) for r in recs]
+    choro["shown"] = ["no data" if r["status"] == "no_data" else
+                      style.fmt_value(r["value"], r["suppressed"], spec.unit, r.get("value_low"), r.get("value_high"))
+                      for r in recs]
     if cb is not None:
         choro["name"] = [cb.country_label(c) for c in choro["country"]]
     return choro, [dict(x) for x in spec.legend]

@@ -145,6 +145,8 @@ def _fit_box() -> dict:
 # ------------------------------------------------------------------------------------------- map
 
 def _value_text(r: dict, unit: str) -> str:
+    if isinstance(r.get("shown"), str) and r["shown"]:
+        return r["shown"]
     if r.get("status") == "no_data":
         return "no data"
     value = r.get("value")
@@ -160,9 +162,10 @@ def _wrap(lines) -> list[str]:
 def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str, source_line: str,
                notes: tuple[str, ...] = (), sel: str | None = None, unit_code: str | None = None) -> alt.Chart:
     """The map of `choro` (one row per Baltic state: country, status, value, suppressed, fill, and
-    optionally name) with `legend` ({color, label} rows, as components.map.legend_items), as a
-    Vega-Lite chart. `unit`: the unit's words (legend title, subtitle); `unit_code` ('persons',
-    'per_million' …) formats the printed values (default: a count when `unit` names one)."""
+    optionally name and shown — components.map.static_inputs gives all) with `legend` ({color, label}
+    rows, as components.map.legend_items), as a Vega-Lite chart. `unit`: the unit's words (legend
+    title, subtitle); without a `shown` column, `unit_code` ('persons', 'per_million' …) formats the
+    printed values (default: a count when `unit` names one)."""
     code = unit_code or ("persons" if unit in ("persons", "cases", "offences") else unit)
     labels = [str(x["label"]) for x in legend]
     colors = [str(x["color"]).upper() for x in legend]

@@ -154,4 +154,9 @@ def test_static_inputs_leave_the_deck_alone(ds):
     assert "fill" not in spec.choropleth.columns and spec.deck.to_json() == before
     assert list(choro["name"]) == [ds.codebook.country_label(c) for c in style.BALTIC]
     assert legend == spec.legend and legend is not spec.legend
+    rate = mp.build(ds.table, ds.sources, ds.codebook, indicator="victims", period="2020", unit="per_million")
+    shown = mp.static_inputs(rate, ds.codebook)[0]
+    for r in shown.itertuples():
+        assert r.shown == ("no data" if r.status == "no_data" else style.fmt_value(r.value, r.suppressed, "per_million",
+                                                                                  r.value_low, r.value_high))
     assert geo.ATTRIBUTION

@@ -153,7 +153,7 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
     if not d["confirmed"].all():
         subtitle.append("Pale bars: unconfirmed figures (known only from news or secondary sources)")
     if not notgiven.empty:
-        subtitle.append("'not given': the country's source gives this breakdown without that category (see table)")
+        subtitle.append("'not given': the country's source gives this breakdown without that category")
     y = alt.Y("country_label:N", title=None, sort=order_labels, scale=alt.Scale(domain=order_labels),
               axis=alt.Axis(labelFontSize=13, labelFontWeight="bold"))
     tooltip = [alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("category_label:N", title="Category"),
@@ -333,7 +333,7 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
                               tooltip=[alt.Tooltip("country_label:N", title="Country"),
                                        alt.Tooltip("year:O", title="Year"),
                                        alt.Tooltip("marker_note:N", title="Note")]))
-        subtitle.append("▽ series break or change of source: the line starts again (notes under the chart)")
+        subtitle.append("▽ series break or change of source: the line starts again (see the notes)")
     chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=style.CHART_HEIGHT,
                                           title=_title(title, subtitle))
     return _configure(chart)

@@ -37,15 +37,18 @@ def source_record(sid: str, sources: pd.DataFrame | None) -> dict:
     return {"source_id": sid}
 
 
-def source_name(sid: str, sources: pd.DataFrame | None, max_len: int = 70) -> str:
-    """'Publisher: Title' for a source id; the id itself if sources.csv does not know it."""
+def source_name(sid: str, sources: pd.DataFrame | None, max_len: int | None = None) -> str:
+    """'Publisher: Title' for a source id; the id itself if sources.csv does not know it.
+
+    Whole by default (charts and exports wrap a long line, they never cut a name); `max_len` cuts
+    with "…" where one line must do (a select box's option)."""
     r = source_record(sid, sources)
     pub, title = str(r.get("publisher") or "").strip(), str(r.get("title") or "").strip()
     if pub and title:
         name = f"{pub}: {title}"
     else:
         name = pub or title or sid
-    return name if len(name) <= max_len else name[: max_len - 1] + "…"
+    return name if max_len is None or len(name) <= max_len else name[: max_len - 1] + "…"
 
 
 def source_line(ids: Iterable[str], sources: pd.DataFrame | None, max_n: int = 3) -> str:

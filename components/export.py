@@ -1,8 +1,11 @@
 """File bytes for downloads (pure: no Streamlit). Charts to PNG/SVG, shown rows to CSV, the dataset to a zip.
 
-- PNG/SVG: the on-screen chart spec with one more subtitle line ("Data as of … · dataset version …"),
-  rendered offline by vl-convert (imported lazily, so pages start without it). PNGs are scaled to be
-  about 1600 px wide, for slides.
+- PNG/SVG of a Figure (`figure_png`, `figure_svg`): the figure's spec with its notes (breaks, flags,
+  overlapping categories …) as "Note:" lines and the footer ("Data as of … · dataset version …") under
+  its subtitle, long lines wrapped to the chart's width (never cut), so the file says everything the
+  page says around the chart. Rendered offline by vl-convert (imported lazily, so pages start without
+  it) in the app's font, Source Sans Pro, shipped in static/fonts/ (OFL) and registered with vl-convert:
+  the PNG never falls back to another face, on any machine. PNGs are about 1600 px wide, for slides.
 - CSV: exactly the rows given, plus source columns; text cells that a spreadsheet would run as a
   formula (starting with = + - @ tab or CR) get a leading apostrophe. Numbers are left alone.
 - File names say what they are: thb-baltic_victims_per-million_2015-2023.csv
@@ -10,9 +13,11 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
+import textwrap
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -21,9 +26,15 @@ from typing import Iterable
 import pandas as pd
 
 from components.cite import APP_NAME, dataset_citation, sources_detail
-from components.style import BALTIC
+from components.style import BALTIC, FONT
 
 PNG_WIDTH = 1600
+# The app's font (components/style.FONT's first family), shipped with its OFL licence (see README).
+FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts" / "source-sans-pro"
+SUBTITLE_PX = 12  # the charts' subtitle size; a line is wrapped to the chart's width at this size
+CHAR_EM = 0.48  # average advance of a Source Sans Pro character, in em (looked at on exported PNGs)
+ATTRIBUTION_START = "Boundaries: "  # components.geo.ATTRIBUTION, the last subtitle line of a static map
+AXIS_PX = 60  # the y axis and its labels, left of the plot: the title spans them too
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -117,11 +128,31 @@ def _vl_version(spec: dict) -> str | None:
     return f"{m.group(1)}.{m.group(2)}" if m else None
 
 
-def chart_svg(chart, footer: str) -> bytes:
-    import vl_convert as vlc  # lazy: only when a download is asked for
+_FONTS: list[str] = []  # the font directories registered with vl-convert in this process
 
-    spec = export_spec(chart, footer)
-    return _svg(vlc, spec).encode("utf-8")
+
+def _vlc():
+    """vl_convert, with the app's font registered (once per process; lazy: only when a file is asked for)."""
+    import vl_convert as vlc
+
+    if not _FONTS and FONT_DIR.is_dir():
+        vlc.register_font_directory(str(FONT_DIR))
+        _FONTS.append(str(FONT_DIR))
+    return vlc
+
+
+def font_families() -> list[str]:
+    """The families the exports name (style.FONT), first the one shipped and registered."""
+    return [f.strip() for f in FONT.split(",")]
+
+
+def chart_svg(chart, footer: str) -> bytes:
+    """Kept for pages not yet on Figures: the chart's spec with the footer line (see figure_svg)."""
+    return render_svg(export_spec(chart, footer))
+
+
+def render_svg(spec: dict) -> bytes:
+    return _svg(_vlc(), spec).encode("utf-8")
 
 
 def _svg(vlc, spec: dict) -> str:
@@ -139,16 +170,165 @@ def svg_size(svg: str | bytes) -> tuple[float, float]:
 
 
 def chart_png(chart, footer: str, width: int = PNG_WIDTH) -> bytes:
-    """PNG about `width` pixels wide (scaled from the chart's natural size, so type stays sharp)."""
-    import vl_convert as vlc
+    """Kept for pages not yet on Figures: PNG about `width` pixels wide (see figure_png)."""
+    return render_png(export_spec(chart, footer), width)
 
-    spec = export_spec(chart, footer)
+
+def render_png(spec: dict, width: int = PNG_WIDTH) -> bytes:
+    """PNG about `width` pixels wide (scaled from the chart's natural size, so type stays sharp)."""
+    vlc = _vlc()
     w, _ = svg_size(_svg(vlc, spec))
     scale = max(1.0, min(6.0, width / w)) if w else 2.0
     try:
         return vlc.vegalite_to_png(spec, vl_version=_vl_version(spec), scale=scale)
     except ValueError:
         return vlc.vegalite_to_png(spec, scale=scale)
+
+
+# ------------------------------------------------------------------------------------ figures
+
+def _spec_dict(spec) -> dict:
+    if spec is None:
+        return {}
+    if hasattr(spec, "to_dict"):
+        return spec.to_dict(validate=False)
+    return copy.deepcopy(dict(spec))
+
+
+def spec_width(spec: dict) -> int:
+    """About how wide the drawn chart is, in pixels (facets and concatenations add their panels)."""
+    datasets = spec.get("datasets") or {}
+
+    def values(s: dict):
+        data = s.get("data") or {}
+        return data.get("values") if isinstance(data.get("values"), list) else datasets.get(data.get("name"))
+
+    def w(s: dict) -> int:
+        v = s.get("width")
+        if isinstance(v, (int, float)):
+            return int(v)
+        if "facet" in s or "spec" in s:
+            inner = w(s.get("spec") or {})
+            n = 3  # a facet by country: at most the three Baltic states and the EU
+            rows = values(s)
+            col = (s.get("facet") or {}).get("column")
+            field = col.get("field") if isinstance(col, dict) else None
+            if field and isinstance(rows, list):
+                n = max(1, len({r.get(field) for r in rows if isinstance(r, dict)}))
+            return inner * n + 20 * (n - 1) if (s.get("facet") or {}).get("column") else inner
+        if "hconcat" in s:
+            return sum(w(x) for x in s["hconcat"]) + 20 * (len(s["hconcat"]) - 1)
+        for k in ("vconcat", "layer"):
+            if k in s:
+                return max([w(x) for x in s[k]] or [0])
+        return 0
+    hint = (spec.get("usermeta") or {}).get("export_width")  # e.g. a map and its legend side by side
+    if isinstance(hint, (int, float)) and hint > 0:
+        return int(hint)
+    return w(spec) or 640
+
+
+def wrap_lines(lines, width_px: int, font_px: int = SUBTITLE_PX) -> list[str]:
+    """Each line wrapped on words to fit `width_px` (never cut, never a word broken)."""
+    chars = max(40, int(width_px / (font_px * CHAR_EM)))
+    out: list[str] = []
+    for line in lines:
+        line = str(line)
+        if line:
+            out.extend(textwrap.wrap(line, width=chars, break_long_words=False, break_on_hyphens=False) or [line])
+    return out
+
+
+def _unwrap_source(sub: list[str], source_line: str, full: str) -> list[str]:
+    """`sub` with the figure's (wrapped) source line replaced by `full` (one line, wrapped later)."""
+    if not source_line or not full:
+        return sub
+    joined = " ".join(source_line.split())
+    for i in range(len(sub)):
+        for j in range(i + 1, len(sub) + 1):
+            if " ".join(" ".join(sub[i:j]).split()) == joined:
+                return sub[:i] + [full] + sub[j:]
+    return sub
+
+
+# a screen text pointing at what sits next to the chart on the page, which a file does not have
+_PAGE_ONLY = re.compile(r"\s*\((?:see (?:the )?table|notes under the chart|see below)\)", re.IGNORECASE)
+
+
+def note_line(note: str) -> str:
+    """A figure's note as an exported line: "Note: …"."""
+    note = str(note).strip()
+    return note if note.lower().startswith("note") else f"Note: {note}"
+
+
+def figure_spec(fig, footer: str, sources: pd.DataFrame | None = None) -> dict:
+    """The Vega-Lite spec a PNG/SVG (or a slide image) of `fig` is drawn from.
+
+    `fig` is a components.figure.Figure (or anything with .spec, .notes, .source_line, .source_ids):
+    its title, then its subtitle lines (unit, source line, the chart's legend notes), then every note
+    of the figure ("Note: …", what the page shows around the chart), then `footer`; each line wrapped
+    to the chart's width on words. With `sources`, the source line names every source in full
+    (publisher and title), not the first three. The figure's spec is not changed."""
+    spec = _spec_dict(getattr(fig, "spec", None))
+    title = spec.get("title")
+    if isinstance(title, str):
+        title = {"text": title}
+    title = dict(title or {"text": getattr(fig, "title", "") or ""})
+    sub = title.get("subtitle") or []
+    if isinstance(sub, dict):  # a reflowed screen spec: {"expr": "… ? [narrow] : [wide]"}
+        sub = []
+    sub = [sub] if isinstance(sub, str) else [str(x) for x in sub]
+    full = getattr(fig, "source_line", "") or ""
+    if sources is not None and getattr(fig, "source_ids", None):
+        from components.cite import source_line as _line
+
+        full = _line(fig.source_ids, sources, max_n=len(fig.source_ids))
+    # the source line as one line again (the chart wrapped it for the screen): wrapped below to this width
+    sub = _unwrap_source(sub, getattr(fig, "source_line", ""), full)
+    said = " ".join(" ".join(sub).split())
+    notes = [note_line(n) for n in (getattr(fig, "notes", ()) or ())
+             if " ".join(str(n).split()) not in said]  # a static map already carries its notes
+    width = spec_width(spec)
+    # notes before a map's attribution line (which closes what is said about the data), else after the rest
+    at = next((i for i, x in enumerate(sub) if x.startswith(ATTRIBUTION_START)), len(sub))
+    lines = [_PAGE_ONLY.sub("", x) for x in sub[:at] + notes + sub[at:]]
+    title["subtitle"] = wrap_lines(lines + ([footer] if footer else []), width + AXIS_PX)
+    title.setdefault("anchor", "start")
+    title["limit"] = 0  # no "…": the lines are wrapped to fit
+    title.setdefault("font", FONT)
+    title.setdefault("subtitleFont", FONT)
+    spec["title"] = title
+    if spec.get("width") == "container":  # a 'container' width has no container offline
+        spec["width"] = 640
+    if isinstance(spec.get("autosize"), dict) and spec["autosize"].get("type") == "fit-x":
+        spec.pop("autosize")  # the screen's fit-to-column: exports draw at the chart's own width
+    config = dict(spec.get("config") or {})
+    config.setdefault("font", FONT)
+    spec["config"] = config
+    spec.setdefault("background", "#ffffff")
+    return spec
+
+
+def figure_svg(fig, meta: dict, sources: pd.DataFrame | None = None, today: date | None = None) -> bytes:
+    """SVG of a Figure: title with its period, unit, sources, notes and the data/version footer."""
+    return render_svg(figure_spec(fig, footer_line(meta, today), sources))
+
+
+def figure_png(fig, meta: dict, sources: pd.DataFrame | None = None, today: date | None = None,
+               width: int = PNG_WIDTH) -> bytes:
+    """PNG of a Figure, about `width` px wide (slides), in the app's font; see figure_spec."""
+    return render_png(figure_spec(fig, footer_line(meta, today), sources), width)
+
+
+def figure_csv(fig, sources: pd.DataFrame | None) -> bytes:
+    """The figure's rows with their sources' publisher, title, link and access date (as the pages' CSV)."""
+    return csv_bytes(with_source_columns(fig.rows, sources))
+
+
+def figure_file_name(fig, ext: str) -> str:
+    """<fig.file_stem>.<ext>, made safe for a file name."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(getattr(fig, "file_stem", "") or "thb-baltic")).strip("-.")
+    return (stem or "thb-baltic")[:120] + "." + ext.lstrip(".")
 
 
 def png_size(png: bytes) -> tuple[int, int]:

@@ -290,6 +290,30 @@ def _value_text(r: dict, unit: str, cb) -> str:
     return f"{v} {cb.unit_label(unit)}"
 
 
+def fill_color(r: dict, breaks: list[float]) -> str:
+    """A state's fill: its class colour for a value, the '<5' or the 'no data' fill otherwise."""
+    if r["status"] == "value":
+        return class_color(float(r["value"]), breaks)
+    if r["status"] == "suppressed":
+        return style.MAP_SUPPRESSED
+    return style.MAP_NO_DATA
+
+
+def static_inputs(spec: MapSpec, cb=None) -> tuple[pd.DataFrame, list[dict]]:
+    """What `components.map_static.static_map` needs from a built map: the choropleth rows with each
+    state's `fill` (the colour this map draws it in), `shown` (its value as the map writes it: '<5',
+    'no data') and `name` (with `cb`), and the legend."""
+    choro = spec.choropleth.copy()
+    recs = choro.to_dict("records")
+    choro["fill"] = [fill_color(r, spec.breaks) for r in recs]
+    choro["shown"] = ["no data" if r["status"] == "no_data" else
+                      style.fmt_value(r["value"], r["suppressed"], spec.unit, r.get("value_low"), r.get("value_high"))
+                      for r in recs]
+    if cb is not None:
+        choro["name"] = [cb.country_label(c) for c in choro["country"]]
+    return choro, [dict(x) for x in spec.legend]
+
+
 def baltic_features(choro: pd.DataFrame, breaks: list[float], *, unit: str, indicator_label: str,
                     cb, sources: pd.DataFrame | None, sel: str | None = None) -> dict:
     """The Baltic FeatureCollection with fill colour, status, value and tooltip fields per state."""
@@ -299,12 +323,7 @@ def baltic_features(choro: pd.DataFrame, breaks: list[float], *, unit: str, indi
         iso = f["properties"]["iso_a2"]
         r = by.get(iso) or {"status": "no_data", "value": float("nan"), "suppressed": False,
                             "source_id": "", "flags": "", "note": "", "period_label": ""}
-        if r["status"] == "value":
-            fill = class_color(float(r["value"]), breaks)
-        elif r["status"] == "suppressed":
-            fill = style.MAP_SUPPRESSED
-        else:
-            fill = style.MAP_NO_DATA
+        fill = fill_color(r, breaks)
         props = {
             "iso_a2": iso, "name": cb.country_label(iso), "status": r["status"],
             "value": None if pd.isna(r["value"]) else float(r["value"]), "suppressed": bool(r["suppressed"]),

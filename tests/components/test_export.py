@@ -4,6 +4,7 @@ formula injection neutralised; the dataset zip holds what its README promises.""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import date
 
@@ -129,3 +130,129 @@ def test_sources_detail_and_citation(ds):
     rec = ds.sources[ds.sources["source_id"] == "SYN_NAT_EE"].iloc[0].to_dict()
     c = figure_citation("Registered victims, Estonia, 2022", "90", rec, "Table 1", ds.meta, TODAY)
     assert "SYNTHETIC Estonian ministry (2025)" in c and "Table 1" in c and "synthetic-0.0.1" in c
+
+
+# ------------------------------------------------------------------------------ Figures (issue 12)
+
+def _figure(rows, chart, *, ids=(), line="", notes=(), stem="thb-baltic_test"):
+    from components.figure import Figure
+
+    return Figure(kind="chart", key="k", title="T", unit="persons", period=None, rows=rows, table=rows,
+                  source_ids=tuple(ids), source_line=line, alt_text="", spec=chart.to_dict(validate=False),
+                  notes=tuple(notes), file_stem=stem)
+
+
+@pytest.fixture(scope="module")
+def trend(ds):
+    cb = ds.codebook
+    t = q.trend_data(ds.table, cb, indicator="victims", unit="persons", countries=["EE", "LV", "LT"])
+    ids = q.source_ids_of(t)
+    line = source_line(ids, ds.sources)
+    notes = tuple(f"{r.country_label} {r.year}: {r.marker_note}" for r in t[t["marker_note"] != ""].itertuples())
+    assert notes  # the synthetic data has breaks and source changes
+    return _figure(t, trend_chart(t, title="Registered victims, 2012–2023", unit_text="persons", source_line=line),
+                   ids=ids, line=line, notes=notes)
+
+
+def test_figure_export_carries_every_note_and_the_footer(ds, trend):
+    before = json.dumps(trend.spec, sort_keys=True)
+    spec = ex.figure_spec(trend, ex.footer_line(ds.meta, TODAY), ds.sources)
+    assert json.dumps(trend.spec, sort_keys=True) == before  # the figure is not changed
+    text = " ".join(spec["title"]["subtitle"])
+    for n in trend.notes:
+        assert " ".join(f"Note: {n}".split()) in text
+    assert "synthetic-0.0.1" in text and text.endswith(TODAY.isoformat())
+    svg = ex.figure_svg(trend, ds.meta, ds.sources, TODAY).decode()
+    assert "Note: Estonia 2017" in svg and "Registered victims, 2012–2023" in svg
+
+
+def test_no_chart_text_points_at_something_a_file_lacks(ds, trend, compare):
+    """'notes under the chart', 'see table', 'below': an exported file has neither table nor page."""
+    import re
+
+    for fig in (trend, _figure(compare[0], compare[1])):
+        text = " ".join(ex.figure_spec(fig, "f", ds.sources)["title"]["subtitle"]).lower()
+        assert not re.search(r"under the chart|below|see (the )?table|listed in the table", text), text
+    # a page's own wording (the chain's unit "persons or cases (see table)") is not carried into a file
+    c = q.chain_data(ds.table, ds.codebook, countries=["EE"])
+    ch = chain_chart(c, title="Chain", unit_text="persons or cases (see table)", source_line="Source: S",
+                     stage_order=[ds.codebook.indicator_label(i, short=True) for i in q.CHAIN])
+    assert ex.figure_spec(_figure(c, ch), "f")["title"]["subtitle"][0] == "persons or cases"
+
+
+def test_export_png_in_the_apps_font_everywhere(ds, trend, compare):
+    """Every text of an exported SVG names the app's font; the PNG is drawn in it (shipped, registered)."""
+    import re
+
+    from components import style
+
+    fam = ex.font_families()[0]
+    assert fam == "Source Sans Pro"
+    assert (ex.FONT_DIR / "SourceSansPro-Regular.ttf").is_file() and (ex.FONT_DIR / "SourceSansPro-Bold.ttf").is_file()
+    assert "SIL Open Font License" in (ex.FONT_DIR / "LICENSE.md").read_text(encoding="utf-8")
+    c = q.chain_data(ds.table, ds.codebook, countries=["EE", "LV", "LT"])
+    chain = chain_chart(c, title="Chain", unit_text="persons or cases", source_line="Source: S",
+                        stage_order=[ds.codebook.indicator_label(i, short=True) for i in q.CHAIN])
+    for fig in (trend, _figure(compare[0], compare[1]), _figure(c, chain)):
+        svg = ex.figure_svg(fig, ds.meta, ds.sources, TODAY).decode()
+        texts = re.findall(r"<text\b[^>]*>", svg)
+        assert len(texts) > 10  # title, subtitles, axes, legend, labels
+        fams = {m for t in texts for m in re.findall(r'font-family="([^"]*)"', t)}
+        assert fams == {style.FONT}, fams
+        assert all("font-family" in t for t in texts)
+
+    def png(font):
+        spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": 200, "height": 20,
+                "data": {"values": [{"t": "◆ <5 ▽ Lietuva ąčė Latvija āēģ"}]}, "mark": {"type": "text", "font": font},
+                "encoding": {"text": {"field": "t"}}}
+        return ex.render_png(spec, width=400)
+
+    # drawn in Source Sans Pro, not in a fallback: a family vl-convert lacks would look the same as any other
+    assert png(fam) != png("No Such Font Family") == png("Another Missing Family")
+
+
+def test_long_source_names_wrap_and_are_never_cut(ds, compare):
+    long_title = " ".join(f"Synthetic annual report part {i} on trafficking in human beings" for i in range(6))
+    sources = pd.DataFrame([{"source_id": "SYN_LONG", "publisher": "SYNTHETIC Very long ministry name of a "
+                             "fictional country (Department of Statistics and Analysis)", "title": long_title,
+                             "url": "https://example.org/long", "date_accessed": "2026-01-01"}])
+    line = source_line(["SYN_LONG"], sources)
+    assert long_title in line and "…" not in line
+    rows = compare[0].assign(source_id="SYN_LONG")
+    ch = compare_chart(rows, title="Long source", unit_text="persons", source_line=line)
+    fig = _figure(rows, ch, ids=("SYN_LONG",), line=line)
+    sub = ex.figure_spec(fig, "Data as of X", sources)["title"]["subtitle"]
+    assert " ".join(" ".join(sub).split()).find(" ".join(line.split())) >= 0  # whole, in order
+    assert len(sub) >= 5 and max(len(x) for x in sub) <= 140 and not any("…" in x for x in sub)
+    svg = ex.figure_svg(fig, ds.meta, sources, TODAY).decode()
+    assert "part 5 on trafficking in human beings" in svg and "…" not in svg
+
+
+def test_export_names_every_source_in_full(ds):
+    ids = list(ds.sources["source_id"][:5])
+    line = source_line(ids, ds.sources)
+    assert "+2 more" in line  # the screen's short line
+    t = pd.DataFrame({"country": ["EE"], "value": [1.0], "source_id": [";".join(ids)]})
+    ch = compare_chart(pd.DataFrame(), title="T", unit_text="persons", source_line=line)
+    fig = _figure(t, ch, ids=ids, line=line)
+    text = " ".join(ex.figure_spec(fig, "f", ds.sources)["title"]["subtitle"])
+    assert "more" not in text
+    for i in ids:
+        rec = ds.sources[ds.sources["source_id"] == i].iloc[0]
+        assert f"{rec['publisher']}: {rec['title']}" in text
+
+
+def test_figure_csv_is_the_pages_csv_and_names_from_the_stem(ds, compare):
+    d = compare[0]
+    fig = _figure(d, compare[1], stem="thb-baltic_victims_exploitation_2022")
+    assert ex.figure_csv(fig, ds.sources) == ex.csv_bytes(ex.with_source_columns(d, ds.sources))
+    assert ex.figure_file_name(fig, "png") == "thb-baltic_victims_exploitation_2022.png"
+    assert ex.figure_file_name(_figure(d, compare[1], stem="../../etc/passwd"), ".svg") == "etc-passwd.svg"
+
+
+def test_old_chart_exports_still_work_and_wrap_facets_at_their_width(ds):
+    c = q.chain_data(ds.table, ds.codebook, countries=["EE", "LV", "LT"])
+    ch = chain_chart(c, title="Chain", unit_text="persons", source_line="Source: S",
+                     stage_order=[ds.codebook.indicator_label(i, short=True) for i in q.CHAIN])
+    assert ex.spec_width(ch.to_dict(validate=False)) >= 3 * 260
+    assert ex.png_size(ex.chart_png(ch, "f"))[0] >= 1500

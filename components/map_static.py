@@ -1,0 +1,247 @@
+"""The regional map as a static Vega-Lite choropleth, for PNG/SVG exports and slides. Pure: no Streamlit.
+
+The interactive map (components/map.py, pydeck) needs a browser and a map canvas; a file or a slide
+needs the same map drawn once, saying everything itself. `static_map` draws it from the same GeoJSON
+(components/geo.py) with the same colours:
+
+- a Mercator projection fitted to the three Baltic states (with a margin), water as the background;
+- neighbouring countries in the land grey [context], large lakes [lakes];
+- each Baltic state filled by its class colour [baltic] — '<5' in its own fill and written "<5", never
+  0; no figure in the 'no data' grey and written "no data" — and its name and value printed on it
+  [labels]; the selected state outlined [selected]; the three capitals for orientation [capitals];
+- a legend of the classes titled with the unit; the title (with the period), then the unit, the
+  source line, the notes and the map data's attribution as subtitle lines.
+
+The geometry is cut to the map's box and rounded to 2 decimals (about 1 km, under a pixel at this
+scale), and rings are wound clockwise as d3-geo (Vega) expects: the spec stays small (see the tests).
+
+    choro, legend = components.map.static_inputs(map_spec, cb)
+    chart = static_map(choro, legend, title="Registered victims, 2022", unit="persons",
+                       source_line="Sources: …", notes=(...), sel="EE")
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import altair as alt
+import pandas as pd
+
+from components import geo, style
+from components.export import AXIS_PX, note_line, wrap_lines  # one wrapping rule for every exported text
+from components.style import BALTIC
+
+WIDTH, HEIGHT = 460, 560  # the plot; the three states are taller than wide
+MARGIN = 0.35  # degrees around the three states' box, so the neighbours frame them
+DECIMALS = 2
+BOX_PAD = 1.0  # degrees of context kept beyond the drawn box (the fit may show a little more)
+LEGEND_PX = 250  # the legend right of the map (its longest label: "<5 (suppressed count, not a value)")
+LABEL_COLOR = "#141414"
+# neighbours' names (lon, lat) inside the fitted box, clear of the Baltic states
+CONTEXT_LABELS = [("Russia", 28.2, 58.25), ("Belarus", 27.4, 54.3), ("Poland", 22.2, 54.05),
+                  ("Russia", 21.1, 54.65)]
+
+
+# ------------------------------------------------------------------------------------- geometry
+
+def _box() -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = geo.bounds(geo.countries())
+    return x0 - MARGIN, y0 - MARGIN, x1 + MARGIN, y1 + MARGIN
+
+
+def _clip_ring(ring: list, box: tuple[float, float, float, float]) -> list:
+    """Sutherland–Hodgman: the part of a closed ring inside the box (a closed ring, or [])."""
+    x0, y0, x1, y1 = box
+    pts = ring[:-1] if ring and ring[0] == ring[-1] else list(ring)
+    edges = [(lambda p: p[0] >= x0, lambda a, b: _at_x(a, b, x0)),
+             (lambda p: p[0] <= x1, lambda a, b: _at_x(a, b, x1)),
+             (lambda p: p[1] >= y0, lambda a, b: _at_y(a, b, y0)),
+             (lambda p: p[1] <= y1, lambda a, b: _at_y(a, b, y1))]
+    for inside, cut in edges:
+        if not pts:
+            break
+        out = []
+        prev = pts[-1]
+        for cur in pts:
+            if inside(cur):
+                if not inside(prev):
+                    out.append(cut(prev, cur))
+                out.append(cur)
+            elif inside(prev):
+                out.append(cut(prev, cur))
+            prev = cur
+        pts = out
+    return pts + [pts[0]] if len(pts) >= 3 else []
+
+
+def _at_x(a, b, x):
+    t = (x - a[0]) / (b[0] - a[0])
+    return [x, a[1] + t * (b[1] - a[1])]
+
+
+def _at_y(a, b, y):
+    t = (y - a[1]) / (b[1] - a[1])
+    return [a[0] + t * (b[0] - a[0]), y]
+
+
+def _area(ring: list) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:])) / 2
+
+
+def _prep_ring(ring: list, box, exterior: bool) -> list | None:
+    r = _clip_ring(ring, box) if box else ring
+    out: list = []
+    for x, y in r:
+        p = [round(float(x), DECIMALS), round(float(y), DECIMALS)]
+        if not out or p != out[-1]:
+            out.append(p)
+    if len(out) < 4 or _area(out) == 0:
+        return None
+    if out[0] != out[-1]:
+        out.append(out[0])
+    # d3-geo: exterior rings clockwise, holes counter-clockwise (RFC 7946 is the other way round)
+    if (_area(out) > 0) == exterior:
+        out.reverse()
+    return out
+
+
+def _prep_geometry(g: dict, box) -> dict | None:
+    polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+    out = []
+    for poly in polys:
+        ext = _prep_ring(poly[0], box, True)
+        if ext is None:
+            continue
+        holes = [h for h in (_prep_ring(r, box, False) for r in poly[1:]) if h]
+        out.append([ext] + holes)
+    if not out:
+        return None
+    return {"type": "MultiPolygon", "coordinates": out} if len(out) > 1 else {"type": "Polygon",
+                                                                               "coordinates": out[0]}
+
+
+@lru_cache(maxsize=None)
+def _features(name: str) -> tuple[dict, ...]:
+    """A geo layer cut to the map's box (padded), rounded and wound for Vega (shared: do not mutate)."""
+    x0, y0, x1, y1 = _box()
+    box = (x0 - BOX_PAD, y0 - BOX_PAD, x1 + BOX_PAD, y1 + BOX_PAD)
+    feats = []
+    for f in geo.layer(name)["features"]:
+        g = _prep_geometry(f["geometry"], None if name == "countries" else box)
+        if g is not None:
+            feats.append({"type": "Feature", "properties": {"iso_a2": f["properties"].get("iso_a2", "")},
+                          "geometry": g})
+    return tuple(feats)
+
+
+def _fit_box() -> dict:
+    """The projection is fitted to this rectangle (clockwise): the three states and a margin."""
+    x0, y0, x1, y1 = _box()
+    return {"type": "Feature", "properties": {},
+            "geometry": {"type": "Polygon", "coordinates": [[[x0, y0], [x0, y1], [x1, y1], [x1, y0], [x0, y0]]]}}
+
+
+# ------------------------------------------------------------------------------------------- map
+
+def _value_text(r: dict, unit: str) -> str:
+    if isinstance(r.get("shown"), str) and r["shown"]:
+        return r["shown"]
+    if r.get("status") == "no_data":
+        return "no data"
+    value = r.get("value")
+    value = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+    return style.fmt_value(value, bool(r.get("suppressed")), unit or "persons", r.get("value_low"),
+                           r.get("value_high"))
+
+
+def _wrap(lines) -> list[str]:
+    return wrap_lines([x for x in lines if x], WIDTH + LEGEND_PX)
+
+
+def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str, source_line: str,
+               notes: tuple[str, ...] = (), sel: str | None = None, unit_code: str | None = None) -> alt.Chart:
+    """The map of `choro` (one row per Baltic state: country, status, value, suppressed, fill, and
+    optionally name and shown — components.map.static_inputs gives all) with `legend` ({color, label}
+    rows, as components.map.legend_items), as a Vega-Lite chart. `unit`: the unit's words (legend
+    title, subtitle); without a `shown` column, `unit_code` ('persons', 'per_million' …) formats the
+    printed values (default: a count when `unit` names one)."""
+    code = unit_code or ("persons" if unit in ("persons", "cases", "offences") else unit)
+    labels = [str(x["label"]) for x in legend]
+    colors = [str(x["color"]).upper() for x in legend]
+    by_color = dict(zip(colors, labels))
+    rows = {r["country"]: r for r in choro.to_dict("records")}
+    baltic, label_rows = [], []
+    for f in _features("countries"):
+        iso = f["properties"]["iso_a2"]
+        r = rows.get(iso) or {"country": iso, "status": "no_data", "value": float("nan"), "suppressed": False}
+        fill = r.get("fill")
+        if not isinstance(fill, str) or not fill:
+            if r.get("status") == "value":  # a class colour needs the breaks: map.static_inputs gives it
+                raise ValueError(f"choro needs a 'fill' for {iso} (components.map.static_inputs)")
+            fill = style.MAP_SUPPRESSED if r.get("status") == "suppressed" else style.MAP_NO_DATA
+        fill = fill.upper()
+        if fill not in by_color:  # a colour the legend does not name: add it, never leave it unexplained
+            by_color[fill] = {style.MAP_SUPPRESSED.upper(): "<5", style.MAP_NO_DATA.upper(): "no data"}.get(fill, fill)
+            labels.append(by_color[fill])
+            colors.append(fill)
+        name = str(r.get("name") or iso)
+        value = _value_text(r, code)
+        baltic.append({"type": "Feature", "geometry": f["geometry"],
+                       "properties": {"iso_a2": iso, "name": name, "status": r.get("status"), "fill": fill,
+                                      "cls": by_color[fill], "value": value}})
+        lon, lat = geo.label_point(iso)
+        label_rows.append({"lon": lon, "lat": lat, "country": iso, "name": name, "value": value,
+                           "status": r.get("status")})
+    proj = alt.Projection(type="mercator", fit=_fit_box())
+    base = alt.Chart()
+    context = (base.mark_geoshape(fill=style.MAP_LAND, stroke="#A5A5A5", strokeWidth=0.6, clip=True)
+               .properties(data=alt.Data(values=list(_features("context")))))
+    lakes = (base.mark_geoshape(fill=style.MAP_WATER, stroke="#A0B4C3", strokeWidth=0.4, clip=True)
+             .properties(data=alt.Data(values=list(_features("lakes")))))
+    states = (base.mark_geoshape(stroke="#464646", strokeWidth=1.0)
+              .encode(color=alt.Color("properties.cls:N", scale=alt.Scale(domain=labels, range=colors),
+                                      legend=alt.Legend(title=unit, orient="right", symbolType="square",
+                                                        symbolSize=220, symbolStrokeColor="#464646",
+                                                        symbolStrokeWidth=0.6, labelLimit=0, titleLimit=0,
+                                                        labelFontSize=12, titleFontSize=12)))
+              .properties(data=alt.Data(values=baltic)))
+    sea = base.mark_geoshape(fill=style.MAP_WATER, stroke=None, clip=True).properties(data=alt.Data(sphere=True))
+    layers = [sea, context, states, lakes]
+    if sel in BALTIC:
+        layers.append(base.mark_geoshape(filled=False, stroke="#000000", strokeWidth=3)
+                      .properties(data=alt.Data(values=[f for f in baltic if f["properties"]["iso_a2"] == sel])))
+    caps = pd.DataFrame([{"lon": c["lon"], "lat": c["lat"], "name": c["name"]} for c in geo.cities()
+                         if c["capital"] and c["country"] in BALTIC])
+    if not caps.empty:
+        pos = dict(longitude="lon:Q", latitude="lat:Q")
+        layers.append(alt.Chart(caps).mark_circle(size=36, color="#282828", stroke="#FFFFFF", strokeWidth=1,
+                                                  opacity=1).encode(**pos))
+        layers.append(alt.Chart(caps).mark_text(dy=-10, fontSize=11, color="#2D2D2D", stroke="#FFFFFF",
+                                                strokeWidth=3, strokeOpacity=0.9).encode(text="name:N", **pos))
+        layers.append(alt.Chart(caps).mark_text(dy=-10, fontSize=11, color="#2D2D2D").encode(text="name:N", **pos))
+    box = _box()
+    ctx = pd.DataFrame([{"lon": x, "lat": y, "name": n} for n, x, y in CONTEXT_LABELS
+                        if box[0] < x < box[2] and box[1] < y < box[3]])
+    if not ctx.empty:
+        layers.append(alt.Chart(ctx).mark_text(fontSize=12, fontStyle="italic", color=style.MAP_CONTEXT_LABEL)
+                      .encode(longitude="lon:Q", latitude="lat:Q", text="name:N"))
+    lab = pd.DataFrame(label_rows)
+    pos = dict(longitude="lon:Q", latitude="lat:Q")
+    for halo in (True, False):
+        extra = dict(stroke="#FFFFFF", strokeWidth=4, strokeOpacity=0.9) if halo else {}
+        layers.append(alt.Chart(lab).mark_text(dy=-10, fontSize=15, fontWeight="bold", color=LABEL_COLOR, **extra)
+                      .encode(text="name:N", **pos))
+        layers.append(alt.Chart(lab).mark_text(dy=9, fontSize=15, fontWeight="bold", color=LABEL_COLOR, **extra)
+                      .encode(text="value:N", **pos))
+    subtitle = _wrap([unit, source_line, *(note_line(n) for n in notes), geo.ATTRIBUTION])
+    chart = alt.layer(*layers).properties(
+        title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start", fontSize=16, subtitleFontSize=12,
+                              font=style.FONT, subtitleFont=style.FONT, subtitleColor=style.CHART_SUBTEXT,
+                              offset=10, limit=0),
+        width=WIDTH, height=HEIGHT, projection=proj,
+        usermeta={"export_width": WIDTH + LEGEND_PX - AXIS_PX})  # exports wrap their lines to map + legend
+    return (chart.configure(font=style.FONT, background="#FFFFFF", aria=False)
+            .configure_view(fill=style.MAP_WATER, stroke=None)
+            .configure_legend(labelColor=style.CHART_TEXT, titleColor=style.CHART_TEXT, aria=False)
+            .configure_title(subtitleColor=style.CHART_SUBTEXT, aria=False))

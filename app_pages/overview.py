@@ -39,7 +39,10 @@ for col, card in zip(st.columns(len(cards)) if cards else [], cards):
         st.markdown(card["rate"]) if card["rate"] else st.caption(card["rate_missing"])
         if f"spark-{card['country']}" in spark:
             render.chart(spark[f"spark-{card['country']}"])
-        st.markdown(md_escape(card["forms"])) if card["forms"] else st.caption("No breakdown by form of exploitation.")
+        if card["forms"]:
+            st.markdown(f"**{card['forms'][0]}**: " + "; ".join(f"{md_escape(n)} ({v})" for n, v in card["forms"][1]))
+        else:
+            st.caption("No breakdown by form of exploitation.")
         if card["flags"]:
             st.caption("Flags: " + md_escape(card["flags"]))
         st.caption(md_escape(card["source"]))

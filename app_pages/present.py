@@ -45,8 +45,6 @@ with nav:
               on_click=_go, args=(n + 1,), shortcut="Right", width="stretch")
     c2.caption(f"{md_escape(deck.title)} · slide {n} of {len(deck.slides)} · ← → keys also move")
 with main:
-    for msg in fig.extra["notices"]:
-        st.info(md_escape(msg), icon=":material/link_off:")
     st.title(slide.title)
     if fig.extra["slide_notices"]:
         st.caption("This slide's view does not fit the current data: " + md_escape("; ".join(fig.extra["slide_notices"])))

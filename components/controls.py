@@ -19,7 +19,7 @@ import streamlit as st
 
 from components import registry
 from components.style import MEASURE_LABELS
-from components.view_state import FIELDS, PAGE_FIELDS, Field, Options, ViewState, resolve
+from components.view_state import FIELDS, PAGE_FIELDS, Field, Options, ViewState, resolution_notices, resolve
 
 _STORE = "_views"
 NONE = ""  # widget value of None ("all", "off", "none"): a select box cannot hold None as an option
@@ -97,6 +97,7 @@ def _start(page: str, options: Options) -> ViewState:
         view, notices = store[page], []
     else:
         view, notices = ViewState.from_query(params, options, page)
+        notices += resolution_notices(view, options)
     _push(view, options)
     if notices:
         st.info("This link had parts that could not be used, so defaults were used instead:\n\n"

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from components.registry import SLIDE_PAGES
-from components.view_state import DECK_RE, Options, ViewState
+from components.view_state import DECK_RE, DEFAULT_DECK, Options, ViewState  # noqa: F401 (DEFAULT_DECK)
 
 DECK_DIR = Path(__file__).resolve().parent.parent / "data" / "decks"
-DEFAULT_DECK = "baltic-overview"
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,10 @@ def load(deck_id: str, directory: Path = DECK_DIR) -> Deck:
 
 
 def slide_view(slide: Slide, options: Options) -> tuple[ViewState, list[str]]:
-    return ViewState.from_query(slide.query, options, slide.page)
+    from components.view_state import resolution_notices
+
+    view, notices = ViewState.from_query(slide.query, options, slide.page)
+    return view, notices + resolution_notices(view, options)
 
 
 def slide_figure(ds, options: Options, view: ViewState):

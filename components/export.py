@@ -419,6 +419,11 @@ def dataset_zip(table: pd.DataFrame, sources: pd.DataFrame | None, data_dir: Pat
     return buf.getvalue()
 
 
+def dataset_zip_name(meta: dict) -> str:
+    """thb-baltic_dataset_<version>.zip"""
+    return f"thb-baltic_dataset_{_slug(meta.get('dataset_version', 'unknown'))}.zip"
+
+
 def sources_csv(rows: pd.DataFrame, sources: pd.DataFrame | None) -> bytes:
     return csv_bytes(sources_detail(rows, sources))
 

@@ -28,6 +28,7 @@ GRADE_FILTERS = ("official", "unconfirmed")  # besides one grade code: all offic
 MAX_SEARCH = 80
 DECK_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 MAX_SLIDES = 99
+DEFAULT_DECK = "baltic-overview"
 IGNORED_PARAMS = {"v", "embed", "embed_options"}
 # short URL spellings of enumerations
 _MEASURE_Q = {"absolute": "abs", "per_million": "pm"}
@@ -195,6 +196,7 @@ class Field:
     help: str | None = None
     when: Callable | None = None  # (values) -> bool: the widget is drawn only then (its value is kept)
     width: float = 2.0
+    url_default: Callable | None = None  # (options, values) -> the value a link may leave out (else `default`)
 
 
 def _choice(allowed: Callable, why: str = ""):
@@ -311,6 +313,21 @@ def _span(options: "Options", values) -> tuple[int, int]:
     return lo, hi + 1
 
 
+def _decks() -> list[str]:
+    from components import deck as dk  # lazy: decks are files, read when a deck view is resolved
+
+    return dk.available()
+
+
+def _slides(deck_id) -> list[int]:
+    from components import deck as dk
+
+    try:
+        return list(range(1, len(dk.load(deck_id or DEFAULT_DECK).slides) + 1))
+    except dk.DeckError:
+        return [1]
+
+
 def _lines(values) -> bool:
     return values.get("view", "lines") == "lines"
 
@@ -329,7 +346,9 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
           default=lambda o, v: o.period_default_for(_ind(v, o)),
           help="Multi-year periods (e.g. 2012-2016) are totals as published.", width=1),
     Field("breakdown", "bd", "breakdown", "Breakdown", _choice(lambda o, v: o.breakdowns_for(_ind(v, o))),
-          widget="select", choices=_period_breakdowns, default=_breakdown_default, fmt="breakdown"),
+          widget="select", choices=_period_breakdowns, default=_breakdown_default, fmt="breakdown",
+          # a link keeps 'bd=total' where the year lacks the usual breakdown: it still means the same later
+          url_default=lambda o, v: o.breakdown_default(_ind(v, o))),
     Field("measure", "m", "measure", "Measure", _spelled(_MEASURE_Q, lambda o, v: o.measures_for(_ind(v, o))),
           lambda m: _MEASURE_Q[m], widget="segmented", choices=lambda o, v: list(o.measures_for(_ind(v, o))),
           default=_measure_default, fmt="measure", when=_lines),
@@ -374,8 +393,9 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
           widget="toggle", default=lambda o, v: False,
           help="Also draw figures known only from news reports or secondary sources, with their own mark "
                "(pale bars, hollow points). By default the charts show official-grade figures only."),
-    Field("deck", "deck", "deck", "Deck", _deck, default=lambda o, v: None),
-    Field("slide", "slide", "slide number", "Slide", _slide, default=lambda o, v: 1),
+    Field("deck", "deck", "deck", "Deck", _deck, choices=lambda o, v: _decks(), default=lambda o, v: DEFAULT_DECK),
+    Field("slide", "slide", "slide number", "Slide", _slide, choices=lambda o, v: _slides(v.get("deck")),
+          default=lambda o, v: 1),
 )}
 PARAM = {f.name: f.param for f in FIELDS.values()}
 PAGE_FIELDS: dict[str, tuple[str, ...]] = {p.id: p.fields for p in registry.PAGES}
@@ -418,9 +438,26 @@ def resolve(view: ViewState, options: "Options") -> tuple[ViewState, dict]:
         elif v is None:
             v = default
         values[name] = v
-        canon[name] = None if (v == default and getattr(blank, name) is None) else v
+        left_out = f.url_default(options, values) if f.url_default else default
+        canon[name] = None if (v == left_out and getattr(blank, name) is None) else v
     values.pop("page")
     return replace(view, **canon), values
+
+
+def resolution_notices(view: ViewState, options: "Options") -> list[str]:
+    """Plain notices for the fields of a link that the data cannot show together (a breakdown the chosen
+    year lacks, a slide beyond the deck's end): the page says what it shows instead, never silently."""
+    shown, values = resolve(view, options)
+    out = []
+    for name in PAGE_FIELDS[view.page]:
+        given = getattr(view, name)
+        if given is None or given == getattr(ViewState(page=view.page), name) or name in ("countries", "search"):
+            continue
+        if values[name] != given:
+            f = FIELDS[name]
+            out.append(f"Ignored {f.noun} '{_safe(f.encode(given))}' (not available with the rest of this view); "
+                       "using the default.")
+    return out
 
 
 def _text(x) -> str:

@@ -15,6 +15,7 @@ from components.builders import compare, trends
 from components.builders.common import period_text, value_texts
 from components.cite import source_line
 from components.figure import Figure
+from components.map_static import static_map
 from components.style import BALTIC
 from components.view_state import ViewState, resolve
 
@@ -50,7 +51,9 @@ def build(ds, view, options):
     rows = choro.assign(indicator=indicator, unit=unit, breakdown="total", category="total",
                         period_start=(_years(period) or (0, 0))[0], period_end=(_years(period) or (0, 0))[1])
     source_rows = rows if spec.flows.empty or not flows else pd.concat([rows, spec.flows], ignore_index=True)
-    static = _static(choro, spec, title=title, unit=unit_text, source_line=src, notes=tuple(notes), sel=sel)
+    static_rows, legend = mp.static_inputs(spec, cb)
+    static = static_map(static_rows, legend, title=title, unit=unit_text, source_line=src, notes=tuple(notes), sel=sel,
+                        unit_code=unit).to_dict()
     main = Figure(kind="map", key="map", title=title, unit=unit_text, period=_years(period) if ids else None,
                   rows=ex.tidy(rows), table=table, source_ids=tuple(q.source_ids_of(source_rows)), source_line=src,
                   alt_text=spec.alt_text, spec=static, deck=spec.deck, notes=tuple(notes),
@@ -61,21 +64,12 @@ def build(ds, view, options):
     if sel:
         figs.append(replace(trends.lines(ds, indicator=indicator, measure=v["measure"], countries=[sel],
                                          unconfirmed=v["unconfirmed"], key="detail-trend",
-                                         title=f"{label} in {cb.country_label(sel)}"), key="detail-trend"))
+                                         subject=f"{label} over time, {cb.country_label(sel)}"), key="detail-trend"))
         if "exploitation" in q.breakdowns_available(t, indicator, period):
             by_form = ViewState(page="compare", countries=(sel,), indicator=indicator, period=period,
                                 breakdown="exploitation", measure=v["measure"], unconfirmed=v["unconfirmed"])
             figs.append(replace(compare.build(ds, by_form, options)[0], key="detail-exploitation"))
     return tuple(figs)
-
-
-def _static(choro, spec, **kw):
-    """The static map for exports and slides (components/map_static.py), when it can be drawn."""
-    try:
-        from components.map_static import static_map
-    except ImportError:  # pragma: no cover - the static map module is part of the app
-        return None
-    return static_map(choro, list(spec.legend), **kw).to_dict()
 
 
 def _flows_table(flows: pd.DataFrame, cb) -> pd.DataFrame | None:

@@ -63,8 +63,8 @@ def card_text(card: dict, ds, label: str) -> dict:
     if card["top_forms"]:
         fy = card["forms_year"]
         when = str(fy) if fy == card["year"] else f"{fy}, the latest year with this breakdown"
-        out["forms"] = (f"Main forms of exploitation ({when}): "
-                        + "; ".join(f"{n} ({fmt_number(v)})" for n, v in card["top_forms"]))
+        out["forms"] = (f"Main forms of exploitation ({when})",
+                        tuple((n, fmt_number(v)) for n, v in card["top_forms"]))
     out["flags"] = cb.flags_text(card["flags"]) if card["flags"] else ""
     out["source"] = source_line(q.source_ids_of(pd.DataFrame({"source_id": card["source_ids"]})), ds.sources)
     out["spark"] = _spark(card, label, ds) if len(card["series"]) > 1 else None

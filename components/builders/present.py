@@ -11,19 +11,10 @@ from components.view_state import resolve
 
 
 def build(ds, view, options):
-    view, v = resolve(view, options)
-    notices = []
-    try:
-        deck = dk.load(v["deck"] or dk.DEFAULT_DECK)
-    except dk.DeckError:
-        notices.append(f"There is no deck '{v['deck']}'; showing '{dk.DEFAULT_DECK}'.")
-        deck = dk.load(dk.DEFAULT_DECK)
+    view, v = resolve(view, options)  # an unknown deck or a slide beyond its end: the binding's notice
+    deck = dk.load(v["deck"])
     n = v["slide"]
-    if not 1 <= n <= len(deck.slides):
-        notices.append(f"The deck has {len(deck.slides)} slides; showing the first.")
-        n = 1
     slide = deck.slides[n - 1]
     slide_view, bad = dk.slide_view(slide, options)
     fig = main_figure(ds, slide_view, options)
-    return (replace(fig, extra={**fig.extra, "deck": deck, "n": n, "slide": slide, "notices": tuple(notices),
-                                "slide_notices": tuple(bad)}),)
+    return (replace(fig, extra={**fig.extra, "deck": deck, "n": n, "slide": slide, "slide_notices": tuple(bad)}),)

@@ -21,7 +21,7 @@ def build(ds, view, options):
 
 
 def lines(ds, *, indicator: str, measure: str, countries: list[str], years: tuple[int, int] | None = None,
-          base: int | None = None, unconfirmed: bool = False, key: str = "trend", title: str | None = None):
+          base: int | None = None, unconfirmed: bool = False, key: str = "trend", subject: str | None = None):
     """The line chart of one indicator per country (also the Overview's and the Map's detail chart)."""
     cb, t = ds.codebook, ds.table
     y0, y1 = years or (None, None)
@@ -31,7 +31,7 @@ def lines(ds, *, indicator: str, measure: str, countries: list[str], years: tupl
     label = cb.indicator_label(indicator)
     unit_text = cb.unit_label(unit) if base is None else f"index, {base} = 100 (from {cb.unit_label(unit)})"
     covered = years_covered(data)
-    title = title or f"{label}, {span_text(covered, 'no data')}"
+    title = f"{subject or label}, {span_text(covered, 'no data')}"
     chart = trend_chart(data, title=title, unit_text=unit_text, source_line=source_line(q.source_ids_of(data), ds.sources),
                         indexed=base is not None, year_domain=covered or years)
     missing = [cb.country_label(c) for c in countries if c not in set(data["country"])]

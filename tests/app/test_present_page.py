@@ -86,7 +86,7 @@ def test_every_slide_of_the_shipped_deck_shows_real_data():
     for s in dk.load(dk.DEFAULT_DECK).slides:
         v, notices = dk.slide_view(s, opts)
         assert notices == [], (s.title, notices)
-        f = dk.slide_figure(ds, opts, v, big=True)
+        f = dk.slide_figure(ds, opts, v)
         rows = f.rows
         if "status" in rows:
             rows = rows[rows["status"] != "no_data"]

@@ -205,8 +205,13 @@ def page_rows(sds, opts, page, query):
     if page == "map":
         from components.map import drawable
 
-        return choropleth_data(drawable(t, cb, view.unconfirmed), indicator=view.indicator,
-                               period=view.resolved_period(opts), unit=q.unit_for(t, view.indicator, view.measure))
+        period, unit = view.resolved_period(opts), q.unit_for(t, view.indicator, view.measure)
+        start, _, end = period.partition("-")
+        # the map's CSV names what each state's value is (indicator, unit, period): a file stands alone
+        return choropleth_data(drawable(t, cb, view.unconfirmed), indicator=view.indicator, period=period,
+                               unit=unit).assign(indicator=view.indicator, unit=unit, breakdown="total",
+                                                 category="total", period_start=int(start),
+                                                 period_end=int(end or start))
     raise AssertionError(page)
 
 

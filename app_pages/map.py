@@ -58,5 +58,6 @@ render.table(fig.table, alt_text=f"Table of the numbers on the map: {fig.title},
 if fig.extra["flows"] is not None:
     render.table(fig.extra["flows"], alt_text=f"Table of the flow arcs, {fig.period_text}")
 render.notes(fig)
+st.caption(md_escape(fig.extra["attribution"]))
 st.caption("Downloads: the map as an image (PNG/SVG, with legend, unit, period and sources) and its figures (CSV).")
 share.export_panel(fig, ds)

@@ -36,7 +36,10 @@ for col, card in zip(st.columns(len(cards)) if cards else [], cards):
             st.caption(f"Change: {card['change_note']}.")
         if card["newer"]:
             st.markdown("⚠ " + md_escape(card["newer"]))
-        st.markdown(card["rate"]) if card["rate"] else st.caption(card["rate_missing"])
+        if card["rate"]:
+            st.markdown(card["rate"])
+        else:
+            st.caption(card["rate_missing"])
         if f"spark-{card['country']}" in spark:
             render.chart(spark[f"spark-{card['country']}"])
         if card["forms"]:

@@ -44,7 +44,7 @@ from starlette.routing import Route
 from components import export as ex
 from components import views
 from components.dataset import DataError, Dataset, assemble_dataset, data_dir, stat_signature
-from components.view_state import IGNORED_PARAMS, PAGE_FIELDS, PARAM, STACKS, VIEWS, ViewState
+from components.view_state import FIELDS, IGNORED_PARAMS, PAGE_FIELDS, PARAM, ViewState, resolve
 from etl.datapackage import CODEBOOK_TABLES  # the fixed allow-list of codebook tables
 
 log = logging.getLogger(__name__)
@@ -398,44 +398,29 @@ def figures_json(request: Request, params: dict, s: State) -> Response:
 # ------------------------------------------------------------------------------------ views
 
 def _allowed(page: str, param: str, params: dict, s: State):
-    """The allowed values of a view parameter (given the parameters it depends on)."""
+    """The allowed values of a view parameter given the others: the field's own declaration
+    (view_state.FIELDS), so the API, the widgets and the links accept the same values."""
     o = s.options
-    ind = params.get("ind") if params.get("ind") in o.indicators else o.indicator_default()
-    if param in ("c",):
-        return list(o.countries)
-    if param in ("ind", "fi"):
-        return list(o.indicators)
-    if param == "per":
-        return list(o.periods_for(ind))
-    if param == "bd":
-        return list(o.breakdowns_for(ind))
-    if param == "m":
-        return [{"absolute": "abs", "per_million": "pm"}[m] for m in o.measures_for(ind)]
-    if param == "stack":
-        return [{"stacked": "stack", "percent": "pct"}[x] for x in STACKS]
-    if param == "view":
-        return list(VIEWS)
+    field = next((f for f in FIELDS.values() if f.param == param), None)
+    if field is None:
+        return None
     if param == "yr":
         return f"YYYY-YYYY within {o.year_min}-{o.year_max}"
     if param == "base":
-        yr = params.get("yr", "")
-        return f"a year within {yr or f'{o.year_min}-{o.year_max}'}"
-    if param == "src":
-        return list(o.sources)
-    if param in ("pref", "flows"):
-        return list(BOOL_VALUES)
-    if param == "sel":
-        return [c for c in o.countries if c in ("EE", "LV", "LT")]
+        return f"a year within {params.get('yr') or f'{o.year_min}-{o.year_max}'}"
     if param == "fig":
         return "a figure key country~start~end~indicator~breakdown~category~unit of the data, e.g. " \
                + (sorted(o.figures)[0] if o.figures else "EE~2020~2020~victims~total~total~persons")
-    if param == "deck":
-        from components import deck as dk
-
-        return dk.available()
-    if param == "slide":
-        return "1-99 (at most the deck's number of slides)"
-    return None
+    if param == "q":
+        return "plain text, at most 80 characters"
+    if field.widget == "toggle":
+        return list(BOOL_VALUES)
+    if field.choices is None:
+        return None
+    context, _ = ViewState.from_query({k: v for k, v in params.items() if k != param}, o, page)
+    _, values = resolve(context, o)
+    encode = (lambda c: c) if field.widget == "multiselect" else field.encode
+    return [encode(c) for c in field.choices(o, values) if c is not None]
 
 
 def decode_view(page: str, params: dict, s: State) -> ViewState:

@@ -195,9 +195,8 @@ class Codebook:
         return self._bd.get(breakdown) or humanise(breakdown)
 
     def unit_label(self, unit: str) -> str:
-        from components.style import unit_label
-
-        return self._unit.get(unit) or unit_label(unit)
+        """The unit's words, from codebook/units.csv (the one place units are labelled)."""
+        return self._unit.get(unit) or unit
 
     def flag_label(self, flag: str) -> str:
         return (self._flag.get(flag) or (humanise(flag), ""))[0]

@@ -40,23 +40,7 @@ FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 CHART_WIDTH = 640
 CHART_HEIGHT = 320
 
-# Wording of the units the dataset uses (a unit is a code in the data, not a label in the codebook).
-UNIT_LABELS: dict[str, str] = {
-    "persons": "persons",
-    "cases": "cases",
-    "offences": "offences",
-    "percent": "percent",
-    "per_million": "per million inhabitants",
-    "per_100k": "per 100,000 inhabitants",
-    "tier": "tier (1 = best)",
-    "index": "index, base year = 100",
-}
-
 MEASURE_LABELS = {"absolute": "Number", "per_million": "Per million"}
-
-
-def unit_label(unit: str) -> str:
-    return UNIT_LABELS.get(unit, unit)
 
 
 def country_color(code: str) -> str:

@@ -40,9 +40,9 @@ def build(ds, view, options):
     shown = choro[choro["status"] != "no_data"]
     ids = tuple(q.source_ids_of(shown))
     src = source_line(ids, ds.sources)
-    notes = [f"{geo.ATTRIBUTION}. Flow ends: capitals from GeoNames."]
+    notes = []  # the static map prints the geodata attribution itself
     if flows and spec.flows.empty:
-        notes.insert(0, f"No victims by citizenship or country of repatriation are recorded for {period} "
+        notes.append(f"No victims by citizenship or country of repatriation are recorded for {period} "
                         + (f"in {cb.country_label(sel)}." if sel else "in the three states."))
     table = choro.assign(Country=[cb.country_label(c) for c in choro["country"]], Value=value_texts(
         choro.assign(unit=unit)), Flags=[cb.flags_text(f) for f in choro["flags"].fillna("")]).rename(
@@ -58,7 +58,7 @@ def build(ds, view, options):
                   rows=ex.tidy(rows), table=table, source_ids=tuple(q.source_ids_of(source_rows)), source_line=src,
                   alt_text=spec.alt_text, spec=static, deck=spec.deck, notes=tuple(notes),
                   file_stem=ex.file_name("x", countries=BALTIC, indicator=indicator, unit=unit, period=period)[:-2],
-                  extra={"legend": tuple(spec.legend), "flows": _flows_table(spec.flows, cb) if flows else None,
+                  extra={"legend": tuple(spec.legend), "attribution": f"{geo.ATTRIBUTION}. Flow ends: capitals from GeoNames.", "flows": _flows_table(spec.flows, cb) if flows else None,
                          "flow_rows": spec.flows})
     figs = [main]
     if sel:

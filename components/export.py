@@ -104,25 +104,6 @@ def footer_line(meta: dict, today: date | None = None) -> str:
             f"{meta.get('dataset_version', 'unknown')} · {APP_NAME}, accessed {today.isoformat()}")
 
 
-def export_spec(chart, footer: str) -> dict:
-    """The chart's Vega-Lite spec with the footer added under its title's subtitle lines."""
-    spec = chart.to_dict(validate=False) if hasattr(chart, "to_dict") else dict(chart)
-    title = spec.get("title")
-    if isinstance(title, str):
-        title = {"text": title}
-    title = dict(title or {"text": ""})
-    sub = title.get("subtitle") or []
-    sub = [sub] if isinstance(sub, str) else list(sub)
-    title["subtitle"] = sub + [footer]
-    title.setdefault("anchor", "start")
-    spec["title"] = title
-    # a 'container' width has no container offline: use the screen chart's width
-    if spec.get("width") == "container":
-        spec["width"] = 640
-    spec.setdefault("background", "#ffffff")
-    return spec
-
-
 def _vl_version(spec: dict) -> str | None:
     m = re.search(r"/v(\d+)\.(\d+)", str(spec.get("$schema", "")))
     return f"{m.group(1)}.{m.group(2)}" if m else None
@@ -146,11 +127,6 @@ def font_families() -> list[str]:
     return [f.strip() for f in FONT.split(",")]
 
 
-def chart_svg(chart, footer: str) -> bytes:
-    """Kept for pages not yet on Figures: the chart's spec with the footer line (see figure_svg)."""
-    return render_svg(export_spec(chart, footer))
-
-
 def render_svg(spec: dict) -> bytes:
     return _svg(_vlc(), spec).encode("utf-8")
 
@@ -167,11 +143,6 @@ def svg_size(svg: str | bytes) -> tuple[float, float]:
     w = re.search(r'width="([\d.]+)', head)
     h = re.search(r'height="([\d.]+)', head)
     return (float(w.group(1)) if w else 0.0, float(h.group(1)) if h else 0.0)
-
-
-def chart_png(chart, footer: str, width: int = PNG_WIDTH) -> bytes:
-    """Kept for pages not yet on Figures: PNG about `width` pixels wide (see figure_png)."""
-    return render_png(export_spec(chart, footer), width)
 
 
 def render_png(spec: dict, width: int = PNG_WIDTH) -> bytes:
@@ -422,10 +393,6 @@ def dataset_zip(table: pd.DataFrame, sources: pd.DataFrame | None, data_dir: Pat
 def dataset_zip_name(meta: dict) -> str:
     """thb-baltic_dataset_<version>.zip"""
     return f"thb-baltic_dataset_{_slug(meta.get('dataset_version', 'unknown'))}.zip"
-
-
-def sources_csv(rows: pd.DataFrame, sources: pd.DataFrame | None) -> bytes:
-    return csv_bytes(sources_detail(rows, sources))
 
 
 TIDY_COLUMNS = ["country", "period_label", "period_start", "period_end", "indicator", "breakdown", "category",

@@ -18,7 +18,6 @@ from typing import Callable, Mapping
 from components import registry
 from components.style import BALTIC
 
-VERSION = "1"
 
 PAGES = registry.PAGE_IDS
 MEASURES = ("absolute", "per_million")

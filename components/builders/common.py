@@ -63,10 +63,6 @@ def period_text(period: str | None) -> str:
     return str(period or "no period").replace("-", "–")
 
 
-def sources_of(rows: pd.DataFrame, sources) -> str:
-    return source_line(q.source_ids_of(rows), sources)
-
-
 def derived(ds, name: str, make):
     """`make(ds)` computed once per loaded dataset and kept with it (the dataset is shared and cached by
     its digest, so this is the per-dataset part of the one cache). Callers must not mutate the result."""

@@ -240,7 +240,7 @@ def figure_spec(fig, footer: str, sources: pd.DataFrame | None = None) -> dict:
     of the figure ("Note: …", what the page shows around the chart), then `footer`; each line wrapped
     to the chart's width on words. With `sources`, the source line names every source in full
     (publisher and title), not the first three. The figure's spec is not changed."""
-    spec = _spec_dict(getattr(fig, "spec", None))
+    spec = _spec_dict(fig.chart_spec() if hasattr(fig, "chart_spec") else getattr(fig, "spec", None))
     title = spec.get("title")
     if isinstance(title, str):
         title = {"text": title}

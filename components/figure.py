@@ -11,6 +11,7 @@ Figure for the same view; nothing else builds a title, a period or a source line
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pandas as pd
 
@@ -36,6 +37,16 @@ class Figure:
     check: tuple[tuple[str, str], ...] = ()  # (label, figure key) offered as links to /check
     extra: dict = field(default_factory=dict)  # builder-specific parts a page shows (map legend, cards …)
     screen: dict | None = None  # the spec as the screen draws it (set by the UI's figure cache, not builders)
+    make_spec: Callable[[], dict] | None = None  # a spec only files and slides need, built on first use
+    _made: dict = field(default_factory=dict, repr=False)  # make_spec's result, once
+
+    def chart_spec(self) -> dict | None:
+        """The Vega-Lite spec of the chart (or of the static map): `spec`, or `make_spec()` built once."""
+        if self.spec is not None or self.make_spec is None:
+            return self.spec
+        if "spec" not in self._made:
+            self._made["spec"] = self.make_spec()
+        return self._made["spec"]
 
     @property
     def period_text(self) -> str:

@@ -127,9 +127,23 @@ def breakdowns_available(df: pd.DataFrame, indicator: str, period: str | None = 
     if period:
         p = p[p["period"] == period]
     n = p.groupby("breakdown")["category"].nunique()
-    b = set(n.index if max_categories is None else n[n <= max_categories].index)
-    ordered = ["total", "exploitation", "sex", "age", "sex_age", "citizenship"]
-    return [x for x in ordered if x in b] + sorted(b - set(ordered))
+    return _in_order(set(n.index if max_categories is None else n[n <= max_categories].index))
+
+
+BREAKDOWN_ORDER = ("total", "exploitation", "sex", "age", "sex_age", "citizenship")
+
+
+def _in_order(b: set) -> list[str]:
+    return [x for x in BREAKDOWN_ORDER if x in b] + sorted(b - set(BREAKDOWN_ORDER))
+
+
+def breakdowns_by_period(df: pd.DataFrame, max_categories: int = MAX_COMPARE_CATEGORIES) -> dict:
+    """`breakdowns_available(df, indicator, period)` for every (indicator, period) at once (one groupby)."""
+    p = preferred(df)
+    p = p[has_value(p) & p["country"].isin(BALTIC) & (p["unit"] != "percent")]
+    n = p.groupby(["indicator", "period", "breakdown"])["category"].nunique()
+    n = n[n <= max_categories].reset_index()
+    return {(i, per): tuple(_in_order(set(g["breakdown"]))) for (i, per), g in n.groupby(["indicator", "period"])}
 
 
 def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str, breakdown: str,

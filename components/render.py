@@ -12,9 +12,9 @@ from components.style import md_escape
 
 def chart(fig: Figure, screen: dict | None = None, *, key: str | None = None, height: int | None = None) -> None:
     """The chart alone (with its alt text). `screen`: the spec prepared for the screen (frame.figures)."""
-    if fig.spec is None:
+    spec = screen or fig.screen or fig.chart_spec()
+    if spec is None:
         return
-    spec = screen or fig.screen or fig.spec
     if height:  # a slide: the same Figure, taller
         spec = {**spec, "height": height} if "facet" not in spec and "hconcat" not in spec else spec
     st.vega_lite_chart(spec=spec, theme=None, alt=fig.alt_text, key=key or fig.key, width="stretch")

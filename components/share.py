@@ -61,7 +61,7 @@ def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None
     links to /check for its figures, and the Sources list behind it. Bytes are made only when clicked."""
     key = key or f"{fig.key}_export"
     cols = st.columns([1, 1, 1, 4])
-    if image and fig.spec is not None:
+    if image and (fig.spec is not None or fig.make_spec is not None):
         cols[0].download_button("PNG", data=lambda: ex.figure_png(fig, ds.meta, ds.sources),
                                 file_name=ex.figure_file_name(fig, "png"), mime="image/png", on_click="ignore",
                                 icon=":material/image:", key=f"{key}_png",

@@ -31,10 +31,11 @@ def figures_display(ds) -> pd.DataFrame:
     full["Flags"] = [cb.flags_text(f) for f in full["flags"]]
     full["grade_label"] = full["grade"].map({g: cb.grade_label(g) if g else "" for g in full["grade"].unique()})
     full["official"] = full["grade"].map({g: cb.is_official(g) for g in full["grade"].unique()}).astype(bool)
-    text = [full[c].fillna("").astype(str) for c in
-            ("country_label", "country", "period_label", "indicator_label", "Breakdown", "category_label", "Unit",
-             "Value", "title", "publisher", "source_id", "source_location", "Flags", "note", "grade_label")]
-    full["_search"] = pd.concat(text, axis=1).agg(" ".join, axis=1).str.lower()
+    text = full["country_label"].fillna("").astype(str)
+    for c in ("country", "period_label", "indicator_label", "Breakdown", "category_label", "Unit", "Value", "title",
+              "publisher", "source_id", "source_location", "Flags", "note", "grade_label"):
+        text = text + " " + full[c].fillna("").astype(str)  # vectorised: a row-wise join is 10x slower
+    full["_search"] = text.str.lower()
     return full
 
 

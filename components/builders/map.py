@@ -4,6 +4,7 @@ Vega-Lite map for PNG/SVG and slides), optional flows, and a chosen country's de
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 
@@ -52,11 +53,12 @@ def build(ds, view, options):
                         period_start=(_years(period) or (0, 0))[0], period_end=(_years(period) or (0, 0))[1])
     source_rows = rows if spec.flows.empty or not flows else pd.concat([rows, spec.flows], ignore_index=True)
     static_rows, legend = mp.static_inputs(spec, cb)
-    static = static_map(static_rows, legend, title=title, unit=unit_text, source_line=src, notes=tuple(notes), sel=sel,
-                        unit_code=unit).to_dict()
+    # the static map (files, slides) costs about a second: built when a file or a slide first asks for it
+    static = partial(_static_spec, static_rows, legend, title=title, unit=unit_text, source_line=src,
+                     notes=tuple(notes), sel=sel, unit_code=unit)
     main = Figure(kind="map", key="map", title=title, unit=unit_text, period=_years(period) if ids else None,
                   rows=ex.tidy(rows), table=table, source_ids=tuple(q.source_ids_of(source_rows)), source_line=src,
-                  alt_text=spec.alt_text, spec=static, deck=spec.deck, notes=tuple(notes),
+                  alt_text=spec.alt_text, make_spec=static, deck=spec.deck, notes=tuple(notes),
                   file_stem=ex.file_name("x", countries=BALTIC, indicator=indicator, unit=unit, period=period)[:-2],
                   extra={"legend": tuple(spec.legend), "attribution": f"{geo.ATTRIBUTION}. Flow ends: capitals from GeoNames.", "flows": _flows_table(spec.flows, cb) if flows else None,
                          "flow_rows": spec.flows})
@@ -70,6 +72,10 @@ def build(ds, view, options):
                                 breakdown="exploitation", measure=v["measure"], unconfirmed=v["unconfirmed"])
             figs.append(replace(compare.build(ds, by_form, options)[0], key="detail-exploitation"))
     return tuple(figs)
+
+
+def _static_spec(rows, legend, **kw) -> dict:
+    return static_map(rows, legend, **kw).to_dict(validate=False)  # built from checked parts; validation: 0.1 s
 
 
 def _flows_table(flows: pd.DataFrame, cb) -> pd.DataFrame | None:

@@ -48,7 +48,7 @@ def test_slide_figure_equals_page_figure(real, n):
     page = _page_figure(ds, options, slide.page, slide.query)
     assert present.summary() == page.summary()
     # the same chart, not a look-alike (as JSON: NaN cells compare equal)
-    assert json.dumps(present.spec, sort_keys=True) == json.dumps(page.spec, sort_keys=True)
+    assert json.dumps(present.chart_spec(), sort_keys=True) == json.dumps(page.chart_spec(), sort_keys=True)
     assert present.extra["slide"] == slide
 
 
@@ -61,6 +61,21 @@ def test_every_page_builds_on_both_datasets(real, synthetic):
                 assert f.title and f.alt_text
                 if f.kind in ("chart", "map") and not f.empty:
                     assert f.source_line.startswith("Source"), (spec.id, f.key)
+
+
+def test_every_figure_spec_is_valid_vega_lite(real):
+    """The builders skip Altair's validation per view (speed); every page's specs are validated here
+    against the Vega-Lite schema."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    schema = load_schema()
+    ds, options = real
+    for spec in registry.PAGES:
+        for view in (ViewState(page=spec.id), ViewState(page=spec.id, view="chain"), ViewState(page=spec.id, sel="LV")):
+            for f in build(ds, view, options):
+                if f.chart_spec() is not None:
+                    validate_jsonschema(f.chart_spec(), schema)
 
 
 def test_title_carries_the_period_the_data_covers(real):
@@ -86,8 +101,8 @@ def test_map_figure_is_a_map_for_exports(real):
     ds, options = real
     fig = main_figure(ds, ViewState(page="map"), options)
     assert fig.kind == "map" and fig.deck is not None
-    assert fig.spec is not None
-    text = str(fig.spec)
+    assert fig.chart_spec() is not None
+    text = str(fig.chart_spec())
     assert "geoshape" in text and fig.title in text
 
 

@@ -98,30 +98,36 @@ def choropleth_data(table: pd.DataFrame, *, indicator: str, period: str | None, 
     return pd.DataFrame(rows)
 
 
-def _nice(x: float) -> float:
-    """Round a class break to 2 significant digits (counts stay whole numbers)."""
-    if x <= 0:
-        return 0.0
-    mag = 10 ** (math.floor(math.log10(x)) - 1)
-    return round(x / mag) * mag
+def _ladder(hi: float) -> list[float]:
+    """Round class edges a reader takes in at a glance: 1, 2.5, 5, 10, 25, 50, 100, 250 … (and 0.1, 0.25, 0.5
+    below 1), up to `hi`."""
+    out, mag = [], 0.1
+    while mag <= max(hi, 1.0) * 10:
+        out += [mag, 2.5 * mag, 5 * mag]
+        mag *= 10
+    return [round(x, 2) for x in out]
 
 
 def class_breaks(table: pd.DataFrame, *, indicator: str, unit: str, n: int = len(style.MAP_RAMP)) -> list[float]:
-    """Upper-open class breaks from the quantiles of every single-year Baltic total of this indicator
-    and unit (so a colour means the same in every year). k breaks make k+1 classes."""
+    """Upper-open class breaks for one indicator and measure: the quantiles of every single-year Baltic
+    total of it (so a colour means the same in every year), each moved to the nearest round edge of the
+    1–2.5–5 ladder (0–10, 10–25, 25–50, 50+ rather than 22 to under 25). k breaks make k+1 classes; a value
+    on an edge belongs to the class above it."""
     p = _preferred(table)
     v = p[(p["indicator"] == indicator) & (p["unit"] == unit) & (p["breakdown"] == "total")
           & (p["category"] == "total") & p["country"].isin(BALTIC) & (p["period_start"] == p["period_end"])
           & p["value"].notna() & ~p["suppressed"]]["value"].astype(float)
     if v.empty:
         return []
-    qs = [_nice(float(v.quantile(i / n))) for i in range(1, n)]
+    ladder = _ladder(float(v.max()))
     if unit in COUNT_UNITS:
-        qs = [float(round(x)) for x in qs]
+        ladder = [x for x in ladder if x >= 1 and float(x).is_integer()] or [1.0]
     out: list[float] = []
-    for x in qs:
-        if x > float(v.min()) and (not out or x > out[-1]):
-            out.append(x)
+    for i in range(1, n):
+        q = float(v.quantile(i / n))
+        edge = min(ladder, key=lambda x: (abs(math.log(x) - math.log(q)) if q > 0 else x, x))
+        if edge > float(v.min()) and (not out or edge > out[-1]):
+            out.append(float(edge))
     return out
 
 
@@ -140,7 +146,7 @@ def class_color(value: float, breaks: list[float]) -> str:
 
 def legend_items(breaks: list[float], unit: str) -> list[dict]:
     """Legend rows: {color, label} for each class, then '<5' and 'no data'."""
-    f = lambda x: style.fmt_number(x, unit)  # noqa: E731
+    f = lambda x: f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"  # noqa: E731  (round edges: 5, 2.5, 1,000)
     items = []
     if not breaks:
         items.append({"color": class_color(0, []), "label": "any value"})
@@ -152,7 +158,7 @@ def legend_items(breaks: list[float], unit: str) -> list[dict]:
             elif hi is None:
                 label = f"{f(lo)} or more"
             else:
-                label = f"{f(lo)} to under {f(hi)}"
+                label = f"{f(lo)}–{f(hi)}"  # upper-open: a value on an edge is in the class above
             items.append({"color": class_color(lo if lo is not None else -math.inf, breaks), "label": label})
     items.append({"color": style.MAP_SUPPRESSED, "label": "<5 (suppressed count, not a value)"})
     items.append({"color": style.MAP_NO_DATA, "label": "no data"})

@@ -325,3 +325,17 @@ def test_attribution_and_static_style():
 def test_rgba():
     assert mp.rgba("#FF8000") == [255, 128, 0, 255] and mp.rgba("#000000", 10)[3] == 10
     assert not math.isnan(mp.fit_view(0, 0, 1, 1)["zoom"])
+
+
+def test_class_breaks_are_round_and_read_as_ranges(real):
+    """Issue 13: round edges from the 1-2.5-5 ladder ('10–25', not '22 to under 25'), per indicator and measure."""
+    ladder = {1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000}
+    for ind in ("victims", "suspects", "convicted"):
+        for unit in ("persons", "per_million"):
+            b = mp.class_breaks(real.table, indicator=ind, unit=unit)
+            assert b and set(b) <= ladder, (ind, unit, b)
+            labels = [i["label"] for i in mp.legend_items(b, unit)][:-2]
+            assert labels[0].startswith("under ") and labels[-1].endswith(" or more")
+            assert all("–" in x and "under" not in x for x in labels[1:-1])
+    assert [i["label"] for i in mp.legend_items([10.0, 25.0, 50.0], "persons")][:4] == \
+        ["under 10", "10–25", "25–50", "50 or more"]

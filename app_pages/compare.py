@@ -12,6 +12,8 @@ opts = frame.options(ds)
 st.title("Compare the countries")
 view, _ = controls.bind(PAGE, ds, opts)
 fig = frame.figures(ds, view, opts)[0]
+if fig.extra["period_note"]:
+    st.caption(fig.extra["period_note"])
 render.figure(fig, ds)
 
 if fig.extra["row_notes"]:

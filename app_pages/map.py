@@ -30,6 +30,8 @@ opts = frame.options(ds)
 st.title("Map")
 view, values = controls.bind(PAGE, ds, opts)
 fig, *detail = frame.figures(ds, view, opts)
+if fig.extra["period_note"]:
+    st.caption(fig.extra["period_note"])
 
 map_col, detail_col = st.columns([3, 2])
 with map_col:

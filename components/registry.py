@@ -36,8 +36,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "Overview", ":material/dashboard:", fields=("countries",), layout=(("countries",),),
              builder="overview", slide=True, api="chart", default=True),
     PageSpec("compare", "Compare", ":material/bar_chart:",
-             fields=("indicator", "period", "breakdown", "measure", "stack", "countries", "unconfirmed"),
-             layout=(("indicator", "period", "breakdown"), ("measure", "stack", "countries"), ("unconfirmed",)),
+             # countries first: the default year is the latest with an official figure for every one of them
+             fields=("countries", "indicator", "period", "breakdown", "measure", "stack", "unconfirmed"),
+             layout=(("countries", "indicator", "period"), ("breakdown", "measure", "stack"), ("unconfirmed",)),
              builder="compare", slide=True, api="chart"),
     PageSpec("trends", "Trends", ":material/show_chart:",
              fields=("view", "countries", "indicator", "measure", "years", "index_base", "unconfirmed"),

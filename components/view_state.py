@@ -50,14 +50,26 @@ class Options:
     figures: frozenset[str] = frozenset()
     period_breakdowns: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # (ind, period) ->
     default_figure: str | None = None  # the figure the Check page opens on
+    # (indicator, single-year period) -> the countries with an official-grade total that year
+    period_countries: Mapping[tuple[str, str], frozenset] = field(default_factory=dict)
     default_indicator: str = "victims"
     default_breakdown: str = "exploitation"
 
     def periods_for(self, indicator: str) -> tuple[str, ...]:
         return tuple(self.periods.get(indicator, ()))
 
-    def period_default_for(self, indicator: str) -> str | None:
+    def period_default_for(self, indicator: str, countries=None) -> str | None:
+        """The newest year in which every one of `countries` (default: the Baltic states) has an
+        official-grade total; else the newest year with the most of them; else the best-covered period."""
         per = self.periods_for(indicator)
+        want = set(countries or BALTIC)
+        years = [(p, self.period_countries.get((indicator, p), frozenset())) for p in per if "-" not in p]
+        full = [p for p, cs in years if want <= cs]
+        if full:
+            return full[0]  # periods are newest first
+        best = max(years, key=lambda pc: len(want & pc[1]), default=None)
+        if best and want & best[1]:
+            return best[0]
         d = self.period_default.get(indicator)
         return d if d in per else (per[0] if per else None)
 
@@ -119,7 +131,7 @@ class ViewState:
         return urlencode(sorted(self.to_query().items()), safe=",~")
 
     def resolved_period(self, options: Options) -> str | None:
-        return self.period or options.period_default_for(self.indicator)
+        return self.period or options.period_default_for(self.indicator, self.countries)
 
     def resolved_breakdown(self, options: Options) -> str:
         return self.breakdown or options.breakdown_default(self.indicator)
@@ -290,7 +302,7 @@ def _ind(values, options):
 def _period_breakdowns(options: "Options", values) -> list[str]:
     """The breakdowns the chosen period has (within those of the indicator); 'total' at least."""
     ind = _ind(values, options)
-    per = values.get("period") or options.period_default_for(ind)
+    per = values.get("period") or options.period_default_for(ind, values.get("countries"))
     given = options.period_breakdowns.get((ind, per)) if per else None
     allowed = options.breakdowns_for(ind)
     return [b for b in (given if given is not None else allowed) if b in allowed] or ["total"]
@@ -342,8 +354,9 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
     Field("period", "per", "period", "Year or period",
           _choice(lambda o, v: o.periods_for(_ind(v, o)), " (no data for it)"), widget="select",
           choices=lambda o, v: list(o.periods_for(_ind(v, o))),
-          default=lambda o, v: o.period_default_for(_ind(v, o)),
-          help="Multi-year periods (e.g. 2012-2016) are totals as published.", width=1),
+          default=lambda o, v: o.period_default_for(_ind(v, o), v.get("countries")),
+          help="Multi-year periods (e.g. 2012-2016) are totals as published. Without a choice: the latest year "
+               "with an official figure for every selected country.", width=1),
     Field("breakdown", "bd", "breakdown", "Breakdown", _choice(lambda o, v: o.breakdowns_for(_ind(v, o))),
           widget="select", choices=_period_breakdowns, default=_breakdown_default, fmt="breakdown",
           # a link keeps 'bd=total' where the year lacks the usual breakdown: it still means the same later
@@ -499,6 +512,8 @@ def _parse_years(s: str, options: Options) -> tuple[int, int] | None:
 
 def options_from(ds_table, codebook, sources=()) -> Options:
     """Build Options from the harmonised table (pure; imported lazily to keep this module light)."""
+    import pandas as pd
+
     from components import queries as q
     from etl.figure_key import figure_keys
 
@@ -511,6 +526,10 @@ def options_from(ds_table, codebook, sources=()) -> Options:
     # the default period is chosen among the official-grade figures the charts show by default
     official = {i: r[q.official_mask(r, codebook)] for i, r in rows.items()}
     per_default = {i: q.best_period(official[i], i) for i in inds}
+    totals = pd.concat(official.values()) if official else pref.iloc[0:0]
+    totals = totals[(totals["breakdown"] == "total") & (totals["category"] == "total") & totals["single_year"]
+                    & q.has_value(totals) & ~totals["unit"].isin(q.RATE_UNITS)]
+    per_countries = {k: frozenset(g["country"]) for k, g in totals.groupby(["indicator", "period"])}
     bds = {i: tuple(q.breakdowns_available(rows[i], i)) for i in inds}
     by_period = q.breakdowns_by_period(pref)
     per_bds = {(i, p): by_period.get((i, p), ()) for i in inds for p in per[i]}
@@ -522,6 +541,6 @@ def options_from(ds_table, codebook, sources=()) -> Options:
         indicators=inds, periods=per, period_default={k: v for k, v in per_default.items() if v},
         breakdowns=bds, measures=ms,
         year_min=min(years) if years else 2000, year_max=max(years) if years else 2030,
-        sources=tuple(sources), figures=figs, period_breakdowns=per_bds,
+        sources=tuple(sources), figures=figs, period_breakdowns=per_bds, period_countries=per_countries,
         grades=tuple(sorted(set(ds_table["grade"]) - {""})) if "grade" in ds_table.columns else (),
     )

@@ -47,7 +47,7 @@ def default_figure(ds: Dataset, options: Options) -> str | None:
     indicator and period for the first Baltic state that has it (a count, not a derived rate)."""
     t = ds.table
     ind = options.indicator_default()
-    per = options.period_default_for(ind)
+    per = options.period_default.get(ind)  # the best-covered period (not the year the charts open on)
     for c in ("EE", "LV", "LT", *options.countries):
         m = t[(t["country"] == c) & (t["indicator"] == ind) & (t["breakdown"] == "total") & t["preferred"]]
         counts = m[~m["unit"].isin(q.RATE_UNITS)]

@@ -71,3 +71,16 @@ def derived(ds, name: str, make):
     if name not in store:
         store[name] = make(ds)
     return store[name]
+
+
+def period_note(options, indicator: str, period: str | None, countries, cb) -> str:
+    """Why this year is shown when no year was chosen: 'Showing 2022, the latest year with an official figure
+    for Estonia, Latvia and Lithuania.' Empty when a year was chosen or the default is not a single year."""
+    if not period or period != options.period_default_for(indicator, countries) or "-" in period:
+        return ""
+    names = [cb.country_label(c) for c in countries]
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    have = options.period_countries.get((indicator, period), frozenset())
+    if set(countries) <= have:
+        return f"Showing {period}, the latest year with an official figure for {who}."
+    return f"Showing {period}: no year has an official figure for all of {who}; {period} has the most."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from components import queries as q
-from components.builders.common import chart_figure, check_links, period_text, value_texts
+from components.builders.common import chart_figure, check_links, period_note, period_text, value_texts
 from components.charts import compare_chart
 from components.cite import source_line
 from components.view_state import resolve
@@ -65,4 +65,5 @@ def build(ds, view, options):
         name=dict(countries=countries, indicator=indicator, unit=unit,
                   extra=None if breakdown == "total" else breakdown, period=period),
         notes=notes, check=check_links(data, lambda r: f"{r['country_label']} · {r['category_label']}"),
-        extra={"row_notes": row_notes, "definitions": definitions, "indicator_label": label}),)
+        extra={"row_notes": row_notes, "definitions": definitions, "indicator_label": label,
+               "period_note": period_note(options, indicator, period, countries, cb)}),)

@@ -13,7 +13,7 @@ from components import geo
 from components import map as mp
 from components import queries as q
 from components.builders import compare, trends
-from components.builders.common import period_text, value_texts
+from components.builders.common import period_note, period_text, value_texts
 from components.cite import source_line
 from components.figure import Figure
 from components.map_static import static_map
@@ -60,7 +60,7 @@ def build(ds, view, options):
                   rows=ex.tidy(rows), table=table, source_ids=tuple(q.source_ids_of(source_rows)), source_line=src,
                   alt_text=spec.alt_text, make_spec=static, deck=spec.deck, notes=tuple(notes),
                   file_stem=ex.file_name("x", countries=BALTIC, indicator=indicator, unit=unit, period=period)[:-2],
-                  extra={"legend": tuple(spec.legend), "attribution": f"{geo.ATTRIBUTION}. Flow ends: capitals from GeoNames.", "flows": _flows_table(spec.flows, cb) if flows else None,
+                  extra={"period_note": period_note(options, indicator, period, list(BALTIC), cb), "legend": tuple(spec.legend), "attribution": f"{geo.ATTRIBUTION}. Flow ends: capitals from GeoNames.", "flows": _flows_table(spec.flows, cb) if flows else None,
                          "flow_rows": spec.flows})
     figs = [main]
     if sel:

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from tests.app import conftest
 from tests.app.conftest import PAGES, assert_ok, open_page, synthetic_only
 
 
@@ -313,3 +314,25 @@ def test_view_survives_page_switch():
     assert_ok(at)
     assert at.segmented_control(key="compare__measure").value == "per_million"
     assert _qp(at) == {"m": "pm"}
+
+
+def test_compare_and_map_open_on_the_latest_year_every_country_has():
+    """Issue 13: without a chosen year, Compare and Map show the newest year with an official-grade total for
+    every selected country, and say so; choosing one country moves to that country's latest year."""
+    from components.dataset import load
+    from components.views import options_for
+
+    ds = load(conftest.DATA_DIR)
+    opts = options_for(ds)
+    ind = opts.indicator_default()
+    have = {p: cs for (i, p), cs in opts.period_countries.items() if i == ind}
+    newest_all = max((p for p, cs in have.items() if {"EE", "LV", "LT"} <= cs), key=int)
+    at = open_page("compare")
+    assert at.selectbox(key="compare__period").value == newest_all
+    assert any(f"Showing {newest_all}, the latest year" in c.value for c in at.caption)
+    newest_lt = max((p for p, cs in have.items() if "LT" in cs), key=int)
+    at.multiselect(key="compare__countries").set_value(["LT"]).run()
+    assert at.selectbox(key="compare__period").value in (newest_lt, newest_all)  # a chosen year is kept
+    at2 = open_page("compare", {"c": "LT"})
+    assert at2.selectbox(key="compare__period").value == newest_lt
+    assert "per" not in at2.query_params

@@ -14,6 +14,11 @@ view, _ = controls.bind(PAGE, ds, opts)
 fig = frame.figures(ds, view, opts)[0]
 if fig.extra["period_note"]:
     st.caption(fig.extra["period_note"])
+if fig.extra["missing"]:
+    st.info(fig.extra["missing"]["text"], icon=":material/info:")
+    if fig.extra["missing"]["period"]:
+        st.button(f"Show {fig.extra['missing']['period']}", on_click=controls.set_value,
+                  args=(PAGE, "period", fig.extra["missing"]["period"]), key="compare_nearest")
 render.figure(fig, ds)
 
 if fig.extra["row_notes"]:

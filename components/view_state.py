@@ -207,7 +207,7 @@ class Field:
     help: str | None = None
     when: Callable | None = None  # (values) -> bool: the widget is drawn only then (its value is kept)
     width: float = 2.0
-    url_default: Callable | None = None  # (options, values) -> the value a link may leave out (else `default`)
+    url_default: Callable | None = None  # (options, values) -> a value must also equal this to be left out
 
 
 def _choice(allowed: Callable, why: str = ""):
@@ -358,7 +358,10 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
           help="Multi-year periods (e.g. 2012-2016) are totals as published. Without a choice: the latest year "
                "with an official figure for every selected country.", width=1),
     Field("breakdown", "bd", "breakdown", "Breakdown", _choice(lambda o, v: o.breakdowns_for(_ind(v, o))),
-          widget="select", choices=_period_breakdowns, default=_breakdown_default, fmt="breakdown",
+          # every breakdown of the indicator stays on offer: a year without the chosen one says so in place and
+          # offers the nearest year that has it (the choice is never changed silently)
+          widget="select", choices=lambda o, v: list(o.breakdowns_for(_ind(v, o))), default=_breakdown_default,
+          fmt="breakdown",
           # a link keeps 'bd=total' where the year lacks the usual breakdown: it still means the same later
           url_default=lambda o, v: o.breakdown_default(_ind(v, o))),
     Field("measure", "m", "measure", "Measure", _spelled(_MEASURE_Q, lambda o, v: o.measures_for(_ind(v, o))),
@@ -450,8 +453,9 @@ def resolve(view: ViewState, options: "Options") -> tuple[ViewState, dict]:
         elif v is None:
             v = default
         values[name] = v
-        left_out = f.url_default(options, values) if f.url_default else default
-        canon[name] = None if (v == left_out and getattr(blank, name) is None) else v
+        # left out of the link only when it is what a link without it shows, now and by the usual rule
+        left_out = v == default and (f.url_default is None or v == f.url_default(options, values))
+        canon[name] = None if (left_out and getattr(blank, name) is None) else v
     values.pop("page")
     return replace(view, **canon), values
 

@@ -84,3 +84,12 @@ def period_note(options, indicator: str, period: str | None, countries, cb) -> s
     if set(countries) <= have:
         return f"Showing {period}, the latest year with an official figure for {who}."
     return f"Showing {period}: no year has an official figure for all of {who}; {period} has the most."
+
+
+def nearest_period(options, indicator: str, breakdown: str, period: str | None) -> str | None:
+    """The year (or period) nearest to `period` that has `breakdown` for `indicator` (newer wins a tie)."""
+    have = [p for (i, p), bds in options.period_breakdowns.items() if i == indicator and breakdown in bds]
+    if not have or not period:
+        return have[0] if have else None
+    end = lambda p: int(str(p).split("-")[-1])  # noqa: E731
+    return min(have, key=lambda p: (abs(end(p) - end(period)), -end(p)))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from components import queries as q
-from components.builders.common import chart_figure, check_links, period_note, period_text, value_texts
+from components.builders.common import (chart_figure, check_links, nearest_period, period_note, period_text,
+                                        value_texts)
 from components.charts import compare_chart
 from components.cite import source_line
 from components.view_state import resolve
@@ -26,6 +27,12 @@ def build(ds, view, options):
                           source_line=source_line(q.source_ids_of(data), ds.sources), stack=stack)
 
     notes = []
+    missing = None  # the chosen breakdown in a year that does not have it: said in place, with the nearest year
+    if breakdown != "total" and breakdown not in options.period_breakdowns.get((indicator, period), ("total",)):
+        near = nearest_period(options, indicator, breakdown, period)
+        missing = {"text": f"No data by {cb.breakdown_label(breakdown).lower()} for {label.lower()} in "
+                           f"{period_text(period)}" + (f"; the nearest year with it is {period_text(near)}." if near
+                                                       else "."), "period": near}
     if cb.breakdown_kind(indicator, breakdown) == "overlapping":
         notes.append(f"{cb.breakdown_label(breakdown)} of {label.lower()}: the categories overlap, so they are "
                      "drawn side by side and never added up"
@@ -66,4 +73,4 @@ def build(ds, view, options):
                   extra=None if breakdown == "total" else breakdown, period=period),
         notes=notes, check=check_links(data, lambda r: f"{r['country_label']} · {r['category_label']}"),
         extra={"row_notes": row_notes, "definitions": definitions, "indicator_label": label,
-               "period_note": period_note(options, indicator, period, countries, cb)}),)
+               "period_note": period_note(options, indicator, period, countries, cb), "missing": missing}),)

@@ -336,3 +336,28 @@ def test_compare_and_map_open_on_the_latest_year_every_country_has():
     at2 = open_page("compare", {"c": "LT"})
     assert at2.selectbox(key="compare__period").value == newest_lt
     assert "per" not in at2.query_params
+
+
+def test_compare_keeps_a_breakdown_the_year_lacks_and_offers_the_nearest_year():
+    """Issue 13: going to a year without the chosen breakdown keeps the choice, says 'no data by … in …' in
+    place and offers the nearest year that has it; going back restores the chart, nothing changed silently."""
+    from components.dataset import load
+    from components.views import options_for
+
+    opts = options_for(load(conftest.DATA_DIR))
+    ind = opts.indicator_default()
+    with_bd = [p for (i, p), b in opts.period_breakdowns.items() if i == ind and "exploitation" in b]
+    without = [p for (i, p), b in opts.period_breakdowns.items() if i == ind and "exploitation" not in b]
+    if not with_bd or not without:
+        pytest.skip("the data has no year without the breakdown")
+    at = open_page("compare", {"bd": "exploitation", "per": with_bd[0]})
+    at.selectbox(key="compare__period").set_value(without[0]).run()
+    assert_ok(at)
+    assert at.selectbox(key="compare__breakdown").value == "exploitation"  # kept
+    assert at.query_params["bd"] == "exploitation"
+    info = " ".join(i.value for i in at.info)
+    assert "No data by" in info and f"in {without[0].replace('-', '–')}" in info
+    at.button(key="compare_nearest").click().run()
+    assert_ok(at)
+    assert at.selectbox(key="compare__period").value in with_bd
+    assert not [i for i in at.info if "No data by" in i.value]

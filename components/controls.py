@@ -37,7 +37,7 @@ def labels(ds) -> dict[str, Callable]:
     return {
         "country": cb.country_label, "indicator": cb.indicator_label, "breakdown": cb.breakdown_label,
         "measure": MEASURE_LABELS.get, "stack": {"stacked": "Stacked", "percent": "100 %"}.get,
-        "view": {"lines": "One indicator", "chain": "Justice chain"}.get,
+        "view": {"lines": "One indicator", "chain": "Justice chain", "forms": "Forms of exploitation"}.get,
         "index_base": lambda y: "Off (actual values)" if y is None else f"{y} = 100",
         "filter_indicator": lambda i: "All indicators" if i is None else cb.indicator_label(i),
         "source": lambda s: "All sources" if s is None else source_name(s, ds.sources, 60),
@@ -171,12 +171,13 @@ def bind(page: str, ds, options: Options, *, custom: dict | None = None, lists: 
     values: dict[str, object] = {}
     for row in spec.layout:
         fields = [FIELDS[n] for n in row]
-        cols = container.columns([f.width for f in fields], vertical_alignment="bottom") \
-            if len(fields) > 1 else [container]
-        for col, f in zip(cols, fields):
-            if f.when is not None and not f.when(values):
+        shown = [f for f in fields if f.when is None or f.when(values)]
+        for f in fields:
+            if f not in shown:
                 values[f.name] = getattr(view, f.name)  # hidden for now: kept in the view and the URL
-                continue
+        cols = container.columns([f.width for f in shown], vertical_alignment="bottom") \
+            if len(shown) > 1 else [container]
+        for col, f in zip(cols, shown):
             values[f.name] = _from_widget(f, _draw(page, f, options, values, fmt, col, custom, lists, view), options)
     for name in PAGE_FIELDS[page]:  # fields drawn later by the page (select_field) or not at all
         if name not in values:

@@ -22,7 +22,7 @@ from components.style import BALTIC
 PAGES = registry.PAGE_IDS
 MEASURES = ("absolute", "per_million")
 STACKS = ("stacked", "percent")
-VIEWS = ("lines", "chain")
+VIEWS = ("lines", "chain", "forms")
 GRADE_FILTERS = ("official", "unconfirmed")  # besides one grade code: all official grades, all the others
 MAX_SEARCH = 80
 DECK_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
@@ -106,6 +106,7 @@ class ViewState:
     preferred_only: bool = False
     figure: str | None = None
     sel: str | None = None  # map: the country whose detail is open (None: none)
+    country: str | None = None  # trends, forms of exploitation over time: the one country (None: the first)
     flows: bool = False  # map: draw the flow arcs
     deck: str | None = None  # present: deck id (None: the default deck); existence is checked by the page
     slide: int = 1  # present: 1-based slide number
@@ -343,14 +344,33 @@ def _lines(values) -> bool:
     return values.get("view", "lines") == "lines"
 
 
+def _not_forms(values) -> bool:
+    return values.get("view", "lines") != "forms"
+
+
+def _forms(values) -> bool:
+    return values.get("view", "lines") == "forms"
+
+
+def _one_country(text, options, values):
+    c = text.strip().upper()
+    if c in options.countries and c in BALTIC:
+        return c, None
+    raise _Bad()
+
+
 _TRUE_FALSE = lambda b: "1" if b else "0"  # noqa: E731
 
 FIELDS: dict[str, Field] = {f.name: f for f in (
     Field("countries", "c", "countries", "Countries", _countries, ",".join, widget="multiselect",
-          choices=lambda o, v: list(o.countries), default=lambda o, v: BALTIC, fmt="country"),
+          choices=lambda o, v: list(o.countries), default=lambda o, v: BALTIC, fmt="country", when=_not_forms),
+    Field("country", "one", "country", "Country", _one_country, widget="select",
+          choices=lambda o, v: [c for c in BALTIC if c in o.countries],
+          default=lambda o, v: next((c for c in BALTIC if c in o.countries), None), fmt="country", when=_forms),
     Field("indicator", "ind", "indicator", "Indicator", _choice(lambda o, v: o.indicators), widget="select",
           choices=lambda o, v: list(o.indicators), default=lambda o, v: o.indicator_default(), fmt="indicator",
-          help="What is counted. Definitions differ by country: see Methodology.", when=_lines),
+          help="What is counted. Definitions differ by country: see Methodology.",
+          when=lambda v: v.get("view", "lines") in ("lines", "forms")),
     Field("period", "per", "period", "Year or period",
           _choice(lambda o, v: o.periods_for(_ind(v, o)), " (no data for it)"), widget="select",
           choices=lambda o, v: list(o.periods_for(_ind(v, o))),

@@ -1,10 +1,13 @@
-"""Trends: one indicator's lines per country over the years, or the justice chain."""
+"""Trends: one indicator's lines per country over the years, the justice chain, or one country's forms of
+exploitation over the years."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from components import queries as q
 from components.builders.common import chart_figure, check_links, span_text, value_texts
-from components.charts import chain_chart, trend_chart
+from components.charts import chain_chart, compare_chart, trend_chart
 from components.cite import source_line
 from components.figure import years_covered
 from components.style import fmt_value
@@ -16,6 +19,8 @@ def build(ds, view, options):
     lo, hi = v["years"] or (options.year_min, options.year_max)
     if v["view"] == "chain":
         return (chain(ds, list(v["countries"]), lo, hi, v["unconfirmed"]),)
+    if v["view"] == "forms":
+        return (forms(ds, v["country"], v["indicator"], lo, hi, v["unconfirmed"]),)
     return (lines(ds, indicator=v["indicator"], measure=v["measure"], countries=list(v["countries"]), years=(lo, hi),
                   base=v["index_base"], unconfirmed=v["unconfirmed"]),)
 
@@ -101,3 +106,43 @@ def chain(ds, countries: list[str], lo: int, hi: int, unconfirmed: bool):
                         table=q.chain_table(data, cb), notes=notes,
                         name=dict(countries=countries, indicator="justice-chain",
                                   period=span_text(covered).replace("–", "-") or None))
+
+
+FORMS = "exploitation"
+
+
+def forms(ds, country: str, indicator: str, lo: int, hi: int, unconfirmed: bool):
+    """Forms of exploitation over the years for one country: one bar a year, built by the Compare chart with
+    years in place of countries, so the same breakdown rules hold (exclusive categories stacked,
+    overlapping ones side by side, '<5' and 'not given' in place, never a zero bar)."""
+    cb, t = ds.codebook, ds.table
+    unit = q.unit_for(t, indicator, "absolute")
+    rows = q.chart_rows(t, cb, unconfirmed)
+    rows = rows[(rows["country"] == country) & (rows["indicator"] == indicator) & (rows["breakdown"] == FORMS)
+                & (rows["unit"] == unit) & rows["single_year"] & rows["period_start"].between(lo, hi)]
+    years = sorted(set(rows["period"]), key=int)
+    parts = [q.compare_data(t, cb, indicator=indicator, period=y, breakdown=FORMS, unit=unit, countries=[country],
+                            unconfirmed=unconfirmed) for y in years]
+    data = pd.concat([p.assign(country_label=y) for p, y in zip(parts, years)], ignore_index=True) if parts \
+        else rows.iloc[0:0].assign(country_label="", status="", kind="")
+    label = cb.indicator_label(indicator)
+    covered = years_covered(data)
+    title = f"{label} by form of exploitation, {cb.country_label(country)}, {span_text(covered, 'no data')}"
+    unit_text = cb.unit_label(unit)
+    chart = compare_chart(data, title=title, unit_text=unit_text,
+                          source_line=source_line(q.source_ids_of(data), ds.sources))
+    notes = [] if years else [f"No breakdown by form of exploitation for {label.lower()} in "
+                              f"{cb.country_label(country)} in these years."]
+    if years and cb.breakdown_kind(indicator, FORMS) == "overlapping":
+        notes.append(f"The forms overlap for {label.lower()}: bars side by side, never added up. "
+                     f"{cb.breakdown_note(indicator, FORMS)}".strip())
+    shown = data.copy()
+    shown["Value"] = value_texts(shown) if not shown.empty else []
+    table = shown.rename(columns={"country_label": "Year", "category_label": "Form", "source_id": "Source id"})[
+        ["Year", "Form", "Value", "Source id"]] if not shown.empty else pd.DataFrame(columns=["Year", "Form", "Value"])
+    return chart_figure(ds, key="forms", chart=chart, rows=data, title=title, unit=unit_text, table=table, notes=notes,
+                        alt_text=(f"Bar chart: {title}, {unit_text}, one bar a year, by form of exploitation. "
+                                  "The numbers are in the table below."),
+                        name=dict(countries=[country], indicator=indicator, extra="forms",
+                                  period=span_text(covered).replace("–", "-") or None),
+                        check=check_links(data, lambda r: f"{r['country_label']} · {r['category_label']}"))

@@ -361,3 +361,16 @@ def test_compare_keeps_a_breakdown_the_year_lacks_and_offers_the_nearest_year():
     assert_ok(at)
     assert at.selectbox(key="compare__period").value in with_bd
     assert not [i for i in at.info if "No data by" in i.value]
+
+
+def test_trends_forms_view_for_one_country():
+    at = open_page("trends", {"view": "forms", "one": "LV"})
+    assert_ok(at)
+    assert at.selectbox(key="trends__country").value == "LV"
+    assert not [w for w in at.multiselect if w.key == "trends__countries"]  # one country here
+    spec = _charts(at)[0]
+    assert "by form of exploitation, Latvia" in spec["usermeta"]["title"]
+    at.selectbox(key="trends__country").set_value("LT").run()
+    assert dict(at.query_params)["one"] == "LT" and dict(at.query_params)["view"] == "forms"
+    at.selectbox(key="trends__country").set_value("EE").run()  # the first state is the default: a clean link
+    assert "one" not in at.query_params and dict(at.query_params)["view"] == "forms"

@@ -125,3 +125,22 @@ def test_resolve_falls_back_like_the_widgets(synthetic):
     assert view.period is None and values["period"] == period
     assert values["breakdown"] in options.period_breakdowns.get((ind, period), ("total",)) or \
         values["breakdown"] == "total"
+
+
+def test_forms_over_time_is_compare_per_year(synthetic):
+    """Issue 13: one country's forms of exploitation per year, with Compare's breakdown rules (same rows as
+    Compare for that country and year)."""
+    from components import queries as q
+
+    ds, options = synthetic
+    fig = main_figure(ds, ViewState(page="trends", view="forms", country="LV"), options)
+    assert fig.key == "forms" and "by form of exploitation, Latvia" in fig.title
+    years = sorted(set(fig.rows["period_start"]))
+    assert years and fig.period == (years[0], years[-1])
+    for y in years[:3]:
+        want = q.compare_data(ds.table, ds.codebook, indicator="victims", period=str(y), breakdown="exploitation",
+                              unit="persons", countries=["LV"])
+        want = want[~want["status"].isin(["no_data", "not_given"])]
+        got = fig.rows[fig.rows["period_start"] == y]
+        assert sorted(got["category"]) == sorted(want["category"])
+        assert got["value"].fillna(-1).sum() == want["value"].fillna(-1).sum()

@@ -75,7 +75,7 @@ def _candidates():
     from tests.app.conftest import DATA_DIR
 
     t = read_table(DATA_DIR / "harmonised" / "thb_baltic.csv")
-    vals = {"", None, True, False, "absolute", "per_million", "stacked", "percent", "lines", "chain"}
+    vals = {"", None, True, False, "absolute", "per_million", "stacked", "percent", "lines", "chain", "forms"}
     vals |= set(t["indicator"]) | set(t["period"]) | set(t["breakdown"]) | set(t["country"])
     vals |= set(q.source_ids_of(t)) | {figure_key(r) for r in t[KEY].to_dict("records")}
     vals |= set(range(1990, 2031))

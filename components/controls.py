@@ -19,7 +19,8 @@ import streamlit as st
 
 from components import registry
 from components.style import MEASURE_LABELS
-from components.view_state import FIELDS, PAGE_FIELDS, Field, Options, ViewState, resolution_notices, resolve
+from components.view_state import (FIELDS, PAGE_FIELDS, Field, Options, ViewState, field_default, resolution_notices,
+                                   resolve)
 
 _STORE = "_views"
 NONE = ""  # widget value of None ("all", "off", "none"): a select box cannot hold None as an option
@@ -139,7 +140,7 @@ def _draw(page: str, f: Field, options: Options, values: dict, fmt: dict, col, c
         return col.slider(f.label, min_value=lo, max_value=hi, key=key, help=f.help)
     choices = lists.get(f.name) if f.name in lists else f.choices(options, values)
     wopts = [NONE if c is None else c for c in choices]
-    default = _to_widget(f, resolve_default(f, options, values), options)
+    default = _to_widget(f, field_default(f, options, values), options)
     if f.widget == "multiselect":
         cur = st.session_state.get(key)
         if not isinstance(cur, list) or any(c not in wopts for c in cur):
@@ -152,12 +153,6 @@ def _draw(page: str, f: Field, options: Options, values: dict, fmt: dict, col, c
         v = col.segmented_control(f.label, wopts, key=key, format_func=show, help=f.help, required=True)
         return v if v is not None else st.session_state.get(key)
     return col.selectbox(f.label, wopts, key=key, format_func=show, help=f.help)
-
-
-def resolve_default(f: Field, options: Options, values: dict):
-    from components.view_state import field_default
-
-    return field_default(f, options, values)
 
 
 def bind(page: str, ds, options: Options, *, custom: dict | None = None, lists: dict | None = None,

@@ -420,7 +420,7 @@ def _allowed(page: str, param: str, params: dict, s: State):
     context, _ = ViewState.from_query({k: v for k, v in params.items() if k != param}, o, page)
     _, values = resolve(context, o)
     encode = (lambda c: c) if field.widget == "multiselect" else field.encode
-    return [encode(c) for c in field.choices(o, values) if c is not None]
+    return [encode(c) for c in field.choices(o, {**values, "page": page}) if c is not None]
 
 
 def decode_view(page: str, params: dict, s: State) -> ViewState:

@@ -127,9 +127,10 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
     kind: exclusive | overlapping; confirmed: False for a figure known only from a weaker source).
     """
     overlapping = "kind" in data.columns and not data.empty and data["kind"].iloc[0] == "overlapping"
-    percent_asked = stack == "percent"
-    subtitle = [unit_text + (" — shares of the known categories (100 %)" if percent_asked and not overlapping else ""),
-                source_line]
+    is_total = data.empty or data["breakdown"].iloc[0] == "total"
+    # 100 % applies to categories that add up: never over totals (an axis in persons) or overlapping ones
+    percent = stack == "percent" and not is_total and not overlapping
+    subtitle = [unit_text + (" — shares of the known categories (100 %)" if percent else ""), source_line]
     if data.empty:
         return _empty(title, subtitle)
     d = data.copy()
@@ -138,12 +139,10 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
     d["confirmed"] = d["confirmed"].fillna(True).astype(bool)
     order_codes = list(dict.fromkeys(d["country"]))
     order_labels = list(dict.fromkeys(d["country_label"]))
-    is_total = (d["breakdown"].iloc[0] == "total")
     vals = d[d["status"] == "value"].copy()
     supp = d[d["status"] == "suppressed"].copy()
     nod = d[d["status"] == "no_data"].copy()
     notgiven = d[d["status"] == "not_given"].copy()
-    percent = percent_asked and not is_total and not overlapping
     # where a bar ends: the position of the '<5' and 'no data' annotations
     ends = vals.groupby("country_label")["value"].max() if overlapping else vals.groupby("country_label")["value"].sum()
     if any(d["status"] == "suppressed"):

@@ -18,6 +18,7 @@ from typing import Callable
 import streamlit as st
 
 from components import registry
+from components.queries import LATEST_PERIOD
 from components.style import MEASURE_LABELS
 from components.view_state import (FIELDS, PAGE_FIELDS, Field, Options, ViewState, field_default, resolution_notices,
                                    resolve)
@@ -39,6 +40,7 @@ def labels(ds) -> dict[str, Callable]:
         "country": cb.country_label, "indicator": cb.indicator_label, "breakdown": cb.breakdown_label,
         "measure": MEASURE_LABELS.get, "stack": {"stacked": "Stacked", "percent": "100 %"}.get,
         "view": {"lines": "One indicator", "chain": "Justice chain", "forms": "Forms of exploitation"}.get,
+        "period": lambda p: "Latest year per country" if p == LATEST_PERIOD else str(p),
         "index_base": lambda y: "Off (actual values)" if y is None else f"{y} = 100",
         "filter_indicator": lambda i: "All indicators" if i is None else cb.indicator_label(i),
         "source": lambda s: "All sources" if s is None else source_name(s, ds.sources, 60),
@@ -163,7 +165,7 @@ def bind(page: str, ds, options: Options, *, custom: dict | None = None, lists: 
     spec = registry.page(page)
     view = _start(page, options)
     custom, lists, fmt = custom or {}, lists or {}, labels(ds)
-    values: dict[str, object] = {}
+    values: dict[str, object] = {"page": page}  # choices may depend on the page (Compare's 'latest' period)
     for row in spec.layout:
         fields = [FIELDS[n] for n in row]
         shown = [f for f in fields if f.when is None or f.when(values)]
@@ -179,6 +181,7 @@ def bind(page: str, ds, options: Options, *, custom: dict | None = None, lists: 
             key = wkey(page, name)
             values[name] = _from_widget(FIELDS[name], st.session_state[key], options) \
                 if FIELDS[name].widget and key in st.session_state else getattr(view, name)
+    values.pop("page")
     view, resolved = resolve(ViewState(page=page, **values), options)
     _finish(view)
     return view, resolved

@@ -16,6 +16,7 @@ from components.style import BALTIC, COUNTRY_ORDER
 RATE_UNITS = ("per_million", "per_100k")
 CHAIN = ("victims", "suspects", "investigations", "cases_to_court", "prosecuted", "convicted")
 BREAK_FLAGS = ("series_break", "definition_change", "definition_differs")
+LATEST_PERIOD = "latest"  # Compare's 'latest year per country': each country its own newest year, labelled
 MAX_COMPARE_CATEGORIES = 12  # more categories than distinguishable colours: left to the Data page
 
 
@@ -157,15 +158,20 @@ def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str,
     for a figure known only from a weaker source (drawn only with `unconfirmed`).
     """
     p = chart_rows(df, cb, unconfirmed)
-    sel = p[(p["indicator"] == indicator) & (p["period"] == period) & (p["breakdown"] == breakdown)
-            & (p["unit"] == unit) & p["country"].isin(countries) & has_value(p)].copy()
+    sel = p[(p["indicator"] == indicator) & (p["breakdown"] == breakdown)
+            & (p["unit"] == unit) & p["country"].isin(countries) & has_value(p)]
+    if period == LATEST_PERIOD:  # each country its own newest single year with this breakdown
+        per = latest_periods(sel)
+        sel = sel[sel["period"] == sel["country"].map(per)].copy()
+    else:
+        sel = sel[sel["period"] == period].copy()
     if breakdown != "total":
         sel = sel[sel["category"] != "total"]
     sel["status"] = sel["suppressed"].map({True: "suppressed", False: "value"})
     rows = [sel]
     have = set(sel["country"])
     blank = {"value": float("nan"), "suppressed": False, "source_id": "", "flags": "", "note": "", "grade": "",
-             "period": period, "unit": unit, "indicator": indicator, "breakdown": breakdown, "confirmed": True}
+             "period": "" if period == LATEST_PERIOD else period, "unit": unit, "indicator": indicator, "breakdown": breakdown, "confirmed": True}
     missing = [c for c in countries if c not in have]
     if missing:
         rows.append(pd.DataFrame({"country": missing, "status": "no_data", "category": "", **blank}))
@@ -179,7 +185,8 @@ def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str,
             if lacking:
                 src = sel.loc[sel["country"] == c, "source_id"].iloc[0]
                 rows.append(pd.DataFrame({"country": c, "status": "not_given", "category": lacking,
-                                          **{**blank, "source_id": src}}))
+                                          **{**blank, "source_id": src,
+                                             "period": sel.loc[sel["country"] == c, "period"].iloc[0]}}))
     out = pd.concat(rows, ignore_index=True) if len(rows) > 1 else sel
     out = with_labels(out, cb)
     out["kind"] = cb.breakdown_kind(indicator, breakdown)
@@ -187,6 +194,15 @@ def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str,
     out["country_order"] = out["country"].map(order)
     out["category_order"] = [cb.category_order(b, c) for b, c in zip(out["breakdown"], out["category"])]
     return out.sort_values(["country_order", "category_order", "category"]).reset_index(drop=True)
+
+
+def latest_periods(rows: pd.DataFrame) -> dict[str, str]:
+    """country -> its newest single-year period among `rows` (multi-year totals never count as 'latest')."""
+    one = rows[rows["single_year"]]
+    if one.empty:
+        return {}
+    newest = one.sort_values("period_start").groupby("country")["period"].last()
+    return {str(c): str(p) for c, p in newest.items()}
 
 
 def with_labels(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
@@ -349,14 +365,19 @@ def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: 
 
 
 def hidden_unconfirmed(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, countries=BALTIC,
-                       period: str | None = None, breakdown: str = "total") -> list[str]:
+                       period: str | None = None, breakdown: str = "total",
+                       newer_than: dict[str, int] | None = None) -> list[str]:
     """Plain lines for the preferred figures of this view that the chart leaves out because their
-    source is below official grade ('Latvia 2023: 21 (unconfirmed: news report)')."""
+    source is below official grade ('Latvia 2023: 21 (unconfirmed: news report)'). `newer_than`
+    (country -> year): only figures ending after the year the chart shows for that country."""
     p = df[df["preferred"]]
     p = p[~official_mask(p, cb) & (p["indicator"] == indicator) & (p["unit"] == unit)
           & (p["breakdown"] == breakdown) & p["country"].isin(countries) & has_value(p)]
     if period is not None:
         p = p[p["period"] == period]
+    if newer_than is not None:
+        p = p[pd.Series([int(end) > newer_than.get(c, -1) for c, end in zip(p["country"], p["period_end"])],
+                        index=p.index, dtype=bool)]
     from components.style import fmt_value
 
     out = []

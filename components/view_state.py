@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
 from components import registry
+from components.queries import LATEST_PERIOD
 from components.style import BALTIC
 
 
@@ -159,7 +160,7 @@ class ViewState:
         known = {f.param for f in fields}
         notices = [f"Ignored unknown link parameter '{_safe(k)}'." for k in raw
                    if k not in IGNORED_PARAMS and k not in known]
-        values = {n: getattr(base, n) for n in PAGE_FIELDS[page]}
+        values = {"page": page, **{n: getattr(base, n) for n in PAGE_FIELDS[page]}}
         kw: dict[str, object] = {}
         for f in fields:
             if f.param not in raw:
@@ -309,6 +310,12 @@ def _period_breakdowns(options: "Options", values) -> list[str]:
     return [b for b in (given if given is not None else allowed) if b in allowed] or ["total"]
 
 
+def _periods(options, values) -> list[str]:
+    """The periods of the chosen indicator; Compare also offers each country's own latest year."""
+    own = list(options.periods_for(_ind(values, options)))
+    return ([LATEST_PERIOD] if values.get("page") == "compare" and own else []) + own
+
+
 def _breakdown_default(options, values):
     d = options.breakdown_default(_ind(values, options))
     return d if d in _period_breakdowns(options, values) else "total"
@@ -371,12 +378,12 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
           choices=lambda o, v: list(o.indicators), default=lambda o, v: o.indicator_default(), fmt="indicator",
           help="What is counted. Definitions differ by country: see Methodology.",
           when=lambda v: v.get("view", "lines") in ("lines", "forms")),
-    Field("period", "per", "period", "Year or period",
-          _choice(lambda o, v: o.periods_for(_ind(v, o)), " (no data for it)"), widget="select",
-          choices=lambda o, v: list(o.periods_for(_ind(v, o))),
+    Field("period", "per", "period", "Year or period", _choice(_periods, " (no data for it)"), widget="select",
+          choices=_periods, fmt="period",
           default=lambda o, v: o.period_default_for(_ind(v, o), v.get("countries")),
           help="Multi-year periods (e.g. 2012-2016) are totals as published. Without a choice: the latest year "
-               "with an official figure for every selected country.", width=1),
+               "with an official figure for every selected country. 'Latest year per country' (Compare): each "
+               "country its own newest year, named under its bar.", width=1),
     Field("breakdown", "bd", "breakdown", "Breakdown", _choice(lambda o, v: o.breakdowns_for(_ind(v, o))),
           # every breakdown of the indicator stays on offer: a year without the chosen one says so in place and
           # offers the nearest year that has it (the choice is never changed silently)

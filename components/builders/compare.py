@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from components import queries as q
 from components.builders.common import (chart_figure, check_links, nearest_period, period_note, period_text,
-                                        value_texts)
+                                        span_text, value_texts)
 from components.charts import compare_chart
 from components.cite import source_line
 from components.view_state import resolve
@@ -21,14 +21,27 @@ def build(ds, view, options):
                           countries=countries, unconfirmed=v["unconfirmed"])
     label = cb.indicator_label(indicator)
     bd_text = "" if breakdown == "total" else f" by {cb.breakdown_label(breakdown).lower()}"
-    title = f"{label}{bd_text}, {period_text(period)}"
+    latest = period == q.LATEST_PERIOD
+    if latest:  # each country its own newest year: said in the title and under each bar, never hidden
+        years = {r.country: r.period for r in data.itertuples() if r.period}
+        data["country_label"] = [f"{lab} ({years[c]})" if c in years else lab
+                                 for c, lab in zip(data["country"], data["country_label"])]
+        ends = sorted(int(y) for y in years.values())
+        title = f"{label}{bd_text}, latest year per country ({span_text((ends[0], ends[-1]) if ends else None, 'no data')})"
+    else:
+        title = f"{label}{bd_text}, {period_text(period)}"
     unit_text = cb.unit_label(unit)
     chart = compare_chart(data, title=title, unit_text=unit_text,
                           source_line=source_line(q.source_ids_of(data), ds.sources), stack=stack)
 
     notes = []
     missing = None  # the chosen breakdown in a year that does not have it: said in place, with the nearest year
-    if breakdown != "total" and breakdown not in options.period_breakdowns.get((indicator, period), ("total",)):
+    if latest:
+        what = "an official figure" + ("" if breakdown == "total" else " by this breakdown")
+        notes.append(f"Latest year per country: each country's newest year with {what}, named beside the country. "
+                     + ("Years differ, so the bars compare different years." if len(set(years.values())) > 1
+                        else f"Here it is {period_text(next(iter(years.values()), ''))} for every country with data."))
+    elif breakdown != "total" and breakdown not in options.period_breakdowns.get((indicator, period), ("total",)):
         near = nearest_period(options, indicator, breakdown, period)
         missing = {"text": f"No data by {cb.breakdown_label(breakdown).lower()} for {label.lower()} in "
                            f"{period_text(period)}" + (f"; the nearest year with it is {period_text(near)}." if near
@@ -43,8 +56,10 @@ def build(ds, view, options):
         notes.append(f"No data for {', '.join(nodata)} for this selection: the country is shown with 'no data', "
                      "not 0.")
     if not v["unconfirmed"]:
-        hidden = q.newer_than_shown(t, cb, indicator=indicator, period=period, breakdown=breakdown, unit=unit,
-                                    countries=countries)
+        # with each country's latest year: the unconfirmed figures newer than the year it shows
+        hidden = q.newer_than_shown(t, cb, indicator=indicator, period=None if latest else period,
+                                    breakdown=breakdown, unit=unit, countries=countries,
+                                    newer_than={c: int(y) for c, y in years.items()} if latest else None)
         if hidden:
             notes.append("Not drawn: " + "; ".join(hidden) + ". Switch on 'Include unconfirmed figures' to see "
                          "them on the chart.")

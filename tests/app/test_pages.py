@@ -75,7 +75,7 @@ def _candidates():
     from tests.app.conftest import DATA_DIR
 
     t = read_table(DATA_DIR / "harmonised" / "thb_baltic.csv")
-    vals = {"", None, True, False, "absolute", "per_million", "stacked", "percent", "lines", "chain", "forms"}
+    vals = {"", None, True, False, "absolute", "per_million", "stacked", "percent", "lines", "chain", "forms", "latest"}
     vals |= set(t["indicator"]) | set(t["period"]) | set(t["breakdown"]) | set(t["country"])
     vals |= set(q.source_ids_of(t)) | {figure_key(r) for r in t[KEY].to_dict("records")}
     vals |= set(range(1990, 2031))
@@ -374,3 +374,40 @@ def test_trends_forms_view_for_one_country():
     assert dict(at.query_params)["one"] == "LT" and dict(at.query_params)["view"] == "forms"
     at.selectbox(key="trends__country").set_value("EE").run()  # the first state is the default: a clean link
     assert "one" not in at.query_params and dict(at.query_params)["view"] == "forms"
+
+
+def test_compare_latest_year_per_country():
+    """Issue 13: 'Latest year per country' shows each country its own newest year with an official total,
+    named beside the country and in the title's span; the link keeps it."""
+    from components.dataset import load
+    from components.views import options_for
+
+    opts = options_for(load(conftest.DATA_DIR))
+    ind = opts.indicator_default()
+    newest = {c: max((p for (i, p), cs in opts.period_countries.items() if i == ind and c in cs), key=int)
+              for c in ("EE", "LV", "LT")}
+    at = open_page("compare", {"per": "latest", "bd": "total"})
+    assert_ok(at)
+    assert at.selectbox(key="compare__period").value == "latest"
+    assert at.query_params["per"] == "latest"
+    spec = _charts(at)[0]
+    lo, hi = min(newest.values(), key=int), max(newest.values(), key=int)
+    span = lo if lo == hi else f"{lo}–{hi}"
+    assert spec["usermeta"]["title"].endswith(f"latest year per country ({span})")
+    bars = json.dumps(spec)
+    for c, name in (("EE", "Estonia"), ("LV", "Latvia"), ("LT", "Lithuania")):
+        assert f"{name} ({newest[c]})" in bars
+    assert any("Latest year per country" in c.value for c in list(at.caption) + list(at.markdown))
+    # the period select names the option in words
+    assert "Latest year per country" in at.selectbox(key="compare__period").options[0]
+    at.selectbox(key="compare__period").set_value(hi).run()
+    assert at.query_params.get("per") in (None, hi)
+
+
+def test_compare_percent_never_over_totals():
+    """Issue 13: '100 %' applies to categories that add up: over totals the axis stays in persons and the
+    subtitle does not claim shares."""
+    at = open_page("compare", {"bd": "total", "stack": "percent"})
+    assert_ok(at)
+    spec = json.dumps(_charts(at)[0])
+    assert "100 %" not in spec and "share of known categories" not in spec

@@ -17,6 +17,7 @@ from pathlib import Path
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
 DECIMALS = 3
+DISPLAY_COPIES = ("context", "lakes", "regions")  # drawn for orientation: simplified copies (make_display.py)
 
 ATTRIBUTION = ("Boundaries: Natural Earth (public domain) · Regions: NUTS 2021, © European Union/Eurostat · "
                "Cities and capitals: GeoNames (geonames.org), CC BY 4.0, modified")
@@ -64,8 +65,12 @@ def round_geometry(geom: dict, nd: int = DECIMALS) -> dict | None:
 
 @lru_cache(maxsize=None)
 def layer(name: str) -> dict:
-    """A FeatureCollection from data/geo/baltic_<name>.geojson, coordinates rounded for display."""
+    """A FeatureCollection from data/geo/baltic_<name>.geojson, coordinates rounded for display. The
+    context layers (neighbours, lakes, regions) come from their lighter `_display` copies when present
+    (data/geo/make_display.py: detail below what the map's zooms show, the states' borders kept exact)."""
     path = GEO_DIR / f"baltic_{name}.geojson"
+    if name in DISPLAY_COPIES and (GEO_DIR / f"baltic_{name}_display.geojson").exists():
+        path = GEO_DIR / f"baltic_{name}_display.geojson"
     with path.open(encoding="utf-8") as f:
         fc = json.load(f)
     feats = []

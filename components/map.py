@@ -5,7 +5,8 @@ What the deck draws, bottom to top (layer ids in brackets):
 - the three Baltic states filled by the chosen indicator/period/unit [baltic] (pickable: click opens
   the country's detail), NUTS-3 2021 borders as thin lines for orientation [regions], the selected
   country's outline [selected];
-- cities and capitals [cities, city_labels], each state's name and value [country_labels];
+- cities and capitals [cities], their and the neighbours' names [place_labels], each state's name and value
+  [country_labels];
 - optionally flows [flows, flow_ends, flow_labels]: UNODC GLOTIP victims by citizenship (arcs into the
   state, from the capital of the citizenship country) and by country of repatriation (arcs out of the
   state, to the capital of the country the victims came back from). A `<5` count is drawn as `<5`;
@@ -370,6 +371,14 @@ def _city_rows() -> list[dict]:
     return rows
 
 
+def _place_label_rows(cities: list[dict]) -> list[dict]:
+    """Cities' names above their dots, then the neighbours' names (larger, grey, centred)."""
+    return ([{"lon": c["lon"], "lat": c["lat"], "label": c["label"], "size": 12, "color": [45, 45, 45, 255],
+              "offset": [0, -11]} for c in cities]
+            + [{"lon": x, "lat": y, "label": t, "size": 13, "color": rgba(style.MAP_CONTEXT_LABEL), "offset": [0, 0]}
+               for t, x, y in CONTEXT_LABELS])
+
+
 def _flow_rows(flows: pd.DataFrame, cb, sources: pd.DataFrame | None,
                capitals: dict[str, dict]) -> list[dict]:
     rows = []
@@ -442,15 +451,14 @@ def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: s
         pdk.Layer("ScatterplotLayer", cities, id="cities", get_position=["lon", "lat"],
                   get_radius="radius", radius_min_pixels=2.5, radius_max_pixels=6, get_fill_color=[40, 40, 40, 230],
                   stroked=True, get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, pickable=False),
-        pdk.Layer("TextLayer", cities, id="city_labels", get_position=["lon", "lat"], get_text="label",
-                  get_size=12, get_color=[45, 45, 45, 255], get_pixel_offset=[0, -11],
+        # city and neighbour names in one text layer: one font atlas less to build on the first draw
+        pdk.Layer("TextLayer", _place_label_rows(cities), id="place_labels", get_position=["lon", "lat"],
+                  get_text="label", get_size="size", get_color="color", get_pixel_offset="offset",
                   character_set='"auto"', font_family=FONT,
-                  font_settings={"sdf": True}, outline_width=3, outline_color=[255, 255, 255, 230],
+                  # a finer glyph atlas than the default 64 px: at 12 px thin letters (i, l) broke up in it
+                  font_settings={"sdf": True, "fontSize": 96, "buffer": 8, "radius": 16},
+                  outline_width=3, outline_color=[255, 255, 255, 230],
                   pickable=False),
-        pdk.Layer("TextLayer", [{"lon": x, "lat": y, "text": t} for t, x, y in CONTEXT_LABELS],
-                  id="context_labels", get_position=["lon", "lat"], get_text="text", get_size=13,
-                  get_color=rgba(style.MAP_CONTEXT_LABEL), font_family=FONT,
-                  character_set='"auto"', pickable=False),
         pdk.Layer("TextLayer", country_labels, id="country_labels",
                   get_position=["lon", "lat"], get_text="text", get_size=16, font_weight='"bold"',
                   get_color=[20, 20, 20, 255], character_set='"auto"',
@@ -462,7 +470,7 @@ def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: s
         if flows else flow_data(table, period=None)
     if flows and not fl.empty:
         # zoomed out to the arcs' ends, city and neighbour names would pile up on the Baltic
-        layers = [lay for lay in layers if lay.id not in ("city_labels", "context_labels", "country_labels")]
+        layers = [lay for lay in layers if lay.id not in ("place_labels", "country_labels")]
         rows = _flow_rows(fl, cb, sources, capitals)
         layers += [
             pdk.Layer("ArcLayer", rows, id="flows", get_source_position="source", get_target_position="target",

@@ -8,7 +8,7 @@ PORT ?= 8501
 REPLICAS ?= 2
 HOST ?= 127.0.0.1
 
-.PHONY: run serve dev test data report install install-dev clean
+.PHONY: run serve dev test data report deck install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ data: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/python -m etl report
+
+# A deck to take away, offline: make deck DECK=<id or file.json> FORMAT=pptx|pdf DECK_LANG=en OUT=<file>
+DECK ?= baltic-overview
+FORMAT ?= pptx
+DECK_LANG ?= en
+OUT ?=
+deck: $(STAMP)
+	$(BIN)/python -m components.deck_files --deck "$(DECK)" --format $(FORMAT) --lang $(DECK_LANG) $(if $(OUT),--out "$(OUT)")
 
 # Needs internet: pull Eurostat's crim_thb datasets, snapshot them under data/raw/eurostat/<date>/, rebuild, print a diff.
 .PHONY: refresh

@@ -55,4 +55,5 @@ with main:
                  icon=":material/open_in_new:", query_params=slide.query)
 with nav:
     share.copy_link(PAGE, label="Link to this slide")
+    share.deck_downloads(deck, ds, opts)
 st.stop()  # a slide is the whole screen: no footer under it

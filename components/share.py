@@ -78,3 +78,20 @@ def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None
             for label, figure in fig.check[:15]:
                 st.page_link("app_pages/check.py", label=label, query_params={"fig": figure})
     sources_expander(fig.rows, ds.sources, key)
+
+
+def deck_downloads(deck, ds, options, container=st) -> None:
+    """The whole deck to take away: PowerPoint (speaker notes in the notes pane) and a PDF handout, built
+    when clicked (about 1–2 s a slide), offline."""
+    from components import deck_files
+
+    a, b = container.columns(2)
+    for col, fmt, label, icon, help_text in (
+            (a, "pptx", "Deck as PowerPoint", ":material/slideshow:",
+             "16:9 slides: chart image, title, unit, period and source on each slide, your speaker notes in the "
+             "notes pane, all sources and the dataset version on the last slide"),
+            (b, "pdf", "Handout as PDF", ":material/picture_as_pdf:",
+             "One page a slide: the chart with its speaker note, sources and notes under it")):
+        col.download_button(label, data=lambda fmt=fmt: deck_files.FORMATS[fmt](ds, options, deck),
+                            file_name=deck_files.file_name(deck, fmt), mime=deck_files.MEDIA[fmt],
+                            on_click="ignore", icon=icon, key=f"deck_{fmt}", help=help_text, width="stretch")

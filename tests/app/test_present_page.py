@@ -91,3 +91,11 @@ def test_every_slide_of_the_shipped_deck_shows_real_data():
         if "status" in rows:
             rows = rows[rows["status"] != "no_data"]
         assert len(rows) >= 3, s.title
+
+
+def test_present_offers_the_deck_as_powerpoint_and_pdf():
+    """Issue 16: the deck to take away from the deck page (built when clicked, so the page stays fast)."""
+    at = _open({"slide": "2"})
+    assert_ok(at)
+    downloads = {d.proto.label: d for d in at.get("download_button")}
+    assert {"Deck as PowerPoint", "Handout as PDF"} <= set(downloads)

@@ -56,6 +56,7 @@ with detail_col:
         if len(detail) < 2:
             st.caption(f"No breakdown by form of exploitation for {fig.title.split(',')[0].lower()} in this period.")
 
+render.key_facts(fig, ds)
 render.table(fig.table, alt_text=f"Table of the numbers on the map: {fig.title}, {fig.unit}")
 if fig.extra["flows"] is not None:
     render.table(fig.extra["flows"], alt_text=f"Table of the flow arcs, {fig.period_text}")

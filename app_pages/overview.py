@@ -50,6 +50,7 @@ for col, card in zip(st.columns(len(cards)) if cards else [], cards):
             st.caption("Flags: " + md_escape(card["flags"]))
         st.caption(md_escape(card["source"]))
 
+render.key_facts(main, ds)
 with st.expander("Numbers behind the cards"):
     render.table(main.extra["numbers"], alt_text="Registered victims per country and year")
 

@@ -29,9 +29,24 @@ def table(df, alt_text: str, **kw):
     return st.dataframe(df, hide_index=True, alt=alt_text, **kw)
 
 
+def key_facts(fig: Figure, ds, container=st) -> None:
+    """Two to five sentences from the Figure's rows (components/facts.py), each number linked to /check,
+    and a button that copies them with their sources."""
+    from components import facts
+
+    items = facts.facts(fig, ds)
+    if not items:
+        return
+    container.markdown("**Key facts**\n\n" + "\n".join(f"- {f.markdown}" for f in items))
+    share.copy_box("Copy with citation", facts.with_citations(items, ds), container,
+                   help="The sentences with each source in full and the dataset version, to paste into a text.")
+
+
 def figure(fig: Figure, ds, screen: dict | None = None, *, show_table: bool = True, export: bool = True) -> None:
-    """A chart Figure as a page shows it: chart, notes, the numbers as a table, downloads and sources."""
+    """A chart Figure as a page shows it: chart, key facts, notes, the numbers as a table, downloads and
+    sources."""
     chart(fig, screen)
+    key_facts(fig, ds)
     notes(fig)
     if show_table and fig.table is not None:
         table(fig.table, alt_text=f"Table of the numbers in the chart: {fig.title}")

@@ -411,3 +411,13 @@ def test_compare_percent_never_over_totals():
     assert_ok(at)
     spec = json.dumps(_charts(at)[0])
     assert "100 %" not in spec and "share of known categories" not in spec
+
+
+def test_key_facts_under_the_chart_link_each_number_to_check():
+    """Issue 16: sentences under the chart, each number a link to /check, and 'Copy with citation'."""
+    at = open_page("compare", {"bd": "total"})
+    assert_ok(at)
+    facts = [m.value for m in at.markdown if m.value.startswith("**Key facts**")]
+    assert facts
+    assert "](/check?fig=" in facts[0]
+    assert any("Copy with citation" in str(p.proto) for p in at.get("popover"))

@@ -1,0 +1,252 @@
+"""Key facts, written out (pure): two to five plain sentences generated from a Figure's rows, each number
+a value of those rows (or a difference the sentence names), each sentence with its source.
+
+"In 2022, Latvia registered or identified 26 victims of trafficking, 35 fewer than in 2021 (UNODC)."
+
+Wording rules (tested in tests/components/test_facts.py):
+- the indicator's phrase comes from data/codebook/fact_phrases.csv ("registered or identified … victims";
+  never "trafficked people": FORBIDDEN);
+- no arithmetic across a series break, a change of definition or a change of source: the sentence says
+  "not comparable with 2021: series break" instead;
+- '<5' is said as "fewer than 5" and never enters arithmetic;
+- a figure below official grade is said to be unconfirmed; a multi-year total says so;
+- categories that overlap are listed, never added up.
+Each number in `Fact.markdown` links to /check for that figure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from components.queries import sort_countries
+from components.style import fmt_number
+from etl.figure_key import figure_key
+
+FORBIDDEN = ("trafficked people", "trafficked persons", "people trafficked")
+BREAK_FLAGS = ("series_break", "definition_change", "definition_differs")
+MAX_FACTS = 5
+PHRASES_FILE = "fact_phrases.csv"
+
+
+@dataclass(frozen=True)
+class Fact:
+    text: str  # the sentence, plain
+    markdown: str  # the same with each figure's number linked to /check
+    numbers: tuple[float, ...]  # every number the sentence says (values and the differences it names)
+    source_ids: tuple[str, ...]
+
+
+@lru_cache(maxsize=8)
+def phrases(data_dir: Path | str) -> dict[str, dict]:
+    """indicator -> its phrases (one, many, rate); read once per data folder (shared: do not mutate)."""
+    path = Path(data_dir) / "codebook" / PHRASES_FILE
+    if not path.exists():
+        return {}
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return {r["indicator"]: r for r in df.to_dict("records")}
+
+
+def short_source(sid: str, sources: pd.DataFrame | None) -> str:
+    """A publisher as a sentence names it: its acronym where it has one ('UNODC'), else its name."""
+    from components.cite import source_record
+
+    pub = str(source_record(sid, sources).get("publisher") or "").strip()
+    acronym = re.search(r"\(([A-Z][A-Z0-9]{1,9})\)", pub)
+    if acronym:
+        return acronym.group(1)
+    return re.split(r"\s*[(,;]", pub)[0].strip() or sid
+
+
+def _ids(values) -> list[str]:
+    """Source ids of rows; a computed rate names its count's source and the population's ('A;B')."""
+    return list(dict.fromkeys(p for v in values for p in str(v or "").split(";") if p))
+
+
+def _num(v: float, unit: str) -> str:
+    return fmt_number(v, unit)
+
+
+def _link(text: str, key: str) -> str:
+    return f"[{text}](/check?fig={key})"
+
+
+class _Writer:
+    def __init__(self, ds):
+        self.cb, self.sources = ds.codebook, ds.sources
+        self.phrases = phrases(ds.data_dir)
+
+    def src(self, ids) -> str:
+        names = list(dict.fromkeys(short_source(s, self.sources) for s in _ids(ids)))
+        return "; ".join(names)
+
+    def grade_note(self, row) -> str:
+        g = str(row.get("grade") or "")
+        if g and not self.cb.is_official(g):
+            return f" (unconfirmed: {self.cb.grade_shown_as(g).removeprefix('unconfirmed: ')})"
+        return ""
+
+    def phrase(self, indicator: str, unit: str, n_text: str, n_value: float | None) -> str | None:
+        p = self.phrases.get(indicator)
+        if not p:
+            return None
+        if unit in ("per_million",):
+            form = p.get("rate") or ""
+        else:
+            form = p["one"] if n_value == 1 else p["many"]
+        return form.replace("{n}", n_text) if form else None
+
+    def value(self, row) -> tuple[str, str, tuple[float, ...]]:
+        """(plain, linked, numbers) for a row's value: 'fewer than 5' for a withheld count."""
+        key = figure_key(row)
+        if bool(row["suppressed"]):
+            return "fewer than 5", _link("fewer than 5", key), ()
+        t = _num(float(row["value"]), row["unit"])
+        return t, _link(t, key), (float(row["value"]),)
+
+
+def _period(row) -> tuple[str, str]:
+    """('2022', '') or ('2012–2016', ' (a multi-year total)')."""
+    a, b = int(row["period_start"]), int(row["period_end"])
+    return (str(a), "") if a == b else (f"{a}–{b}", " (a multi-year total)")
+
+
+def _has_value(row) -> bool:
+    v = row.get("value")
+    return bool(row.get("suppressed")) or (v is not None and not (isinstance(v, float) and math.isnan(v)))
+
+
+def _comparable(prev, cur) -> str | None:
+    """None when the two years may be compared; else why not."""
+    flags = str(cur.get("flags") or "")
+    for f in BREAK_FLAGS:
+        if f in flags:
+            return f.replace("_", " ")
+    if str(prev.get("source_id") or "") != str(cur.get("source_id") or ""):
+        return "change of source"
+    return None
+
+
+def _latest_fact(w: _Writer, rows: pd.DataFrame, country: str) -> Fact | None:
+    """The country's latest single-year figure in `rows`, with the change on the year before."""
+    r = rows[(rows["country"] == country) & (rows["period_start"] == rows["period_end"])]
+    r = r[[_has_value(x) for x in r.to_dict("records")]].sort_values("period_start")
+    if r.empty:
+        return None
+    cur = r.iloc[-1].to_dict()
+    year = int(cur["period_start"])
+    plain, linked, numbers = w.value(cur)
+    say = w.phrase(cur["indicator"], cur["unit"], plain, numbers[0] if numbers else None)
+    if say is None:
+        return None
+    say_md = w.phrase(cur["indicator"], cur["unit"], linked, numbers[0] if numbers else None)
+    name = w.cb.country_label(country)
+    change, change_md = "", ""
+    prev_rows = r[r["period_start"] == year - 1]
+    if not prev_rows.empty:
+        prev = prev_rows.iloc[-1].to_dict()
+        why = _comparable(prev, cur)
+        if why:
+            change = f"; not comparable with {year - 1}: {why}"
+            change_md = change
+        elif cur["suppressed"] or prev["suppressed"]:
+            p_plain, p_link, p_nums = w.value(prev)
+            change, change_md = f"; {year - 1}: {p_plain}", f"; {year - 1}: {p_link}"
+            numbers += p_nums
+        else:
+            diff = float(cur["value"]) - float(prev["value"])
+            unit = cur["unit"]
+            if abs(diff) < 1e-9:
+                change = change_md = f", as many as in {year - 1}"
+            else:
+                word = "more" if diff > 0 else "fewer"
+                d = _num(abs(diff), unit)
+                change = change_md = f", {d} {word} than in {year - 1}"
+                numbers += (abs(diff),)
+    src = w.src([cur["source_id"]])
+    tail = f"{w.grade_note(cur)} ({src})." if src else f"{w.grade_note(cur)}."
+    return Fact(text=f"In {year}, {name} {say}{change}{tail}", markdown=f"In {year}, {name} {say_md}{change_md}{tail}",
+                numbers=numbers, source_ids=tuple(_ids([cur["source_id"]])))
+
+
+def _period_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
+    """One sentence a country for a one-period view (Compare, Map): its total, or its categories listed."""
+    out = []
+    if rows.empty:
+        return out
+    for country in dict.fromkeys(rows["country"]):
+        r = rows[(rows["country"] == country)]
+        r = r[[_has_value(x) for x in r.to_dict("records")]]
+        if r.empty:
+            continue
+        first = r.iloc[0].to_dict()
+        when, multi = _period(first)
+        name = w.cb.country_label(country)
+        src = w.src(r["source_id"])
+        ids = tuple(_ids(r["source_id"]))
+        if str(first["breakdown"]) == "total":
+            plain, linked, numbers = w.value(first)
+            say = w.phrase(first["indicator"], first["unit"], plain, numbers[0] if numbers else None)
+            if say is None:
+                continue
+            say_md = w.phrase(first["indicator"], first["unit"], linked, numbers[0] if numbers else None)
+            tail = f"{w.grade_note(first)} ({src})."
+            out.append(Fact(f"In {when}{multi}, {name} {say}{tail}", f"In {when}{multi}, {name} {say_md}{tail}",
+                            numbers, ids))
+            continue
+        parts, parts_md, numbers = [], [], ()
+        for row in r.to_dict("records"):
+            plain, linked, nums = w.value(row)
+            label = w.cb.category_label(row["breakdown"], row["category"]).lower()
+            parts.append(f"{label} {plain}{w.grade_note(row)}")
+            parts_md.append(f"{label} {linked}{w.grade_note(row)}")
+            numbers += nums
+        ind = w.cb.indicator_label(first["indicator"]).lower()
+        unit = w.cb.unit_label(first["unit"])
+        overlap = " (the categories overlap: one person can count in several, so they do not add up)" \
+            if w.cb.breakdown_kind(first["indicator"], first["breakdown"]) == "overlapping" else ""
+        lead = f"{name}, {ind} by {w.cb.breakdown_label(first['breakdown']).lower()}, {when}{multi}, in {unit}: "
+        out.append(Fact(lead + ", ".join(parts) + f"{overlap} ({src}).", lead + ", ".join(parts_md) + f"{overlap} ({src}).",
+                        numbers, ids))
+    return out
+
+
+def facts(fig, ds) -> tuple[Fact, ...]:
+    """The key facts of a Figure (empty for figures that have none: the justice chain, tables)."""
+    rows = getattr(fig, "rows", None)
+    if rows is None or rows.empty or not {"country", "value", "suppressed", "unit"} <= set(rows.columns):
+        return ()
+    w = _Writer(ds)
+    countries = sort_countries(rows["country"])
+    if fig.key in ("trend", "overview"):
+        if "breakdown" not in rows.columns or rows["breakdown"].ne("total").any():
+            return ()
+        out = [f for f in (_latest_fact(w, rows, c) for c in countries) if f]
+    elif fig.key in ("compare", "map"):
+        out = _period_facts(w, rows)
+    else:
+        return ()
+    return tuple(out[:MAX_FACTS])
+
+
+def with_citations(items: tuple[Fact, ...], ds) -> str:
+    """The sentences to paste, then each source in full (publisher, title, link)."""
+    from components.cite import source_record
+
+    ids = list(dict.fromkeys(s for f in items for s in f.source_ids if s))
+    lines = [f.text for f in items]
+    if ids:
+        lines.append("")
+        lines.append("Sources:")
+        for sid in ids:
+            rec = source_record(sid, ds.sources)
+            parts = [str(rec.get(k) or "").strip() for k in ("publisher", "title", "url")]
+            lines.append("- " + ". ".join(p for p in parts if p))
+    meta = ds.meta or {}
+    lines.append(f"Via the Baltic THB statistics dashboard, dataset version {meta.get('dataset_version', 'unknown')}.")
+    return "\n".join(lines)

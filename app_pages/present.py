@@ -7,6 +7,7 @@ is the static map with its legend and sources.
 import streamlit as st
 
 from components import controls, frame, render, safe_html, share
+from components import deck as dk
 from components.style import md_escape
 from components.view_state import ViewState
 
@@ -32,8 +33,12 @@ deck, n, slide = fig.extra["deck"], fig.extra["n"], fig.extra["slide"]
 deck_id = None if deck.id == "baltic-overview" else deck.id
 
 
-def _go(to: int) -> None:
-    controls.go(ViewState(page=PAGE, deck=deck_id, slide=to))
+def _go(to: int, to_deck: str | None = deck_id) -> None:
+    controls.go(ViewState(page=PAGE, deck=to_deck, slide=to))
+
+
+def _pick_deck(picked: str) -> None:
+    _go(1, None if picked == dk.DEFAULT_DECK else picked)
 
 
 main, nav = st.container(), st.container()
@@ -54,6 +59,9 @@ with main:
     st.page_link(f"app_pages/{slide.page}.py", label="Open this view in the dashboard",
                  icon=":material/open_in_new:", query_params=slide.query)
 with nav:
+    if len(decks := dk.available()) > 1:
+        controls.choose("Deck", decks, deck.id, key="present_deck", format_func=lambda d: dk.load(d).title,
+                        on_pick=_pick_deck)
     share.copy_link(PAGE, label="Link to this slide")
     share.deck_downloads(deck, ds, opts)
 st.stop()  # a slide is the whole screen: no footer under it

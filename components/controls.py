@@ -230,3 +230,11 @@ def reset(page: str) -> None:
     for name in PAGE_FIELDS.get(page, ()):
         st.session_state.pop(wkey(page, name), None)
     st.query_params.clear()
+
+
+def choose(label: str, choices: list, current, *, key: str, format_func: Callable, on_pick: Callable,
+           container=st) -> None:
+    """A select box that acts when changed: `on_pick(value)` runs in its callback (e.g. go to another view).
+    For choices that are not one of the page's fields (the Present page's deck list)."""
+    container.selectbox(label, choices, index=choices.index(current) if current in choices else 0, key=key,
+                        format_func=format_func, on_change=lambda: on_pick(st.session_state[key]))

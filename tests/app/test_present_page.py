@@ -99,3 +99,14 @@ def test_present_offers_the_deck_as_powerpoint_and_pdf():
     assert_ok(at)
     downloads = {d.proto.label: d for d in at.get("download_button")}
     assert {"Deck as PowerPoint", "Handout as PDF"} <= set(downloads)
+
+
+def test_present_switches_deck_from_the_page():
+    """Two shipped decks: the page offers both; picking one opens its first slide and puts it in the link."""
+    at = _open({"slide": "3"})
+    sb = at.selectbox(key="present_deck")
+    assert set(sb.options) >= {dk.load(d).title for d in dk.available()}
+    sb.set_value("frontline-staff").run()
+    assert_ok(at)
+    assert dict(at.query_params) == {"deck": "frontline-staff"}
+    assert at.title[0].value == dk.load("frontline-staff").slides[0].title

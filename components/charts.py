@@ -408,28 +408,35 @@ def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     height = CHAIN_PANEL_HEIGHT.get(len(labels), CHAIN_PANEL_MIN)
     notes = panel_notes or {}
 
+    base = alt.Chart().encode(x=x, color=color)
+    line = base.mark_line(invalid="break-paths-show-path-domains").encode(
+        y=y, strokeDash=dash, detail="stage:N",
+        strokeWidth=alt.condition(alt.FieldOneOfPredicate(field="stage", oneOf=thick), alt.value(3), alt.value(1.6)))
+    pts = base.mark_point(filled=True, size=45, opacity=1).transform_filter("isValid(datum.value)").encode(
+        y=y, shape=shape, tooltip=tooltip)
+    supp = base.transform_filter("datum.suppressed").mark_point(shape="diamond", size=70, filled=True).encode(
+        y=y_plot, tooltip=tooltip)
+    layers = [line, pts, supp]
+
     def panel(label: str) -> alt.LayerChart:
-        base = alt.Chart().transform_filter(alt.datum.country_label == label).encode(x=x, color=color)
-        line = base.mark_line(invalid="break-paths-show-path-domains").encode(
-            y=y, strokeDash=dash, detail="stage:N",
-            strokeWidth=alt.condition(alt.FieldOneOfPredicate(field="stage", oneOf=thick), alt.value(3),
-                                      alt.value(1.6)))
-        pts = base.mark_point(filled=True, size=45, opacity=1).transform_filter("isValid(datum.value)").encode(
-            y=y, shape=shape, tooltip=tooltip)
-        supp = base.transform_filter("datum.suppressed").mark_point(shape="diamond", size=70, filled=True).encode(
-            y=y_plot, tooltip=tooltip)
+        # built with constructors, not .properties()/.transform_filter(): each of those copies the whole chart
         head = alt.TitleParams(text=label, subtitle=notes.get(label) or "", anchor="start", fontSize=14,
                                fontWeight="bold", subtitleFontSize=12, subtitleColor=style.CHART_TEXT,
                                font=style.FONT, subtitleFont=style.FONT, offset=6)
-        return alt.layer(line, pts, supp).properties(width=CHAIN_PANEL_WIDTH, height=height, title=head)
+        return alt.LayerChart(layer=layers, width=CHAIN_PANEL_WIDTH, height=height, title=head,
+                              transform=[alt.FilterTransform(filter=alt.FieldEqualPredicate(
+                                  field="country_label", equal=label))])
 
     if d["suppressed"].any():
         subtitle.append(SUPPRESSED_NOTE + " (drawn at 4)")
-    chart = (alt.vconcat(*[panel(lab) for lab in labels], data=d, spacing=24)
-             .resolve_scale(color="shared", shape="shared", strokeDash="shared", y="shared", x="shared")
-             .resolve_legend(color="shared", shape="shared")
-             .properties(title=_title(title, subtitle), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")))
-    return _configure(chart)
+    shared = alt.Resolve(scale=alt.ScaleResolveMap(color="shared", shape="shared", strokeDash="shared", x="shared",
+                                                   y="shared"),
+                         legend=alt.LegendResolveMap(color="shared", shape="shared"))
+    d = d[["country_label", "stage", "year", "value", "plot", "suppressed", "shown", "source_id"]]
+    chart = alt.VConcatChart(vconcat=[panel(lab) for lab in labels], data=d, spacing=24, resolve=shared,
+                             title=_title(title, subtitle),
+                             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"), config=_CONFIG)
+    return chart  # configured in the constructor: _configure's copy of a concatenation costs more than the build
 
 
 # ------------------------------------------------------------------------------------ coverage

@@ -320,16 +320,16 @@ def years_text(years, dash: str = "–") -> str:
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}{dash}{r[-1]}" for r in runs)
 
 
-def _bounds(rows: pd.DataFrame) -> tuple[float, float]:
+def _bounds(rows: list[dict]) -> tuple[float, float]:
     """Sum of a count over years as (low, high): a '<5' year adds its own low and high (1 and 4 when the
     source gives none), never a number picked in between."""
     low = high = 0.0
-    for r in rows.itertuples():
-        if r.suppressed:
-            lo = r.value_low if pd.notna(r.value_low) else 1.0
-            hi = r.value_high if pd.notna(r.value_high) else 4.0
+    for r in rows:
+        if r["suppressed"]:
+            lo = r["value_low"] if pd.notna(r["value_low"]) else 1.0
+            hi = r["value_high"] if pd.notna(r["value_high"]) else 4.0
         else:
-            lo = hi = float(r.value)
+            lo = hi = float(r["value"])
         low, high = low + float(lo), high + float(hi)
     return low, high
 
@@ -357,42 +357,45 @@ def conversion(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: i
     Columns: country, country_label, status ('ok', 'few_years', 'not_enough', 'units', 'no_data'),
     years (tuple), convicted_low/high, victims_low/high, ratio_low/high, suppressed_years (tuple),
     source_ids, short (the line under the country's chart), text (the sentence in the notes)."""
-    p = chart_rows(df, cb, unconfirmed=False)
-    p = p[p["indicator"].isin(("victims", "convicted")) & (p["breakdown"] == "total") & (p["category"] == "total")
-          & p["single_year"] & p["country"].isin(countries) & has_value(p)
-          & ~p["unit"].isin(RATE_UNITS + ("percent",))]
+    cols = ["country", "indicator", "unit", "period_start", "value", "value_low", "value_high", "suppressed",
+            "source_id", "preferred"] + (["grade"] if "grade" in df.columns else [])
+    p = df.loc[df["indicator"].isin(("victims", "convicted")) & (df["breakdown"] == "total")
+               & (df["category"] == "total") & df["single_year"] & df["country"].isin(countries), cols]
+    p = chart_rows(p, cb, unconfirmed=False)  # row by row: the same rows as from the whole table, faster
+    p = p[has_value(p) & ~p["unit"].isin(RATE_UNITS + ("percent",))]
     if year_from is not None:
         p = p[p["period_start"] >= year_from]
     if year_to is not None:
         p = p[p["period_start"] <= year_to]
     what = "convictions per 100 registered victims"
+    recs = p.sort_values("period_start").to_dict("records")  # a few hundred rows: plain Python from here
     out = []
     for c in sort_countries(countries):
         label = cb.country_label(c)
         rec = dict(country=c, country_label=label, status="no_data", years=(), convicted_low=None,
                    convicted_high=None, victims_low=None, victims_high=None, ratio_low=None, ratio_high=None,
-                   suppressed_years=(), source_ids=(), short=f"Convictions per 100 victims: {'not computed'}",
-                   text="")
-        pc = p[p["country"] == c]
-        vic, con = pc[pc["indicator"] == "victims"], pc[pc["indicator"] == "convicted"]
-        if vic.empty or con.empty:
-            missing = " and ".join(n for n, x in (("registered victims", vic), ("convicted persons", con)) if x.empty)
+                   suppressed_years=(), source_ids=(), short="Convictions per 100 victims: no data", text="")
+        vic = [r for r in recs if r["country"] == c and r["indicator"] == "victims"]
+        con = [r for r in recs if r["country"] == c and r["indicator"] == "convicted"]
+        if not vic or not con:
+            missing = " and ".join(n for n, x in (("registered victims", vic), ("convicted persons", con)) if not x)
             rec["text"] = f"{label}: {what} not computed: no official figure for {missing} in these years."
-            rec["short"] = "Convictions per 100 victims: no data"
             out.append(rec)
             continue
-        vp, kp = vic[vic["unit"] == "persons"], con[con["unit"] == "persons"]
-        if vp.empty or kp.empty:
-            units = lambda x: ", ".join(sorted(set(x["unit"])))  # noqa: E731
+        vp = {}  # year -> row, in persons (the first of a year if a table ever held two)
+        kp = {}
+        for rows, into in ((vic, vp), (con, kp)):
+            for r in rows:
+                if r["unit"] == "persons":
+                    into.setdefault(int(r["period_start"]), r)
+        if not vp or not kp:
+            units = lambda x: ", ".join(sorted({r["unit"] for r in x}))  # noqa: E731
             rec.update(status="units", short="Convictions per 100 victims: not computed (units differ)",
                        text=f"{label}: {what} not computed: victims are counted in {units(vic)}, convictions "
                             f"in {units(con)}; the ratio needs persons for both.")
             out.append(rec)
             continue
-        vp = vp.sort_values("period_start").groupby("period_start").head(1)
-        kp = kp.sort_values("period_start").groupby("period_start").head(1)
-        common = sorted(set(vp["period_start"].astype(int)) & set(kp["period_start"].astype(int)))
-        years = common[-n_years:]
+        years = sorted(set(vp) & set(kp))[-n_years:]
         if len(years) < min_years:
             have = f"only {len(years)} year{'s' if len(years) != 1 else ''}" if years else "no year"
             rec.update(status="not_enough", years=tuple(years),
@@ -402,7 +405,7 @@ def conversion(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: i
                             + (f": {years_text(years)}" if years else "") + f"; at least {min_years} needed).")
             out.append(rec)
             continue
-        v_y, k_y = vp[vp["period_start"].isin(years)], kp[kp["period_start"].isin(years)]
+        v_y, k_y = [vp[y] for y in years], [kp[y] for y in years]
         v_lo, v_hi = _bounds(v_y)
         k_lo, k_hi = _bounds(k_y)
         if v_lo <= 0:
@@ -411,18 +414,18 @@ def conversion(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: i
             out.append(rec)
             continue
         r_lo, r_hi = 100 * k_lo / v_hi, 100 * k_hi / v_lo
-        supp = tuple(sorted({int(y) for y in pd.concat([v_y, k_y]).loc[lambda x: x["suppressed"], "period_start"]}))
+        supp = tuple(sorted({int(r["period_start"]) for r in v_y + k_y if r["suppressed"]}))
+        ids = dict.fromkeys(part.strip() for r in v_y + k_y for part in str(r["source_id"]).split(";")
+                            if part.strip())
         ratio = _span(r_lo, r_hi, style_fmt_ratio)
         span = years_text(years)
         few = len(years) < n_years
         rec.update(status="few_years" if few else "ok", years=tuple(years), convicted_low=k_lo, convicted_high=k_hi,
                    victims_low=v_lo, victims_high=v_hi, ratio_low=r_lo, ratio_high=r_hi, suppressed_years=supp,
-                   source_ids=tuple(source_ids_of(pd.concat([v_y, k_y]))))
+                   source_ids=tuple(ids))
         counts = (f"{_span(k_lo, k_hi, style_fmt_count)} persons convicted, "
                   f"{_span(v_lo, v_hi, style_fmt_count)} registered victims")
-        why = ""
-        if supp:
-            why = (f"; '<5' in {years_text(supp, dash='–')} counted as 1 to 4, hence a range")
+        why = f"; '<5' in {years_text(supp)} counted as 1 to 4, hence a range" if supp else ""
         which = (f"only {len(years)} years with official figures for both: {span}" if few
                  else f"{n_years}-year totals, {span}")
         rec["text"] = f"{label}: {ratio} {what} ({which}: {counts}{why})."

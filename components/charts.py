@@ -435,8 +435,8 @@ def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     d = d[["country_label", "stage", "year", "value", "plot", "suppressed", "shown", "source_id"]]
     chart = alt.VConcatChart(vconcat=[panel(lab) for lab in labels], data=d, spacing=24, resolve=shared,
                              title=_title(title, subtitle),
-                             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"), config=_CONFIG)
-    return chart  # configured in the constructor: _configure's copy of a concatenation costs more than the build
+                             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return _configure(chart)
 
 
 # ------------------------------------------------------------------------------------ coverage

@@ -7,7 +7,9 @@ from components import a11y, controls, frame, render
 PAGE = "trends"
 CHAIN_INTRO = ("From identified victims to convictions: each line is one step of the criminal-justice response. "
                "Steps count different things (persons or cases) and come from different registers, so they are "
-               "not a strict funnel.")
+               "not a strict funnel. Under each country's name: convictions per 100 registered victims, totals "
+               "over the latest five years with official figures for both; an order of magnitude, not a success "
+               "rate (see the notes under the chart).")
 
 ds = frame.dataset()
 opts = frame.options(ds)

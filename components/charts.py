@@ -358,45 +358,83 @@ def sparkline(series: pd.DataFrame, *, country: str, title: str) -> alt.Chart:
 
 # ------------------------------------------------------------------------------- justice chain
 
+CHAIN_PANEL_WIDTH = 640  # a panel's width in files; on screen each panel takes the column's width
+CHAIN_PANEL_HEIGHT = {1: 320, 2: 200}  # plot height per panel by number of countries; more: CHAIN_PANEL_MIN
+CHAIN_PANEL_MIN = 160
+
+
 def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
-                stage_order: list[str]) -> alt.Chart:
-    """Small multiples per country: one line per stage (victims → … → convicted) over the years."""
+                stage_order: list[str], panel_notes: dict[str, str] | None = None) -> alt.Chart:
+    """Small multiples, one panel per country, stacked: one line per stage (victims → … → convicted) over
+    the years, each stage with its own colour, point shape and dash (style.STAGE_STYLES), victims and
+    convicted thicker. Every panel has the same y scale and the same years. Stacked rather than side by
+    side so that each panel takes the column's width (one country: the whole width; a phone: no panel cut
+    off); the screen fits the width (autosize fit-x), files draw at CHAIN_PANEL_WIDTH. `panel_notes`:
+    country label -> a line under the country's name (the conversion line)."""
     subtitle = [unit_text, source_line]
     if data.empty:
         return _empty(title, subtitle)
     d = data.copy()
-    stages = [s for s in stage_order if s in set(d["stage"])]
+    codes = dict(zip(d["stage"], d["indicator"]))
+    stages = [s for s in stage_order if s in codes]
+    looks = [style.stage_style(codes[s]) for s in stages]
     d["shown"] = [style.fmt_value(v, s, u) for v, s, u in zip(d["value"], d["suppressed"], d["unit"])]
     d["plot"] = d["value"].where(~d["suppressed"], d["value_high"])
     labels = [d.loc[d["country"] == c, "country_label"].iloc[0] for c in
               sorted(set(d["country"]), key=lambda c: (style.COUNTRY_ORDER + (c,)).index(c))]
+    years = list(range(int(d["year"].min()), int(d["year"].max()) + 1))
     # complete the grid so lines break at missing years instead of bridging them
-    grid = pd.MultiIndex.from_product(
-        [sorted(set(d["country_label"])), stages, range(int(d["year"].min()), int(d["year"].max()) + 1)],
-        names=["country_label", "stage", "year"]).to_frame(index=False)
+    grid = pd.MultiIndex.from_product([labels, stages, years],
+                                      names=["country_label", "stage", "year"]).to_frame(index=False)
     d = grid.merge(d, on=["country_label", "stage", "year"], how="left")
     d["suppressed"] = d["suppressed"].fillna(False).astype(bool)
     d["value"] = d["value"].where(~d["suppressed"])
-    color = alt.Color("stage:N", title=None, sort=stages,
-                      scale=alt.Scale(domain=stages, range=(style.STAGE_COLORS * 2)[: len(stages)]))
-    x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    legend = alt.Legend(title=None, orient="bottom", direction="horizontal", columns=3, symbolSize=90,
+                        symbolStrokeWidth=2, labelLimit=0)
+    color = alt.Color("stage:N", sort=stages, legend=legend,
+                      scale=alt.Scale(domain=stages, range=[c for c, _, _ in looks]))
+    shape = alt.Shape("stage:N", sort=stages, legend=legend,
+                      scale=alt.Scale(domain=stages, range=[sh for _, sh, _ in looks]))
+    dash = alt.StrokeDash("stage:N", sort=stages, legend=None,
+                          scale=alt.Scale(domain=stages, range=[dsh or [1, 0] for _, _, dsh in looks]))
+    thick = [s for s in stages if codes[s] in style.STAGE_EMPHASIS]
+    x = alt.X("year:O", title=None, scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=True))  # one y scale for all panels (resolve below)
+    y_plot = alt.Y("plot:Q", title=None)
     tooltip = [alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("shown:N", title="Value"),
                alt.Tooltip("source_id:N", title="Source id")]
+    height = CHAIN_PANEL_HEIGHT.get(len(labels), CHAIN_PANEL_MIN)
+    notes = panel_notes or {}
+
     base = alt.Chart().encode(x=x, color=color)
-    line = base.mark_line(strokeWidth=2, invalid="break-paths-show-path-domains").encode(
-        y=alt.Y("value:Q", title=unit_text), detail="stage:N")
-    pts = base.mark_point(filled=True, size=35).transform_filter("isValid(datum.value)").encode(
-        y=alt.Y("value:Q"), tooltip=tooltip)
+    line = base.mark_line(invalid="break-paths-show-path-domains").encode(
+        y=y, strokeDash=dash, detail="stage:N",
+        strokeWidth=alt.condition(alt.FieldOneOfPredicate(field="stage", oneOf=thick), alt.value(3), alt.value(1.6)))
+    pts = base.mark_point(filled=True, size=45, opacity=1).transform_filter("isValid(datum.value)").encode(
+        y=y, shape=shape, tooltip=tooltip)
     supp = base.transform_filter("datum.suppressed").mark_point(shape="diamond", size=70, filled=True).encode(
-        y=alt.Y("plot:Q"), tooltip=tooltip)
+        y=y_plot, tooltip=tooltip)
+    layers = [line, pts, supp]
+
+    def panel(label: str) -> alt.LayerChart:
+        # built with constructors, not .properties()/.transform_filter(): each of those copies the whole chart
+        head = alt.TitleParams(text=label, subtitle=notes.get(label) or "", anchor="start", fontSize=14,
+                               fontWeight="bold", subtitleFontSize=12, subtitleColor=style.CHART_TEXT,
+                               font=style.FONT, subtitleFont=style.FONT, offset=6)
+        return alt.LayerChart(layer=layers, width=CHAIN_PANEL_WIDTH, height=height, title=head,
+                              transform=[alt.FilterTransform(filter=alt.FieldEqualPredicate(
+                                  field="country_label", equal=label))])
+
     if d["suppressed"].any():
         subtitle.append(SUPPRESSED_NOTE + " (drawn at 4)")
-    chart = (alt.layer(line, pts, supp, data=d)
-             .properties(width=260, height=220)
-             .facet(column=alt.Column("country_label:N", title=None, sort=labels,
-                                      header=alt.Header(labelFontWeight="bold", labelAnchor="start")))
-             .properties(title=_title(title, subtitle)))
+    shared = alt.Resolve(scale=alt.ScaleResolveMap(color="shared", shape="shared", strokeDash="shared", x="shared",
+                                                   y="shared"),
+                         legend=alt.LegendResolveMap(color="shared", shape="shared"))
+    d = d[["country_label", "stage", "year", "value", "plot", "suppressed", "shown", "source_id"]]
+    chart = alt.VConcatChart(vconcat=[panel(lab) for lab in labels], data=d, spacing=24, resolve=shared,
+                             title=_title(title, subtitle),
+                             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return _configure(chart)
 
 

@@ -12,6 +12,8 @@ import pandas as pd
 
 from components.dataset import Codebook
 from components.style import BALTIC, COUNTRY_ORDER
+from components.style import fmt_number as style_fmt_count
+from components.style import fmt_ratio as style_fmt_ratio
 
 RATE_UNITS = ("per_million", "per_100k")
 CHAIN = ("victims", "suspects", "investigations", "cases_to_court", "prosecuted", "convicted")
@@ -305,6 +307,171 @@ def chain_table(chain: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
     w.columns = [cb.indicator_label(i, short=True) for i in w.columns]
     w = w.reset_index().rename(columns={"country_label": "Country", "year": "Year"})
     return w.fillna("no data")
+
+
+# ------------------------------------------------------------- conversion: convictions per 100 victims
+
+CONVERSION = "convictions_per_100_victims"  # the derived figure's indicator code in CSV rows
+CONVERSION_UNIT = "per_100_victims"
+CONVERSION_YEARS = 5  # the latest five years with both figures
+CONVERSION_MIN_YEARS = 3  # fewer common years: "not enough data" (one or two years say more about lags than rates)
+CONVERSION_CAVEAT = (
+    "Convictions per 100 registered victims is not a success rate: victims are counted by the police, "
+    "social services and NGOs, convictions by the courts (different registers); a conviction often comes "
+    "years after the victim was identified (time lags), so a year's convictions are not that year's "
+    "victims; and one convicted person may have exploited many victims, or several persons one victim "
+    "(persons, not cases). Totals over five years smooth the lags a little; compare orders of magnitude, "
+    "not single points.")
+
+
+def years_text(years, dash: str = "–") -> str:
+    """[2015, 2017, 2018, 2019] -> '2015, 2017–2019' (runs of consecutive years joined)."""
+    ys = sorted(int(y) for y in years)
+    runs: list[list[int]] = []
+    for y in ys:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}{dash}{r[-1]}" for r in runs)
+
+
+def _bounds(rows: list[dict]) -> tuple[float, float]:
+    """Sum of a count over years as (low, high): a '<5' year adds its own low and high (1 and 4 when the
+    source gives none), never a number picked in between."""
+    low = high = 0.0
+    for r in rows:
+        if r["suppressed"]:
+            lo = r["value_low"] if pd.notna(r["value_low"]) else 1.0
+            hi = r["value_high"] if pd.notna(r["value_high"]) else 4.0
+        else:
+            lo = hi = float(r["value"])
+        low, high = low + float(lo), high + float(hi)
+    return low, high
+
+
+def _span(lo: float, hi: float, fmt) -> str:
+    a, b = fmt(lo), fmt(hi)
+    return a if a == b else f"{a}–{b}"
+
+
+def conversion(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: int | None = None,
+               year_to: int | None = None, n_years: int = CONVERSION_YEARS,
+               min_years: int = CONVERSION_MIN_YEARS) -> pd.DataFrame:
+    """Convictions per 100 registered victims, totals over the latest `n_years` years, one row per country.
+
+    The years: within [year_from, year_to], the latest `n_years` single years in which the country has an
+    official-grade total for BOTH registered victims and convicted persons, counted in persons (the
+    toggle for unconfirmed figures does not apply). The ratio: sum of convicted persons over those years /
+    sum of registered victims over the same years × 100. A '<5' year is kept, not dropped (dropping the
+    years with few convictions would raise the ratio): its count adds its range (1 to 4) and the ratio
+    becomes a range (`ratio_low`: fewest convictions over most victims; `ratio_high`: the reverse).
+    Fewer than `min_years` common years: not computed (status 'not_enough'); fewer than `n_years` but at
+    least `min_years`: computed over those (status 'few_years'). Either count not in persons (cases,
+    offences): not computed (status 'units').
+
+    Columns: country, country_label, status ('ok', 'few_years', 'not_enough', 'units', 'no_data'),
+    years (tuple), convicted_low/high, victims_low/high, ratio_low/high, suppressed_years (tuple),
+    source_ids, short (the line under the country's chart), text (the sentence in the notes)."""
+    cols = ["country", "indicator", "unit", "period_start", "value", "value_low", "value_high", "suppressed",
+            "source_id", "preferred"] + (["grade"] if "grade" in df.columns else [])
+    p = df.loc[df["indicator"].isin(("victims", "convicted")) & (df["breakdown"] == "total")
+               & (df["category"] == "total") & df["single_year"] & df["country"].isin(countries), cols]
+    p = chart_rows(p, cb, unconfirmed=False)  # row by row: the same rows as from the whole table, faster
+    p = p[has_value(p) & ~p["unit"].isin(RATE_UNITS + ("percent",))]
+    if year_from is not None:
+        p = p[p["period_start"] >= year_from]
+    if year_to is not None:
+        p = p[p["period_start"] <= year_to]
+    what = "convictions per 100 registered victims"
+    recs = p.sort_values("period_start").to_dict("records")  # a few hundred rows: plain Python from here
+    out = []
+    for c in sort_countries(countries):
+        label = cb.country_label(c)
+        rec = dict(country=c, country_label=label, status="no_data", years=(), convicted_low=None,
+                   convicted_high=None, victims_low=None, victims_high=None, ratio_low=None, ratio_high=None,
+                   suppressed_years=(), source_ids=(), short="Convictions per 100 victims: no data", text="")
+        vic = [r for r in recs if r["country"] == c and r["indicator"] == "victims"]
+        con = [r for r in recs if r["country"] == c and r["indicator"] == "convicted"]
+        if not vic or not con:
+            missing = " and ".join(n for n, x in (("registered victims", vic), ("convicted persons", con)) if not x)
+            rec["text"] = f"{label}: {what} not computed: no official figure for {missing} in these years."
+            out.append(rec)
+            continue
+        vp = {}  # year -> row, in persons (the first of a year if a table ever held two)
+        kp = {}
+        for rows, into in ((vic, vp), (con, kp)):
+            for r in rows:
+                if r["unit"] == "persons":
+                    into.setdefault(int(r["period_start"]), r)
+        if not vp or not kp:
+            units = lambda x: ", ".join(sorted({r["unit"] for r in x}))  # noqa: E731
+            rec.update(status="units", short="Convictions per 100 victims: not computed (units differ)",
+                       text=f"{label}: {what} not computed: victims are counted in {units(vic)}, convictions "
+                            f"in {units(con)}; the ratio needs persons for both.")
+            out.append(rec)
+            continue
+        years = sorted(set(vp) & set(kp))[-n_years:]
+        if len(years) < min_years:
+            have = f"only {len(years)} year{'s' if len(years) != 1 else ''}" if years else "no year"
+            rec.update(status="not_enough", years=tuple(years),
+                       short="Convictions per 100 victims: not enough data",
+                       text=f"{label}: {what} not computed: not enough data ({have} with official figures for "
+                            f"both registered victims and convicted persons"
+                            + (f": {years_text(years)}" if years else "") + f"; at least {min_years} needed).")
+            out.append(rec)
+            continue
+        v_y, k_y = [vp[y] for y in years], [kp[y] for y in years]
+        v_lo, v_hi = _bounds(v_y)
+        k_lo, k_hi = _bounds(k_y)
+        if v_lo <= 0:
+            rec.update(status="not_enough", years=tuple(years), short="Convictions per 100 victims: not computed",
+                       text=f"{label}: {what} not computed: no registered victims in {years_text(years)}.")
+            out.append(rec)
+            continue
+        r_lo, r_hi = 100 * k_lo / v_hi, 100 * k_hi / v_lo
+        supp = tuple(sorted({int(r["period_start"]) for r in v_y + k_y if r["suppressed"]}))
+        ids = dict.fromkeys(part.strip() for r in v_y + k_y for part in str(r["source_id"]).split(";")
+                            if part.strip())
+        ratio = _span(r_lo, r_hi, style_fmt_ratio)
+        span = years_text(years)
+        few = len(years) < n_years
+        rec.update(status="few_years" if few else "ok", years=tuple(years), convicted_low=k_lo, convicted_high=k_hi,
+                   victims_low=v_lo, victims_high=v_hi, ratio_low=r_lo, ratio_high=r_hi, suppressed_years=supp,
+                   source_ids=tuple(ids))
+        counts = (f"{_span(k_lo, k_hi, style_fmt_count)} persons convicted, "
+                  f"{_span(v_lo, v_hi, style_fmt_count)} registered victims")
+        why = f"; '<5' in {years_text(supp)} counted as 1 to 4, hence a range" if supp else ""
+        which = (f"only {len(years)} years with official figures for both: {span}" if few
+                 else f"{n_years}-year totals, {span}")
+        rec["text"] = f"{label}: {ratio} {what} ({which}: {counts}{why})."
+        rec["short"] = f"{ratio} convictions per 100 victims, {span}" + (f" ({len(years)} years)" if few else "")
+        out.append(rec)
+    return pd.DataFrame(out, columns=["country", "country_label", "status", "years", "convicted_low",
+                                      "convicted_high", "victims_low", "victims_high", "ratio_low", "ratio_high",
+                                      "suppressed_years", "source_ids", "short", "text"])
+
+
+def conversion_rows(conv: pd.DataFrame) -> pd.DataFrame:
+    """The computed ratios as rows in the harmonised table's columns (for a CSV next to the chain's rows):
+    indicator 'convictions_per_100_victims', unit 'per_100_victims', the years used as the period, grade
+    'derived', the sources of every count summed; a range in value_low/value_high (value empty)."""
+    rows = []
+    for r in conv.itertuples():
+        if r.ratio_low is None or pd.isna(r.ratio_low):
+            continue
+        exact = round(r.ratio_low, 1) == round(r.ratio_high, 1)
+        rows.append(dict(
+            country=r.country, period_label=years_text(r.years, dash="-"), period_start=min(r.years),
+            period_end=max(r.years), indicator=CONVERSION, breakdown="total", category="total",
+            unit=CONVERSION_UNIT, value=round(r.ratio_low, 1) if exact else float("nan"),
+            value_low=float("nan") if exact else round(r.ratio_low, 1),
+            value_high=float("nan") if exact else round(r.ratio_high, 1), suppressed=False, preferred=True,
+            grade="derived",
+            flags="derived_ratio" + (";few_years" if r.status == "few_years" else "")
+                  + (";suppressed_lt5_in_sum" if r.suppressed_years else ""),
+            note=f"{r.text} {CONVERSION_CAVEAT}", source_id=";".join(r.source_ids), source_location=""))
+    return pd.DataFrame(rows)
 
 
 def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: str = "victims") -> list[dict]:

@@ -16,7 +16,7 @@ def chart(fig: Figure, screen: dict | None = None, *, key: str | None = None, he
     if spec is None:
         return
     if height:  # a slide: the same Figure, taller
-        spec = {**spec, "height": height} if "facet" not in spec and "hconcat" not in spec else spec
+        spec = {**spec, "height": height} if not {"facet", "hconcat", "vconcat"} & set(spec) else spec
     st.vega_lite_chart(spec=spec, theme=None, alt=fig.alt_text, key=key or fig.key, width="stretch")
 
 

@@ -25,10 +25,23 @@ COUNTRY_ORDER = ("EE", "LV", "LT", "EU27", "EU28")
 # 2009; tests/components/test_palette.py). No pale yellow, which vanishes on white.
 CATEGORY_COLORS = ["#E69F00", "#56B4E9", "#CC79A7", "#332288", "#994455", "#CC3311", "#785EF0", "#EE6677",
                    "#AA4499", "#BBBBBB"]
-# Justice chain stages (victims → … → convicted), dark to light; the legend gives the order. Every
-# pair at least 15 CIEDE2000 apart with normal vision, deuteranopia and protanopia, and every colour
-# at least 3:1 against white (WCAG 1.4.11) — viridis' light steps were 1.6:1 and its neighbours 6 apart.
-STAGE_COLORS = ["#440154", "#7F3B08", "#AA3377", "#785EF0", "#997700", "#CC6677"]
+# Justice chain stages (victims → … → convicted): each stage its own colour, point shape and line dash,
+# so no two stages differ by colour alone (WCAG 1.4.1). Every pair of colours at least 15 CIEDE2000
+# apart with normal vision, deuteranopia and protanopia, and every colour at least 3:1 against white
+# (WCAG 1.4.11); a search over Okabe-Ito, Tol and IBM colours (without the countries' own) found no set
+# of six further apart. The two ends of the question "how many victims end in a conviction" are the
+# most unlike: victims dark purple, solid; convicted ochre, solid; the steps between are dashed.
+# (No diamond, which marks '<5', and no downward triangle, which marks a series break.)
+STAGE_STYLES: dict[str, tuple[str, str, list[int]]] = {  # stage (indicator code): (colour, shape, dash)
+    "victims": ("#440154", "circle", []),
+    "suspects": ("#785EF0", "triangle-up", [6, 3]),
+    "investigations": ("#7F3B08", "triangle-right", [2, 2]),
+    "cases_to_court": ("#CC6677", "triangle-left", [8, 3, 2, 3]),
+    "prosecuted": ("#AA3377", "cross", [4, 2]),
+    "convicted": ("#997700", "square", []),
+}
+STAGE_COLORS = [c for c, _, _ in STAGE_STYLES.values()]
+STAGE_EMPHASIS = ("victims", "convicted")  # drawn thicker: the conversion line compares these two
 
 SUPPRESSED_COLOR = "#444444"
 NO_DATA_COLOR = "#5E5E5E"  # 'no data' text: 6.5:1 on white (was #888888, 3.5:1: below WCAG's 4.5:1)
@@ -49,6 +62,16 @@ def country_color(code: str) -> str:
 
 def country_shape(code: str) -> str:
     return COUNTRY_SHAPES.get(code, "circle")
+
+
+def stage_style(code: str) -> tuple[str, str, list[int]]:
+    """(colour, point shape, stroke dash) of a justice-chain stage."""
+    return STAGE_STYLES.get(code, ("#555555", "circle", []))
+
+
+def fmt_ratio(value: float) -> str:
+    """A 'per 100' figure as a sentence shows it: whole numbers from 10, one decimal below."""
+    return f"{value:,.0f}" if abs(value) >= 9.95 else f"{value:,.1f}"
 
 
 def fmt_number(value: float | None, unit: str = "persons") -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from components import queries as q
-from components.builders.common import chart_figure, check_links, span_text, value_texts
+from components.builders.common import chart_figure, check_links, shown_rows, span_text, value_texts
 from components.charts import chain_chart, compare_chart, trend_chart
 from components.cite import source_line
 from components.figure import years_covered
@@ -86,24 +86,34 @@ def lines(ds, *, indicator: str, measure: str, countries: list[str], years: tupl
 
 
 def chain(ds, countries: list[str], lo: int, hi: int, unconfirmed: bool):
+    """The justice chain, one panel per country, and under each country's name the conversion line:
+    convictions per 100 registered victims over the latest five years with official figures for both
+    (queries.conversion), with its caveat in the notes and its rows in the CSV."""
     cb, t = ds.codebook, ds.table
     data = q.chain_data(t, cb, countries=countries, year_from=lo, year_to=hi, unconfirmed=unconfirmed)
+    conv = q.conversion(t, cb, countries=countries, year_from=lo, year_to=hi)
     stages = [cb.indicator_label(i, short=True) for i in q.CHAIN]
     covered = years_covered(data)
     title = f"Justice chain, {span_text(covered, 'no data')}"
     unit_text = "persons or cases (see table)"
+    shown = conv[conv["country"].isin(set(data["country"]))]
     chart = chain_chart(data, title=title, unit_text=unit_text, source_line=source_line(q.source_ids_of(data), ds.sources),
-                        stage_order=stages)
+                        stage_order=stages, panel_notes=dict(zip(shown["country_label"], shown["short"])))
     notes = []
     if data.empty:
         notes.append("No justice-chain data for this selection.")
     else:
+        notes.extend(conv["text"])
+        notes.append(q.CONVERSION_CAVEAT)
         units = data.groupby("stage")["unit"].agg(lambda u: ", ".join(sorted(set(u))))
         notes.append("Units: " + "; ".join(f"{s}: {u}" for s, u in units.items()) + ".")
-    return chart_figure(ds, key="chain", chart=chart, rows=data, title=title, unit=unit_text,
+    ratios = q.conversion_rows(conv) if not data.empty else pd.DataFrame()
+    csv_rows = pd.concat([shown_rows(data), ratios], ignore_index=True) if not ratios.empty else None
+    return chart_figure(ds, key="chain", chart=chart, rows=data, title=title, unit=unit_text, csv_rows=csv_rows,
                         alt_text=(f"Small multiples, one panel per country: {title}; lines for {', '.join(stages)}. "
-                                  "The numbers per country and year are in the table below."),
-                        table=q.chain_table(data, cb), notes=notes,
+                                  "Under each country's name: convictions per 100 registered victims over five "
+                                  "years. The numbers per country and year are in the table below."),
+                        table=q.chain_table(data, cb), notes=notes, extra={"conversion": conv},
                         name=dict(countries=countries, indicator="justice-chain",
                                   period=span_text(covered).replace("–", "-") or None))
 

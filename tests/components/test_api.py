@@ -193,8 +193,11 @@ def page_rows(sds, opts, page, query):
                            countries=list(view.countries), unconfirmed=view.unconfirmed)
         return d[~d["status"].isin(["no_data", "not_given"])]
     if page == "trends" and view.view == "chain":
-        return q.chain_data(t, cb, countries=list(view.countries), year_from=years[0], year_to=years[1],
-                            unconfirmed=view.unconfirmed)
+        # the chain's rows, then one derived row per country: convictions per 100 registered victims
+        chain = q.chain_data(t, cb, countries=list(view.countries), year_from=years[0], year_to=years[1],
+                             unconfirmed=view.unconfirmed)
+        conv = q.conversion(t, cb, countries=list(view.countries), year_from=years[0], year_to=years[1])
+        return pd.concat([chain, q.conversion_rows(conv)], ignore_index=True)
     if page == "trends":
         return q.trend_data(t, cb, indicator=view.indicator, unit=q.unit_for(t, view.indicator, view.measure),
                             countries=list(view.countries), year_from=years[0], year_to=years[1],

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from components import charts
+from components import charts, style
 from components import queries as q
 from components.cite import dataset_citation, licence_summary, source_line
 from components.style import COUNTRY_COLORS
@@ -131,8 +131,26 @@ def test_chain_and_coverage_charts(ds):
     c = q.chain_data(ds.table, ds.codebook)
     spec = _spec(charts.chain_chart(c, title="Chain", unit_text="persons", source_line="Source: x",
                                     stage_order=["Victims", "Suspects", "Investigations", "Prosecuted", "Convicted"]))
-    assert spec["facet"]["column"]["field"] == "country_label"
-    assert spec["facet"]["column"]["sort"] == ["Estonia", "Latvia", "Lithuania"]
+    # small multiples: one panel per country, in the countries' order, stacked (each takes the column's
+    # width on screen), one y scale for all
+    panels = spec["vconcat"]
+    assert [p["title"]["text"] for p in panels] == ["Estonia", "Latvia", "Lithuania"]
+    assert spec["resolve"]["scale"]["y"] == "shared" and spec["autosize"]["type"] == "fit-x"
+    # every stage its own colour, its own point shape and its own dash (none by colour alone)
+    enc = {k: v for layer in panels[0]["layer"] for k, v in layer.get("encoding", {}).items()}
+    colours, shapes = enc["color"]["scale"]["range"], enc["shape"]["scale"]["range"]
+    dashes = [tuple(x) for x in enc["strokeDash"]["scale"]["range"]]
+    assert enc["color"]["scale"]["domain"] == ["Victims", "Suspects", "Investigations", "Prosecuted", "Convicted"]
+    assert len(set(colours)) == len(set(shapes)) == 5 and "diamond" not in shapes
+    assert len(set(zip(colours, shapes, dashes))) == 5
+    assert colours[0] == style.STAGE_STYLES["victims"][0] and shapes[-1] == style.STAGE_STYLES["convicted"][1]
+    # the conversion line under each country's name
+    noted = _spec(charts.chain_chart(c, title="Chain", unit_text="persons", source_line="Source: x",
+                                     stage_order=["Victims", "Convicted"], panel_notes={"Latvia": "25 per 100"}))
+    assert [p["title"]["subtitle"] for p in noted["vconcat"]] == ["", "25 per 100", ""]
+    one = _spec(charts.chain_chart(c[c["country"] == "LV"], title="Chain", unit_text="persons",
+                                   source_line="Source: x", stage_order=["Victims"]))
+    assert len(one["vconcat"]) == 1 and one["vconcat"][0]["height"] > panels[0]["height"]
     cov = q.coverage(ds.table, ds.codebook)
     spec = _spec(charts.coverage_chart(cov, title="Coverage", source_line="Source: x"))
     assert spec["facet"]["row"]["field"] == "country_label"

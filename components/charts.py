@@ -65,8 +65,8 @@ def _configure(chart):
 
 # Reflow (WCAG 1.4.10): in a narrow chart (a phone, 400 % zoom, a card) the title and subtitle wrap
 # instead of being cut with "…". The on-screen spec (frame._screen) holds the lines wrapped at a few
-# widths and picks the widest that fits the chart's width (Vega's `width` signal: the plot's width, less
-# than the chart's, so it follows a resize and errs on the safe side); for small multiples, which have
+# widths and picks the widest that fits the chart's width (its container's, at least the plot's: Vega's
+# `width` signal, so that the choice follows a resize); for small multiples, which have
 # no one width, the window's width less the page's margins. A line's width is estimated from its
 # characters: _TITLE_EM / _SUBTITLE_EM em per character, measured on the widest fallback font a browser
 # may use (DejaVu Sans: 0.57 em bold, 0.55 em regular), with some room to spare; the browser test
@@ -76,6 +76,7 @@ _TITLE_EM = 0.62  # bold, 16 px
 _SUBTITLE_EM = 0.58  # regular, 12 px
 _TITLE_CHARS = (64, 52, 44, 36, 30, 26, 22, 18, 14)
 _SUBTITLE_CHARS = (120, 100, 86, 74, 64, 56, 48, 42, 36, 30, 26, 22)
+_CONTAINER_MARGIN_PX = 8  # Vega's padding inside the chart's container (5 px) and a little more
 _WINDOW_MARGIN_PX = 48  # the page's side padding around a chart on a phone (16 px each side) and a little more
 
 
@@ -119,7 +120,10 @@ def reflow_title(spec: dict, plot_height: bool = True) -> dict:
         return spec
     t = dict(t)
     single = not any(k in spec for k in ("facet", "hconcat", "vconcat", "concat", "repeat"))
-    avail = "width" if single else f"(windowSize()[0] - {_WINDOW_MARGIN_PX})"
+    # the title spans the whole chart (axis labels, direct labels), not only the plot (`width`): the
+    # chart's container is its width on the page; `width` in the expression makes it follow a resize
+    avail = (f"max(width, containerSize()[0] - {_CONTAINER_MARGIN_PX})" if single
+             else f"(windowSize()[0] - {_WINDOW_MARGIN_PX})")
     text = t["text"]
     title_px = float(t.get("fontSize") or 16)
     t["text"] = _pick(wrap_ladder([text], _TITLE_CHARS, keep_first=True), title_px, _TITLE_EM, avail)
@@ -174,6 +178,8 @@ def _empty(title: str, subtitle: list[str], message: str = "No data for this sel
 # ------------------------------------------------------------------------------------- compare
 
 _BAR_PX = 44
+_MIN_BAND_PX = 120
+_LABEL_CHARS = 30
 
 def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
                   stack: str = "stacked", value_format: str = ",.0f") -> alt.Chart:
@@ -241,10 +247,10 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
         enc["yOffset"] = alt.YOffset("category_label:N", sort=cats)
     else:
         enc["order"] = alt.Order("category_order:Q")
-    # the plot at least CHART_HEIGHT tall (a few countries get room, not a strip); a bar at most
-    # _BAR_PX thick, so that one or two countries do not become blocks
+    # the plot at least CHART_HEIGHT tall from three bars on (a few countries get room, not a strip;
+    # one or two bars _MIN_BAND_PX each); a bar at most _BAR_PX thick, so that few bars do not become blocks
     step = 56 if not overlapping else max(56, 22 * max(len(cats), 1))
-    height = max(style.CHART_HEIGHT, step * len(order_labels))
+    height = max(step * len(order_labels), min(style.CHART_HEIGHT, _MIN_BAND_PX * len(order_labels)))
     band = 0.85 if overlapping else min(0.6, _BAR_PX / (height / max(len(order_labels), 1)))
     bars = alt.Chart(vals).mark_bar(height={"band": round(band, 3)}).encode(**enc)
     layers = [bars]
@@ -255,14 +261,18 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
                    .agg(cats=("category_label", lambda x: ", ".join(c for c in x if c)),
                         source_id=("source_id", "first"))
                    .reset_index())
-        grouped["label"] = ["<5" + (f" ({c})" if c and not is_total else "") for c in grouped["cats"]]
+        # on lines of at most _LABEL_CHARS characters (lineBreak), so a long list of categories stays
+        # inside a phone-sized chart instead of running off its edge
+        grouped["label"] = ["\n".join(_lines("<5" + (f" ({c})" if c and not is_total else ""), _LABEL_CHARS))
+                            for c in grouped["cats"]]
         layers.append(alt.Chart(grouped).mark_point(shape="diamond", size=120, filled=True,
                                                     color=style.SUPPRESSED_COLOR)
                       .encode(x=alt.X("x:Q"), y=y,
                               tooltip=[alt.Tooltip("country_label:N", title="Country"),
                                        alt.Tooltip("label:N", title="Suppressed"),
                                        alt.Tooltip("source_id:N", title="Source id")]))
-        layers.append(alt.Chart(grouped).mark_text(align="left", dx=10, fontSize=12, color=style.SUPPRESSED_COLOR)
+        layers.append(alt.Chart(grouped).mark_text(align="left", dx=10, fontSize=12, color=style.SUPPRESSED_COLOR,
+                                                   lineBreak="\n")
                       .encode(x="x:Q", y=y, text="label:N"))
     if not nod.empty:
         n = nod.copy()
@@ -275,10 +285,13 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
         g = (notgiven.groupby("country_label", sort=False)["category_label"]
              .agg(lambda x: ", ".join(x)).reset_index())
         g["label"] = "not given: " + g["category_label"]
-        g["x"] = [1.0 if percent else float(ends.get(c, 0.0)) for c in g["country_label"]]
-        has_supp = set(supp["country_label"]) if not supp.empty else set()
-        g["dy"] = [14 if c in has_supp else 0 for c in g["country_label"]]
-        layers.append(alt.Chart(g).mark_text(align="left", dx=10, dy=14, fontSize=11, fontStyle="italic",
+        if overlapping:  # right of the longest bar, a line below its '<5'
+            g["x"] = [float(ends.get(c, 0.0)) for c in g["country_label"]]
+            dx, dy = 10, 14
+        else:  # under the bar, from its start: the note does not take the plot's width on a phone
+            g["x"] = 0.0
+            dx, dy = 2, round(band * height / max(len(order_labels), 1) / 2 + 9)
+        layers.append(alt.Chart(g).mark_text(align="left", dx=dx, dy=dy, fontSize=11, fontStyle="italic",
                                              color=style.NO_DATA_COLOR)
                       .encode(x="x:Q", y=y, text="label:N"))
     chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=height,
@@ -300,6 +313,15 @@ def line_end_labels(rows: pd.DataFrame, *, x, y, yfield: str, label: str = "coun
 
     Labels whose lines end close together are pushed apart vertically, by at least `min_gap` of the
     value range, so that none hides another; each stays as near its line's end as it can."""
+    last = end_label_positions(rows, yfield=yfield, label=label, min_gap=min_gap)
+    return (alt.Chart(last).mark_text(align="left", baseline="middle", dx=9, fontSize=12, fontWeight="bold",
+                                      color=style.CHART_TEXT)
+            .encode(x=x, y=y, text=f"{label}:N"))
+
+
+def end_label_positions(rows: pd.DataFrame, *, yfield: str, label: str = "country_label",
+                        min_gap: float = 0.075) -> pd.DataFrame:
+    """Where line_end_labels puts each line's name: its last drawn year and a value (pushed apart)."""
     last = (rows[rows[yfield].notna()].sort_values("year").groupby(label, sort=False).tail(1)
             .sort_values(yfield).reset_index(drop=True))
     last = last[[label, "year", yfield]].copy()
@@ -315,9 +337,7 @@ def line_end_labels(rows: pd.DataFrame, *, x, y, yfield: str, label: str = "coun
         for i in range(len(pos) - 2, -1, -1):
             pos[i] = min(pos[i], pos[i + 1] - gap)
     last[yfield] = pos
-    return (alt.Chart(last).mark_text(align="left", baseline="middle", dx=9, fontSize=12, fontWeight="bold",
-                                      color=style.CHART_TEXT)
-            .encode(x=x, y=y, text=f"{label}:N"))
+    return last
 
 
 # ------------------------------------------------------------------------------------- trends
@@ -339,10 +359,15 @@ def suppressed_offsets(supp: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return s.drop(columns="_o")
 
 
-def suppressed_labels(supp: pd.DataFrame) -> pd.DataFrame:
+def suppressed_labels(supp: pd.DataFrame, avoid: pd.DataFrame | None = None, *, span: float = 0.0,
+                      reach_years: int = 4, near: float = 0.15) -> pd.DataFrame:
     """One '<5' label per run of consecutive withheld years (any country), over the run's middle year
     and above its highest mark: labels on every point would run into each other (Vega-Lite's text
-    marks do not avoid collisions), and the marks in the country colours say which country."""
+    marks do not avoid collisions), and the marks in the country colours say which country.
+
+    `avoid`: the lines' end labels (columns year, value: end_label_positions), which run to the right
+    of their year; a run's label is left out where one of them may cover it (up to `reach_years` to the
+    right, within `near` × `span` in value). The diamonds stay, and the subtitle says what ◆ means."""
     years = sorted(set(int(y) for y in supp["year"]))
     runs: list[list[int]] = []
     for y in years:
@@ -351,9 +376,15 @@ def suppressed_labels(supp: pd.DataFrame) -> pd.DataFrame:
         else:
             runs.append([y])
     top = supp.groupby("year")["value_high"].max()
-    return pd.DataFrame({"year": [r[(len(r) - 1) // 2] for r in runs],
-                         "value_high": [float(max(top[y] for y in r)) for r in runs],
-                         "label": "<5"})
+    out = pd.DataFrame({"year": [r[(len(r) - 1) // 2] for r in runs],
+                        "value_high": [float(max(top[y] for y in r)) for r in runs],
+                        "label": "<5"})
+    if avoid is not None and not avoid.empty and not out.empty:
+        def covered(year, value):
+            return any(0 <= year - int(ey) <= reach_years and abs(float(ev) - value) <= near * span
+                       for ey, ev in zip(avoid["year"], avoid["value"]))
+        out = out[[not covered(y, v) for y, v in zip(out["year"], out["value_high"])]].reset_index(drop=True)
+    return out
 
 def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
                 indexed: bool = False, year_domain: tuple[int, int] | None = None) -> alt.Chart:
@@ -415,7 +446,10 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
                       .encode(x=x, y=alt.Y("value_high:Q"), color=color,
                               tooltip=[alt.Tooltip("country_label:N", title="Country"),
                                        alt.Tooltip("year:O", title="Year"), alt.Tooltip("label:N", title="Value")]))
-        layers.append(alt.Chart(suppressed_labels(s)).mark_text(dy=-12, fontSize=11, color=style.SUPPRESSED_COLOR)
+        ends = end_label_positions(line_df, yfield=yfield).rename(columns={yfield: "value"})
+        span = float(line_df[yfield].max() - line_df[yfield].min()) if line_df[yfield].notna().any() else 0.0
+        layers.append(alt.Chart(suppressed_labels(s, ends, span=span))
+                      .mark_text(dy=-12, fontSize=11, color=style.SUPPRESSED_COLOR)
                       .encode(x=x, y=alt.Y("value_high:Q"), text="label:N"))
         subtitle.append(SUPPRESSED_NOTE)
     marks = d[d["marker"] != ""].copy()

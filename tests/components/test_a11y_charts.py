@@ -85,7 +85,7 @@ def test_screen_title_wraps_and_exports_keep_the_plain_title(ds):
     t = screen["title"]
     assert screen["usermeta"]["title"] == spec["title"]["text"]
     assert t["limit"] == 0 and screen["autosize"] == {"type": "fit-x", "contains": "padding"}
-    assert t["text"]["expr"].startswith("width >= ")
+    assert t["text"]["expr"].startswith("max(width, containerSize()[0] - 8) >= ")
     # wide: one line; narrower: more lines, each short enough for the width it is chosen for; never cut
     assert _at(t["text"], 900) == [spec["title"]["text"]]
     for px in (400, 300, 240, 180, 120):

@@ -434,8 +434,14 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
         subtitle.append("○ hollow marker: unconfirmed figure (known only from news or secondary sources)")
     weak = (alt.Chart(drawn[~drawn["confirmed"]]).mark_point(filled=False, size=70, strokeWidth=2)
             .encode(x=x, y=y, color=color, tooltip=tooltip, shape=shape))
-    layers = [line, pts, weak, line_end_labels(line_df, x=x, y=y, yfield=yfield)]
     supp = d[d["suppressed"]]
+    # a line's name goes after its last mark: a '<5' diamond too (drawn at its upper bound), so that the
+    # name does not sit on the diamonds of the years after the line's last value
+    label_rows = line_df[["country_label", "year", yfield]]
+    if not supp.empty and not indexed:
+        label_rows = pd.concat([label_rows, supp[["country_label", "year", "value_high"]]
+                                .rename(columns={"value_high": yfield})], ignore_index=True)
+    layers = [line, pts, weak, line_end_labels(label_rows, x=x, y=y, yfield=yfield)]
     if not supp.empty and not indexed:
         s = suppressed_offsets(supp, codes)
         s["label"] = "<5"
@@ -446,7 +452,7 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
                       .encode(x=x, y=alt.Y("value_high:Q"), color=color,
                               tooltip=[alt.Tooltip("country_label:N", title="Country"),
                                        alt.Tooltip("year:O", title="Year"), alt.Tooltip("label:N", title="Value")]))
-        ends = end_label_positions(line_df, yfield=yfield).rename(columns={yfield: "value"})
+        ends = end_label_positions(label_rows, yfield=yfield).rename(columns={yfield: "value"})
         span = float(line_df[yfield].max() - line_df[yfield].min()) if line_df[yfield].notna().any() else 0.0
         layers.append(alt.Chart(suppressed_labels(s, ends, span=span))
                       .mark_text(dy=-12, fontSize=11, color=style.SUPPRESSED_COLOR)

@@ -138,3 +138,15 @@ def test_no_text_is_cut_with_an_ellipsis(ds):
     title = _layers(spec)[0]["encoding"]["y"]["title"]
     assert isinstance(title, list) and " ".join(title) == long_unit and all(len(x) <= 34 for x in title)
     assert "…" not in json.dumps(spec, ensure_ascii=False).replace(charts.SUPPRESSED_NOTE, "")
+
+
+def test_a_line_is_named_after_its_last_mark_a_withheld_year_too(ds):
+    t = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons").copy()
+    last = t[t["country"] == "EE"]["year"].max()
+    at = (t["country"] == "EE") & (t["year"] == last)
+    t.loc[at, ["suppressed", "value", "value_low", "value_high"]] = [True, None, 1.0, 4.0]
+    spec = charts.trend_chart(t, title="t", unit_text="persons", source_line="s").to_dict()
+    names = [x for x in _layers(spec) if x["mark"]["type"] == "text"
+             and x["encoding"]["text"]["field"] == "country_label"][0]
+    ee = [r for r in _rows(spec, names) if r["country_label"] == "Estonia"][0]
+    assert ee["year"] == last  # after the '<5' diamond, not on it

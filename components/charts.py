@@ -56,7 +56,8 @@ def _configure(chart):
     t = chart.title
     if isinstance(t, alt.TitleParams) and isinstance(t.subtitle, list):
         # the paragraphs, for reflow_title; the spec's own lines are wrapped for the export width
-        chart.usermeta = {"subtitle": list(t.subtitle)}
+        meta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+        chart.usermeta = {**meta, "subtitle": list(t.subtitle)}
         t = t.copy(deep=False)
         t.subtitle = _wrap(t.subtitle)
         chart.title = t

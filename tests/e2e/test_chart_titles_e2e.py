@@ -94,12 +94,22 @@ def test_no_chart_title_is_cut(chromium_browser, app_url, expected_titles):
             for size, (w, h) in SIZES.items():
                 page.set_viewport_size({"width": w, "height": h})
                 page.wait_for_timeout(600)  # Vega lays the titles out again after the resize
-                page.screenshot(path=str(ARTIFACTS / f"titles_{name}_{size}.png"), animations="disabled")
+                _screenshot(page, ARTIFACTS / f"titles_{name}_{size}.png")
                 problems += _check(page, name, size, n_charts, expected_titles[name])
             print(f"{name}: {time.perf_counter() - t0:.1f} s")
     finally:
         page.context.close()
     assert not problems, "\n".join(problems)
+
+
+def _screenshot(page, path) -> None:
+    """An artifact to look at, not a check: a slow machine (the map draws in software GL) may skip it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.screenshot(path=str(path), animations="disabled", timeout=15_000)
+    except PlaywrightTimeout:
+        print(f"no screenshot {path.name}: timed out")
 
 
 def _check(page, name: str, size: str, n_charts: int, figure_titles: list[str]) -> list[str]:

@@ -285,15 +285,15 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
     if not notgiven.empty:
         g = (notgiven.groupby("country_label", sort=False)["category_label"]
              .agg(lambda x: ", ".join(x)).reset_index())
-        g["label"] = "not given: " + g["category_label"]
+        g["label"] = ["\n".join(_lines("not given: " + c, _LABEL_CHARS + 6)) for c in g["category_label"]]
         if overlapping:  # right of the longest bar, a line below its '<5'
             g["x"] = [float(ends.get(c, 0.0)) for c in g["country_label"]]
-            dx, dy = 10, 14
+            dx, dy = 10, 8
         else:  # under the bar, from its start: the note does not take the plot's width on a phone
             g["x"] = 0.0
-            dx, dy = 2, round(band * height / max(len(order_labels), 1) / 2 + 9)
-        layers.append(alt.Chart(g).mark_text(align="left", dx=dx, dy=dy, fontSize=11, fontStyle="italic",
-                                             color=style.NO_DATA_COLOR)
+            dx, dy = 2, round(band * height / max(len(order_labels), 1) / 2 + 3)
+        layers.append(alt.Chart(g).mark_text(align="left", baseline="top", dx=dx, dy=dy, fontSize=11,
+                                             fontStyle="italic", color=style.NO_DATA_COLOR, lineBreak="\n")
                       .encode(x="x:Q", y=y, text="label:N"))
     chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=height,
                                          title=_title(title, subtitle))

@@ -150,3 +150,20 @@ def test_a_line_is_named_after_its_last_mark_a_withheld_year_too(ds):
              and x["encoding"]["text"]["field"] == "country_label"][0]
     ee = [r for r in _rows(spec, names) if r["country_label"] == "Estonia"][0]
     assert ee["year"] == last  # after the '<5' diamond, not on it
+
+
+def test_not_given_notes_sit_under_their_bar_on_short_lines(ds):
+    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2022", breakdown="total", unit="persons")
+    d = d.copy()
+    lt = d["country"] == "LT"
+    d.loc[lt, "status"] = "not_given"
+    d.loc[lt, "category_label"] = "Sexual exploitation, Forced labour, Other or unspecified"
+    d.loc[lt, "breakdown"] = "exploitation"
+    spec = charts.compare_chart(d, title="t", unit_text="persons", source_line="s").to_dict()
+    notes = [x for x in _layers(spec) if x["mark"]["type"] == "text" and x["mark"].get("baseline") == "top"]
+    rows = _rows(spec, notes[0])
+    assert rows and all(r["x"] == 0.0 for r in rows)  # from the bar's start, not past its end
+    for r in rows:
+        lines = r["label"].split("\n")
+        assert len(lines) > 1 and all(len(x) <= charts._LABEL_CHARS + 6 for x in lines)
+        assert " ".join(lines) == "not given: Sexual exploitation, Forced labour, Other or unspecified"

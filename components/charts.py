@@ -27,7 +27,9 @@ def _wrap(lines: list[str], width: int = 120) -> list[str]:
 
 
 def _title(title: str, subtitle: list[str]) -> alt.TitleParams:
-    return alt.TitleParams(text=title, subtitle=_wrap(subtitle), anchor="start", fontSize=16,
+    """The chart's title. The subtitle holds its paragraphs here; `_configure` wraps them to the export
+    width and keeps the paragraphs in usermeta, so the screen can rewrap them to the chart's width."""
+    return alt.TitleParams(text=title, subtitle=[x for x in subtitle if x], anchor="start", fontSize=16,
                            subtitleFontSize=12, subtitleColor="#444444", font=style.FONT,
                            subtitleFont=style.FONT, offset=10)
 
@@ -51,26 +53,66 @@ _CONFIG = (alt.Chart().configure(font=style.FONT, background="#ffffff", aria=Fal
 def _configure(chart):
     chart = chart.copy(deep=False)
     chart.config = _CONFIG
+    t = chart.title
+    if isinstance(t, alt.TitleParams) and isinstance(t.subtitle, list):
+        # the paragraphs, for reflow_title; the spec's own lines are wrapped for the export width
+        meta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+        chart.usermeta = {**meta, "subtitle": list(t.subtitle)}
+        t = t.copy(deep=False)
+        t.subtitle = _wrap(t.subtitle)
+        chart.title = t
     return chart
 
 
 # Reflow (WCAG 1.4.10): in a narrow chart (a phone, 400 % zoom, a card) the title and subtitle wrap
-# instead of being cut with "…". The on-screen spec (frame._screen) holds both versions and picks
-# by the chart's width (Vega's `width` signal, so it follows a resize) when the full line would not
-# fit; for small multiples, which have no one width, by the window's (below _NARROW_PX CSS pixels).
+# instead of being cut with "…". The on-screen spec (frame._screen) holds the lines wrapped at a few
+# widths and picks the widest that fits the chart's width (its container's, at least the plot's: Vega's
+# `width` signal, so that the choice follows a resize); for small multiples, which have
+# no one width, the window's width less the page's margins. A line's width is estimated from its
+# characters: _TITLE_EM / _SUBTITLE_EM em per character, measured on the widest fallback font a browser
+# may use (DejaVu Sans: 0.57 em bold, 0.55 em regular), with some room to spare; the browser test
+# (tests/e2e/test_chart_titles_e2e.py) checks the rendered lines against the chart's width.
 # The plain title stays in usermeta["title"]; exports render from the spec without this, at a fixed width.
-_NARROW_PX = 600
-_NARROW_TITLE_CHARS = 28
-_NARROW_SUBTITLE_CHARS = 42
-_CHAR_EM = 0.55  # average advance of a character, in em (Source Sans Pro / Helvetica, bold)
+_TITLE_EM = 0.62  # bold, 16 px
+_SUBTITLE_EM = 0.58  # regular, 12 px
+_TITLE_CHARS = (64, 52, 44, 36, 30, 26, 22, 18, 14)
+_SUBTITLE_CHARS = (120, 100, 86, 74, 64, 56, 48, 42, 36, 30, 26, 22)
+_CONTAINER_MARGIN_PX = 8  # Vega's padding inside the chart's container (5 px) and a little more
+_WINDOW_MARGIN_PX = 48  # the page's side padding around a chart on a phone (16 px each side) and a little more
 
 
 def _lines(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width=width, break_long_words=False) or [text]
 
 
+def wrap_ladder(paragraphs: list[str], chars: tuple[int, ...], keep_first: bool = False) -> list[list[str]]:
+    """The paragraphs wrapped at each width in `chars` (characters a line), widest first, without repeats.
+    `keep_first`: the first version is the paragraphs as they are (a title that fits unwrapped)."""
+    out: list[list[str]] = [list(paragraphs)] if keep_first else []
+    for n in chars:
+        lines = [x for p in paragraphs for x in _lines(p, n)]
+        if not out or lines != out[-1]:
+            out.append(lines)
+    return out
+
+
+def _line_px(lines: list[str], font_px: float, em: float) -> float:
+    return max((len(x) for x in lines), default=0) * em * font_px
+
+
+def _pick(versions: list[list[str]], font_px: float, em: float, avail: str):
+    """A Vega expression choosing the widest version whose longest line fits `avail` pixels (the last,
+    narrowest version otherwise); the plain value when there is only one version."""
+    if len(versions) == 1:
+        return versions[0]
+    expr = json.dumps(versions[-1])
+    for v in reversed(versions[:-1]):
+        expr = f"{avail} >= {_line_px(v, font_px, em):.0f} ? {json.dumps(v)} : {expr}"
+    return {"expr": expr}
+
+
 def reflow_title(spec: dict, plot_height: bool = True) -> dict:
-    """A copy of `spec` (top level only) whose title and subtitle wrap when the chart is narrow.
+    """A copy of `spec` (top level only) whose title and subtitle wrap to the chart's width on screen.
 
     `plot_height`: the chart's height is its plot's (as in the exports), so a wrapped title makes the
     chart taller rather than the plot smaller; False keeps the whole chart at its height (slides)."""
@@ -79,20 +121,25 @@ def reflow_title(spec: dict, plot_height: bool = True) -> dict:
         return spec
     t = dict(t)
     single = not any(k in spec for k in ("facet", "hconcat", "vconcat", "concat", "repeat"))
+    # the title spans the whole chart (axis labels, direct labels), not only the plot (`width`): the
+    # chart's container is its width on the page; `width` in the expression makes it follow a resize
+    avail = (f"max(width, containerSize()[0] - {_CONTAINER_MARGIN_PX})" if single
+             else f"(windowSize()[0] - {_WINDOW_MARGIN_PX})")
     text = t["text"]
-    title_px = len(text) * _CHAR_EM * float(t.get("fontSize") or 16)
-    narrow = f"width < {title_px:.0f}" if single else f"windowSize()[0] < {_NARROW_PX}"
-    if len(text) > _NARROW_TITLE_CHARS:
-        t["text"] = {"expr": f"{narrow} ? {json.dumps(_lines(text, _NARROW_TITLE_CHARS))} : {json.dumps(text)}"}
+    title_px = float(t.get("fontSize") or 16)
+    t["text"] = _pick(wrap_ladder([text], _TITLE_CHARS, keep_first=True), title_px, _TITLE_EM, avail)
+    if isinstance(t["text"], list) and len(t["text"]) == 1:
+        t["text"] = text
     sub = t.get("subtitle")
+    paragraphs = (spec.get("usermeta") or {}).get("subtitle")
     if isinstance(sub, str):
         sub = [sub]
-    if isinstance(sub, list) and any(len(str(x)) > _NARROW_SUBTITLE_CHARS for x in sub):
-        sub = [str(x) for x in sub]
-        sub_px = max(len(x) for x in sub) * _CHAR_EM * 0.95 * float(t.get("subtitleFontSize") or 12)
-        narrow_sub = f"width < {sub_px:.0f}" if single else f"windowSize()[0] < {_NARROW_PX}"
-        short = [line for x in sub for line in _lines(x, _NARROW_SUBTITLE_CHARS)]
-        t["subtitle"] = {"expr": f"{narrow_sub} ? {json.dumps(short)} : {json.dumps(sub)}"}
+    if isinstance(sub, list) and sub:
+        paragraphs = [str(x) for x in (paragraphs if isinstance(paragraphs, list) and paragraphs else sub)]
+        versions = wrap_ladder(paragraphs, _SUBTITLE_CHARS)
+        if versions[0] != [str(x) for x in sub]:  # the spec's own lines first, for a wide chart
+            versions.insert(0, [str(x) for x in sub])
+        t["subtitle"] = _pick(versions, float(t.get("subtitleFontSize") or 12), _SUBTITLE_EM, avail)
     t["limit"] = 0  # no "…": a line that would not fit is wrapped instead
     out = dict(spec)
     out["title"] = t
@@ -102,6 +149,19 @@ def reflow_title(spec: dict, plot_height: bool = True) -> dict:
         out["autosize"] = {"type": "fit-x", "contains": "padding"}
     out["usermeta"] = {**(spec.get("usermeta") or {}), "title": text}
     return out
+
+
+def legend_columns(labels, font_px: float = 12, symbol_px: float = 26, avail: str = "width") -> dict:
+    """Legend entries in one row when they fit the chart's width, else in as many columns as fit (one at
+    least), so that a legend under a phone-sized chart wraps instead of running off its edge."""
+    entries = [len(str(x)) * _SUBTITLE_EM * font_px + symbol_px for x in labels] or [0.0]
+    return {"expr": f"{avail} >= {sum(entries):.0f} ? 0 : max(1, floor({avail} / {max(entries):.0f}))"}
+
+
+def _axis_title(text: str, chars: int = 34) -> list[str] | str:
+    """An axis title on lines of at most `chars` characters (never cut with "…")."""
+    lines = _lines(text, chars)
+    return lines[0] if len(lines) == 1 else lines
 
 
 def _country_scale(codes, labels) -> alt.Scale:
@@ -117,6 +177,10 @@ def _empty(title: str, subtitle: list[str], message: str = "No data for this sel
 
 
 # ------------------------------------------------------------------------------------- compare
+
+_BAR_PX = 44
+_MIN_BAND_PX = 120
+_LABEL_CHARS = 30
 
 def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
                   stack: str = "stacked", value_format: str = ",.0f") -> alt.Chart:
@@ -167,7 +231,7 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
         xfield = alt.X("value:Q", stack="normalize", title="share of known categories",
                        axis=alt.Axis(format="%", tickCount=5))
     else:
-        xfield = alt.X("value:Q", stack=None if overlapping else "zero", title=unit_text,
+        xfield = alt.X("value:Q", stack=None if overlapping else "zero", title=_axis_title(unit_text),
                        axis=alt.Axis(format=value_format.replace(".0f", "~f")))
     cats = []
     if is_total:
@@ -176,13 +240,19 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
         cats = list(dict.fromkeys(vals.sort_values("category_order")["category_label"])) + \
             [c for c in dict.fromkeys(supp["category_label"]) if c not in set(vals["category_label"])]
         color = alt.Color("category_label:N", title=None, sort=cats,
-                          scale=alt.Scale(domain=cats, range=style.CATEGORY_COLORS[: max(len(cats), 1)]))
+                          scale=alt.Scale(domain=cats, range=style.CATEGORY_COLORS[: max(len(cats), 1)]),
+                          legend=alt.Legend(columns=legend_columns(cats)))
     enc = dict(x=xfield, y=y, color=color, opacity=opacity, tooltip=tooltip)
     if overlapping:
         enc["yOffset"] = alt.YOffset("category_label:N", sort=cats)
     else:
         enc["order"] = alt.Order("category_order:Q")
-    bars = alt.Chart(vals).mark_bar(height={"band": 0.85} if overlapping else {"band": 0.6}).encode(**enc)
+    # the plot at least CHART_HEIGHT tall from three bars on (a few countries get room, not a strip;
+    # one or two bars _MIN_BAND_PX each); a bar at most _BAR_PX thick, so that few bars do not become blocks
+    step = 56 if not overlapping else max(56, 22 * max(len(cats), 1))
+    height = max(step * len(order_labels), min(style.CHART_HEIGHT, _MIN_BAND_PX * len(order_labels)))
+    band = 0.85 if overlapping else min(0.6, _BAR_PX / (height / max(len(order_labels), 1)))
+    bars = alt.Chart(vals).mark_bar(height={"band": round(band, 3)}).encode(**enc)
     layers = [bars]
     if not supp.empty:
         s = supp.copy()
@@ -191,14 +261,18 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
                    .agg(cats=("category_label", lambda x: ", ".join(c for c in x if c)),
                         source_id=("source_id", "first"))
                    .reset_index())
-        grouped["label"] = ["<5" + (f" ({c})" if c and not is_total else "") for c in grouped["cats"]]
+        # on lines of at most _LABEL_CHARS characters (lineBreak), so a long list of categories stays
+        # inside a phone-sized chart instead of running off its edge
+        grouped["label"] = ["\n".join(_lines("<5" + (f" ({c})" if c and not is_total else ""), _LABEL_CHARS))
+                            for c in grouped["cats"]]
         layers.append(alt.Chart(grouped).mark_point(shape="diamond", size=120, filled=True,
                                                     color=style.SUPPRESSED_COLOR)
                       .encode(x=alt.X("x:Q"), y=y,
                               tooltip=[alt.Tooltip("country_label:N", title="Country"),
                                        alt.Tooltip("label:N", title="Suppressed"),
                                        alt.Tooltip("source_id:N", title="Source id")]))
-        layers.append(alt.Chart(grouped).mark_text(align="left", dx=10, fontSize=12, color=style.SUPPRESSED_COLOR)
+        layers.append(alt.Chart(grouped).mark_text(align="left", dx=10, fontSize=12, color=style.SUPPRESSED_COLOR,
+                                                   lineBreak="\n")
                       .encode(x="x:Q", y=y, text="label:N"))
     if not nod.empty:
         n = nod.copy()
@@ -210,24 +284,26 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
     if not notgiven.empty:
         g = (notgiven.groupby("country_label", sort=False)["category_label"]
              .agg(lambda x: ", ".join(x)).reset_index())
-        g["label"] = "not given: " + g["category_label"]
-        g["x"] = [1.0 if percent else float(ends.get(c, 0.0)) for c in g["country_label"]]
-        has_supp = set(supp["country_label"]) if not supp.empty else set()
-        g["dy"] = [14 if c in has_supp else 0 for c in g["country_label"]]
-        layers.append(alt.Chart(g).mark_text(align="left", dx=10, dy=14, fontSize=11, fontStyle="italic",
-                                             color=style.NO_DATA_COLOR)
+        g["label"] = ["\n".join(_lines("not given: " + c, _LABEL_CHARS + 6)) for c in g["category_label"]]
+        if overlapping:  # right of the longest bar, a line below its '<5'
+            g["x"] = [float(ends.get(c, 0.0)) for c in g["country_label"]]
+            dx, dy = 10, 8
+        else:  # under the bar, from its start: the note does not take the plot's width on a phone
+            g["x"] = 0.0
+            dx, dy = 2, round(band * height / max(len(order_labels), 1) / 2 + 3)
+        layers.append(alt.Chart(g).mark_text(align="left", baseline="top", dx=dx, dy=dy, fontSize=11,
+                                             fontStyle="italic", color=style.NO_DATA_COLOR, lineBreak="\n")
                       .encode(x="x:Q", y=y, text="label:N"))
-    step = 56 if not overlapping else max(56, 22 * max(len(cats), 1))
-    chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=alt.Step(step),
+    chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=height,
                                          title=_title(title, subtitle))
     return _configure(chart)
 
 
 # --------------------------------------------------------------- not colour alone (WCAG 1.4.1)
 
-def _country_shape(codes, labels) -> alt.Shape:
+def _country_shape(codes, labels, legend: alt.Legend | None = None) -> alt.Shape:
     """One marker shape per country (merged into the colour legend): lines differ by more than hue."""
-    return alt.Shape("country_label:N", title=None, sort=list(labels),
+    return alt.Shape("country_label:N", title=None, sort=list(labels), legend=legend or alt.Undefined,
                      scale=alt.Scale(domain=list(labels), range=[style.country_shape(c) for c in codes]))
 
 
@@ -237,6 +313,15 @@ def line_end_labels(rows: pd.DataFrame, *, x, y, yfield: str, label: str = "coun
 
     Labels whose lines end close together are pushed apart vertically, by at least `min_gap` of the
     value range, so that none hides another; each stays as near its line's end as it can."""
+    last = end_label_positions(rows, yfield=yfield, label=label, min_gap=min_gap)
+    return (alt.Chart(last).mark_text(align="left", baseline="middle", dx=9, fontSize=12, fontWeight="bold",
+                                      color=style.CHART_TEXT)
+            .encode(x=x, y=y, text=f"{label}:N"))
+
+
+def end_label_positions(rows: pd.DataFrame, *, yfield: str, label: str = "country_label",
+                        min_gap: float = 0.075) -> pd.DataFrame:
+    """Where line_end_labels puts each line's name: its last drawn year and a value (pushed apart)."""
     last = (rows[rows[yfield].notna()].sort_values("year").groupby(label, sort=False).tail(1)
             .sort_values(yfield).reset_index(drop=True))
     last = last[[label, "year", yfield]].copy()
@@ -252,12 +337,54 @@ def line_end_labels(rows: pd.DataFrame, *, x, y, yfield: str, label: str = "coun
         for i in range(len(pos) - 2, -1, -1):
             pos[i] = min(pos[i], pos[i + 1] - gap)
     last[yfield] = pos
-    return (alt.Chart(last).mark_text(align="left", baseline="middle", dx=9, fontSize=12, fontWeight="bold",
-                                      color=style.CHART_TEXT)
-            .encode(x=x, y=y, text=f"{label}:N"))
+    return last
 
 
 # ------------------------------------------------------------------------------------- trends
+
+_SUPPRESSED_DX = 7  # px between the '<5' marks of countries withheld in the same year
+
+
+def suppressed_offsets(supp: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """The suppressed rows with `dx`: the horizontal offset (px) of each country's '<5' mark, so that
+    countries withheld in the same year stand side by side (in country order) instead of on top of
+    each other; 0 for a country alone in its year."""
+    s = supp.copy()
+    order = {c: i for i, c in enumerate(codes)}
+    s["_o"] = s["country"].map(order).fillna(len(order))
+    s = s.sort_values(["year", "_o"])
+    k = s.groupby("year")["country"].transform("size")
+    i = s.groupby("year").cumcount()
+    s["dx"] = ((i - (k - 1) / 2) * _SUPPRESSED_DX).astype(float)
+    return s.drop(columns="_o")
+
+
+def suppressed_labels(supp: pd.DataFrame, avoid: pd.DataFrame | None = None, *, span: float = 0.0,
+                      reach_years: int = 4, near: float = 0.15) -> pd.DataFrame:
+    """One '<5' label per run of consecutive withheld years (any country), over the run's middle year
+    and above its highest mark: labels on every point would run into each other (Vega-Lite's text
+    marks do not avoid collisions), and the marks in the country colours say which country.
+
+    `avoid`: the lines' end labels (columns year, value: end_label_positions), which run to the right
+    of their year; a run's label is left out where one of them may cover it (up to `reach_years` to the
+    right, within `near` × `span` in value). The diamonds stay, and the subtitle says what ◆ means."""
+    years = sorted(set(int(y) for y in supp["year"]))
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    top = supp.groupby("year")["value_high"].max()
+    out = pd.DataFrame({"year": [r[(len(r) - 1) // 2] for r in runs],
+                        "value_high": [float(max(top[y] for y in r)) for r in runs],
+                        "label": "<5"})
+    if avoid is not None and not avoid.empty and not out.empty:
+        def covered(year, value):
+            return any(0 <= year - int(ey) <= reach_years and abs(float(ev) - value) <= near * span
+                       for ey, ev in zip(avoid["year"], avoid["value"]))
+        out = out[[not covered(y, v) for y, v in zip(out["year"], out["value_high"])]].reset_index(drop=True)
+    return out
 
 def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
                 indexed: bool = False, year_domain: tuple[int, int] | None = None) -> alt.Chart:
@@ -288,12 +415,11 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     line_df["confirmed"] = line_df["confirmed"].fillna(True).astype(bool)
     line_df["shown"] = ["<5" if s is True else style.fmt_number(v, "index" if indexed else "persons")
                         for v, s in zip(line_df[yfield], line_df["suppressed"])]
-    color = alt.Color("country_label:N", title=None, scale=_country_scale(codes, labels), sort=labels)
+    legend = alt.Legend(columns=legend_columns(labels))  # one legend for colour and shape: the same settings
+    color = alt.Color("country_label:N", title=None, scale=_country_scale(codes, labels), sort=labels, legend=legend)
     x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
     y_title = "index (base year = 100)" if indexed else unit_text
-    if len(y_title) > 40:  # a long axis title overflows the plot; the subtitle carries the full text
-        y_title = y_title[:39] + "…"
-    y = alt.Y(f"{yfield}:Q", title=y_title, scale=alt.Scale(zero=not indexed))
+    y = alt.Y(f"{yfield}:Q", title=_axis_title(y_title), scale=alt.Scale(zero=not indexed))
     tooltip = [alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("shown:N", title="Value"), alt.Tooltip("source_id:N", title="Source id"),
                alt.Tooltip("flags:N", title="Flags")]
@@ -301,25 +427,35 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     line = (alt.Chart(line_df).mark_line(strokeWidth=2.5, invalid="break-paths-show-path-domains")
             .encode(x=x, y=y, color=color, detail="series:N"))
     drawn = line_df[line_df[yfield].notna()]
-    shape = _country_shape(codes, labels)  # not colour alone: a marker shape per country
+    shape = _country_shape(codes, labels, legend)  # not colour alone: a marker shape per country
     pts = (alt.Chart(drawn[drawn["confirmed"]]).mark_point(filled=True, size=40)
            .encode(x=x, y=y, color=color, tooltip=tooltip, shape=shape))
     if not drawn["confirmed"].all():
         subtitle.append("○ hollow marker: unconfirmed figure (known only from news or secondary sources)")
     weak = (alt.Chart(drawn[~drawn["confirmed"]]).mark_point(filled=False, size=70, strokeWidth=2)
             .encode(x=x, y=y, color=color, tooltip=tooltip, shape=shape))
-    layers = [line, pts, weak, line_end_labels(line_df, x=x, y=y, yfield=yfield)]
     supp = d[d["suppressed"]]
+    # a line's name goes after its last mark: a '<5' diamond too (drawn at its upper bound), so that the
+    # name does not sit on the diamonds of the years after the line's last value
+    label_rows = line_df[["country_label", "year", yfield]]
     if not supp.empty and not indexed:
-        s = supp.copy()
+        label_rows = pd.concat([label_rows, supp[["country_label", "year", "value_high"]]
+                                .rename(columns={"value_high": yfield})], ignore_index=True)
+    layers = [line, pts, weak, line_end_labels(label_rows, x=x, y=y, yfield=yfield)]
+    if not supp.empty and not indexed:
+        s = suppressed_offsets(supp, codes)
         s["label"] = "<5"
-        layers.append(alt.Chart(s).mark_rule(strokeWidth=3, strokeDash=[2, 2])
+        # countries withheld in the same year sit side by side (dx), each in its colour
+        layers.append(alt.Chart(s).mark_rule(strokeWidth=3, strokeDash=[2, 2], xOffset={"expr": "datum.dx"})
                       .encode(x=x, y=alt.Y("value_low:Q"), y2="value_high:Q", color=color))
-        layers.append(alt.Chart(s).mark_point(shape="diamond", size=90, filled=True)
+        layers.append(alt.Chart(s).mark_point(shape="diamond", size=90, filled=True, xOffset={"expr": "datum.dx"})
                       .encode(x=x, y=alt.Y("value_high:Q"), color=color,
                               tooltip=[alt.Tooltip("country_label:N", title="Country"),
                                        alt.Tooltip("year:O", title="Year"), alt.Tooltip("label:N", title="Value")]))
-        layers.append(alt.Chart(s).mark_text(dy=-10, fontSize=11, color=style.SUPPRESSED_COLOR)
+        ends = end_label_positions(label_rows, yfield=yfield).rename(columns={yfield: "value"})
+        span = float(line_df[yfield].max() - line_df[yfield].min()) if line_df[yfield].notna().any() else 0.0
+        layers.append(alt.Chart(suppressed_labels(s, ends, span=span))
+                      .mark_text(dy=-12, fontSize=11, color=style.SUPPRESSED_COLOR)
                       .encode(x=x, y=alt.Y("value_high:Q"), text="label:N"))
         subtitle.append(SUPPRESSED_NOTE)
     marks = d[d["marker"] != ""].copy()
@@ -346,11 +482,21 @@ def sparkline(series: pd.DataFrame, *, country: str, title: str) -> alt.Chart:
     full = pd.DataFrame({"year": range(int(d["year"].min()), int(d["year"].max()) + 1)})
     d = full.merge(d, on="year", how="left")
     col = style.country_color(country)
-    base = alt.Chart(d).encode(x=alt.X("year:O", axis=None), y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=True)))
+    first, last = int(d["year"].min()), int(d["year"].max())
+    top = float(d["value"].max()) if d["value"].notna().any() else 0.0
+    # a minimal scale: 0 and the highest value on y, the first and last year on x
+    small = dict(title=None, ticks=False, domain=False, labelFontSize=10, labelColor=style.CHART_TEXT)
+    x = alt.X("year:Q", scale=alt.Scale(domain=[first, last], nice=False),
+              axis=alt.Axis(values=sorted({first, last}), format="d", labelFlush=True, grid=False, labelPadding=3,
+                            **small))
+    y = alt.Y("value:Q", scale=alt.Scale(domain=[0, top or 1], nice=False),
+              axis=alt.Axis(values=sorted({0.0, top}), format=",~f", grid=True, gridColor="#eeeeee", labelPadding=4,
+                            labelFlush=True, **small))
+    base = alt.Chart(d).encode(x=x, y=y)
     line = base.mark_line(color=col, strokeWidth=2, invalid="break-paths-show-path-domains")
     pts = base.mark_point(color=col, filled=True, size=12).encode(
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("value:Q", title="Value", format=",.0f")])
-    chart = alt.layer(line, pts).properties(width="container", height=60,
+    chart = alt.layer(line, pts).properties(width="container", height=64,
                                             title=alt.TitleParams(title, fontSize=11, anchor="start",
                                                                   color="#444444", font=style.FONT))
     return _configure(chart)

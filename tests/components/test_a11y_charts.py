@@ -61,6 +61,23 @@ def test_trend_points_have_a_shape_per_country(ds):
     assert not {"diamond", "triangle-down"} & set(style.COUNTRY_SHAPES.values())
 
 
+def _at(value, avail: float):
+    """What a reflowed title or subtitle shows when the chart's width (or the window's) is `avail` px:
+    evaluates the nested 'avail >= N ? [lines] : …' expression of charts.reflow_title."""
+    if not isinstance(value, dict):
+        return value
+    expr = value["expr"]
+    while " ? " in expr:
+        cond, rest = expr.split(" ? ", 1)
+        need = float(cond.rsplit(">= ", 1)[1])
+        dec = json.JSONDecoder()
+        lines, end = dec.raw_decode(rest)
+        if avail >= need:
+            return lines
+        expr = rest[end:].lstrip()[1:].lstrip()  # past ' : '
+    return json.loads(expr)
+
+
 def test_screen_title_wraps_and_exports_keep_the_plain_title(ds):
     _, spec = _trend(ds)
     screen = charts.reflow_title(spec)
@@ -68,15 +85,25 @@ def test_screen_title_wraps_and_exports_keep_the_plain_title(ds):
     t = screen["title"]
     assert screen["usermeta"]["title"] == spec["title"]["text"]
     assert t["limit"] == 0 and screen["autosize"] == {"type": "fit-x", "contains": "padding"}
-    expr = t["text"]["expr"]
-    assert expr.startswith("width < ")
-    narrow = json.loads(expr.split(" ? ", 1)[1].rsplit(" : ", 1)[0])
-    assert len(narrow) > 1 and all(len(line) <= 28 for line in narrow)
-    assert " ".join(narrow) == spec["title"]["text"]
-    assert "expr" in t["subtitle"]
+    assert t["text"]["expr"].startswith("max(width, containerSize()[0] - 8) >= ")
+    # wide: one line; narrower: more lines, each short enough for the width it is chosen for; never cut
+    assert _at(t["text"], 900) == [spec["title"]["text"]]
+    for px in (400, 300, 240, 180, 120):
+        lines = _at(t["text"], px)
+        assert " ".join(lines) == spec["title"]["text"]
+        assert px >= 180 and max(map(len, lines)) * charts._TITLE_EM * 16 <= px or px < 180
+    assert len(_at(t["text"], 300)) > 1
+    # the subtitle rewraps its paragraphs (the source line is one paragraph, not the export's lines)
+    paragraphs = spec["usermeta"]["subtitle"]
+    assert paragraphs[0] == "persons" and any(p.startswith("Sources: a long list") for p in paragraphs)
+    for px in (900, 600, 400, 300, 200):
+        lines = _at(t["subtitle"], px)
+        assert " ".join(lines).split() == " ".join(paragraphs).split()
+        assert max(map(len, lines)) * charts._SUBTITLE_EM * 12 <= px
+    assert _at(t["subtitle"], 2000) == spec["title"]["subtitle"]  # wide: the spec's own lines
     # small multiples have no single width: the window decides
     facet = charts.reflow_title({"facet": {}, "title": dict(spec["title"])})
-    assert facet["title"]["text"]["expr"].startswith("windowSize()[0] < ") and "autosize" not in facet
+    assert facet["title"]["text"]["expr"].startswith("(windowSize()[0] - ") and "autosize" not in facet
     # a short title is left alone; a slide keeps its height
     assert charts.reflow_title({"title": {"text": "Short"}})["title"]["text"] == "Short"
     assert "autosize" not in charts.reflow_title(spec, plot_height=False)

@@ -36,21 +36,28 @@ def labels(ds) -> dict[str, Callable]:
     """Label functions for the widgets (Field.fmt), from the codebook and the sources."""
     from components.cite import source_name
 
+    # the texts are translated now, in the run's language (a label function may be called later, elsewhere)
     cb, t = ds.codebook, i18n.current()
+    latest, off, all_ind, all_src, no_sel = (_("Latest year per country"), _("Off (actual values)"),
+                                             _("All indicators"), _("All sources"), _("none (click a country)"))
+    measures = {k: t.gettext(v) for k, v in MEASURES.items()}
+    stacks = {k: t.gettext(v) for k, v in STACKS.items()}
+    views = {k: t.gettext(v) for k, v in VIEWS.items()}
+    grades = {k: t.gettext(v) for k, v in GRADES.items()}
     country = lambda c: t.country(c, cb.country_label(c))  # noqa: E731
     indicator = lambda i: t.label("indicator", i, cb.indicator_label(i))  # noqa: E731
     breakdown = lambda b: t.label("breakdown", b, cb.breakdown_label(b))  # noqa: E731
     return {
         "country": country, "indicator": indicator, "breakdown": breakdown,
-        "measure": lambda m: _(MEASURES.get(m) or MEASURE_LABELS.get(m) or str(m)),
-        "stack": lambda s: _(STACKS.get(s, str(s))),
-        "view": lambda v: _(VIEWS.get(v, str(v))),
-        "period": lambda p: _("Latest year per country") if p == LATEST_PERIOD else str(p),
-        "index_base": lambda y: _("Off (actual values)") if y is None else f"{y} = 100",
-        "filter_indicator": lambda i: _("All indicators") if i is None else indicator(i),
-        "source": lambda s: _("All sources") if s is None else source_name(s, ds.sources, 60),
-        "grade": lambda g: _(GRADES[g]) if g in GRADES else t.label("grade", g, cb.grade_label(g)),
-        "sel": lambda c: _("none (click a country)") if c is None else country(c),
+        "measure": lambda m: measures.get(m) or MEASURE_LABELS.get(m) or str(m),
+        "stack": lambda s: stacks.get(s, str(s)),
+        "view": lambda v: views.get(v, str(v)),
+        "period": lambda p: latest if p == LATEST_PERIOD else str(p),
+        "index_base": lambda y: off if y is None else f"{y} = 100",
+        "filter_indicator": lambda i: all_ind if i is None else indicator(i),
+        "source": lambda s: all_src if s is None else source_name(s, ds.sources, 60),
+        "grade": lambda g: grades[g] if g in grades else t.label("grade", g, cb.grade_label(g)),
+        "sel": lambda c: no_sel if c is None else country(c),
         "lang": lambda lang: i18n.ENDONYMS.get(lang, str(lang)),
     }
 

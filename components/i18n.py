@@ -87,14 +87,14 @@ def read_catalog(lang: str):
         return read_po(fh, locale=lang, domain=DOMAIN)
 
 
-_REVIEW_RE = {k: re.compile(rf"^\s*{k}:\s*(.*?)\s*$", re.M | re.I)
+_REVIEW_RE = {k: re.compile(rf"^[#\s]*{k}:[ \t]*(.*?)[ \t]*$", re.M | re.I)
               for k in ("Review-Status", "Reviewed-By", "Reviewed-On")}
 
 
 def review_of(header_comment: str) -> Review:
     def get(k):
         m = _REVIEW_RE[k].search(header_comment or "")
-        return m.group(1).lstrip("#").strip() if m else ""
+        return m.group(1).strip() if m else ""
     status = get("Review-Status").lower()
     return Review(status if status in ("draft", "reviewed") else "draft", get("Reviewed-By"), get("Reviewed-On"))
 

@@ -389,7 +389,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
           choices=lambda o, v: list(o.indicators), default=lambda o, v: o.indicator_default(), fmt="indicator",
           help=N_("What is counted. Definitions differ by country: see Methodology."),
           when=lambda v: v.get("view", "lines") in ("lines", "forms")),
-    Field("period", "per", N_("period"), N_("Year or period"), _choice(_periods, N_(" (no data for it)")), widget="select",
+    Field("period", "per", N_("period"), N_("Year or period"), _choice(_periods, N_(" (no data for it)")),
+          widget="select",
           choices=_periods, fmt="period",
           default=lambda o, v: o.period_default_for(_ind(v, o), v.get("countries")),
           help=N_("Multi-year periods (e.g. 2012-2016) are totals as published. Without a choice: the latest year "
@@ -437,7 +438,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
     Field("sel", "sel", N_("selected country"), N_("Country detail"), _sel, widget="select",
           choices=lambda o, v: [None] + [c for c in BALTIC if c in o.countries], default=lambda o, v: None,
           fmt="sel", help=N_("Or click a country on the map.")),
-    Field("flows", "flows", N_("flows switch"), N_("Show flows (victims by citizenship and by country of repatriation)"),
+    Field("flows", "flows", N_("flows switch"),
+          N_("Show flows (victims by citizenship and by country of repatriation)"),
           _bool, _TRUE_FALSE, widget="toggle", default=lambda o, v: False,
           help=N_("UNODC GLOTIP rows for the chosen year: arcs into a state from the capital of the victims' country "
                "of citizenship, and out of it to the capital of the country they were repatriated from. Arc "
@@ -446,7 +448,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
           widget="toggle", default=lambda o, v: False,
           help=N_("Also draw figures known only from news reports or secondary sources, with their own mark "
                "(pale bars, hollow points). By default the charts show official-grade figures only.")),
-    Field("deck", "deck", N_("deck"), N_("Deck"), _deck, choices=lambda o, v: _decks(), default=lambda o, v: DEFAULT_DECK),
+    Field("deck", "deck", N_("deck"), N_("Deck"), _deck, choices=lambda o, v: _decks(),
+          default=lambda o, v: DEFAULT_DECK),
     Field("slide", "slide", N_("slide number"), N_("Slide"), _slide, choices=lambda o, v: _slides(v.get("deck")),
           default=lambda o, v: 1),
     # the language: chosen in the frame's sidebar (controls.language), part of every page's view and link

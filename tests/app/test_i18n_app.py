@@ -113,3 +113,12 @@ def test_every_page_renders_in_every_language(lang):
                 continue
             label = FIELDS[f].label
             assert label not in _labels(at) or t.gettext(label) == label, (lang, spec.id, label)
+
+
+def test_methodology_says_which_languages_are_reviewed():
+    at = _open("methodology", {"lang": "lv"})
+    assert_ok(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Latviešu** (lv): tulkojuma melnraksts, dzimtās valodas runātājs vēl nav pārskatījis" in text
+    assert "**English** (en): valoda, kurā teksti ir rakstīti" in text
+    assert "Valodas" in [h.value for h in at.header]

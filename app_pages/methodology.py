@@ -83,16 +83,4 @@ share.copy_box("Copy the citation", x["citation"])
 st.caption("Please also cite the original publisher of any figure you quote (named under each chart).")
 
 st.header(i18n._("Languages"))
-st.markdown(i18n._("The interface can be shown in English, Estonian, Latvian, Lithuanian and Russian (the box at the "
-                   "top of the sidebar; the language is part of the link). Translations are drafts until a native "
-                   "speaker has reviewed them. Chart texts, tables and downloads are still in English."))
-for code, review in i18n.reviews().items():
-    name = i18n.ENDONYMS[code]
-    if code == i18n.DEFAULT:
-        status = i18n._("the language the texts are written in")
-    elif review.reviewed:
-        status = i18n._("reviewed by {name} on {date}").format(name=md_escape(review.by or "?"),
-                                                              date=md_escape(review.on or "?"))
-    else:
-        status = i18n._("draft translation, not yet reviewed by a native speaker")
-    st.markdown(f"- **{name}** ({code}): {status}")
+st.markdown(i18n.review_summary())

@@ -228,3 +228,24 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def reviews() -> dict[str, Review]:
     """Every language's review status (English, the source, counts as reviewed)."""
     return {lang: translator(lang).review for lang in LANGS}
+
+
+def review_summary() -> str:
+    """The Methodology page's note on the languages (Markdown, in the run's language): which are reviewed."""
+    lines = [_("The interface can be shown in English, Estonian, Latvian, Lithuanian and Russian (the box at the top "
+               "of the sidebar; the language is part of the link). Translations are drafts until a native speaker "
+               "has reviewed them. Chart texts, tables and downloads are still in English."), ""]
+    for code, review in reviews().items():
+        if code == DEFAULT:
+            status = _("the language the texts are written in")
+        elif review.reviewed:
+            status = _("reviewed by {name} on {date}").format(name=_plain(review.by or "?"), date=_plain(review.on or "?"))
+        else:
+            status = _("draft translation, not yet reviewed by a native speaker")
+        lines.append(f"- **{ENDONYMS[code]}** ({code}): {status}")
+    return "\n".join(lines)
+
+
+def _plain(text: str) -> str:
+    """A name from a catalogue's header as plain text in Markdown (no markup, no links)."""
+    return re.sub(r"([\\`*_{}\[\]()#+!<>|~])", r"\\\1", str(text))[:80]

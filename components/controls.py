@@ -283,6 +283,18 @@ def language() -> str:
     return lang
 
 
+def _session_language() -> str | None:
+    """The session's language, for a script thread that has not set one (a fragment rerun)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:  # not a session's script (the data API, a test)
+        return None
+    return st.session_state.get(LANG_KEY)
+
+
+i18n.set_resolver(_session_language)
+
+
 def _browser_locale():
     try:
         return st.context.locale

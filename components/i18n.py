@@ -15,7 +15,8 @@
 - Numbers and dates: Babel/CLDR (`25.2` / `1,908,000` in English; `25,2` / `1 908 000` in et, lv, lt, ru).
 
 The language of a run is held in a context variable (`use(lang)` at the start of each script run): each
-Streamlit session runs its script in its own thread, so sessions never see each other's language.
+Streamlit session runs its script in its own thread, so sessions never see each other's language. A thread
+that never called `use()` (a fragment rerun) asks the resolver the app registers (`set_resolver`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE_DIR = ROOT / "locale"
@@ -208,8 +210,26 @@ def use(lang: str | None) -> Translator:
     return t
 
 
+_resolver: Callable[[], str | None] | None = None
+
+
+def set_resolver(fn: Callable[[], str | None] | None) -> None:
+    """Where a thread that never called `use()` finds its language (the app: the session's choice, for a
+    fragment rerun in a new script thread). Without one, or when it has none: English."""
+    global _resolver
+    _resolver = fn
+
+
 def current() -> Translator:
-    return _current.get() or translator(DEFAULT)
+    t = _current.get()
+    if t is None and _resolver is not None:
+        try:
+            lang = _resolver()
+        except Exception:
+            lang = None
+        if lang:
+            t = use(lang)
+    return t or translator(DEFAULT)
 
 
 def lang() -> str:

@@ -123,6 +123,21 @@ def test_each_thread_has_its_own_language():
     assert i18n.lang() == "en"  # this thread was never switched
 
 
+def test_a_thread_without_a_language_asks_the_resolver(monkeypatch):
+    """A fragment rerun may run in a new script thread: it finds the session's language through the resolver."""
+    monkeypatch.setattr(i18n, "_resolver", lambda: "lt")
+    out = {}
+    t = threading.Thread(target=lambda: out.setdefault("text", i18n._("Countries")))
+    t.start()
+    t.join()
+    assert out["text"] == "Šalys"
+    monkeypatch.setattr(i18n, "_resolver", lambda: None)
+    t = threading.Thread(target=lambda: out.__setitem__("text", i18n._("Countries")))
+    t.start()
+    t.join()
+    assert out["text"] == "Countries"
+
+
 def test_lang_is_a_view_field_of_every_page():
     opts = Options()
     for page in ("overview", "compare", "methodology", "present"):

@@ -278,8 +278,9 @@ def language() -> str:
     if bad:
         from components.view_state import _safe
 
-        st.info(_("Ignored language '{value}' (not one of en, et, lv, lt, ru); showing {language}.").format(
-            value=_safe(raw), language=i18n.ENDONYMS[lang]), icon=":material/translate:")
+        st.info(_("This link had parts that could not be used, so defaults were used instead:") + "\n\n- "
+                + _("Ignored language '{value}' (not one of en, et, lv, lt, ru); showing {language}.").format(
+                    value=_safe(raw), language=i18n.ENDONYMS[lang]), icon=":material/translate:")
     return lang
 
 

@@ -61,5 +61,12 @@ deck: $(STAMP)
 refresh: $(STAMP)
 	$(BIN)/python -m etl refresh eurostat
 
+# The interface texts: extract what the code marks, update every catalogue (README "Languages").
+.PHONY: messages
+messages: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output -w 100 \
+		--project "Baltic THB statistics" --version 1 -o locale/messages.pot .
+	$(BIN)/pybabel -q update -i locale/messages.pot -d locale --no-fuzzy-matching -w 100
+
 clean:
 	rm -rf $(VENV) .pytest_cache artifacts

@@ -6,17 +6,19 @@ on the first request after a server start.)
 
 import streamlit as st
 
-from components import a11y, frame, registry
+from components import a11y, frame, i18n, registry
 from components.builders.common import derived
 from components.cite import dataset_citation, licence_summary
-from components.controls import reset
+from components.controls import language, language_picker, reset
+from components.i18n import _
 from components.share import copy_box, copy_link
 from components.view_state import PAGE_FIELDS
 from components.style import md_escape
 
-st.set_page_config(page_title=a11y.SITE_NAME, page_icon="📊", layout="wide")
+lang = language()  # before any text: the link's lang=, the session's choice, the browser's language, English
+st.set_page_config(page_title=_(a11y.SITE_NAME), page_icon="📊", layout="wide")
 
-PAGES = [st.Page(p.file, title=p.title, icon=p.icon, default=p.default, **({"url_path": p.url} if p.url else {}))
+PAGES = [st.Page(p.file, title=_(p.title), icon=p.icon, default=p.default, **({"url_path": p.url} if p.url else {}))
          for p in registry.PAGES]  # one registry: navigation, view fields, builders, decks, the data API
 page = st.navigation(PAGES, position="sidebar")
 page_id = (page.url_path or "overview")
@@ -25,17 +27,25 @@ a11y.frame()  # language, skip link, contrast, focus outlines, reflow
 
 ds = frame.load_or_error()
 
+
+def _as_of(meta) -> str:
+    """The data's date in words in the language shown ('30 November 2026'), or as written when no date."""
+    value = meta.get("data_as_of")
+    return i18n.current().date(value) if value else _("unknown")
+
+
 with st.sidebar:
-    st.markdown("**Trafficking in human beings — Estonia, Latvia, Lithuania**")
-    st.caption("Official statistics, every figure traceable to its source.")
+    language_picker()
+    st.markdown("**" + _("Trafficking in human beings — Estonia, Latvia, Lithuania") + "**")
+    st.caption(_("Official statistics, every figure traceable to its source."))
     if ds is not None:
         meta = ds.meta
-        st.caption(f"Dataset {meta.get('dataset_version', 'version unknown')} · "
-                   f"data as of {meta.get('data_as_of', 'unknown')}")
-    st.caption("The address bar always holds the current view: copy it to share exactly what you see.")
+        st.caption(_("Dataset {version} · data as of {date}").format(
+            version=meta.get('dataset_version') or _("version unknown"), date=_as_of(meta)))
+    st.caption(_("The address bar always holds the current view: copy it to share exactly what you see."))
     link_slot = st.container()  # filled after the page ran (the page writes its view into the URL)
-    if PAGE_FIELDS.get(page_id):
-        if st.button("Reset this view", icon=":material/restart_alt:", key="reset_view"):
+    if set(PAGE_FIELDS.get(page_id, ())) - set(registry.COMMON_FIELDS):
+        if st.button(_("Reset this view"), icon=":material/restart_alt:", key="reset_view"):
             reset(page_id)
             st.rerun()
 
@@ -49,16 +59,20 @@ if ds is not None:
     meta = ds.meta
     cols = st.columns([2, 3])
     with cols[0]:
-        st.caption(f"**Dataset** {meta.get('dataset_version', 'version unknown')} · data as of "
-                   f"{meta.get('data_as_of', 'unknown')} · {len(ds.table):,} rows · "
-                   f"{len(ds.sources) if not ds.sources.empty else 0} sources")
+        t = i18n.current()
+        n_rows, n_sources = len(ds.table), len(ds.sources) if not ds.sources.empty else 0
+        st.caption("**" + _("Dataset") + "** " + " · ".join([
+            meta.get("dataset_version") or _("version unknown"),
+            _("data as of {date}").format(date=_as_of(meta)),
+            i18n.ngettext("{n} row", "{n} rows", n_rows).format(n=t.number(n_rows)),
+            i18n.ngettext("{n} source", "{n} sources", n_sources).format(n=t.number(n_sources))]))
         st.caption(md_escape(derived(ds, "licence_summary", lambda d: licence_summary(d.sources))))
         for w in ds.warnings:
             st.caption(f"⚠ {md_escape(w)}")
     with cols[1]:
-        st.caption("**How to cite**")
+        st.caption("**" + _("How to cite") + "**")
         citation = dataset_citation(meta)
         st.caption(md_escape(citation))
-        copy_box("Copy the citation", citation)
+        copy_box(_("Copy the citation"), citation)
 else:
-    st.caption("No dataset loaded.")
+    st.caption(_("No dataset loaded."))

@@ -3,7 +3,7 @@ licences, citation. The prose is here; every table comes from the page's builder
 
 import streamlit as st
 
-from components import controls, frame, render, share
+from components import controls, frame, i18n, render, share
 from components.provenance import PRECEDENCE_TEXT
 from components.style import md_escape
 
@@ -81,3 +81,6 @@ st.header("How to cite")
 st.markdown(md_escape(x["citation"]))
 share.copy_box("Copy the citation", x["citation"])
 st.caption("Please also cite the original publisher of any figure you quote (named under each chart).")
+
+st.header(i18n._("Languages"))
+st.markdown(i18n.review_summary())

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import safe_html
+from components import i18n, safe_html
+from components.i18n import N_, _
 
-# The language of the page (`<html lang>`): one place, for the language switch to come.
-LANG = "en"
-SITE_NAME = "Baltic THB statistics"
-SKIP_TEXT = "Skip to main content"
+# The language of the page (`<html lang>`): the language of the run (components/i18n.py); this is the default.
+LANG = i18n.DEFAULT
+SITE_NAME = N_("Baltic THB statistics")
+SKIP_TEXT = N_("Skip to main content")
 
 # Streamlit's caption grey (body text at opacity 0.6: #828180, 3.88:1 on white) fails WCAG 1.4.3;
 # this one is 6.3:1 on white and 5.6:1 on the sidebar's grey (#F0F2F6), and still lighter than body text.
@@ -114,7 +115,7 @@ def section_heading(text: str) -> None:
 
 def page_title(*parts: str) -> str:
     """'Compare · Baltic THB statistics'; the most specific part first."""
-    return " · ".join([p for p in parts if p] + [SITE_NAME])
+    return " · ".join([p for p in parts if p] + [_(SITE_NAME)])
 
 
 def set_title(*parts: str) -> None:
@@ -125,4 +126,4 @@ def set_title(*parts: str) -> None:
 def frame() -> None:
     """The frame's accessibility layer: stylesheet, page language and skip link."""
     safe_html.style(FRAME_CSS)
-    safe_html.script(FRAME_JS, lang=LANG, skip=SKIP_TEXT)
+    safe_html.script(FRAME_JS, lang=i18n.lang(), skip=_(SKIP_TEXT))

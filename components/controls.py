@@ -17,7 +17,8 @@ from typing import Callable
 
 import streamlit as st
 
-from components import registry
+from components import i18n, registry
+from components.i18n import N_, _
 from components.queries import LATEST_PERIOD
 from components.style import MEASURE_LABELS
 from components.view_state import (FIELDS, PAGE_FIELDS, Field, Options, ViewState, field_default, resolution_notices,
@@ -35,19 +36,37 @@ def labels(ds) -> dict[str, Callable]:
     """Label functions for the widgets (Field.fmt), from the codebook and the sources."""
     from components.cite import source_name
 
-    cb = ds.codebook
+    # the texts are translated now, in the run's language (a label function may be called later, elsewhere)
+    cb, t = ds.codebook, i18n.current()
+    latest, off, all_ind, all_src, no_sel = (_("Latest year per country"), _("Off (actual values)"),
+                                             _("All indicators"), _("All sources"), _("none (click a country)"))
+    measures = {k: t.gettext(v) for k, v in MEASURES.items()}
+    stacks = {k: t.gettext(v) for k, v in STACKS.items()}
+    views = {k: t.gettext(v) for k, v in VIEWS.items()}
+    grades = {k: t.gettext(v) for k, v in GRADES.items()}
+    country = lambda c: t.country(c, cb.country_label(c))  # noqa: E731
+    indicator = lambda i: t.label("indicator", i, cb.indicator_label(i))  # noqa: E731
+    breakdown = lambda b: t.label("breakdown", b, cb.breakdown_label(b))  # noqa: E731
     return {
-        "country": cb.country_label, "indicator": cb.indicator_label, "breakdown": cb.breakdown_label,
-        "measure": MEASURE_LABELS.get, "stack": {"stacked": "Stacked", "percent": "100 %"}.get,
-        "view": {"lines": "One indicator", "chain": "Justice chain", "forms": "Forms of exploitation"}.get,
-        "period": lambda p: "Latest year per country" if p == LATEST_PERIOD else str(p),
-        "index_base": lambda y: "Off (actual values)" if y is None else f"{y} = 100",
-        "filter_indicator": lambda i: "All indicators" if i is None else cb.indicator_label(i),
-        "source": lambda s: "All sources" if s is None else source_name(s, ds.sources, 60),
-        "grade": lambda g: {None: "All grades", "official": "Official grades (charted)",
-                            "unconfirmed": "Unconfirmed only"}.get(g) or cb.grade_label(g),
-        "sel": lambda c: "none (click a country)" if c is None else cb.country_label(c),
+        "country": country, "indicator": indicator, "breakdown": breakdown,
+        "measure": lambda m: measures.get(m) or MEASURE_LABELS.get(m) or str(m),
+        "stack": lambda s: stacks.get(s, str(s)),
+        "view": lambda v: views.get(v, str(v)),
+        "period": lambda p: latest if p == LATEST_PERIOD else str(p),
+        "index_base": lambda y: off if y is None else f"{y} = 100",
+        "filter_indicator": lambda i: all_ind if i is None else indicator(i),
+        "source": lambda s: all_src if s is None else source_name(s, ds.sources, 60),
+        "grade": lambda g: grades[g] if g in grades else t.label("grade", g, cb.grade_label(g)),
+        "sel": lambda c: no_sel if c is None else country(c),
+        "lang": lambda lang: i18n.ENDONYMS.get(lang, str(lang)),
     }
+
+
+# widget option labels (translated where shown)
+MEASURES = {"absolute": N_("Number"), "per_million": N_("Per million")}  # as style.MEASURE_LABELS
+STACKS = {"stacked": N_("Stacked"), "percent": N_("100 %")}
+VIEWS = {"lines": N_("One indicator"), "chain": N_("Justice chain"), "forms": N_("Forms of exploitation")}
+GRADES = {None: N_("All grades"), "official": N_("Official grades (charted)"), "unconfirmed": N_("Unconfirmed only")}
 
 
 def _params() -> dict[str, str]:
@@ -79,7 +98,7 @@ def _from_widget(f: Field, value, options: Options):
 
 def _push(view: ViewState, options: Options, only_missing: bool = False) -> None:
     """Write a view's resolved values into the page's widget keys."""
-    _, values = resolve(view, options)
+    _view, values = resolve(view, options)
     for name, value in values.items():
         f = FIELDS[name]
         key = wkey(view.page, name)
@@ -103,7 +122,7 @@ def _start(page: str, options: Options) -> ViewState:
         notices += resolution_notices(view, options)
     _push(view, options)
     if notices:
-        st.info("This link had parts that could not be used, so defaults were used instead:\n\n"
+        st.info(_("This link had parts that could not be used, so defaults were used instead:") + "\n\n"
                 + "\n".join(f"- {n}" for n in notices), icon=":material/link_off:")
     return view
 
@@ -126,12 +145,12 @@ def _draw(page: str, f: Field, options: Options, values: dict, fmt: dict, col, c
     if f.widget == "toggle":
         if not isinstance(st.session_state.get(key), bool):
             st.session_state[key] = False
-        return col.toggle(f.label, key=key, help=f.help)
+        return col.toggle(_(f.label), key=key, help=_(f.help) if f.help else None)
     if f.widget == "text":
         if not isinstance(st.session_state.get(key), str):
             st.session_state[key] = ""
-        return col.text_input(f.label, key=key, help=f.help, max_chars=80,
-                              placeholder="e.g. Latvia 2024, Ombudsman, sham")
+        return col.text_input(_(f.label), key=key, help=_(f.help) if f.help else None, max_chars=80,
+                              placeholder=_("e.g. Latvia 2024, Ombudsman, sham"))
     if f.widget == "years":
         lo, hi = options.year_min, options.year_max
         cur = st.session_state.get(key)
@@ -139,7 +158,7 @@ def _draw(page: str, f: Field, options: Options, values: dict, fmt: dict, col, c
             st.session_state[key] = (lo, hi)
         if lo >= hi:
             return (lo, hi)
-        return col.slider(f.label, min_value=lo, max_value=hi, key=key, help=f.help)
+        return col.slider(_(f.label), min_value=lo, max_value=hi, key=key, help=_(f.help) if f.help else None)
     choices = lists.get(f.name) if f.name in lists else f.choices(options, values)
     wopts = [NONE if c is None else c for c in choices]
     default = _to_widget(f, field_default(f, options, values), options)
@@ -148,13 +167,15 @@ def _draw(page: str, f: Field, options: Options, values: dict, fmt: dict, col, c
         if not isinstance(cur, list) or any(c not in wopts for c in cur):
             keep = [c for c in cur if c in wopts] if isinstance(cur, list) else []
             st.session_state[key] = keep or [c for c in default if c in wopts]
-        return col.multiselect(f.label, wopts, key=key, format_func=show, help=f.help)
+        return col.multiselect(_(f.label), wopts, key=key, format_func=show, help=_(f.help) if f.help else None,
+                               placeholder=None if i18n.lang() == i18n.DEFAULT else _("Choose options"))
     if st.session_state.get(key) not in wopts:
         st.session_state[key] = default if default in wopts else (wopts[0] if wopts else None)
     if f.widget == "segmented":
-        v = col.segmented_control(f.label, wopts, key=key, format_func=show, help=f.help, required=True)
+        v = col.segmented_control(_(f.label), wopts, key=key, format_func=show, help=_(f.help) if f.help else None,
+                                  required=True)
         return v if v is not None else st.session_state.get(key)
-    return col.selectbox(f.label, wopts, key=key, format_func=show, help=f.help)
+    return col.selectbox(_(f.label), wopts, key=key, format_func=show, help=_(f.help) if f.help else None)
 
 
 def bind(page: str, ds, options: Options, *, custom: dict | None = None, lists: dict | None = None,
@@ -177,7 +198,9 @@ def bind(page: str, ds, options: Options, *, custom: dict | None = None, lists: 
         for col, f in zip(cols, shown):
             values[f.name] = _from_widget(f, _draw(page, f, options, values, fmt, col, custom, lists, view), options)
     for name in PAGE_FIELDS[page]:  # fields drawn later by the page (select_field) or not at all
-        if name not in values:
+        if name == "lang":  # chosen in the frame (language()), the same on every page
+            values[name] = i18n.lang()
+        elif name not in values:
             key = wkey(page, name)
             values[name] = _from_widget(FIELDS[name], st.session_state[key], options) \
                 if FIELDS[name].widget and key in st.session_state else getattr(view, name)
@@ -238,3 +261,70 @@ def choose(label: str, choices: list, current, *, key: str, format_func: Callabl
     For choices that are not one of the page's fields (the Present page's deck list)."""
     container.selectbox(label, choices, index=choices.index(current) if current in choices else 0, key=key,
                         format_func=format_func, on_change=lambda: on_pick(st.session_state[key]))
+
+
+# ------------------------------------------------------------------------------------------ language
+
+LANG_KEY = "_lang"  # the session's language (kept across pages: a page switch clears the URL)
+_PICK = "lang_picker"
+
+
+def language() -> str:
+    """The language of this run, chosen once per run by the frame before anything is drawn: the link's
+    `lang=` when valid; else the session's choice; else the browser's language (`st.context.locale`) when
+    supported; else English. A `lang=` that cannot be used is removed from the link with a notice."""
+    param = FIELDS["lang"].param
+    raw = st.query_params.get(param)
+    lang = i18n.normalise(raw) if raw is not None and str(raw).strip().lower() in i18n.LANGS else None
+    bad = raw is not None and lang is None
+    if bad:
+        del st.query_params[param]  # the binding then writes the language shown
+    if lang is None:
+        lang = st.session_state.get(LANG_KEY) or i18n.from_locale(_browser_locale())
+    st.session_state[LANG_KEY] = lang
+    i18n.use(lang)
+    if bad:
+        from components.view_state import _safe
+
+        st.info(_("This link had parts that could not be used, so defaults were used instead:") + "\n\n- "
+                + _("Ignored language '{value}' (not one of en, et, lv, lt, ru); showing {language}.").format(
+                    value=_safe(raw), language=i18n.ENDONYMS[lang]), icon=":material/translate:")
+    return lang
+
+
+def _session_language() -> str | None:
+    """The session's language, for a script thread that has not set one (a fragment rerun)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:  # not a session's script (the data API, a test)
+        return None
+    return st.session_state.get(LANG_KEY)
+
+
+i18n.set_resolver(_session_language)
+
+
+def _browser_locale():
+    try:
+        return st.context.locale
+    except Exception:  # no browser (a bare script run)
+        return None
+
+
+def _set_language() -> None:
+    lang = st.session_state.get(_PICK)
+    if lang in i18n.LANGS:
+        st.session_state[LANG_KEY] = lang
+        if lang == i18n.DEFAULT:
+            st.query_params.pop(FIELDS["lang"].param, None)
+        else:
+            st.query_params[FIELDS["lang"].param] = lang
+
+
+def language_picker(container=st) -> None:
+    """The language picker of the frame: labelled with every language's own name, so a person who reads
+    none of the current language finds it."""
+    f = FIELDS["lang"]
+    st.session_state[_PICK] = i18n.lang()
+    container.selectbox(i18n.PICKER_LABEL, list(f.choices(None, {})), key=_PICK, format_func=i18n.ENDONYMS.get,
+                        on_change=_set_language, help=_("The language of the page. It is part of the link."))

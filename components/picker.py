@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import queries as q
+from components import i18n, queries as q
 from components.controls import wkey
 from components.dataset import period_key
+from components.i18n import _
 from etl.figure_key import figure_key, parse_figure_key
 
 PAGE = "check"
@@ -46,24 +47,28 @@ def figure_picker(ds, options, target: str | None) -> str:
     if target and (st.session_state.get(_APPLIED) != target or _key("country") not in st.session_state):
         _push(target)  # a link (or the first visit) decides the figure
         st.session_state[_APPLIED] = target
-    cb, rows = ds.codebook, ds.table
+    cb, rows, t = ds.codebook, ds.table, i18n.current()
     cols = st.columns(6)
-    country = _select("Country", q.sort_countries(rows["country"].unique()), "country", cols[0], fmt=cb.country_label)
+    country = _select(_("Country"), q.sort_countries(rows["country"].unique()), "country", cols[0],
+                      fmt=lambda c: t.country(c, cb.country_label(c)))
     rows = rows[rows["country"] == country]
     inds = sorted(rows["indicator"].unique(), key=lambda i: (cb.indicator_order(i), i))
-    indicator = _select("Indicator", inds, "indicator", cols[1], options.indicator_default(), cb.indicator_label)
+    indicator = _select(_("Indicator"), inds, "indicator", cols[1], options.indicator_default(),
+                        lambda i: t.label("indicator", i, cb.indicator_label(i)))
     rows = rows[rows["indicator"] == indicator]
     pk = period_key(rows["period_start"], rows["period_end"])
-    period = _select("Year or period", sorted(pk.unique(), key=lambda p: (-int(str(p).split("-")[-1]), p)),
+    period = _select(_("Year or period"), sorted(pk.unique(), key=lambda p: (-int(str(p).split("-")[-1]), p)),
                      "period", cols[2])
     rows = rows[pk == period]
-    breakdown = _select("Breakdown", sorted(rows["breakdown"].unique(), key=lambda b: (b != "total", b)),
-                        "breakdown", cols[3], "total", cb.breakdown_label)
+    breakdown = _select(_("Breakdown"), sorted(rows["breakdown"].unique(), key=lambda b: (b != "total", b)),
+                        "breakdown", cols[3], "total", lambda b: t.label("breakdown", b, cb.breakdown_label(b)))
     rows = rows[rows["breakdown"] == breakdown]
     cats = sorted(rows["category"].unique(), key=lambda c: (cb.category_order(breakdown, c), c))
-    category = _select("Category", cats, "category", cols[4], "total", lambda c: cb.category_label(breakdown, c))
+    category = _select(_("Category"), cats, "category", cols[4], "total",
+                       lambda c: t.label("category", f"{breakdown}:{c}", cb.category_label(breakdown, c)))
     rows = rows[rows["category"] == category]
-    unit = _select("Unit", sorted(rows["unit"].unique()), "unit", cols[5], "persons", cb.unit_label)
+    unit = _select(_("Unit"), sorted(rows["unit"].unique()), "unit", cols[5], "persons",
+                   lambda u: t.label("unit", u, cb.unit_label(u)))
     rows = rows[rows["unit"] == unit]
     fig = figure_key(rows.iloc[0]) if not rows.empty else None
     st.session_state[_APPLIED] = fig or st.session_state.get(_APPLIED)

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from components.i18n import N_  # titles are marked for the catalogues; app.py shows them translated
+
+COMMON_FIELDS = ("lang",)  # fields of every page's view (the language, chosen in the frame's sidebar)
+
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -22,6 +26,9 @@ class PageSpec:
     api: str | None = None  # 'chart' or 'table': the HTTP API serves its rows (/api/v1/view/<id>.csv)
     default: bool = False
 
+    def __post_init__(self):
+        object.__setattr__(self, "fields", tuple(self.fields) + tuple(f for f in COMMON_FIELDS if f not in self.fields))
+
     @property
     def url(self) -> str:
         """The URL path ('' for the default page)."""
@@ -33,31 +40,31 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "Overview", ":material/dashboard:", fields=("countries",), layout=(("countries",),),
+    PageSpec("overview", N_("Overview"), ":material/dashboard:", fields=("countries",), layout=(("countries",),),
              builder="overview", slide=True, api="chart", default=True),
-    PageSpec("compare", "Compare", ":material/bar_chart:",
+    PageSpec("compare", N_("Compare"), ":material/bar_chart:",
              # countries first: the default year is the latest with an official figure for every one of them
              fields=("countries", "indicator", "period", "breakdown", "measure", "stack", "unconfirmed"),
              layout=(("countries", "indicator", "period"), ("breakdown", "measure", "stack"), ("unconfirmed",)),
              builder="compare", slide=True, api="chart"),
-    PageSpec("trends", "Trends", ":material/show_chart:",
+    PageSpec("trends", N_("Trends"), ":material/show_chart:",
              fields=("view", "countries", "country", "indicator", "measure", "years", "index_base", "unconfirmed"),
              layout=(("view",), ("countries", "country", "indicator", "measure"), ("years",), ("index_base",),
                      ("unconfirmed",)),
              builder="trends", slide=True, api="chart"),
-    PageSpec("map", "Map", ":material/map:",
+    PageSpec("map", N_("Map"), ":material/map:",
              fields=("indicator", "period", "measure", "sel", "flows", "unconfirmed"),
              layout=(("indicator", "period", "measure", "sel"), ("flows",), ("unconfirmed",)),
              builder="map", slide=True, api="chart"),
-    PageSpec("data", "Data", ":material/table:",
+    PageSpec("data", N_("Data"), ":material/table:",
              fields=("countries", "filter_indicator", "source", "preferred_only", "years", "grade", "search",
                      "figure"),
              layout=(("countries", "filter_indicator", "source", "preferred_only"), ("years", "grade", "search")),
              builder="data", api="table"),
-    PageSpec("check", "Check a figure", ":material/fact_check:", fields=("figure",), layout=(("figure",),),
+    PageSpec("check", N_("Check a figure"), ":material/fact_check:", fields=("figure",), layout=(("figure",),),
              builder="check", api="table"),
-    PageSpec("methodology", "Methodology", ":material/menu_book:", builder="methodology"),
-    PageSpec("present", "Present", ":material/slideshow:", fields=("deck", "slide"), builder="present",
+    PageSpec("methodology", N_("Methodology"), ":material/menu_book:", builder="methodology"),
+    PageSpec("present", N_("Present"), ":material/slideshow:", fields=("deck", "slide"), builder="present",
              api="chart"),
 )
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from components import export as ex
 from components.cite import sources_detail
+from components.i18n import N_, _
 
 
 def current_url(path: str = "") -> str:
@@ -36,13 +37,13 @@ def copy_box(label: str, text: str, container=st, help: str | None = None) -> No
     paint of a page waits for it (measured: about a second later in headless Chromium). Inside a
     popover it is loaded only when the reader opens it."""
     with container.popover(label, icon=":material/content_copy:", help=help):
-        st.caption("Copy with the button at the right of the box.")
+        st.caption(_("Copy with the button at the right of the box."))
         st.code(text, language=None, wrap_lines=True)
 
 
-def copy_link(path: str = "", container=st, label: str = "Link to this view") -> None:
-    copy_box(label, current_url(path), container,
-             help="A link that reopens exactly this view (the address bar holds the same link).")
+def copy_link(path: str = "", container=st, label: str = N_("Link to this view")) -> None:
+    copy_box(_(label), current_url(path), container,
+             help=_("A link that reopens exactly this view (the address bar holds the same link)."))
 
 
 def sources_expander(rows: pd.DataFrame, sources: pd.DataFrame | None, key: str) -> None:

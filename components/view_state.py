@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
 from components import registry
+from components.i18n import DEFAULT as DEFAULT_LANG, LANGS, N_, _, normalise
 from components.queries import LATEST_PERIOD
 from components.style import BALTIC
 
@@ -114,6 +115,7 @@ class ViewState:
     unconfirmed: bool = False  # also draw figures known only from weaker sources (with their own mark)
     grade: str | None = None  # data: 'official', 'unconfirmed' or one grade code (None: all)
     search: str = ""  # data: free text that filters the rows
+    lang: str = DEFAULT_LANG  # every page: the language of the texts (i18n.LANGS)
 
     # ------------------------------------------------------------------ encode
     def to_query(self) -> dict[str, str]:
@@ -149,7 +151,7 @@ class ViewState:
         try:
             items = list(params.items())
         except Exception:  # not a mapping at all
-            return base, ["The link's parameters could not be read; showing the default view."]
+            return base, [_("The link's parameters could not be read; showing the default view.")]
         raw: dict[str, str] = {}
         for k, v in items:
             k = _text(k)
@@ -158,7 +160,7 @@ class ViewState:
             raw[k] = _text(v)
         fields = [FIELDS[n] for n in PAGE_FIELDS[page]]
         known = {f.param for f in fields}
-        notices = [f"Ignored unknown link parameter '{_safe(k)}'." for k in raw
+        notices = [_("Ignored unknown link parameter '{name}'.").format(name=_safe(k)) for k in raw
                    if k not in IGNORED_PARAMS and k not in known]
         values = {"page": page, **{n: getattr(base, n) for n in PAGE_FIELDS[page]}}
         kw: dict[str, object] = {}
@@ -168,7 +170,8 @@ class ViewState:
             try:
                 value, note = f.parse(raw[f.param], options, values)
             except _Bad as bad:
-                notices.append(f"Ignored {f.noun} '{_safe(raw[f.param])}'{bad.why}; using the default.")
+                notices.append(_("Ignored {noun} '{value}'{why}; using the default.").format(
+                    noun=_(f.noun), value=_safe(raw[f.param]), why=_(bad.why) if bad.why else ""))
                 continue
             if note:
                 notices.append(note)
@@ -244,14 +247,15 @@ def _countries(text, options, values):
         raise _Bad()
     note = None
     if len(ok) != len(set(vals)):
-        note = "Ignored unknown countries in the link: " + ", ".join(_safe(x) for x in vals if x not in ok) + "."
+        note = _("Ignored unknown countries in the link: {codes}.").format(
+            codes=", ".join(_safe(x) for x in vals if x not in ok))
     return ok, note
 
 
 def _years(text, options, values):
     y = _parse_years(text, options)
     if y is None:
-        raise _Bad(" (not a year range within the data)")
+        raise _Bad(N_(" (not a year range within the data)"))
     return y, None
 
 
@@ -260,13 +264,13 @@ def _index_base(text, options, values):
     y = _parse_int(text)
     if y is not None and lo <= y <= hi:
         return y, None
-    raise _Bad(" (outside the years shown)")
+    raise _Bad(N_(" (outside the years shown)"))
 
 
 def _search(text, options, values):
     t = _clean_search(text)
     if t is None:
-        raise _Bad(" (too long or not plain text)")
+        raise _Bad(N_(" (too long or not plain text)"))
     return t, None
 
 
@@ -293,7 +297,7 @@ def _sel(text, options, values):
 def _figure(text, options, values):
     if text in options.figures:
         return text, None
-    raise _Bad(" (no such figure)")
+    raise _Bad(N_(" (no such figure)"))
 
 
 def _ind(values, options):
@@ -359,6 +363,13 @@ def _forms(values) -> bool:
     return values.get("view", "lines") == "forms"
 
 
+def _language(text, options, values):
+    lang = normalise(text)
+    if lang is not None and text.strip().lower() == lang:
+        return lang, None
+    raise _Bad(N_(" (not one of en, et, lv, lt, ru)"))
+
+
 def _one_country(text, options, values):
     c = text.strip().upper()
     if c in options.countries and c in BALTIC:
@@ -369,75 +380,81 @@ def _one_country(text, options, values):
 _TRUE_FALSE = lambda b: "1" if b else "0"  # noqa: E731
 
 FIELDS: dict[str, Field] = {f.name: f for f in (
-    Field("countries", "c", "countries", "Countries", _countries, ",".join, widget="multiselect",
+    Field("countries", "c", N_("countries"), N_("Countries"), _countries, ",".join, widget="multiselect",
           choices=lambda o, v: list(o.countries), default=lambda o, v: BALTIC, fmt="country", when=_not_forms),
-    Field("country", "one", "country", "Country", _one_country, widget="select",
+    Field("country", "one", N_("country"), N_("Country"), _one_country, widget="select",
           choices=lambda o, v: [c for c in BALTIC if c in o.countries],
           default=lambda o, v: next((c for c in BALTIC if c in o.countries), None), fmt="country", when=_forms),
-    Field("indicator", "ind", "indicator", "Indicator", _choice(lambda o, v: o.indicators), widget="select",
+    Field("indicator", "ind", N_("indicator"), N_("Indicator"), _choice(lambda o, v: o.indicators), widget="select",
           choices=lambda o, v: list(o.indicators), default=lambda o, v: o.indicator_default(), fmt="indicator",
-          help="What is counted. Definitions differ by country: see Methodology.",
+          help=N_("What is counted. Definitions differ by country: see Methodology."),
           when=lambda v: v.get("view", "lines") in ("lines", "forms")),
-    Field("period", "per", "period", "Year or period", _choice(_periods, " (no data for it)"), widget="select",
+    Field("period", "per", N_("period"), N_("Year or period"), _choice(_periods, N_(" (no data for it)")),
+          widget="select",
           choices=_periods, fmt="period",
           default=lambda o, v: o.period_default_for(_ind(v, o), v.get("countries")),
-          help="Multi-year periods (e.g. 2012-2016) are totals as published. Without a choice: the latest year "
+          help=N_("Multi-year periods (e.g. 2012-2016) are totals as published. Without a choice: the latest year "
                "with an official figure for every selected country. 'Latest year per country' (Compare): each "
-               "country its own newest year, named under its bar.", width=1),
-    Field("breakdown", "bd", "breakdown", "Breakdown", _choice(lambda o, v: o.breakdowns_for(_ind(v, o))),
+               "country its own newest year, named under its bar."), width=1),
+    Field("breakdown", "bd", N_("breakdown"), N_("Breakdown"), _choice(lambda o, v: o.breakdowns_for(_ind(v, o))),
           # every breakdown of the indicator stays on offer: a year without the chosen one says so in place and
           # offers the nearest year that has it (the choice is never changed silently)
           widget="select", choices=lambda o, v: list(o.breakdowns_for(_ind(v, o))), default=_breakdown_default,
           fmt="breakdown",
           # a link keeps 'bd=total' where the year lacks the usual breakdown: it still means the same later
           url_default=lambda o, v: o.breakdown_default(_ind(v, o))),
-    Field("measure", "m", "measure", "Measure", _spelled(_MEASURE_Q, lambda o, v: o.measures_for(_ind(v, o))),
+    Field("measure", "m", N_("measure"), N_("Measure"), _spelled(_MEASURE_Q, lambda o, v: o.measures_for(_ind(v, o))),
           lambda m: _MEASURE_Q[m], widget="segmented", choices=lambda o, v: list(o.measures_for(_ind(v, o))),
           default=_measure_default, fmt="measure", when=_lines),
-    Field("stack", "stack", "bar style", "Bars", _spelled(_STACK_Q, lambda o, v: STACKS), lambda s: _STACK_Q[s],
+    Field("stack", "stack", N_("bar style"), N_("Bars"), _spelled(_STACK_Q, lambda o, v: STACKS), lambda s: _STACK_Q[s],
           widget="segmented", choices=lambda o, v: list(STACKS), default=lambda o, v: "stacked", fmt="stack",
-          help="100 %: shares of the categories with a known value. Categories that overlap are drawn side by "
-               "side instead."),
-    Field("years", "yr", "year range", "Years", _years, lambda y: f"{y[0]}-{y[1]}", widget="years",
+          help=N_("100 %: shares of the categories with a known value. Categories that overlap are drawn side by "
+               "side instead.")),
+    Field("years", "yr", N_("year range"), N_("Years"), _years, lambda y: f"{y[0]}-{y[1]}", widget="years",
           default=lambda o, v: None, width=3),
-    Field("index_base", "base", "index base year", "Index to base year", _index_base, widget="select",
+    Field("index_base", "base", N_("index base year"), N_("Index to base year"), _index_base, widget="select",
           choices=lambda o, v: [None] + list(range(*_span(o, v))), default=lambda o, v: None, fmt="index_base",
-          help="Divides each country's values by its own value in the base year (×100), to compare change "
-               "rather than size.", when=_lines),
-    Field("view", "view", "view", "View", _choice(lambda o, v: VIEWS), widget="segmented",
+          help=N_("Divides each country's values by its own value in the base year (×100), to compare change "
+               "rather than size."), when=_lines),
+    Field("view", "view", N_("view"), N_("View"), _choice(lambda o, v: VIEWS), widget="segmented",
           choices=lambda o, v: list(VIEWS), default=lambda o, v: "lines", fmt="view"),
-    Field("filter_indicator", "fi", "indicator filter", "Indicator", _choice(lambda o, v: o.indicators),
+    Field("filter_indicator", "fi", N_("indicator filter"), N_("Indicator"), _choice(lambda o, v: o.indicators),
           widget="select", choices=lambda o, v: [None] + list(o.indicators), default=lambda o, v: None,
           fmt="filter_indicator"),
-    Field("source", "src", "source", "Source", _choice(lambda o, v: o.sources), widget="select",
+    Field("source", "src", N_("source"), N_("Source"), _choice(lambda o, v: o.sources), widget="select",
           choices=lambda o, v: [None] + list(o.sources), default=lambda o, v: None, fmt="source", width=3),
-    Field("preferred_only", "pref", "preferred-only switch", "Preferred only", _bool, _TRUE_FALSE,
-          widget="toggle", default=lambda o, v: False, help="Show only the value the charts use for each figure."),
-    Field("grade", "gr", "evidence grade", "Evidence grade",
+    Field("preferred_only", "pref", N_("preferred-only switch"), N_("Preferred only"), _bool, _TRUE_FALSE,
+          widget="toggle", default=lambda o, v: False, help=N_("Show only the value the charts use for each figure.")),
+    Field("grade", "gr", N_("evidence grade"), N_("Evidence grade"),
           _choice(lambda o, v: GRADE_FILTERS + tuple(o.grades)), widget="select",
           choices=lambda o, v: [None, *GRADE_FILTERS, *o.grades], default=lambda o, v: None, fmt="grade",
-          help="Official grades: official statistics, official publications, international monitoring "
-               "reports. Unconfirmed: known only from NGO, news or secondary sources."),
-    Field("search", "q", "search text", "Search the rows", _search, widget="text", default=lambda o, v: "",
-          help="Keeps the rows whose country, period, indicator, category, value, source, location, flags or "
-               "note contain every word you type.", width=3),
-    Field("figure", "fig", "figure", "Figure", _figure, widget="figure",
+          help=N_("Official grades: official statistics, official publications, international monitoring "
+               "reports. Unconfirmed: known only from NGO, news or secondary sources.")),
+    Field("search", "q", N_("search text"), N_("Search the rows"), _search, widget="text", default=lambda o, v: "",
+          help=N_("Keeps the rows whose country, period, indicator, category, value, source, location, flags or "
+               "note contain every word you type."), width=3),
+    Field("figure", "fig", N_("figure"), N_("Figure"), _figure, widget="figure",
           default=lambda o, v: o.default_figure if v.get("page") == "check" else None),
-    Field("sel", "sel", "selected country", "Country detail", _sel, widget="select",
+    Field("sel", "sel", N_("selected country"), N_("Country detail"), _sel, widget="select",
           choices=lambda o, v: [None] + [c for c in BALTIC if c in o.countries], default=lambda o, v: None,
-          fmt="sel", help="Or click a country on the map."),
-    Field("flows", "flows", "flows switch", "Show flows (victims by citizenship and by country of repatriation)",
+          fmt="sel", help=N_("Or click a country on the map.")),
+    Field("flows", "flows", N_("flows switch"),
+          N_("Show flows (victims by citizenship and by country of repatriation)"),
           _bool, _TRUE_FALSE, widget="toggle", default=lambda o, v: False,
-          help="UNODC GLOTIP rows for the chosen year: arcs into a state from the capital of the victims' country "
+          help=N_("UNODC GLOTIP rows for the chosen year: arcs into a state from the capital of the victims' country "
                "of citizenship, and out of it to the capital of the country they were repatriated from. Arc "
-               "width follows the count; '<5' is drawn as such."),
-    Field("unconfirmed", "unc", "unconfirmed-figures switch", "Include unconfirmed figures", _bool, _TRUE_FALSE,
+               "width follows the count; '<5' is drawn as such.")),
+    Field("unconfirmed", "unc", N_("unconfirmed-figures switch"), N_("Include unconfirmed figures"), _bool, _TRUE_FALSE,
           widget="toggle", default=lambda o, v: False,
-          help="Also draw figures known only from news reports or secondary sources, with their own mark "
-               "(pale bars, hollow points). By default the charts show official-grade figures only."),
-    Field("deck", "deck", "deck", "Deck", _deck, choices=lambda o, v: _decks(), default=lambda o, v: DEFAULT_DECK),
-    Field("slide", "slide", "slide number", "Slide", _slide, choices=lambda o, v: _slides(v.get("deck")),
+          help=N_("Also draw figures known only from news reports or secondary sources, with their own mark "
+               "(pale bars, hollow points). By default the charts show official-grade figures only.")),
+    Field("deck", "deck", N_("deck"), N_("Deck"), _deck, choices=lambda o, v: _decks(),
+          default=lambda o, v: DEFAULT_DECK),
+    Field("slide", "slide", N_("slide number"), N_("Slide"), _slide, choices=lambda o, v: _slides(v.get("deck")),
           default=lambda o, v: 1),
+    # the language: chosen in the frame's sidebar (controls.language), part of every page's view and link
+    Field("lang", "lang", N_("language"), N_("Language"), _language, choices=lambda o, v: list(LANGS),
+          default=lambda o, v: DEFAULT_LANG, fmt="lang"),
 )}
 PARAM = {f.name: f.param for f in FIELDS.values()}
 PAGE_FIELDS: dict[str, tuple[str, ...]] = {p.id: p.fields for p in registry.PAGES}
@@ -498,8 +515,8 @@ def resolution_notices(view: ViewState, options: "Options") -> list[str]:
             continue
         if values[name] != given:
             f = FIELDS[name]
-            out.append(f"Ignored {f.noun} '{_safe(f.encode(given))}' (not available with the rest of this view); "
-                       "using the default.")
+            out.append(_("Ignored {noun} '{value}' (not available with the rest of this view); using the "
+                         "default.").format(noun=_(f.noun), value=_safe(f.encode(given))))
     return out
 
 

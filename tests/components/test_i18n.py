@@ -1,0 +1,224 @@
+"""Languages: catalogues complete and without leftovers, review status, codebook labels, glossary, numbers."""
+
+from __future__ import annotations
+
+import csv
+import re
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from babel.messages.extract import extract_from_dir
+
+from components import i18n
+from components.view_state import Options, ViewState
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATED = [lang for lang in i18n.LANGS if lang != i18n.DEFAULT]
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+def _code_messages() -> set:
+    """Every message marked in the code (Babel's extractor, the same mapping as `pybabel extract`)."""
+    method_map = [("app.py", "python"), ("app_pages/**.py", "python"), ("components/**.py", "python")]
+    found = set()
+    for _file, _line, message, _comments, _ctx in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS):
+        found.add(message if isinstance(message, str) else tuple(message))
+    return found
+
+
+CODE = _code_messages()
+
+
+def test_the_code_marks_its_frame_and_control_texts():
+    assert {"Countries", "Reset this view", "Overview", "Check a figure", "How to cite"} <= CODE
+    assert ("{n} row", "{n} rows") in CODE
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_message_in_every_catalogue_and_no_unused_entries(lang):
+    cat = i18n.read_catalog(lang)
+    assert cat is not None, f"locale/{lang}/LC_MESSAGES/messages.po is missing"
+    have = {m.id for m in cat if m.id}
+    missing, unused = CODE - have, have - CODE
+    assert not missing, f"{lang}: messages in the code but not in the catalogue: {sorted(map(str, missing))}"
+    assert not unused, f"{lang}: entries no code uses (run pybabel update): {sorted(map(str, unused))}"
+    for m in cat:
+        if not m.id:
+            continue
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        assert all(strings), f"{lang}: untranslated {m.id!r}"
+        assert not m.fuzzy, f"{lang}: fuzzy (unchecked) entry {m.id!r}"
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        want = set(re.findall(r"\{(\w*)\}", ids[0]))
+        for s in strings:  # a translation keeps every placeholder, or .format() would fail on screen
+            assert set(re.findall(r"\{(\w*)\}", s)) == want, f"{lang}: placeholders differ in {s!r}"
+
+
+def test_translations_are_used():
+    lv = i18n.translator("lv")
+    assert lv.gettext("Countries") == "Valstis"
+    assert lv.gettext("not a message of the app") == "not a message of the app"
+    assert i18n.translator("en").gettext("Countries") == "Countries"
+
+
+@pytest.mark.parametrize("lang,forms", [("lv", {1: "1 rinda", 2: "2 rindas", 10: "10 rindu", 21: "21 rinda"}),
+                                        ("ru", {1: "1 строка", 3: "3 строки", 5: "5 строк", 11: "11 строк"}),
+                                        ("lt", {1: "1 eilutė", 2: "2 eilutės", 12: "12 eilučių"}),
+                                        ("en", {1: "1 row", 2: "2 rows"})])
+def test_plural_forms(lang, forms):
+    t = i18n.translator(lang)
+    for n, text in forms.items():
+        assert t.ngettext("{n} row", "{n} rows", n).format(n=n) == text
+
+
+def test_review_status_is_read_from_each_catalogue():
+    reviews = i18n.reviews()
+    assert set(reviews) == set(i18n.LANGS)
+    assert reviews["en"].reviewed
+    for lang in TRANSLATED:  # drafts until a native speaker marks them reviewed
+        assert reviews[lang].status == "draft" and not reviews[lang].reviewed
+    r = i18n.review_of("# Latvian\n# Review-Status: reviewed\n# Reviewed-By: A. Bērziņa\n# Reviewed-On: 2027-01-15\n")
+    assert (r.status, r.by, r.on, r.reviewed) == ("reviewed", "A. Bērziņa", "2027-01-15", True)
+    assert i18n.review_of("# Review-Status: perhaps").status == "draft"
+
+
+def test_numbers_follow_the_language():
+    en, lv = i18n.translator("en"), i18n.translator("lv")
+    assert en.number(25.2) == "25.2" and lv.number(25.2) == "25,2"
+    assert en.number(1908000) == "1,908,000"
+    for lang in ("et", "lv", "lt", "ru"):
+        assert i18n.translator(lang).number(1908000).replace("\u00a0", " ") == "1 908 000"
+        assert i18n.translator(lang).number(25.2) == "25,2"
+    assert lv.number(4, decimals=1) == "4,0" and en.number(1234.567, decimals=1) == "1,234.6"
+
+
+def test_dates_in_words():
+    assert i18n.translator("lv").date("2026-11-30") == "2026. gada 30. novembris"
+    assert i18n.translator("en").date("2026-11-30") == "November 30, 2026"
+    assert i18n.translator("ru").date("2026-11-30").startswith("30 ноября 2026")
+    assert i18n.translator("et").date("unknown") == "unknown"
+
+
+def test_language_from_link_or_browser():
+    assert i18n.normalise("lv") == "lv" and i18n.normalise("LT-lt") == "lt" and i18n.normalise("xx") is None
+    assert i18n.from_locale("ru-RU") == "ru" and i18n.from_locale("de-DE") == "en" and i18n.from_locale(None) == "en"
+    assert i18n.PICKER_LABEL == "English · Eesti · Latviešu · Lietuvių · Русский"
+
+
+def test_each_thread_has_its_own_language():
+    seen = {}
+
+    def run(lang):
+        i18n.use(lang)
+        seen[lang] = i18n._("Countries")
+
+    threads = [threading.Thread(target=run, args=(lang,)) for lang in i18n.LANGS]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {"en": "Countries", "et": "Riigid", "lv": "Valstis", "lt": "Šalys", "ru": "Страны"}
+    assert i18n.lang() == "en"  # this thread was never switched
+
+
+def test_a_thread_without_a_language_asks_the_resolver(monkeypatch):
+    """A fragment rerun may run in a new script thread: it finds the session's language through the resolver."""
+    monkeypatch.setattr(i18n, "_resolver", lambda: "lt")
+    out = {}
+    t = threading.Thread(target=lambda: out.setdefault("text", i18n._("Countries")))
+    t.start()
+    t.join()
+    assert out["text"] == "Šalys"
+    monkeypatch.setattr(i18n, "_resolver", lambda: None)
+    t = threading.Thread(target=lambda: out.__setitem__("text", i18n._("Countries")))
+    t.start()
+    t.join()
+    assert out["text"] == "Countries"
+
+
+def test_lang_is_a_view_field_of_every_page():
+    opts = Options()
+    for page in ("overview", "compare", "methodology", "present"):
+        v = ViewState(page=page, lang="lv")
+        assert v.to_query().get("lang") == "lv"
+        assert ViewState.from_query(v.to_query(), opts, page) == (v, [])
+        assert "lang" not in ViewState(page=page).to_query()  # English, the default, keeps a clean link
+    view, notices = ViewState.from_query({"lang": "xx"}, opts, "compare")
+    assert view.lang == "en" and len(notices) == 1 and "language 'xx'" in notices[0]
+
+
+def test_notices_follow_the_language():
+    i18n.use("lv")
+    try:
+        _, notices = ViewState.from_query({"ind": "nope", "zzz": "1"}, Options(), "compare")
+    finally:
+        i18n.use("en")
+    assert notices == ["Ignorēts nezināms saites parametrs 'zzz'.",
+                       "Ignorēts: rādītājs 'nope'; izmantota noklusējuma vērtība."]
+
+
+# ------------------------------------------------------------------------------ codebook labels, glossary
+
+LABELS = pd.read_csv(ROOT / "data" / "i18n" / "codebook_labels.csv", dtype=str, keep_default_na=False)
+
+
+def _codebook_english() -> dict:
+    cb = ROOT / "data" / "codebook"
+    read = lambda name: pd.read_csv(cb / name, dtype=str, keep_default_na=False)  # noqa: E731
+    en = {("country", r.iso2): r.name for r in read("countries.csv").itertuples()}
+    en |= {("indicator", r.indicator): r.label for r in read("indicators.csv").itertuples()}
+    cats = read("categories.csv")
+    en |= {("breakdown", b): lab for b, lab in zip(cats.breakdown, cats.breakdown_label)}
+    en[("breakdown", "total")] = "Total (no breakdown)"
+    en |= {("category", f"{r.breakdown}:{r.category}"): r.label for r in cats.itertuples()}
+    en |= {("grade", r.grade): r.label for r in read("grades.csv").itertuples()}
+    en |= {("unit", r.unit): r.label for r in read("units.csv").itertuples()}
+    en |= {("flag", r.flag): r.label for r in read("flags.csv").itertuples()}
+    return en
+
+
+def test_codebook_labels_match_the_codebook_and_cover_the_widgets():
+    en = _codebook_english()
+    keys = set(zip(LABELS["kind"], LABELS["code"]))
+    assert not LABELS.duplicated(["kind", "code", "field"]).any()
+    for r in LABELS.itertuples():
+        assert en.get((r.kind, r.code)) == r.en, f"{r.kind} {r.code}: the codebook's label changed; update the row"
+        for lang in TRANSLATED:
+            assert getattr(r, lang).strip(), f"{r.kind} {r.code}: no {lang} label"
+    # every label a widget offers (indicators, breakdowns, grades) and the units and flags are translated
+    for kind in ("indicator", "breakdown", "grade", "unit", "flag"):
+        assert {k for k in en if k[0] == kind} <= keys, kind
+    # countries: CLDR names for ISO codes, the table for the rest
+    for (kind, code) in en:
+        if kind == "country":
+            assert (kind, code) in keys or re.fullmatch(r"[A-Z]{2}", code), code
+
+
+def test_codebook_labels_in_use():
+    lv, en = i18n.translator("lv"), i18n.translator("en")
+    assert lv.label("indicator", "victims", "Registered or identified victims") == "Reģistrētie vai identificētie upuri"
+    assert lv.label("indicator", "victims", "A changed label") == "A changed label"  # stale row: never a wrong text
+    assert en.label("indicator", "victims", "Registered or identified victims") == "Registered or identified victims"
+    assert lv.country("EE", "Estonia") == "Igaunija" and i18n.translator("ru").country("LT", "Lithuania") == "Литва"
+    assert lv.country("EU27", "European Union (27 countries)") == "Eiropas Savienība (27 valstis)"
+
+
+def test_glossary_terms_have_every_language_and_an_honest_source():
+    with (ROOT / "data" / "i18n" / "glossary.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    sources = set(pd.read_csv(ROOT / "data" / "sources.csv", dtype=str)["source_id"])
+    terms = {}
+    for r in rows:
+        terms.setdefault(r["term"], {})[r["lang"]] = r
+        assert r["text"].strip() and r["source"].strip(), r
+        if r["lang"] != "en":
+            cited = set(re.findall(r"source ([A-Z][A-Z0-9_]+)", r["source"]))
+            assert cited <= sources, f"{r['term']} ({r['lang']}): unknown source id {cited - sources}"
+            assert cited or "unverified draft: check against " in r["source"], r
+    for needed in ("trafficking in human beings", "victim", "presumed victim", "registered/identified victim",
+                   "suspect", "prosecuted", "convicted", "forced labour", "sexual exploitation", "sham marriage",
+                   "forced criminality", "begging", "organ removal", "per million inhabitants", "series break",
+                   "unconfirmed", "no data"):
+        assert set(terms.get(needed, {})) == set(i18n.LANGS), needed

@@ -170,6 +170,9 @@ def _open(browser, url):
     page = ctx.new_page()
     page.goto(url, timeout=120_000)
     page.locator(f"{DRAWN} >> visible=true").first.wait_for(state="visible", timeout=120_000)
+    import os
+    if os.environ.get("BENCH_WHICH"):
+        print("     first drawn:", page.evaluate("""(sel) => { const e = [...document.querySelectorAll(sel)].find(x => x.getBoundingClientRect().width > 0); return e ? e.closest('[data-testid]').getAttribute('data-testid') + ' ' + e.tagName : 'none'; }""", DRAWN), flush=True)
     return ctx, page
 
 

@@ -28,17 +28,19 @@ def real():
 
 def _sweep(options):
     """Every indicator with its measures (and unconfirmed on and off) on Trends, Map and the Overview;
-    on Compare every breakdown in the default year and the latest year per country (and the oldest period
-    of the default indicator)."""
+    on Compare every breakdown in the default year (and, for the default indicator, in each country's latest
+    year and the oldest period)."""
     for ind in options.indicators:
         ms = {"absolute": "n", "per_million": "pm"}
         for m in options.measures_for(ind):
             for unc in ("0", "1") if m == "absolute" else ("0",):
                 yield "trends", {"ind": ind, "m": ms[m], "unc": unc}
-            yield "map", {"ind": ind, "m": ms[m]}
+            if m == "absolute":
+                yield "map", {"ind": ind}
         periods = options.periods_for(ind)
-        # the default year and each country's latest; the oldest period (often multi-year) for the main one
-        for per in (None, "latest") + ((periods[-1],) if ind == options.indicator_default() and periods else ()):
+        # the default year; each country's latest and the oldest period (often multi-year) for the main one
+        main = ind == options.indicator_default()
+        for per in (None,) + (("latest",) + ((periods[-1],) if periods else ()) if main else ()):
             for bd in options.breakdowns_for(ind):
                 q = {"ind": ind, "bd": bd}
                 if per:

@@ -39,7 +39,8 @@ PAGES = [
 TITLES_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].map(c => {
   const box = c.getBoundingClientRect();
   // the chart's own title: not the headers of small multiples (also titles to Vega)
-  const own = (t) => !t.closest('.role-column-header, .role-row-header, .role-header');
+  // (a stacked chart's panels are nested scopes with their own titles: the countries' names)
+  const own = (t) => !t.closest('.role-column-header, .role-row-header, .role-header, .role-scope');
   const lines = (role) => [...c.querySelectorAll('.role-' + role + ' text')].filter(own).flatMap(t => {
     const spans = t.querySelectorAll('tspan');
     return [...(spans.length ? spans : [t])].map(s => {

@@ -368,13 +368,7 @@ def suppressed_labels(supp: pd.DataFrame, avoid: pd.DataFrame | None = None, *, 
     `avoid`: the lines' end labels (columns year, value: end_label_positions), which run to the right
     of their year; a run's label is left out where one of them may cover it (up to `reach_years` to the
     right, within `near` × `span` in value). The diamonds stay, and the subtitle says what ◆ means."""
-    years = sorted(set(int(y) for y in supp["year"]))
-    runs: list[list[int]] = []
-    for y in years:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
+    runs = style.year_runs(supp["year"])
     top = supp.groupby("year")["value_high"].max()
     out = pd.DataFrame({"year": [r[(len(r) - 1) // 2] for r in runs],
                         "value_high": [float(max(top[y] for y in r)) for r in runs],

@@ -65,15 +65,7 @@ def chart_png(fig, width: int = CHART_PX) -> bytes:
     spec = export._spec_dict(fig.chart_spec() if hasattr(fig, "chart_spec") else fig.spec)
     spec = dict(spec)
     spec.pop("title", None)
-    if spec.get("width") == "container":
-        spec["width"] = 640
-    if isinstance(spec.get("autosize"), dict) and spec["autosize"].get("type") == "fit-x":
-        spec.pop("autosize")
-    config = dict(spec.get("config") or {})
-    config.setdefault("font", export.FONT)
-    spec["config"] = config
-    spec.setdefault("background", "#ffffff")
-    return export.render_png(spec, width)
+    return export.render_png(export.offline_spec(spec), width)
 
 
 def contents(ds, options, deck: decks.Deck) -> list[SlideContent]:

@@ -269,6 +269,11 @@ def figure_spec(fig, footer: str, sources: pd.DataFrame | None = None) -> dict:
     title.setdefault("font", FONT)
     title.setdefault("subtitleFont", FONT)
     spec["title"] = title
+    return offline_spec(spec)
+
+
+def offline_spec(spec: dict) -> dict:
+    """A screen spec made to draw offline (in place): a fixed width, the app's font, a white background."""
     if spec.get("width") == "container":  # a 'container' width has no container offline
         spec["width"] = 640
     if isinstance(spec.get("autosize"), dict) and spec["autosize"].get("type") == "fit-x":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from components.dataset import Codebook
-from components.style import BALTIC, COUNTRY_ORDER
+from components.style import BALTIC, COUNTRY_ORDER, year_runs
 from components.style import fmt_number as style_fmt_count
 from components.style import fmt_ratio as style_fmt_ratio
 
@@ -326,13 +326,7 @@ CONVERSION_CAVEAT = (
 
 def years_text(years, dash: str = "–") -> str:
     """[2015, 2017, 2018, 2019] -> '2015, 2017–2019' (runs of consecutive years joined)."""
-    ys = sorted(int(y) for y in years)
-    runs: list[list[int]] = []
-    for y in ys:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
+    runs = year_runs(years)
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}{dash}{r[-1]}" for r in runs)
 
 

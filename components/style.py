@@ -122,3 +122,14 @@ _MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
 def md_escape(text: str) -> str:
     """Escape data text (notes, labels) before it goes into a Markdown element: no links, no markup."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def year_runs(years) -> list[list[int]]:
+    """[2015, 2017, 2018, 2019] -> [[2015], [2017, 2018, 2019]]: sorted runs of consecutive years."""
+    runs: list[list[int]] = []
+    for y in sorted(set(int(y) for y in years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return runs

@@ -6,7 +6,7 @@ why, the flags, the country's definition, and a ready-to-paste citation. Deep-li
 
 import streamlit as st
 
-from components import a11y, controls, frame, render, share
+from components import a11y, controls, frame, i18n, render, share
 from components.picker import figure_picker
 from components.provenance import PRECEDENCE_TEXT
 from components.style import md_escape
@@ -15,46 +15,48 @@ PAGE = "check"
 
 ds = frame.dataset()
 opts = frame.options(ds)
-st.title("Check a figure")
-st.markdown("Pick a figure to see **every source's value side by side**, which one the charts use and why, "
-            "what the country counts, and a citation you can paste.")
+st.title(i18n._("Check a figure"))
+st.markdown(i18n._("Pick a figure to see **every source's value side by side**, which one the charts use and why, "
+                   "what the country counts, and a citation you can paste."))
 view, values = controls.bind(PAGE, ds, opts, custom={"figure": lambda v: figure_picker(ds, opts, v)})
 if values["figure"] is None:
-    st.warning("No figure for this choice.")
+    st.warning(i18n._("No figure for this choice."))
     st.stop()
 fig = frame.figures(ds, view, opts)[0]
 x = fig.extra
 
-a11y.section_heading("The figure")  # its label below is an h3
+a11y.section_heading(i18n._("The figure"))  # its label below is an h3
 st.subheader(fig.title)
 if x["used"] is not None:
-    st.metric(f"The dashboard uses ({x['n_sources']} source{'s' if x['n_sources'] != 1 else ''} give this figure)",
-              x["used"], help="The value drawn in every chart and map for this figure.")
+    st.metric(i18n.ngettext("The dashboard uses ({n} source gives this figure)",
+                            "The dashboard uses ({n} sources give this figure)", x["n_sources"]).format(n=x["n_sources"]),
+              x["used"], help=i18n._("The value drawn in every chart and map for this figure."))
     if x["unconfirmed"]:
-        st.warning(f"**Unconfirmed** ({md_escape(x['unconfirmed'])}): no official-grade source gives this figure, "
-                   "so the charts leave it out unless *Include unconfirmed figures* is on. Quote it only with its "
-                   "source.", icon=":material/help:")
+        st.warning(i18n._("**Unconfirmed** ({grade}): no official-grade source gives this figure, so the charts leave "
+                          "it out unless *Include unconfirmed figures* is on. Quote it only with its source.").format(
+            grade=md_escape(x["unconfirmed"])), icon=":material/help:")
 else:
-    st.warning("No source's value is used for this figure (see the flags): the charts leave it out.",
+    st.warning(i18n._("No source's value is used for this figure (see the flags): the charts leave it out."),
                icon=":material/block:")
 render.table(fig.table, alt_text=fig.alt_text, key="check_sources",
-             column_config={"Used": st.column_config.CheckboxColumn("Used"),
-                            "Link": st.column_config.LinkColumn("Link")})
-st.markdown(f"**Why this one:** {md_escape(x['why'])}")
-with st.expander("The precedence rule"):
-    st.caption(PRECEDENCE_TEXT + " Rank: lower wins.")
+             column_config={"Used": st.column_config.CheckboxColumn(i18n._("Used")),
+                            "Link": st.column_config.LinkColumn(i18n._("Link"))})
+st.markdown(i18n._("**Why this one:** {why}").format(why=md_escape(x["why"])))
+with st.expander(i18n._("The precedence rule")):
+    st.caption(i18n._(PRECEDENCE_TEXT) + " " + i18n._("Rank: lower wins."))
 if x["flags"]:
-    st.markdown("**Flags on these figures**")
+    st.markdown(i18n._("**Flags on these figures**"))
     for label, meaning in x["flags"]:
         st.caption(md_escape(label + (f": {meaning}" if meaning and meaning != label else "")))
 
-st.markdown(f"**What {md_escape(x['country_label'])} counts as “{md_escape(x['indicator_label'].lower())}”**")
+st.markdown(i18n._("**What {country} counts as “{indicator}”**").format(
+    country=md_escape(x["country_label"]), indicator=md_escape(x["indicator_label"].lower())))
 for definition in x["definitions"]:
     st.markdown(md_escape(definition))
 if not x["definitions"]:
-    st.caption("No country-specific definition recorded.")
+    st.caption(i18n._("No country-specific definition recorded."))
 if x["harmonised"]:
-    st.caption("Harmonised definition: " + md_escape(x["harmonised"]))
-st.markdown("**Cite this figure**")
+    st.caption(i18n._("Harmonised definition: {text}").format(text=md_escape(x["harmonised"])))
+st.markdown(i18n._("**Cite this figure**"))
 st.code(x["citation"], language=None, wrap_lines=True)
 share.sources_expander(fig.rows, ds.sources, key="check")

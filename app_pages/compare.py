@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from components import controls, frame, render
+from components import controls, frame, i18n, render
 from components.style import md_escape
 
 PAGE = "compare"
 
 ds = frame.dataset()
 opts = frame.options(ds)
-st.title("Compare the countries")
+st.title(i18n._("Compare the countries"))
 view, _ = controls.bind(PAGE, ds, opts)
 fig = frame.figures(ds, view, opts)[0]
 if fig.extra["period_note"]:
@@ -17,15 +17,16 @@ if fig.extra["period_note"]:
 if fig.extra["missing"]:
     st.info(fig.extra["missing"]["text"], icon=":material/info:")
     if fig.extra["missing"]["period"]:
-        st.button(f"Show {fig.extra['missing']['period']}", on_click=controls.set_value,
+        st.button(i18n._("Show {period}").format(period=fig.extra["missing"]["period"]), on_click=controls.set_value,
                   args=(PAGE, "period", fig.extra["missing"]["period"]), key="compare_nearest")
 render.figure(fig, ds)
 
 if fig.extra["row_notes"]:
-    with st.expander(f"Notes on these figures ({len(fig.extra['row_notes'])})"):
+    with st.expander(i18n._("Notes on these figures ({n})").format(n=len(fig.extra["row_notes"]))):
         for note in fig.extra["row_notes"]:
             st.caption(md_escape(note))
 if fig.extra["definitions"]:
-    with st.expander(f"What each country counts as “{fig.extra['indicator_label'].lower()}”"):
+    with st.expander(i18n._("What each country counts as “{indicator}”").format(
+            indicator=fig.extra["indicator_label"].lower())):
         for country, definition in fig.extra["definitions"]:
             st.markdown(f"**{md_escape(country)}** — {md_escape(definition)}")

@@ -6,7 +6,7 @@ The PNG/SVG downloads are the same map drawn statically (components/map_static.p
 
 import streamlit as st
 
-from components import a11y, controls, frame, render, safe_html, share
+from components import a11y, controls, frame, i18n, render, safe_html, share
 from components import map as mp
 from components.style import md_escape
 
@@ -14,10 +14,11 @@ PAGE = "map"
 DECK_KEY = "map_deck"
 SWATCH = ("<span style='white-space:nowrap;margin-right:0.9em'><span style='display:inline-block;width:0.9em;"
           "height:0.9em;background:{color};border:1px solid #666;vertical-align:middle'></span> {label}</span> ")
-FLOWS_KEY = ("<div style='font-size:0.85rem'><span style='color:#CC79A7'>━━</span> victims of foreign citizenship "
-             "detected in the state &nbsp; <span style='color:#332288'>━━</span> victims repatriated from another "
-             "country · arc width by count; '&lt;5' drawn at a fixed width; a thin faint arc = reported, no count. "
-             "Arc ends are capitals and stand for the whole country.</div>")
+FLOWS_KEY = ("<div style='font-size:0.85rem'><span style='color:#CC79A7'>━━</span> {inbound} &nbsp; "
+             "<span style='color:#332288'>━━</span> {outbound}</div>")
+FLOWS_IN = i18n.N_("victims of foreign citizenship detected in the state")
+FLOWS_OUT = i18n.N_("victims repatriated from another country · arc width by count; '<5' drawn at a fixed width; a "
+                    "thin faint arc = reported, no count. Arc ends are capitals and stand for the whole country.")
 
 
 def _on_select() -> None:
@@ -27,7 +28,7 @@ def _on_select() -> None:
 
 ds = frame.dataset()
 opts = frame.options(ds)
-st.title("Map")
+st.title(i18n._("Map"))
 view, values = controls.bind(PAGE, ds, opts)
 fig, *detail = frame.figures(ds, view, opts)
 if fig.extra["period_note"]:
@@ -42,25 +43,28 @@ with map_col:
                        unit=fig.unit.capitalize(),
                        swatches=[safe_html.fragment(SWATCH, **item) for item in fig.extra["legend"]])
     if values["flows"]:
-        safe_html.markdown(FLOWS_KEY)
+        safe_html.markdown(FLOWS_KEY, inbound=i18n._(FLOWS_IN), outbound=i18n._(FLOWS_OUT))
 with detail_col:
     if not values["sel"]:
-        st.info("Click a country on the map, or choose it under *Country detail*, to see its figures over "
-                "time and by form of exploitation, with their sources.", icon=":material/touch_app:")
+        st.info(i18n._("Click a country on the map, or choose it under *Country detail*, to see its figures over "
+                       "time and by form of exploitation, with their sources."), icon=":material/touch_app:")
     else:
-        a11y.section_heading("Country detail")  # the country's name below is an h3
+        a11y.section_heading(i18n._("Country detail"))  # the country's name below is an h3
         st.subheader(ds.codebook.country_label(values["sel"]))
         for d in detail:
             render.chart(d)
             render.notes(d)
         if len(detail) < 2:
-            st.caption(f"No breakdown by form of exploitation for {fig.title.split(',')[0].lower()} in this period.")
+            st.caption(i18n._("No breakdown by form of exploitation for {indicator} in this period.").format(
+                indicator=fig.title.split(",")[0].lower()))
 
 render.key_facts(fig, ds)
-render.table(fig.table, alt_text=f"Table of the numbers on the map: {fig.title}, {fig.unit}")
+render.table(fig.table, alt_text=i18n._("Table of the numbers on the map: {title}, {unit}").format(
+    title=fig.title, unit=fig.unit))
 if fig.extra["flows"] is not None:
-    render.table(fig.extra["flows"], alt_text=f"Table of the flow arcs, {fig.period_text}")
+    render.table(fig.extra["flows"], alt_text=i18n._("Table of the flow arcs, {period}").format(period=fig.period_text))
 render.notes(fig)
 st.caption(md_escape(fig.extra["attribution"]))
-st.caption("Downloads: the map as an image (PNG/SVG, with legend, unit, period and sources) and its figures (CSV).")
+st.caption(i18n._("Downloads: the map as an image (PNG/SVG, with legend, unit, period and sources) and its figures "
+                  "(CSV)."))
 share.export_panel(fig, ds)

@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from components import a11y, controls, frame, render, share
+from components import a11y, controls, frame, i18n, render, share
 from components.style import md_escape
 
 PAGE = "overview"
-CAVEAT = ("**Registered victims are the cases that authorities detected, not how many people are "
+CAVEAT = i18n.N_("**Registered victims are the cases that authorities detected, not how many people are "
           "trafficked.** More victims in the statistics can mean more trafficking, or better detection.")
 
 ds = frame.dataset()
 opts = frame.options(ds)
-st.title("Trafficking in human beings in the Baltic states")
-st.markdown(CAVEAT)
+st.title(i18n._("Trafficking in human beings in the Baltic states"))
+st.markdown(i18n._(CAVEAT))
 view, _ = controls.bind(PAGE, ds, opts)
 main, *sparks = frame.figures(ds, view, opts)
 spark = {f.key: f for f in sparks}
@@ -20,20 +20,20 @@ cards = main.extra["cards"]
 if main.extra["years"]:
     st.caption(main.extra["years"])
 
-a11y.section_heading("Latest figures per country")  # the cards' country names are h3
+a11y.section_heading(i18n._("Latest figures per country"))  # the cards' country names are h3
 for col, card in zip(st.columns(len(cards)) if cards else [], cards):
     with col.container(border=True):
         st.subheader(card["country_label"])
         if card["year"] is None:
-            st.markdown("*No official figure* for registered victims.")
+            st.markdown(i18n._("*No official figure* for registered victims."))
             if card["newer"]:
                 st.caption(md_escape(card["newer"]))
             continue
         st.metric(card["metric_label"], card["value"], delta=card["delta"], delta_color="off",
-                  help="Change against the previous year, in persons. Not shown across a series break "
-                       "or when a value is suppressed (<5).")
+                  help=i18n._("Change against the previous year, in persons. Not shown across a series break or "
+                              "when a value is suppressed (<5)."))
         if card["change_note"]:
-            st.caption(f"Change: {card['change_note']}.")
+            st.caption(i18n._("Change: {note}.").format(note=card["change_note"]))
         if card["newer"]:
             st.markdown("⚠ " + md_escape(card["newer"]))
         if card["rate"]:
@@ -45,16 +45,16 @@ for col, card in zip(st.columns(len(cards)) if cards else [], cards):
         if card["forms"]:
             st.markdown(f"**{card['forms'][0]}**: " + "; ".join(f"{md_escape(n)} ({v})" for n, v in card["forms"][1]))
         else:
-            st.caption("No breakdown by form of exploitation.")
+            st.caption(i18n._("No breakdown by form of exploitation."))
         if card["flags"]:
-            st.caption("Flags: " + md_escape(card["flags"]))
+            st.caption(i18n._("Flags: {flags}").format(flags=md_escape(card["flags"])))
         st.caption(md_escape(card["source"]))
 
 render.key_facts(main, ds)
-with st.expander("Numbers behind the cards"):
-    render.table(main.extra["numbers"], alt_text="Registered victims per country and year")
+with st.expander(i18n._("Numbers behind the cards")):
+    render.table(main.extra["numbers"], alt_text=i18n._("Registered victims per country and year"))
 
-st.caption("Download the figures behind the cards (as one line chart, with sources):")
+st.caption(i18n._("Download the figures behind the cards (as one line chart, with sources):"))
 share.export_panel(main, ds)
-st.page_link("app_pages/compare.py", label="Compare the countries in detail", icon=":material/arrow_forward:")
-st.page_link("app_pages/trends.py", label="See the trends and the justice chain", icon=":material/arrow_forward:")
+st.page_link("app_pages/compare.py", label=i18n._("Compare the countries in detail"), icon=":material/arrow_forward:")
+st.page_link("app_pages/trends.py", label=i18n._("See the trends and the justice chain"), icon=":material/arrow_forward:")

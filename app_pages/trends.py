@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from components import a11y, controls, frame, render
+from components import a11y, controls, frame, i18n, render
 
 PAGE = "trends"
-CHAIN_INTRO = ("From identified victims to convictions: each line is one step of the criminal-justice response. "
+CHAIN_INTRO = i18n.N_("From identified victims to convictions: each line is one step of the criminal-justice response. "
                "Steps count different things (persons or cases) and come from different registers, so they are "
                "not a strict funnel. Under each country's name: convictions per 100 registered victims, totals "
                "over the latest five years with official figures for both; an order of magnitude, not a success "
@@ -13,10 +13,10 @@ CHAIN_INTRO = ("From identified victims to convictions: each line is one step of
 
 ds = frame.dataset()
 opts = frame.options(ds)
-st.title("Trends over time")
+st.title(i18n._("Trends over time"))
 view, values = controls.bind(PAGE, ds, opts)
 fig = frame.figures(ds, view, opts)[0]
 if values["view"] == "chain":
-    a11y.set_title("Justice chain", "Trends")
-    st.markdown(CHAIN_INTRO)
+    a11y.set_title(i18n._("Justice chain"), i18n._("Trends"))
+    st.markdown(i18n._(CHAIN_INTRO))
 render.figure(fig, ds)

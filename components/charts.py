@@ -13,9 +13,10 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from components import style
+from components import i18n, style
+from components.i18n import N_
 
-SUPPRESSED_NOTE = "◆ <5 = a count between 1 and 4, withheld by the source; never drawn as 0"
+SUPPRESSED_NOTE = N_("◆ <5 = a count between 1 and 4, withheld by the source; never drawn as 0")
 
 
 def _wrap(lines: list[str], width: int = 120) -> list[str]:
@@ -50,9 +51,28 @@ _CONFIG = (alt.Chart().configure(font=style.FONT, background="#ffffff", aria=Fal
            .configure_title(subtitleColor=style.CHART_SUBTEXT, aria=False)).config
 
 
+_LOCALE_CONFIGS: dict[str, alt.Config] = {}
+
+
+def _config() -> alt.Config:
+    """The shared config, with the number format of the run's language (axes: '1 000', '25,2' in et, lv, lt,
+    ru; Vega's `config.locale`, honoured on screen and by vl-convert in the image files)."""
+    lang = i18n.lang()
+    if lang == i18n.DEFAULT:
+        return _CONFIG
+    if lang not in _LOCALE_CONFIGS:
+        from babel.numbers import get_decimal_symbol, get_group_symbol
+
+        cfg = _CONFIG.copy(deep=True)
+        cfg.locale = {"number": {"decimal": get_decimal_symbol(lang), "thousands": get_group_symbol(lang),
+                                 "grouping": [3], "currency": ["", "\u00a0€"]}}
+        _LOCALE_CONFIGS[lang] = cfg
+    return _LOCALE_CONFIGS[lang]
+
+
 def _configure(chart):
     chart = chart.copy(deep=False)
-    chart.config = _CONFIG
+    chart.config = _config()
     t = chart.title
     if isinstance(t, alt.TitleParams) and isinstance(t.subtitle, list):
         # the paragraphs, for reflow_title; the spec's own lines are wrapped for the export width
@@ -168,8 +188,8 @@ def _country_scale(codes, labels) -> alt.Scale:
     return alt.Scale(domain=list(labels), range=[style.country_color(c) for c in codes])
 
 
-def _empty(title: str, subtitle: list[str], message: str = "No data for this selection") -> alt.Chart:
-    c = (alt.Chart(pd.DataFrame({"msg": [message]}))
+def _empty(title: str, subtitle: list[str], message: str | None = None) -> alt.Chart:
+    c = (alt.Chart(pd.DataFrame({"msg": [message or i18n._("No data for this selection")]}))
          .mark_text(fontSize=16, color=style.NO_DATA_COLOR, fontStyle="italic")
          .encode(text="msg:N")
          .properties(width=style.CHART_WIDTH, height=120, title=_title(title, subtitle)))
@@ -194,7 +214,7 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
     is_total = data.empty or data["breakdown"].iloc[0] == "total"
     # 100 % applies to categories that add up: never over totals (an axis in persons) or overlapping ones
     percent = stack == "percent" and not is_total and not overlapping
-    subtitle = [unit_text + (" — shares of the known categories (100 %)" if percent else ""), source_line]
+    subtitle = [unit_text + (i18n._(" — shares of the known categories (100 %)") if percent else ""), source_line]
     if data.empty:
         return _empty(title, subtitle)
     d = data.copy()
@@ -210,25 +230,25 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
     # where a bar ends: the position of the '<5' and 'no data' annotations
     ends = vals.groupby("country_label")["value"].max() if overlapping else vals.groupby("country_label")["value"].sum()
     if any(d["status"] == "suppressed"):
-        subtitle.append(SUPPRESSED_NOTE)
+        subtitle.append(i18n._(SUPPRESSED_NOTE))
     if overlapping:
-        subtitle.append("Categories overlap (one person or case can count in several): bars side by side, never added up")
+        subtitle.append(i18n._("Categories overlap (one person or case can count in several): bars side by side, never added up"))
     if not d["confirmed"].all():
-        subtitle.append("Pale bars: unconfirmed figures (known only from news or secondary sources)")
+        subtitle.append(i18n._("Pale bars: unconfirmed figures (known only from news or secondary sources)"))
     if not notgiven.empty:
-        subtitle.append("'not given': the country's source gives this breakdown without that category")
+        subtitle.append(i18n._("'not given': the country's source gives this breakdown without that category"))
     y = alt.Y("country_label:N", title=None, sort=order_labels, scale=alt.Scale(domain=order_labels),
               axis=alt.Axis(labelFontSize=13, labelFontWeight="bold"))
-    tooltip = [alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("category_label:N", title="Category"),
-               alt.Tooltip("shown:N", title="Value"), alt.Tooltip("source_id:N", title="Source id"),
-               alt.Tooltip("flags:N", title="Flags")]
+    tooltip = [alt.Tooltip("country_label:N", title=i18n._("Country")), alt.Tooltip("category_label:N", title=i18n._("Category")),
+               alt.Tooltip("shown:N", title=i18n._("Value")), alt.Tooltip("source_id:N", title=i18n._("Source id")),
+               alt.Tooltip("flags:N", title=i18n._("Flags"))]
     for f in (vals, supp, nod):
         f["shown"] = [style.fmt_value(v, s_, u, lo, hi) for v, s_, u, lo, hi in
                       zip(f["value"], f["suppressed"], f["unit"], f.get("value_low", f["value"]),
                           f.get("value_high", f["value"]))] if not f.empty else []
     opacity = alt.condition("datum.confirmed", alt.value(1.0), alt.value(0.4))
     if percent:
-        xfield = alt.X("value:Q", stack="normalize", title="share of known categories",
+        xfield = alt.X("value:Q", stack="normalize", title=i18n._("share of known categories"),
                        axis=alt.Axis(format="%", tickCount=5))
     else:
         xfield = alt.X("value:Q", stack=None if overlapping else "zero", title=_axis_title(unit_text),
@@ -268,23 +288,23 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
         layers.append(alt.Chart(grouped).mark_point(shape="diamond", size=120, filled=True,
                                                     color=style.SUPPRESSED_COLOR)
                       .encode(x=alt.X("x:Q"), y=y,
-                              tooltip=[alt.Tooltip("country_label:N", title="Country"),
-                                       alt.Tooltip("label:N", title="Suppressed"),
-                                       alt.Tooltip("source_id:N", title="Source id")]))
+                              tooltip=[alt.Tooltip("country_label:N", title=i18n._("Country")),
+                                       alt.Tooltip("label:N", title=i18n._("Suppressed")),
+                                       alt.Tooltip("source_id:N", title=i18n._("Source id"))]))
         layers.append(alt.Chart(grouped).mark_text(align="left", dx=10, fontSize=12, color=style.SUPPRESSED_COLOR,
                                                    lineBreak="\n")
                       .encode(x="x:Q", y=y, text="label:N"))
     if not nod.empty:
         n = nod.copy()
         n["x"] = 0.0
-        n["label"] = "no data"
+        n["label"] = i18n._("no data")
         layers.append(alt.Chart(n).mark_text(align="left", dx=4, fontSize=13, fontStyle="italic",
                                              color=style.NO_DATA_COLOR)
                       .encode(x="x:Q", y=y, text="label:N"))
     if not notgiven.empty:
         g = (notgiven.groupby("country_label", sort=False)["category_label"]
              .agg(lambda x: ", ".join(x)).reset_index())
-        g["label"] = ["\n".join(_lines("not given: " + c, _LABEL_CHARS + 6)) for c in g["category_label"]]
+        g["label"] = ["\n".join(_lines(i18n._("not given: {categories}").format(categories=c), _LABEL_CHARS + 6)) for c in g["category_label"]]
         if overlapping:  # right of the longest bar, a line below its '<5'
             g["x"] = [float(ends.get(c, 0.0)) for c in g["country_label"]]
             dx, dy = 10, 8
@@ -412,11 +432,11 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     legend = alt.Legend(columns=legend_columns(labels))  # one legend for colour and shape: the same settings
     color = alt.Color("country_label:N", title=None, scale=_country_scale(codes, labels), sort=labels, legend=legend)
     x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
-    y_title = "index (base year = 100)" if indexed else unit_text
+    y_title = i18n._("index (base year = 100)") if indexed else unit_text
     y = alt.Y(f"{yfield}:Q", title=_axis_title(y_title), scale=alt.Scale(zero=not indexed))
-    tooltip = [alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("year:O", title="Year"),
-               alt.Tooltip("shown:N", title="Value"), alt.Tooltip("source_id:N", title="Source id"),
-               alt.Tooltip("flags:N", title="Flags")]
+    tooltip = [alt.Tooltip("country_label:N", title=i18n._("Country")), alt.Tooltip("year:O", title=i18n._("Year")),
+               alt.Tooltip("shown:N", title=i18n._("Value")), alt.Tooltip("source_id:N", title=i18n._("Source id")),
+               alt.Tooltip("flags:N", title=i18n._("Flags"))]
     # one path per comparable segment: a series break or a change of source ends the line
     line = (alt.Chart(line_df).mark_line(strokeWidth=2.5, invalid="break-paths-show-path-domains")
             .encode(x=x, y=y, color=color, detail="series:N"))
@@ -425,7 +445,7 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     pts = (alt.Chart(drawn[drawn["confirmed"]]).mark_point(filled=True, size=40)
            .encode(x=x, y=y, color=color, tooltip=tooltip, shape=shape))
     if not drawn["confirmed"].all():
-        subtitle.append("○ hollow marker: unconfirmed figure (known only from news or secondary sources)")
+        subtitle.append(i18n._("○ hollow marker: unconfirmed figure (known only from news or secondary sources)"))
     weak = (alt.Chart(drawn[~drawn["confirmed"]]).mark_point(filled=False, size=70, strokeWidth=2)
             .encode(x=x, y=y, color=color, tooltip=tooltip, shape=shape))
     supp = d[d["suppressed"]]
@@ -444,25 +464,25 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
                       .encode(x=x, y=alt.Y("value_low:Q"), y2="value_high:Q", color=color))
         layers.append(alt.Chart(s).mark_point(shape="diamond", size=90, filled=True, xOffset={"expr": "datum.dx"})
                       .encode(x=x, y=alt.Y("value_high:Q"), color=color,
-                              tooltip=[alt.Tooltip("country_label:N", title="Country"),
-                                       alt.Tooltip("year:O", title="Year"), alt.Tooltip("label:N", title="Value")]))
+                              tooltip=[alt.Tooltip("country_label:N", title=i18n._("Country")),
+                                       alt.Tooltip("year:O", title=i18n._("Year")), alt.Tooltip("label:N", title=i18n._("Value"))]))
         ends = end_label_positions(label_rows, yfield=yfield).rename(columns={yfield: "value"})
         span = float(line_df[yfield].max() - line_df[yfield].min()) if line_df[yfield].notna().any() else 0.0
         layers.append(alt.Chart(suppressed_labels(s, ends, span=span))
                       .mark_text(dy=-12, fontSize=11, color=style.SUPPRESSED_COLOR)
                       .encode(x=x, y=alt.Y("value_high:Q"), text="label:N"))
-        subtitle.append(SUPPRESSED_NOTE)
+        subtitle.append(i18n._(SUPPRESSED_NOTE))
     marks = d[d["marker"] != ""].copy()
     marks = marks[marks[yfield].notna()]
     if not marks.empty:
-        marks["symbol"] = marks["marker"].map({"break": "▼ break", "source": "▽ source change"})
+        marks["symbol"] = marks["marker"].map({"break": i18n._("▼ break"), "source": i18n._("▽ source change")})
         layers.append(alt.Chart(marks).mark_point(shape="triangle-down", size=140, filled=False, strokeWidth=2,
                                                   yOffset=-12)
                       .encode(x=x, y=y, color=color,
-                              tooltip=[alt.Tooltip("country_label:N", title="Country"),
-                                       alt.Tooltip("year:O", title="Year"),
-                                       alt.Tooltip("marker_note:N", title="Note")]))
-        subtitle.append("▽ series break or change of source: the line starts again (see the notes)")
+                              tooltip=[alt.Tooltip("country_label:N", title=i18n._("Country")),
+                                       alt.Tooltip("year:O", title=i18n._("Year")),
+                                       alt.Tooltip("marker_note:N", title=i18n._("Note"))]))
+        subtitle.append(i18n._("▽ series break or change of source: the line starts again (see the notes)"))
     chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=style.CHART_HEIGHT,
                                           title=_title(title, subtitle))
     return _configure(chart)
@@ -472,7 +492,7 @@ def sparkline(series: pd.DataFrame, *, country: str, title: str) -> alt.Chart:
     """A small trend line for a card. `series`: rows with period_start, value, suppressed."""
     d = series[["period_start", "value", "suppressed"]].rename(columns={"period_start": "year"}).copy()
     if d.empty:
-        return _empty(title, [], "no data")
+        return _empty(title, [], i18n._("no data"))
     full = pd.DataFrame({"year": range(int(d["year"].min()), int(d["year"].max()) + 1)})
     d = full.merge(d, on="year", how="left")
     col = style.country_color(country)
@@ -489,7 +509,7 @@ def sparkline(series: pd.DataFrame, *, country: str, title: str) -> alt.Chart:
     base = alt.Chart(d).encode(x=x, y=y)
     line = base.mark_line(color=col, strokeWidth=2, invalid="break-paths-show-path-domains")
     pts = base.mark_point(color=col, filled=True, size=12).encode(
-        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("value:Q", title="Value", format=",.0f")])
+        tooltip=[alt.Tooltip("year:O", title=i18n._("Year")), alt.Tooltip("value:Q", title=i18n._("Value"), format=",.0f")])
     chart = alt.layer(line, pts).properties(width="container", height=64,
                                             title=alt.TitleParams(title, fontSize=11, anchor="start",
                                                                   color="#444444", font=style.FONT))
@@ -541,9 +561,9 @@ def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     x = alt.X("year:O", title=None, scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0, labelOverlap=True))
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=True))  # one y scale for all panels (resolve below)
     y_plot = alt.Y("plot:Q", title=None)
-    tooltip = [alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("year:O", title="Year"),
-               alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("shown:N", title="Value"),
-               alt.Tooltip("source_id:N", title="Source id")]
+    tooltip = [alt.Tooltip("country_label:N", title=i18n._("Country")), alt.Tooltip("year:O", title=i18n._("Year")),
+               alt.Tooltip("stage:N", title=i18n._("Stage")), alt.Tooltip("shown:N", title=i18n._("Value")),
+               alt.Tooltip("source_id:N", title=i18n._("Source id"))]
     height = CHAIN_PANEL_HEIGHT.get(len(labels), CHAIN_PANEL_MIN)
     notes = panel_notes or {}
 
@@ -567,7 +587,7 @@ def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
                                   field="country_label", equal=label))])
 
     if d["suppressed"].any():
-        subtitle.append(SUPPRESSED_NOTE + " (drawn at 4)")
+        subtitle.append(i18n._(SUPPRESSED_NOTE) + i18n._(" (drawn at 4)"))
     shared = alt.Resolve(scale=alt.ScaleResolveMap(color="shared", shape="shared", strokeDash="shared", x="shared",
                                                    y="shared"),
                          legend=alt.LegendResolveMap(color="shared", shape="shared"))
@@ -580,13 +600,17 @@ def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
 
 # ------------------------------------------------------------------------------------ coverage
 
+COVERAGE_STATUSES = (N_("value"), N_("suppressed (<5)"), N_("unconfirmed only"), N_("no preferred value"),
+                     N_("no data"))
+
 def coverage_chart(cov: pd.DataFrame, *, title: str, source_line: str) -> alt.Chart:
     """Heatmap: indicator × year, one panel per country; colour = what exists, text = n sources."""
-    subtitle = ["Cell = one country-year-indicator total; number = how many sources give it", source_line]
+    subtitle = [i18n._("Cell = one country-year-indicator total; number = how many sources give it"), source_line]
     if cov.empty:
         return _empty(title, subtitle)
     d = cov.copy()
-    statuses = ["value", "suppressed (<5)", "unconfirmed only", "no preferred value", "no data"]
+    statuses = [i18n._(s) for s in COVERAGE_STATUSES]
+    d["status"] = [i18n._(s) for s in d["status"]]  # the builder's English statuses, shown translated
     inds = list(dict.fromkeys(d.sort_values("indicator_order")["indicator_label"]))
     base = alt.Chart().encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
@@ -594,9 +618,9 @@ def coverage_chart(cov: pd.DataFrame, *, title: str, source_line: str) -> alt.Ch
     rect = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
         color=alt.Color("status:N", title=None, scale=alt.Scale(domain=statuses,
                                                                 range=["#56B4E9", "#E69F00", "#F0E6A0", "#CC79A7", "#EEEEEE"])),
-        tooltip=[alt.Tooltip("country_label:N", title="Country"), alt.Tooltip("year:O", title="Year"),
-                 alt.Tooltip("indicator_label:N", title="Indicator"), alt.Tooltip("status:N", title="Status"),
-                 alt.Tooltip("n_sources:Q", title="Sources")])
+        tooltip=[alt.Tooltip("country_label:N", title=i18n._("Country")), alt.Tooltip("year:O", title=i18n._("Year")),
+                 alt.Tooltip("indicator_label:N", title=i18n._("Indicator")), alt.Tooltip("status:N", title=i18n._("Status")),
+                 alt.Tooltip("n_sources:Q", title=i18n._("Sources"))])
     text = base.mark_text(fontSize=10, color="#000000").transform_filter("datum.n_sources > 0").encode(
         text="n_sources:Q")
     labels = [d.loc[d["country"] == c, "country_label"].iloc[0] for c in

@@ -7,7 +7,10 @@ from typing import Iterable
 
 import pandas as pd
 
-APP_NAME = "Baltic THB statistics dashboard"
+from components import i18n
+from components.i18n import N_
+
+APP_NAME = N_("Baltic THB statistics dashboard")
 
 
 # source_id -> record, per sources table. Keyed on the table's identity (the loaded table is one
@@ -54,24 +57,26 @@ def source_name(sid: str, sources: pd.DataFrame | None, max_len: int | None = No
 def source_line(ids: Iterable[str], sources: pd.DataFrame | None, max_n: int = 3) -> str:
     ids = [i for i in dict.fromkeys(ids) if i]
     if not ids:
-        return "Source: none (no data shown)"
+        return i18n._("Source: none (no data shown)")
     names = [source_name(i, sources) for i in ids[:max_n]]
-    more = f" (+{len(ids) - max_n} more, listed in the table)" if len(ids) > max_n else ""
-    return ("Source: " if len(ids) == 1 else "Sources: ") + "; ".join(names) + more
+    more = " " + i18n._("(+{n} more, listed in the table)").format(n=len(ids) - max_n) if len(ids) > max_n else ""
+    return (i18n._("Source: {names}") if len(ids) == 1 else i18n._("Sources: {names}")).format(
+        names="; ".join(names)) + more
 
 
 def dataset_citation(meta: dict, today: date | None = None) -> str:
-    version = meta.get("dataset_version", "unknown version")
-    as_of = meta.get("data_as_of", "unknown date")
+    version = meta.get("dataset_version") or i18n._("unknown version")
+    as_of = meta.get("data_as_of") or i18n._("unknown date")
     today = today or date.today()
-    return (f"{APP_NAME}, dataset version {version} (data as of {as_of}), accessed {today.isoformat()}. "
-            "Cite the original source of each figure too; it is named under every chart and in the Data page.")
+    return i18n._("{app}, dataset version {version} (data as of {as_of}), accessed {today}. Cite the original source "
+                  "of each figure too; it is named under every chart and in the Data page.").format(
+        app=i18n._(APP_NAME), version=version, as_of=as_of, today=today.isoformat())
 
 
 def licences(sources: pd.DataFrame | None) -> pd.DataFrame:
     """Licence per source, for the footer and the Methodology page."""
     if sources is None or sources.empty or "source_id" not in sources.columns:
-        return pd.DataFrame(columns=["Source", "Publisher", "Licence"])
+        return pd.DataFrame(columns=[N_("Source"), N_("Publisher"), N_("Licence")])
     s = sources.copy()
     for c in ("publisher", "title", "licence", "url"):
         if c not in s.columns:
@@ -79,7 +84,7 @@ def licences(sources: pd.DataFrame | None) -> pd.DataFrame:
     out = pd.DataFrame({
         "Source": s["title"].where(s["title"] != "", s["source_id"]),
         "Publisher": s["publisher"],
-        "Licence": s["licence"].where(s["licence"] != "", "not stated"),
+        "Licence": s["licence"].where(s["licence"] != "", i18n._("not stated")),
         "Link": s["url"],
     })
     return out.reset_index(drop=True)
@@ -88,17 +93,19 @@ def licences(sources: pd.DataFrame | None) -> pd.DataFrame:
 def licence_summary(sources: pd.DataFrame | None) -> str:
     lic = licences(sources)
     if lic.empty:
-        return "Licences: see each source (sources.csv not available)."
+        return i18n._("Licences: see each source (sources.csv not available).")
     counts = lic["Licence"].value_counts()
-    parts = [f"{name} ({n} source{'s' if n != 1 else ''})" for name, n in counts.items()]
-    return "Data licences vary by source: " + ", ".join(parts) + ". The full list is on the Methodology page."
+    parts = [f"{name} (" + i18n.ngettext("{n} source", "{n} sources", n).format(n=n) + ")" for name, n in counts.items()]
+    return i18n._("Data licences vary by source: {licences}. The full list is on the Methodology page.").format(
+        licences=", ".join(parts))
 
 
 def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataFrame:
     """Every source behind these rows: publisher, title, where in it (table/page), dates, link.
 
     `rows` needs `source_id` (ids joined by ';' for derived rates) and may have `source_location`."""
-    cols = ["Publisher", "Title", "Location", "Published", "Accessed", "Licence", "Link", "Source id"]
+    cols = [N_("Publisher"), N_("Title"), N_("Location"), N_("Published"), N_("Accessed"), N_("Licence"), N_("Link"),
+            N_("Source id")]
     if rows is None or rows.empty or "source_id" not in rows.columns:
         return pd.DataFrame(columns=cols)
     locs: dict[str, list[str]] = {}
@@ -112,11 +119,12 @@ def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
     out = []
     for sid, ls in locs.items():
         r = source_record(sid, sources)
-        more = f" (+{len(ls) - 3} more)" if len(ls) > 3 else ""
+        more = " " + i18n._("(+{n} more)").format(n=len(ls) - 3) if len(ls) > 3 else ""
         title = str(r.get("title") or sid)
         if r.get("reports_on"):  # a news item quoting a listed official document: name the document
             doc = source_record(str(r["reports_on"]), sources)
-            title += f" (reporting: {doc.get('publisher') or ''}, {doc.get('title') or r['reports_on']})"
+            title += " " + i18n._("(reporting: {publisher}, {title})").format(
+                publisher=doc.get("publisher") or "", title=doc.get("title") or r["reports_on"])
         out.append({"Publisher": str(r.get("publisher") or ""), "Title": title,
                     "Location": "; ".join(ls[:3]) + more, "Published": str(r.get("date_published") or ""),
                     "Accessed": str(r.get("date_accessed") or ""), "Licence": str(r.get("licence") or ""),

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from components import i18n
 from components.style import humanise
 
 REPO = Path(__file__).resolve().parent.parent
@@ -113,6 +114,11 @@ def period_key(start: pd.Series, end: pd.Series) -> pd.Series:
 
 
 
+def _tr(kind: str, code: str, english: str, fld: str = "label") -> str:
+    """A codebook text in the language of this run (data/i18n/codebook_labels.csv; English when none)."""
+    return i18n.current().label(kind, code, english, fld) if english else english
+
+
 @dataclass
 class Codebook:
     """Labels from `codebook/*.csv`; any code not found falls back to the code itself."""
@@ -163,11 +169,11 @@ class Codebook:
         if not r:
             return code
         if short and r.get("short_label"):
-            return r["short_label"]
-        return r.get("label") or code
+            return _tr("indicator", code, r["short_label"], "short_label")
+        return _tr("indicator", code, r.get("label") or code)
 
     def indicator_definition(self, code: str) -> str:
-        return (self._ind.get(code) or {}).get("definition", "") or ""
+        return _tr("indicator", code, (self._ind.get(code) or {}).get("definition", "") or "", "definition")
 
     def indicator_order(self, code: str) -> float:
         try:
@@ -178,9 +184,9 @@ class Codebook:
     def category_label(self, breakdown: str, category: str) -> str:
         r = self._cat.get((breakdown, category))
         if r and r.get("label"):
-            return r["label"]
+            return _tr("category", f"{breakdown}:{category}", r["label"])
         if breakdown in ("citizenship_country", "repatriation_country") and category in self._cty:
-            return self._cty[category]
+            return self.country_label(category)
         return category
 
     def category_order(self, breakdown: str, category: str) -> float:
@@ -191,24 +197,24 @@ class Codebook:
 
     def breakdown_label(self, breakdown: str) -> str:
         if breakdown == "total":
-            return "Total (no breakdown)"
-        return self._bd.get(breakdown) or humanise(breakdown)
+            return i18n._("Total (no breakdown)")
+        return _tr("breakdown", breakdown, self._bd.get(breakdown) or humanise(breakdown))
 
     def unit_label(self, unit: str) -> str:
         """The unit's words, from codebook/units.csv (the one place units are labelled)."""
-        return self._unit.get(unit) or unit
+        return _tr("unit", unit, self._unit.get(unit) or unit)
 
     def flag_label(self, flag: str) -> str:
-        return (self._flag.get(flag) or (humanise(flag), ""))[0]
+        return _tr("flag", flag, (self._flag.get(flag) or (humanise(flag), ""))[0])
 
     def flag_meaning(self, flag: str) -> str:
-        return (self._flag.get(flag) or ("", ""))[1]
+        return _tr("flag", flag, (self._flag.get(flag) or ("", ""))[1], "meaning")
 
     def flags_text(self, flags: str) -> str:
         return ", ".join(self.flag_label(f) for f in str(flags).split(";") if f)
 
     def country_label(self, code: str) -> str:
-        return self._cty.get(code) or code
+        return i18n.current().country(code, self._cty.get(code) or code)
 
     # evidence grades (codebook/grades.csv): which figures the charts show by default
     def is_official(self, grade: str) -> bool:
@@ -221,11 +227,14 @@ class Codebook:
         return [g for g, r in self._grade.items() if r.get("official") == "yes"]
 
     def grade_label(self, grade: str) -> str:
-        return (self._grade.get(grade) or {}).get("label") or humanise(grade)
+        return _tr("grade", grade, (self._grade.get(grade) or {}).get("label") or humanise(grade))
 
     def grade_shown_as(self, grade: str) -> str:
         """How a figure of this grade is labelled next to its number ('unconfirmed: news report')."""
-        return (self._grade.get(grade) or {}).get("shown_as") or humanise(grade)
+        return _tr("grade", grade, (self._grade.get(grade) or {}).get("shown_as") or humanise(grade), "shown_as")
+
+    def grade_definition(self, grade: str) -> str:
+        return _tr("grade", grade, (self._grade.get(grade) or {}).get("definition") or "", "definition")
 
     def grade_order(self, grade: str) -> int:
         try:
@@ -242,8 +251,8 @@ class Codebook:
         return (r or {}).get("kind") or "overlapping"
 
     def breakdown_note(self, indicator: str, breakdown: str) -> str:
-        r = self._kind.get((indicator, breakdown)) or self._kind.get(("*", breakdown))
-        return (r or {}).get("note") or ""
+        key = (indicator, breakdown) if (indicator, breakdown) in self._kind else ("*", breakdown)
+        return _tr("breakdown_rule", ":".join(key), (self._kind.get(key) or {}).get("note") or "", "note")
 
 
 @dataclass

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from components import cite, export
+from dataclasses import replace
+
+from components import cite, export, i18n
 from components import deck as decks
 
 # type sizes (points): the README states them; nothing on a slide is smaller than MIN_PT
@@ -72,6 +74,7 @@ def contents(ds, options, deck: decks.Deck) -> list[SlideContent]:
     out = []
     for slide in deck.slides:
         view, notices = decks.slide_view(slide, options)
+        view = replace(view, lang=i18n.lang())  # the charts, titles and notes in the deck's chosen language
         fig = decks.slide_figure(ds, options, view)
         from components.cite import source_line
 
@@ -92,6 +95,17 @@ def closing_lines(ds, slides: list[SlideContent], today: date | None = None) -> 
         rec = cite.source_record(sid, ds.sources)
         lines.append(cite._cited(rec) + (f" [{sid}]" if sid else ""))
     return lines + ["", cite.dataset_citation(ds.meta, today)]
+
+
+def cover_line(ds, n: int) -> str:
+    unknown = i18n._("unknown")
+    return i18n.ngettext("{n} slide · dataset version {version} (data as of {as_of})",
+                         "{n} slides · dataset version {version} (data as of {as_of})", n).format(
+        n=n, version=ds.meta.get("dataset_version") or unknown, as_of=ds.meta.get("data_as_of") or unknown)
+
+
+def misfit_line(notices) -> str:
+    return i18n._("This slide's view does not fit the current data: {notices}").format(notices="; ".join(notices))
 
 
 # ------------------------------------------------------------------------------------ PowerPoint
@@ -119,9 +133,7 @@ def pptx_bytes(ds, options, deck: decks.Deck, today: date | None = None) -> byte
 
     cover = prs.slides.add_slide(blank)
     text_box(cover, 0.6, 2.4, 12.1, 1.6, [deck.title], 40, bold=True)
-    text_box(cover, 0.6, 4.1, 12.1, 1.2, [f"{len(slides)} slides · dataset version "
-                                          f"{ds.meta.get('dataset_version', 'unknown')} (data as of "
-                                          f"{ds.meta.get('data_as_of', 'unknown')})"], BODY_PT)
+    text_box(cover, 0.6, 4.1, 12.1, 1.2, [cover_line(ds, len(slides))], BODY_PT)
     for s in slides:
         sl = prs.slides.add_slide(blank)
         text_box(sl, 0.5, 0.25, 12.3, 0.8, [s.title], TITLE_PT, bold=True)
@@ -135,10 +147,10 @@ def pptx_bytes(ds, options, deck: decks.Deck, today: date | None = None) -> byte
                               Inches(w), Inches(h))
         text_box(sl, 0.5, 6.4, 12.3, 1.0, [s.source_line], SOURCE_PT)  # "Source(s): …"
         notes = [s.speaker_note] + [export.note_line(n) for n in s.notes] + \
-            ([f"This slide's view does not fit the current data: {'; '.join(s.notices)}"] if s.notices else [])
+            ([misfit_line(s.notices)] if s.notices else [])
         sl.notes_slide.notes_text_frame.text = "\n\n".join(n for n in notes if n)
     end = prs.slides.add_slide(blank)
-    text_box(end, 0.5, 0.25, 12.3, 0.8, ["Sources"], TITLE_PT, bold=True)
+    text_box(end, 0.5, 0.25, 12.3, 0.8, [i18n._("Sources")], TITLE_PT, bold=True)
     text_box(end, 0.5, 1.1, 12.3, 6.2, closing_lines(ds, slides, today), SOURCE_PT)
     buf = io.BytesIO()
     prs.save(buf)
@@ -159,7 +171,7 @@ def pdf_bytes(ds, options, deck: decks.Deck, today: date | None = None) -> bytes
     pdf.add_font("SSP", "B", str(FONT_DIR / "SourceSansPro-Bold.ttf"))
     pdf.add_font("SSP", "I", str(FONT_DIR / "SourceSansPro-It.ttf"))
     pdf.set_title(deck.title)
-    pdf.set_creator("Baltic THB statistics dashboard")
+    pdf.set_creator(i18n._(cite.APP_NAME))
     width = pdf.w - 2 * pdf.l_margin
 
     def para(text, size, style="", dry=False):
@@ -173,15 +185,13 @@ def pdf_bytes(ds, options, deck: decks.Deck, today: date | None = None) -> bytes
     pdf.add_page()
     pdf.ln(50)
     para(deck.title, 28, "B")
-    para(f"{len(slides)} slides · dataset version {ds.meta.get('dataset_version', 'unknown')} "
-         f"(data as of {ds.meta.get('data_as_of', 'unknown')})", 14)
+    para(cover_line(ds, len(slides)), 14)
     for i, s in enumerate(slides, 1):
         pdf.add_page()
         blocks = [(f"{i}. {s.title}", 20, "B"), (f"{s.figure_title} — {s.unit}", 13, "")]
-        under = [("Speaker note: " + s.speaker_note, 12, "I"), (s.source_line, 9, "")] + \
+        under = [(i18n._("Speaker note: {note}").format(note=s.speaker_note), 12, "I"), (s.source_line, 9, "")] + \
             [(export.note_line(n), 9, "") for n in s.notes] + \
-            ([(f"This slide's view does not fit the current data: {'; '.join(s.notices)}", 9, "I")]
-             if s.notices else [])
+            ([(misfit_line(s.notices), 9, "I")] if s.notices else [])
         text_h = sum(para(*b, dry=True) for b in blocks + under)
         # one page a slide: the chart takes what the text leaves (at most 100 mm tall)
         img_h = max(40.0, min(100.0, pdf.h - 2 * pdf.t_margin - text_h - 6))
@@ -194,7 +204,7 @@ def pdf_bytes(ds, options, deck: decks.Deck, today: date | None = None) -> bytes
         for b in under:
             para(*b)
     pdf.add_page()
-    para("Sources", 20, "B")
+    para(i18n._("Sources"), 20, "B")
     for line in closing_lines(ds, slides, today):
         para(line, 10)
     return bytes(pdf.output())
@@ -213,11 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m components.deck_files", description=__doc__.split("\n")[0])
     ap.add_argument("--deck", default=decks.DEFAULT_DECK, help="a deck id (data/decks/<id>.json) or a deck file")
     ap.add_argument("--format", choices=sorted(FORMATS), default="pptx")
-    ap.add_argument("--lang", default="en", help="language of the slides (en until the catalogues land)")
+    ap.add_argument("--lang", default="en", choices=i18n.LANGS, help="language of the slides and their texts")
     ap.add_argument("--out", default="", help="output file (default: <deck id>.<format>)")
     a = ap.parse_args(argv)
-    if a.lang != "en":
-        print(f"Language '{a.lang}' is not available yet: the slides are in English.", file=sys.stderr)
     from components.dataset import load
     from components.views import options_for
 
@@ -228,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     t0 = time.perf_counter()
     ds = load()
-    data = FORMATS[a.format](ds, options_for(ds), deck)
+    with i18n.using(a.lang):  # the deck's own words (titles, speaker notes) stay as written in its file
+        data = FORMATS[a.format](ds, options_for(ds), deck)
     out = Path(a.out or file_name(deck, a.format))
     out.write_bytes(data)
     print(f"{out}: {len(deck.slides)} slides, {len(data) / 1e6:.1f} MB, {time.perf_counter() - t0:.1f} s")

@@ -100,8 +100,12 @@ def file_name(ext: str, *, countries: Iterable[str] = BALTIC, indicator: str | N
 
 def footer_line(meta: dict, today: date | None = None) -> str:
     today = today or date.today()
-    return (f"Data as of {meta.get('data_as_of', 'unknown')} · dataset version "
-            f"{meta.get('dataset_version', 'unknown')} · {APP_NAME}, accessed {today.isoformat()}")
+    from components import i18n
+
+    unknown = i18n._("unknown")
+    return i18n._("Data as of {as_of} · dataset version {version} · {app}, accessed {today}").format(
+        as_of=meta.get("data_as_of") or unknown, version=meta.get("dataset_version") or unknown,
+        app=i18n._(APP_NAME), today=today.isoformat())
 
 
 def _vl_version(spec: dict) -> str | None:
@@ -228,8 +232,11 @@ _PAGE_ONLY = re.compile(r"\s*\((?:see (?:the )?table|notes under the chart|see b
 
 def note_line(note: str) -> str:
     """A figure's note as an exported line: "Note: …"."""
+    from components import i18n
+
     note = str(note).strip()
-    return note if note.lower().startswith("note") else f"Note: {note}"
+    head = i18n._("Note: {note}").format(note="")
+    return note if note.lower().startswith(("note", head.strip().lower())) else head + note
 
 
 def figure_spec(fig, footer: str, sources: pd.DataFrame | None = None) -> dict:

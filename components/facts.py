@@ -24,14 +24,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from components import i18n
 from components.queries import sort_countries
 from components.style import fmt_number
 from etl.figure_key import figure_key
 
 FORBIDDEN = ("trafficked people", "trafficked persons", "people trafficked")
 BREAK_FLAGS = ("series_break", "definition_change", "definition_differs")
+BREAK_WORDS = {"series_break": i18n.N_("series break"), "definition_change": i18n.N_("definition change"),
+               "definition_differs": i18n.N_("definition differs")}
 MAX_FACTS = 5
 PHRASES_FILE = "fact_phrases.csv"
+# the phrases in the other languages: indicator, lang, forms (the plural forms in the catalogue's order,
+# joined by " | "), rate; an indicator without a row in a language has no sentence in it (never English)
+TRANSLATED_PHRASES = Path(__file__).resolve().parents[1] / "data" / "i18n" / "fact_phrases.csv"
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,16 @@ def phrases(data_dir: Path | str) -> dict[str, dict]:
         return {}
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     return {r["indicator"]: r for r in df.to_dict("records")}
+
+
+@lru_cache(maxsize=1)
+def translated_phrases() -> dict[tuple[str, str], dict]:
+    """(indicator, lang) -> {'forms': [...], 'rate': ...} from data/i18n/fact_phrases.csv."""
+    if not TRANSLATED_PHRASES.exists():
+        return {}
+    df = pd.read_csv(TRANSLATED_PHRASES, dtype=str, keep_default_na=False)
+    return {(r["indicator"], r["lang"]): {"forms": [f.strip() for f in r["forms"].split("|")], "rate": r["rate"]}
+            for r in df.to_dict("records")}
 
 
 def short_source(sid: str, sources: pd.DataFrame | None) -> str:
@@ -88,10 +104,23 @@ class _Writer:
     def grade_note(self, row) -> str:
         g = str(row.get("grade") or "")
         if g and not self.cb.is_official(g):
-            return f" (unconfirmed: {self.cb.grade_shown_as(g).removeprefix('unconfirmed: ')})"
+            return " " + i18n._("(unconfirmed: {what})").format(
+                what=self.cb.grade_shown_as(g).removeprefix(i18n._("unconfirmed: ")))
         return ""
 
     def phrase(self, indicator: str, unit: str, n_text: str, n_value: float | None) -> str | None:
+        t = i18n.current()
+        if t.lang != i18n.DEFAULT:  # the language's own phrase and plural form ('<5': the 'many' form)
+            p = translated_phrases().get((indicator, t.lang))
+            if not p:
+                return None
+            if unit in ("per_million",):
+                form = p["rate"]
+            else:
+                n = int(n_value) if n_value is not None and float(n_value).is_integer() else 5
+                forms = p["forms"]
+                form = forms[min(t.plural_index(n), len(forms) - 1)]
+            return form.replace("{n}", n_text) if form else None
         p = self.phrases.get(indicator)
         if not p:
             return None
@@ -105,7 +134,8 @@ class _Writer:
         """(plain, linked, numbers) for a row's value: 'fewer than 5' for a withheld count."""
         key = figure_key(row)
         if bool(row["suppressed"]):
-            return "fewer than 5", _link("fewer than 5", key), ()
+            few = i18n._("fewer than 5")
+            return few, _link(few, key), ()
         t = _num(float(row["value"]), row["unit"])
         return t, _link(t, key), (float(row["value"]),)
 
@@ -113,7 +143,7 @@ class _Writer:
 def _period(row) -> tuple[str, str]:
     """('2022', '') or ('2012–2016', ' (a multi-year total)')."""
     a, b = int(row["period_start"]), int(row["period_end"])
-    return (str(a), "") if a == b else (f"{a}–{b}", " (a multi-year total)")
+    return (str(a), "") if a == b else (f"{a}–{b}", " " + i18n._("(a multi-year total)"))
 
 
 def _has_value(row) -> bool:
@@ -126,9 +156,9 @@ def _comparable(prev, cur) -> str | None:
     flags = str(cur.get("flags") or "")
     for f in BREAK_FLAGS:
         if f in flags:
-            return f.replace("_", " ")
+            return i18n._(BREAK_WORDS[f])
     if str(prev.get("source_id") or "") != str(cur.get("source_id") or ""):
-        return "change of source"
+        return i18n._("change of source")
     return None
 
 
@@ -152,7 +182,7 @@ def _latest_fact(w: _Writer, rows: pd.DataFrame, country: str) -> Fact | None:
         prev = prev_rows.iloc[-1].to_dict()
         why = _comparable(prev, cur)
         if why:
-            change = f"; not comparable with {year - 1}: {why}"
+            change = "; " + i18n._("not comparable with {year}: {why}").format(year=year - 1, why=why)
             change_md = change
         elif cur["suppressed"] or prev["suppressed"]:
             p_plain, p_link, p_nums = w.value(prev)
@@ -162,15 +192,17 @@ def _latest_fact(w: _Writer, rows: pd.DataFrame, country: str) -> Fact | None:
             diff = float(cur["value"]) - float(prev["value"])
             unit = cur["unit"]
             if abs(diff) < 1e-9:
-                change = change_md = f", as many as in {year - 1}"
+                change = change_md = ", " + i18n._("as many as in {year}").format(year=year - 1)
             else:
-                word = "more" if diff > 0 else "fewer"
                 d = _num(abs(diff), unit)
-                change = change_md = f", {d} {word} than in {year - 1}"
+                change = change_md = ", " + (i18n._("{n} more than in {year}") if diff > 0 else
+                                             i18n._("{n} fewer than in {year}")).format(n=d, year=year - 1)
                 numbers += (abs(diff),)
     src = w.src([cur["source_id"]])
     tail = f"{w.grade_note(cur)} ({src})." if src else f"{w.grade_note(cur)}."
-    return Fact(text=f"In {year}, {name} {say}{change}{tail}", markdown=f"In {year}, {name} {say_md}{change_md}{tail}",
+    frame = i18n._("In {year}, {country} {what}")
+    return Fact(text=frame.format(year=year, country=name, what=say) + change + tail,
+                markdown=frame.format(year=year, country=name, what=say_md) + change_md + tail,
                 numbers=numbers, source_ids=tuple(_ids([cur["source_id"]])))
 
 
@@ -196,8 +228,9 @@ def _period_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
                 continue
             say_md = w.phrase(first["indicator"], first["unit"], linked, numbers[0] if numbers else None)
             tail = f"{w.grade_note(first)} ({src})."
-            out.append(Fact(f"In {when}{multi}, {name} {say}{tail}", f"In {when}{multi}, {name} {say_md}{tail}",
-                            numbers, ids))
+            frame = i18n._("In {year}, {country} {what}")
+            out.append(Fact(frame.format(year=when + multi, country=name, what=say) + tail,
+                            frame.format(year=when + multi, country=name, what=say_md) + tail, numbers, ids))
             continue
         parts, parts_md, numbers = [], [], ()
         for row in r.to_dict("records"):
@@ -208,9 +241,11 @@ def _period_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
             numbers += nums
         ind = w.cb.indicator_label(first["indicator"]).lower()
         unit = w.cb.unit_label(first["unit"])
-        overlap = " (the categories overlap: one person can count in several, so they do not add up)" \
+        overlap = " " + i18n._("(the categories overlap: one person can count in several, so they do not add up)") \
             if w.cb.breakdown_kind(first["indicator"], first["breakdown"]) == "overlapping" else ""
-        lead = f"{name}, {ind} by {w.cb.breakdown_label(first['breakdown']).lower()}, {when}{multi}, in {unit}: "
+        lead = i18n._("{country}, {indicator} by {breakdown}, {period}, in {unit}: ").format(
+            country=name, indicator=ind, breakdown=w.cb.breakdown_label(first["breakdown"]).lower(),
+            period=when + multi, unit=unit)
         out.append(Fact(lead + ", ".join(parts) + f"{overlap} ({src}).", lead + ", ".join(parts_md) + f"{overlap} ({src}).",
                         numbers, ids))
     return out
@@ -242,11 +277,12 @@ def with_citations(items: tuple[Fact, ...], ds) -> str:
     lines = [f.text for f in items]
     if ids:
         lines.append("")
-        lines.append("Sources:")
+        lines.append(i18n._("Sources:"))
         for sid in ids:
             rec = source_record(sid, ds.sources)
             parts = [str(rec.get(k) or "").strip() for k in ("publisher", "title", "url")]
             lines.append("- " + ". ".join(p for p in parts if p))
     meta = ds.meta or {}
-    lines.append(f"Via the Baltic THB statistics dashboard, dataset version {meta.get('dataset_version', 'unknown')}.")
+    lines.append(i18n._("Via the Baltic THB statistics dashboard, dataset version {version}.").format(
+        version=meta.get("dataset_version", i18n._("unknown"))))
     return "\n".join(lines)

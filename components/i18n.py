@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -126,6 +127,11 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
 
+    def plural_index(self, n: int) -> int:
+        """Which plural form `n` takes in this language (the catalogue's Plural-Forms; English: 0 for 1)."""
+        rule = getattr(self._t, "plural", None)
+        return int(rule(n)) if rule is not None else (0 if n == 1 else 1)
+
     # ---------------------------------------------------------------- codebook labels
     def label(self, kind: str, code: str, english: str, fld: str = "label") -> str:
         """A codebook label in this language: `english` (the codebook's own label) when none is translated,
@@ -208,6 +214,17 @@ def use(lang: str | None) -> Translator:
     t = translator(lang or DEFAULT)
     _current.set(t)
     return t
+
+
+@contextmanager
+def using(lang: str | None):
+    """`lang` for the code inside the block, then the language before it (a builder called by the API, the
+    warm start or an export for a view in another language than the run's)."""
+    token = _current.set(translator(lang or DEFAULT))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
 
 
 _resolver: Callable[[], str | None] | None = None

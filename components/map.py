@@ -28,7 +28,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from components import geo, style
+from components import geo, i18n, style
 from components.cite import source_name
 from components.style import BALTIC
 
@@ -147,22 +147,22 @@ def class_color(value: float, breaks: list[float]) -> str:
 
 def legend_items(breaks: list[float], unit: str) -> list[dict]:
     """Legend rows: {color, label} for each class, then '<5' and 'no data'."""
-    f = lambda x: f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"  # noqa: E731  (round edges: 5, 2.5, 1,000)
+    f = lambda x: style.fmt_number(x, "persons" if float(x).is_integer() else "per_million")  # noqa: E731
     items = []
     if not breaks:
-        items.append({"color": class_color(0, []), "label": "any value"})
+        items.append({"color": class_color(0, []), "label": i18n._("any value")})
     else:
         edges = [None] + breaks + [None]
         for lo, hi in zip(edges, edges[1:]):
             if lo is None:
-                label = f"under {f(hi)}"
+                label = i18n._("under {n}").format(n=f(hi))
             elif hi is None:
-                label = f"{f(lo)} or more"
+                label = i18n._("{n} or more").format(n=f(lo))
             else:
                 label = f"{f(lo)}–{f(hi)}"  # upper-open: a value on an edge is in the class above
             items.append({"color": class_color(lo if lo is not None else -math.inf, breaks), "label": label})
-    items.append({"color": style.MAP_SUPPRESSED, "label": "<5 (suppressed count, not a value)"})
-    items.append({"color": style.MAP_NO_DATA, "label": "no data"})
+    items.append({"color": style.MAP_SUPPRESSED, "label": i18n._("<5 (suppressed count, not a value)")})
+    items.append({"color": style.MAP_NO_DATA, "label": i18n._("no data")})
     return items
 
 
@@ -280,19 +280,20 @@ def _sources_text(source_id: str, sources: pd.DataFrame | None) -> str:
     ids = [s for s in str(source_id).split(";") if s]
     if not ids:
         return ""
-    return ("Source: " if len(ids) == 1 else "Sources: ") + "; ".join(source_name(s, sources, 60) for s in ids)
+    return (i18n._("Source: {names}") if len(ids) == 1 else i18n._("Sources: {names}")).format(
+        names="; ".join(source_name(s, sources, 60) for s in ids))
 
 
 def _flags_text(flags: str, cb) -> str:
     fl = [f for f in str(flags).split(";") if f and f not in ("suppressed_lt5",)]
     if not fl:
         return ""
-    return "Flags: " + ", ".join(cb.flag_label(f) for f in fl)
+    return i18n._("Flags: {flags}").format(flags=", ".join(cb.flag_label(f) for f in fl))
 
 
 def _value_text(r: dict, unit: str, cb) -> str:
     if r["status"] == "no_data":
-        return "No data for this period"
+        return i18n._("No data for this period")
     v = style.fmt_value(r["value"], r["suppressed"], unit, r.get("value_low"), r.get("value_high"))
     return f"{v} {cb.unit_label(unit)}"
 
@@ -387,8 +388,8 @@ def _flow_rows(flows: pd.DataFrame, cb, sources: pd.DataFrame | None,
         inbound = r["direction"] == "in"
         color = style.MAP_FLOW_IN if inbound else style.MAP_FLOW_OUT
         alpha = 110 if r["status"] == "named" else 210
-        what = ("Victims detected in {b} with citizenship of {p}" if inbound
-                else "Victims of {b} repatriated from {p}")
+        what = (i18n._("Victims detected in {b} with citizenship of {p}") if inbound
+                else i18n._("Victims of {b} repatriated from {p}"))
         b, p = cb.country_label(r["country"]), cb.country_label(r["partner"])
         rows.append({
             "source": [far["lon"], far["lat"]] if inbound else [home["lon"], home["lat"]],
@@ -396,7 +397,7 @@ def _flow_rows(flows: pd.DataFrame, cb, sources: pd.DataFrame | None,
             "far": [far["lon"], far["lat"]], "width": arc_width(r["status"], r["value"]),
             "color": rgba(color, alpha), "label": f"{p}: {r['label']}",
             "tt_title": _esc(f"{p} → {b}" if inbound else f"{b} → {p}"),
-            "tt_value": _esc(f"{r['label']}" + ("" if r["status"] == "named" else " persons")),
+            "tt_value": _esc(f"{r['label']}" + ("" if r["status"] == "named" else " " + i18n._("persons"))),
             "tt_period": _esc(what.format(b=b, p=p) + f" · {r['period']}"),
             "tt_source": _esc(_sources_text(r["source_id"], sources)
                               + (f" ({r['source_location']})" if r["source_location"] else "")),
@@ -491,17 +492,19 @@ def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: s
         map_style=MAP_STYLE,
         tooltip=TOOLTIP,
     )
-    period_text = period or "no period"
+    period_text = period or i18n._("no period")
     parts = []
     for r in choro.to_dict("records"):
-        v = "no data" if r["status"] == "no_data" else style.fmt_value(r["value"], r["suppressed"], unit)
+        v = i18n._("no data") if r["status"] == "no_data" else style.fmt_value(r["value"], r["suppressed"], unit)
         parts.append(f"{cb.country_label(r['country'])} {v}")
-    alt_text = (f"Map of Estonia, Latvia and Lithuania shaded by {ind_label.lower()}, {period_text}, "
-                f"{cb.unit_label(unit)}: " + "; ".join(parts) + ".")
+    alt_text = i18n._("Map of Estonia, Latvia and Lithuania shaded by {indicator}, {period}, {unit}: {values}.").format(
+        indicator=ind_label.lower(), period=period_text, unit=cb.unit_label(unit), values="; ".join(parts))
     if flows:
-        alt_text += (f" {len(fl)} flow arcs are drawn." if not fl.empty
-                     else " No flow of victims by citizenship or repatriation country is recorded for this period.")
-    alt_text += " The same numbers are in the table below the map."
+        alt_text += " " + (i18n.ngettext("{n} flow arc is drawn.", "{n} flow arcs are drawn.", len(fl)).format(n=len(fl))
+                           if not fl.empty else
+                           i18n._("No flow of victims by citizenship or repatriation country is recorded for this "
+                                  "period."))
+    alt_text += " " + i18n._("The same numbers are in the table below the map.")
     return MapSpec(deck=deck, choropleth=choro, breaks=breaks, legend=legend_items(breaks, unit), flows=fl,
                    alt_text=alt_text, unit=unit)
 

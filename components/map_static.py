@@ -28,7 +28,7 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
-from components import geo, style
+from components import geo, i18n, style
 from components.export import AXIS_PX, note_line, wrap_lines  # one wrapping rule for every exported text
 from components.style import BALTIC
 
@@ -148,7 +148,7 @@ def _value_text(r: dict, unit: str) -> str:
     if isinstance(r.get("shown"), str) and r["shown"]:
         return r["shown"]
     if r.get("status") == "no_data":
-        return "no data"
+        return i18n._("no data")
     value = r.get("value")
     value = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
     return style.fmt_value(value, bool(r.get("suppressed")), unit or "persons", r.get("value_low"),
@@ -182,7 +182,7 @@ def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str
             fill = style.MAP_SUPPRESSED if r.get("status") == "suppressed" else style.MAP_NO_DATA
         fill = fill.upper()
         if fill not in by_color:  # a colour the legend does not name: add it, never leave it unexplained
-            by_color[fill] = {style.MAP_SUPPRESSED.upper(): "<5", style.MAP_NO_DATA.upper(): "no data"}.get(fill, fill)
+            by_color[fill] = {style.MAP_SUPPRESSED.upper(): "<5", style.MAP_NO_DATA.upper(): i18n._("no data")}.get(fill, fill)
             labels.append(by_color[fill])
             colors.append(fill)
         name = str(r.get("name") or iso)

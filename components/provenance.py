@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from components import i18n
 from components.dataset import Codebook
+from components.i18n import N_
 from components.queries import with_labels
 from components.style import COUNTRY_ORDER
 from etl.figure_key import KEY, figure_keys, parse_figure_key
@@ -59,7 +61,7 @@ GRADE_RANK_DEFAULT = {
     "news_citing_official": 5, "secondary": 6, "tertiary": 7,
 }
 
-PRECEDENCE_TEXT = (
+PRECEDENCE_TEXT = N_(
     "When several sources give the same figure, the dashboard shows one (marked preferred) and keeps "
     "the others visible. The source's evidence grade decides: official statistics (Eurostat, UNODC, the "
     "statistics offices) > official publications (ministries, police, prosecutors, rapporteurs) > "
@@ -140,30 +142,31 @@ def _words(code: str) -> str:
 def why_preferred(rows: pd.DataFrame) -> str:
     """Plain-language reason the preferred row won, from the sources' quality and flags."""
     if rows.empty:
-        return "No row for this figure."
+        return i18n._("No row for this figure.")
     pref = rows[rows["preferred"]]
     if pref.empty:
-        return "No source is marked preferred for this figure, so it is not shown in charts."
+        return i18n._("No source is marked preferred for this figure, so it is not shown in charts.")
     if len(rows) == 1:
-        return "Only one source gives this figure."
+        return i18n._("Only one source gives this figure.")
     w = pref.iloc[0]
     others = rows[~rows["preferred"]]
     reasons = []
     lower = others[others["grade_rank"] > w["grade_rank"]]
     if not lower.empty:
-        reasons.append(f"its source's grade ({_words(w['grade'])}) ranks above "
-                       + ", ".join(sorted(set(_words(g) for g in lower["grade"]))))
+        reasons.append(i18n._("its source's grade ({grade}) ranks above {others}").format(
+            grade=_words(w["grade"]), others=", ".join(sorted(set(_words(g) for g in lower["grade"])))))
     same = others[others["grade_rank"] == w["grade_rank"]]
     if not same.empty:
         if any("preliminary" in f for f in same["flags"]) and "preliminary" not in w["flags"]:
-            reasons.append("same source type, and the refined figure beats the preliminary one")
+            reasons.append(i18n._("same source type, and the refined figure beats the preliminary one"))
         else:
-            reasons.append("same source type as another; chosen by the dataset build's tie rule")
+            reasons.append(i18n._("same source type as another; chosen by the dataset build's tie rule"))
     higher = others[others["grade_rank"] < w["grade_rank"]]
     if not higher.empty:
-        reasons.append("a higher-ranked source exists but was not preferred (see its flags and note)")
-    agree = "All sources agree on the value." if values_agree(rows) else "The sources differ on the value."
-    return f"Preferred: {w['title']} — " + "; ".join(reasons) + ". " + agree
+        reasons.append(i18n._("a higher-ranked source exists but was not preferred (see its flags and note)"))
+    agree = i18n._("All sources agree on the value.") if values_agree(rows) else \
+        i18n._("The sources differ on the value.")
+    return i18n._("Preferred: {source} — {reasons}.").format(source=w["title"], reasons="; ".join(reasons)) + " " + agree
 
 
 def figures_table(df: pd.DataFrame, sources: pd.DataFrame, cb: Codebook) -> pd.DataFrame:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from components import i18n
 from components.dataset import Codebook
+from components.i18n import N_
 from components.style import BALTIC, COUNTRY_ORDER, year_runs
 from components.style import fmt_number as style_fmt_count
 from components.style import fmt_ratio as style_fmt_ratio
@@ -248,9 +250,9 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
         parts = []
         if fb:
             fl = [f for f in r.flags.split(";") if f in BREAK_FLAGS]
-            parts.append(", ".join(f.replace("_", " ") for f in fl) + (f": {r.note}" if r.note else ""))
+            parts.append(", ".join(cb.flag_label(f) for f in fl) + (f": {r.note}" if r.note else ""))
         if sc:
-            parts.append(f"source changes from {ps} to {r.main_source}")
+            parts.append(i18n._("source changes from {old} to {new}").format(old=ps, new=r.main_source))
         notes.append("; ".join(parts))
     s["marker_note"] = notes
     # a new segment starts at a break or a change of source (not at the first year of a country)
@@ -261,7 +263,8 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
         for country, rows in s.groupby("country"):
             base = rows[(rows["year"] == index_base) & ~rows["suppressed"]]
             if base.empty or not base["value"].iloc[0]:
-                s.loc[rows.index, "index_note"] = f"no index: no (unsuppressed) value in {index_base}"
+                s.loc[rows.index, "index_note"] = i18n._("no index: no (unsuppressed) value in {year}").format(
+                    year=index_base)
                 continue
             seg = base["segment"].iloc[0]
             same = rows["segment"] == seg
@@ -270,9 +273,10 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
                 years = rows.loc[~same, "year"]
                 cut = rows.loc[rows["marker"] != "", ["year", "marker_note"]]
                 why = "; ".join(f"{y}: {n}" for y, n in zip(cut["year"], cut["marker_note"]))
-                s.loc[rows.index, "index_note"] = (
-                    f"index only for {int(rows.loc[same, 'year'].min())}-{int(rows.loc[same, 'year'].max())}: "
-                    f"not indexed across a break ({int(years.min())}-{int(years.max())} left out; {why})")
+                s.loc[rows.index, "index_note"] = i18n._(
+                    "index only for {first}-{last}: not indexed across a break ({left_first}-{left_last} left out; "
+                    "{why})").format(first=int(rows.loc[same, "year"].min()), last=int(rows.loc[same, "year"].max()),
+                                     left_first=int(years.min()), left_last=int(years.max()), why=why)
     s = with_labels(s, cb)
     return s.reset_index(drop=True)
 
@@ -299,14 +303,14 @@ def chain_table(chain: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
     from components.style import fmt_value
 
     if chain.empty:
-        return pd.DataFrame(columns=["Country", "Year"])
+        return pd.DataFrame(columns=[N_("Country"), N_("Year")])
     c = chain.copy()
     c["shown"] = [fmt_value(v, s, u) for v, s, u in zip(c["value"], c["suppressed"], c["unit"])]
     w = c.pivot_table(index=["country_label", "year"], columns="indicator", values="shown", aggfunc="first")
     w = w[[i for i in CHAIN if i in w.columns]]
     w.columns = [cb.indicator_label(i, short=True) for i in w.columns]
     w = w.reset_index().rename(columns={"country_label": "Country", "year": "Year"})
-    return w.fillna("no data")
+    return w.fillna(i18n._("no data"))
 
 
 # ------------------------------------------------------------- conversion: convictions per 100 victims
@@ -315,7 +319,7 @@ CONVERSION = "convictions_per_100_victims"  # the derived figure's indicator cod
 CONVERSION_UNIT = "per_100_victims"
 CONVERSION_YEARS = 5  # the latest five years with both figures
 CONVERSION_MIN_YEARS = 3  # fewer common years: "not enough data" (one or two years say more about lags than rates)
-CONVERSION_CAVEAT = (
+CONVERSION_CAVEAT = N_(
     "Convictions per 100 registered victims is not a success rate: victims are counted by the police, "
     "social services and NGOs, convictions by the courts (different registers); a conviction often comes "
     "years after the victim was identified (time lags), so a year's convictions are not that year's "
@@ -377,19 +381,22 @@ def conversion(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: i
         p = p[p["period_start"] >= year_from]
     if year_to is not None:
         p = p[p["period_start"] <= year_to]
-    what = "convictions per 100 registered victims"
+    what = i18n._("convictions per 100 registered victims")
+    head = i18n._("Convictions per 100 victims: {status}")
     recs = p.sort_values("period_start").to_dict("records")  # a few hundred rows: plain Python from here
     out = []
     for c in sort_countries(countries):
         label = cb.country_label(c)
         rec = dict(country=c, country_label=label, status="no_data", years=(), convicted_low=None,
                    convicted_high=None, victims_low=None, victims_high=None, ratio_low=None, ratio_high=None,
-                   suppressed_years=(), source_ids=(), short="Convictions per 100 victims: no data", text="")
+                   suppressed_years=(), source_ids=(), short=head.format(status=i18n._("no data")), text="")
         vic = [r for r in recs if r["country"] == c and r["indicator"] == "victims"]
         con = [r for r in recs if r["country"] == c and r["indicator"] == "convicted"]
         if not vic or not con:
-            missing = " and ".join(n for n, x in (("registered victims", vic), ("convicted persons", con)) if not x)
-            rec["text"] = f"{label}: {what} not computed: no official figure for {missing} in these years."
+            missing = i18n._(" and ").join(n for n, x in ((i18n._("registered victims"), vic),
+                                                       (i18n._("convicted persons"), con)) if not x)
+            rec["text"] = i18n._("{country}: {what} not computed: no official figure for {missing} in these "
+                                 "years.").format(country=label, what=what, missing=missing)
             out.append(rec)
             continue
         vp = {}  # year -> row, in persons (the first of a year if a table ever held two)
@@ -400,27 +407,31 @@ def conversion(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: i
                     into.setdefault(int(r["period_start"]), r)
         if not vp or not kp:
             units = lambda x: ", ".join(sorted({r["unit"] for r in x}))  # noqa: E731
-            rec.update(status="units", short="Convictions per 100 victims: not computed (units differ)",
-                       text=f"{label}: {what} not computed: victims are counted in {units(vic)}, convictions "
-                            f"in {units(con)}; the ratio needs persons for both.")
+            rec.update(status="units", short=head.format(status=i18n._("not computed (units differ)")),
+                       text=i18n._("{country}: {what} not computed: victims are counted in {victim_units}, "
+                                   "convictions in {conviction_units}; the ratio needs persons for both.").format(
+                           country=label, what=what, victim_units=units(vic), conviction_units=units(con)))
             out.append(rec)
             continue
         years = sorted(set(vp) & set(kp))[-n_years:]
         if len(years) < min_years:
-            have = f"only {len(years)} year{'s' if len(years) != 1 else ''}" if years else "no year"
+            have = i18n.ngettext("only {n} year", "only {n} years", len(years)).format(n=len(years)) if years \
+                else i18n._("no year")
             rec.update(status="not_enough", years=tuple(years),
-                       short="Convictions per 100 victims: not enough data",
-                       text=f"{label}: {what} not computed: not enough data ({have} with official figures for "
-                            f"both registered victims and convicted persons"
-                            + (f": {years_text(years)}" if years else "") + f"; at least {min_years} needed).")
+                       short=head.format(status=i18n._("not enough data")),
+                       text=i18n._("{country}: {what} not computed: not enough data ({have} with official figures "
+                                   "for both registered victims and convicted persons{years}; at least {min} "
+                                   "needed).").format(country=label, what=what, have=have, min=min_years,
+                                                      years=f": {years_text(years)}" if years else ""))
             out.append(rec)
             continue
         v_y, k_y = [vp[y] for y in years], [kp[y] for y in years]
         v_lo, v_hi = _bounds(v_y)
         k_lo, k_hi = _bounds(k_y)
         if v_lo <= 0:
-            rec.update(status="not_enough", years=tuple(years), short="Convictions per 100 victims: not computed",
-                       text=f"{label}: {what} not computed: no registered victims in {years_text(years)}.")
+            rec.update(status="not_enough", years=tuple(years), short=head.format(status=i18n._("not computed")),
+                       text=i18n._("{country}: {what} not computed: no registered victims in {years}.").format(
+                           country=label, what=what, years=years_text(years)))
             out.append(rec)
             continue
         r_lo, r_hi = 100 * k_lo / v_hi, 100 * k_hi / v_lo
@@ -433,13 +444,15 @@ def conversion(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: i
         rec.update(status="few_years" if few else "ok", years=tuple(years), convicted_low=k_lo, convicted_high=k_hi,
                    victims_low=v_lo, victims_high=v_hi, ratio_low=r_lo, ratio_high=r_hi, suppressed_years=supp,
                    source_ids=tuple(ids))
-        counts = (f"{_span(k_lo, k_hi, style_fmt_count)} persons convicted, "
-                  f"{_span(v_lo, v_hi, style_fmt_count)} registered victims")
-        why = f"; '<5' in {years_text(supp)} counted as 1 to 4, hence a range" if supp else ""
-        which = (f"only {len(years)} years with official figures for both: {span}" if few
-                 else f"{n_years}-year totals, {span}")
+        counts = i18n._("{convicted} persons convicted, {victims} registered victims").format(
+            convicted=_span(k_lo, k_hi, style_fmt_count), victims=_span(v_lo, v_hi, style_fmt_count))
+        why = i18n._("; '<5' in {years} counted as 1 to 4, hence a range").format(years=years_text(supp)) if supp \
+            else ""
+        which = (i18n._("only {n} years with official figures for both: {span}").format(n=len(years), span=span)
+                 if few else i18n._("{n}-year totals, {span}").format(n=n_years, span=span))
         rec["text"] = f"{label}: {ratio} {what} ({which}: {counts}{why})."
-        rec["short"] = f"{ratio} convictions per 100 victims, {span}" + (f" ({len(years)} years)" if few else "")
+        rec["short"] = i18n._("{ratio} convictions per 100 victims, {span}").format(ratio=ratio, span=span) + (
+            " " + i18n._("({n} years)").format(n=len(years)) if few else "")
         out.append(rec)
     return pd.DataFrame(out, columns=["country", "country_label", "status", "years", "convicted_low",
                                       "convicted_high", "victims_low", "victims_high", "ratio_low", "ratio_high",
@@ -464,7 +477,7 @@ def conversion_rows(conv: pd.DataFrame) -> pd.DataFrame:
             grade="derived",
             flags="derived_ratio" + (";few_years" if r.status == "few_years" else "")
                   + (";suppressed_lt5_in_sum" if r.suppressed_years else ""),
-            note=f"{r.text} {CONVERSION_CAVEAT}", source_id=";".join(r.source_ids), source_location=""))
+            note=f"{r.text} {i18n._(CONVERSION_CAVEAT)}", source_id=";".join(r.source_ids), source_location=""))
     return pd.DataFrame(rows)
 
 
@@ -498,15 +511,15 @@ def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: 
             pr = prev.iloc[0]
             card["prev_year"] = y - 1
             if pr["suppressed"] or last["suppressed"]:
-                card["change_note"] = "not computed: a suppressed (<5) value is involved"
+                card["change_note"] = i18n._("not computed: a suppressed (<5) value is involved")
             elif any(f in last["flags"] for f in BREAK_FLAGS):
-                card["change_note"] = "not comparable: series break"
+                card["change_note"] = i18n._("not comparable: series break")
             elif str(pr["source_id"]).split(";")[0] != str(last["source_id"]).split(";")[0]:
-                card["change_note"] = "not comparable: the source changes between the two years"
+                card["change_note"] = i18n._("not comparable: the source changes between the two years")
             else:
                 card["change"] = float(last["value"] - pr["value"])
         else:
-            card["change_note"] = f"no figure for {y - 1}"
+            card["change_note"] = i18n._("no figure for {year}").format(year=y - 1)
         pm = tot[(tot["unit"] == "per_million") & (tot["period_start"] == y)]
         if not pm.empty:
             card["per_million"] = pm.iloc[0]["value"]
@@ -572,13 +585,13 @@ def newer_figures(df: pd.DataFrame, cb: Codebook, country: str, indicator: str, 
         flags = str(r["flags"])
         what = []
         if end > start:
-            what.append("multi-year total")
+            what.append(i18n._("multi-year total"))
         if not cb.is_official(r["grade"]):
             what.append(cb.grade_shown_as(r["grade"]))
         elif end == start:
             what.append(cb.grade_label(r["grade"]).lower())
         if "low_confidence" in flags:
-            what.append("low confidence")
+            what.append(i18n._("low confidence"))
         out.append({"period": r["period_label"] or (str(start) if start == end else f"{start}-{end}"),
                     "period_start": int(start), "period_end": int(end), "value": r["value"],
                     "suppressed": bool(r["suppressed"]), "unit": unit, "source_id": r["source_id"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import share
+from components import i18n, share
 from components.figure import Figure
 from components.style import md_escape
 
@@ -25,8 +25,12 @@ def notes(fig: Figure, container=st) -> None:
         container.caption(md_escape(n))
 
 
-def table(df, alt_text: str, **kw):
-    return st.dataframe(df, hide_index=True, alt=alt_text, **kw)
+def table(df, alt_text: str, column_config: dict | None = None, **kw):
+    """A table with its headers in the run's language: builders name columns in English (marked N_), and the
+    same names key `column_config`."""
+    shown = df.rename(columns=lambda c: i18n._(c) if isinstance(c, str) else c)
+    config = {i18n._(k): v for k, v in (column_config or {}).items()} or None
+    return st.dataframe(shown, hide_index=True, alt=alt_text, column_config=config, **kw)
 
 
 def key_facts(fig: Figure, ds, container=st) -> None:
@@ -37,9 +41,10 @@ def key_facts(fig: Figure, ds, container=st) -> None:
     items = facts.facts(fig, ds)
     if not items:
         return
-    container.markdown("**Key facts**\n\n" + "\n".join(f"- {f.markdown}" for f in items))
-    share.copy_box("Copy with citation", facts.with_citations(items, ds), container,
-                   help="The sentences with each source in full and the dataset version, to paste into a text.")
+    container.markdown(f"**{i18n._('Key facts')}**\n\n" + "\n".join(f"- {f.markdown}" for f in items))
+    share.copy_box(i18n._("Copy with citation"), facts.with_citations(items, ds), container,
+                   help=i18n._("The sentences with each source in full and the dataset version, to paste into a "
+                               "text."))
 
 
 def figure(fig: Figure, ds, screen: dict | None = None, *, show_table: bool = True, export: bool = True) -> None:
@@ -49,6 +54,6 @@ def figure(fig: Figure, ds, screen: dict | None = None, *, show_table: bool = Tr
     key_facts(fig, ds)
     notes(fig)
     if show_table and fig.table is not None:
-        table(fig.table, alt_text=f"Table of the numbers in the chart: {fig.title}")
+        table(fig.table, alt_text=i18n._("Table of the numbers in the chart: {title}").format(title=fig.title))
     if export:
         share.export_panel(fig, ds)

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components import export as ex
+from components import i18n
 from components.cite import sources_detail
 from components.i18n import N_, _
 
@@ -48,12 +49,12 @@ def copy_link(path: str = "", container=st, label: str = N_("Link to this view")
 
 def sources_expander(rows: pd.DataFrame, sources: pd.DataFrame | None, key: str) -> None:
     d = sources_detail(rows, sources)
-    with st.expander(f"Sources ({len(d)})", icon=":material/menu_book:"):
+    with st.expander(i18n._("Sources ({n})").format(n=len(d)), icon=":material/menu_book:"):
         if d.empty:
-            st.caption("No figures shown, so no sources.")
+            st.caption(i18n._("No figures shown, so no sources."))
             return
-        st.dataframe(d, hide_index=True, key=f"{key}_sources",
-                     column_config={"Link": st.column_config.LinkColumn("Link")})
+        st.dataframe(d.rename(columns=i18n._), hide_index=True, key=f"{key}_sources",
+                     column_config={i18n._("Link"): st.column_config.LinkColumn(i18n._("Link"))})
 
 
 @st.fragment
@@ -66,16 +67,16 @@ def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None
         cols[0].download_button("PNG", data=lambda: ex.figure_png(fig, ds.meta, ds.sources),
                                 file_name=ex.figure_file_name(fig, "png"), mime="image/png", on_click="ignore",
                                 icon=":material/image:", key=f"{key}_png",
-                                help="Image for slides (1600 px wide) with title, notes, sources and data date")
+                                help=i18n._("Image for slides (1600 px wide) with title, notes, sources and data date"))
         cols[1].download_button("SVG", data=lambda: ex.figure_svg(fig, ds.meta, ds.sources),
                                 file_name=ex.figure_file_name(fig, "svg"), mime="image/svg+xml", on_click="ignore",
-                                icon=":material/draw:", key=f"{key}_svg", help="Vector image for print and editing")
+                                icon=":material/draw:", key=f"{key}_svg", help=i18n._("Vector image for print and editing"))
     cols[2].download_button("CSV", data=lambda: ex.figure_csv(fig, ds.sources), file_name=ex.figure_file_name(fig, "csv"),
                             mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{key}_csv",
-                            help="Exactly the rows shown, with their sources")
+                            help=i18n._("Exactly the rows shown, with their sources"))
     if fig.check:
-        with cols[3].popover("Check a figure", icon=":material/fact_check:"):
-            st.caption("Every source's value, the rule, the definition and a citation:")
+        with cols[3].popover(i18n._("Check a figure"), icon=":material/fact_check:"):
+            st.caption(i18n._("Every source's value, the rule, the definition and a citation:"))
             for label, figure in fig.check[:15]:
                 st.page_link("app_pages/check.py", label=label, query_params={"fig": figure})
     sources_expander(fig.rows, ds.sources, key)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from components import i18n
+
 # Okabe-Ito (colour-blind safe). One colour per country on every chart.
 COUNTRY_COLORS: dict[str, str] = {
     "EE": "#0072B2",  # blue
@@ -71,7 +73,7 @@ def stage_style(code: str) -> tuple[str, str, list[int]]:
 
 def fmt_ratio(value: float) -> str:
     """A 'per 100' figure as a sentence shows it: whole numbers from 10, one decimal below."""
-    return f"{value:,.0f}" if abs(value) >= 9.95 else f"{value:,.1f}"
+    return _number(value, 0 if abs(value) >= 9.95 else 1)
 
 
 def fmt_number(value: float | None, unit: str = "persons") -> str:
@@ -79,11 +81,19 @@ def fmt_number(value: float | None, unit: str = "persons") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if unit in ("per_million", "per_100k", "percent", "index"):
-        s = f"{value:,.1f}"
+        s = _number(value, 1)
         return s + (" %" if unit == "percent" else "")
     if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
+        return _number(int(value), 0)
+    return _number(value, 1)
+
+
+def _number(value: float, decimals: int) -> str:
+    """In the language of this run (CLDR): '1,908,000' and '25.2' in English, '1 908 000' and '25,2' in et/lv/lt/ru."""
+    t = i18n.current()
+    if t.lang == i18n.DEFAULT:  # the common case, without Babel
+        return f"{value:,.{decimals}f}"
+    return t.number(value, decimals)
 
 
 def fmt_value(value: float | None, suppressed: bool, unit: str = "persons",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-from components import registry
+from components import i18n, registry
 from components.figure import Figure
 
 
@@ -17,7 +17,9 @@ def build(ds, view, options) -> tuple[Figure, ...]:
     spec = registry.page(view.page)
     if not spec.builder:
         return ()
-    return importlib.import_module(f"components.builders.{spec.builder}").build(ds, view, options)
+    # in the view's language (its `lang` field): the same view builds the same Figure in any thread
+    with i18n.using(getattr(view, "lang", None)):
+        return importlib.import_module(f"components.builders.{spec.builder}").build(ds, view, options)
 
 
 def main_figure(ds, view, options) -> Figure | None:

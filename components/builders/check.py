@@ -4,6 +4,8 @@ the flags, the country's definition, and a citation to paste. The main Figure is
 from __future__ import annotations
 
 from components import export as ex
+from components import i18n
+from components.i18n import N_
 from components import provenance as prov
 from components.builders.data import side_by_side
 from components.cite import figure_citation, source_line, source_record
@@ -11,9 +13,9 @@ from components.figure import Figure, years_covered
 from components.view_state import resolve
 from etl.figure_key import parse_figure_key
 
-COLUMNS = {"Value": "Value", "preferred": "Used", "title": "Source", "publisher": "Publisher",
-           "Evidence grade": "Evidence grade", "grade_rank": "Rank", "source_location": "Where in the source",
-           "period_label": "Period as printed", "Flags": "Flags", "note": "Note", "url": "Link"}
+COLUMNS = {"Value": N_("Value"), "preferred": N_("Used"), "title": N_("Source"), "publisher": N_("Publisher"),
+           "Evidence grade": N_("Evidence grade"), "grade_rank": N_("Rank"), "source_location": N_("Where in the source"),
+           "period_label": N_("Period as printed"), "Flags": N_("Flags"), "note": N_("Note"), "url": N_("Link")}
 
 
 def build(ds, view, options):
@@ -22,14 +24,15 @@ def build(ds, view, options):
     side = side_by_side(ds, figure) if figure else None
     if side is None:
         empty = ds.table.iloc[0:0]
-        return (Figure(kind="table", key="check", title="No figure", unit="", period=None, rows=ex.tidy(empty),
-                       table=empty, source_ids=(), source_line="", alt_text="No figure"),)
+        return (Figure(kind="table", key="check", title=i18n._("No figure"), unit="", period=None,
+                       rows=ex.tidy(empty), table=empty, source_ids=(), source_line="", alt_text=i18n._("No figure")),)
     cb, rows, key = ds.codebook, side["rows"], parse_figure_key(figure)
     label = cb.indicator_label(key["indicator"])
     cat = "" if key["breakdown"] == "total" else \
         f", {cb.breakdown_label(key['breakdown']).lower()}: {cb.category_label(key['breakdown'], key['category'])}"
     per = rows.iloc[0]["period_label"] or prov.figure_label(figure, cb).split(":")[0].split(" ")[-1]
-    title = f"{label}{cat} — {cb.country_label(key['country'])}, {per} ({cb.unit_label(key['unit'])})"
+    title = i18n._("{indicator} — {country}, {period} ({unit})").format(
+        indicator=label + cat, country=cb.country_label(key["country"]), period=per, unit=cb.unit_label(key["unit"]))
     used = rows[rows["preferred"]]
     first = used.iloc[0] if not used.empty else rows.iloc[0]
     rec = source_record(first["main_source"], ds.sources)
@@ -52,5 +55,5 @@ def build(ds, view, options):
     return (Figure(kind="table", key="check", title=title, unit=cb.unit_label(key["unit"]),
                    period=years_covered(rows), rows=ex.tidy(rows), table=rows.rename(columns=COLUMNS)[
                        list(COLUMNS.values())], source_ids=ids, source_line=source_line(ids, ds.sources),
-                   alt_text=f"Every source's value for {title}", file_stem=f"thb-check_{figure.replace('~', '_')}",
+                   alt_text=i18n._("Every source's value for {title}").format(title=title), file_stem=f"thb-check_{figure.replace('~', '_')}",
                    extra=extra),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from components import export as ex
+from components import i18n
 from components import queries as q
 from components.cite import source_line
 from etl.figure_key import figure_key
@@ -24,7 +25,8 @@ def value_texts(rows: pd.DataFrame) -> list[str]:
     status = rows["status"] if "status" in rows.columns else pd.Series("value", index=rows.index)
     low = rows["value_low"] if "value_low" in rows.columns else rows["value"]
     high = rows["value_high"] if "value_high" in rows.columns else rows["value"]
-    return ["no data" if s == "no_data" else "not given by this source" if s == "not_given"
+    no_data, not_given = i18n._("no data"), i18n._("not given by this source")
+    return [no_data if s == "no_data" else not_given if s == "not_given"
             else fmt_value(v, sp, u, lo, hi)
             for v, sp, u, lo, hi, s in zip(rows["value"], rows["suppressed"], rows["unit"], low, high, status)]
 
@@ -61,7 +63,7 @@ def span_text(period: tuple[int, int] | None, fallback: str = "") -> str:
 
 def period_text(period: str | None) -> str:
     """A period key as a title shows it: '2022', '2012–2016'."""
-    return str(period or "no period").replace("-", "–")
+    return str(period or i18n._("no period")).replace("-", "–")
 
 
 def derived(ds, name: str, make):
@@ -79,11 +81,13 @@ def period_note(options, indicator: str, period: str | None, countries, cb) -> s
     if not period or period != options.period_default_for(indicator, countries) or "-" in period:
         return ""
     names = [cb.country_label(c) for c in countries]
-    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + i18n._(" and ") + names[-1]
     have = options.period_countries.get((indicator, period), frozenset())
     if set(countries) <= have:
-        return f"Showing {period}, the latest year with an official figure for {who}."
-    return f"Showing {period}: no year has an official figure for all of {who}; {period} has the most."
+        return i18n._("Showing {period}, the latest year with an official figure for {countries}.").format(
+            period=period, countries=who)
+    return i18n._("Showing {period}: no year has an official figure for all of {countries}; {period} has the "
+                  "most.").format(period=period, countries=who)
 
 
 def nearest_period(options, indicator: str, breakdown: str, period: str | None) -> str | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from components import export as ex
+from components import i18n
+from components.i18n import N_
 from components import provenance as prov
 from components.builders.common import derived, value_texts
 from components.cite import source_line
@@ -13,11 +15,11 @@ from components.figure import Figure, years_covered
 from components.view_state import resolve
 from etl.figure_key import parse_figure_key
 
-COLUMNS = {"country_label": "Country", "period_label": "Period", "indicator_label": "Indicator",
-           "Breakdown": "Breakdown", "category_label": "Category", "Unit": "Unit", "Value": "Value",
-           "preferred": "Preferred", "grade_label": "Evidence grade", "n_sources": "Sources for figure",
-           "title": "Source", "publisher": "Publisher", "source_location": "Location", "Flags": "Flags",
-           "note": "Note", "source_id": "Source id"}
+COLUMNS = {"country_label": N_("Country"), "period_label": N_("Period"), "indicator_label": N_("Indicator"),
+           "Breakdown": N_("Breakdown"), "category_label": N_("Category"), "Unit": N_("Unit"), "Value": N_("Value"),
+           "preferred": N_("Preferred"), "grade_label": N_("Evidence grade"), "n_sources": N_("Sources for figure"),
+           "title": N_("Source"), "publisher": N_("Publisher"), "source_location": N_("Location"), "Flags": N_("Flags"),
+           "note": N_("Note"), "source_id": N_("Source id")}
 
 
 def figures_display(ds) -> pd.DataFrame:
@@ -66,7 +68,8 @@ def filter_figures(full: pd.DataFrame, countries, indicator: str | None = None, 
 
 def build(ds, view, options):
     view, v = resolve(view, options)
-    rows = filter_figures(derived(ds, "figures_display", figures_display), list(v["countries"]),
+    # labelled in the run's language: one display table per dataset and language
+    rows = filter_figures(derived(ds, f"figures_display:{i18n.lang()}", figures_display), list(v["countries"]),
                           v["filter_indicator"], v["source"], v["preferred_only"], v["years"], v["grade"],
                           v["search"])
     multi = prov.multi_source_figures(rows)
@@ -77,9 +80,9 @@ def build(ds, view, options):
              "n_figures": int(rows["figure"].nunique()), "keys": tuple(rows["figure"]),
              "selected": side_by_side(ds, v["figure"]) if v["figure"] else None}
     src = v["source"]
-    return (Figure(kind="table", key="data", title="Harmonised data with sources", unit="",
+    return (Figure(kind="table", key="data", title=i18n._("Harmonised data with sources"), unit="",
                    period=years_covered(rows), rows=ex.tidy(rows), table=rows.rename(columns=COLUMNS)[list(COLUMNS.values())],
-                   source_ids=ids, source_line=source_line(ids, ds.sources), alt_text="Harmonised data table with sources",
+                   source_ids=ids, source_line=source_line(ids, ds.sources), alt_text=i18n._("Harmonised data table with sources"),
                    file_stem=ex.file_name("x", countries=v["countries"], indicator=v["filter_indicator"],
                                           extra=("source-" + src) if src else
                                           ("preferred" if v["preferred_only"] else "all-rows"))[:-2],

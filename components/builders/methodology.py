@@ -4,35 +4,38 @@ evidence grades, precedence, breakdown rules, conflicts, licences, the dataset c
 from __future__ import annotations
 
 from components import export as ex
+from components import i18n
+from components.i18n import N_
 from components import provenance as prov
 from components import queries as q
 from components.builders.common import chart_figure, derived, value_texts
 from components.charts import coverage_chart
 from components.cite import dataset_citation, licences, source_line
 
-COVERAGE_TITLE = "Which figures exist: country × year × indicator"
+COVERAGE_TITLE = N_("Which figures exist: country × year × indicator")
 
 
 def build(ds, view, options):
     cb = ds.codebook
     cov = q.coverage(ds.table, cb)
     total_rows = ds.table[ds.table["breakdown"] == "total"]
-    chart = coverage_chart(cov, title=COVERAGE_TITLE, source_line=source_line(q.total_source_ids(ds.table), ds.sources))
+    title = i18n._(COVERAGE_TITLE)
+    chart = coverage_chart(cov, title=title, source_line=source_line(q.total_source_ids(ds.table), ds.sources))
     wide = None
     if not cov.empty:
         wide = cov.pivot_table(index=["country_label", "indicator_label"], columns="year", values="n_sources",
                                aggfunc="first").fillna(0).astype(int).reset_index()
         wide.columns = [str(c) for c in wide.columns]
-        wide = wide.rename(columns={"country_label": "Country", "indicator_label": "Indicator"})
+        wide = wide.rename(columns={"country_label": N_("Country"), "indicator_label": N_("Indicator")})
     extra = {"definitions": _definitions(ds), "grades": _grades(cb), "precedence": derived(
         ds, "precedence", lambda d: prov.precedence_table(d.data_dir)), "rules": _rules(cb),
         "conflicts": _conflicts(ds), "licences": licences(ds.sources), "citation": dataset_citation(ds.meta),
         "indicators": cb.indicators.rename(columns=str.capitalize) if not cb.indicators.empty else None}
     return (chart_figure(ds, key="coverage", chart=chart, rows=total_rows, csv_rows=ex.tidy(total_rows.iloc[0:0]),
-                         title=COVERAGE_TITLE, unit="", table=wide, name=dict(indicator="coverage"),
-                         alt_text=("Heatmap of data coverage: for each country, indicator and year, whether a total "
-                                   "exists, is suppressed, or has no preferred value, and how many sources give it. "
-                                   "The table below lists the same."), extra=extra),)
+                         title=title, unit="", table=wide, name=dict(indicator="coverage"),
+                         alt_text=i18n._("Heatmap of data coverage: for each country, indicator and year, whether a "
+                                         "total exists, is suppressed, or has no preferred value, and how many sources "
+                                         "give it. The table below lists the same."), extra=extra),)
 
 
 def _definitions(ds) -> tuple:
@@ -55,9 +58,14 @@ def _grades(cb):
     g = cb.grades
     if g.empty or not {"grade", "label", "official", "definition"} <= set(g.columns):
         return None
-    g = g.rename(columns={"label": "Grade", "definition": "What it is", "shown_as": "Shown as"})
-    g["Charted by default"] = g["official"].map({"yes": "yes", "no": "no (unconfirmed)"})
+    g = g.assign(label=[cb.grade_label(x) for x in g["grade"]], shown_as=[cb.grade_shown_as(x) for x in g["grade"]],
+                 definition=[cb.grade_definition(x) for x in g["grade"]])
+    g = g.rename(columns={"label": N_("Grade"), "definition": N_("What it is"), "shown_as": N_("Shown as")})
+    g[N_("Charted by default")] = g["official"].map({"yes": i18n._("yes"), "no": i18n._("no (unconfirmed)")})
     return g[["Grade", "Charted by default", "Shown as", "What it is"]]
+
+
+KINDS = (N_("exclusive"), N_("overlapping"))  # breakdown kinds, as the rules table shows them
 
 
 def _rules(cb):
@@ -65,9 +73,11 @@ def _rules(cb):
     if r.empty or not {"indicator", "breakdown", "kind", "note"} <= set(r.columns):
         return None
     r = r.copy()
-    r["Indicator"] = [("all" if i == "*" else cb.indicator_label(i)) for i in r["indicator"]]
+    r["Indicator"] = [(i18n._("all") if i == "*" else cb.indicator_label(i)) for i in r["indicator"]]
     r["Breakdown"] = [cb.breakdown_label(b) for b in r["breakdown"]]
-    return r.rename(columns={"kind": "Categories", "note": "Why"})[["Breakdown", "Indicator", "Categories", "Why"]]
+    r["note"] = [cb.breakdown_note(i, b) for i, b in zip(r["indicator"], r["breakdown"])]
+    r["kind"] = [i18n._(k) for k in r["kind"]]  # exclusive / overlapping (KINDS)
+    return r.rename(columns={"kind": N_("Categories"), "note": N_("Why")})[["Breakdown", "Indicator", "Categories", "Why"]]
 
 
 def _conflicts(ds):
@@ -82,6 +92,7 @@ def _conflicts(ds):
     conf["Unit"] = [cb.unit_label(u) for u in conf["unit"]]
     conf["Category"] = conf["category_label"]
     n = conf[KEY].drop_duplicates().shape[0]
+    conf["flags"] = [cb.flags_text(f) for f in conf["flags"].fillna("")]
     conf = conf.rename(columns={"country_label": "Country", "period_label": "Period", "indicator_label": "Indicator",
                                 "preferred": "Preferred", "title": "Source", "flags": "Flags", "note": "Note"})
     return conf[["Country", "Period", "Indicator", "Category", "Unit", "Value", "Preferred", "Source", "Flags",

@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import pandas as pd
 
+from components import i18n
+from components.i18n import N_
 from components import queries as q
 from components.builders.common import span_text
 from components.builders.trends import lines
@@ -26,8 +28,9 @@ def build(ds, view, options):
     label = cb.indicator_label(INDICATOR)
     cards = [card_text(c, ds, label) for c in q.overview_cards(t, cb, countries)]
     main = lines(ds, indicator=INDICATOR, measure="absolute", countries=countries, key="overview")
-    numbers = pd.DataFrame([{"Country": c["country_label"], "Year": int(r.period_start),
-                             label: fmt_value(r.value, r.suppressed, r.unit), "Source id": r.source_id, "Flags": r.flags}
+    numbers = pd.DataFrame([{N_("Country"): c["country_label"], N_("Year"): int(r.period_start),
+                             label: fmt_value(r.value, r.suppressed, r.unit), N_("Source id"): r.source_id,
+                             N_("Flags"): r.flags}
                             for c in cards for r in c["series"].itertuples()])
     main = replace(main, extra={"cards": tuple(cards), "years": _years_note(cards, cb), "numbers": numbers})
     return (main, *(c["spark"] for c in cards if c["spark"] is not None))
@@ -36,8 +39,8 @@ def build(ds, view, options):
 def _years_note(cards, cb) -> str:
     years = {c["country"]: c["year"] for c in cards if c["year"]}
     if len(set(years.values())) > 1:
-        return ("The latest year with data differs by country: "
-                + ", ".join(f"{cb.country_label(c)} {y}" for c, y in years.items()) + ".")
+        return i18n._("The latest year with data differs by country: {years}.").format(
+            years=", ".join(f"{cb.country_label(c)} {y}" for c, y in years.items()))
     return ""
 
 
@@ -52,18 +55,19 @@ def card_text(card: dict, ds, label: str) -> dict:
         return out
     out["value"] = fmt_value(card["value"], card["suppressed"], card["unit"])
     if card["change"] is not None:
-        out["delta"] = f"{card['change']:+,.0f} vs {card['prev_year']}"
+        out["delta"] = i18n._("{change} vs {year}").format(
+            change=("+" if card["change"] > 0 else "") + fmt_number(card["change"]), year=card["prev_year"])
     out["change_note"] = card["change_note"]
     if card["per_million"] is not None or card["per_million_suppressed"]:
-        pm = "<5 persons" if card["per_million_suppressed"] else fmt_number(card["per_million"], "per_million")
+        pm = i18n._("<5 persons") if card["per_million_suppressed"] else fmt_number(card["per_million"], "per_million")
         out["rate"] = f"**{pm}** {cb.unit_label('per_million')}" + _eu_text(ds, card["year"])
     else:
-        out["rate_missing"] = (f"No rate per million for {card['year']}: the dataset holds no official population "
-                               "figure (statistics office or Eurostat) for that year.")
+        out["rate_missing"] = i18n._("No rate per million for {year}: the dataset holds no official population "
+                                     "figure (statistics office or Eurostat) for that year.").format(year=card["year"])
     if card["top_forms"]:
         fy = card["forms_year"]
-        when = str(fy) if fy == card["year"] else f"{fy}, the latest year with this breakdown"
-        out["forms"] = (f"Main forms of exploitation ({when})",
+        when = str(fy) if fy == card["year"] else i18n._("{year}, the latest year with this breakdown").format(year=fy)
+        out["forms"] = (i18n._("Main forms of exploitation ({when})").format(when=when),
                         tuple((n, fmt_number(v)) for n, v in card["top_forms"]))
     out["flags"] = cb.flags_text(card["flags"]) if card["flags"] else ""
     out["source"] = source_line(q.source_ids_of(pd.DataFrame({"source_id": card["source_ids"]})), ds.sources)
@@ -78,7 +82,7 @@ def _eu_text(ds, year: int) -> str:
             & (eu["breakdown"] == "total") & eu["single_year"] & (eu["period_start"] == year)]
     if eu.empty or pd.isna(eu.iloc[0]["value"]):
         return ""
-    return f" (EU27: {fmt_number(eu.iloc[0]['value'], 'per_million')}, from Eurostat figures)"
+    return " " + i18n._("(EU27: {rate}, from Eurostat figures)").format(rate=fmt_number(eu.iloc[0]["value"], "per_million"))
 
 
 def _newer_line(card) -> str:
@@ -86,19 +90,21 @@ def _newer_line(card) -> str:
              for n in card["newer"]]
     if not items:
         return ""
-    lead = "Newer or other figures" if card["year"] else "Figures held"
-    return f"{lead}: " + "; ".join(items) + ". See the Data page for their sources."
+    text = (i18n._("Newer or other figures: {figures}. See the Data page for their sources.") if card["year"] else
+            i18n._("Figures held: {figures}. See the Data page for their sources."))
+    return text.format(figures="; ".join(items))
 
 
 def _spark(card: dict, label: str, ds) -> Figure:
     s = card["series"]
     covered = years_covered(s)
-    title = f"{label}, {span_text(covered)}"
+    title = i18n._("{indicator}, {period}").format(indicator=label, period=span_text(covered))
     value = fmt_value(card["value"], card["suppressed"], card["unit"])
     ids = tuple(q.source_ids_of(s))
     return Figure(kind="chart", key=f"spark-{card['country']}", title=title, unit=ds.codebook.unit_label("persons"),
                   period=covered, rows=s, table=s, source_ids=ids, source_line=source_line(ids, ds.sources),
-                  alt_text=(f"Small trend line of {label.lower()} in {card['country_label']}, {covered[0]} to "
-                            f"{covered[1]}; latest {card['year']}: {value}. The numbers are in the table "
-                            "'Numbers behind the cards'."),
+                  alt_text=i18n._("Small trend line of {indicator} in {country}, {first} to {last}; latest {year}: "
+                                  "{value}. The numbers are in the table 'Numbers behind the cards'.").format(
+                      indicator=label.lower(), country=card["country_label"], first=covered[0], last=covered[1],
+                      year=card["year"], value=value),
                   spec=sparkline(s, country=card["country"], title=title).to_dict(validate=False))

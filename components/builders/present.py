@@ -16,5 +16,6 @@ def build(ds, view, options):
     n = v["slide"]
     slide = deck.slides[n - 1]
     slide_view, bad = dk.slide_view(slide, options)
+    slide_view = replace(slide_view, lang=view.lang)  # the slide in the presenter's language
     fig = main_figure(ds, slide_view, options)
     return (replace(fig, extra={**fig.extra, "deck": deck, "n": n, "slide": slide, "slide_notices": tuple(bad)}),)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from components import i18n
+from components.i18n import N_
 from components import queries as q
 from components.builders.common import chart_figure, check_links, shown_rows, span_text, value_texts
 from components.charts import chain_chart, compare_chart, trend_chart
@@ -34,34 +36,37 @@ def lines(ds, *, indicator: str, measure: str, countries: list[str], years: tupl
     data = q.trend_data(t, cb, indicator=indicator, unit=unit, countries=countries, year_from=y0, year_to=y1,
                         index_base=base, unconfirmed=unconfirmed)
     label = cb.indicator_label(indicator)
-    unit_text = cb.unit_label(unit) if base is None else f"index, {base} = 100 (from {cb.unit_label(unit)})"
+    unit_text = cb.unit_label(unit) if base is None else i18n._("index, {base} = 100 (from {unit})").format(
+        base=base, unit=cb.unit_label(unit))
     covered = years_covered(data)
-    title = f"{subject or label}, {span_text(covered, 'no data')}"
+    title = i18n._("{indicator}, {period}").format(indicator=subject or label,
+                                                  period=span_text(covered, i18n._("no data")))
     chart = trend_chart(data, title=title, unit_text=unit_text, source_line=source_line(q.source_ids_of(data), ds.sources),
                         indexed=base is not None, year_domain=covered or years)
     missing = [cb.country_label(c) for c in countries if c not in set(data["country"])]
     notes = []
     if missing:
-        notes.append(f"No data for {', '.join(missing)} in these years.")
+        notes.append(i18n._("No data for {countries} in these years.").format(countries=", ".join(missing)))
     if base is not None:
         for c in countries:
             rows_c = data[data["country"] == c]
             if not rows_c.empty and rows_c["index_note"].iloc[0]:
                 notes.append(f"{cb.country_label(c)}: {rows_c['index_note'].iloc[0]}.")
     for r in data[data["marker_note"] != ""].itertuples():
-        notes.append(f"▽ {r.country_label} {r.year}: {r.marker_note} (the line starts again).")
+        notes.append(i18n._("▽ {country} {year}: {note} (the line starts again).").format(
+            country=r.country_label, year=r.year, note=r.marker_note))
     if not unconfirmed:
         hidden = q.hidden_unconfirmed(t, cb, indicator=indicator, unit=unit, countries=countries)
         hidden = [h for h in hidden if any(str(y) in h for y in range(covered[0] if covered else (y0 or 0),
                                                                       (covered[1] if covered else (y1 or 0)) + 1))]
         if hidden:
-            notes.append("Not drawn: " + "; ".join(hidden) + ". Switch on 'Include unconfirmed figures' to see "
-                         "them on the chart.")
+            notes.append(i18n._("Not drawn: {figures}. Switch on 'Include unconfirmed figures' to see them on the "
+                                "chart.").format(figures="; ".join(hidden)))
     multi = q.preferred(t)
     multi = multi[(multi["indicator"] == indicator) & ~multi["single_year"] & (multi["unit"] == unit)
                   & (multi["breakdown"] == "total") & multi["country"].isin(countries)]
     if not multi.empty:
-        notes.append("Multi-year totals (not drawn on the yearly line): "
+        notes.append(i18n._("Multi-year totals (not drawn on the yearly line): ")
                      + "; ".join(f"{cb.country_label(r.country)} {r.period_label}: "
                                  f"{fmt_value(r.value, r.suppressed, r.unit)}"
                                  + ("" if cb.is_official(r.grade) else f" ({cb.grade_shown_as(r.grade)})")
@@ -70,12 +75,14 @@ def lines(ds, *, indicator: str, measure: str, countries: list[str], years: tupl
     tbl["Value"] = value_texts(tbl)
     tbl["index"] = tbl["index"].round(1)
     cols = ["country_label", "year", "Value"] + (["index"] if base is not None else []) + ["source_id", "flags"]
-    table = tbl[cols].rename(columns={"country_label": "Country", "year": "Year", "index": f"Index ({base}=100)",
-                                      "source_id": "Source id", "flags": "Flags"})
-    alt_text = (f"Line chart: {title}, {unit_text}, one line per country "
-                f"({', '.join(cb.country_label(c) for c in countries)}). "
-                + (f"No data for {', '.join(missing)}. " if missing else "")
-                + "Breaks in the series are marked with a triangle. The numbers are in the table below.")
+    table = tbl[cols].rename(columns={"country_label": N_("Country"), "year": N_("Year"),
+                                      "Value": N_("Value"),
+                                      "index": f"Index ({base}=100)",
+                                      "source_id": N_("Source id"), "flags": N_("Flags")})
+    alt_text = (i18n._("Line chart: {title}, {unit}, one line per country ({countries}).").format(
+                    title=title, unit=unit_text, countries=", ".join(cb.country_label(c) for c in countries)) + " "
+                + (i18n._("No data for {countries}.").format(countries=", ".join(missing)) + " " if missing else "")
+                + i18n._("Breaks in the series are marked with a triangle. The numbers are in the table below."))
     recent = data.sort_values("year", ascending=False).groupby("country").head(3) if not data.empty else data
     return chart_figure(ds, key=key, chart=chart, rows=data, title=title, unit=unit_text, alt_text=alt_text,
                         table=table, notes=notes,
@@ -94,25 +101,26 @@ def chain(ds, countries: list[str], lo: int, hi: int, unconfirmed: bool):
     conv = q.conversion(t, cb, countries=countries, year_from=lo, year_to=hi)
     stages = [cb.indicator_label(i, short=True) for i in q.CHAIN]
     covered = years_covered(data)
-    title = f"Justice chain, {span_text(covered, 'no data')}"
-    unit_text = "persons or cases (see table)"
+    title = i18n._("Justice chain, {period}").format(period=span_text(covered, i18n._("no data")))
+    unit_text = i18n._("persons or cases (see table)")
     shown = conv[conv["country"].isin(set(data["country"]))]
     chart = chain_chart(data, title=title, unit_text=unit_text, source_line=source_line(q.source_ids_of(data), ds.sources),
                         stage_order=stages, panel_notes=dict(zip(shown["country_label"], shown["short"])))
     notes = []
     if data.empty:
-        notes.append("No justice-chain data for this selection.")
+        notes.append(i18n._("No justice-chain data for this selection."))
     else:
         notes.extend(conv["text"])
-        notes.append(q.CONVERSION_CAVEAT)
+        notes.append(i18n._(q.CONVERSION_CAVEAT))
         units = data.groupby("stage")["unit"].agg(lambda u: ", ".join(sorted(set(u))))
-        notes.append("Units: " + "; ".join(f"{s}: {u}" for s, u in units.items()) + ".")
+        notes.append(i18n._("Units: {units}.").format(units="; ".join(f"{s}: {u}" for s, u in units.items())))
     ratios = q.conversion_rows(conv) if not data.empty else pd.DataFrame()
     csv_rows = pd.concat([shown_rows(data), ratios], ignore_index=True) if not ratios.empty else None
     return chart_figure(ds, key="chain", chart=chart, rows=data, title=title, unit=unit_text, csv_rows=csv_rows,
-                        alt_text=(f"Small multiples, one panel per country: {title}; lines for {', '.join(stages)}. "
-                                  "Under each country's name: convictions per 100 registered victims over five "
-                                  "years. The numbers per country and year are in the table below."),
+                        alt_text=i18n._("Small multiples, one panel per country: {title}; lines for {stages}. Under "
+                                        "each country's name: convictions per 100 registered victims over five "
+                                        "years. The numbers per country and year are in the table below.").format(
+                            title=title, stages=", ".join(stages)),
                         table=q.chain_table(data, cb), notes=notes, extra={"conversion": conv},
                         name=dict(countries=countries, indicator="justice-chain",
                                   period=span_text(covered).replace("–", "-") or None))
@@ -137,22 +145,25 @@ def forms(ds, country: str, indicator: str, lo: int, hi: int, unconfirmed: bool)
         else rows.iloc[0:0].assign(country_label="", status="", kind="")
     label = cb.indicator_label(indicator)
     covered = years_covered(data)
-    title = f"{label} by form of exploitation, {cb.country_label(country)}, {span_text(covered, 'no data')}"
+    title = i18n._("{indicator} by form of exploitation, {country}, {period}").format(
+        indicator=label, country=cb.country_label(country), period=span_text(covered, i18n._("no data")))
     unit_text = cb.unit_label(unit)
     chart = compare_chart(data, title=title, unit_text=unit_text,
                           source_line=source_line(q.source_ids_of(data), ds.sources))
-    notes = [] if years else [f"No breakdown by form of exploitation for {label.lower()} in "
-                              f"{cb.country_label(country)} in these years."]
+    notes = [] if years else [i18n._("No breakdown by form of exploitation for {indicator} in {country} in these "
+                                     "years.").format(indicator=label.lower(), country=cb.country_label(country))]
     if years and cb.breakdown_kind(indicator, FORMS) == "overlapping":
-        notes.append(f"The forms overlap for {label.lower()}: bars side by side, never added up. "
-                     f"{cb.breakdown_note(indicator, FORMS)}".strip())
+        notes.append((i18n._("The forms overlap for {indicator}: bars side by side, never added up.").format(
+            indicator=label.lower()) + " " + cb.breakdown_note(indicator, FORMS)).strip())
     shown = data.copy()
     shown["Value"] = value_texts(shown) if not shown.empty else []
-    table = shown.rename(columns={"country_label": "Year", "category_label": "Form", "source_id": "Source id"})[
-        ["Year", "Form", "Value", "Source id"]] if not shown.empty else pd.DataFrame(columns=["Year", "Form", "Value"])
+    heads = {"country_label": N_("Year"), "category_label": N_("Form"), "Value": N_("Value"),
+             "source_id": N_("Source id")}
+    table = shown.rename(columns=heads)[list(heads.values())] if not shown.empty \
+        else pd.DataFrame(columns=list(heads.values())[:3])
     return chart_figure(ds, key="forms", chart=chart, rows=data, title=title, unit=unit_text, table=table, notes=notes,
-                        alt_text=(f"Bar chart: {title}, {unit_text}, one bar a year, by form of exploitation. "
-                                  "The numbers are in the table below."),
+                        alt_text=i18n._("Bar chart: {title}, {unit}, one bar a year, by form of exploitation. The "
+                                        "numbers are in the table below.").format(title=title, unit=unit_text),
                         name=dict(countries=[country], indicator=indicator, extra="forms",
                                   period=span_text(covered).replace("–", "-") or None),
                         check=check_links(data, lambda r: f"{r['country_label']} · {r['category_label']}"))

@@ -3,6 +3,9 @@ the browser's language chooses when the link has none, and every page renders in
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -95,11 +98,42 @@ def test_the_picker_switches_the_language_and_the_link():
     assert "Years" in _labels(at) and _lang(at) is None
 
 
+def _english_fragments(lang: str) -> list[str]:
+    """Pieces of English text that must not show on a page in `lang`: each catalogue message's longest literal
+    part (between placeholders) of at least four words whose translation differs."""
+    out = []
+    for m in i18n.read_catalog(lang):
+        if not m.id or isinstance(m.id, tuple):
+            continue
+        parts = [p.strip(" .,:;()*") for p in re.split(r"\{\w*\}|\*\*|\n", m.id)]
+        longest = max(parts, key=len, default="")
+        if len(longest.split()) >= 4 and m.string and longest not in m.string:
+            out.append(longest)
+    return out
+
+
+def _page_text(at: AppTest) -> str:
+    """What a reader sees: headings, text, notices, widget and expander labels, metrics, and the charts'
+    titles, subtitles, axis and legend texts (from their specs)."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [str(e.label) for kind in ("button", "expander", "metric", "toggle", "selectbox", "multiselect")
+              for e in getattr(at, kind)]
+    for chart in at.get("arrow_vega_lite_chart"):
+        spec = json.loads(chart.proto.spec or "{}")
+        title = spec.get("title") or {}
+        parts += [json.dumps(title, ensure_ascii=False), json.dumps(spec.get("usermeta", {}), ensure_ascii=False)]
+    return "\n".join(parts)
+
+
 @pytest.mark.parametrize("lang", [lang for lang in i18n.LANGS if lang != i18n.DEFAULT])
 def test_every_page_renders_in_every_language(lang):
     """One session per language, one run per page (English: the rest of the suite)."""
     at = _open("overview", {"lang": lang})
     t = i18n.translator(lang)
+    english = _english_fragments(lang)
+    untranslated_english = {m.id for m in i18n.read_catalog(lang) if isinstance(m.id, str) and m.string != m.id}
     for spec in registry.PAGES:
         if spec.id != "overview":
             at.switch_page(spec.file).run()
@@ -108,6 +142,11 @@ def test_every_page_renders_in_every_language(lang):
         labels = {w.label for w in at.sidebar.selectbox}
         assert i18n.PICKER_LABEL in labels, (lang, spec.id)
         assert _lang(at) == lang, (lang, spec.id)
+        if spec.id != "present":  # the page's title in the language (a deck's own title is the deck's)
+            assert at.title and at.title[0].value not in untranslated_english, (lang, spec.id, at.title[0].value)
+        text = _page_text(at)
+        left = [e for e in english if e in text]
+        assert not left, (lang, spec.id, left[:5])
         for f in spec.fields:  # the page's own widget labels are in the language
             if f in ("lang", "figure", "deck", "slide"):
                 continue

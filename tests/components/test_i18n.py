@@ -167,33 +167,42 @@ LABELS = pd.read_csv(ROOT / "data" / "i18n" / "codebook_labels.csv", dtype=str, 
 def _codebook_english() -> dict:
     cb = ROOT / "data" / "codebook"
     read = lambda name: pd.read_csv(cb / name, dtype=str, keep_default_na=False)  # noqa: E731
-    en = {("country", r.iso2): r.name for r in read("countries.csv").itertuples()}
-    en |= {("indicator", r.indicator): r.label for r in read("indicators.csv").itertuples()}
+    en = {("country", r.iso2, "label"): r.name for r in read("countries.csv").itertuples()}
+    for r in read("indicators.csv").itertuples():
+        en |= {("indicator", r.indicator, f): getattr(r, f) for f in ("label", "short_label", "definition")}
     cats = read("categories.csv")
-    en |= {("breakdown", b): lab for b, lab in zip(cats.breakdown, cats.breakdown_label)}
-    en[("breakdown", "total")] = "Total (no breakdown)"
-    en |= {("category", f"{r.breakdown}:{r.category}"): r.label for r in cats.itertuples()}
-    en |= {("grade", r.grade): r.label for r in read("grades.csv").itertuples()}
-    en |= {("unit", r.unit): r.label for r in read("units.csv").itertuples()}
-    en |= {("flag", r.flag): r.label for r in read("flags.csv").itertuples()}
+    en |= {("breakdown", b, "label"): lab for b, lab in zip(cats.breakdown, cats.breakdown_label)}
+    en[("breakdown", "total", "label")] = "Total (no breakdown)"
+    en |= {("category", f"{r.breakdown}:{r.category}", "label"): r.label for r in cats.itertuples()}
+    for r in read("grades.csv").itertuples():
+        en |= {("grade", r.grade, f): getattr(r, f) for f in ("label", "shown_as", "definition")}
+    en |= {("unit", r.unit, "label"): r.label for r in read("units.csv").itertuples()}
+    for r in read("flags.csv").itertuples():
+        en |= {("flag", r.flag, "label"): r.label, ("flag", r.flag, "meaning"): r.meaning}
+    en |= {("breakdown_rule", f"{r.indicator}:{r.breakdown}", "note"): r.note
+           for r in read("breakdown_rules.csv").itertuples()}
     return en
 
 
 def test_codebook_labels_match_the_codebook_and_cover_the_widgets():
     en = _codebook_english()
-    keys = set(zip(LABELS["kind"], LABELS["code"]))
+    keys = set(zip(LABELS["kind"], LABELS["code"], LABELS["field"]))
     assert not LABELS.duplicated(["kind", "code", "field"]).any()
     for r in LABELS.itertuples():
-        assert en.get((r.kind, r.code)) == r.en, f"{r.kind} {r.code}: the codebook's label changed; update the row"
+        assert en.get((r.kind, r.code, r.field)) == r.en, \
+            f"{r.kind} {r.code} {r.field}: the codebook's text changed; update the row"
         for lang in TRANSLATED:
             assert getattr(r, lang).strip(), f"{r.kind} {r.code}: no {lang} label"
     # every label a widget offers (indicators, breakdowns, grades) and the units and flags are translated
-    for kind in ("indicator", "breakdown", "grade", "unit", "flag"):
-        assert {k for k in en if k[0] == kind} <= keys, kind
+    # and every text the figures show from the codebook: definitions, flag meanings, rule notes, categories
+    for kind in ("indicator", "breakdown", "grade", "unit", "flag", "breakdown_rule"):
+        assert {k for k in en if k[0] == kind and en[k]} <= keys, kind
+    iso = re.compile(r"(citizenship_country|repatriation_country):[A-Z]{2}")
+    assert {k for k in en if k[0] == "category" and not iso.fullmatch(k[1])} <= keys
     # countries: CLDR names for ISO codes, the table for the rest
-    for (kind, code) in en:
+    for (kind, code, _field) in en:
         if kind == "country":
-            assert (kind, code) in keys or re.fullmatch(r"[A-Z]{2}", code), code
+            assert (kind, code, "label") in keys or re.fullmatch(r"[A-Z]{2}", code), code
 
 
 def test_codebook_labels_in_use():

@@ -40,10 +40,17 @@ DEFAULT_VIEW = {"longitude": 24.6, "latitude": 56.9, "zoom": 5.0}  # the three s
 WIDTH, HEIGHT = 560, 560  # the view is fitted for about this canvas: the map column of the page
 
 # context country names: hand-placed inside the box, clear of the city labels
+# (ISO code, English name, lon, lat); the name is shown in the run's language (CLDR)
 CONTEXT_LABELS = [
-    ("Finland", 27.3, 60.75), ("Sweden", 15.6, 58.6), ("Russia", 31.0, 57.6), ("Belarus", 28.8, 54.6),
-    ("Poland", 19.2, 53.2), ("Russia (Kaliningrad)", 21.2, 54.45),
+    ("FI", "Finland", 27.3, 60.75), ("SE", "Sweden", 15.6, 58.6), ("RU", "Russia", 31.0, 57.6),
+    ("BY", "Belarus", 28.8, 54.6), ("PL", "Poland", 19.2, 53.2), ("RU", "Russia (Kaliningrad)", 21.2, 54.45),
 ]
+
+
+def _context_name(code: str, english: str) -> str:
+    t = i18n.current()
+    base, _, place = english.partition(" (")
+    return t.country(code, base) + (" " + i18n._("(Kaliningrad)") if place else "")
 # pydeck reads a bare string argument as a JS expression; a quoted one stays a string
 FONT = '"Source Sans Pro, Helvetica, Arial, sans-serif"'
 TOOLTIP_KEYS = ("tt_title", "tt_value", "tt_period", "tt_source", "tt_flags")
@@ -352,7 +359,7 @@ def _country_label_rows(choro: pd.DataFrame, unit: str, cb) -> list[dict]:
     for r in choro.to_dict("records"):
         lon, lat = geo.label_point(r["country"])
         if r["status"] == "no_data":
-            v = "no data"
+            v = i18n._("no data")
         else:
             v = style.fmt_value(r["value"], r["suppressed"], unit)
         rows.append({"lon": lon, "lat": lat, "text": f"{cb.country_label(r['country'])}\n{v}"})
@@ -376,8 +383,8 @@ def _place_label_rows(cities: list[dict]) -> list[dict]:
     """Cities' names above their dots, then the neighbours' names (larger, grey, centred)."""
     return ([{"lon": c["lon"], "lat": c["lat"], "label": c["label"], "size": 12, "color": [45, 45, 45, 255],
               "offset": [0, -11]} for c in cities]
-            + [{"lon": x, "lat": y, "label": t, "size": 13, "color": rgba(style.MAP_CONTEXT_LABEL), "offset": [0, 0]}
-               for t, x, y in CONTEXT_LABELS])
+            + [{"lon": x, "lat": y, "label": _context_name(code, name), "size": 13,
+                "color": rgba(style.MAP_CONTEXT_LABEL), "offset": [0, 0]} for code, name, x, y in CONTEXT_LABELS])
 
 
 def _flow_rows(flows: pd.DataFrame, cb, sources: pd.DataFrame | None,

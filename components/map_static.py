@@ -39,8 +39,8 @@ BOX_PAD = 1.0  # degrees of context kept beyond the drawn box (the fit may show 
 LEGEND_PX = 250  # the legend right of the map (its longest label: "<5 (suppressed count, not a value)")
 LABEL_COLOR = "#141414"
 # neighbours' names (lon, lat) inside the fitted box, clear of the Baltic states
-CONTEXT_LABELS = [("Russia", 28.2, 58.25), ("Belarus", 27.4, 54.3), ("Poland", 22.2, 54.05),
-                  ("Russia", 21.1, 54.65)]
+CONTEXT_LABELS = [("RU", "Russia", 28.2, 58.25), ("BY", "Belarus", 27.4, 54.3), ("PL", "Poland", 22.2, 54.05),
+                  ("RU", "Russia", 21.1, 54.65)]  # names shown in the run's language (CLDR)
 
 
 # ------------------------------------------------------------------------------------- geometry
@@ -221,7 +221,7 @@ def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str
                                                 strokeWidth=3, strokeOpacity=0.9).encode(text="name:N", **pos))
         layers.append(alt.Chart(caps).mark_text(dy=-10, fontSize=11, color="#2D2D2D").encode(text="name:N", **pos))
     box = _box()
-    ctx = pd.DataFrame([{"lon": x, "lat": y, "name": n} for n, x, y in CONTEXT_LABELS
+    ctx = pd.DataFrame([{"lon": x, "lat": y, "name": i18n.current().country(code, n)} for code, n, x, y in CONTEXT_LABELS
                         if box[0] < x < box[2] and box[1] < y < box[3]])
     if not ctx.empty:
         layers.append(alt.Chart(ctx).mark_text(fontSize=12, fontStyle="italic", color=style.MAP_CONTEXT_LABEL)

@@ -233,6 +233,12 @@ class Codebook:
         """How a figure of this grade is labelled next to its number ('unconfirmed: news report')."""
         return _tr("grade", grade, (self._grade.get(grade) or {}).get("shown_as") or humanise(grade), "shown_as")
 
+    @staticmethod
+    def country_definition(country: str, indicator: str, english: str) -> str:
+        """A country's definition (codebook/country_definitions.csv) in the run's language; the national law's
+        own name is kept in the translation (data/i18n/codebook_labels.csv)."""
+        return _tr("country_definition", f"{country}:{indicator}", english or "", "definition")
+
     def grade_definition(self, grade: str) -> str:
         return _tr("grade", grade, (self._grade.get(grade) or {}).get("definition") or "", "definition")
 

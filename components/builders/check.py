@@ -48,7 +48,7 @@ def build(ds, view, options):
         "unconfirmed": None if used.empty or cb.is_official(first["grade"]) else cb.grade_shown_as(first["grade"]),
         "why": side["why"],
         "flags": tuple((cb.flag_label(f), cb.flag_meaning(f)) for f in flags),
-        "definitions": tuple(d["definition"]), "harmonised": cb.indicator_definition(key["indicator"]),
+        "definitions": tuple(cb.country_definition(r.country, r.indicator, r.definition) for r in d.itertuples()), "harmonised": cb.indicator_definition(key["indicator"]),
         "citation": figure_citation(title, first["Value"], rec, str(first.get("source_location") or ""), ds.meta,
                                     original=original),
     }

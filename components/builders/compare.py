@@ -90,7 +90,8 @@ def build(ds, view, options):
     definitions = ()
     if not defs.empty and {"country", "indicator", "definition"} <= set(defs.columns):
         d = defs[(defs["indicator"] == indicator) & defs["country"].isin(countries)]
-        definitions = tuple((cb.country_label(r.country), r.definition) for r in d.itertuples())
+        definitions = tuple((cb.country_label(r.country), cb.country_definition(r.country, r.indicator, r.definition))
+                            for r in d.itertuples())
     alt_text = (i18n._("Bar chart: {title}, {unit}, for {countries}.").format(
                     title=title, unit=unit_text, countries=", ".join(cb.country_label(c) for c in countries)) + " "
                 + (i18n._("No data for {countries}.").format(countries=", ".join(nodata)) + " " if nodata else "")

@@ -47,7 +47,7 @@ def _definitions(ds) -> tuple:
     for code in q.sort_countries(defs["country"].unique()):
         d = defs[defs["country"] == code].copy()
         d["order"] = [cb.indicator_order(i) for i in d["indicator"]]
-        items = [(cb.indicator_label(r.indicator), r.definition,
+        items = [(cb.indicator_label(r.indicator), cb.country_definition(r.country, r.indicator, r.definition),
                   source_line(str(r.source_ids).split(";"), ds.sources, max_n=6).split(": ", 1)[-1]
                   if getattr(r, "source_ids", "") else "") for r in d.sort_values("order").itertuples()]
         out.append((cb.country_label(code), items))

@@ -181,6 +181,8 @@ def _codebook_english() -> dict:
         en |= {("flag", r.flag, "label"): r.label, ("flag", r.flag, "meaning"): r.meaning}
     en |= {("breakdown_rule", f"{r.indicator}:{r.breakdown}", "note"): r.note
            for r in read("breakdown_rules.csv").itertuples()}
+    en |= {("country_definition", f"{r.country}:{r.indicator}", "definition"): r.definition
+           for r in read("country_definitions.csv").itertuples()}
     return en
 
 
@@ -195,7 +197,7 @@ def test_codebook_labels_match_the_codebook_and_cover_the_widgets():
             assert getattr(r, lang).strip(), f"{r.kind} {r.code}: no {lang} label"
     # every label a widget offers (indicators, breakdowns, grades) and the units and flags are translated
     # and every text the figures show from the codebook: definitions, flag meanings, rule notes, categories
-    for kind in ("indicator", "breakdown", "grade", "unit", "flag", "breakdown_rule"):
+    for kind in ("indicator", "breakdown", "grade", "unit", "flag", "breakdown_rule", "country_definition"):
         assert {k for k in en if k[0] == kind and en[k]} <= keys, kind
     iso = re.compile(r"(citizenship_country|repatriation_country):[A-Z]{2}")
     assert {k for k in en if k[0] == "category" and not iso.fullmatch(k[1])} <= keys

@@ -27,12 +27,13 @@ READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stVegaLiteChart'] svg"
 SIZES = {"phone": (390, 844), "desktop": (1440, 900)}  # the page opens at the first
 # (name, page id, link, how many Vega charts at least)
+# English and the long languages (Lithuanian and Latvian labels run long; Russian in Cyrillic)
 PAGES = [
     ("overview", "overview", "/", 3),
-    ("compare", "compare", "/compare", 1),
-    ("trends", "trends", "/trends", 1),
-    ("trends_chain", "trends", "/trends?view=chain", 1),
-    ("map", "map", "/map?sel=LV", 1),
+    ("compare", "compare", "/compare?lang=lt", 1),
+    ("trends", "trends", "/trends?lang=ru", 1),
+    ("trends_chain", "trends", "/trends?view=chain&lang=lv", 1),
+    ("map", "map", "/map?sel=LV&lang=lt", 1),
 ]
 
 # each chart: its visible box and its title/subtitle lines (text, left and right edge, relative to the box)

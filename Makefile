@@ -39,8 +39,12 @@ dev: $(STAMP)
 	$(BIN)/python -m streamlit run server.py --server.port $(PORT) \
 		--server.fileWatcherType auto --server.runOnSave true --runner.postScriptGC true
 
+# The tests without a browser in TEST_WORKERS processes (pytest-xdist: AppTest and the builders are CPU-bound),
+# then the browser tests one after another (each starts its own server; some time what they wait for).
+TEST_WORKERS ?= 2
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --ignore=tests/e2e
+	$(BIN)/python -m pytest -q tests/e2e
 
 data: $(STAMP)
 	$(BIN)/python -m etl

@@ -57,6 +57,17 @@ def sources_expander(rows: pd.DataFrame, sources: pd.DataFrame | None, key: str)
                      column_config={i18n._("Link"): st.column_config.LinkColumn(i18n._("Link"))})
 
 
+def in_language(make):
+    """`make` for a download built when clicked: run in this run's language, whichever thread Streamlit calls
+    it from (the file's title, notes and footer in the language the page shows)."""
+    lang = i18n.lang()
+
+    def made():
+        with i18n.using(lang):
+            return make()
+    return made
+
+
 @st.fragment
 def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None:
     """PNG, SVG and CSV downloads of one Figure (the same title, period, notes and sources as on screen),
@@ -64,11 +75,11 @@ def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None
     key = key or f"{fig.key}_export"
     cols = st.columns([1, 1, 1, 4])
     if image and (fig.spec is not None or fig.make_spec is not None):
-        cols[0].download_button("PNG", data=lambda: ex.figure_png(fig, ds.meta, ds.sources),
+        cols[0].download_button("PNG", data=in_language(lambda: ex.figure_png(fig, ds.meta, ds.sources)),
                                 file_name=ex.figure_file_name(fig, "png"), mime="image/png", on_click="ignore",
                                 icon=":material/image:", key=f"{key}_png",
                                 help=i18n._("Image for slides (1600 px wide) with title, notes, sources and data date"))
-        cols[1].download_button("SVG", data=lambda: ex.figure_svg(fig, ds.meta, ds.sources),
+        cols[1].download_button("SVG", data=in_language(lambda: ex.figure_svg(fig, ds.meta, ds.sources)),
                                 file_name=ex.figure_file_name(fig, "svg"), mime="image/svg+xml", on_click="ignore",
                                 icon=":material/draw:", key=f"{key}_svg", help=i18n._("Vector image for print and editing"))
     cols[2].download_button("CSV", data=lambda: ex.figure_csv(fig, ds.sources), file_name=ex.figure_file_name(fig, "csv"),

@@ -76,3 +76,18 @@ def test_an_exported_image_carries_the_translated_title_notes_and_footer():
         spec = ex.figure_spec(fig, ex.footer_line(DS.meta))
     text = json.dumps(spec, ensure_ascii=False)
     assert fig.title.split(",")[0] in text and "Andmete seis" in text and "Data as of" not in text
+
+
+def test_a_download_built_when_clicked_keeps_the_page_language():
+    import threading
+
+    from components import share
+
+    with i18n.using("lv"):
+        make = share.in_language(lambda: ex.footer_line(DS.meta))
+    out = []
+    thread = threading.Thread(target=lambda: out.append(make()))  # another thread, no language of its own
+    thread.start()
+    thread.join()
+    with i18n.using("lv"):
+        assert out == [ex.footer_line(DS.meta)] and "Data as of" not in out[0]

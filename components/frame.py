@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from components import i18n
 from components.builders import build
 from components.charts import reflow_title
 from components.figure import Figure
@@ -75,10 +76,10 @@ def load_or_error() -> Dataset | None:
 
 
 def show_data_error(path: str, problem: str) -> None:
-    st.error(f"**The data could not be loaded.**\n\nFile: `{path}`\n\nProblem: {problem}\n\n"
-             "The dashboard shows nothing rather than wrong numbers. If you run it locally, rebuild "
-             "the dataset (`make data`) or set `THB_DATA_DIR` to a folder holding "
-             "`harmonised/thb_baltic.csv`.", icon=":material/error:")
+    st.error(i18n._("**The data could not be loaded.**\n\nFile: `{path}`\n\nProblem: {problem}\n\nThe dashboard "
+                    "shows nothing rather than wrong numbers. If you run it locally, rebuild the dataset (`make "
+                    "data`) or set `THB_DATA_DIR` to a folder holding `harmonised/thb_baltic.csv`.").format(
+        path=path, problem=problem), icon=":material/error:")
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)  # frozen: shared, no unpickling per rerun

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import a11y, controls, frame, render, share
+from components import a11y, controls, frame, my_deck, render, share
 from components.style import md_escape
 
 PAGE = "overview"
@@ -56,5 +56,6 @@ with st.expander("Numbers behind the cards"):
 
 st.caption("Download the figures behind the cards (as one line chart, with sources):")
 share.export_panel(main, ds)
+my_deck.add_button(view, main.title)  # the view as a slide of your own deck
 st.page_link("app_pages/compare.py", label="Compare the countries in detail", icon=":material/arrow_forward:")
 st.page_link("app_pages/trends.py", label="See the trends and the justice chain", icon=":material/arrow_forward:")

@@ -123,9 +123,9 @@ def from_link() -> None:
         st.session_state[_KEY] = deck
         if (canon := dk.encode(deck)) != raw:
             st.query_params[PARAM] = canon
-        head = i18n.ngettext("Some slides of this deck link could not be used and were left out; the other "
-                             "slide is kept.", "Some slides of this deck link could not be used and were left "
-                             "out; the other {n} slides are kept.", len(deck.slides)).format(n=len(deck.slides))
+        head = i18n.ngettext("Some slides of this deck link could not be used and were left out; {n} slide is "
+                             "kept.", "Some slides of this deck link could not be used and were left out; {n} "
+                             "slides are kept.", len(deck.slides)).format(n=len(deck.slides))
     else:
         if mine is not None:
             st.query_params[PARAM] = dk.encode(mine)

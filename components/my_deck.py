@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import controls, frame, i18n
+from components import controls, frame, i18n, safe_html
 from components import deck as dk
 from components.registry import page as page_spec
 from components.style import md_escape
@@ -29,7 +29,10 @@ OWN = "*mine"  # the deck picker's value for your own deck (not a deck file name
 _KEY = "_my_deck"  # the session's own deck (deck.Deck), kept across pages
 _FLASH = "_my_deck_flash"  # notices of a change made in a callback, shown once in the panel
 _UPLOADS = "_my_deck_uploads"
-_ADDED = "_my_deck_added"  # the toast after "Add this view to my deck"  # a new upload box after each file (the box forgets the file)
+_ADDED = "_my_deck_added"  # the toast after "Add this view to my deck"
+# the panel at ordinary reading size (the Present page sets its text large for the room)
+PANEL_CSS = """.st-key-mydeck_panel [data-testid="stMarkdownContainer"] p { font-size: 1rem !important; }
+.st-key-mydeck_panel [data-testid="stWidgetLabel"] p { font-size: 0.95rem !important; }"""  # a new upload box after each file (the box forgets the file)
 
 
 def own() -> dk.Deck | None:
@@ -239,6 +242,7 @@ def panel(view: ViewState, shown: dk.Deck) -> None:
     """'My deck': the editor when your own deck is shown; opening a deck file; downloading it as JSON."""
     mine = own()
     editing = bool(view.mydeck) and mine is not None
+    safe_html.style(PANEL_CSS)
     with st.expander(i18n._("My deck"), icon=":material/edit_note:", key="mydeck_panel"):
         for kind, text in st.session_state.pop(_FLASH, []):
             (st.warning if kind == "warning" else st.info)(md_escape(text).replace("\n\\- ", "\n- "))
@@ -275,8 +279,13 @@ def _editor(view: ViewState, deck: dk.Deck) -> None:
     n = len(deck.slides)
     for i, s in enumerate(deck.slides):
         with st.container(border=True, key=f"mydeck_slide_{i}"):
+            st.markdown(f"**{i + 1}** · {md_escape(i18n._(page_spec(s.page).title))}"
+                        + (" · *" + md_escape(i18n._("on screen")) + "*" if i + 1 == view.slide else ""))
             row = st.container(horizontal=True, vertical_alignment="center")
-            row.markdown(f"**{i + 1}** · {md_escape(i18n._(page_spec(s.page).title))}")
+            if i + 1 != view.slide:
+                row.button(i18n._("Show"), icon=":material/visibility:", key=f"mydeck_show_{i}",
+                           on_click=controls.go, args=(replace(view, slide=i + 1),),
+                           help=i18n._("Show this slide above"))
             row.button(i18n._("Up"), icon=":material/arrow_upward:", key=f"mydeck_up_{i}", disabled=i == 0,
                        on_click=_move, args=(view, deck, i, -1), help=i18n._("Move this slide one place earlier"))
             row.button(i18n._("Down"), icon=":material/arrow_downward:", key=f"mydeck_down_{i}", disabled=i == n - 1,

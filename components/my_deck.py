@@ -28,11 +28,11 @@ PARAM = "mydeck"
 OWN = "*mine"  # the deck picker's value for your own deck (not a deck file name)
 _KEY = "_my_deck"  # the session's own deck (deck.Deck), kept across pages
 _FLASH = "_my_deck_flash"  # notices of a change made in a callback, shown once in the panel
-_UPLOADS = "_my_deck_uploads"
+_UPLOADS = "_my_deck_uploads"  # a new upload box after each file (the box forgets the file)
 _ADDED = "_my_deck_added"  # the toast after "Add this view to my deck"
 # the panel at ordinary reading size (the Present page sets its text large for the room)
 PANEL_CSS = """.st-key-mydeck_panel [data-testid="stMarkdownContainer"] p { font-size: 1rem !important; }
-.st-key-mydeck_panel [data-testid="stWidgetLabel"] p { font-size: 0.95rem !important; }"""  # a new upload box after each file (the box forgets the file)
+.st-key-mydeck_panel [data-testid="stWidgetLabel"] p { font-size: 0.95rem !important; }"""
 
 
 def own() -> dk.Deck | None:

@@ -41,7 +41,8 @@ def test_round_trip(deck):
 
 
 def test_round_trip_keeps_every_language_and_markup_as_text():
-    s = dk.Slide("compare", {"ind": "victims", "per": "2022"}, "Кто жертвы: пол и возраст — Lietuvių ąčęėįšųūž",
+    s = dk.Slide("compare", {"ind": "victims", "per": "2022"},
+                 "Кто жертвы: пол и возраст — Lietuvių ąčęėįšųūž",
                  "Line one\nline two: *not bold* [not a link](x) <b>")
     back, problems = dk.decode(dk.encode(dk.Deck(dk.OWN_ID, "Mano kaladė", (s,))))
     assert problems == [] and back.slides == (s,) and back.title == "Mano kaladė"

@@ -122,9 +122,13 @@ def from_link() -> None:
         return
     deck, problems = dk.decode(raw)
     mine = own()
+    try:
+        canon = dk.encode(deck) if deck is not None else None
+    except dk.DeckError as exc:  # written more compactly than this app writes it: too long once rewritten
+        deck, canon, problems = None, None, [str(exc)]
     if deck is not None:
         st.session_state[_KEY] = deck
-        if (canon := dk.encode(deck)) != raw:
+        if canon != raw:
             st.query_params[PARAM] = canon
         head = i18n.ngettext("Some slides of this deck link could not be used and were left out; {n} slide is "
                              "kept.", "Some slides of this deck link could not be used and were left out; {n} "

@@ -6,7 +6,7 @@ The PNG/SVG downloads are the same map drawn statically (components/map_static.p
 
 import streamlit as st
 
-from components import a11y, controls, frame, i18n, render, safe_html, share
+from components import a11y, controls, frame, i18n, my_deck, render, safe_html, share
 from components import map as mp
 from components.style import md_escape
 
@@ -68,3 +68,4 @@ st.caption(md_escape(fig.extra["attribution"]))
 st.caption(i18n._("Downloads: the map as an image (PNG/SVG, with legend, unit, period and sources) and its figures "
                   "(CSV)."))
 share.export_panel(fig, ds)
+my_deck.add_button(view, fig.title)  # the view as a slide of your own deck

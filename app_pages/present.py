@@ -1,15 +1,16 @@
 """Presenter mode: /present?deck=baltic-overview&slide=3 — one big chart per screen, large type, no
-sidebar or app chrome, previous/next (also the arrow keys), the slide number in the URL. A slide is its
+sidebar or app chrome, previous/next (also the arrow keys), the slide number in the URL. Your own deck
+(/present?mydeck=…, components/my_deck.py) is shown the same way, with a panel that edits it. A slide is its
 page's main Figure for the slide's query (the same builder as the page), drawn bigger; a map slide
 is the static map with its legend and sources.
 """
 
+from dataclasses import replace
+
 import streamlit as st
 
-from components import controls, frame, render, safe_html, share
-from components import deck as dk
+from components import controls, frame, my_deck, render, safe_html, share
 from components.style import md_escape
-from components.view_state import ViewState
 
 PAGE = "present"
 # a constant: no data or URL text goes into it (double braces: safe_html formats the template)
@@ -27,18 +28,13 @@ button [data-testid="stMarkdownContainer"] p {{ font-size: 1.1rem; white-space: 
 ds = frame.dataset()
 opts = frame.options(ds)
 safe_html.markdown(CHROME_CSS)
+my_deck.from_link()  # your own deck in the link (mydeck=): slides that cannot be used are named and left out
 view, values = controls.bind(PAGE, ds, opts)
-fig = frame.figures(ds, view, opts)[0]
-deck, n, slide = fig.extra["deck"], fig.extra["n"], fig.extra["slide"]
-deck_id = None if deck.id == "baltic-overview" else deck.id
+fig, deck, n, slide, slide_notices = my_deck.current(ds, view, values, opts)
 
 
-def _go(to: int, to_deck: str | None = deck_id) -> None:
-    controls.go(ViewState(page=PAGE, deck=to_deck, slide=to))
-
-
-def _pick_deck(picked: str) -> None:
-    _go(1, None if picked == dk.DEFAULT_DECK else picked)
+def _go(to: int) -> None:
+    controls.go(replace(view, slide=to))
 
 
 main, nav = st.container(), st.container()
@@ -50,18 +46,18 @@ with nav:
               on_click=_go, args=(n + 1,), shortcut="Right", width="stretch")
     c2.caption(f"{md_escape(deck.title)} · slide {n} of {len(deck.slides)} · ← → keys also move")
 with main:
-    st.title(slide.title)
-    if fig.extra["slide_notices"]:
-        st.caption("This slide's view does not fit the current data: " + md_escape("; ".join(fig.extra["slide_notices"])))
+    st.title(md_escape(slide.title))
+    if slide_notices:
+        st.caption("This slide's view does not fit the current data: " + md_escape("; ".join(slide_notices)))
     # the map's slide is the static map: its legend, unit, period and sources are part of the image
     render.chart(fig, key="present_chart", height=440 if slide.page in ("trends", "overview") else None)
-    st.markdown(f"*{md_escape(slide.note)}*")
+    if slide.note:
+        st.markdown(f"*{md_escape(slide.note)}*")
     st.page_link(f"app_pages/{slide.page}.py", label="Open this view in the dashboard",
                  icon=":material/open_in_new:", query_params=slide.query)
 with nav:
-    if len(decks := dk.available()) > 1:
-        controls.choose("Deck", decks, deck.id, key="present_deck", format_func=lambda d: dk.load(d).title,
-                        on_pick=_pick_deck)
+    my_deck.picker(view, deck)
     share.copy_link(PAGE, label="Link to this slide")
     share.deck_downloads(deck, ds, opts)
+    my_deck.panel(view, deck)
 st.stop()  # a slide is the whole screen: no footer under it

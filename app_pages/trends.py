@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import a11y, controls, frame, i18n, render
+from components import a11y, controls, frame, i18n, my_deck, render
 
 PAGE = "trends"
 CHAIN_INTRO = i18n.N_("From identified victims to convictions: each line is one step of the criminal-justice response. "
@@ -20,3 +20,4 @@ if values["view"] == "chain":
     a11y.set_title(i18n._("Justice chain"), i18n._("Trends"))
     st.markdown(i18n._(CHAIN_INTRO))
 render.figure(fig, ds)
+my_deck.add_button(view, fig.title)  # the view as a slide of your own deck

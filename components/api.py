@@ -443,6 +443,10 @@ def decode_view(page: str, params: dict, s: State) -> ViewState:
     if page == "present":
         from components import deck as dk
 
+        if view.mydeck:  # each slide of an own deck is a view of its page: ask for that view
+            raise ApiError(400, "An own deck (mydeck) is not served as one view: each of its slides is a view of "
+                                "its page (/api/v1/view/<page>.csv with the slide's query).", parameter="mydeck",
+                           value=_echo(params.get("mydeck", "")))
         try:
             deck = dk.load(view.deck or dk.DEFAULT_DECK)
         except dk.DeckError:

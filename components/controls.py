@@ -247,6 +247,17 @@ def go(view: ViewState) -> None:
     st.query_params.from_dict(view.to_query())
 
 
+def stored(page: str) -> ViewState | None:
+    """The view `page` returns to when it is opened without a link (None: not opened in this session)."""
+    return st.session_state.get(_STORE, {}).get(page)
+
+
+def remember(view: ViewState) -> None:
+    """From another page: the view its page returns to when opened without a link (the URL is not touched)."""
+    st.session_state.setdefault(_STORE, {})[view.page] = view
+    st.session_state.pop(f"_qs_{view.page}", None)
+
+
 def reset(page: str) -> None:
     st.session_state.setdefault(_STORE, {}).pop(page, None)
     st.session_state.pop(f"_qs_{page}", None)

@@ -64,7 +64,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("check", N_("Check a figure"), ":material/fact_check:", fields=("figure",), layout=(("figure",),),
              builder="check", api="table"),
     PageSpec("methodology", N_("Methodology"), ":material/menu_book:", builder="methodology"),
-    PageSpec("present", N_("Present"), ":material/slideshow:", fields=("deck", "slide"), builder="present",
+    PageSpec("present", N_("Present"), ":material/slideshow:", fields=("deck", "mydeck", "slide"), builder="present",
              api="chart"),
 )
 

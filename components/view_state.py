@@ -29,6 +29,7 @@ GRADE_FILTERS = ("official", "unconfirmed")  # besides one grade code: all offic
 MAX_SEARCH = 80
 DECK_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 MAX_SLIDES = 99
+MAX_DECK_LINK = 6000  # characters of an own deck in a link (mydeck=, components/deck.py encode)
 DEFAULT_DECK = "baltic-overview"
 IGNORED_PARAMS = {"v", "embed", "embed_options"}
 # short URL spellings of enumerations
@@ -112,6 +113,7 @@ class ViewState:
     flows: bool = False  # map: draw the flow arcs
     deck: str | None = None  # present: deck id (None: the default deck); existence is checked by the page
     slide: int = 1  # present: 1-based slide number
+    mydeck: str | None = None  # present: your own deck, encoded (deck.encode); None: a shipped deck
     unconfirmed: bool = False  # also draw figures known only from weaker sources (with their own mark)
     grade: str | None = None  # data: 'official', 'unconfirmed' or one grade code (None: all)
     search: str = ""  # data: free text that filters the rows
@@ -157,7 +159,7 @@ class ViewState:
             k = _text(k)
             if isinstance(v, (list, tuple)):
                 v = ",".join(_text(x) for x in v)
-            raw[k] = _text(v)
+            raw[k] = _text(v, MAX_DECK_LINK + 1 if k == "mydeck" else 500)
         fields = [FIELDS[n] for n in PAGE_FIELDS[page]]
         known = {f.param for f in fields}
         notices = [_("Ignored unknown link parameter '{name}'.").format(name=_safe(k)) for k in raw
@@ -280,6 +282,19 @@ def _deck(text, options, values):
     raise _Bad()
 
 
+def _my_deck(text, options, values):
+    """Your own deck in the link: the usable slides kept (re-encoded), the others named in one notice."""
+    from components import deck as dk
+
+    own, problems = dk.decode(text)
+    if own is None:
+        raise _Bad(N_(" (a damaged, cut-short or unknown deck link)"))
+    try:
+        return dk.encode(own), (" ".join(problems) if problems else None)
+    except dk.DeckError:
+        raise _Bad(N_(" (a damaged, cut-short or unknown deck link)")) from None
+
+
 def _slide(text, options, values):
     n = text.strip()
     if re.fullmatch(r"\d{1,2}", n) and 1 <= int(n) <= MAX_SLIDES:
@@ -342,9 +357,12 @@ def _decks() -> list[str]:
     return dk.available()
 
 
-def _slides(deck_id) -> list[int]:
+def _slides(deck_id, mydeck=None) -> list[int]:
     from components import deck as dk
 
+    if mydeck:
+        own, _problems = dk.decode(mydeck)
+        return list(range(1, len(own.slides) + 1)) if own else [1]
     try:
         return list(range(1, len(dk.load(deck_id or DEFAULT_DECK).slides) + 1))
     except dk.DeckError:
@@ -450,7 +468,9 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
                "(pale bars, hollow points). By default the charts show official-grade figures only.")),
     Field("deck", "deck", N_("deck"), N_("Deck"), _deck, choices=lambda o, v: _decks(),
           default=lambda o, v: DEFAULT_DECK),
-    Field("slide", "slide", N_("slide number"), N_("Slide"), _slide, choices=lambda o, v: _slides(v.get("deck")),
+    Field("mydeck", "mydeck", N_("your deck"), N_("Your deck"), _my_deck),
+    Field("slide", "slide", N_("slide number"), N_("Slide"), _slide,
+          choices=lambda o, v: _slides(v.get("deck"), v.get("mydeck")),
           default=lambda o, v: 1),
     # the language: chosen in the frame's sidebar (controls.language), part of every page's view and link
     Field("lang", "lang", N_("language"), N_("Language"), _language, choices=lambda o, v: list(LANGS),
@@ -520,9 +540,9 @@ def resolution_notices(view: ViewState, options: "Options") -> list[str]:
     return out
 
 
-def _text(x) -> str:
+def _text(x, n: int = 500) -> str:
     try:
-        return str(x)[:500]
+        return str(x)[:n]
     except Exception:
         return ""
 

@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from components import api
+from components import deck as _deck
 from components import export as ex
 from components import provenance as prov
 from components import queries as q
@@ -299,6 +300,7 @@ def test_view_rows_is_the_one_function(sds, opts):
 
 # ------------------------------------------------------------------------------------ bad requests
 
+_MYDECK = _deck.encode(_deck.load(_deck.DEFAULT_DECK))
 BAD = [
     # path, status, parameter named, a value that must be among the allowed ones (or None)
     ("/figures.csv?country=XX", 400, "country", "EE"),
@@ -336,6 +338,8 @@ BAD = [
     ("/view/present.csv?slide=99", 400, "slide", None),
     ("/view/present.csv?slide=0", 400, "slide", None),
     ("/view/present.csv?deck=../../etc", 400, "deck", None),
+    ("/view/present.csv?mydeck=" + _MYDECK, 400, "mydeck", None),  # an own deck: its slides are page views
+    ("/view/present.csv?mydeck=1.garbage", 400, "mydeck", None),
     ("/view/methodology.csv", 404, "page", "compare.csv"),
     ("/view/compare.xlsx", 404, "page", "compare.json"),
     ("/view/compare", 404, "page", None),

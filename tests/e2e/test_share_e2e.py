@@ -273,3 +273,42 @@ class TestReopenOnFreshServerB:
             assert_clean(page)
         finally:
             page.context.close()
+
+
+# ----------------------------------------------------------------------------- your own deck
+
+def test_own_deck_link_shows_its_slides_on_a_fresh_server(chromium_browser):
+    """Issue 16: a deck made elsewhere (the link holds its slides, titles and notes) opens on a server
+    that never saw it: its first slide, the deck's title and length, the speaker note, no notice; Next
+    moves within it and keeps the deck in the link."""
+    from dataclasses import replace
+
+    from components import deck as dk
+
+    if not CHROMIUM:
+        pytest.skip("needs Debian's chromium")
+    shipped = dk.load(dk.DEFAULT_DECK).slides
+    deck = dk.Deck(dk.OWN_ID, "Training, 3 March",
+                   (replace(shipped[0], title="Who is counted", note="Ask the room first."), shipped[2], shipped[-1]))
+    link = dk.encode(deck)
+    with run_server("e2e-share-own-deck.log") as url:
+        page = new_offline_page(chromium_browser, url)
+        try:
+            page.goto(f"{url}/present?mydeck={link}")  # the first request this server gets
+            settle(page, CHART)
+            state = visible_state(page)
+            assert state["h1"] == "Who is counted", state
+            assert state["slide"].startswith("Training, 3 March · slide 1 of 3"), state
+            assert page.locator("[data-testid='stMarkdownContainer'] em").filter(has_text="Ask the room first.") \
+                .count() == 1  # the speaker note under the chart
+            assert page.locator("[data-testid='stAlertContentWarning']").count() == 0
+            assert query(page.url) == {"mydeck": [link]}, page.url
+            before = page.url
+            click_button(page, "Next")
+            wait_rerun(page, before)
+            assert visible_state(page)["h1"] == shipped[2].title
+            assert query(page.url) == {"mydeck": [link], "slide": ["2"]}, page.url
+            page.screenshot(path=str(ARTIFACTS / "share_own_deck_B.png"), full_page=True, animations="disabled")
+            assert_clean(page)
+        finally:
+            page.context.close()

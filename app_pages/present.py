@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import controls, frame, my_deck, render, safe_html, share
+from components import controls, frame, i18n, my_deck, render, safe_html, share
 from components.style import md_escape
 
 PAGE = "present"
@@ -40,24 +40,26 @@ def _go(to: int) -> None:
 main, nav = st.container(), st.container()
 with nav:
     c1, c2, c3 = st.columns([1, 3, 1], vertical_alignment="center")
-    c1.button("Previous", icon=":material/arrow_back:", key="present_prev", disabled=n <= 1,
+    c1.button(i18n._("Previous"), icon=":material/arrow_back:", key="present_prev", disabled=n <= 1,
               on_click=_go, args=(n - 1,), shortcut="Left", width="stretch")
-    c3.button("Next", icon=":material/arrow_forward:", key="present_next", disabled=n >= len(deck.slides),
+    c3.button(i18n._("Next"), icon=":material/arrow_forward:", key="present_next", disabled=n >= len(deck.slides),
               on_click=_go, args=(n + 1,), shortcut="Right", width="stretch")
-    c2.caption(f"{md_escape(deck.title)} · slide {n} of {len(deck.slides)} · ← → keys also move")
+    c2.caption(i18n._("{deck} · slide {n} of {total} · ← → keys also move").format(
+        deck=md_escape(deck.title), n=n, total=len(deck.slides)))
 with main:
     st.title(md_escape(slide.title))
     if slide_notices:
-        st.caption("This slide's view does not fit the current data: " + md_escape("; ".join(slide_notices)))
+        st.caption(i18n._("This slide's view does not fit the current data: {notices}").format(
+            notices=md_escape("; ".join(slide_notices))))
     # the map's slide is the static map: its legend, unit, period and sources are part of the image
     render.chart(fig, key="present_chart", height=440 if slide.page in ("trends", "overview") else None)
     if slide.note:
         st.markdown(f"*{md_escape(slide.note)}*")
-    st.page_link(f"app_pages/{slide.page}.py", label="Open this view in the dashboard",
+    st.page_link(f"app_pages/{slide.page}.py", label=i18n._("Open this view in the dashboard"),
                  icon=":material/open_in_new:", query_params=slide.query)
 with nav:
     my_deck.picker(view, deck)
-    share.copy_link(PAGE, label="Link to this slide")
+    share.copy_link(PAGE, label=i18n._("Link to this slide"))
     share.deck_downloads(deck, ds, opts)
     my_deck.panel(view, deck)
 st.stop()  # a slide is the whole screen: no footer under it

@@ -100,11 +100,12 @@ def deck_downloads(deck, ds, options, container=st) -> None:
 
     a, b = container.columns(2)
     for col, fmt, label, icon, help_text in (
-            (a, "pptx", "Deck as PowerPoint", ":material/slideshow:",
-             "16:9 slides: chart image, title, unit, period and source on each slide, your speaker notes in the "
-             "notes pane, all sources and the dataset version on the last slide"),
-            (b, "pdf", "Handout as PDF", ":material/picture_as_pdf:",
-             "One page a slide: the chart with its speaker note, sources and notes under it")):
-        col.download_button(label, data=lambda fmt=fmt: deck_files.FORMATS[fmt](ds, options, deck),
+            (a, "pptx", i18n._("Deck as PowerPoint"), ":material/slideshow:",
+             i18n._("16:9 slides: chart image, title, unit, period and source on each slide, your speaker notes in "
+                    "the notes pane, all sources and the dataset version on the last slide")),
+            (b, "pdf", i18n._("Handout as PDF"), ":material/picture_as_pdf:",
+             i18n._("One page a slide: the chart with its speaker note, sources and notes under it"))):
+        # built when clicked, in the page's language (charts, titles, notes, sources page)
+        col.download_button(label, data=in_language(lambda fmt=fmt: deck_files.FORMATS[fmt](ds, options, deck)),
                             file_name=deck_files.file_name(deck, fmt), mime=deck_files.MEDIA[fmt],
                             on_click="ignore", icon=icon, key=f"deck_{fmt}", help=help_text, width="stretch")

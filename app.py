@@ -66,7 +66,7 @@ if ds is not None:
             _("data as of {date}").format(date=_as_of(meta)),
             i18n.ngettext("{n} row", "{n} rows", n_rows).format(n=t.number(n_rows)),
             i18n.ngettext("{n} source", "{n} sources", n_sources).format(n=t.number(n_sources))]))
-        st.caption(md_escape(derived(ds, "licence_summary", lambda d: licence_summary(d.sources))))
+        st.caption(md_escape(derived(ds, f"licence_summary:{i18n.lang()}", lambda d: licence_summary(d.sources))))
         for w in ds.warnings:
             st.caption(f"⚠ {md_escape(w)}")
     with cols[1]:

@@ -1,0 +1,83 @@
+"""The session's own figures (Streamlit glue): kept in this browser session's state only, never on disk.
+
+`rows()` the accepted uploaded rows (or None), `keep(upload)` adds an upload's kept rows, `clear()` forgets
+them, `beside(fig, ds, page, values)` the Figure with them drawn beside it (components/overlay.py).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import frame, overlay, uploads
+
+KEY = "own_figures"  # the one session-state key of the uploaded figures (no file, no cache, no server copy)
+
+
+def rows() -> pd.DataFrame | None:
+    got = st.session_state.get(KEY)
+    return got if isinstance(got, pd.DataFrame) and not got.empty else None
+
+
+def keep(upload: uploads.Upload) -> None:
+    if upload.rows is not None and not upload.rows.empty:
+        st.session_state[KEY] = uploads.merge(rows(), upload.rows)
+
+
+def clear() -> None:
+    st.session_state.pop(KEY, None)
+
+
+def beside(fig, ds, page: str, values: dict):
+    """`fig` as shared by the cache, or a copy with this session's matching figures drawn beside it."""
+    own = rows()
+    if own is None or fig is None:
+        return fig
+    new = overlay.beside(fig, own, page, values, ds)
+    if new is fig or new.spec is None:
+        return new
+    from dataclasses import replace
+
+    return replace(new, screen=frame.screen_spec(new.spec))
+
+
+UPLOAD_KEY = "own_figures_upload"  # (file id, Upload) of the last file read: read and kept once per file
+
+
+def upload(file, ds) -> uploads.Upload:
+    """Read and check an uploaded file once (per file id), keep its good rows in the session."""
+    seen = st.session_state.get(UPLOAD_KEY)
+    file_id = getattr(file, "file_id", None) or (file.name, file.size)
+    if seen and seen[0] == file_id:
+        return seen[1]
+    up = uploads.read(file.getvalue(), file.name, ds.codebook)
+    keep(up)
+    st.session_state[UPLOAD_KEY] = (file_id, up)
+    return up
+
+
+def forget() -> None:
+    """Forget the figures and the last upload (a button's callback)."""
+    clear()
+    st.session_state.pop(UPLOAD_KEY, None)
+
+
+def summary_text(up: uploads.Upload) -> str:
+    """What was read, in plain words (before anything is shown)."""
+    from components import i18n
+    from components.i18n import _
+    from components.style import md_escape
+
+    s = up.summary
+    t = i18n.current()
+    how = ", ".join(x for x in (s.get("encoding", ""), s.get("separator", "")) if x)
+    parts = [_("Read {n} rows from {file}").format(n=t.number(s.get("rows_read", 0)), file=md_escape(s.get("file", "")))
+             + (f" ({md_escape(how)})" if how else "") + ": "
+             + _("{kept} kept, {refused} with problems.").format(kept=t.number(s.get("rows_kept", 0)),
+                                                                 refused=t.number(s.get("rows_refused", 0)))]
+    if s.get("countries"):
+        years = s.get("years")
+        parts.append(_("Countries: {c}. Years: {y}. Organisations: {o}.").format(
+            c=", ".join(s["countries"]), y=f"{years[0]}–{years[1]}" if years and years[0] != years[1] else str(years[0]),
+            o=md_escape("; ".join(s.get("organisations", [])))))
+    return " ".join(parts)

@@ -34,7 +34,7 @@ st.caption(_("At most {mb} MB and {rows} rows a file. CSV (comma or semicolon; U
 
 if file is not None:
     up = own.upload(file, ds)
-    st.markdown(own.summary_text(up))
+    st.markdown(uploads.summary_text(up))
     if up.problems:
         st.warning(_("{n} problem(s) found: the rows with problems were not kept. Correct them in your file and "
                      "upload it again.").format(n=len(up.problems)), icon=":material/error:")

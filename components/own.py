@@ -60,24 +60,3 @@ def forget() -> None:
     """Forget the figures and the last upload (a button's callback)."""
     clear()
     st.session_state.pop(UPLOAD_KEY, None)
-
-
-def summary_text(up: uploads.Upload) -> str:
-    """What was read, in plain words (before anything is shown)."""
-    from components import i18n
-    from components.i18n import _
-    from components.style import md_escape
-
-    s = up.summary
-    t = i18n.current()
-    how = ", ".join(x for x in (s.get("encoding", ""), s.get("separator", "")) if x)
-    parts = [_("Read {n} rows from {file}").format(n=t.number(s.get("rows_read", 0)), file=md_escape(s.get("file", "")))
-             + (f" ({md_escape(how)})" if how else "") + ": "
-             + _("{kept} kept, {refused} with problems.").format(kept=t.number(s.get("rows_kept", 0)),
-                                                                 refused=t.number(s.get("rows_refused", 0)))]
-    if s.get("countries"):
-        years = s.get("years")
-        parts.append(_("Countries: {c}. Years: {y}. Organisations: {o}.").format(
-            c=", ".join(s["countries"]), y=f"{years[0]}–{years[1]}" if years and years[0] != years[1] else str(years[0]),
-            o=md_escape("; ".join(s.get("organisations", [])))))
-    return " ".join(parts)

@@ -293,6 +293,9 @@ def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload") -
         return _result([], [], problems, {})
     extra = [h for h in header if h and h not in COLUMNS]
     body = cells[1:]
+    if not any(any(str(c).strip() for c in r) for r in body):
+        problems.append(Problem(None, "", _("The file has the template's header but no rows of figures.")))
+        return _result([], [], problems, {})
     too_many = len(body) > MAX_ROWS
     if too_many:
         problems.append(Problem(None, "", _("More than {n} rows: nothing was read. Split the file (at most {n} "
@@ -471,6 +474,26 @@ def merge(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
     key = ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit", "organisation"]
     both = pd.concat([old, new], ignore_index=True)
     return both.drop_duplicates(subset=key, keep="last").reset_index(drop=True)
+
+
+def summary_text(up: Upload, t=None) -> str:
+    """What was read, in plain Markdown words (file name and organisations escaped)."""
+    from components import i18n
+    from components.style import md_escape
+
+    s = up.summary
+    t = t or i18n.current()
+    how = ", ".join(x for x in (s.get("encoding", ""), s.get("separator", "")) if x)
+    text = (_("Read {n} rows from {file}").format(n=t.number(s.get("rows_read", 0)), file=md_escape(s.get("file", "")))
+            + (f" ({md_escape(how)})" if how else "") + ": "
+            + _("{kept} kept, {refused} with problems.").format(kept=t.number(s.get("rows_kept", 0)),
+                                                                refused=t.number(s.get("rows_refused", 0))))
+    if s.get("countries"):
+        a, b = s["years"]
+        text += " " + _("Countries: {c}. Years: {y}. Organisations: {o}.").format(
+            c=", ".join(s["countries"]), y=str(a) if a == b else f"{a}–{b}",
+            o=md_escape("; ".join(s.get("organisations", []))))
+    return text
 
 
 # ---------------------------------------------------------------------------- files to take away

@@ -52,6 +52,9 @@ if kept is not None:
                        file_name="thb-baltic_your-figures.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:", key="own_download",
                        help=_("The template with your figures: upload it again in a later session."))
-    c2.page_link("app_pages/compare.py", label=_("See them on Compare"), icon=":material/bar_chart:")
-    c3.page_link("app_pages/trends.py", label=_("See them on Trends"), icon=":material/show_chart:")
+    query = own.link_params(ds, frame.options(ds))  # a view that draws them
+    c2.page_link("app_pages/compare.py", label=_("See them on Compare"), icon=":material/bar_chart:",
+                 query_params=query)
+    c3.page_link("app_pages/trends.py", label=_("See them on Trends"), icon=":material/show_chart:",
+                 query_params={k: v for k, v in query.items() if k == "ind"})
     c4.button(_("Forget my figures"), on_click=own.forget, icon=":material/delete:", key="own_forget")

@@ -46,6 +46,10 @@ def matching(own: pd.DataFrame | None, page: str, values: dict, ds, fig) -> tupl
     mine = mine[mine["unit"] == unit]
     if page == "compare":
         breakdown = values.get("breakdown") or "total"
+        if breakdown != "total" and not mine[mine["breakdown"] == "total"].empty \
+                and mine[mine["breakdown"] == breakdown].empty:
+            notes.append(_("Your figures for this indicator are totals: choose the breakdown “Total” to see them "
+                           "beside the official bars."))
         mine = mine[mine["breakdown"] == breakdown]
         period = values.get("period") or ""
         if period == q.LATEST_PERIOD:  # each country's year as the official bar shows it
@@ -87,12 +91,15 @@ def _value_text(r) -> str:
 
 
 def _records(mine: pd.DataFrame, labels: dict, cb) -> list[dict]:
+    """One record a drawn figure; its text label is the value (and the organisation when there are several:
+    with one, the subtitle names it, and a phone-wide chart has no room for it beside every mark)."""
     recs = []
+    several = mine["organisation"].nunique() > 1
     for r in mine.itertuples():
         shown = _value_text(r)
         recs.append({"country": r.country, "country_label": labels.get(r.country) or cb.country_label(r.country),
                      "year": int(r.period_start), "value": 4.0 if r.suppressed else float(r.value),
-                     "shown": shown, "organisation": r.organisation, "label": f"{SQUARE} {r.organisation}: {shown}",
+                     "shown": shown, "organisation": r.organisation, "label": f"{r.organisation}: {shown}" if several else shown,
                      "what": label(r.organisation), "note": r.note or ""})
     return recs
 
@@ -129,7 +136,9 @@ def _trend_layers(recs: list[dict], spec: dict) -> list[dict]:
     data = {"values": recs}
     x = {"field": "year", "type": "ordinal"}
     y = {"field": "value", "type": "quantitative"}
-    line = {"data": data, "mark": {"type": "line", "strokeDash": [5, 4], "strokeWidth": 2, "color": OWN_COLOR},
+    counted = [r for r in recs if r["shown"] != "<5"]  # a withheld count is a mark, not a point of the line
+    line = {"data": {"values": counted}, "mark": {"type": "line", "strokeDash": [5, 4], "strokeWidth": 2,
+                                                  "color": OWN_COLOR},
             "encoding": {"x": x, "y": y, "detail": {"field": "organisation", "type": "nominal"},
                          **({"color": color} if color else {})}}
     line["encoding"]["detail"] = [{"field": "organisation", "type": "nominal"},
@@ -137,12 +146,21 @@ def _trend_layers(recs: list[dict], spec: dict) -> list[dict]:
     point = {"data": data, "mark": {"type": "point", "shape": "square", "size": 90, "filled": True, "fill": "white",
                                     "stroke": OWN_COLOR, "strokeWidth": 2.5, "opacity": 1},
              "encoding": {"x": x, "y": y, "tooltip": _tooltip(_("Year"), "year", "ordinal")}}
-    last = pd.DataFrame(recs).sort_values("year").groupby(["organisation", "country"]).tail(1)
+    frame = pd.DataFrame(recs)
+    last = frame.sort_values("year").groupby(["organisation", "country"]).tail(1).copy()
+    many = frame["country"].nunique() > 1
+    last["name"] = [f"{o} ({c})" if many else o for o, c in zip(last["organisation"], last["country_label"])]
     text = {"data": {"values": last.to_dict("records")},
             "mark": {"type": "text", "align": "left", "dx": 9, "dy": 12, "fontSize": 11, "fontStyle": "italic",
                      "color": OWN_COLOR},
-            "encoding": {"x": x, "y": y, "text": {"field": "organisation", "type": "nominal"}}}
-    return [line, point, text]
+            "encoding": {"x": x, "y": y, "text": {"field": "name", "type": "nominal"}}}
+    withheld = [r for r in recs if r["shown"] == "<5"]
+    layers = [line, point] + ([text] if frame["organisation"].nunique() > 1 else [])
+    if withheld:
+        layers.append({"data": {"values": withheld},
+                       "mark": {"type": "text", "dy": -12, "fontSize": 11, "color": OWN_COLOR},
+                       "encoding": {"x": x, "y": y, "text": {"value": "<5"}}})
+    return layers
 
 
 def _subtitle(spec: dict, orgs: list[str]) -> None:
@@ -151,9 +169,13 @@ def _subtitle(spec: dict, orgs: list[str]) -> None:
         return
     sub = title.get("subtitle")
     sub = [sub] if isinstance(sub, str) else list(sub or [])
-    sub.append(f"{SQUARE} " + "; ".join(label(o) for o in orgs) + " — " + _("drawn apart, never added to the "
-                                                                            "official figures"))
+    line = (f"{SQUARE} " + "; ".join(label(o) for o in orgs) + " — "
+            + _("drawn apart, never added to the official figures"))
+    sub.append(line)
     title["subtitle"] = sub
+    meta = spec.get("usermeta")
+    if isinstance(meta, dict) and isinstance(meta.get("subtitle"), list):  # the paragraphs a narrow chart wraps
+        spec["usermeta"] = {**meta, "subtitle": list(meta["subtitle"]) + [line]}
 
 
 def _table(fig, mine: pd.DataFrame, cb) -> pd.DataFrame:
@@ -190,6 +212,7 @@ def csv_rows(mine: pd.DataFrame) -> pd.DataFrame:
 def beside(fig, own: pd.DataFrame | None, page: str, values: dict, ds):
     """`fig` with the matching uploaded rows drawn beside it (a new Figure; `fig` is not changed)."""
     mine, notes = matching(own, page, values, ds, fig)
+    notes = list(notes)
     if mine.empty and not notes:
         return fig
     cb = ds.codebook

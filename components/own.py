@@ -60,3 +60,15 @@ def forget() -> None:
     """Forget the figures and the last upload (a button's callback)."""
     clear()
     st.session_state.pop(UPLOAD_KEY, None)
+
+
+def link_params(ds, options) -> dict:
+    """The query of a Compare or Trends view that draws the session's figures: their most frequent
+    indicator that the official table has, without a breakdown ({} when none of them has one)."""
+    own = rows()
+    if own is None:
+        return {}
+    have = own[own["indicator"].isin(list(options.indicators))]
+    if have.empty:
+        return {}
+    return {"ind": have["indicator"].value_counts().index[0], "bd": "total"}

@@ -71,8 +71,10 @@ def test_upload_lists_problems_keeps_good_rows_and_shows_them_beside_the_officia
     assert_ok(at)
     spec = _specs(at)[0]
     own = _own_layers(spec)
-    assert {(r["country"], r["year"]) for r in own[0]["data"]["values"]} == {("EE", 2021), ("EE", 2022), ("LV", 2022)}
-    assert any(l["mark"].get("strokeDash") for l in own)
+    drawn = {(r["country"], r["year"], r["shown"]) for layer in own for r in layer["data"]["values"]}
+    assert drawn == {("EE", 2021, "31"), ("EE", 2022, "<5"), ("LV", 2022, "77")}
+    line = next(l for l in own if l["mark"].get("strokeDash"))  # dashed, and a withheld count is not on it
+    assert {r["shown"] for r in line["data"]["values"]} == {"31", "77"}
 
 
 def test_official_figures_are_never_replaced_and_the_csv_labels_the_uploaded_rows():

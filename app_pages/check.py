@@ -6,7 +6,7 @@ why, the flags, the country's definition, and a ready-to-paste citation. Deep-li
 
 import streamlit as st
 
-from components import a11y, controls, frame, render, share
+from components import a11y, controls, frame, own, render, share
 from components.picker import figure_picker
 from components.provenance import PRECEDENCE_TEXT
 from components.style import md_escape
@@ -40,6 +40,8 @@ else:
 render.table(fig.table, alt_text=fig.alt_text, key="check_sources",
              column_config={"Used": st.column_config.CheckboxColumn("Used"),
                             "Link": st.column_config.LinkColumn("Link")})
+for line in own.figure_lines(values["figure"]):  # an upload's value: beside the sources, never one of them
+    st.caption(md_escape(line))
 st.markdown(f"**Why this one:** {md_escape(x['why'])}")
 with st.expander("The precedence rule"):
     st.caption(PRECEDENCE_TEXT + " Rank: lower wins.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import a11y, controls, frame, render, share
+from components import a11y, controls, frame, own, render, share
 from components.style import md_escape
 
 PAGE = "overview"
@@ -49,6 +49,8 @@ for col, card in zip(st.columns(len(cards)) if cards else [], cards):
         if card["flags"]:
             st.caption("Flags: " + md_escape(card["flags"]))
         st.caption(md_escape(card["source"]))
+        for line in own.card_lines(card["country"], card["year"]):  # an upload's figure: beside, labelled
+            st.caption(md_escape(line))
 
 render.key_facts(main, ds)
 with st.expander("Numbers behind the cards"):

@@ -240,3 +240,32 @@ def beside(fig, own: pd.DataFrame | None, page: str, values: dict, ds):
         extra["own_rows"] = csv_rows(mine)
     return replace(fig, spec=new_spec, screen=None, make_spec=None, _made={}, notes=tuple(fig.notes) + tuple(notes),
                    table=_table(fig, mine, cb), extra=extra)
+
+
+def _line(r) -> str:
+    period = str(r.period_start) if r.period_start == r.period_end else f"{r.period_start}–{r.period_end}"
+    return f"{SQUARE} {label(r.organisation)}: {_value_text(r)} ({period})"
+
+
+def figure_lines(own: pd.DataFrame | None, key: dict) -> list[str]:
+    """The uploaded values of one figure (the Check page): a line each, never in the sources' table."""
+    if own is None or own.empty or not key:
+        return []
+    m = own[(own["country"] == key.get("country")) & (own["indicator"] == key.get("indicator"))
+            & (own["breakdown"] == key.get("breakdown")) & (own["category"] == key.get("category"))
+            & (own["unit"] == key.get("unit")) & (own["period_start"] == int(key.get("period_start", -1)))
+            & (own["period_end"] == int(key.get("period_end", -1)))]
+    return [_line(r) for r in m.itertuples()]
+
+
+def card_lines(own: pd.DataFrame | None, country: str, year: int | None, indicator: str = "victims") -> list[str]:
+    """An Overview card's uploaded figure(s) for its indicator: the card's year if given, else the latest."""
+    if own is None or own.empty:
+        return []
+    m = own[(own["country"] == country) & (own["indicator"] == indicator) & (own["breakdown"] == "total")
+            & (own["period_start"] == own["period_end"])]
+    if m.empty:
+        return []
+    same = m[m["period_start"] == year] if year else m.iloc[0:0]
+    m = same if not same.empty else m[m["period_start"] == m["period_start"].max()]
+    return [_line(r) for r in m.itertuples()]

@@ -72,3 +72,19 @@ def link_params(ds, options) -> dict:
     if have.empty:
         return {}
     return {"ind": have["indicator"].value_counts().index[0], "bd": "total"}
+
+
+def figure_lines(figure: str | None) -> list[str]:
+    """This session's values of one figure (the Check page), as labelled lines."""
+    from etl.figure_key import parse_figure_key
+
+    try:
+        key = parse_figure_key(figure) if figure else None
+    except Exception:  # an unreadable key: the page says so already
+        key = None
+    return overlay.figure_lines(rows(), key or {})
+
+
+def card_lines(country: str, year: int | None) -> list[str]:
+    """This session's registered-victims figure(s) for an Overview card, as labelled lines."""
+    return overlay.card_lines(rows(), country, year)

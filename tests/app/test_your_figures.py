@@ -76,6 +76,21 @@ def test_upload_lists_problems_keeps_good_rows_and_shows_them_beside_the_officia
     line = next(l for l in own if l["mark"].get("strokeDash"))  # dashed, and a withheld count is not on it
     assert {r["shown"] for r in line["data"]["values"]} == {"31", "77"}
 
+    # Overview cards and the Check page: a labelled line beside the official figure, never in its place
+    def own_captions():
+        return [c.value.replace("\\", "") for c in at.caption if f"figures of {ORG}" in c.value.replace("\\", "")]
+
+    at.switch_page("app_pages/overview.py")
+    at.query_params.clear()
+    at.run()
+    assert_ok(at)
+    assert any("77 (2022)" in c for c in own_captions())
+    at.switch_page("app_pages/check.py")
+    at.query_params.update({"fig": "EE~2021~2021~victims~total~total~persons"})
+    at.run()
+    assert_ok(at)
+    assert own_captions() == [f"□ figures of {ORG}, not official statistics: 31 (2021)"]
+
 
 def test_official_figures_are_never_replaced_and_the_csv_labels_the_uploaded_rows():
     from components.builders import build
@@ -107,3 +122,22 @@ def test_official_figures_are_never_replaced_and_the_csv_labels_the_uploaded_row
     # a formula in a label stays text: neutralised with an apostrophe where a cell starts with it
     assert mine.loc[mine["country"] == "LV", "source_location"].iloc[0].startswith("'=HYPERLINK")
     assert len(csv) - 2 == len(official.rows)
+
+
+def test_uploaded_counts_are_never_turned_into_a_rate():
+    from components.builders import build
+    from components.dataset import load
+    from components.overlay import beside
+    from components.uploads import read
+    from components.view_state import ViewState, resolve
+    from components.views import options_for
+    from tests.app.conftest import DATA_DIR
+
+    ds = load(DATA_DIR)
+    opts = options_for(ds)
+    view, values = resolve(ViewState.from_query({"ind": "victims", "per": "2022", "bd": "total", "m": "pm"}, opts,
+                                                "compare")[0], opts)
+    official = build(ds, view, opts)[0]
+    fig = beside(official, read(TEMPLATE, "synthetic.csv", ds.codebook).rows, "compare", values, ds)
+    assert len(fig.chart_spec()["layer"]) == len(official.chart_spec()["layer"]) and "own_rows" not in fig.extra
+    assert any("never divided by the population" in n for n in fig.notes)

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # the only modules under components/ and etl/ that may import Streamlit (UI and server glue)
-UI = {f"components.{m}" for m in ("frame", "controls", "share", "a11y", "safe_html", "render", "picker", "admission", "warmup")}
+UI = {f"components.{m}" for m in ("frame", "controls", "share", "a11y", "safe_html", "render", "picker", "admission", "warmup", "own")}
 
 
 def _modules(package: str) -> dict[str, Path]:

@@ -141,3 +141,28 @@ def test_uploaded_counts_are_never_turned_into_a_rate():
     fig = beside(official, read(TEMPLATE, "synthetic.csv", ds.codebook).rows, "compare", values, ds)
     assert len(fig.chart_spec()["layer"]) == len(official.chart_spec()["layer"]) and "own_rows" not in fig.extra
     assert any("never divided by the population" in n for n in fig.notes)
+
+
+def test_the_chart_with_uploaded_figures_is_valid_vega_lite_and_exports():
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    from components.builders import build
+    from components.dataset import load
+    from components.overlay import beside
+    from components.uploads import read
+    from components.view_state import ViewState, resolve
+    from components.views import options_for
+    from tests.app.conftest import DATA_DIR
+
+    ds = load(DATA_DIR)
+    opts = options_for(ds)
+    own = read(TEMPLATE, "synthetic.csv", ds.codebook).rows
+    schema = load_schema()
+    for page, query in (("compare", {"ind": "victims", "per": "2022", "bd": "total"}), ("trends", {"ind": "victims"})):
+        view, values = resolve(ViewState.from_query(query, opts, page)[0], opts)
+        fig = beside(build(ds, view, opts)[0], own, page, values, ds)
+        assert "own_rows" in fig.extra, page
+        validate_jsonschema(fig.chart_spec(), schema)
+        svg = ex.figure_svg(fig, ds.meta, ds.sources).decode("utf-8")
+        assert f"figures of {ORG}" in svg.replace("&#39;", "'"), page

@@ -6,7 +6,7 @@ why, the flags, the country's definition, and a ready-to-paste citation. Deep-li
 
 import streamlit as st
 
-from components import a11y, controls, frame, i18n, render, share
+from components import a11y, controls, frame, i18n, own, render, share
 from components.picker import figure_picker
 from components.provenance import PRECEDENCE_TEXT
 from components.style import md_escape
@@ -41,6 +41,8 @@ else:
 render.table(fig.table, alt_text=fig.alt_text, key="check_sources",
              column_config={"Used": st.column_config.CheckboxColumn(i18n._("Used")),
                             "Link": st.column_config.LinkColumn(i18n._("Link"))})
+for line in own.figure_lines(values["figure"]):  # an upload's value: beside the sources, never one of them
+    st.caption(md_escape(line))
 st.markdown(i18n._("**Why this one:** {why}").format(why=md_escape(x["why"])))
 with st.expander(i18n._("The precedence rule")):
     st.caption(i18n._(PRECEDENCE_TEXT) + " " + i18n._("Rank: lower wins."))

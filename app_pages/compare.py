@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import controls, frame, i18n, my_deck, render
+from components import controls, frame, i18n, my_deck, own, render
 from components.style import md_escape
 
 PAGE = "compare"
@@ -10,8 +10,8 @@ PAGE = "compare"
 ds = frame.dataset()
 opts = frame.options(ds)
 st.title(i18n._("Compare the countries"))
-view, _ = controls.bind(PAGE, ds, opts)
-fig = frame.figures(ds, view, opts)[0]
+view, values = controls.bind(PAGE, ds, opts)
+fig = own.beside(frame.figures(ds, view, opts)[0], ds, PAGE, values)  # yours beside, never mixed in
 if fig.extra["period_note"]:
     st.caption(fig.extra["period_note"])
 if fig.extra["missing"]:

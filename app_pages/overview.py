@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import a11y, controls, frame, i18n, my_deck, render, share
+from components import a11y, controls, frame, i18n, my_deck, own, render, share
 from components.style import md_escape
 
 PAGE = "overview"
@@ -49,6 +49,8 @@ for col, card in zip(st.columns(len(cards)) if cards else [], cards):
         if card["flags"]:
             st.caption(i18n._("Flags: {flags}").format(flags=md_escape(card["flags"])))
         st.caption(md_escape(card["source"]))
+        for line in own.card_lines(card["country"], card["year"]):  # an upload's figure: beside, labelled
+            st.caption(md_escape(line))
 
 render.key_facts(main, ds)
 with st.expander(i18n._("Numbers behind the cards")):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import a11y, controls, frame, i18n, my_deck, render
+from components import a11y, controls, frame, i18n, my_deck, own, render
 
 PAGE = "trends"
 CHAIN_INTRO = i18n.N_("From identified victims to convictions: each line is one step of the criminal-justice response. "
@@ -15,7 +15,7 @@ ds = frame.dataset()
 opts = frame.options(ds)
 st.title(i18n._("Trends over time"))
 view, values = controls.bind(PAGE, ds, opts)
-fig = frame.figures(ds, view, opts)[0]
+fig = own.beside(frame.figures(ds, view, opts)[0], ds, PAGE, values)  # yours beside, never mixed in
 if values["view"] == "chain":
     a11y.set_title(i18n._("Justice chain"), i18n._("Trends"))
     st.markdown(i18n._(CHAIN_INTRO))

@@ -304,8 +304,14 @@ def figure_png(fig, meta: dict, sources: pd.DataFrame | None = None, today: date
 
 
 def figure_csv(fig, sources: pd.DataFrame | None) -> bytes:
-    """The figure's rows with their sources' publisher, title, link and access date (as the pages' CSV)."""
-    return csv_bytes(with_source_columns(fig.rows, sources))
+    """The figure's rows with their sources' publisher, title, link and access date (as the pages' CSV);
+    then the uploaded figures drawn beside it, if any (components/overlay.py: labelled, their organisation
+    as source)."""
+    rows = with_source_columns(fig.rows, sources)
+    own = (getattr(fig, "extra", None) or {}).get("own_rows")
+    if own is not None and not own.empty:
+        rows = pd.concat([rows, own], ignore_index=True)
+    return csv_bytes(rows)
 
 
 def figure_file_name(fig, ext: str) -> str:

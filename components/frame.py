@@ -107,6 +107,9 @@ def _screen(spec: dict) -> dict:
     return screen
 
 
+screen_spec = _screen  # the public name (components/own.py: a Figure with a session's own figures beside it)
+
+
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _figures_cached(digest: str, page: str, query: str, _ds: Dataset, _view: ViewState,
                     _options: Options) -> tuple[Figure, ...]:

@@ -25,6 +25,7 @@ class PageSpec:
     slide: bool = False  # a deck slide may show this page's main figure
     api: str | None = None  # 'chart' or 'table': the HTTP API serves its rows (/api/v1/view/<id>.csv)
     default: bool = False
+    path: str | None = None  # the URL path when it is not the id (ids are module names: no hyphens)
 
     def __post_init__(self):
         object.__setattr__(self, "fields", tuple(self.fields) + tuple(f for f in COMMON_FIELDS if f not in self.fields))
@@ -32,7 +33,7 @@ class PageSpec:
     @property
     def url(self) -> str:
         """The URL path ('' for the default page)."""
-        return "" if self.default else self.id
+        return "" if self.default else (self.path or self.id)
 
     @property
     def file(self) -> str:
@@ -66,6 +67,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("methodology", N_("Methodology"), ":material/menu_book:", builder="methodology"),
     PageSpec("present", N_("Present"), ":material/slideshow:", fields=("deck", "mydeck", "slide"), builder="present",
              api="chart"),
+    # an organisation's own figures, checked and kept in the session only (components/uploads.py, own.py)
+    PageSpec("your_figures", N_("Add your figures"), ":material/upload_file:", path="your-figures"),
 )
 
 BY_ID = {p.id: p for p in PAGES}

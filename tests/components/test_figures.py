@@ -54,7 +54,7 @@ def test_slide_figure_equals_page_figure(real, n):
 
 def test_every_page_builds_on_both_datasets(real, synthetic):
     for ds, options in (real, synthetic):
-        for spec in registry.PAGES:
+        for spec in (s for s in registry.PAGES if s.builder):  # (a page without figures: Add your figures)
             figs = build(ds, ViewState(page=spec.id), options)
             assert figs and all(isinstance(f, Figure) for f in figs), spec.id
             for f in figs:

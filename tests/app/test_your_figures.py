@@ -1,0 +1,168 @@
+"""The "Add your figures" page (issue 17): a synthetic template uploaded, its rows found on Compare and
+Trends with their own mark and label, in the chart's CSV with the organisation as source; the official
+figures unchanged. Synthetic rows only (a made-up organisation, made-up counts)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+from components import export as ex
+from tests.app.conftest import assert_ok, open_page
+
+ORG = "Synthetic Shelter (test)"
+TEMPLATE = ("country;period;indicator;breakdown;category;value;unit;organisation;source_or_note\n"
+            f"EE;2021;victims;total;total;31;persons;{ORG};synthetic test row\n"
+            f"EE;2022;victims;total;total;<5;persons;{ORG};synthetic test row\n"
+            f"LV;2022;victims;total;total;77;persons;{ORG};=HYPERLINK(\"http://example.invalid\")\n"
+            f"LT;2022;victim;total;total;5;persons;{ORG};unknown code\n").encode("utf-8")
+
+
+def _specs(at):
+    return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+
+
+def _own_layers(spec):
+    return [l for l in spec.get("layer", []) if isinstance(l.get("data"), dict) and "values" in l["data"]
+            and any("organisation" in r for r in l["data"]["values"])]
+
+
+def _uploaded():
+    at = open_page("overview")
+    at.switch_page("app_pages/your_figures.py").run()
+    assert_ok(at)
+    at.file_uploader[0].set_value(("synthetic.csv", TEMPLATE, "text/csv")).run()
+    assert_ok(at)
+    return at
+
+
+def test_upload_lists_problems_keeps_good_rows_and_shows_them_beside_the_official():
+    at = _uploaded()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Read 4 rows" in text and "3 kept, 1 with problems" in text
+    problems = at.dataframe[0].value
+    assert list(problems["row"]) == [5] and problems["column"].iloc[0] == "indicator"
+    assert "did you mean victims" in problems["problem"].iloc[0]
+    kept = at.dataframe[-1].value
+    assert sorted(kept["value"]) == ["31", "77", "<5"]
+    assert any("nothing is stored on the server" in i.value for i in at.info)
+
+    # Compare 2022: the official bars as before, the uploaded figures a separate layer with their label
+    at.switch_page("app_pages/compare.py")
+    at.query_params.update({"ind": "victims", "per": "2022", "bd": "total"})
+    at.run()
+    assert_ok(at)
+    spec = _specs(at)[0]
+    own = _own_layers(spec)
+    assert own, "the uploaded figures are drawn"
+    values = own[0]["data"]["values"]
+    assert {(r["country"], r["shown"]) for r in values} == {("EE", "<5"), ("LV", "77")}
+    assert all(l["encoding"]["x"].get("stack") is None for l in own)  # never stacked into a bar
+    assert f"figures of {ORG}, not official statistics" in json.dumps(spec["title"])  # the chart says whose
+    assert any(f"figures of {ORG}" in c.value.replace("\\", "") for c in at.caption)  # the note (escaped)
+
+    # Trends: the same rows as hollow squares on a dashed line, within the years shown
+    at.switch_page("app_pages/trends.py")
+    at.query_params.clear()
+    at.query_params.update({"ind": "victims"})
+    at.run()
+    assert_ok(at)
+    spec = _specs(at)[0]
+    own = _own_layers(spec)
+    drawn = {(r["country"], r["year"], r["shown"]) for layer in own for r in layer["data"]["values"]}
+    assert drawn == {("EE", 2021, "31"), ("EE", 2022, "<5"), ("LV", 2022, "77")}
+    line = next(l for l in own if l["mark"].get("strokeDash"))  # dashed, and a withheld count is not on it
+    assert {r["shown"] for r in line["data"]["values"]} == {"31", "77"}
+
+    # Overview cards and the Check page: a labelled line beside the official figure, never in its place
+    def own_captions():
+        return [c.value.replace("\\", "") for c in at.caption if f"figures of {ORG}" in c.value.replace("\\", "")]
+
+    at.switch_page("app_pages/overview.py")
+    at.query_params.clear()
+    at.run()
+    assert_ok(at)
+    assert any("77 (2022)" in c for c in own_captions())
+    at.switch_page("app_pages/check.py")
+    at.query_params.update({"fig": "EE~2021~2021~victims~total~total~persons"})
+    at.run()
+    assert_ok(at)
+    assert own_captions() == [f"□ figures of {ORG}, not official statistics: 31 (2021)"]
+
+
+def test_official_figures_are_never_replaced_and_the_csv_labels_the_uploaded_rows():
+    from components.builders import build
+    from components.dataset import load
+    from components.overlay import beside
+    from components.uploads import read
+    from components.view_state import ViewState, resolve
+    from components.views import options_for
+    from tests.app.conftest import DATA_DIR
+
+    ds = load(DATA_DIR)
+    opts = options_for(ds)
+    view = ViewState.from_query({"ind": "victims", "per": "2022", "bd": "total"}, opts, "compare")[0]
+    view, values = resolve(view, opts)
+    official = build(ds, view, opts)[0]
+    up = read(TEMPLATE, "synthetic.csv", ds.codebook)
+    fig = beside(official, up.rows, "compare", values, ds)
+    # the official rows, facts' rows and check links are the same objects' values: nothing replaced
+    pd.testing.assert_frame_equal(fig.rows, official.rows)
+    assert fig.check == official.check and fig.source_ids == official.source_ids
+    assert json.dumps(official.chart_spec()["layer"], sort_keys=True, default=str) == \
+        json.dumps(fig.chart_spec()["layer"][:len(official.chart_spec()["layer"])], sort_keys=True, default=str)
+    csv = pd.read_csv(io.BytesIO(ex.figure_csv(fig, ds.sources)), dtype=str, keep_default_na=False,
+                      encoding="utf-8-sig")
+    mine = csv[csv["grade"] == "own_figures"]
+    assert len(mine) == 2 and set(mine["source_publisher"]) == {ORG}
+    assert all(n.startswith(f"figures of {ORG}, not official statistics") for n in mine["note"])
+    assert (csv.loc[csv["grade"] != "own_figures", "preferred"] == "True").all()
+    # a formula in a label stays text: neutralised with an apostrophe where a cell starts with it
+    assert mine.loc[mine["country"] == "LV", "source_location"].iloc[0].startswith("'=HYPERLINK")
+    assert len(csv) - 2 == len(official.rows)
+
+
+def test_uploaded_counts_are_never_turned_into_a_rate():
+    from components.builders import build
+    from components.dataset import load
+    from components.overlay import beside
+    from components.uploads import read
+    from components.view_state import ViewState, resolve
+    from components.views import options_for
+    from tests.app.conftest import DATA_DIR
+
+    ds = load(DATA_DIR)
+    opts = options_for(ds)
+    view, values = resolve(ViewState.from_query({"ind": "victims", "per": "2022", "bd": "total", "m": "pm"}, opts,
+                                                "compare")[0], opts)
+    official = build(ds, view, opts)[0]
+    fig = beside(official, read(TEMPLATE, "synthetic.csv", ds.codebook).rows, "compare", values, ds)
+    assert len(fig.chart_spec()["layer"]) == len(official.chart_spec()["layer"]) and "own_rows" not in fig.extra
+    assert any("never divided by the population" in n for n in fig.notes)
+
+
+def test_the_chart_with_uploaded_figures_is_valid_vega_lite_and_exports():
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    from components.builders import build
+    from components.dataset import load
+    from components.overlay import beside
+    from components.uploads import read
+    from components.view_state import ViewState, resolve
+    from components.views import options_for
+    from tests.app.conftest import DATA_DIR
+
+    ds = load(DATA_DIR)
+    opts = options_for(ds)
+    own = read(TEMPLATE, "synthetic.csv", ds.codebook).rows
+    schema = load_schema()
+    for page, query in (("compare", {"ind": "victims", "per": "2022", "bd": "total"}), ("trends", {"ind": "victims"})):
+        view, values = resolve(ViewState.from_query(query, opts, page)[0], opts)
+        fig = beside(build(ds, view, opts)[0], own, page, values, ds)
+        assert "own_rows" in fig.extra, page
+        validate_jsonschema(fig.chart_spec(), schema)
+        svg = ex.figure_svg(fig, ds.meta, ds.sources).decode("utf-8")
+        assert f"figures of {ORG}" in svg.replace("&#39;", "'"), page

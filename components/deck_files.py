@@ -70,12 +70,18 @@ def chart_png(fig, width: int = CHART_PX) -> bytes:
     return export.render_png(export.offline_spec(spec), width)
 
 
-def contents(ds, options, deck: decks.Deck) -> list[SlideContent]:
+def contents(ds, options, deck: decks.Deck, decorate=None) -> list[SlideContent]:
+    """Each slide's texts and chart image. `decorate(fig, page, values)`: the session's own additions to a
+    slide's Figure (an organisation's uploaded figures drawn beside the official ones, components/own.py)."""
+    from components.view_state import resolve
+
     out = []
     for slide in deck.slides:
         view, notices = decks.slide_view(slide, options)
         view = replace(view, lang=i18n.lang())  # the charts, titles and notes in the deck's chosen language
         fig = decks.slide_figure(ds, options, view)
+        if decorate is not None:
+            fig = decorate(fig, slide.page, resolve(view, options)[1])
         from components.cite import source_line
 
         out.append(SlideContent(
@@ -110,11 +116,11 @@ def misfit_line(notices) -> str:
 
 # ------------------------------------------------------------------------------------ PowerPoint
 
-def pptx_bytes(ds, options, deck: decks.Deck, today: date | None = None) -> bytes:
+def pptx_bytes(ds, options, deck: decks.Deck, today: date | None = None, decorate=None) -> bytes:
     from pptx import Presentation
     from pptx.util import Inches, Pt
 
-    slides = contents(ds, options, deck)
+    slides = contents(ds, options, deck, decorate)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_W_IN), Inches(SLIDE_H_IN)
     blank = prs.slide_layouts[6]
@@ -159,11 +165,11 @@ def pptx_bytes(ds, options, deck: decks.Deck, today: date | None = None) -> byte
 
 # ------------------------------------------------------------------------------------------- PDF
 
-def pdf_bytes(ds, options, deck: decks.Deck, today: date | None = None) -> bytes:
+def pdf_bytes(ds, options, deck: decks.Deck, today: date | None = None, decorate=None) -> bytes:
     """A handout: A4 landscape, one page a slide, the notes under the chart."""
     from fpdf import FPDF
 
-    slides = contents(ds, options, deck)
+    slides = contents(ds, options, deck, decorate)
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     # Source Sans Pro (shipped): Latin with Baltic letters and Cyrillic

@@ -17,11 +17,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import controls, frame, i18n, safe_html
+from components import controls, frame, i18n, own, safe_html
 from components import deck as dk
 from components.registry import page as page_spec
 from components.style import md_escape
-from components.view_state import ViewState
+from components.view_state import ViewState, resolve
 
 PRESENT = "present"
 PARAM = "mydeck"
@@ -154,10 +154,14 @@ def current(ds, view: ViewState, values: dict, options):
         n = values["slide"]
         slide = deck.slides[n - 1]
         slide_view, notices = dk.slide_view(slide, options)
-        fig = frame.figures(ds, replace(slide_view, lang=i18n.lang()), options)[0]
+        slide_view = replace(slide_view, lang=i18n.lang())
+        fig = own.beside(frame.figures(ds, slide_view, options)[0], ds, slide.page, resolve(slide_view, options)[1])
         return fig, deck, n, slide, tuple(notices)
     fig = frame.figures(ds, view, options)[0]
-    return fig, fig.extra["deck"], fig.extra["n"], fig.extra["slide"], fig.extra["slide_notices"]
+    slide = fig.extra["slide"]
+    slide_view = dk.slide_view(slide, options)[0]  # an organisation's figures beside the official, as on its page
+    fig = own.beside(fig, ds, slide.page, resolve(slide_view, options)[1])
+    return fig, fig.extra["deck"], fig.extra["n"], slide, fig.extra["slide_notices"]
 
 
 def _show(picked: str) -> None:

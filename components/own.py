@@ -41,6 +41,15 @@ def beside(fig, ds, page: str, values: dict):
     return replace(new, screen=frame.screen_spec(new.spec))
 
 
+def for_slides(ds):
+    """What deck files add to each slide: this session's figures beside the official ones (None without any).
+    The rows are taken now: a file is built later, outside the session."""
+    own = rows()
+    if own is None:
+        return None
+    return lambda fig, page, values: overlay.beside(fig, own, page, values, ds)
+
+
 UPLOAD_KEY = "own_figures_upload"  # (file id, Upload) of the last file read: read and kept once per file
 
 

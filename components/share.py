@@ -96,7 +96,9 @@ def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None
 def deck_downloads(deck, ds, options, container=st) -> None:
     """The whole deck to take away: PowerPoint (speaker notes in the notes pane) and a PDF handout, built
     when clicked (about 1–2 s a slide), offline."""
-    from components import deck_files
+    from components import deck_files, own
+
+    decorate = own.for_slides(ds)  # your uploaded figures beside the official ones, as on screen
 
     a, b = container.columns(2)
     for col, fmt, label, icon, help_text in (
@@ -106,6 +108,7 @@ def deck_downloads(deck, ds, options, container=st) -> None:
             (b, "pdf", i18n._("Handout as PDF"), ":material/picture_as_pdf:",
              i18n._("One page a slide: the chart with its speaker note, sources and notes under it"))):
         # built when clicked, in the page's language (charts, titles, notes, sources page)
-        col.download_button(label, data=in_language(lambda fmt=fmt: deck_files.FORMATS[fmt](ds, options, deck)),
+        col.download_button(label, data=in_language(lambda fmt=fmt: deck_files.FORMATS[fmt](ds, options, deck,
+                                                                                     decorate=decorate)),
                             file_name=deck_files.file_name(deck, fmt), mime=deck_files.MEDIA[fmt],
                             on_click="ignore", icon=icon, key=f"deck_{fmt}", help=help_text, width="stretch")

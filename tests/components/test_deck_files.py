@@ -86,3 +86,23 @@ def test_command_line_writes_a_file_and_refuses_a_bad_deck(tmp_path, capsys):
 def test_a_shipped_deck_is_readable_by_id():
     deck = deck_files.read_deck(decks.DEFAULT_DECK)
     assert deck.slides and deck_files.file_name(deck, "pptx") == f"{decks.DEFAULT_DECK}.pptx"
+
+
+def test_a_deck_carries_an_organisation_s_uploaded_figures_with_their_label(setup):
+    """Issue 17: decks carry uploaded figures beside the official ones, labelled (synthetic upload)."""
+    from components import overlay, uploads
+
+    ds, options, _ = setup
+    org = "Synthetic Shelter (deck test)"
+    csv = ("country;period;indicator;breakdown;category;value;unit;organisation;source_or_note\n"
+           f"EE;2021;victims;total;total;31;persons;{org};synthetic\n"
+           f"LV;2022;victims;total;total;77;persons;{org};synthetic\n").encode("utf-8")
+    mine = uploads.read(csv, "synthetic.csv", ds.codebook).rows
+    deck, _ = decks.parse({"title": "Synthetic", "slides": [SYNTHETIC_DECK["slides"][0]]})
+    plain = deck_files.contents(ds, options, deck)[0]
+    ours = deck_files.contents(ds, options, deck,
+                               decorate=lambda fig, page, values: overlay.beside(fig, mine, page, values, ds))[0]
+    assert not any(org in n for n in plain.notes)
+    assert any(org in n for n in ours.notes), ours.notes
+    assert ours.chart_png != plain.chart_png  # the chart image draws them (their own mark)
+    assert ours.source_ids == plain.source_ids  # never one of the official sources

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from components import i18n
-from components.queries import sort_countries
+from components.queries import CHAIN, sort_countries
 from components.style import fmt_number
 from etl.figure_key import figure_key
 
@@ -251,8 +251,40 @@ def _period_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
     return out
 
 
+def _chain_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
+    """The justice chain: one sentence a country, its latest year with registered victims, every step of that
+    year listed with its unit (steps count persons or cases from different registers: never a funnel)."""
+    out = []
+    for country in sort_countries(rows["country"]):
+        r = rows[(rows["country"] == country) & (rows["period_start"] == rows["period_end"])]
+        r = r[[_has_value(x) for x in r.to_dict("records")]]
+        years = sorted(set(r.loc[r["indicator"] == "victims", "period_start"]))
+        if not years:
+            continue
+        # the latest year with registered victims and at least one later step, else with victims alone
+        steps = r.groupby("period_start")["indicator"].nunique()
+        year = int(next((y for y in reversed(years) if steps.get(y, 0) > 1), years[-1]))
+        r = r[r["period_start"] == year]
+        r = r.assign(_order=[CHAIN.index(i) if i in CHAIN else 99 for i in r["indicator"]]).sort_values("_order")
+        parts, parts_md, numbers = [], [], ()
+        for row in r.to_dict("records"):
+            plain, linked, nums = w.value(row)
+            what = "{label} ({unit})".format(label=w.cb.indicator_label(row["indicator"], short=True).lower(),
+                                             unit=w.cb.unit_label(row["unit"]))
+            parts.append(f"{what} {plain}{w.grade_note(row)}")
+            parts_md.append(f"{what} {linked}{w.grade_note(row)}")
+            numbers += nums
+        frame = i18n._("In {year}, {country}: {steps}")
+        name, src = w.cb.country_label(country), w.src(r["source_id"])
+        tail = f" ({src})." if src else "."
+        out.append(Fact(frame.format(year=year, country=name, steps="; ".join(parts)) + tail,
+                        frame.format(year=year, country=name, steps="; ".join(parts_md)) + tail,
+                        numbers, tuple(_ids(r["source_id"]))))
+    return out
+
+
 def facts(fig, ds) -> tuple[Fact, ...]:
-    """The key facts of a Figure (empty for figures that have none: the justice chain, tables)."""
+    """The key facts of a Figure (empty for figures that have none: tables)."""
     rows = getattr(fig, "rows", None)
     if rows is None or rows.empty or not {"country", "value", "suppressed", "unit"} <= set(rows.columns):
         return ()
@@ -264,6 +296,11 @@ def facts(fig, ds) -> tuple[Fact, ...]:
         out = [f for f in (_latest_fact(w, rows, c) for c in countries) if f]
     elif fig.key in ("compare", "map"):
         out = _period_facts(w, rows)
+    elif fig.key == "forms":  # one country's forms over the years: its latest year, the forms listed
+        shown = rows[[_has_value(x) for x in rows.to_dict("records")]]
+        out = _period_facts(w, shown[shown["period_end"] == shown["period_end"].max()]) if not shown.empty else []
+    elif fig.key == "chain":
+        out = _chain_facts(w, rows)
     else:
         return ()
     return tuple(out[:MAX_FACTS])

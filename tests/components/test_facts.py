@@ -47,6 +47,9 @@ def _sweep(options):
                     q["per"] = per
                 yield "compare", q
     yield "overview", {}
+    yield "trends", {"view": "chain"}
+    for country in ("EE", "LV", "LT"):
+        yield "trends", {"view": "forms", "one": country}
 
 
 _SWEPT = []

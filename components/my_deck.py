@@ -17,7 +17,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import controls, frame, i18n, own, safe_html
+from components import controls, frame, i18n, safe_html
+from components import own as own_figures
 from components import deck as dk
 from components.registry import page as page_spec
 from components.style import md_escape
@@ -155,12 +156,13 @@ def current(ds, view: ViewState, values: dict, options):
         slide = deck.slides[n - 1]
         slide_view, notices = dk.slide_view(slide, options)
         slide_view = replace(slide_view, lang=i18n.lang())
-        fig = own.beside(frame.figures(ds, slide_view, options)[0], ds, slide.page, resolve(slide_view, options)[1])
+        fig = own_figures.beside(frame.figures(ds, slide_view, options)[0], ds, slide.page,
+                                 resolve(slide_view, options)[1])
         return fig, deck, n, slide, tuple(notices)
     fig = frame.figures(ds, view, options)[0]
     slide = fig.extra["slide"]
     slide_view = dk.slide_view(slide, options)[0]  # an organisation's figures beside the official, as on its page
-    fig = own.beside(fig, ds, slide.page, resolve(slide_view, options)[1])
+    fig = own_figures.beside(fig, ds, slide.page, resolve(slide_view, options)[1])
     return fig, fig.extra["deck"], fig.extra["n"], slide, fig.extra["slide_notices"]
 
 

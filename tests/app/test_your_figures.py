@@ -166,3 +166,19 @@ def test_the_chart_with_uploaded_figures_is_valid_vega_lite_and_exports():
         validate_jsonschema(fig.chart_spec(), schema)
         svg = ex.figure_svg(fig, ds.meta, ds.sources).decode("utf-8")
         assert f"figures of {ORG}" in svg.replace("&#39;", "'"), page
+
+
+def test_a_slide_of_your_deck_draws_your_figures_beside_the_official():
+    """Issue 17: slides carry the uploaded figures with their mark and label, as the page does."""
+    from components import deck as dk
+
+    at = _uploaded()
+    deck, _ = dk.parse({"title": "Synthetic deck", "slides": [
+        {"page": "trends", "query": {"ind": "victims"}, "title": "Victims over time", "note": ""}]})
+    at.switch_page("app_pages/present.py")
+    at.query_params.clear()
+    at.query_params["mydeck"] = dk.encode(deck)
+    at.run()
+    assert_ok(at)
+    spec = _specs(at)[0]
+    assert _own_layers(spec) and f"figures of {ORG}, not official statistics" in json.dumps(spec["title"])

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import frame, own, uploads
 from components.i18n import _
+from components.style import fmt_number
 
 ds = frame.dataset()
 st.title(_("Add your figures"))
@@ -30,7 +31,7 @@ file = st.file_uploader(_("Upload your filled-in template"), type=["csv", "txt",
                         max_upload_size=uploads.MAX_MB)
 st.caption(_("At most {mb} MB and {rows} rows a file. CSV (comma or semicolon; UTF-8, UTF-16 or Windows-1257; "
              "decimal commas are read) or Excel .xlsx without macros or links to other files.").format(
-    mb=uploads.MAX_MB, rows=f"{uploads.MAX_ROWS:,}"))
+    mb=uploads.MAX_MB, rows=fmt_number(uploads.MAX_ROWS)))
 
 if file is not None:
     up = own.upload(file, ds)

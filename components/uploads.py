@@ -34,6 +34,7 @@ import pandas as pd
 
 from components import export as ex
 from components.i18n import N_, _
+from components.style import fmt_number
 from etl.periods import parse_period
 from etl.schema import YEAR_MAX, YEAR_MIN, harmonised_schema
 
@@ -299,7 +300,7 @@ def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload") -
     too_many = len(body) > MAX_ROWS
     if too_many:
         problems.append(Problem(None, "", _("More than {n} rows: nothing was read. Split the file (at most {n} "
-                                            "rows a file).").format(n=f"{MAX_ROWS:,}")))
+                                            "rows a file).").format(n=fmt_number(MAX_ROWS))))
         return _result([], [], problems, {})
     pos = {h: header.index(h) for h in COLUMNS if h in header}
     kept, refused, seen = [], [], {}
@@ -443,7 +444,7 @@ def read(data: bytes, filename: str, codebook) -> Upload:
         return up
     if len(data) > MAX_BYTES:
         return _refused(name, _("The file is larger than {mb} MB; at most {mb} MB and {rows} rows can be read. "
-                                "Split it.").format(mb=MAX_MB, rows=f"{MAX_ROWS:,}"))
+                                "Split it.").format(mb=MAX_MB, rows=fmt_number(MAX_ROWS)))
     try:
         if data[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm", ".xltm", ".xlsb")):
             cells, info = read_xlsx_cells(data, name)

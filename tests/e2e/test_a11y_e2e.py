@@ -25,6 +25,7 @@ READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas"
 MAP = "[data-testid='stDeckGlJsonChart'] canvas"
 TABLE = "[data-testid='stDataFrame'], [data-testid='stTable']"
+UPLOADER = "[data-testid='stFileUploader']"
 OUT = ARTIFACTS.parent / "a11y"
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -42,12 +43,13 @@ PAGES = [
     ("check", "/check", TABLE),
     ("methodology", "/methodology", CHART),
     ("present", "/present", CHART),
+    ("your_figures", "/your-figures", UPLOADER),
 ]
 
 # The document title of each page and view: "<page> · Baltic THB statistics".
 TITLES = {"overview": "Overview", "compare": "Compare", "trends": "Trends", "trends_chain": "Justice chain",
           "map": "Map", "data": "Data", "check": "Check a figure", "methodology": "Methodology",
-          "present": "Present"}
+          "present": "Present", "your_figures": "Add your figures"}
 
 # Findings caused by Streamlit's own markup that the app cannot fix: (rule id, regex on the node's
 # CSS selector as axe reports it, why). Matched per node; anything else fails the test.

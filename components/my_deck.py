@@ -156,14 +156,21 @@ def current(ds, view: ViewState, values: dict, options):
         slide = deck.slides[n - 1]
         slide_view, notices = dk.slide_view(slide, options)
         slide_view = replace(slide_view, lang=i18n.lang())
-        fig = own_figures.beside(frame.figures(ds, slide_view, options)[0], ds, slide.page,
-                                 resolve(slide_view, options)[1])
+        fig = _with_own_figures(frame.figures(ds, slide_view, options)[0], ds, slide, slide_view, options)
         return fig, deck, n, slide, tuple(notices)
     fig = frame.figures(ds, view, options)[0]
     slide = fig.extra["slide"]
-    slide_view = dk.slide_view(slide, options)[0]  # an organisation's figures beside the official, as on its page
-    fig = own_figures.beside(fig, ds, slide.page, resolve(slide_view, options)[1])
+    fig = _with_own_figures(fig, ds, slide, None, options)
     return fig, fig.extra["deck"], fig.extra["n"], slide, fig.extra["slide_notices"]
+
+
+def _with_own_figures(fig, ds, slide, slide_view, options):
+    """An organisation's uploaded figures beside the official ones, as on the slide's page; the slide's view
+    is resolved only when there are such figures (a rerun of Present without them does no extra work)."""
+    if own_figures.rows() is None:
+        return fig
+    slide_view = slide_view or dk.slide_view(slide, options)[0]
+    return own_figures.beside(fig, ds, slide.page, resolve(slide_view, options)[1])
 
 
 def _show(picked: str) -> None:

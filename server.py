@@ -9,7 +9,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from components.admission import FirstRunAdmission
-from components.warmup import HealthGate, make_lifespan
+from components.warmup import HealthGate, VisitorActivity, make_lifespan
 
 from components.api import ROUTES  # extra HTTP routes beside the app: the read-only data API under /api/v1/
 
@@ -18,6 +18,7 @@ from components.api import ROUTES  # extra HTTP routes beside the app: the read-
 LIFESPAN = make_lifespan()
 MIDDLEWARE = [
     Middleware(HealthGate),  # /_stcore/health says 503 "warming up" until the warm-up is done
+    Middleware(VisitorActivity),  # the warm-up's views wait for a quiet moment (visitors first)
     Middleware(FirstRunAdmission),  # a burst of new sessions: a few first runs at a time, in order
 ]
 

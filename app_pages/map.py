@@ -1,17 +1,20 @@
 """Map: the three states shaded by one indicator and period, optional flows, a country's detail.
 
-Offline: the base map is our own blank style (static/blank-style.json) and our own geometry (data/geo/).
-The PNG/SVG downloads are the same map drawn statically (components/map_static.py).
+The map is drawn as the same Vega-Lite figure its PNG/SVG files and slides use (components/map_static.py):
+it appears as fast as any chart. "Zoomable map" (and the flows) draw it with deck.gl instead, offline too:
+the base map is our own blank style (static/blank-style.json) and our own geometry (data/geo/).
 """
 
 import streamlit as st
 
 from components import a11y, controls, frame, i18n, my_deck, render, safe_html, share
 from components import map as mp
+from components.map_static import selected_country
 from components.style import md_escape
 
 PAGE = "map"
 DECK_KEY = "map_deck"
+STATIC_KEY = "map_static"
 SWATCH = ("<span style='white-space:nowrap;margin-right:0.9em'><span style='display:inline-block;width:0.9em;"
           "height:0.9em;background:{color};border:1px solid #666;vertical-align:middle'></span> {label}</span> ")
 FLOWS_KEY = ("<div style='font-size:0.85rem'><span style='color:#CC79A7'>━━</span> {inbound} &nbsp; "
@@ -26,6 +29,22 @@ def _on_select() -> None:
     controls.set_value(PAGE, "sel", mp.selected_country(st.session_state.get(DECK_KEY)))
 
 
+def _on_pick() -> None:
+    """The same on the static map."""
+    controls.set_value(PAGE, "sel", selected_country(st.session_state.get(STATIC_KEY)))
+
+
+def _deck_map(fig, flows: bool) -> None:
+    st.markdown(f"**{md_escape(fig.title)}** — {md_escape(fig.unit)}")
+    st.pydeck_chart(fig.deck, height=mp.HEIGHT, on_select=_on_select, selection_mode="single-object",
+                    key=DECK_KEY, alt=fig.alt_text)
+    safe_html.markdown("<div style='font-size:0.85rem;line-height:1.8'><b>{unit}</b> &nbsp; {swatches}</div>",
+                       unit=fig.unit.capitalize(),
+                       swatches=[safe_html.fragment(SWATCH, **item) for item in fig.extra["legend"]])
+    if flows:
+        safe_html.markdown(FLOWS_KEY, inbound=i18n._(FLOWS_IN), outbound=i18n._(FLOWS_OUT))
+
+
 ds = frame.dataset()
 opts = frame.options(ds)
 st.title(i18n._("Map"))
@@ -36,14 +55,10 @@ if fig.extra["period_note"]:
 
 map_col, detail_col = st.columns([3, 2])
 with map_col:
-    st.markdown(f"**{md_escape(fig.title)}** — {md_escape(fig.unit)}")
-    st.pydeck_chart(fig.deck, height=mp.HEIGHT, on_select=_on_select, selection_mode="single-object",
-                    key=DECK_KEY, alt=fig.alt_text)
-    safe_html.markdown("<div style='font-size:0.85rem;line-height:1.8'><b>{unit}</b> &nbsp; {swatches}</div>",
-                       unit=fig.unit.capitalize(),
-                       swatches=[safe_html.fragment(SWATCH, **item) for item in fig.extra["legend"]])
-    if values["flows"]:
-        safe_html.markdown(FLOWS_KEY, inbound=i18n._(FLOWS_IN), outbound=i18n._(FLOWS_OUT))
+    if fig.deck is None:  # the drawn map: its title, legend and sources are in it, as in its files
+        render.chart(fig, key=STATIC_KEY, on_select=_on_pick)
+    else:
+        _deck_map(fig, values["flows"])
 with detail_col:
     if not values["sel"]:
         st.info(i18n._("Click a country on the map, or choose it under *Country detail*, to see its figures over "

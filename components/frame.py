@@ -96,7 +96,10 @@ def options(ds: Dataset) -> Options:
 def _screen(spec: dict) -> dict:
     """The spec as the screen draws it: titles that reflow when narrow, each dataset already serialised to
     Arrow as Streamlit sends it (saves that work per rerun)."""
-    screen = reflow_title(spec)
+    screen = dict(reflow_title(spec))
+    for part, settings in ((spec.get("usermeta") or {}).get("screen_config") or {}).items():
+        screen["config"] = {**screen.get("config", {})}  # a copy: the spec's own config stays the files'
+        screen["config"][part] = {**screen["config"].get(part, {}), **settings}
     try:
         from streamlit import dataframe_util
 

@@ -35,7 +35,7 @@ from components.style import BALTIC
 WIDTH, HEIGHT = 460, 560  # the plot; the three states are taller than wide
 MARGIN = 0.35  # degrees around the three states' box, so the neighbours frame them
 DECIMALS = 2
-BOX_PAD = 1.0  # degrees of context kept beyond the drawn box (the fit may show a little more)
+BOX_PAD = 3.0  # degrees of context kept beyond the drawn box (a wide screen shows more than the fit)
 LEGEND_PX = 250  # the legend right of the map (its longest label: "<5 (suppressed count, not a value)")
 LABEL_COLOR = "#141414"
 # neighbours' names (lon, lat) inside the fitted box, clear of the Baltic states
@@ -159,13 +159,38 @@ def _wrap(lines) -> list[str]:
     return wrap_lines([x for x in lines if x], WIDTH + LEGEND_PX)
 
 
+PICK = "pick"  # the point selection on the three states: a click on the page's map opens a country's detail
+
+
+def selected_country(event) -> str | None:
+    """The state clicked on the page's map (Streamlit's selection event of the chart), or None."""
+    try:
+        points = event["selection"][PICK] if event else []
+    except (KeyError, TypeError):
+        return None
+    iso = points[0].get("iso") if points and isinstance(points[0], dict) else None
+    return iso if iso in BALTIC else None
+
+
+def _inline(spec: dict, named: dict[str, list]) -> dict:
+    """Put the geometry in place of the layers' named data. Altair deep-copies and walks every coordinate
+    of inline values (about 0.5 s for this map); a dict built after `to_dict` costs nothing."""
+    for layer in spec.get("layer", ()):
+        data = layer.get("data")
+        if isinstance(data, dict) and data.get("name") in named:
+            layer["data"] = {"values": named[data["name"]]}
+    return spec
+
+
 def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str, source_line: str,
-               notes: tuple[str, ...] = (), sel: str | None = None, unit_code: str | None = None) -> alt.Chart:
+               notes: tuple[str, ...] = (), sel: str | None = None, unit_code: str | None = None,
+               validate: bool = False) -> dict:
     """The map of `choro` (one row per Baltic state: country, status, value, suppressed, fill, and
     optionally name and shown — components.map.static_inputs gives all) with `legend` ({color, label}
-    rows, as components.map.legend_items), as a Vega-Lite chart. `unit`: the unit's words (legend
+    rows, as components.map.legend_items), as a Vega-Lite spec. `unit`: the unit's words (legend
     title, subtitle); without a `shown` column, `unit_code` ('persons', 'per_million' …) formats the
-    printed values (default: a count when `unit` names one)."""
+    printed values (default: a count when `unit` names one). A click on a state selects it (`PICK`,
+    read by `selected_country`); in a file the selection does nothing."""
     code = unit_code or ("persons" if unit in ("persons", "cases", "offences") else unit)
     labels = [str(x["label"]) for x in legend]
     colors = [str(x["color"]).upper() for x in legend]
@@ -195,22 +220,26 @@ def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str
                            "status": r.get("status")})
     proj = alt.Projection(type="mercator", fit=_fit_box())
     base = alt.Chart()
+    named = {"context": list(_features("context")), "lakes": list(_features("lakes")), "baltic": baltic,
+             "selected": [f for f in baltic if f["properties"]["iso_a2"] == sel]}
     context = (base.mark_geoshape(fill=style.MAP_LAND, stroke="#A5A5A5", strokeWidth=0.6, clip=True)
-               .properties(data=alt.Data(values=list(_features("context")))))
+               .properties(data=alt.Data(name="context")))
     lakes = (base.mark_geoshape(fill=style.MAP_WATER, stroke="#A0B4C3", strokeWidth=0.4, clip=True)
-             .properties(data=alt.Data(values=list(_features("lakes")))))
-    states = (base.mark_geoshape(stroke="#464646", strokeWidth=1.0)
+             .properties(data=alt.Data(name="lakes")))
+    states = (base.mark_geoshape(stroke="#464646", strokeWidth=1.0, cursor="pointer")
+              .transform_calculate(iso="datum.properties.iso_a2")
+              .add_params(alt.selection_point(name=PICK, fields=["iso"], on="click", toggle=False))
               .encode(color=alt.Color("properties.cls:N", scale=alt.Scale(domain=labels, range=colors),
-                                      legend=alt.Legend(title=unit, orient="right", symbolType="square",
+                                      legend=alt.Legend(title=unit, symbolType="square",
                                                         symbolSize=220, symbolStrokeColor="#464646",
                                                         symbolStrokeWidth=0.6, labelLimit=0, titleLimit=0,
                                                         labelFontSize=12, titleFontSize=12)))
-              .properties(data=alt.Data(values=baltic)))
+              .properties(data=alt.Data(name="baltic")))
     sea = base.mark_geoshape(fill=style.MAP_WATER, stroke=None, clip=True).properties(data=alt.Data(sphere=True))
     layers = [sea, context, states, lakes]
     if sel in BALTIC:
         layers.append(base.mark_geoshape(filled=False, stroke="#000000", strokeWidth=3)
-                      .properties(data=alt.Data(values=[f for f in baltic if f["properties"]["iso_a2"] == sel])))
+                      .properties(data=alt.Data(name="selected")))
     caps = pd.DataFrame([{"lon": c["lon"], "lat": c["lat"], "name": c["name"]} for c in geo.cities()
                          if c["capital"] and c["country"] in BALTIC])
     if not caps.empty:
@@ -240,8 +269,13 @@ def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str
                               font=style.FONT, subtitleFont=style.FONT, subtitleColor=style.CHART_SUBTEXT,
                               offset=10, limit=0),
         width=WIDTH, height=HEIGHT, projection=proj,
-        usermeta={"export_width": WIDTH + LEGEND_PX - AXIS_PX})  # exports wrap their lines to map + legend
-    return (chart.configure(font=style.FONT, background="#FFFFFF", aria=False)
-            .configure_view(fill=style.MAP_WATER, stroke=None)
-            .configure_legend(labelColor=style.CHART_TEXT, titleColor=style.CHART_TEXT, aria=False)
-            .configure_title(subtitleColor=style.CHART_SUBTEXT, aria=False))
+        # exports wrap their lines to map + legend; the screen rewraps the paragraphs to its width and puts the
+        # legend under the map (a phone's column is too narrow for both side by side)
+        usermeta={"export_width": WIDTH + LEGEND_PX - AXIS_PX,
+                  "subtitle": [x for x in (unit, source_line, *(note_line(n) for n in notes), geo.ATTRIBUTION) if x],
+                  "screen_config": {"legend": {"orient": "bottom", "direction": "horizontal", "columns": 2}}})
+    chart = (chart.configure(font=style.FONT, background="#FFFFFF", aria=False)
+             .configure_view(fill=style.MAP_WATER, stroke=None)
+             .configure_legend(orient="right", labelColor=style.CHART_TEXT, titleColor=style.CHART_TEXT, aria=False)
+             .configure_title(subtitleColor=style.CHART_SUBTEXT, aria=False))
+    return _inline(chart.to_dict(validate=validate), named)

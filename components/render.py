@@ -10,13 +10,19 @@ from components.figure import Figure
 from components.style import md_escape
 
 
-def chart(fig: Figure, screen: dict | None = None, *, key: str | None = None, height: int | None = None) -> None:
-    """The chart alone (with its alt text). `screen`: the spec prepared for the screen (frame.figures)."""
+def chart(fig: Figure, screen: dict | None = None, *, key: str | None = None, height: int | None = None,
+          on_select=None) -> None:
+    """The chart alone (with its alt text). `screen`: the spec prepared for the screen (frame.figures).
+    `on_select`: a callback when the chart's selection changes (the map's click on a state)."""
     spec = screen or fig.screen or fig.chart_spec()
     if spec is None:
         return
     if height:  # a slide: the same Figure, taller
         spec = {**spec, "height": height} if not {"facet", "hconcat", "vconcat"} & set(spec) else spec
+    if on_select is not None:
+        st.vega_lite_chart(spec=spec, theme=None, alt=fig.alt_text, key=key or fig.key, width="stretch",
+                           on_select=on_select)
+        return
     st.vega_lite_chart(spec=spec, theme=None, alt=fig.alt_text, key=key or fig.key, width="stretch")
 
 

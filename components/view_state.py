@@ -111,6 +111,7 @@ class ViewState:
     sel: str | None = None  # map: the country whose detail is open (None: none)
     country: str | None = None  # trends, forms of exploitation over time: the one country (None: the first)
     flows: bool = False  # map: draw the flow arcs
+    zoom: bool = False  # map: the zoomable WebGL map (deck.gl) instead of the drawn (Vega-Lite) one
     deck: str | None = None  # present: deck id (None: the default deck); existence is checked by the page
     slide: int = 1  # present: 1-based slide number
     mydeck: str | None = None  # present: your own deck, encoded (deck.encode); None: a shipped deck
@@ -462,6 +463,10 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
           help=N_("UNODC GLOTIP rows for the chosen year: arcs into a state from the capital of the victims' country "
                "of citizenship, and out of it to the capital of the country they were repatriated from. Arc "
                "width follows the count; '<5' is drawn as such.")),
+    Field("zoom", "zoom", N_("zoomable-map switch"), N_("Zoomable map"), _bool, _TRUE_FALSE, widget="toggle",
+          default=lambda o, v: False,
+          help=N_("Draws the map with WebGL: pan, zoom and hover for the figures. It takes longer to appear, "
+               "most of all on computers without a graphics card. The flows are always drawn this way.")),
     Field("unconfirmed", "unc", N_("unconfirmed-figures switch"), N_("Include unconfirmed figures"), _bool, _TRUE_FALSE,
           widget="toggle", default=lambda o, v: False,
           help=N_("Also draw figures known only from news reports or secondary sources, with their own mark "

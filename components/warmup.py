@@ -5,8 +5,11 @@
 2. Then, in the background: open one session per view in `views` over the server's own websocket on
    127.0.0.1 (exactly what a browser does) and wait for each run to finish. That runs the real pages,
    so every query, chart spec and compiled script the default views need is cached, whatever the pages
-   build. Until that is done, `/_stcore/health` answers 503 "warming up" (HealthGate), so a proxy or
-   Kubernetes sends visitors only to a warm process; a visitor who comes earlier is still served.
+   build. Each view waits until visitors have been quiet for QUIET_S (VisitorActivity sees their
+   requests and the messages sent to them): the warm-up is for visitors, not ahead of them.
+3. Behind a proxy (THB_HEALTH_GATE=1), `/_stcore/health` answers 503 "warming up" until step 2 is done
+   (HealthGate), so the proxy or Kubernetes sends visitors only to a warm process. With one process
+   (make run) the gate is off: a visitor who comes during the warm-up is served at once.
 
 Holds no page logic: point it at other views or builders with `make_lifespan(views=..., steps=...)`.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable
@@ -27,6 +31,36 @@ _LOG = get_logger("thb.warmup")  # Streamlit's handler and level: the lines appe
 # the default views: what a shared link or a trainer's "open this" most often opens first
 VIEWS: tuple[str, ...] = ("/", "/compare", "/trends", "/map", "/data")
 READY = {"done": False, "seconds": None, "views": {}}  # read by HealthGate and by tests
+WARMUP_HEADER = (b"x-thb-warmup", b"1")  # marks the warm-up's own connections (not visitors)
+QUIET_S = 1.5  # a warm-up view starts after this long without visitor traffic
+MAX_YIELD_S = 30.0  # and never waits longer than this (a busy server is warmed all the same)
+ACTIVITY = {"last": 0.0}  # time.monotonic() of the last visitor request or message sent to a visitor
+
+
+class VisitorActivity:
+    """ASGI middleware: notes when visitors (anything not marked with WARMUP_HEADER) last made a request
+    or were sent a websocket message, so the warm-up can wait for a quiet moment."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive, send) -> None:
+        if scope.get("type") not in ("http", "websocket") or WARMUP_HEADER in scope.get("headers", ()):
+            await self.app(scope, receive, send)
+            return
+        ACTIVITY["last"] = time.monotonic()
+
+        async def noted_send(msg: dict) -> None:
+            ACTIVITY["last"] = time.monotonic()
+            await send(msg)
+
+        await self.app(scope, receive, noted_send)
+
+
+async def _quiet(quiet_s: float = QUIET_S, max_s: float = MAX_YIELD_S) -> None:
+    t0 = time.monotonic()
+    while time.monotonic() - ACTIVITY["last"] < quiet_s and time.monotonic() - t0 < max_s:
+        await asyncio.sleep(0.1)
 
 
 def options_index(ds) -> None:
@@ -83,7 +117,7 @@ async def run_view(ws_url: str, view: str, timeout: float = 60.0) -> float:
     t0 = time.perf_counter()
     async with asyncio.timeout(timeout):
         async with connect(ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None,
-                           compression=None) as ws:
+                           compression=None, additional_headers=[tuple(x.decode() for x in WARMUP_HEADER)]) as ws:
             await ws.send(msg.SerializeToString())
             for _ in range(100_000):
                 fm = ForwardMsg()
@@ -112,6 +146,7 @@ async def run_views(views: Iterable[str] = VIEWS, ws_url: str | None = None, sta
 
 async def _run_each(views: Iterable[str], ws_url: str, start_timeout: float) -> None:
     for view in views:
+        await _quiet()
         for _attempt in range(int(start_timeout / 0.25)):  # the server may not listen yet
             try:
                 READY["views"][view] = round(await run_view(ws_url, view), 3)
@@ -130,6 +165,7 @@ def make_lifespan(views: Iterable[str] = VIEWS, steps: Iterable[Callable[[Any], 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
         READY.update(done=False, seconds=None, views={})
+        ACTIVITY["last"] = time.monotonic()  # a visitor who comes with the start goes first (QUIET_S)
         try:
             times = await asyncio.to_thread(warm_data, steps)
             _LOG.info("warm-up data: %s", {k: round(v, 3) for k, v in times.items()})
@@ -152,15 +188,25 @@ def make_lifespan(views: Iterable[str] = VIEWS, steps: Iterable[Callable[[Any], 
 lifespan = make_lifespan()
 
 
+def gate_enabled() -> bool:
+    """THB_HEALTH_GATE=1: several processes behind a proxy (make serve, the container, Kubernetes)."""
+    return os.environ.get("THB_HEALTH_GATE", "").strip().lower() in ("1", "true", "yes")
+
+
 class HealthGate:
     """ASGI middleware: `/_stcore/health` answers 503 "warming up" until the warm-up has run the views,
-    so a proxy's or Kubernetes' readiness check sends visitors to a warm process only."""
+    so a proxy's or Kubernetes' readiness check sends visitors to a warm process only.
 
-    def __init__(self, app: Any) -> None:
+    On only where there is another process to send them to (`gate_enabled`): Streamlit's page asks the
+    same endpoint before it opens its websocket, so with one process (make run) the gate made the first
+    visitor wait for the whole warm-up (a cold /map: 12 s to the first drawn map; 8.5 s without it)."""
+
+    def __init__(self, app: Any, enabled: bool | None = None) -> None:
         self.app = app
+        self.enabled = gate_enabled() if enabled is None else enabled
 
     async def __call__(self, scope: dict, receive, send) -> None:
-        if (scope.get("type") == "http" and not READY["done"]
+        if (self.enabled and scope.get("type") == "http" and not READY["done"]
                 and scope.get("path", "").endswith("/_stcore/health")):
             body = b"warming up"
             await send({"type": "http.response.start", "status": 503,

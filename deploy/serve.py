@@ -135,6 +135,7 @@ def main() -> int:
 
     env = dict(os.environ)
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))  # one secret for all
+    env["THB_HEALTH_GATE"] = "1"  # a warming process says 503 on health: nginx sends visitors to the others
     replicas = [Replica(i, free_port(), env, a.extra) for i in range(a.replicas)]
     tmp = Path(tempfile.mkdtemp(prefix="thb-serve-"))
     nginx: subprocess.Popen | None = None

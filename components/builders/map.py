@@ -34,6 +34,7 @@ def build(ds, view, options):
     view, v = resolve(view, options)
     cb, t = ds.codebook, ds.table
     indicator, period, sel, flows = v["indicator"], v["period"], v["sel"], v["flows"]
+    zoomable = flows or v["zoom"]  # the arcs need the WebGL map; otherwise the page draws the static one
     unit = q.unit_for(t, indicator, v["measure"])
     spec = mp.build(t, ds.sources, cb, indicator=indicator, period=period, unit=unit, sel=sel, flows=flows,
                     unconfirmed=v["unconfirmed"])
@@ -57,12 +58,13 @@ def build(ds, view, options):
                         period_start=(_years(period) or (0, 0))[0], period_end=(_years(period) or (0, 0))[1])
     source_rows = rows if spec.flows.empty or not flows else pd.concat([rows, spec.flows], ignore_index=True)
     static_rows, legend = mp.static_inputs(spec, cb)
-    # the static map (files, slides) costs about a second: built when a file or a slide first asks for it
+    # the static map: the page's map unless it is zoomable; then built when a file or a slide asks for it
     static = partial(_static_spec, static_rows, legend, title=title, unit=unit_text, source_line=src,
                      notes=tuple(notes), sel=sel, unit_code=unit, lang=view.lang)
     main = Figure(kind="map", key="map", title=title, unit=unit_text, period=_years(period) if ids else None,
                   rows=ex.tidy(rows), table=table, source_ids=tuple(q.source_ids_of(source_rows)), source_line=src,
-                  alt_text=spec.alt_text, make_spec=static, deck=spec.deck, notes=tuple(notes),
+                  alt_text=spec.alt_text, make_spec=static if zoomable else None,
+                  spec=None if zoomable else static(), deck=spec.deck if zoomable else None, notes=tuple(notes),
                   file_stem=ex.file_name("x", countries=BALTIC, indicator=indicator, unit=unit, period=period)[:-2],
                   extra={"period_note": period_note(options, indicator, period, list(BALTIC), cb), "legend": tuple(spec.legend), "attribution": f"{geo.ATTRIBUTION}. " + i18n._("Flow ends: capitals from GeoNames."), "flows": _flows_table(spec.flows, cb) if flows else None,
                          "flow_rows": spec.flows})
@@ -81,7 +83,7 @@ def build(ds, view, options):
 
 def _static_spec(rows, legend, lang=None, **kw) -> dict:
     with i18n.using(lang):  # built later (a file, a slide), in the view's language
-        return static_map(rows, legend, **kw).to_dict(validate=False)  # built from checked parts; validation: 0.1 s
+        return static_map(rows, legend, **kw)  # built from checked parts, not validated (0.1 s)
 
 
 def _flows_table(flows: pd.DataFrame, cb) -> pd.DataFrame | None:

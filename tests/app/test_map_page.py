@@ -42,11 +42,56 @@ def layer_ids(at) -> list[str]:
     return [lay["id"] for lay in deck(at)["layers"]]
 
 
-def test_defaults_render_with_legend_attribution_and_clean_url():
+def static_map(at) -> dict:
+    """The page's map when it is not zoomable: the static Vega-Lite map (the one with a projection)."""
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    maps = [s for s in specs if "projection" in s]
+    assert len(maps) == 1 and not at.get("deck_gl_json_chart")
+    return maps[0]
+
+
+def static_states(at) -> dict[str, dict]:
+    """The three states drawn on the static map (the layer that carries the click selection)."""
+    spec = static_map(at)
+    views = [v for p in spec.get("params", ()) for v in p.get("views", ())]
+    lay = next(lay for lay in spec["layer"] if lay.get("name") in views)
+    return {f["properties"]["iso_a2"]: f["properties"] for f in lay["data"]["values"]}
+
+
+def static_selected(at) -> list[str]:
+    outlined = [lay for lay in static_map(at)["layer"] if (lay.get("mark") or {}).get("filled") is False]
+    return [f["properties"]["iso_a2"] for lay in outlined for f in lay["data"]["values"]]
+
+
+def test_defaults_render_the_drawn_map_with_legend_attribution_and_clean_url():
+    """The page's map is the static figure its files use (it appears as fast as a chart): a click
+    selection on the states, the legend, the sources and the geodata attribution in it."""
     at = open_map()
     assert_ok(at)
     assert dict(at.query_params) == {}
     assert not at.info or all("Click a country" in i.value for i in at.info)
+    spec = static_map(at)
+    chart = next(c for c in at.get("vega_lite_chart") if "projection" in json.loads(c.proto.spec))
+    assert "Estonia" in chart.proto.alt and "Latvia" in chart.proto.alt  # the alt text names each state
+    assert set(static_states(at)) == {"EE", "LV", "LT"}
+    params = spec["params"]
+    assert [p["name"] for p in params] == ["pick"] and params[0]["select"]["fields"] == ["iso"]
+    assert spec["config"]["legend"]["orient"] == "bottom"  # on screen; the files keep it on the right
+    domain = next(lay["encoding"]["color"]["scale"]["domain"] for lay in spec["layer"]
+                  if "color" in (lay.get("encoding") or {}))
+    assert "no data" in domain or any("<5" in d for d in domain)
+    sub = " ".join(spec["title"]["subtitle"]) if isinstance(spec["title"]["subtitle"], list) else ""
+    assert "Natural Earth" in json.dumps(spec["title"]) and "GeoNames" in json.dumps(spec["title"]), sub
+    caps = " ".join(c.value for c in at.caption)
+    assert "How to cite" in caps  # app frame ran around the page
+    assert at.dataframe[0].value["Country"].tolist() == ["Estonia", "Latvia", "Lithuania"]
+
+
+def test_zoomable_map_is_the_deck_with_legend_attribution():
+    at = open_map({"zoom": "1"})
+    assert_ok(at)
+    assert at.toggle(key="map__zoom").value is True and dict(at.query_params) == {"zoom": "1"}
+    assert not [c for c in at.get("vega_lite_chart") if "projection" in json.loads(c.proto.spec)]
     el = at.get("deck_gl_json_chart")[0]
     assert el.proto.alt.strip() and "tt_title" in el.proto.tooltip
     d = deck(at)
@@ -81,7 +126,7 @@ def test_every_control():
             for label in at.segmented_control(key="map__measure").options:
                 at.segmented_control(key="map__measure").set_value(measures[label]).run()
                 assert_ok(at)
-                assert len(baltic_props(at)) == 3
+                assert len(static_states(at)) == 3
     for c in ("EE", "LV", "LT", ""):
         at.selectbox(key="map__sel").set_value(c).run()
         assert_ok(at)
@@ -89,6 +134,12 @@ def test_every_control():
         at.toggle(key="map__flows").set_value(on).run()
         assert_ok(at)
         assert ("flows" in at.query_params) is on
+        assert len(baltic_props(at) if on else static_states(at)) == 3  # the arcs need the zoomable map
+    for on in (True, False):
+        at.toggle(key="map__zoom").set_value(on).run()
+        assert_ok(at)
+        assert ("zoom" in at.query_params) is on
+        assert len(baltic_props(at) if on else static_states(at)) == 3
 
 
 def test_selection_opens_detail_and_goes_into_the_url():
@@ -96,12 +147,25 @@ def test_selection_opens_detail_and_goes_into_the_url():
     at.selectbox(key="map__sel").set_value("LV").run()
     assert_ok(at)
     assert at.query_params["sel"] == "LV"
-    assert "selected" in layer_ids(at)
+    assert static_selected(at) == ["LV"]
     assert [s.value for s in at.subheader] == ["Latvia"]
     titles = [json.loads(c.proto.spec)["usermeta"]["title"] for c in at.get("vega_lite_chart")]
     assert any("over time" in t for t in titles)
     at.selectbox(key="map__sel").set_value("").run()
-    assert "sel" not in at.query_params and "selected" not in layer_ids(at)
+    assert "sel" not in at.query_params and static_selected(at) == []
+    at.toggle(key="map__zoom").set_value(True).run()  # the zoomable map outlines it the same way
+    at.selectbox(key="map__sel").set_value("LT").run()
+    assert "selected" in layer_ids(at)
+
+
+def test_a_click_on_the_drawn_map_names_the_state():
+    """The static map's selection event (what Streamlit stores for a click) gives the state, or None."""
+    from components.map_static import selected_country
+
+    assert selected_country({"selection": {"pick": [{"iso": "LV"}]}}) == "LV"
+    assert selected_country({"selection": {"pick": []}}) is None  # a click beside the states
+    for bad in (None, {}, {"selection": {}}, {"selection": {"pick": [{"iso": "RU"}]}}, {"selection": "x"}):
+        assert selected_country(bad) is None
 
 
 def test_deep_link_and_round_trip(real_data):
@@ -138,7 +202,7 @@ def test_flows_with_no_rows_say_so(real_data):
 def test_hostile_links_fall_back(params):
     at = open_map(params)
     assert_ok(at)
-    assert len(baltic_props(at)) == 3
+    assert len(static_states(at)) == 3
     text = " ".join(i.value for i in at.info)
     assert "<script>" not in text
 

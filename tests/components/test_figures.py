@@ -100,10 +100,13 @@ def test_indexed_trend_says_index_in_unit_everywhere(real):
 def test_map_figure_is_a_map_for_exports(real):
     ds, options = real
     fig = main_figure(ds, ViewState(page="map"), options)
-    assert fig.kind == "map" and fig.deck is not None
-    assert fig.chart_spec() is not None
+    assert fig.kind == "map" and fig.deck is None  # the page draws the static map, the files' own figure
+    assert fig.spec is not None and fig.chart_spec() is fig.spec
     text = str(fig.chart_spec())
     assert "geoshape" in text and fig.title in text
+    zoomable = main_figure(ds, ViewState(page="map", zoom=True), options)
+    assert zoomable.deck is not None and zoomable.spec is None  # the static map only when a file asks
+    assert str(zoomable.chart_spec()) == text  # the same map in the files either way
 
 
 def test_figure_rows_are_the_api_rows(real):

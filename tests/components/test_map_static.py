@@ -28,8 +28,8 @@ def _map(ds, period: str, sel: str | None = None, **kw):
     choro, legend = mp.static_inputs(spec, ds.codebook)
     ids = tuple(dict.fromkeys(s for s in choro["source_id"] if s))
     chart = static_map(choro, legend, title=f"Registered victims, {period}", unit="persons",
-                       source_line=source_line(ids, ds.sources), sel=sel, **kw)
-    return spec, choro, legend, chart.to_dict(), ids
+                       source_line=source_line(ids, ds.sources), sel=sel, validate=True, **kw)
+    return spec, choro, legend, chart, ids
 
 
 def _layers(d: dict) -> list[dict]:
@@ -142,7 +142,7 @@ def test_renders_offline_to_a_sensible_png_and_svg(ds):
     assert "Registered victims, 2020" in svg and "Data as of 2026-01-01" in svg and "Natural Earth" in svg
     assert svg.count(">Note: Synthetic note<") == 1  # drawn once (the map gave no notes; the figure has one)
     again = ex.figure_spec(Figure(**{**fig.__dict__, "spec": static_map(
-        choro, [], title="t", unit="persons", source_line="S", notes=("Synthetic note",)).to_dict()}), "f")
+        choro, [], title="t", unit="persons", source_line="S", notes=("Synthetic note",))}), "f")
     assert sum("Synthetic note" in x for x in again["title"]["subtitle"]) == 1  # the map's own note, not repeated
     assert "<path" in svg and "Estonia" in svg and ex.figure_file_name(fig, "png") == "thb-baltic_victims_2020.png"
 

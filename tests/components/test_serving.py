@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import tomllib
 from pathlib import Path
 
@@ -142,7 +143,7 @@ def test_health_says_warming_up_until_the_views_have_run():
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
-    gate = warmup.HealthGate(app)
+    gate = warmup.HealthGate(app, enabled=True)  # as make serve, the container and Kubernetes run it
 
     async def status(path):
         out = []
@@ -166,6 +167,43 @@ def test_health_says_warming_up_until_the_views_have_run():
         assert asyncio.run(status("/_stcore/health")) == (200, b"ok")
     finally:
         warmup.READY.update(saved)
+
+
+def test_one_process_has_no_health_gate_and_the_warm_up_yields_to_visitors(monkeypatch):
+    """make run: Streamlit's page asks /_stcore/health before it connects, so a gate would hold the first
+    visitor for the whole warm-up; and each warm-up view waits for a quiet moment."""
+    monkeypatch.delenv("THB_HEALTH_GATE", raising=False)
+    assert warmup.HealthGate(None).enabled is False
+    monkeypatch.setenv("THB_HEALTH_GATE", "1")
+    assert warmup.HealthGate(None).enabled is True
+
+    async def app(scope, receive, send):
+        await send({"type": "websocket.send", "bytes": b"x"})
+
+    async def nothing(*_):
+        return None
+
+    mw = warmup.VisitorActivity(app)
+    saved = dict(warmup.ACTIVITY)
+    try:
+        warmup.ACTIVITY["last"] = 0.0
+        asyncio.run(mw({"type": "websocket", "path": "/_stcore/stream",
+                        "headers": [warmup.WARMUP_HEADER]}, nothing, nothing))
+        assert warmup.ACTIVITY["last"] == 0.0  # the warm-up's own session is not a visitor
+        asyncio.run(mw({"type": "websocket", "path": "/_stcore/stream", "headers": []}, nothing, nothing))
+        assert warmup.ACTIVITY["last"] > 0.0
+
+        async def waited(quiet_s, max_s):
+            t0 = asyncio.get_running_loop().time()
+            await warmup._quiet(quiet_s, max_s)
+            return asyncio.get_running_loop().time() - t0
+
+        warmup.ACTIVITY["last"] = time.monotonic()
+        assert 0.25 <= asyncio.run(waited(0.3, 5.0)) < 1.5  # waits for the quiet moment
+        warmup.ACTIVITY["last"] = time.monotonic()
+        assert asyncio.run(waited(10.0, 0.3)) < 1.5  # but never longer than its limit
+    finally:
+        warmup.ACTIVITY.update(saved)
 
 
 def test_warm_data_runs_the_given_steps_on_the_dataset():

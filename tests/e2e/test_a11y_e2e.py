@@ -23,7 +23,7 @@ from tests.e2e.conftest import ARTIFACTS, CHROMIUM, new_offline_page
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas"
-MAP = "[data-testid='stDeckGlJsonChart'] canvas"
+MAP = "[data-testid='stVegaLiteChart'] svg"  # the page's map (zoom=1 draws the deck.gl canvas)
 TABLE = "[data-testid='stDataFrame'], [data-testid='stTable']"
 UPLOADER = "[data-testid='stFileUploader']"
 OUT = ARTIFACTS.parent / "a11y"

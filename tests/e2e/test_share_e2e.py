@@ -26,7 +26,7 @@ from tests.e2e.conftest import ARTIFACTS, CHROMIUM, app_console_errors, new_offl
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas"
-MAP = "[data-testid='stDeckGlJsonChart'] canvas"
+MAP = "[data-testid='stVegaLiteChart'] svg"  # the page's map (zoom=1 draws the deck.gl canvas)
 TABLE = "[data-testid='stDataFrame'], [data-testid='stTable']"
 
 

@@ -284,6 +284,9 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if k != "THB_DATA_DIR"}  # the real data
         env.update(env_extra or {})
+        # health says ok only once the warm-up is done (as behind a proxy), so every burst meets a warm
+        # server; with one process `make run` answers ok at once and serves visitors during the warm-up
+        env.setdefault("THB_HEALTH_GATE", "1")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, f"--server.port={self.port}",
              "--server.address=127.0.0.1", *(extra or [])],

@@ -233,7 +233,10 @@ def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str
                                       legend=alt.Legend(title=unit, symbolType="square",
                                                         symbolSize=220, symbolStrokeColor="#464646",
                                                         symbolStrokeWidth=0.6, labelLimit=0, titleLimit=0,
-                                                        labelFontSize=12, titleFontSize=12)))
+                                                        labelFontSize=12, titleFontSize=12)),
+                      # on the page, hovering a state shows its figure (as on the zoomable map); inert in files
+                      tooltip=[alt.Tooltip("properties.name:N", title=i18n._("Country")),
+                               alt.Tooltip("properties.value:N", title=unit)])
               .properties(data=alt.Data(name="baltic")))
     sea = base.mark_geoshape(fill=style.MAP_WATER, stroke=None, clip=True).properties(data=alt.Data(sphere=True))
     layers = [sea, context, states, lakes]
@@ -274,7 +277,9 @@ def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str
         usermeta={"export_width": WIDTH + LEGEND_PX - AXIS_PX,
                   "subtitle": [x for x in (unit, source_line, *(note_line(n) for n in notes), geo.ATTRIBUTION) if x],
                   "screen_config": {"legend": {"orient": "bottom", "direction": "horizontal", "columns": 2}}})
+    # aria off on every mark too, as the charts (components/charts.py): the chart's alt text names each state
     chart = (chart.configure(font=style.FONT, background="#FFFFFF", aria=False)
+             .configure_mark(aria=False)
              .configure_view(fill=style.MAP_WATER, stroke=None)
              .configure_legend(orient="right", labelColor=style.CHART_TEXT, titleColor=style.CHART_TEXT, aria=False)
              .configure_title(subtitleColor=style.CHART_SUBTEXT, aria=False))

@@ -33,12 +33,21 @@ PNG_WIDTH = 1600
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts" / "source-sans-pro"
 SUBTITLE_PX = 12  # the charts' subtitle size; a line is wrapped to the chart's width at this size
 CHAR_EM = 0.48  # average advance of a Source Sans Pro character, in em (looked at on exported PNGs)
-ATTRIBUTION_START = "Boundaries: "  # components.geo.ATTRIBUTION, the last subtitle line of a static map
+ATTRIBUTION_START = "Boundaries: "  # components.geo.ATTRIBUTION in English (a spec without usermeta.attribution)
 AXIS_PX = 60  # the y axis and its labels, left of the plot: the title spans them too
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ------------------------------------------------------------------------------------------- CSV
+
+def _starts_attribution(line: str, spec: dict) -> bool:
+    """The first (wrapped) line of a static map's geodata attribution, in whatever language it is."""
+    credit = (spec.get("usermeta") or {}).get("attribution")
+    if isinstance(credit, str) and credit:
+        line = line.strip()
+        return len(line) >= 8 and credit.startswith(line)
+    return line.startswith(ATTRIBUTION_START)
+
 
 def neutralise(value):
     """A text cell a spreadsheet would read as a formula gets a leading apostrophe; anything else as is."""
@@ -268,7 +277,7 @@ def figure_spec(fig, footer: str, sources: pd.DataFrame | None = None) -> dict:
              if " ".join(str(n).split()) not in said]  # a static map already carries its notes
     width = spec_width(spec)
     # notes before a map's attribution line (which closes what is said about the data), else after the rest
-    at = next((i for i, x in enumerate(sub) if x.startswith(ATTRIBUTION_START)), len(sub))
+    at = next((i for i, x in enumerate(sub) if _starts_attribution(x, spec)), len(sub))
     lines = [_PAGE_ONLY.sub("", x) for x in sub[:at] + notes + sub[at:]]
     title["subtitle"] = wrap_lines(lines + ([footer] if footer else []), width + AXIS_PX)
     title.setdefault("anchor", "start")

@@ -15,12 +15,20 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from components import i18n
+from components.i18n import N_
+
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
 DECIMALS = 3
 DISPLAY_COPIES = ("context", "lakes", "regions")  # drawn for orientation: simplified copies (make_display.py)
 
-ATTRIBUTION = ("Boundaries: Natural Earth (public domain) · Regions: NUTS 2021, © European Union/Eurostat · "
-               "Cities and capitals: GeoNames (geonames.org), CC BY 4.0, modified")
+ATTRIBUTION = N_("Boundaries: Natural Earth (public domain) · Regions: NUTS 2021, © European Union/Eurostat · "
+                  "Cities and capitals: GeoNames (geonames.org), CC BY 4.0, modified")
+
+
+def attribution() -> str:
+    """ATTRIBUTION in the run's language (the licensors' and products' names stay as they are)."""
+    return i18n._(ATTRIBUTION)
 
 # Where a Baltic state's name and value are written (lon, lat): inside the country, clear of the
 # capital's label. Chosen by hand on the map; the centre of the largest polygon otherwise.

@@ -266,7 +266,8 @@ def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str
                       .encode(text="name:N", **pos))
         layers.append(alt.Chart(lab).mark_text(dy=9, fontSize=15, fontWeight="bold", color=LABEL_COLOR, **extra)
                       .encode(text="value:N", **pos))
-    subtitle = _wrap([unit, source_line, *(note_line(n) for n in notes), geo.ATTRIBUTION])
+    credit = geo.attribution()
+    subtitle = _wrap([unit, source_line, *(note_line(n) for n in notes), credit])
     chart = alt.layer(*layers).properties(
         title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start", fontSize=16, subtitleFontSize=12,
                               font=style.FONT, subtitleFont=style.FONT, subtitleColor=style.CHART_SUBTEXT,
@@ -275,7 +276,8 @@ def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str
         # exports wrap their lines to map + legend; the screen rewraps the paragraphs to its width and puts the
         # legend under the map (a phone's column is too narrow for both side by side)
         usermeta={"export_width": WIDTH + LEGEND_PX - AXIS_PX,
-                  "subtitle": [x for x in (unit, source_line, *(note_line(n) for n in notes), geo.ATTRIBUTION) if x],
+                  "subtitle": [x for x in (unit, source_line, *(note_line(n) for n in notes), credit) if x],
+                  "attribution": credit,  # the exports put a figure's notes before it
                   "screen_config": {"legend": {"orient": "bottom", "direction": "horizontal", "columns": 2}}})
     # aria off on every mark too, as the charts (components/charts.py): the chart's alt text names each state
     chart = (chart.configure(font=style.FONT, background="#FFFFFF", aria=False)

@@ -66,7 +66,7 @@ def build(ds, view, options):
                   alt_text=spec.alt_text, make_spec=static if zoomable else None,
                   spec=None if zoomable else static(), deck=spec.deck if zoomable else None, notes=tuple(notes),
                   file_stem=ex.file_name("x", countries=BALTIC, indicator=indicator, unit=unit, period=period)[:-2],
-                  extra={"period_note": period_note(options, indicator, period, list(BALTIC), cb), "legend": tuple(spec.legend), "attribution": f"{geo.ATTRIBUTION}. " + i18n._("Flow ends: capitals from GeoNames."), "flows": _flows_table(spec.flows, cb) if flows else None,
+                  extra={"period_note": period_note(options, indicator, period, list(BALTIC), cb), "legend": tuple(spec.legend), "attribution": f"{geo.attribution()}. " + i18n._("Flow ends: capitals from GeoNames."), "flows": _flows_table(spec.flows, cb) if flows else None,
                          "flow_rows": spec.flows})
     figs = [main]
     if sel:

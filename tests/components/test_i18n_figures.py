@@ -36,6 +36,12 @@ def test_a_rate_reads_25_2_in_english_and_25_comma_2_in_latvian_on_screen_and_in
     with i18n.using("lv"):  # a download runs in the page's language
         svg_lv = ex.figure_svg(lv, DS.meta, DS.sources).decode()
     assert f">{ee_en}<" in svg_en and f">{ee_lv}<" in svg_lv and f">{ee_en}<" not in svg_lv
+    # the geodata attribution in the language too, still the last thing said about the data (before the footer)
+    assert ">Boundaries: Natural Earth" in svg_en and ">Robežas: Natural Earth" in svg_lv and "Boundaries" not in svg_lv
+    lines = re.findall(r">([^<>]+)</tspan>|>([^<>]+)</text>", svg_lv)
+    texts = [a or b for a, b in lines]
+    at = next(i for i, x in enumerate(texts) if x.startswith("Robežas"))
+    assert not any(x.startswith(("Note:", "Piezīme")) for x in texts[at:]), texts[at:]
 
 
 def test_chart_axes_use_the_language_number_format():

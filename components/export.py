@@ -40,15 +40,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # ------------------------------------------------------------------------------------------- CSV
 
-def _starts_attribution(line: str, spec: dict) -> bool:
-    """The first (wrapped) line of a static map's geodata attribution, in whatever language it is."""
-    credit = (spec.get("usermeta") or {}).get("attribution")
-    if isinstance(credit, str) and credit:
-        line = line.strip()
-        return len(line) >= 8 and credit.startswith(line)
-    return line.startswith(ATTRIBUTION_START)
-
-
 def neutralise(value):
     """A text cell a spreadsheet would read as a formula gets a leading apostrophe; anything else as is."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
@@ -246,6 +237,15 @@ def note_line(note: str) -> str:
     note = str(note).strip()
     head = i18n._("Note: {note}").format(note="")
     return note if note.lower().startswith(("note", head.strip().lower())) else head + note
+
+
+def _starts_attribution(line: str, spec: dict) -> bool:
+    """The first (wrapped) line of a static map's geodata attribution, in whatever language it is."""
+    credit = (spec.get("usermeta") or {}).get("attribution")
+    if isinstance(credit, str) and credit:
+        line = line.strip()
+        return len(line) >= 8 and credit.startswith(line)
+    return line.startswith(ATTRIBUTION_START)
 
 
 def figure_spec(fig, footer: str, sources: pd.DataFrame | None = None) -> dict:

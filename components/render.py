@@ -19,11 +19,8 @@ def chart(fig: Figure, screen: dict | None = None, *, key: str | None = None, he
         return
     if height:  # a slide: the same Figure, taller
         spec = {**spec, "height": height} if not {"facet", "hconcat", "vconcat"} & set(spec) else spec
-    if on_select is not None:
-        st.vega_lite_chart(spec=spec, theme=None, alt=fig.alt_text, key=key or fig.key, width="stretch",
-                           on_select=on_select)
-        return
-    st.vega_lite_chart(spec=spec, theme=None, alt=fig.alt_text, key=key or fig.key, width="stretch")
+    selectable = {"on_select": on_select} if on_select is not None else {}
+    st.vega_lite_chart(spec=spec, theme=None, alt=fig.alt_text, key=key or fig.key, width="stretch", **selectable)
 
 
 def notes(fig: Figure, container=st) -> None:

@@ -156,7 +156,13 @@ SIDE_FIELDS: dict[str, dict[str, dict]] = {
         "title": {"type": "string", "constraints": {"required": True}},
         "date_accessed": {"type": "date"},
         "licence": {"type": "string", "constraints": {"required": True}},
-        "citation": {"type": "string", "constraints": {"required": True}},
+        "citation": {"type": "string", "constraints": {"required": True},
+                     "description": "The citation line: who published the document and where it lives at the publisher."},
+        "copy_url": {"type": "string", "description": "Where the project read a copy, when not at the publisher "
+                                                      "(provenance, never part of the citation)."},
+        "copy_kind": {"type": "string", "constraints": {"enum": ["", "data_copy", "reprint", "platform", "snapshot"]},
+                      "description": "How the copy was obtained: data_copy, reprint, platform or snapshot (etl/hosts.py)."},
+        "copy_note": {"type": "string", "description": "Where the copy was read and why."},
     },
     "indicators": {
         "indicator": {"type": "string", "constraints": {"required": True, "unique": True}},

@@ -47,8 +47,6 @@ DOMAIN = "crim_thb"
 # 1 January (all ages, both sexes), the denominator of every per-capita rate.
 EXTRA_DATASETS = {"demo_pjan": {"age": ["TOTAL"], "sex": ["T"]}}
 LICENCE = "Eurostat/European Commission reuse policy: reuse with attribution."
-SOURCE_COLUMNS = ["source_id", "family", "grade", "grade_reason", "reports_on", "publisher", "title", "url",
-                  "date_published", "date_accessed", "licence", "citation", "notes"]
 STAGED = ["raw", "mapping", "codebook", "harmonised", "sources.csv"]  # what the build needs from data/
 
 EXIT_OK, EXIT_BUILD, EXIT_API, EXIT_REVIEW = 0, 1, 2, 3
@@ -306,17 +304,21 @@ def source_rows(datasets: list[Dataset], sums: dict[str, str], day: dt.date, sna
     for ds in datasets:
         sid = source_id(ds.code, day)
         url = f"https://ec.europa.eu/eurostat/databrowser/view/{ds.code}/default/table"
-        updated = ds.last_update[:10] if ds.last_update else "unknown"
+        updated = ds.last_update[:10] if ds.last_update else ""
         rows.append({
             "source_id": sid, "family": "eurostat", "grade": "official_statistics",
             "grade_reason": "Eurostat dataset read from Eurostat's API (a dated snapshot with its checksum).",
             "reports_on": "", "publisher": "Eurostat",
             "title": f"{ds.title} ({ds.code})" if ds.title else ds.code, "url": url, "date_published": updated,
             "date_accessed": f"{day:%Y-%m-%d}", "licence": LICENCE,
-            "citation": (f"Eurostat ({updated[:4] if updated != 'unknown' else 'n.d.'}). {ds.title or ds.code} "
-                         f"[dataset {ds.code}], last update of data {updated}, extracted {day:%Y-%m-%d} through the "
-                         f"Eurostat dissemination API for geo {', '.join(sorted(ds.tidy['geo'].unique()))}. {url} . "
-                         f"Snapshot {snapshot_rel}/{ds.code}.csv, sha256 {sums[ds.code]}."),
+            # who published it and where it lives; the stored snapshot is provenance (copy_*), never the citation
+            "citation": (f"Eurostat ({updated[:4] or 'n.d.'}). {ds.title or ds.code} [dataset {ds.code}]"
+                         + (f", last update of data {updated}" if updated else "")
+                         + f", extracted {day:%Y-%m-%d}. {url}"),
+            "copy_url": f"{snapshot_rel}/{ds.code}.csv", "copy_kind": "snapshot",
+            "copy_note": (f"Dated snapshot of Eurostat's dissemination API for geo "
+                          f"{', '.join(sorted(ds.tidy['geo'].unique()))}, sha256 {sums[ds.code]} "
+                          f"(manifest {snapshot_rel}/manifest.json)."),
             "notes": f"Written by `python -m etl refresh eurostat`; manifest {snapshot_rel}/manifest.json.",
         })
     return rows

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.paths import DataPaths
+from etl.reference import SOURCE_COLUMNS
 
 BALTIC_ISO3 = {"EST": "EE", "LVA": "LV", "LTU": "LT"}
 EXPORT_COLUMNS = ["Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category",
@@ -107,7 +108,7 @@ def transcribe(frame: pd.DataFrame, source_id: str, file_label: str) -> pd.DataF
 
 
 def source_record(source_id: str, extracted: str | None, file_name: str) -> dict:
-    when = extracted or "unknown date"
+    when = extracted or "date not stated"
     return {
         "source_id": source_id,
         "family": "unodc",
@@ -124,6 +125,7 @@ def source_record(source_id: str, extracted: str | None, file_name: str) -> dict
         "citation": (f"United Nations Office on Drugs and Crime (UNODC), dataUNODC ({(extracted or 'n.d.')[:4] or 'n.d.'}). "
                      f"Trafficking in persons data ({file_name}" + (f", extracted {extracted})" if extracted else ")")
                      + ". https://dataunodc.un.org/dp-trafficking-persons"),
+        "copy_url": "", "copy_kind": "", "copy_note": "",
         "notes": "Imported with `python -m etl import-glotip`. Values <5 are suppressed counts of 1-4.",
     }
 
@@ -151,7 +153,7 @@ def import_glotip(path: Path, paths: DataPaths, source_id: str | None = None,
     sources = pd.read_csv(paths.sources, dtype=str, keep_default_na=False)
     if source_id not in set(sources["source_id"]):
         record = source_record(source_id, extracted, path.name)
-        sources = pd.concat([sources, pd.DataFrame([record])], ignore_index=True)
-        sources = sources[list(sources.columns)].sort_values("source_id")
+        sources = pd.concat([sources, pd.DataFrame([record])], ignore_index=True).fillna("")
+        sources = sources[list(dict.fromkeys(SOURCE_COLUMNS + list(sources.columns)))].sort_values("source_id")
         sources.to_csv(paths.sources, index=False, lineterminator="\n")
     return target, len(raw), source_id

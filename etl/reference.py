@@ -27,6 +27,13 @@ def read_table(path: Path, required: list[str]) -> pd.DataFrame:
     return frame
 
 
+# sources.csv: one origin record per document. publisher/title/url/citation say who published it and where it
+# lives at the publisher; copy_url/copy_kind/copy_note say how the project obtained a copy (provenance, never
+# part of a citation line: see etl/hosts.py).
+SOURCE_COLUMNS = ["source_id", "family", "grade", "grade_reason", "reports_on", "publisher", "title", "url",
+                  "date_published", "date_accessed", "licence", "citation", "copy_url", "copy_kind", "copy_note", "notes"]
+
+
 @dataclass
 class Reference:
     sources: pd.DataFrame
@@ -50,6 +57,7 @@ class Reference:
     series_breaks: pd.DataFrame
     country_definitions: pd.DataFrame
     eurostat_codes: pd.DataFrame
+    hosts: pd.DataFrame
 
     @property
     def source_ids(self) -> set[str]:
@@ -89,8 +97,7 @@ class Reference:
 def load_reference(paths: DataPaths) -> Reference:
     cb, mp = paths.codebook, paths.mapping
     ref = Reference(
-        sources=read_table(paths.sources, ["source_id", "family", "grade", "grade_reason", "reports_on", "publisher",
-                                           "title", "url", "date_published", "date_accessed", "licence", "citation"]),
+        sources=read_table(paths.sources, SOURCE_COLUMNS[:-1]),
         grades=read_table(cb / "grades.csv", ["grade", "rank", "label", "official", "shown_as", "definition"]),
         breakdown_rules=read_table(cb / "breakdown_rules.csv", ["indicator", "breakdown", "kind", "note"]),
         unit_synonyms=read_table(mp / "unit_synonyms.csv", ["indicator", "src_unit", "unit", "note"]),
@@ -114,6 +121,7 @@ def load_reference(paths: DataPaths) -> Reference:
         series_breaks=read_table(mp / "series_breaks.csv", ["country", "indicator", "year", "flag", "note", "source_id"]),
         country_definitions=read_table(cb / "country_definitions.csv", ["country", "indicator", "definition", "source_ids"]),
         eurostat_codes=read_table(mp / "eurostat_codes.csv", EUROSTAT_CODE_COLUMNS),
+        hosts=read_table(cb / "hosts.csv", ["host", "kind", "who", "why"]),
     )
     problems = []
     for name, frame, column in (("mapping/series_breaks.csv", ref.series_breaks, "source_id"),
@@ -174,28 +182,56 @@ GRADE_COLUMNS_NEED = ("grade", "grade_reason")
 
 
 def check_sources(ref: Reference) -> list[str]:
-    """Every source has a known evidence grade with a reason, a clean citation, and `reports_on` (the
-    official document a news item reports) names a known source."""
+    """Every source has a known evidence grade with a reason; `reports_on` names a known source; no citation
+    line (publisher, title, citation) holds a curator's note or names a code host or a document-sharing site;
+    an official-grade source lives on a publisher's host or an archive of record; a copy says how it was
+    obtained, and a reprint is never graded official (etl/hosts.py)."""
     from etl.citation import curator_notes_in
+    from etl.hosts import CITABLE_KINDS, COPY_KINDS, KINDS, Hosts, host_of
 
     problems = []
     grades = set(ref.grades["grade"])
+    official = ref.official_grades
     known = ref.source_ids
+    hosts = Hosts(ref.hosts)
+    for line, kind in ref.hosts["kind"].items():
+        if kind not in KINDS:
+            problems.append(f"codebook/hosts.csv line {line + 2}: kind {kind!r} is not one of {', '.join(KINDS)}")
     for line, r in ref.sources.iterrows():
-        where = f"sources.csv line {line} ({r['source_id']})"
+        where = f"sources.csv line {line + 2} ({r['source_id']})"
         if r["grade"] not in grades:
             problems.append(f"{where}: grade {r['grade']!r} is not in codebook/grades.csv")
         if not r["grade_reason"].strip():
             problems.append(f"{where}: grade_reason is empty (say why the source has its grade)")
         if r["reports_on"] and r["reports_on"] not in known:
             problems.append(f"{where}: reports_on {r['reports_on']!r} is not in sources.csv")
-        notes = curator_notes_in(r["citation"])
-        if notes:
-            problems.append(f"{where}: the citation holds curator notes {notes}; keep them in `notes` "
-                            "(etl.citation.clean_citation builds a clean one)")
+        for field in ("publisher", "title", "citation"):
+            notes = curator_notes_in(r[field])
+            if notes:
+                problems.append(f"{where}: the {field} holds curator notes {notes}; keep them in `notes` "
+                                "(etl.citation.clean_citation builds a clean citation)")
+            named = hosts.named_in(r[field])
+            if named:
+                problems.append(f"{where}: the {field} names {named}, where a copy was read; a citation names the "
+                                "publisher: move the copy to copy_url/copy_kind/copy_note")
+        if r["grade"] in official and r["url"]:
+            kind = hosts.kind_of_url(r["url"])
+            if kind not in CITABLE_KINDS:
+                problems.append(f"{where}: an official grade ({r['grade']}) on host {host_of(r['url'])!r} "
+                                f"({kind or 'not listed in codebook/hosts.csv'}); official grades live on a "
+                                "publisher's host or an archive of record")
+        if bool(r["copy_url"]) != bool(r["copy_kind"]):
+            problems.append(f"{where}: copy_url and copy_kind go together (how was the copy obtained?)")
+        if r["copy_kind"] and r["copy_kind"] not in COPY_KINDS:
+            problems.append(f"{where}: copy_kind {r['copy_kind']!r} is not one of {', '.join(COPY_KINDS)}")
+        if r["copy_kind"] == "reprint" and r["grade"] in official:
+            problems.append(f"{where}: a reprint on a third-party site is graded below the original, not "
+                            f"{r['grade']!r} (cite the original where it is in sources.csv)")
+        if r["copy_url"] and not r["copy_note"].strip():
+            problems.append(f"{where}: copy_note is empty (say where the copy was read and why)")
     dup = ref.sources["source_id"].duplicated()
     for line in ref.sources.index[dup]:
-        problems.append(f"sources.csv line {line}: source_id {ref.sources.at[line, 'source_id']!r} is listed twice")
+        problems.append(f"sources.csv line {line + 2}: source_id {ref.sources.at[line, 'source_id']!r} is listed twice")
     return problems
 
 

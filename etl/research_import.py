@@ -17,6 +17,8 @@ import pandas as pd
 
 from etl.paths import DataPaths
 from etl.citation import clean_citation
+from etl.hosts import CITABLE_KINDS, Hosts
+from etl.reference import SOURCE_COLUMNS
 from etl.periods import parse_period
 
 # Research "family" -> raw transcription file (one per source family).
@@ -35,10 +37,6 @@ RAW_COLUMNS = [
     "value", "unit", "status", "source_id", "location",
 ]
 
-SOURCE_COLUMNS = [
-    "source_id", "family", "grade", "grade_reason", "reports_on", "publisher", "title", "url", "date_published",
-    "date_accessed", "licence", "citation", "notes",
-]
 
 # The research collection was transcribed into this project on this date.
 TRANSCRIBED_ON = "2026-11-28"
@@ -130,42 +128,55 @@ def import_research(research_dir: Path, paths: DataPaths) -> dict[str, int]:
         counts[name] = len(frame)
 
     used = set(figures["source_id"]) | {"UNODC_GLOTIP_2025"} | _ids_cited_by_mapping(paths)
-    graded = _graded(paths)
-    out = []
-    for rec in sources.to_dict("records"):
-        if rec["source_id"] not in used:
-            continue  # documents only cited in the research notes carry no figure here
-        grade, reason, reports_on = graded.get(rec["source_id"]) or (*first_guess_grade(rec), "")
-        out.append({
-            "source_id": rec["source_id"],
-            "family": rec["family"],
-            "grade": grade,
-            "grade_reason": reason,
-            "reports_on": reports_on,
-            "publisher": rec["publisher"],
-            "title": rec["title"],
-            "url": rec["url"],
-            "date_published": rec["year_published"],
-            "date_accessed": TRANSCRIBED_ON,
-            "licence": LICENCES.get(rec["family"], DEFAULT_LICENCE),
-            "citation": citation(rec),
-            "notes": rec["notes"],
-        })
-    frame = pd.DataFrame(out, columns=SOURCE_COLUMNS).sort_values("source_id")
+    reviewed = _reviewed(paths)
+    hosts = _hosts(paths)
+    out = [reviewed.get(rec["source_id"]) or new_record(rec, hosts, TRANSCRIBED_ON)
+           for rec in sources.to_dict("records") if rec["source_id"] in used]
+    frame = pd.DataFrame(out, columns=SOURCE_COLUMNS).fillna("").sort_values("source_id")
     frame.to_csv(paths.sources, index=False, lineterminator="\n")
     counts["sources.csv"] = len(frame)
     return counts
 
 
-def _graded(paths: DataPaths) -> dict[str, tuple[str, str, str]]:
-    """Grades already reviewed in data/sources.csv: a re-import keeps them."""
+def new_record(rec: dict, hosts: Hosts, accessed: str) -> dict:
+    """An origin record for a research source the project has not reviewed yet: a first-guess grade, a clean
+    citation, and a copy read on a host that is no publisher's (a code host, a document-sharing site, a news
+    wire) kept as provenance, never in the citation, and never graded official until a reviewer says so."""
+    grade, reason = first_guess_grade(rec)
+    url, copy_url, copy_kind, copy_note = rec["url"], "", "", ""
+    kind = hosts.kind_of_url(url)
+    if kind in ("code_hosting", "document_sharing") or (grade in OFFICIAL_GUESSES and kind not in CITABLE_KINDS):
+        url, copy_url, copy_kind = "", rec["url"], "reprint"
+        copy_note = f"Read on {kind.replace('_', ' ') or 'a host not listed in codebook/hosts.csv'}; first guess, review."
+        if grade in OFFICIAL_GUESSES:
+            grade, reason = "secondary", reason + " (read on a third-party copy: graded below the original)"
+    record = {"source_id": rec["source_id"], "family": rec["family"], "grade": grade, "grade_reason": reason,
+              "reports_on": "", "publisher": rec["publisher"], "title": rec["title"], "url": url,
+              "date_published": rec["year_published"], "date_accessed": accessed,
+              "licence": LICENCES.get(rec["family"], DEFAULT_LICENCE), "copy_url": copy_url,
+              "copy_kind": copy_kind, "copy_note": copy_note, "notes": rec["notes"]}
+    record["citation"] = citation({**rec, "url": url})
+    return record
+
+
+OFFICIAL_GUESSES = {"official_statistics", "official_publication", "international_monitoring"}
+
+
+def _hosts(paths: DataPaths) -> Hosts:
+    path = paths.codebook / "hosts.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame(columns=["host", "kind"])
+    return Hosts(frame)
+
+
+def _reviewed(paths: DataPaths) -> dict[str, dict]:
+    """Records already reviewed in data/sources.csv: a re-import keeps them whole (grade, citation, copy)."""
     if not paths.sources.exists():
         return {}
     current = pd.read_csv(paths.sources, dtype=str, keep_default_na=False)
-    if "grade" not in current.columns:
-        return {}
-    return {r["source_id"]: (r["grade"], r.get("grade_reason", ""), r.get("reports_on", ""))
-            for r in current.to_dict("records") if r["grade"]}
+    for column in SOURCE_COLUMNS:
+        if column not in current.columns:
+            current[column] = ""
+    return {r["source_id"]: {c: r[c] for c in SOURCE_COLUMNS} for r in current.to_dict("records") if r.get("grade")}
 
 
 def _raw_rows(figures: pd.DataFrame) -> dict[str, list[dict]]:
@@ -205,17 +216,13 @@ def add_research(folder: Path, paths: DataPaths, accessed: str) -> dict[str, int
         current = pd.read_csv(paths.sources, dtype=str, keep_default_na=False)
         known = set(current["source_id"])
         used = set(figures["source_id"])
-        added = []
-        for rec in sources.to_dict("records"):
-            if rec["source_id"] in known or rec["source_id"] not in used:
-                continue
-            grade, reason = first_guess_grade(rec)
-            added.append({"source_id": rec["source_id"], "family": rec["family"], "grade": grade,
-                          "grade_reason": reason, "reports_on": "", "publisher": rec["publisher"],
-                          "title": rec["title"], "url": rec["url"], "date_published": rec["year_published"],
-                          "date_accessed": accessed, "licence": LICENCES.get(rec["family"], DEFAULT_LICENCE),
-                          "citation": citation(rec), "notes": rec["notes"]})
-        out = pd.concat([current, pd.DataFrame(added, columns=SOURCE_COLUMNS)], ignore_index=True)
+        hosts = _hosts(paths)
+        added = [new_record(rec, hosts, accessed) for rec in sources.to_dict("records")
+                 if rec["source_id"] not in known and rec["source_id"] in used]
+        for column in SOURCE_COLUMNS:
+            if column not in current.columns:
+                current[column] = ""
+        out = pd.concat([current, pd.DataFrame(added, columns=SOURCE_COLUMNS)], ignore_index=True).fillna("")
         out[SOURCE_COLUMNS].sort_values("source_id").to_csv(paths.sources, index=False, lineterminator="\n")
         counts["sources.csv"] = counts.get("sources.csv", 0) + len(added)
     return counts

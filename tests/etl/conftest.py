@@ -16,8 +16,7 @@ RESEARCH_HEADER = ["country", "period_label", "period_start", "period_end", "src
                    "src_category", "value", "unit", "status", "source_id", "location"]
 GLOTIP_HEADER = ["country", "year", "src_indicator", "src_dimension", "src_category", "src_sex", "src_age",
                  "value", "unit", "source_id", "location"]
-SOURCE_HEADER = ["source_id", "family", "grade", "grade_reason", "reports_on", "publisher", "title", "url",
-                 "date_published", "date_accessed", "licence", "citation", "notes"]
+from etl.reference import SOURCE_COLUMNS as SOURCE_HEADER  # noqa: E402
 
 SYNTHETIC_SOURCES = [
     ("SYN_UNODC", "unodc", "official_statistics", "2025"),
@@ -62,7 +61,7 @@ class SyntheticTree:
                   ["country", "indicator", "year", "flag", "note", "source_id"], [])
         write_csv(root / "codebook" / "country_definitions.csv", ["country", "indicator", "definition", "source_ids"], [])
         self.sources = [[sid, fam, g, "synthetic grade", "", f"Synthetic publisher {sid}", f"Synthetic document {sid}",
-                         "", year, "2026-11-28", "synthetic", f"Synthetic citation {sid}", ""]
+                         "", year, "2026-11-28", "synthetic", f"Synthetic citation {sid}", "", "", "", ""]
                         for sid, fam, g, year in SYNTHETIC_SOURCES]
         self.research: dict[str, list[list]] = {name: [] for name in
                                                 ("national.csv", "us_tip.csv", "greta.csv", "eurostat_ec.csv", "secondary.csv")}

@@ -338,7 +338,9 @@ def test_snapshot_manifest_sources_and_meta(refreshed):
         row = sources.loc[sid]
         assert (row["family"], row["grade"], row["publisher"]) == ("eurostat", "official_statistics", "Eurostat")
         assert row["url"] == f"https://ec.europa.eu/eurostat/databrowser/view/{code}/default/table"
-        assert row["date_accessed"] == "2026-11-28" and digest in row["citation"] and code in row["citation"]
+        assert row["date_accessed"] == "2026-11-28" and code in row["citation"]
+        # the stored snapshot is provenance, not part of the citation line
+        assert digest in row["copy_note"] and digest not in row["citation"] and row["copy_kind"] == "snapshot"
     assert manifest["datasets"]["crim_thb_synsex"]["geo_without_data"] == ["LT"]
     assert manifest["geo_requested"] == ["EE", "LV", "LT", "EU27_2020"]
     meta = json.loads(paths.meta.read_text())

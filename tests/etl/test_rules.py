@@ -224,7 +224,7 @@ def test_tip_tier_period_is_the_report_year(tree):
 
 def test_low_confidence_figure_is_kept_but_never_preferred(tree):
     tree.sources.append(["SYN_SHAKY", "national", "tertiary", "synthetic grade", "", "Synthetic aggregator",
-                         "Synthetic item", "", "2025", "2026-11-28", "synthetic", "Synthetic citation",
+                         "Synthetic item", "", "2025", "2026-11-28", "synthetic", "Synthetic citation", "", "", "",
                          "TERTIARY, LOW CONFIDENCE. Truncated text."])
     tree.research["national.csv"].append(research_row("LV", 2024, "identified_victims", "total", "all", 38, "SYN_SHAKY"))
     figure = one(harmonise(tree.write()).table, indicator="victims", unit="persons")

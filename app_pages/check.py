@@ -40,7 +40,8 @@ else:
                icon=":material/block:")
 render.table(fig.table, alt_text=fig.alt_text, key="check_sources",
              column_config={"Used": st.column_config.CheckboxColumn(i18n._("Used")),
-                            "Link": st.column_config.LinkColumn(i18n._("Link"))})
+                            "Link": st.column_config.LinkColumn(i18n._("Link")),
+                            "Copy read at": st.column_config.LinkColumn(i18n._("Copy read at"))})
 for line in own.figure_lines(values["figure"]):  # an upload's value: beside the sources, never one of them
     st.caption(md_escape(line))
 st.markdown(i18n._("**Why this one:** {why}").format(why=md_escape(x["why"])))

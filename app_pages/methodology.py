@@ -77,7 +77,8 @@ else:
     render.table(conflicts, alt_text=i18n._("Figures on which sources disagree"))
 
 st.header(i18n._("Sources and licences"))
-render.table(x["licences"], alt_text=i18n._("Sources and their licences"), column_config={"Link": st.column_config.LinkColumn(i18n._("Link"))})
+render.table(x["licences"], alt_text=i18n._("Sources and their licences"), column_config={"Link": st.column_config.LinkColumn(i18n._("Link")),
+                                                                                              "Copy read at": st.column_config.LinkColumn(i18n._("Copy read at"))})
 st.header(i18n._("How to cite"))
 st.markdown(md_escape(x["citation"]))
 share.copy_box(i18n._("Copy the citation"), x["citation"])

@@ -76,9 +76,10 @@ def dataset_citation(meta: dict, today: date | None = None) -> str:
 def licences(sources: pd.DataFrame | None) -> pd.DataFrame:
     """Licence per source, for the footer and the Methodology page."""
     if sources is None or sources.empty or "source_id" not in sources.columns:
-        return pd.DataFrame(columns=[N_("Source"), N_("Publisher"), N_("Licence")])
+        return pd.DataFrame(columns=[N_("Source"), N_("Publisher"), N_("Licence"), N_("Link"), N_("Read in a copy"),
+                                     N_("Copy read at")])
     s = sources.copy()
-    for c in ("publisher", "title", "licence", "url"):
+    for c in ("publisher", "title", "licence", "url", "copy_url", "copy_note"):
         if c not in s.columns:
             s[c] = ""
     out = pd.DataFrame({
@@ -86,6 +87,9 @@ def licences(sources: pd.DataFrame | None) -> pd.DataFrame:
         "Publisher": s["publisher"],
         "Licence": s["licence"].where(s["licence"] != "", i18n._("not stated")),
         "Link": s["url"],
+        # provenance: how the project obtained a copy when it was not read at the publisher
+        "Read in a copy": s["copy_note"],
+        "Copy read at": s["copy_url"],
     })
     return out.reset_index(drop=True)
 

@@ -106,7 +106,7 @@ def with_sources(rows: pd.DataFrame, sources: pd.DataFrame, precedence: pd.DataF
     """Join source title/publisher/link on the first source id of each row (rates cite two)."""
     rows = rows.copy()
     rows["main_source"] = rows["source_id"].str.split(";").str[0]
-    cols = ["source_id", "title", "publisher", "licence", "url", "family", "reports_on"]
+    cols = ["source_id", "title", "publisher", "licence", "url", "family", "reports_on", "copy_url", "copy_note"]
     if sources is not None and not sources.empty and "source_id" in sources.columns:
         s = sources[[c for c in cols if c in sources.columns]].rename(columns={"source_id": "main_source"})
         rows = rows.merge(s.drop_duplicates("main_source"), on="main_source", how="left")

@@ -15,7 +15,9 @@ from etl.figure_key import parse_figure_key
 
 COLUMNS = {"Value": N_("Value"), "preferred": N_("Used"), "title": N_("Source"), "publisher": N_("Publisher"),
            "Evidence grade": N_("Evidence grade"), "grade_rank": N_("Rank"), "source_location": N_("Where in the source"),
-           "period_label": N_("Period as printed"), "Flags": N_("Flags"), "note": N_("Note"), "url": N_("Link")}
+           "period_label": N_("Period as printed"), "Flags": N_("Flags"), "note": N_("Note"), "url": N_("Link"),
+           # provenance: where the project read a copy, when not at the publisher (never in the citation)
+           "copy_note": N_("Read in a copy"), "copy_url": N_("Copy read at")}
 
 
 def build(ds, view, options):

@@ -32,8 +32,11 @@ for col, card in zip(st.columns(len(cards)) if cards else [], cards):
         st.metric(card["metric_label"], card["value"], delta=card["delta"], delta_color="off",
                   help=i18n._("Change against the previous year, in persons. Not shown across a series break or "
                               "when a value is suppressed (<5)."))
+        if card["comparability"]:  # before the change and the rate: this year counts something else
+            st.warning(md_escape(card["comparability"]), icon=":material/compare_arrows:")
         if card["change_note"]:
-            st.caption(i18n._("Change: {note}.").format(note=card["change_note"]))
+            note = card["change_note"]  # a note may end in an abbreviation's full stop ('2023 г.'): one stop
+            st.caption(i18n._("Change: {note}").format(note=note) + ("" if note.endswith(".") else "."))
         if card["newer"]:
             st.markdown("⚠ " + md_escape(card["newer"]))
         if card["rate"]:

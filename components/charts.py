@@ -17,6 +17,15 @@ from components import i18n, style
 from components.i18n import N_
 
 SUPPRESSED_NOTE = N_("◆ <5 = a count between 1 and 4, withheld by the source; never drawn as 0")
+# in a rate's unit a withheld count is its range (1 to 4 persons over the population), never '<5'
+SUPPRESSED_RATE_NOTE = N_("◆ a count of 1 to 4 persons withheld by the source, shown as its range in this unit; "
+                          "never drawn as 0")
+RATE_WITHHELD_LABEL = N_("1–4 persons")
+
+
+def _suppressed_note(rows: pd.DataFrame) -> str:
+    rate = "unit" in rows.columns and rows["unit"].isin(style.RATE_UNITS).any()
+    return i18n._(SUPPRESSED_RATE_NOTE if rate else SUPPRESSED_NOTE)
 
 
 def _wrap(lines: list[str], width: int = 120) -> list[str]:
@@ -230,7 +239,7 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
     # where a bar ends: the position of the '<5' and 'no data' annotations
     ends = vals.groupby("country_label")["value"].max() if overlapping else vals.groupby("country_label")["value"].sum()
     if any(d["status"] == "suppressed"):
-        subtitle.append(i18n._(SUPPRESSED_NOTE))
+        subtitle.append(_suppressed_note(d))
     if overlapping:
         subtitle.append(i18n._("Categories overlap (one person or case can count in several): bars side by side, never added up"))
     if not d["confirmed"].all():
@@ -277,14 +286,20 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
     if not supp.empty:
         s = supp.copy()
         s["x"] = [1.0 if percent else float(ends.get(c, 0.0)) for c in s["country_label"]]
+        for col in ("value_low", "value_high"):
+            if col not in s.columns:
+                s[col] = float("nan")
         grouped = (s.groupby(["country_label", "x"], sort=False)
                    .agg(cats=("category_label", lambda x: ", ".join(c for c in x if c)),
-                        source_id=("source_id", "first"))
+                        source_id=("source_id", "first"), unit=("unit", "first"),
+                        value_low=("value_low", "first"), value_high=("value_high", "first"))
                    .reset_index())
         # on lines of at most _LABEL_CHARS characters (lineBreak), so a long list of categories stays
         # inside a phone-sized chart instead of running off its edge
-        grouped["label"] = ["\n".join(_lines("<5" + (f" ({c})" if c and not is_total else ""), _LABEL_CHARS))
-                            for c in grouped["cats"]]
+        grouped["label"] = ["\n".join(_lines(style.withheld_text(u, lo, hi) + (f" ({c})" if c and not is_total else ""),
+                                             _LABEL_CHARS))
+                            for c, u, lo, hi in zip(grouped["cats"], grouped["unit"], grouped["value_low"],
+                                                    grouped["value_high"])]
         layers.append(alt.Chart(grouped).mark_point(shape="diamond", size=120, filled=True,
                                                     color=style.SUPPRESSED_COLOR)
                       .encode(x=alt.X("x:Q"), y=y,
@@ -380,7 +395,7 @@ def suppressed_offsets(supp: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
 
 
 def suppressed_labels(supp: pd.DataFrame, avoid: pd.DataFrame | None = None, *, span: float = 0.0,
-                      reach_years: int = 4, near: float = 0.15) -> pd.DataFrame:
+                      reach_years: int = 4, near: float = 0.15, label: str = "<5") -> pd.DataFrame:
     """One '<5' label per run of consecutive withheld years (any country), over the run's middle year
     and above its highest mark: labels on every point would run into each other (Vega-Lite's text
     marks do not avoid collisions), and the marks in the country colours say which country.
@@ -392,7 +407,7 @@ def suppressed_labels(supp: pd.DataFrame, avoid: pd.DataFrame | None = None, *, 
     top = supp.groupby("year")["value_high"].max()
     out = pd.DataFrame({"year": [r[(len(r) - 1) // 2] for r in runs],
                         "value_high": [float(max(top[y] for y in r)) for r in runs],
-                        "label": "<5"})
+                        "label": label})
     if avoid is not None and not avoid.empty and not out.empty:
         def covered(year, value):
             return any(0 <= year - int(ey) <= reach_years and abs(float(ev) - value) <= near * span
@@ -427,8 +442,14 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     line_df["segment"] = line_df.groupby("country")["segment"].ffill().fillna(0).astype(int)
     line_df["series"] = line_df["country"] + "|" + line_df["segment"].astype(str)
     line_df["confirmed"] = line_df["confirmed"].fillna(True).astype(bool)
-    line_df["shown"] = ["<5" if s is True else style.fmt_number(v, "index" if indexed else "persons")
-                        for v, s in zip(line_df[yfield], line_df["suppressed"])]
+    unit = str(d["unit"].iloc[0]) if "unit" in d.columns and len(d) else "persons"
+    rate = unit in style.RATE_UNITS
+    lows = dict(zip(zip(d["country"], d["year"]), d["value_low"])) if "value_low" in d.columns else {}
+    highs = dict(zip(zip(d["country"], d["year"]), d["value_high"])) if "value_high" in d.columns else {}
+    line_df["shown"] = [style.withheld_text(unit, lows.get((c, y)), highs.get((c, y))) if s is True
+                        else style.fmt_number(v, "index" if indexed else unit)
+                        for c, y, v, s in zip(line_df["country"], line_df["year"], line_df[yfield],
+                                              line_df["suppressed"])]
     legend = alt.Legend(columns=legend_columns(labels))  # one legend for colour and shape: the same settings
     color = alt.Color("country_label:N", title=None, scale=_country_scale(codes, labels), sort=labels, legend=legend)
     x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
@@ -458,7 +479,7 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     layers = [line, pts, weak, line_end_labels(label_rows, x=x, y=y, yfield=yfield)]
     if not supp.empty and not indexed:
         s = suppressed_offsets(supp, codes)
-        s["label"] = "<5"
+        s["label"] = [style.withheld_text(unit, lo, hi) for lo, hi in zip(s["value_low"], s["value_high"])]
         # countries withheld in the same year sit side by side (dx), each in its colour
         layers.append(alt.Chart(s).mark_rule(strokeWidth=3, strokeDash=[2, 2], xOffset={"expr": "datum.dx"})
                       .encode(x=x, y=alt.Y("value_low:Q"), y2="value_high:Q", color=color))
@@ -468,10 +489,11 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
                                        alt.Tooltip("year:O", title=i18n._("Year")), alt.Tooltip("label:N", title=i18n._("Value"))]))
         ends = end_label_positions(label_rows, yfield=yfield).rename(columns={yfield: "value"})
         span = float(line_df[yfield].max() - line_df[yfield].min()) if line_df[yfield].notna().any() else 0.0
-        layers.append(alt.Chart(suppressed_labels(s, ends, span=span))
+        layers.append(alt.Chart(suppressed_labels(s, ends, span=span,
+                                                  label=i18n._(RATE_WITHHELD_LABEL) if rate else "<5"))
                       .mark_text(dy=-12, fontSize=11, color=style.SUPPRESSED_COLOR)
                       .encode(x=x, y=alt.Y("value_high:Q"), text="label:N"))
-        subtitle.append(i18n._(SUPPRESSED_NOTE))
+        subtitle.append(_suppressed_note(d))
     marks = d[d["marker"] != ""].copy()
     marks = marks[marks[yfield].notna()]
     if not marks.empty:

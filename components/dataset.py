@@ -130,6 +130,7 @@ class Codebook:
     flags: pd.DataFrame = field(default_factory=pd.DataFrame)
     grades: pd.DataFrame = field(default_factory=pd.DataFrame)
     breakdown_rules: pd.DataFrame = field(default_factory=pd.DataFrame)
+    series_breaks: pd.DataFrame = field(default_factory=pd.DataFrame)  # mapping/series_breaks.csv
 
     def __post_init__(self) -> None:
         self._grade = {}
@@ -157,6 +158,13 @@ class Codebook:
         if {"flag", "label"} <= set(self.flags.columns):
             self._flag = {f: (lab, m) for f, lab, m in zip(self.flags["flag"], self.flags["label"],
                                                            self.flags.get("meaning", self.flags["label"]))}
+        # (country, indicator) -> [(first year, last year, note)] of the years that count something else
+        self._differs: dict[tuple[str, str], list[tuple[int, int, str, str]]] = {}
+        sb = self.series_breaks
+        if {"kind", "differs_from", "differs_to", "differs_note"} <= set(sb.columns):
+            for r in sb[sb["kind"] == "definition"].to_dict("records"):
+                span = (int(r["differs_from"] or -10_000), int(r["differs_to"] or 10_000), r["differs_note"], r["year"])
+                self._differs.setdefault((r["country"], r["indicator"]), []).append(span)
         self._cty = {}
         cols = set(self.countries.columns)
         code_col = next((c for c in ("iso2", "country", "code") if c in cols), None)
@@ -238,6 +246,13 @@ class Codebook:
         """A country's definition (codebook/country_definitions.csv) in the run's language; the national law's
         own name is kept in the translation (data/i18n/codebook_labels.csv)."""
         return _tr("country_definition", f"{country}:{indicator}", english or "", "definition")
+
+    def definition_note(self, country: str, indicator: str, year: int) -> str:
+        """What a year's figure counts when it differs from the indicator's definition ('' when it does not)."""
+        for start, end, note, break_year in self._differs.get((country, indicator), []):
+            if start <= int(year) <= end:  # translations keyed on the break: country:indicator:year
+                return _tr("definition_note", f"{country}:{indicator}:{break_year}", note, "note")
+        return ""
 
     def grade_definition(self, grade: str) -> str:
         return _tr("grade", grade, (self._grade.get(grade) or {}).get("definition") or "", "definition")
@@ -340,6 +355,7 @@ def assemble_dataset(directory: Path | str, load_table=None, load_csv=None) -> D
         flags=_optional_csv(d / "codebook" / "flags.csv", [], side, load_csv),
         grades=_optional_csv(d / "codebook" / "grades.csv", [], side, load_csv),
         breakdown_rules=_optional_csv(d / "codebook" / "breakdown_rules.csv", [], side, load_csv),
+        series_breaks=_optional_csv(d / "mapping" / "series_breaks.csv", [], side, load_csv),
     )
     defs = _optional_csv(d / "codebook" / "country_definitions.csv", warnings, side, load_csv)
     meta: dict = {}

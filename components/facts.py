@@ -25,14 +25,13 @@ from pathlib import Path
 import pandas as pd
 
 from components import i18n
-from components.queries import CHAIN, sort_countries
-from components.style import fmt_number
+from components.queries import CHAIN, DEFINITION_FLAG, not_comparable, sort_countries
+from components.style import fmt_number, withheld_text
 from etl.figure_key import figure_key
 
 FORBIDDEN = ("trafficked people", "trafficked persons", "people trafficked")
-BREAK_FLAGS = ("series_break", "definition_change", "definition_differs")
-BREAK_WORDS = {"series_break": i18n.N_("series break"), "definition_change": i18n.N_("definition change"),
-               "definition_differs": i18n.N_("definition differs")}
+BREAK_WORDS = {"series_break": i18n.N_("series break"), "definition_differs": i18n.N_("definition differs"),
+               "source": i18n.N_("change of source")}
 MAX_FACTS = 5
 PHRASES_FILE = "fact_phrases.csv"
 # the phrases in the other languages: indicator, lang, forms (the plural forms in the catalogue's order,
@@ -89,7 +88,10 @@ def _num(v: float, unit: str) -> str:
 
 
 def _link(text: str, key: str) -> str:
-    return f"[{text}](/check?fig={key})"
+    """The number linked to /check, in the reader's language (a link opened in a new tab starts a new session:
+    without `lang=` it would open in the browser's language)."""
+    lang = i18n.current().lang
+    return f"[{text}](/check?fig={key}" + ("" if lang == i18n.DEFAULT else f"&lang={lang}") + ")"
 
 
 class _Writer:
@@ -107,6 +109,16 @@ class _Writer:
             return " " + i18n._("(unconfirmed: {what})").format(
                 what=self.cb.grade_shown_as(g).removeprefix(i18n._("unconfirmed: ")))
         return ""
+
+    def definition_note(self, row) -> str:
+        """'; it counts something else: …' for a figure flagged definition_differs (said before any comparison
+        a reader might draw from it); '' otherwise."""
+        if DEFINITION_FLAG not in str(row.get("flags") or "").split(";"):
+            return ""
+        note = self.cb.definition_note(str(row["country"]), str(row["indicator"]), int(row["period_start"])) \
+            or self.cb.flag_meaning(DEFINITION_FLAG)
+        note = note.rstrip(". ")
+        return "; " + i18n._("what it counts differs: {note}").format(note=note[:1].lower() + note[1:])
 
     def phrase(self, indicator: str, unit: str, n_text: str, n_value: float | None) -> str | None:
         t = i18n.current()
@@ -133,9 +145,12 @@ class _Writer:
     def value(self, row) -> tuple[str, str, tuple[float, ...]]:
         """(plain, linked, numbers) for a row's value: 'fewer than 5' for a withheld count."""
         key = figure_key(row)
-        if bool(row["suppressed"]):
-            few = i18n._("fewer than 5")
-            return few, _link(few, key), ()
+        if bool(row["suppressed"]):  # a withheld count: 'fewer than 5'; in a rate, the rate's range
+            shown = withheld_text(str(row.get("unit") or ""), row.get("value_low"), row.get("value_high"))
+            if shown == "<5":
+                few = i18n._("fewer than 5")
+                return few, _link(few, key), ()
+            return shown, _link(shown, key), (float(row["value_low"]), float(row["value_high"]))
         t = _num(float(row["value"]), row["unit"])
         return t, _link(t, key), (float(row["value"]),)
 
@@ -152,14 +167,9 @@ def _has_value(row) -> bool:
 
 
 def _comparable(prev, cur) -> str | None:
-    """None when the two years may be compared; else why not."""
-    flags = str(cur.get("flags") or "")
-    for f in BREAK_FLAGS:
-        if f in flags:
-            return i18n._(BREAK_WORDS[f])
-    if str(prev.get("source_id") or "") != str(cur.get("source_id") or ""):
-        return i18n._("change of source")
-    return None
+    """None when the two years may be compared; else why not (queries.not_comparable, in words)."""
+    why = not_comparable(prev, cur)
+    return i18n._(BREAK_WORDS[why]) if why else None
 
 
 def _latest_fact(w: _Writer, rows: pd.DataFrame, country: str) -> Fact | None:
@@ -181,7 +191,9 @@ def _latest_fact(w: _Writer, rows: pd.DataFrame, country: str) -> Fact | None:
     if not prev_rows.empty:
         prev = prev_rows.iloc[-1].to_dict()
         why = _comparable(prev, cur)
-        if why:
+        if why and w.definition_note(cur):
+            pass  # the definition note below says it is not comparable, and why
+        elif why:
             change = "; " + i18n._("not comparable with {year}: {why}").format(year=year - 1, why=why)
             change_md = change
         elif cur["suppressed"] or prev["suppressed"]:
@@ -198,6 +210,8 @@ def _latest_fact(w: _Writer, rows: pd.DataFrame, country: str) -> Fact | None:
                 change = change_md = ", " + (i18n._("{n} more than in {year}") if diff > 0 else
                                              i18n._("{n} fewer than in {year}")).format(n=d, year=year - 1)
                 numbers += (abs(diff),)
+    differs = w.definition_note(cur)  # said before any change a reader might read from it
+    change, change_md = differs + change, differs + change_md
     src = w.src([cur["source_id"]])
     tail = f"{w.grade_note(cur)} ({src})." if src else f"{w.grade_note(cur)}."
     frame = i18n._("In {year}, {country} {what}")
@@ -227,7 +241,7 @@ def _period_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
             if say is None:
                 continue
             say_md = w.phrase(first["indicator"], first["unit"], linked, numbers[0] if numbers else None)
-            tail = f"{w.grade_note(first)} ({src})."
+            tail = f"{w.grade_note(first)}{w.definition_note(first)} ({src})."
             frame = i18n._("In {year}, {country} {what}")
             out.append(Fact(frame.format(year=when + multi, country=name, what=say) + tail,
                             frame.format(year=when + multi, country=name, what=say_md) + tail, numbers, ids))

@@ -168,7 +168,9 @@ def legend_items(breaks: list[float], unit: str) -> list[dict]:
             else:
                 label = f"{f(lo)}–{f(hi)}"  # upper-open: a value on an edge is in the class above
             items.append({"color": class_color(lo if lo is not None else -math.inf, breaks), "label": label})
-    items.append({"color": style.MAP_SUPPRESSED, "label": i18n._("<5 (suppressed count, not a value)")})
+    items.append({"color": style.MAP_SUPPRESSED,
+                  "label": i18n._("withheld count of 1–4 persons (its range in this unit)") if unit in style.RATE_UNITS
+                  else i18n._("<5 (suppressed count, not a value)")})
     items.append({"color": style.MAP_NO_DATA, "label": i18n._("no data")})
     return items
 

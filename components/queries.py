@@ -13,13 +13,35 @@ import pandas as pd
 from components import i18n
 from components.dataset import Codebook
 from components.i18n import N_
-from components.style import BALTIC, COUNTRY_ORDER, year_runs
+from components.style import BALTIC, COUNTRY_ORDER, round_half_up, year_runs
 from components.style import fmt_number as style_fmt_count
 from components.style import fmt_ratio as style_fmt_ratio
 
 RATE_UNITS = ("per_million", "per_100k")
 CHAIN = ("victims", "suspects", "investigations", "cases_to_court", "prosecuted", "convicted")
-BREAK_FLAGS = ("series_break", "definition_change", "definition_differs")
+# A break starts a new series on the row that carries it; `definition_differs` is carried by every row of the
+# years that count something else (etl: series_breaks.csv `differs_from..differs_to`), so two years compare
+# only when both carry it or neither does.
+BREAK_FLAGS = ("series_break", "definition_change")
+DEFINITION_FLAG = "definition_differs"
+
+
+def flag_set(flags) -> set[str]:
+    return {f for f in str(flags or "").split(";") if f}
+
+
+def not_comparable(prev, cur) -> str | None:
+    """Why two years of one series cannot be compared: 'series_break' (a break in `cur`),
+    'definition_differs' (one of the two counts something else), 'source' (the source changes); None if they
+    can. `prev`, `cur`: rows (mappings) with `flags` and `source_id`."""
+    cur_flags, prev_flags = flag_set(cur.get("flags")), flag_set(prev.get("flags"))
+    if cur_flags & set(BREAK_FLAGS):
+        return "series_break"
+    if (DEFINITION_FLAG in cur_flags) != (DEFINITION_FLAG in prev_flags):
+        return DEFINITION_FLAG
+    if str(prev.get("source_id") or "").split(";")[0] != str(cur.get("source_id") or "").split(";")[0]:
+        return "source"
+    return None
 LATEST_PERIOD = "latest"  # Compare's 'latest year per country': each country its own newest year, labelled
 MAX_COMPARE_CATEGORIES = 12  # more categories than distinguishable colours: left to the Data page
 
@@ -240,7 +262,10 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
     s = s.sort_values(["country", "year"])
     s["main_source"] = s["source_id"].str.split(";").str[0]
     prev_src = s.groupby("country")["main_source"].shift()
-    flag_break = s["flags"].str.contains("|".join(BREAK_FLAGS), regex=True)
+    definition = s["flags"].str.contains(DEFINITION_FLAG, regex=False)
+    prev_definition = definition.groupby(s["country"]).shift()
+    flag_break = (s["flags"].str.contains("|".join(BREAK_FLAGS), regex=True)
+                  | (prev_definition.notna() & (prev_definition != definition)))
     src_change = prev_src.notna() & (prev_src != s["main_source"])
     s["marker"] = ""
     s.loc[src_change, "marker"] = "source"
@@ -249,7 +274,7 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
     for r, fb, sc, ps in zip(s.itertuples(), flag_break, src_change, prev_src):
         parts = []
         if fb:
-            fl = [f for f in r.flags.split(";") if f in BREAK_FLAGS]
+            fl = [f for f in r.flags.split(";") if f in BREAK_FLAGS + (DEFINITION_FLAG,)]
             parts.append(", ".join(cb.flag_label(f) for f in fl) + (f": {r.note}" if r.note else ""))
         if sc:
             parts.append(i18n._("source changes from {old} to {new}").format(old=ps, new=r.main_source))
@@ -467,13 +492,14 @@ def conversion_rows(conv: pd.DataFrame) -> pd.DataFrame:
     for r in conv.itertuples():
         if r.ratio_low is None or pd.isna(r.ratio_low):
             continue
-        exact = round(r.ratio_low, 1) == round(r.ratio_high, 1)
+        low, high = float(round_half_up(r.ratio_low, 1)), float(round_half_up(r.ratio_high, 1))
+        exact = low == high
         rows.append(dict(
             country=r.country, period_label=years_text(r.years, dash="-"), period_start=min(r.years),
             period_end=max(r.years), indicator=CONVERSION, breakdown="total", category="total",
-            unit=CONVERSION_UNIT, value=round(r.ratio_low, 1) if exact else float("nan"),
-            value_low=float("nan") if exact else round(r.ratio_low, 1),
-            value_high=float("nan") if exact else round(r.ratio_high, 1), suppressed=False, preferred=True,
+            unit=CONVERSION_UNIT, value=low if exact else float("nan"),
+            value_low=float("nan") if exact else low,
+            value_high=float("nan") if exact else high, suppressed=False, preferred=True,
             grade="derived",
             flags="derived_ratio" + (";few_years" if r.status == "few_years" else "")
                   + (";suppressed_lt5_in_sum" if r.suppressed_years else ""),
@@ -497,8 +523,16 @@ def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: 
                 "change_note": "", "per_million": None, "per_million_suppressed": False,
                 "series": counts, "top_forms": [], "forms_year": None, "source_ids": [], "flags": "",
                 "grade": "", "newer": []}
-        last_year = int(counts["period_start"].max()) if not counts.empty else None
-        card["newer"] = newer_figures(df, cb, c, indicator, unit_for(df, indicator, "absolute"), last_year)
+        years = sorted(int(y) for y in counts["period_start"])
+        # newer and in-between: every other figure for a period ending after the year before the card's
+        # (a news item for a year the official series skips is named, not hidden), but not the official
+        # figures the card and its sparkline already show
+        after = years[-2] if len(years) > 1 else (years[-1] if years else None)
+        shown = {(int(y), float(v)) for y, v, s_ in zip(counts["period_start"], counts["value"], counts["suppressed"])
+                 if not s_}
+        card["newer"] = [n for n in newer_figures(df, cb, c, indicator, unit_for(df, indicator, "absolute"), after)
+                         if not (n["period_start"] == n["period_end"] and not n["suppressed"]
+                                 and (n["period_start"], float(n["value"])) in shown)]
         if counts.empty:
             out.append(card)
             continue
@@ -512,14 +546,18 @@ def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: 
             card["prev_year"] = y - 1
             if pr["suppressed"] or last["suppressed"]:
                 card["change_note"] = i18n._("not computed: a suppressed (<5) value is involved")
-            elif any(f in last["flags"] for f in BREAK_FLAGS):
-                card["change_note"] = i18n._("not comparable: series break")
-            elif str(pr["source_id"]).split(";")[0] != str(last["source_id"]).split(";")[0]:
-                card["change_note"] = i18n._("not comparable: the source changes between the two years")
             else:
-                card["change"] = float(last["value"] - pr["value"])
+                why = not_comparable(pr, last)
+                if why == "series_break":
+                    card["change_note"] = i18n._("not comparable (series break)")
+                elif why == DEFINITION_FLAG:
+                    card["change_note"] = i18n._("not comparable (the two years count different things)")
+                elif why == "source":
+                    card["change_note"] = i18n._("not comparable (the source changes between the two years)")
+                else:
+                    card["change"] = float(last["value"] - pr["value"])
         else:
-            card["change_note"] = i18n._("no figure for {year}").format(year=y - 1)
+            card["change_note"] = i18n._("no official figure for {year}").format(year=y - 1)
         pm = tot[(tot["unit"] == "per_million") & (tot["period_start"] == y)]
         if not pm.empty:
             card["per_million"] = pm.iloc[0]["value"]

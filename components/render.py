@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import i18n, share
 from components.figure import Figure
-from components.style import md_escape
+from components.style import md_escape, md_line_start
 
 
 def chart(fig: Figure, screen: dict | None = None, *, key: str | None = None, height: int | None = None,
@@ -44,7 +44,7 @@ def key_facts(fig: Figure, ds, container=st) -> None:
     items = facts.facts(fig, ds)
     if not items:
         return
-    container.markdown(f"**{i18n._('Key facts')}**\n\n" + "\n".join(f"- {f.markdown}" for f in items))
+    container.markdown(f"**{i18n._('Key facts')}**\n\n" + "\n".join(f"- {md_line_start(f.markdown)}" for f in items))
     share.copy_box(i18n._("Copy with citation"), facts.with_citations(items, ds), container,
                    help=i18n._("The sentences with each source in full and the dataset version, to paste into a "
                                "text."))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from components import i18n
 
@@ -71,13 +73,29 @@ def stage_style(code: str) -> tuple[str, str, list[int]]:
     return STAGE_STYLES.get(code, ("#555555", "circle", []))
 
 
+RATE_UNITS = ("per_million", "per_100k")
+COUNT_UNITS = ("persons", "cases", "offences")
+
+
+def round_half_up(value: float, decimals: int) -> Decimal:
+    """`value` rounded as statistics offices round: half up, on its decimal value (5.35 -> 5.4, 3.95 -> 4.0,
+    -0.25 -> -0.3), not on its binary one (Python's round(5.35, 1) and f'{5.35:.1f}' give 5.3, because
+    5.35 is stored as 5.3499…). The value's shortest decimal form (repr) is what is rounded."""
+    try:
+        exact = Decimal(repr(float(value)))
+    except (InvalidOperation, TypeError, ValueError):
+        return Decimal("NaN")
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def fmt_ratio(value: float) -> str:
     """A 'per 100' figure as a sentence shows it: whole numbers from 10, one decimal below."""
-    return _number(value, 0 if abs(value) >= 9.95 else 1)
+    return _number(value, 0 if abs(float(round_half_up(value, 1))) >= 10 else 1)
 
 
 def fmt_number(value: float | None, unit: str = "persons") -> str:
-    """Human formatting: counts without decimals, rates with one, missing as an em dash."""
+    """Human formatting: counts without decimals, rates with one, missing as an em dash. The one function
+    every page, chart label, key fact and export text uses (rounded half up: `round_half_up`)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if unit in ("per_million", "per_100k", "percent", "index"):
@@ -90,21 +108,36 @@ def fmt_number(value: float | None, unit: str = "persons") -> str:
 
 def _number(value: float, decimals: int) -> str:
     """In the language of this run (CLDR): '1,908,000' and '25.2' in English, '1 908 000' and '25,2' in et/lv/lt/ru."""
+    rounded = round_half_up(value, decimals)
+    if rounded.is_nan():
+        return "—"
+    if rounded == 0:
+        rounded = abs(rounded)  # never "-0.0"
     t = i18n.current()
     if t.lang == i18n.DEFAULT:  # the common case, without Babel
-        return f"{value:,.{decimals}f}"
-    return t.number(value, decimals)
+        return f"{rounded:,.{decimals}f}"
+    return t.number(rounded, decimals)
+
+
+def withheld_text(unit: str, low: float | None = None, high: float | None = None) -> str:
+    """A withheld count (1 to 4 persons) in the unit of the view: '<5' for a count; for a rate, its range in
+    that rate ('0.5–2.1'): never '<5' on a per-million axis (1–4 persons are not fewer than 5 per million)."""
+    if unit in RATE_UNITS and low is not None and high is not None and not (
+            math.isnan(float(low)) or math.isnan(float(high))):
+        return f"{fmt_number(low, unit)}–{fmt_number(high, unit)}"
+    return "<5"
 
 
 def fmt_value(value: float | None, suppressed: bool, unit: str = "persons",
               low: float | None = None, high: float | None = None) -> str:
-    """A figure as readers should see it: '<5' for suppressed counts, never 0."""
+    """A figure as readers should see it: '<5' for a withheld count, never 0; a withheld count in a rate as
+    its range ('0.8–3.0 (fewer than 5 persons)')."""
     if suppressed:
-        if unit in ("persons", "cases", "offences"):
-            return "<5"
-        if low is not None and high is not None and not (math.isnan(low) or math.isnan(high)):
-            return f"{fmt_number(low, unit)}–{fmt_number(high, unit)} (<5 persons)"
-        return "<5 persons"
+        if unit in RATE_UNITS:
+            shown = withheld_text(unit, low, high)
+            few = i18n._("fewer than 5 persons")
+            return f"{shown} ({few})" if shown != "<5" else few
+        return "<5"
     return fmt_number(value, unit)
 
 
@@ -132,6 +165,15 @@ _MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
 def md_escape(text: str) -> str:
     """Escape data text (notes, labels) before it goes into a Markdown element: no links, no markup."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+_LIST_START = re.compile(r"^(\s*)(\d{1,9})([.)])(\s)")
+
+
+def md_line_start(text: str) -> str:
+    """Escape a line's leading '2022.' or '1)': Markdown would start a numbered list there ('2022. gads, …'
+    in Latvian became item 2022 of a list)."""
+    return _LIST_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}{m.group(4)}", str(text))
 
 
 def year_runs(years) -> list[list[int]]:

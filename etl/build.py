@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import checks, invariants
+from etl.contradictions import flag_contradictions
 from etl.errors import BuildError
 from etl.mapping import Draft, Exclusion, eurostat_snapshot_files, map_all
 from etl.paths import DataPaths
@@ -33,6 +34,7 @@ class BuildResult:
     raw_counts: dict[str, int]
     reference: Reference
     rate_gaps: list[RateGap]
+    contradicting: list[Draft]
 
 
 def harmonise(paths: DataPaths) -> BuildResult:
@@ -46,12 +48,13 @@ def harmonise(paths: DataPaths) -> BuildResult:
     preferred = choose_preferred(drafts, ref)
     gaps: list[RateGap] = []
     drafts += add_rates(drafts, preferred, ref, gaps)
+    contradicting = flag_contradictions(drafts, preferred, ref)
     table = to_frame(drafts, preferred, ref)
     schema = harmonised_schema(list(ref.indicators["indicator"]), list(ref.units["unit"]), list(ref.flags["flag"]),
                                list(ref.grades["grade"]))
     table = validate(schema, table, lambda i: f"harmonised row from {table.at[i, 'raw_file']} line {table.at[i, 'raw_row']}")
     check_output(table, ref)
-    return BuildResult(table, excluded, raw_counts, ref, gaps)
+    return BuildResult(table, excluded, raw_counts, ref, gaps, contradicting)
 
 
 def check_codes(drafts: list[Draft], ref: Reference) -> None:

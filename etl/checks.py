@@ -21,13 +21,26 @@ def flag_sources(drafts: list[Draft], ref: Reference) -> None:
 
 
 def flag_series_breaks(drafts: list[Draft], ref: Reference) -> None:
+    """`series_break` on the first year after a break; for a definition break, `definition_differs` and the
+    break's note on every row of the years that count differently (all breakdowns and units), so a reader who
+    filters one year still sees it."""
     breaks = defaultdict(list)
+    spans = defaultdict(list)
     for r in ref.series_breaks.itertuples():
         breaks[(r.country, r.indicator, int(r.year))].append(r)
+        if r.kind == "definition":
+            start = int(r.differs_from) if r.differs_from else -10_000
+            end = int(r.differs_to) if r.differs_to else 10_000
+            spans[(r.country, r.indicator)].append((start, end, r))
     for d in drafts:
         for r in breaks.get((d.country, d.indicator, d.period_start), []):
             d.flags.add(r.flag)
-            d.notes.append(f"{r.note} [{r.source_id}]")
+            if not (r.kind == "definition" and r.differs_from == r.year):  # else its differs_note says it
+                d.notes.append(f"{r.note} [{r.source_id}]")
+        for start, end, r in spans.get((d.country, d.indicator), []):
+            if start <= d.period_start and d.period_end <= end:
+                d.flags.add("definition_differs")
+                d.notes.append(f"{r.differs_note} [{r.source_id}]")
 
 
 def flag_repeated_keys(drafts: list[Draft]) -> None:

@@ -13,9 +13,22 @@ KEY = ["country", "period_start", "period_end", "indicator", "breakdown", "categ
 SEP = "~"
 
 
+PERIODS = ("period_start", "period_end")
+
+
+def _text(key: str, value) -> str:
+    """A key part as text; a period always a whole year ('2022', never '2022.0' from a float column)."""
+    if key in PERIODS:
+        try:
+            return str(int(float(value)))
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)
+
+
 def figure_key(row) -> str:
     """URL-safe id of a figure: EE~2022~2022~victims~total~total~persons."""
-    return SEP.join(str(row[k]) for k in KEY)
+    return SEP.join(_text(k, row[k]) for k in KEY)
 
 
 def figure_keys(df: pd.DataFrame) -> pd.Series:
@@ -24,7 +37,8 @@ def figure_keys(df: pd.DataFrame) -> pd.Series:
         return pd.Series([], index=df.index, dtype=object)
     out = df[KEY[0]].astype(str)
     for k in KEY[1:]:
-        out = out + SEP + df[k].astype(str)
+        part = df[k].map(lambda v, k=k: _text(k, v)) if k in PERIODS else df[k].astype(str)
+        out = out + SEP + part
     return out.rename("figure")
 
 

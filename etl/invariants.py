@@ -9,6 +9,8 @@ checks on any table: the committed one, a fresh build or a fixture.
 3. Every row of an overlapping breakdown carries the `overlapping_categories` flag.
 4. No figure is preferred twice under two spellings (synonym units; the own country spelled two ways).
 5. Every rate's population comes from an official statistic.
+6. Every row in the years a definition break qualifies carries `definition_differs` (not only the first row
+   after the break).
 """
 from __future__ import annotations
 
@@ -93,7 +95,22 @@ def weak_population_rates(table: pd.DataFrame, grade_of: Callable[[str], str],
             "is not an official statistic" for r in bad.itertuples()]
 
 
+def definition_spans_unflagged(table: pd.DataFrame, series_breaks: pd.DataFrame) -> list[str]:
+    """Every row in the years a definition break says count differently carries `definition_differs`."""
+    out = []
+    for r in series_breaks[series_breaks["kind"] == "definition"].itertuples():
+        start = int(r.differs_from) if r.differs_from else -10_000
+        end = int(r.differs_to) if r.differs_to else 10_000
+        rows = table[(table["country"] == r.country) & (table["indicator"] == r.indicator)
+                     & (table["period_start"] >= start) & (table["period_end"] <= end)]
+        bad = rows[~rows["flags"].str.contains("definition_differs", regex=False)]
+        if not bad.empty:
+            out.append(f"{len(bad)} row(s) of {r.country} {r.indicator} in the years the {r.year} definition break "
+                       "qualifies lack the definition_differs flag")
+    return out
+
+
 def violations(table: pd.DataFrame, ref) -> list[str]:
     return (mixed_source_sets(table) + exclusive_sets_over_total(table, ref.breakdown_kind)
             + overlapping_unflagged(table, ref.breakdown_kind) + preferred_twice(table)
-            + weak_population_rates(table, ref.grade_of))
+            + weak_population_rates(table, ref.grade_of) + definition_spans_unflagged(table, ref.series_breaks))

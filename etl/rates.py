@@ -15,7 +15,9 @@ from etl.mapping import Draft
 from etl.reference import Reference
 
 RATE_UNITS = {"per_million": 1_000_000, "per_100k": 100_000}
-DECIMALS = {"per_million": 2, "per_100k": 3}
+# Stored with four decimals (five per 100,000) so that the one decimal shown is rounded once from the exact
+# rate (15 / 2,805,998 x 1e6 = 5.3457 -> 5.3), never twice (-> 5.35 -> 5.4).
+DECIMALS = {"per_million": 4, "per_100k": 5}
 POPULATION_GRADES = {"official_statistics"}
 
 

@@ -27,6 +27,13 @@ def read_table(path: Path, required: list[str]) -> pd.DataFrame:
     return frame
 
 
+# mapping/series_breaks.csv: where a country's count changes. `kind`: definition (what is counted changes; the
+# years on the side that differs, differs_from..differs_to, are flagged definition_differs on every row),
+# collection (how it is collected changes), population_method.
+SERIES_BREAK_COLUMNS = ["country", "indicator", "year", "flag", "kind", "note", "source_id", "differs_from",
+                        "differs_to", "differs_note"]
+BREAK_KINDS = ("definition", "collection", "population_method")
+
 # sources.csv: one origin record per document. publisher/title/url/citation say who published it and where it
 # lives at the publisher; copy_url/copy_kind/copy_note say how the project obtained a copy (provenance, never
 # part of a citation line: see etl/hosts.py).
@@ -118,7 +125,7 @@ def load_reference(paths: DataPaths) -> Reference:
         precedence=read_table(mp / "precedence.csv", ["scope", "grade", "family", "rank", "why"]),
         overrides=read_table(mp / "precedence_overrides.csv", ["country", "period_start", "period_end", "indicator",
                                                                "breakdown", "category", "unit", "preferred_source_id", "why"]),
-        series_breaks=read_table(mp / "series_breaks.csv", ["country", "indicator", "year", "flag", "note", "source_id"]),
+        series_breaks=read_table(mp / "series_breaks.csv", SERIES_BREAK_COLUMNS),
         country_definitions=read_table(cb / "country_definitions.csv", ["country", "indicator", "definition", "source_ids"]),
         eurostat_codes=read_table(mp / "eurostat_codes.csv", EUROSTAT_CODE_COLUMNS),
         hosts=read_table(cb / "hosts.csv", ["host", "kind", "who", "why"]),
@@ -134,6 +141,7 @@ def load_reference(paths: DataPaths) -> Reference:
             if sid not in ref.source_ids:
                 problems.append(f"codebook/country_definitions.csv line {line}: source_id {sid!r} is not in sources.csv")
     problems += check_eurostat_codes(ref)
+    problems += check_series_breaks(ref)
     problems += check_sources(ref)
     problems += check_breakdown_rules(ref)
     if problems:
@@ -232,6 +240,36 @@ def check_sources(ref: Reference) -> list[str]:
     dup = ref.sources["source_id"].duplicated()
     for line in ref.sources.index[dup]:
         problems.append(f"sources.csv line {line + 2}: source_id {ref.sources.at[line, 'source_id']!r} is listed twice")
+    return problems
+
+
+def check_series_breaks(ref: Reference) -> list[str]:
+    """A definition break says which years count differently (the side before it or after it, touching the
+    break) and how, so every row of those years can be flagged, not only the first after the break."""
+    problems = []
+    for line, r in ref.series_breaks.iterrows():
+        where = f"mapping/series_breaks.csv line {line + 2}"
+        if r["kind"] not in BREAK_KINDS:
+            problems.append(f"{where}: kind {r['kind']!r} is not one of {', '.join(BREAK_KINDS)}")
+            continue
+        span = (r["differs_from"], r["differs_to"])
+        if r["kind"] != "definition":
+            if any(span) or r["differs_note"]:
+                problems.append(f"{where}: differs_from/differs_to/differs_note belong to a definition break")
+            continue
+        try:
+            year = int(r["year"])
+            start = int(r["differs_from"]) if r["differs_from"] else None
+            end = int(r["differs_to"]) if r["differs_to"] else None
+        except ValueError:
+            problems.append(f"{where}: year, differs_from and differs_to are years (or empty for an open end)")
+            continue
+        before, after = end == year - 1 and (start is None or start <= end), start == year and (end is None or end >= start)
+        if not (before or after):
+            problems.append(f"{where}: a definition break in {year} names the years that count differently, either "
+                            f"up to {year - 1} (differs_to) or from {year} (differs_from)")
+        if not r["differs_note"].strip():
+            problems.append(f"{where}: differs_note says, for every row of those years, what they count")
     return problems
 
 

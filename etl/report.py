@@ -101,6 +101,92 @@ def breakdown_sets(table: pd.DataFrame, ref, gaps) -> str:
     return "\n".join(lines)
 
 
+def _same_at_precision(exact: float, printed: float) -> bool:
+    """Does `exact` round to `printed` at the precision the office printed it (1 883 000: to thousands)?"""
+    value, step = int(round(printed)), 1
+    while value and value % (step * 10) == 0 and step < 10_000:
+        step *= 10
+    return abs(exact - printed) <= step / 2
+
+
+def quotable(table: pd.DataFrame, result) -> str:
+    """What stands beside the numbers (issue 'quotable to the last digit'): each rule and its findings."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from etl.hosts import Hosts
+
+    ref = result.reference
+    src = ref.sources.set_index("source_id")
+    used = {s for ids in table["source_id"] for s in ids.split(";")}
+    main_ids = table["source_id"].str.split(";").str[0]
+    lines = ["Quotable to the last digit: the rules the build applies, and what they found", ""]
+    # 1. citations name the publisher; copies are provenance
+    hosts = Hosts(ref.hosts)
+    named = [sid for sid in src.index if any(hosts.named_in(src.at[sid, f]) for f in ("publisher", "title", "citation"))]
+    lines.append(f"1. Citations name the publisher: {len(named)} citation line(s) name a code host or a sharing site "
+                 "(the build refuses any).")
+    copies = src[src["copy_kind"] != ""]
+    for kind, group in copies.groupby("copy_kind"):
+        ids = [i for i in group.index if i in used]
+        rows = int(table["source_id"].map(lambda x: any(p in ids for p in x.split(";"))).sum())
+        lines.append(f"   read in a copy ({kind}): {len(group)} source(s), {rows} table row(s) cite them: "
+                     + ", ".join(sorted(group.index)))
+    # the data copies against the statistics offices' own values for the same figure
+    data_copies = set(copies.index[copies["copy_kind"] == "data_copy"])
+    pop = table[(table["indicator"] == "population") & (table["breakdown"] == "total")]
+    offices = pop[pop["grade"] == "official_statistics"]
+    same = differ = 0
+    detail = []
+    for key, rows in offices.groupby(["country", "period_start"]):
+        copy_vals = {float(v) for sid, v in zip(rows["source_id"], rows["value"]) if sid in data_copies}
+        office_vals = {float(v) for sid, v in zip(rows["source_id"], rows["value"])
+                       if sid not in data_copies and src.at[sid, "family"] != "eurostat"}
+        if copy_vals and office_vals:
+            if any(_same_at_precision(c, o) for c in copy_vals for o in office_vals):
+                same += 1
+            else:
+                differ += 1
+                detail.append(f"{key[0]} {key[1]}: copy {sorted(copy_vals)} vs office {sorted(office_vals)}")
+    lines.append(f"   Eurostat data copies against the statistics offices' own population figures: {same} "
+                 f"country-year(s) equal (at the precision the office printed), {differ} differ" + (f" ({'; '.join(detail)})" if detail else ""))
+    # 2. grades by what a document is, where it was read
+    official = ref.official_grades
+    bad_hosts = [sid for sid in src.index if src.at[sid, "grade"] in official and src.at[sid, "url"]
+                 and hosts.kind_of_url(src.at[sid, "url"]) not in ("publisher", "archive_of_record")]
+    reprints = copies[copies["copy_kind"] == "reprint"]
+    lines.append(f"2. Grades by where a document was read: {len(bad_hosts)} official grade(s) off a publisher's host; "
+                 f"{len(reprints)} reprint(s), graded: "
+                 + ", ".join(f"{sid} {reprints.at[sid, 'grade']}" for sid in sorted(reprints.index)))
+    # 3. comparable or said not to be
+    differs = table[table["flags"].str.contains("definition_differs", regex=False)]
+    by = differs.groupby(["country", "indicator"]).agg(rows=("value", "size"), first=("period_start", "min"),
+                                                       last=("period_end", "max"))
+    lines.append(f"3. Definition differs: {len(differs)} row(s) flagged definition_differs on every year a "
+                 "definition break qualifies (or by the mapping):")
+    lines += [f"   {c} {i}: {r.rows} row(s), {r.first}-{r.last}" for (c, i), r in by.iterrows()]
+    # 4. contradictions demote
+    lines.append(f"4. Contradictions: {len(result.contradicting)} row(s) below official grade contradict official "
+                 "figures (flagged contradicts_official, never preferred):")
+    lines += [f"   {d.country} {d.period_label} {d.indicator}/{d.breakdown}/{d.category} = "
+              f"{'<5' if d.suppressed else f'{d.value:g}'} {d.unit} [{d.source_id}]"
+              for d in sorted(result.contradicting, key=lambda d: d.key)]
+    # 5. numbers as statistics offices write them
+    rates = table[table["flags"].str.contains("derived_rate") & table["value"].notna()]
+
+    def half_up(v, places):
+        return Decimal(repr(float(v))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+    twice = sum(1 for v in rates["value"] if half_up(half_up(v, 2), 1) != half_up(v, 1))
+    binary = sum(1 for v in rates["value"] if f"{round(float(v), 2):.1f}" != str(half_up(v, 1)))
+    withheld = table[table["suppressed"] & table["unit"].isin(["per_million", "per_100k"])]
+    lines.append(f"5. Rounding: {len(rates)} computed rates stored with 4 (per million) or 5 (per 100,000) "
+                 f"decimals and shown rounded once, half up; stored with 2 decimals, {twice} would show another "
+                 f"last digit when rounded twice, and {binary} when rounded in binary (the old display).")
+    lines.append(f"   Withheld counts in a rate's unit: {len(withheld)} row(s), written as their range "
+                 "('0.8–3.0 per million'), never '<5'.")
+    return "\n".join(lines)
+
+
 def report(paths: DataPaths) -> str:
     result = harmonise(paths)
     table = result.table
@@ -114,4 +200,5 @@ def report(paths: DataPaths) -> str:
         "Raw rows excluded (reason: rows):",
     ] + [f"  {n:>3}  {reason}" for reason, n in excluded.most_common()]
     return "\n\n".join(["\n".join(summary), coverage(table, families), grades(table, result.reference),
-                         breakdown_sets(table, result.reference, result.rate_gaps), conflicts(table), flagged(table)])
+                         breakdown_sets(table, result.reference, result.rate_gaps), quotable(table, result),
+                         conflicts(table), flagged(table)])

@@ -31,6 +31,23 @@ def value_texts(rows: pd.DataFrame) -> list[str]:
             for v, sp, u, lo, hi, s in zip(rows["value"], rows["suppressed"], rows["unit"], low, high, status)]
 
 
+def definition_notes(rows: pd.DataFrame, cb, *, indicator: str, year: int | None = None) -> list[str]:
+    """One sentence per country whose figure counts something else (flag definition_differs): said in words
+    before a chart compares it with other countries, years or the EU."""
+    out = []
+    if rows is None or rows.empty or "flags" not in rows.columns:
+        return out
+    for country, r in rows.groupby("country", sort=False):
+        flagged = r[r["flags"].fillna("").str.split(";").map(lambda f: q.DEFINITION_FLAG in f)]
+        if flagged.empty:
+            continue
+        y = year if year is not None else int(flagged["period_start"].iloc[0]) if "period_start" in flagged else 0
+        note = cb.definition_note(country, indicator, y) or cb.flag_meaning(q.DEFINITION_FLAG)
+        out.append(i18n._("{country}: not comparable with the other states: {note}").format(
+            country=cb.country_label(country), note=note))
+    return out
+
+
 def check_links(rows: pd.DataFrame, label) -> tuple[tuple[str, str], ...]:
     """(label, figure key) for the rows with a figure; `label(row)` names one."""
     if rows is None or rows.empty:

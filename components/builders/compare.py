@@ -5,7 +5,7 @@ from __future__ import annotations
 from components import i18n
 from components.i18n import N_
 from components import queries as q
-from components.builders.common import (chart_figure, check_links, nearest_period, period_note, period_text,
+from components.builders.common import (chart_figure, check_links, definition_notes, nearest_period, period_note, period_text,
                                         span_text, value_texts)
 from components.charts import compare_chart
 from components.cite import source_line
@@ -38,7 +38,7 @@ def build(ds, view, options):
     chart = compare_chart(data, title=title, unit_text=unit_text,
                           source_line=source_line(q.source_ids_of(data), ds.sources), stack=stack)
 
-    notes = []
+    notes = definition_notes(data, cb, indicator=indicator)  # first: before the bars are compared
     missing = None  # the chosen breakdown in a year that does not have it: said in place, with the nearest year
     if latest:
         notes.append((i18n._("Latest year per country: each country's newest year with an official figure, named "

@@ -15,7 +15,7 @@ from components import geo
 from components import map as mp
 from components import queries as q
 from components.builders import compare, trends
-from components.builders.common import period_note, period_text, value_texts
+from components.builders.common import definition_notes, period_note, period_text, value_texts
 from components.cite import source_line
 from components.figure import Figure
 from components.map_static import static_map
@@ -45,6 +45,8 @@ def build(ds, view, options):
     ids = tuple(q.source_ids_of(shown))
     src = source_line(ids, ds.sources)
     notes = []  # the static map prints the geodata attribution itself
+    # a state whose figure counts something else: said in words on the map, before its class is compared
+    notes += definition_notes(shown, cb, indicator=indicator, year=(_years(period) or (0, 0))[0])
     if flows and spec.flows.empty:
         notes.append((i18n._("No victims by citizenship or country of repatriation are recorded for {period} in "
                              "{country}.") if sel else

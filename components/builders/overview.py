@@ -16,6 +16,7 @@ from components.charts import sparkline
 from components.cite import source_line
 from components.figure import Figure, years_covered
 from components.style import fmt_number, fmt_value
+from components.queries import DEFINITION_FLAG
 from components.view_state import resolve
 
 INDICATOR = "victims"
@@ -49,7 +50,8 @@ def card_text(card: dict, ds, label: str) -> dict:
     cb = ds.codebook
     out = {"country": card["country"], "country_label": card["country_label"], "year": card["year"],
            "metric_label": f"{label}, {card['year']}", "value": None, "delta": None, "change_note": "",
-           "newer": _newer_line(card), "rate": "", "rate_missing": "", "forms": "", "flags": "", "source": "",
+           "newer": _newer_line(card), "comparability": "", "rate": "", "rate_missing": "", "forms": "", "flags": "",
+           "source": "",
            "spark": None, "series": card["series"]}
     if card["year"] is None:
         return out
@@ -58,9 +60,14 @@ def card_text(card: dict, ds, label: str) -> dict:
         out["delta"] = i18n._("{change} vs {year}").format(
             change=("+" if card["change"] > 0 else "") + fmt_number(card["change"]), year=card["prev_year"])
     out["change_note"] = card["change_note"]
+    differs = DEFINITION_FLAG in str(card["flags"]).split(";")
+    if differs:  # said in words before any comparison; no EU benchmark beside a figure that counts something else
+        note = cb.definition_note(card["country"], INDICATOR, card["year"]) or cb.flag_meaning(DEFINITION_FLAG)
+        out["comparability"] = i18n._("Not comparable: {note}").format(note=note)
     if card["per_million"] is not None or card["per_million_suppressed"]:
-        pm = i18n._("<5 persons") if card["per_million_suppressed"] else fmt_number(card["per_million"], "per_million")
-        out["rate"] = f"**{pm}** {cb.unit_label('per_million')}" + _eu_text(ds, card["year"])
+        pm = i18n._("fewer than 5 persons") if card["per_million_suppressed"] else \
+            f"**{fmt_number(card['per_million'], 'per_million')}** {cb.unit_label('per_million')}"
+        out["rate"] = pm + ("" if differs else _eu_text(ds, card["year"]))
     else:
         out["rate_missing"] = i18n._("No rate per million for {year}: the dataset holds no official population "
                                      "figure (statistics office or Eurostat) for that year.").format(year=card["year"])

@@ -12,7 +12,7 @@ from components.builders.common import chart_figure, check_links, shown_rows, sp
 from components.charts import chain_chart, compare_chart, trend_chart
 from components.cite import source_line
 from components.figure import years_covered
-from components.style import fmt_value
+from components.style import fmt_value, round_half_up
 from components.view_state import resolve
 
 
@@ -73,7 +73,7 @@ def lines(ds, *, indicator: str, measure: str, countries: list[str], years: tupl
                                  for r in multi.itertuples()))
     tbl = data.copy()
     tbl["Value"] = value_texts(tbl)
-    tbl["index"] = tbl["index"].round(1)
+    tbl["index"] = [float(round_half_up(v, 1)) if pd.notna(v) else float("nan") for v in tbl["index"]]
     cols = ["country_label", "year", "Value"] + (["index"] if base is not None else []) + ["source_id", "flags"]
     table = tbl[cols].rename(columns={"country_label": N_("Country"), "year": N_("Year"),
                                       "Value": N_("Value"),

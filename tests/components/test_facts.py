@@ -89,6 +89,9 @@ def test_every_number_is_a_row_value_or_a_named_difference(real):
             shown = {fmt_number(n, unit) for n in f.numbers}
             assert set(said) <= shown, (page, q, f.text, said, shown)
             values = [float(v) for v in rows["value"].dropna()]
+            # a withheld count in a rate is said as its range: the row's own bounds
+            values += [float(v) for c in ("value_low", "value_high") if c in rows.columns
+                       for v in rows.loc[rows["suppressed"].astype(bool), c].dropna()]
             for n in f.numbers:
                 is_value = any(abs(n - v) < 1e-9 for v in values)
                 is_difference = any(abs(n - abs(a - b)) < 1e-9 for a in values for b in values)

@@ -183,6 +183,9 @@ def _codebook_english() -> dict:
            for r in read("breakdown_rules.csv").itertuples()}
     en |= {("country_definition", f"{r.country}:{r.indicator}", "definition"): r.definition
            for r in read("country_definitions.csv").itertuples()}
+    breaks = pd.read_csv(ROOT / "data" / "mapping" / "series_breaks.csv", dtype=str, keep_default_na=False)
+    en |= {("definition_note", f"{r.country}:{r.indicator}:{r.year}", "note"): r.differs_note
+           for r in breaks[breaks["kind"] == "definition"].itertuples()}
     return en
 
 
@@ -197,7 +200,8 @@ def test_codebook_labels_match_the_codebook_and_cover_the_widgets():
             assert getattr(r, lang).strip(), f"{r.kind} {r.code}: no {lang} label"
     # every label a widget offers (indicators, breakdowns, grades) and the units and flags are translated
     # and every text the figures show from the codebook: definitions, flag meanings, rule notes, categories
-    for kind in ("indicator", "breakdown", "grade", "unit", "flag", "breakdown_rule", "country_definition"):
+    for kind in ("indicator", "breakdown", "grade", "unit", "flag", "breakdown_rule", "country_definition",
+                 "definition_note"):
         assert {k for k in en if k[0] == kind and en[k]} <= keys, kind
     iso = re.compile(r"(citizenship_country|repatriation_country):[A-Z]{2}")
     assert {k for k in en if k[0] == "category" and not iso.fullmatch(k[1])} <= keys

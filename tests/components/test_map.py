@@ -81,7 +81,7 @@ def test_each_baltic_feature_carries_its_value(real):
 
 def test_per_million_uses_rate_rows(real):
     props = _props(_deck(_build(real, unit="per_million")))
-    assert props["LV"]["value"] == pytest.approx(25.16)
+    assert props["LV"]["value"] == pytest.approx(25.1615)  # 48 / 1,907,675 x 1e6, four decimals
     assert "per million" in props["LV"]["tt_value"]
 
 

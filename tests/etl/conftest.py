@@ -16,7 +16,7 @@ RESEARCH_HEADER = ["country", "period_label", "period_start", "period_end", "src
                    "src_category", "value", "unit", "status", "source_id", "location"]
 GLOTIP_HEADER = ["country", "year", "src_indicator", "src_dimension", "src_category", "src_sex", "src_age",
                  "value", "unit", "source_id", "location"]
-from etl.reference import SOURCE_COLUMNS as SOURCE_HEADER  # noqa: E402
+from etl.reference import SERIES_BREAK_COLUMNS, SOURCE_COLUMNS as SOURCE_HEADER  # noqa: E402
 
 SYNTHETIC_SOURCES = [
     ("SYN_UNODC", "unodc", "official_statistics", "2025"),
@@ -57,8 +57,6 @@ class SyntheticTree:
         write_csv(root / "mapping" / "precedence_overrides.csv",
                   ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit",
                    "preferred_source_id", "why"], [])
-        write_csv(root / "mapping" / "series_breaks.csv",
-                  ["country", "indicator", "year", "flag", "note", "source_id"], [])
         write_csv(root / "codebook" / "country_definitions.csv", ["country", "indicator", "definition", "source_ids"], [])
         self.sources = [[sid, fam, g, "synthetic grade", "", f"Synthetic publisher {sid}", f"Synthetic document {sid}",
                          "", year, "2026-11-28", "synthetic", f"Synthetic citation {sid}", "", "", "", ""]
@@ -66,9 +64,11 @@ class SyntheticTree:
         self.research: dict[str, list[list]] = {name: [] for name in
                                                 ("national.csv", "us_tip.csv", "greta.csv", "eurostat_ec.csv", "secondary.csv")}
         self.glotip: list[list] = []
+        self.series_breaks: list[list] = []  # SERIES_BREAK_COLUMNS; a test adds its own
 
     def write(self) -> DataPaths:
         root = self.paths.root
+        write_csv(root / "mapping" / "series_breaks.csv", SERIES_BREAK_COLUMNS, self.series_breaks)
         write_csv(root / "sources.csv", SOURCE_HEADER, self.sources)
         for name, rows in self.research.items():
             write_csv(root / "raw" / name, RESEARCH_HEADER, rows)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from components import i18n
+from etl.rounding import round_half_up  # noqa: F401  (one rounding rule for the build and the app)
 
 # Okabe-Ito (colour-blind safe). One colour per country on every chart.
 COUNTRY_COLORS: dict[str, str] = {
@@ -75,17 +74,6 @@ def stage_style(code: str) -> tuple[str, str, list[int]]:
 
 RATE_UNITS = ("per_million", "per_100k")
 COUNT_UNITS = ("persons", "cases", "offences")
-
-
-def round_half_up(value: float, decimals: int) -> Decimal:
-    """`value` rounded as statistics offices round: half up, on its decimal value (5.35 -> 5.4, 3.95 -> 4.0,
-    -0.25 -> -0.3), not on its binary one (Python's round(5.35, 1) and f'{5.35:.1f}' give 5.3, because
-    5.35 is stored as 5.3499…). The value's shortest decimal form (repr) is what is rounded."""
-    try:
-        exact = Decimal(repr(float(value)))
-    except (InvalidOperation, TypeError, ValueError):
-        return Decimal("NaN")
-    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def fmt_ratio(value: float) -> str:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import dataclasses
 
 from etl.mapping import Draft
+from etl.rounding import stored
 from etl.reference import Reference
 
 RATE_UNITS = {"per_million": 1_000_000, "per_100k": 100_000}
-# Stored with four decimals (five per 100,000) so that the one decimal shown is rounded once from the exact
-# rate (15 / 2,805,998 x 1e6 = 5.3457 -> 5.3), never twice (-> 5.35 -> 5.4).
+# Stored with four decimals (five per 100,000), more where needed, so that the one decimal shown is rounded
+# once from the exact rate (15 / 2,805,998 x 1e6 = 5.3457 -> 5.3), never twice (-> 5.35 -> 5.4): etl.rounding.
 DECIMALS = {"per_million": 4, "per_100k": 5}
 POPULATION_GRADES = {"official_statistics"}
 
@@ -62,9 +63,9 @@ def add_rates(drafts: list[Draft], preferred: dict[int, bool], ref: Reference,
             rate.unit = unit
             scale = per / pop.value
             places = DECIMALS[unit]
-            rate.value = None if d.value is None else round(d.value * scale, places)
-            rate.value_low = None if d.value_low is None else round(d.value_low * scale, places)
-            rate.value_high = None if d.value_high is None else round(d.value_high * scale, places)
+            rate.value = None if d.value is None else stored(d.value * scale, places)
+            rate.value_low = None if d.value_low is None else stored(d.value_low * scale, places)
+            rate.value_high = None if d.value_high is None else stored(d.value_high * scale, places)
             rate.source_id = f"{d.source_id};{pop.source_id}"
             rate.source_location = f"{d.source_location} | population: {pop.source_location}"
             rate.flags = set(d.flags) | {"derived_rate"} | ({"rounded", "preliminary", "series_break"} & pop.flags)

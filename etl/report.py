@@ -111,8 +111,6 @@ def _same_at_precision(exact: float, printed: float) -> bool:
 
 def quotable(table: pd.DataFrame, result) -> str:
     """What stands beside the numbers (issue 'quotable to the last digit'): each rule and its findings."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     from etl.hosts import Hosts
 
     ref = result.reference
@@ -173,15 +171,17 @@ def quotable(table: pd.DataFrame, result) -> str:
     # 5. numbers as statistics offices write them
     rates = table[table["flags"].str.contains("derived_rate") & table["value"].notna()]
 
-    def half_up(v, places):
-        return Decimal(repr(float(v))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    from etl.rounding import round_half_up as half_up
 
     twice = sum(1 for v in rates["value"] if half_up(half_up(v, 2), 1) != half_up(v, 1))
     binary = sum(1 for v in rates["value"] if f"{round(float(v), 2):.1f}" != str(half_up(v, 1)))
     withheld = table[table["suppressed"] & table["unit"].isin(["per_million", "per_100k"])]
+    longer = sum(1 for v, u in zip(rates["value"], rates["unit"])
+                 if len(repr(float(v)).split(".")[-1]) > (4 if u == "per_million" else 5))
     lines.append(f"5. Rounding: {len(rates)} computed rates stored with 4 (per million) or 5 (per 100,000) "
-                 f"decimals and shown rounded once, half up; stored with 2 decimals, {twice} would show another "
-                 f"last digit when rounded twice, and {binary} when rounded in binary (the old display).")
+                 f"decimals ({longer} with more, where fewer would change the digit shown) and shown rounded once, "
+                 f"half up; stored with 2 decimals, {twice} would show another last digit when rounded twice, and "
+                 f"{binary} when rounded in binary (the old display).")
     lines.append(f"   Withheld counts in a rate's unit: {len(withheld)} row(s), written as their range "
                  "('0.8–3.0 per million'), never '<5'.")
     return "\n".join(lines)

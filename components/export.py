@@ -20,6 +20,7 @@ import re
 import textwrap
 import zipfile
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -31,6 +32,7 @@ from components.style import BALTIC, FONT
 PNG_WIDTH = 1600
 # The app's font (components/style.FONT's first family), shipped with its OFL licence (see README).
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts" / "source-sans-pro"
+FONT_FAMILY = FONT.split(",")[0].strip()  # "Source Sans Pro"
 SUBTITLE_PX = 12  # the charts' subtitle size; a line is wrapped to the chart's width at this size
 CHAR_EM = 0.48  # average advance of a Source Sans Pro character, in em (looked at on exported PNGs)
 ATTRIBUTION_START = "Boundaries: "  # components.geo.ATTRIBUTION in English (a spec without usermeta.attribution)
@@ -57,9 +59,68 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+YEAR_COLUMNS = ("period_start", "period_end", "year", "raw_row")
+
+
+VALUE_COLUMNS = ("value", "value_low", "value_high")
+
+
+def _plain(v) -> str:
+    """A value as the harmonised table writes it: 81, 5.3457, '' for none (never 81.0), exact."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    f = float(v)
+    return str(int(f)) if f.is_integer() else repr(f)
+
+
+def whole_years(df: pd.DataFrame) -> pd.DataFrame:
+    """Years (and row numbers) as whole numbers, and values written as the harmonised table writes them: a
+    column made float by an empty cell ('no data' rows) would be written '2022.0', a count '81.0'."""
+    out = df.copy()
+    for c in YEAR_COLUMNS:
+        if c in out.columns and pd.api.types.is_float_dtype(out[c]):
+            values = out[c].dropna()
+            if (values == values.round()).all():
+                out[c] = out[c].round().astype("Int64")
+    for c in VALUE_COLUMNS:
+        if c in out.columns and pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].map(_plain).astype(object)
+    return out
+
+
+# the code columns a CSV of a view explains with a label in the reader's language (codes stay codes)
+LABEL_COLUMNS = (("country", "country_label"), ("indicator", "indicator_label"), ("breakdown", "breakdown_label"),
+                 ("category", "category_label"), ("unit", "unit_label"))
+
+
+def with_label_columns(df: pd.DataFrame, cb) -> pd.DataFrame:
+    """Each code column followed by its label in the run's language (codebook `cb`): 'LV', 'Latvia'."""
+    if cb is None or df.empty:
+        return df
+    out = df.copy()
+    make = {
+        "country_label": lambda r: cb.country_label(r["country"]),
+        "indicator_label": lambda r: cb.indicator_label(r["indicator"]),
+        "breakdown_label": lambda r: "" if r["breakdown"] == "total" else cb.breakdown_label(r["breakdown"]),
+        "category_label": lambda r: "" if r.get("breakdown") == "total" or not r["category"]
+        else cb.category_label(r["breakdown"], r["category"]),
+        "unit_label": lambda r: cb.unit_label(r["unit"]),
+    }
+    records = out.to_dict("records")
+    for code, label in LABEL_COLUMNS:
+        if code not in out.columns or (code == "category" and "breakdown" not in out.columns):
+            continue
+        values = [make[label](r) if isinstance(r.get(code), str) and r.get(code) else "" for r in records]
+        if label in out.columns:
+            out = out.drop(columns=label)
+        out.insert(out.columns.get_loc(code) + 1, label, values)
+    return out
+
+
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 (with BOM, so spreadsheets read Lithuanian and Latvian letters) CSV of exactly these rows."""
-    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    """UTF-8 (with BOM, so spreadsheets read Lithuanian and Latvian letters) CSV of exactly these rows; years
+    as whole numbers."""
+    return whole_years(safe_frame(df)).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def with_source_columns(df: pd.DataFrame, sources: pd.DataFrame | None, id_col: str = "source_id") -> pd.DataFrame:
@@ -132,7 +193,64 @@ def font_families() -> list[str]:
 
 
 def render_svg(spec: dict) -> bytes:
-    return _svg(_vlc(), spec).encode("utf-8")
+    """An SVG that looks the same on any machine: the app's font embedded (see `embed_fonts`)."""
+    return embed_fonts(_svg(_vlc(), spec)).encode("utf-8")
+
+
+# Faces of the shipped font by (weight, style) as an SVG names them
+FONT_FACES = {("normal", "normal"): "SourceSansPro-Regular.ttf", ("bold", "normal"): "SourceSansPro-Bold.ttf",
+              ("normal", "italic"): "SourceSansPro-It.ttf", ("bold", "italic"): "SourceSansPro-BoldIt.ttf"}
+_TEXT = re.compile(r"<text\b([^>]*)>(.*?)</text>", re.S)
+
+
+# Every character the five languages and the charts' symbols need: one subset per face, made once a process
+LANGUAGE_CHARS = frozenset(
+    "".join(chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x400, 0x460)])
+    + "–—‘’‚“”„…•◆▽▼○←→↑↓−×·€№")
+
+
+def embed_fonts(svg: str) -> str:
+    """The SVG with Source Sans Pro embedded as @font-face (WOFF subsets, base64): the faces its text uses,
+    with every letter of the five languages (about 25 KB a face). Without it a viewer lacking the font draws
+    another face whose wider letters overflow the layout vl-convert measured ("015" for 2015, a cut "<5",
+    legends on top of each other). Text stays text (searchable, selectable, editable, read by screen readers),
+    which outlines would lose; an editor that ignores @font-face still has the named fallbacks."""
+    import html
+
+    used: dict[tuple[str, str], set[str]] = {}
+    for attrs, body in _TEXT.findall(svg):
+        weight = "bold" if re.search(r'font-weight="(bold|[6-9]00)"', attrs) else "normal"
+        style = "italic" if 'font-style="italic"' in attrs else "normal"
+        used.setdefault((weight, style), set()).update(html.unescape(re.sub(r"<[^>]+>", "", body)))
+    faces = [_font_face(weight, style, frozenset(chars - LANGUAGE_CHARS))
+             for (weight, style), chars in sorted(used.items()) if (FONT_DIR / FONT_FACES[(weight, style)]).is_file()]
+    if not faces:
+        return svg
+    style_el = f"<defs><style>{''.join(faces)}</style></defs>"
+    return re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + style_el, svg, count=1)
+
+
+@lru_cache(maxsize=16)
+def _font_face(weight: str, style: str, extra: frozenset) -> str:
+    """One @font-face rule: the face's subset for LANGUAGE_CHARS (+ `extra`), WOFF, base64."""
+    import base64
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(FONT_DIR / FONT_FACES[(weight, style)]))
+    options = subset.Options()
+    options.flavor = "woff"  # zlib-compressed: no extra dependency
+    options.layout_features = ["kern", "liga"]
+    options.name_IDs = ["*"]  # the copyright and licence names travel with the glyphs (SIL OFL)
+    sub = subset.Subsetter(options)
+    sub.populate(text="".join(sorted(LANGUAGE_CHARS | extra)))
+    sub.subset(font)
+    buf = io.BytesIO()
+    font.save(buf)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f'@font-face{{font-family:"{FONT_FAMILY}";font-weight:{weight};font-style:{style};'
+            f'src:url(data:font/woff;base64,{data}) format("woff");}}')
 
 
 def _svg(vlc, spec: dict) -> str:
@@ -312,11 +430,11 @@ def figure_png(fig, meta: dict, sources: pd.DataFrame | None = None, today: date
     return render_png(figure_spec(fig, footer_line(meta, today), sources), width)
 
 
-def figure_csv(fig, sources: pd.DataFrame | None) -> bytes:
-    """The figure's rows with their sources' publisher, title, link and access date (as the pages' CSV);
-    then the uploaded figures drawn beside it, if any (components/overlay.py: labelled, their organisation
-    as source)."""
-    rows = with_source_columns(fig.rows, sources)
+def figure_csv(fig, sources: pd.DataFrame | None, cb=None) -> bytes:
+    """The figure's rows with a label beside each code (in the run's language, with the codebook `cb`) and
+    their sources' publisher, title, link and access date (as the pages' CSV); then the uploaded figures drawn
+    beside it, if any (components/overlay.py: labelled, their organisation as source)."""
+    rows = with_source_columns(with_label_columns(fig.rows, cb), sources)
     own = (getattr(fig, "extra", None) or {}).get("own_rows")
     if own is not None and not own.empty:
         rows = pd.concat([rows, own], ignore_index=True)

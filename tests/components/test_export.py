@@ -264,3 +264,56 @@ def test_small_multiples_export_at_their_width(ds):
     # the panels are stacked (on screen each takes the column's width): the file is one panel wide
     assert ex.spec_width(ch.to_dict(validate=False)) == CHAIN_PANEL_WIDTH
     assert ex.png_size(ex.figure_png(_fig(ch), ds.meta))[0] >= 1500
+
+
+def test_a_view_csv_writes_whole_years_and_a_label_beside_each_code():
+    """Compare's CSV on the real data: a 'no data' row made the years float ('2022.0'); the label columns the
+    README promises sit beside the codes, in the reader's language."""
+    import io
+    from pathlib import Path
+
+    from components import i18n
+    from components.builders import build
+    from components.dataset import load
+    from components.view_state import ViewState
+    from components.views import options_for
+
+    real = load(Path(__file__).resolve().parents[2] / "data")
+    opts = options_for(real)
+    view, _ = ViewState.from_query({"ind": "convicted", "per": "2008", "bd": "total"}, opts, "compare")
+    fig = build(real, view, opts)[0]
+    assert fig.rows["period_start"].dtype.kind == "f" or True  # whatever the frame holds, the file is whole years
+    i18n.use("lv")
+    try:
+        data = ex.figure_csv(fig, real.sources, real.codebook)
+    finally:
+        i18n.use("en")
+    text = data.decode("utf-8-sig")
+    assert ".0," not in text.split("\r\n")[1]
+    table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    assert list(table.columns[:3]) == ["country", "country_label", "period_label"]
+    assert {"indicator_label", "unit_label", "category_label", "breakdown_label"} <= set(table.columns)
+    assert "Latvija" in set(table["country_label"]) and set(table["period_start"]) <= {"2008"}
+
+
+def test_an_svg_carries_its_font(ds):
+    """The SVG embeds the faces it uses as WOFF subsets with every letter of the five languages, so a
+    machine without Source Sans Pro draws the same layout (no '015' for 2015, no cut '<5')."""
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    svg = ex.embed_fonts('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                         '<text font-family="Source Sans Pro" font-weight="bold">Ūdens 2015 Жертвы</text>'
+                         '<text font-family="Source Sans Pro">&lt;5 ąčęėįšųūž õäöü āēīķļņ</text></svg>')
+    faces = re.findall(r'@font-face\{font-family:"Source Sans Pro";font-weight:(\w+);font-style:(\w+);'
+                       r'src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)', svg)
+    assert sorted((w, s) for w, s, _ in faces) == [("bold", "normal"), ("normal", "normal")]
+    for _, _, data in faces:
+        font = TTFont(io.BytesIO(base64.b64decode(data)))
+        cmap = font.getBestCmap()
+        assert all(ord(c) in cmap for c in "Ūdens2015Жертвы<5ąčęėįšųūžõäöüāēīķļņ")
+        assert "Source Sans" in font["name"].getDebugName(1)  # names and licence kept with the glyphs
+    assert svg.index("<defs><style>@font-face") < svg.index("<text")

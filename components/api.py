@@ -267,7 +267,7 @@ def endpoint(fn: Callable[[Request, dict, State], Response]) -> Callable[[Reques
         except ApiError as err:
             return _error_response(err, version)
         except DataError as exc:  # the file's name within the data folder and the problem; never a server path
-            log.warning("API: dataset unavailable: %s: %s", exc.file, exc.problem)
+            log.warning(f"API: dataset unavailable: {exc.file}: {exc.problem}")  # one condition per problem
             return _error_response(ApiError(503, f"The dataset could not be loaded: {exc.file}: {exc.problem}",
                                             headers={"Retry-After": "60"}))
         except OSError as exc:  # a data file that cannot be read (permissions, I/O): the data are unavailable

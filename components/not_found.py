@@ -60,7 +60,8 @@ def reader_language(scope: dict) -> str:
 def page(lang: str, path: str, base: str = "") -> bytes:
     with i18n.using(lang):
         _ = i18n._
-        links = "".join(f'<li><a href="{html.escape(base + "/" + p.url)}">{html.escape(_(p.title))}</a></li>'
+        keep = "" if lang == i18n.DEFAULT else f"?lang={lang}"  # the app opens in the language of this page
+        links = "".join(f'<li><a href="{html.escape(base + "/" + p.url + keep)}">{html.escape(_(p.title))}</a></li>'
                         for p in registry.PAGES)
         shown = path if len(path) <= 100 else path[:100] + "…"
         text = (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'

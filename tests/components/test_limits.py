@@ -200,7 +200,8 @@ def test_the_not_found_page_speaks_the_readers_language():
     assert not_found.reader_language(scope(accept="et;q=0, lv;q=0.3")) == "lv"
     page = not_found.page("lv", "/compare/<script>x", "").decode()
     assert "Lapa nav atrasta" in page and 'lang="lv"' in page and "&lt;script&gt;" in page and "<script" not in page
-    assert 'href="/compare"' in page and 'href="/"' in page  # absolute links: nothing resolves from the path
+    assert 'href="/compare?lang=lv"' in page and 'href="/?lang=lv"' in page  # absolute: nothing resolves from the path
+    assert 'href="/compare"' in not_found.page("en", "/x/y").decode()
 
 
 def test_only_streamlits_index_page_is_replaced_by_the_404():

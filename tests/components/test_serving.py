@@ -396,6 +396,26 @@ def test_serve_reads_the_three_health_answers(monkeypatch):
     assert serve.probe("http://x")[0] == "no answer"
 
 
+def test_the_kubernetes_example_has_the_same_limits_and_health():
+    yaml = pytest.importorskip("yaml")
+    docs = list(yaml.safe_load_all((ROOT / "deploy" / "k8s.yaml").read_text()))
+    kinds = {}
+    for d in docs:
+        kinds.setdefault(d["kind"], []).append(d)
+    app = kinds["Deployment"][0]["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e.get("value") for e in app["env"]}
+    assert env["THB_HEALTH_GATE"] == "1" and env["THB_HEADER_TIMEOUT_S"] == "10" and env["THB_MAX_CONNECTIONS"]
+    assert app["readinessProbe"]["httpGet"]["path"] == "/_stcore/health"
+    ingresses = {i["spec"]["rules"][0]["http"]["paths"][0]["path"]: i["metadata"]["annotations"]
+                 for i in kinds["Ingress"]}
+    assert ingresses["/"]["nginx.ingress.kubernetes.io/limit-rps"] == "10"
+    assert ingresses["/"]["nginx.ingress.kubernetes.io/proxy-read-timeout"] == "3600"  # websockets
+    assert ingresses["/api/"]["nginx.ingress.kubernetes.io/limit-connections"] == "16"
+    assert "nginx.ingress.kubernetes.io/limit-rps" not in ingresses["/static/"]
+    controller = kinds["ConfigMap"][0]["data"]
+    assert controller["client-header-timeout"] == "10" and controller["client-body-timeout"] == "30"
+
+
 def test_serving_configuration_and_commands():
     cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert cfg["server"]["fileWatcherType"] == "none"

@@ -147,7 +147,7 @@ def normal_client(urls: list[str], stop: threading.Event, answers: list) -> None
     """A reader's requests, one every 0.25 s, while the slow clients run."""
     i = 0
     while not stop.is_set():
-        answers.append(get(urls[i % len(urls)], 3.0))
+        answers.append(get(urls[i % len(urls)], 5.0))
         i += 1
         time.sleep(0.25)
 

@@ -187,7 +187,7 @@ def test_slow_header_clients_do_not_take_down_one_process(one):
          f"{stats['closed_by_server']} closed by the server; normal client: {len(ok)}/{len(answers)} answered "
          f"200, slowest {slowest:.2f} s; log grew {grown} bytes")
     assert proc.poll() is None
-    assert len(answers) >= 20 and len(ok) == len(answers), [a[:1] + a[2:] for a in answers if a[0] != 200]
+    assert len(answers) >= 10 and len(ok) == len(answers), [a[:1] + a[2:] for a in answers if a[0] != 200]
     assert stats["closed_by_server"] > 0  # the limits acted
     assert grown < 20_000 and "Traceback" not in log_text and "Too many open files" not in log_text
     assert re.search(r"connections: \d+ closed after waiting 10 s for a request head, \d+ closed to make room",

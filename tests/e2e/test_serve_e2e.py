@@ -206,7 +206,7 @@ def test_slow_header_clients_behind_nginx(served):
          f"{stats['most_held']} held open over a second, {stats['closed_by_server']} closed by nginx; normal "
          f"client (127.0.0.1): {len(ok)}/{len(answers)} answered 200, slowest {max(a[2] for a in answers):.2f} s; "
          f"log grew {grown} bytes")
-    assert len(answers) >= 20 and len(ok) == len(answers), [a[:1] + a[2:] for a in answers if a[0] != 200]
+    assert len(answers) >= 10 and len(ok) == len(answers), [a[:1] + a[2:] for a in answers if a[0] != 200]
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("serve", ROOT / "deploy" / "serve.py")

@@ -361,10 +361,6 @@ def test_serve_restarts_only_a_dead_broken_or_hung_process():
 def test_serve_reads_the_three_health_answers(monkeypatch):
     serve = _serve_module()
 
-    class Answer:
-        def __init__(self, status, body):
-            self.status, self.body = status, body
-
     def fake(status, body):
         import io
         import urllib.error

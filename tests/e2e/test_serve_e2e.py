@@ -256,7 +256,7 @@ def test_a_warming_process_is_waited_for_and_only_a_dead_one_restarted(served):
     while time.time() < busy_until:  # a visitor's requests, straight to the warming process
         get(f"http://127.0.0.1:{port}/api/v1/sources.csv", 5.0)
         status, body, _ = get(f"http://127.0.0.1:{port}/_stcore/health", 5.0)
-        seen.add(body.decode(errors="replace")[:20] if status != 200 else "ok")
+        seen.add("ok" if status == 200 else body.decode(errors="replace")[:20] if body else "no answer yet")
         health_ok += get(url + "/_stcore/health", 5.0)[1] == b"ok"  # the proxy: ok on the other one
         time.sleep(0.3)
     assert "warming up" in seen, seen  # it was warming while serve.py checked it (every 5 s)

@@ -17,7 +17,10 @@ Served by the same server as the app (`server.py` passes `ROUTES` to `st.App`). 
 Every answer carries the dataset version (`X-Dataset-Version`, and in JSON), an `ETag` (dataset digest +
 canonical query; `If-None-Match` gives 304) and `Cache-Control`. CORS lets any origin read
 (GET, HEAD, OPTIONS); any other method gets 405. A bad parameter gets a 400 whose JSON names the
-parameter and its allowed values; an unknown path under /api/ a 404 (JSON). The API serves the dataset
+parameter and its allowed values; an unknown path under /api/ a 404, a '..' or NUL in it a 400, a dataset
+that fails its checks a 503 (all JSON: `ApiGuard` answers what would reach Streamlit's plain-text layer).
+Parameters follow one rule with the pages' links: codes in any case (country=ee), digits of any script
+(fullwidth ２０２２); the canonical form names the answer (ETag, X-View, "query"). The API serves the dataset
 as built and computes no new figures: view rows come from the pages' own query functions
 (`components/views.py`), CSVs from `components/export.py` (CSV injection rule included). No file is read
 from a name in the request: codebook tables come from a fixed allow-list.
@@ -43,11 +46,13 @@ from starlette.routing import Route
 
 from components import export as ex
 from components import views
-from components.dataset import DataError, Dataset, assemble_dataset, data_dir, stat_signature
+from components.dataset import DataError, Dataset, assemble_dataset, assemble_once, data_dir, stat_signature
+from components.log_limit import limit
 from components.view_state import FIELDS, IGNORED_PARAMS, PAGE_FIELDS, PARAM, ViewState, resolve
 from etl.datapackage import CODEBOOK_TABLES  # the fixed allow-list of codebook tables
 
 log = logging.getLogger(__name__)
+limit(__name__)  # a fault repeated on every request is logged once per interval, not once per request
 
 PREFIX = "/api/v1"
 API_VERSION = "v1"
@@ -112,11 +117,12 @@ def state() -> State:
     """The dataset of `data_dir()` (THB_DATA_DIR or data/), read once per version of its files
     (their stat signature; the dataset digest covers their content). No Streamlit cache."""
     d = data_dir()
-    key = (str(d), stat_signature(d))
+    sig = stat_signature(d)
+    key = (str(d), sig)
     with _STATES_LOCK:
         s = _STATES.get(key)
         if s is None:
-            s = State(assemble_dataset(d))
+            s = State(assemble_once(d, sig, lambda: assemble_dataset(d)))  # a broken version: read once
             _STATES[key] = s
             while len(_STATES) > 2:
                 _STATES.popitem(last=False)
@@ -260,8 +266,14 @@ def endpoint(fn: Callable[[Request, dict, State], Response]) -> Callable[[Reques
             return fn(request, params, s)
         except ApiError as err:
             return _error_response(err, version)
-        except DataError as exc:
-            return _error_response(ApiError(503, f"The dataset could not be loaded: {exc.problem}"))
+        except DataError as exc:  # the file's name within the data folder and the problem; never a server path
+            log.warning(f"API: dataset unavailable: {exc.file}: {exc.problem}")  # one condition per problem
+            return _error_response(ApiError(503, f"The dataset could not be loaded: {exc.file}: {exc.problem}",
+                                            headers={"Retry-After": "60"}))
+        except OSError as exc:  # a data file that cannot be read (permissions, I/O): the data are unavailable
+            log.warning("API: a data file could not be read on %s: %s", request.url.path, type(exc).__name__)
+            return _error_response(ApiError(503, "The dataset could not be loaded: a data file cannot be read.",
+                                            headers={"Retry-After": "60"}), version)
         except Exception:  # never a traceback to the client
             log.exception("API error on %s", request.url.path)
             return _error_response(ApiError(500, "Internal error: the request could not be answered."), version)
@@ -303,7 +315,7 @@ def _year(params: dict, name: str, lo: int, hi: int) -> int | None:
     if name not in params:
         return None
     v = params[name].strip()
-    if not (len(v) == 4 and v.isdigit()) or not lo <= int(v) <= hi:
+    if not re.fullmatch(r"\d{4}", v) or not lo <= int(v) <= hi:  # any script's digits, as the pages' links
         raise ApiError(400, f"Parameter '{name}' must be a year from {lo} to {hi}.", parameter=name,
                        value=params[name], allowed=f"{lo}-{hi}")
     return int(v)
@@ -322,7 +334,9 @@ def figures_query(s: State, params: dict) -> tuple[dict, Callable[[pd.DataFrame]
             raise ApiError(400, f"Parameter '{name}' is not available: this version of the dataset has no "
                                 f"'{name}' column.", parameter=name, value=params[name], allowed=[])
         allowed = s.get(f"allowed:{name}", lambda: sorted(set(t[name].astype(str)) - {""}))
-        vals = [v.strip() for v in params[name].split(",") if v.strip()]
+        # codes in any case (country=ee is EE), as the pages' links take them; the answer names the code
+        folded = s.get(f"folded:{name}", lambda: {a.casefold(): a for a in allowed})
+        vals = [folded.get(v.strip().casefold(), v.strip()) for v in params[name].split(",") if v.strip()]
         bad = [v for v in vals if v not in allowed]
         if not vals or bad:
             raise ApiError(400, f"Parameter '{name}' has a value that is not in the data: "
@@ -553,6 +567,42 @@ def index(request: Request, params: dict, s: State) -> Response:
             "endpoints": {f"{PREFIX}/{k}": v for k, v in INDEX.items()}, "licence": LICENCE}
     return _answer(request, s, path="", canonical="", media_type=JSON_TYPE,
                    make=lambda: json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8"))
+
+
+def _unsafe_path(path: str) -> bool:
+    """What Streamlit's path-security layer refuses (with a plain-text 400): NUL, backslashes, an empty
+    segment ('//'), '.' or '..' segments (the server has already decoded '%2e%2e' and '%00')."""
+    if "\x00" in path or "\\" in path:
+        return True
+    segments = path.split("/")[1:]
+    return any(seg in ("", ".", "..") for seg in segments[:-1]) or segments[-1] in (".", "..")
+
+
+class ApiGuard:
+    """ASGI middleware ahead of Streamlit's own: under /api, what would otherwise be answered in plain text
+    gets this API's JSON error. A path Streamlit's path-security layer refuses ('..', '%2e%2e', '%00',
+    backslashes, '//') is a 400; a method the API does not take (TRACE, PROPFIND, anything unknown) a 405.
+    Everything else passes on (to the routes above, or to Streamlit's layer after it)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive, send) -> None:
+        path = scope.get("path", "") if scope.get("type") == "http" else ""
+        if path != "/api" and not path.startswith(("/api/", "//api/")):
+            await self.app(scope, receive, send)
+            return
+        method = str(scope.get("method", "")).upper()
+        if method not in METHODS:
+            err = ApiError(405, f"Method {_echo(method)[:10]} is not allowed: this API only reads.",
+                           allowed=ALLOW.split(", "), headers={"Allow": ALLOW})
+        elif _unsafe_path(path):
+            err = ApiError(400, "The path is not valid: no '..', NUL, backslash or empty segment in a path under "
+                                "/api/. The API lives under /api/v1/.")
+        else:
+            await self.app(scope, receive, send)
+            return
+        await _error_response(err)(scope, receive, send)
 
 
 def not_found(request: Request) -> Response:

@@ -10,9 +10,12 @@ and the app's loader, on Streamlit's caches, is `components.frame.load_dataset`.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from components import i18n
+from components.i18n import N_
 from components.style import humanise
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,12 +39,35 @@ OPTIONAL_COLUMNS = ["period_label", "value_low", "value_high", "source_location"
 
 
 class DataError(Exception):
-    """The data file is missing or unusable; `path` names it, `problem` says what is wrong."""
+    """The data file is missing, unreadable, unusable or not the file the build wrote.
 
-    def __init__(self, path: Path | str, problem: str):
-        super().__init__(f"{path}: {problem}")
+    `path` names it (for the server log), `file` is its name within the data folder (what a reader may see:
+    never the server's path), `problem` says what is wrong in English (the API, the log) and `localised()` in
+    the language of the run (the pages). `template` is the English text marked for translation, `params` its
+    values (whole numbers are written in the reader's number format)."""
+
+    def __init__(self, path: Path | str, template: str, **params):
         self.path = str(path)
-        self.problem = problem
+        self.template, self.params = template, params
+        self.problem = template.format(**{k: f"{v:,}" if isinstance(v, int) else v for k, v in params.items()})
+        super().__init__(f"{path}: {self.problem}")
+
+    @property
+    def file(self) -> str:
+        parts = Path(self.path).parts
+        return "/".join(parts[-2:]) if len(parts) >= 2 else Path(self.path).name
+
+    def localised(self) -> str:
+        t = i18n.current()
+        return t.gettext(self.template).format(
+            **{k: t.number(v) if isinstance(v, int) else v for k, v in self.params.items()})
+
+    def copy(self) -> "DataError":
+        """A fresh exception with the same content (raising one stored instance again would grow its traceback)."""
+        return DataError(self.path, self.template, **self.params)
+
+
+NOT_FOUND = N_("file not found. Build it with `make data` (python -m etl).")
 
 
 def data_dir() -> Path:
@@ -68,18 +95,19 @@ def read_table(path: Path | str) -> pd.DataFrame:
     """Read and check `thb_baltic.csv`. Raises DataError naming the problem; never returns junk."""
     path = Path(path)
     if not path.exists():
-        raise DataError(path, "file not found. Build it with `make data` (python -m etl).")
+        raise DataError(path, NOT_FOUND)
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     except pd.errors.EmptyDataError:
-        raise DataError(path, "the file is empty.") from None
+        raise DataError(path, N_("the file is empty.")) from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(path, f"cannot be parsed as CSV ({type(exc).__name__}: {str(exc)[:200]}).") from None
+        raise DataError(path, N_("cannot be parsed as CSV ({detail})."),
+                        detail=f"{type(exc).__name__}: {str(exc)[:200]}") from None
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
-        raise DataError(path, f"missing required column(s): {', '.join(missing)}.")
+        raise DataError(path, N_("missing required column(s): {columns}."), columns=", ".join(missing))
     if df.empty:
-        raise DataError(path, "the file has a header but no rows.")
+        raise DataError(path, N_("the file has a header but no rows."))
     for c in OPTIONAL_COLUMNS:
         if c not in df.columns:
             df[c] = pd.NA
@@ -88,14 +116,16 @@ def read_table(path: Path | str) -> pd.DataFrame:
         bad = num.isna()
         if bad.any():
             i = int(bad.idxmax())
-            raise DataError(path, f"column '{c}' must be a year; row {i + 2} has {str(df.at[i, c])[:40]!r}.")
+            raise DataError(path, N_("column '{column}' must be a year; row {row} has {value}."), column=c,
+                            row=str(i + 2), value=repr(str(df.at[i, c])[:40]))
         df[c] = num.astype(int)
     for c in ("value", "value_low", "value_high"):
         num = pd.to_numeric(df[c], errors="coerce")
         bad = num.isna() & df[c].notna()
         if bad.any():
             i = int(bad.idxmax())
-            raise DataError(path, f"column '{c}' must be numeric; row {i + 2} has {str(df.at[i, c])[:40]!r}.")
+            raise DataError(path, N_("column '{column}' must be numeric; row {row} has {value}."), column=c,
+                            row=str(i + 2), value=repr(str(df.at[i, c])[:40]))
         df[c] = num.astype(float)
     df["suppressed"] = _to_bool(df["suppressed"])
     df["preferred"] = _to_bool(df["preferred"])
@@ -326,18 +356,65 @@ def read_csv_text(path: str, digest: str | None = None) -> pd.DataFrame:  # dige
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
+BUILD_DIGEST = re.compile(r"[0-9a-f]{12}")  # the build's dataset_version: sha256 of the table's text, 12 hex
+
+
+def _unreadable(path: Path, exc: OSError) -> DataError:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return DataError(path, N_("the server cannot read the file (permission denied)."))
+    if exc.errno == errno.EISDIR:
+        return DataError(path, N_("the server cannot read the file (it is a folder)."))
+    return DataError(path, N_("the server cannot read the file ({reason})."),
+                     reason=errno.errorcode.get(exc.errno or 0, type(exc).__name__))
+
+
+def read_build_record(d: Path, warnings: list[str]) -> dict:
+    """build_meta.json. Missing: {} and a warning (a hand-made data folder); present but unreadable: DataError
+    (the record that would verify the table is damaged, so the table cannot be trusted either)."""
+    path = d / META
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        warnings.append("build_meta.json not found: dataset version unknown, the table not verified.")
+        return {}
+    except (ValueError, OSError):
+        raise DataError(path, N_("the build record cannot be read, so the table cannot be checked against it."))
+    if not isinstance(meta, dict):
+        raise DataError(path, N_("the build record cannot be read, so the table cannot be checked against it."))
+    return meta
+
+
+def verify_against_build(path: Path, table: pd.DataFrame, digest: str, meta: dict) -> None:
+    """The table is the one the build wrote: as many rows as `n_rows`, and (when `dataset_version` is the
+    build's content digest) the same content. A truncated, cut or edited copy is refused, never served."""
+    expected = meta.get("n_rows")
+    if isinstance(expected, int) and not isinstance(expected, bool) and expected != len(table):
+        raise DataError(path, N_("the file has {n} rows but the build recorded {expected}: it is incomplete or "
+                                 "not the file the build wrote."), n=int(len(table)), expected=expected)
+    version = meta.get("dataset_version")
+    if isinstance(version, str) and BUILD_DIGEST.fullmatch(version) and digest[:12] != version:
+        raise DataError(path, N_("the file's content does not match the build record (version {version}): it was "
+                                 "changed or damaged after the build."), version=version)
+
+
 def assemble_dataset(directory: Path | str, load_table=None, load_csv=None) -> Dataset:
-    """The dataset from its files, uncached. `load_table(path, digest)` / `load_csv(path, digest)` default
-    to plain reads (the app passes its Streamlit-cached readers, see `components.frame`)."""
+    """The dataset from its files, uncached and verified against the build record. `load_table(path, digest)` /
+    `load_csv(path, digest)` default to plain reads (the app passes its Streamlit-cached readers, see
+    `components.frame`)."""
     load_table = load_table or (lambda path, digest: read_table(path))
     load_csv = load_csv or read_csv_text
     d = Path(directory)
     path = d / TABLE
     if not path.exists():
-        raise DataError(path, "file not found. Build it with `make data` (python -m etl).")
-    digest = file_digest(path)
-    table = load_table(str(path), digest)
+        raise DataError(path, NOT_FOUND)
+    try:
+        digest = file_digest(path)
+        table = load_table(str(path), digest)
+    except OSError as exc:  # unreadable (permissions, a folder, an I/O error): a clear error, not a traceback
+        raise _unreadable(path, exc) from None
     warnings: list[str] = []
+    meta = read_build_record(d, warnings)
+    verify_against_build(path, table, digest, meta)
     side: list[str] = []  # digests of the side files: derived caches are keyed on them too
     sources = _optional_csv(d / "sources.csv", warnings, side, load_csv)
     if not sources.empty and "source_id" in sources.columns:  # every figure must trace to a known source
@@ -345,8 +422,8 @@ def assemble_dataset(directory: Path | str, load_table=None, load_csv=None) -> D
         unknown = table["source_id"].map(lambda s: any(p not in known for p in str(s).split(";")))
         if unknown.any():
             i = int(unknown.values.argmax())
-            raise DataError(path, f"row {i + 2} has source_id {str(table['source_id'].iat[i])[:60]!r}, "
-                                  "which is not in sources.csv.")
+            raise DataError(path, N_("row {row} has source_id {value}, which is not in sources.csv."),
+                            row=str(i + 2), value=repr(str(table["source_id"].iat[i])[:60]))
     cb = Codebook(
         indicators=_optional_csv(d / "codebook" / "indicators.csv", warnings, side, load_csv),
         categories=_optional_csv(d / "codebook" / "categories.csv", warnings, side, load_csv),
@@ -358,18 +435,28 @@ def assemble_dataset(directory: Path | str, load_table=None, load_csv=None) -> D
         series_breaks=_optional_csv(d / "mapping" / "series_breaks.csv", [], side, load_csv),
     )
     defs = _optional_csv(d / "codebook" / "country_definitions.csv", warnings, side, load_csv)
-    meta: dict = {}
-    try:
-        meta = json.loads((d / META).read_text(encoding="utf-8"))
-        if not isinstance(meta, dict):
-            meta = {}
-    except FileNotFoundError:
-        warnings.append("build_meta.json not found: dataset version unknown.")
-    except (ValueError, OSError):
-        warnings.append("build_meta.json could not be read: dataset version unknown.")
     key = hashlib.sha256(("|".join([digest, *side])).encode()).hexdigest() if side else digest
     return Dataset(table, sources, cb, defs, meta, key, d, warnings)
 
+
+_FAILED: OrderedDict = OrderedDict()  # (folder, stat signature) -> DataError
+
+
+def assemble_once(directory: Path | str, signature: tuple, assemble) -> Dataset:
+    """`assemble()` for this version of the files, unless it already failed for that version: then the same
+    DataError again at the cost of nothing (a broken file is read once, not on every request and rerun;
+    any change to the files gives a new signature and a new try)."""
+    key = (str(directory), signature)
+    err = _FAILED.get(key)
+    if err is not None:
+        raise err.copy()
+    try:
+        return assemble()
+    except DataError as exc:
+        _FAILED[key] = exc.copy()
+        while len(_FAILED) > 8:
+            _FAILED.popitem(last=False)
+        raise
 
 
 def load(directory: Path | str | None = None) -> Dataset:
@@ -378,8 +465,9 @@ def load(directory: Path | str | None = None) -> Dataset:
     d = Path(directory) if directory is not None else data_dir()
     path = d / TABLE
     if not path.exists():
-        raise DataError(path, "file not found. Build it with `make data` (python -m etl).")
-    return _load_cached(str(d), stat_signature(d))
+        raise DataError(path, NOT_FOUND)
+    sig = stat_signature(d)
+    return assemble_once(d, sig, lambda: _load_cached(str(d), sig))
 
 
 @lru_cache(maxsize=4)

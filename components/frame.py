@@ -14,7 +14,8 @@ from components import i18n
 from components.builders import build
 from components.charts import reflow_title
 from components.figure import Figure
-from components.dataset import TABLE, DataError, Dataset, assemble_dataset, data_dir, read_table, stat_signature
+from components.dataset import (NOT_FOUND, TABLE, DataError, Dataset, assemble_dataset, assemble_once, data_dir,
+                                read_table, stat_signature)
 from components.view_state import Options, ViewState, resolve
 
 _DS = "_dataset"
@@ -38,8 +39,9 @@ def load_dataset(directory: Path | str | None = None) -> Dataset:
     d = Path(directory) if directory is not None else data_dir()
     path = d / TABLE
     if not path.exists():
-        raise DataError(path, "file not found. Build it with `make data` (python -m etl).")
-    return _assemble_cached(str(d), stat_signature(d))
+        raise DataError(path, NOT_FOUND)
+    sig = stat_signature(d)
+    return assemble_once(d, sig, lambda: _assemble_cached(str(d), sig))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -60,26 +62,27 @@ def dataset() -> Dataset | None:
 
 
 def load_or_error() -> Dataset | None:
-    """Load the dataset for this run; on failure show a clear error naming the file and problem."""
+    """Load the dataset for this run; on failure show a clear error naming the file (within the data folder,
+    never the server's path) and the problem, in the reader's language."""
     try:
         ds = load_dataset()
     except DataError as exc:
         st.session_state.pop(_DS, None)
-        show_data_error(exc.path, exc.problem)
+        show_data_error(exc.file, exc.localised())
         return None
     except Exception as exc:  # anything unexpected: still no traceback for the reader
         st.session_state.pop(_DS, None)
-        show_data_error(str(data_dir() / TABLE), f"could not be loaded ({type(exc).__name__}).")
+        show_data_error(TABLE.as_posix(), i18n._("could not be loaded ({error}).").format(error=type(exc).__name__))
         return None
     st.session_state[_DS] = ds
     return ds
 
 
-def show_data_error(path: str, problem: str) -> None:
+def show_data_error(file: str, problem: str) -> None:
     st.error(i18n._("**The data could not be loaded.**\n\nFile: `{path}`\n\nProblem: {problem}\n\nThe dashboard "
                     "shows nothing rather than wrong numbers. If you run it locally, rebuild the dataset (`make "
                     "data`) or set `THB_DATA_DIR` to a folder holding `harmonised/thb_baltic.csv`.").format(
-        path=path, problem=problem), icon=":material/error:")
+        path=file, problem=problem), icon=":material/error:")
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)  # frozen: shared, no unpickling per rerun

@@ -10,6 +10,12 @@
 3. Behind a proxy (THB_HEALTH_GATE=1), `/_stcore/health` answers 503 "warming up" until step 2 is done
    (HealthGate), so the proxy or Kubernetes sends visitors only to a warm process. With one process
    (make run) the gate is off: a visitor who comes during the warm-up is served at once.
+4. Always: when the dataset fails its checks (missing, unreadable, not the file the build recorded),
+   `/_stcore/health` answers 503 "broken: <file>: <problem>" to a probe, so a proxy or Kubernetes takes
+   the process out and `deploy/serve.py` restarts it. Three states in one answer: 200 "ok" (ready),
+   503 "warming up", 503 "broken: ...". A browser's own check (it sends `Referer` or `Sec-Fetch-Mode`)
+   still passes when the data are broken, so the reader gets the page with its clear error in their
+   language rather than an endless "connecting" (where every process shares the same broken files).
 
 Holds no page logic: point it at other views or builders with `make_lifespan(views=..., steps=...)`.
 """
@@ -193,26 +199,73 @@ def gate_enabled() -> bool:
     return os.environ.get("THB_HEALTH_GATE", "").strip().lower() in ("1", "true", "yes")
 
 
+async def dataset_problem() -> str | None:
+    """None when the dataset loads and passes its checks, else '<file>: <problem>' (no server path). Checked
+    again only when the files change (their stat signature), in a thread: a health check costs a few stats."""
+    from components import api
+    from components.dataset import DataError, data_dir, stat_signature
+
+    d = data_dir()
+    key = (str(d), stat_signature(d))
+    if key != _DATA_CHECK["key"]:
+        try:
+            await asyncio.to_thread(api.state)  # the API's own per-version state: loaded once, verified
+            problem = None
+        except DataError as exc:
+            problem = f"{exc.file}: {exc.problem}"
+        except Exception as exc:  # noqa: BLE001 - any failure to load is "broken", never a crash of the check
+            problem = f"the dataset could not be loaded ({type(exc).__name__})"
+        _DATA_CHECK.update(key=key, problem=problem)
+    return _DATA_CHECK["problem"]
+
+
+_DATA_CHECK: dict = {"key": None, "problem": None}
+
+
+def _from_a_browser(scope: dict) -> bool:
+    """Streamlit's page asks for /_stcore/health with fetch(): browsers send a Referer (and, on https or
+    localhost, Sec-Fetch-Mode); probes (kubelet, Docker, serve.py, curl) send neither."""
+    return any(k in (b"referer", b"sec-fetch-mode") for k, _ in scope.get("headers") or ())
+
+
+def _plain(status: int, text: str):
+    body = text.encode("utf-8", "replace")[:400]
+    return ({"type": "http.response.start", "status": status,
+             "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                         (b"content-length", str(len(body)).encode()), (b"cache-control", b"no-cache")]},
+            {"type": "http.response.body", "body": body})
+
+
 class HealthGate:
-    """ASGI middleware: `/_stcore/health` answers 503 "warming up" until the warm-up has run the views,
-    so a proxy's or Kubernetes' readiness check sends visitors to a warm process only.
+    """ASGI middleware: `/_stcore/health` says whether this process is ready to serve readers.
 
-    On only where there is another process to send them to (`gate_enabled`): Streamlit's page asks the
-    same endpoint before it opens its websocket, so with one process (make run) the gate made the first
-    visitor wait for the whole warm-up (a cold /map: 12 s to the first drawn map; 8.5 s without it)."""
+    - 503 "broken: <file>: <problem>" when the dataset fails its checks (always; a browser's own check
+      passes, see the module doc);
+    - 503 "warming up" until the warm-up has run the views, where the gate is on (`gate_enabled`: there is
+      another process to send visitors to). Off with one process (make run): Streamlit's page asks the same
+      endpoint before it opens its websocket, so the gate made the first visitor wait for the whole warm-up
+      (a cold /map: 12 s to the first drawn map; 8.5 s without it);
+    - else Streamlit's own 200 "ok".
+    `check` (tests) replaces `dataset_problem`."""
 
-    def __init__(self, app: Any, enabled: bool | None = None) -> None:
+    def __init__(self, app: Any, enabled: bool | None = None, check=None) -> None:
         self.app = app
         self.enabled = gate_enabled() if enabled is None else enabled
+        self.check = check or dataset_problem
 
     async def __call__(self, scope: dict, receive, send) -> None:
-        if (self.enabled and scope.get("type") == "http" and not READY["done"]
-                and scope.get("path", "").endswith("/_stcore/health")):
-            body = b"warming up"
-            await send({"type": "http.response.start", "status": 503,
-                        "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                    (b"content-length", str(len(body)).encode()),
-                                    (b"cache-control", b"no-cache")]})
-            await send({"type": "http.response.body", "body": body})
+        if scope.get("type") != "http" or not scope.get("path", "").endswith("/_stcore/health"):
+            await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        answer = None
+        if self.enabled and not READY["done"]:
+            answer = _plain(503, "warming up")
+        else:
+            problem = await self.check()
+            if problem and not _from_a_browser(scope):
+                answer = _plain(503, f"broken: {problem}")
+        if answer is None:
+            await self.app(scope, receive, send)
+            return
+        for message in answer:
+            await send(message)

@@ -7,6 +7,7 @@ The same endpoints on the real server (`streamlit run server.py`) are in tests/e
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import shutil
@@ -494,3 +495,125 @@ def test_caches_are_bounded():
         lru.get(i, lambda: b"xxxx")
     assert len(lru._d) <= 2 and sum(lru._w.values()) <= 10  # 3 entries would weigh 12
     assert lru.get("big", lambda: b"x" * 50) == b"x" * 50 and "big" not in lru._d
+
+
+# ------------------------------------------------------------------------------------ faults (issue 27)
+
+def test_a_truncated_table_is_a_503_not_fewer_rows(tmp_path, monkeypatch, caplog):
+    """`head -n 500` of the table was served as 499 rows under the unchanged X-Dataset-Version."""
+    d = _copy_fixture(tmp_path)
+    p = d / "harmonised" / "thb_baltic.csv"
+    p.write_text("".join(p.read_text().splitlines(keepends=True)[:500]))
+    monkeypatch.setenv("THB_DATA_DIR", str(d))
+    c = TestClient(Starlette(routes=api.ROUTES))
+    with caplog.at_level("WARNING", logger="components.api"):
+        for path in ("/figures.csv", "/figures.json?country=EE", "/view/compare.csv", "/thb_baltic.csv", ""):
+            e = error(c.get(V + path), 503)
+            assert "499 rows" in e["message"] and "1,028" in e["message"], e
+            assert str(tmp_path) not in e["message"] and "harmonised/thb_baltic.csv" in e["message"]
+    assert c.get(V + "/figures.csv").headers["retry-after"]
+    lines = [r for r in caplog.records if r.name == "components.api"]
+    assert len(lines) == 1 and not lines[0].exc_info, [r.getMessage() for r in lines]  # one line, no traceback
+
+
+@pytest.mark.parametrize("how", ["folder", "permission"])
+def test_an_unreadable_table_is_a_503_without_a_path_or_traceback(tmp_path, monkeypatch, caplog, how):
+    """It was a 500 "Internal error" with a traceback in the log (the README promises 503)."""
+    import errno
+
+    from components import dataset
+
+    d = _copy_fixture(tmp_path)
+    p = d / "harmonised" / "thb_baltic.csv"
+    if how == "folder":
+        p.unlink()
+        p.mkdir()
+    else:
+        def denied(path):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+        monkeypatch.setattr(dataset, "file_digest", denied)
+    monkeypatch.setenv("THB_DATA_DIR", str(d))
+    c = TestClient(Starlette(routes=api.ROUTES))
+    with caplog.at_level("WARNING"):
+        e = error(c.get(V + "/figures.csv"), 503)
+    assert "cannot read the file" in e["message"] and str(tmp_path) not in e["message"], e
+    assert not any(r.exc_info for r in caplog.records)
+
+
+def test_an_unreadable_codebook_file_is_a_503(tmp_path, monkeypatch, caplog):
+    """A side file that cannot be read while answering (permissions changed after the start): 503, not 500."""
+    import errno
+
+    d = _copy_fixture(tmp_path)
+    monkeypatch.setenv("THB_DATA_DIR", str(d))
+    monkeypatch.setattr(api, "_BODIES", api.LRU(8))  # no answer kept from an earlier test: read the file now
+    c = TestClient(Starlette(routes=api.ROUTES))
+    assert c.get(V + "/codebook/units.csv").status_code == 200
+    real_read = pd.read_csv
+
+    def read(path, *a, **k):
+        if str(path).endswith("indicators.csv"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_read(path, *a, **k)
+
+    monkeypatch.setattr(api.pd, "read_csv", read)
+    with caplog.at_level("WARNING"):
+        e = error(c.get(V + "/codebook/indicators.csv"), 503)
+    assert "cannot be read" in e["message"] and str(tmp_path) not in e["message"]
+    assert not any(r.exc_info for r in caplog.records)
+
+
+async def _raw(app, method: str, path: str, raw: bytes | None = None):
+    """One request straight into the ASGI app, the path exactly as the server decoded it."""
+    out = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(m):
+        out.append(m)
+
+    await app({"type": "http", "method": method, "path": path, "raw_path": raw or path.encode(),
+               "query_string": b"", "headers": [], "scheme": "http", "server": ("t", 80), "client": ("c", 1),
+               "root_path": "", "http_version": "1.1", "asgi": {"version": "3.0"}}, receive, send)
+    return out[0]["status"], dict(out[0]["headers"]), b"".join(m.get("body", b"") for m in out[1:])
+
+
+@pytest.mark.parametrize("method,path,status", [
+    ("GET", "/api/v1/../x", 400), ("GET", "/api/v1/codebook/../sources.csv", 400), ("GET", "/api/v1/a\x00b", 400),
+    ("GET", "/api/v1/view/a\\b.csv", 400), ("GET", "//api/v1/", 400), ("GET", "/api//v1", 400),
+    ("TRACE", "/api/v1/figures.csv", 405), ("PROPFIND", "/api/v1/", 405), ("FOO", "/api", 405)])
+def test_what_streamlit_would_answer_in_plain_text_gets_the_apis_json(method, path, status):
+    """Streamlit's path-security layer answered '..', '%2e%2e' and '%00' under /api/v1/ with a plain-text 400
+    and Starlette unknown methods with a plain-text 405 (or a redirect): ApiGuard, ahead of both, answers
+    in the API's JSON error format. The server decodes %2e%2e and %00 before any middleware sees the path."""
+    from starlette.middleware import Middleware
+
+    app = Starlette(routes=api.ROUTES, middleware=[Middleware(api.ApiGuard)])
+    got, headers, body = asyncio.run(_raw(app, method, path))
+    assert got == status and headers[b"content-type"] == b"application/json", (got, headers, body)
+    err = json.loads(body)["error"]
+    assert err["status"] == status and ("/api/v1/" in err["message"] or "only reads" in err["message"])
+    if status == 405:
+        assert headers[b"allow"] == b"GET, HEAD, OPTIONS"
+    ok = asyncio.run(_raw(app, "GET", "/api/v1/sources.csv"))
+    assert ok[0] in (200, 503)  # a good path passes the guard
+
+
+def test_one_parameter_rule_for_figures_and_views(client):
+    """Codes in any case and digits of any script, as the pages' links (and the view API) take them: the
+    figures endpoint refused country=ee while the view endpoint took c=ee."""
+    upper, lower = client.get(V + "/figures.csv?country=EE&indicator=victims"), \
+        client.get(V + "/figures.csv?country=ee&indicator=VICTIMS")
+    assert lower.status_code == 200 and lower.content == upper.content and lower.headers["etag"] == upper.headers["etag"]
+    assert client.get(V + "/figures.json?country=ee").json()["query"]["country"] == "EE"  # the canonical code
+    view_lower = client.get(V + "/view/trends.csv?c=ee,lt")
+    assert view_lower.status_code == 200 and view_lower.headers["x-view"].startswith("c=EE,LT")
+    full = "\uff12\uff10\uff12\uff10"  # fullwidth 2020
+    a, b = client.get(V + "/figures.csv?from=2020"), client.get(V + f"/figures.csv?from={full}")
+    assert b.status_code == 200 and a.content == b.content
+    assert client.get(V + f"/view/trends.csv?yr={full}-\uff12\uff10\uff12\uff12").status_code == 200
+    e = error(client.get(V + "/figures.csv?from=%C2%B2020"), 400)  # '²020': a digit to isdigit(), not a year
+    assert e["parameter"] == "from"
+    assert error(client.get(V + "/figures.csv?country=XX"), 400)["parameter"] == "country"

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # the only modules under components/ and etl/ that may import Streamlit (UI and server glue)
 UI = {f"components.{m}" for m in ("frame", "controls", "share", "a11y", "safe_html", "render", "picker", "admission", "warmup",
-                                  "my_deck", "own")}
+                                  "my_deck", "own", "connections", "not_found")}
 
 
 def _modules(package: str) -> dict[str, Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Iterable
 
@@ -9,6 +10,7 @@ import pandas as pd
 
 from components import i18n
 from components.i18n import N_
+from components.style import year_runs
 
 APP_NAME = N_("Baltic THB statistics dashboard")
 
@@ -54,11 +56,42 @@ def source_name(sid: str, sources: pd.DataFrame | None, max_len: int | None = No
     return name if max_len is None or len(name) <= max_len else name[: max_len - 1] + "…"
 
 
+_RELEASE = re.compile(r"^(?P<head>.*), (?P<year>(19|20)\d\d) release$")
+
+
+def _names(ids: list[str], sources: pd.DataFrame | None) -> list[str]:
+    """Each source's name once; the releases of one dataset in one name ('Eurostat: Population on 1 January
+    (tps00001), 2016, 2020–2023 releases'), in the place of the first."""
+    names, releases = [], {}
+    for sid in ids:
+        name = source_name(sid, sources)
+        m = _RELEASE.match(name)
+        if m:
+            if m["head"] not in releases:
+                releases[m["head"]] = []
+                names.append(m["head"])
+            releases[m["head"]].append(int(m["year"]))
+        elif name not in names:
+            names.append(name)
+    out = []
+    for name in names:
+        years = sorted(set(releases.get(name, ())))
+        if not years:
+            out.append(name)
+            continue
+        runs = year_runs(years)
+        text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+        out.append(f"{name}, {text} " + ("release" if len(years) == 1 else "releases"))
+    return out
+
+
 def source_line(ids: Iterable[str], sources: pd.DataFrame | None, max_n: int = 3) -> str:
     ids = [i for i in dict.fromkeys(ids) if i]
     if not ids:
         return i18n._("Source: none (no data shown)")
-    names = [source_name(i, sources) for i in ids[:max_n]]
+    all_names = _names(ids, sources)
+    names = all_names[:max_n]
+    ids = all_names  # counted by name: the releases of one dataset are one source line
     more = " " + i18n._("(+{n} more, listed in the table)").format(n=len(ids) - max_n) if len(ids) > max_n else ""
     return (i18n._("Source: {names}") if len(ids) == 1 else i18n._("Sources: {names}")).format(
         names="; ".join(names)) + more

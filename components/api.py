@@ -489,7 +489,8 @@ def view_endpoint(request: Request, params: dict, s: State) -> Response:
     shown_q = vd.view.to_query()
     link = _page_path(page) + ("?" + urlencode(shown_q, safe=",~") if shown_q else "")
     extra = {"X-View": urlencode(shown_q, safe=",~"), "Link": f'<{link}>; rel="alternate"; type="text/html"'}
-    rows = lambda: ex.with_source_columns(vd.table, s.ds.sources)  # noqa: E731
+    # the page's CSV exactly: a label beside each code (in English here), then the sources
+    rows = lambda: views.csv_rows(s.ds, vd.table)  # noqa: E731
     if fmt == "csv":
         return _answer(request, s, path=f"view/{page}.csv", canonical=key, media_type=CSV_TYPE,
                        filename=f"thb-baltic_{page}_{s.version}.csv", make=lambda: ex.csv_bytes(rows()), extra=extra)

@@ -434,7 +434,7 @@ def figure_csv(fig, sources: pd.DataFrame | None, cb=None) -> bytes:
     """The figure's rows with a label beside each code (in the run's language, with the codebook `cb`) and
     their sources' publisher, title, link and access date (as the pages' CSV); then the uploaded figures drawn
     beside it, if any (components/overlay.py: labelled, their organisation as source)."""
-    rows = with_source_columns(with_label_columns(fig.rows, cb), sources)
+    rows = with_source_columns(with_label_columns(fig.rows, cb), sources)  # as components.views.csv_rows
     own = (getattr(fig, "extra", None) or {}).get("own_rows")
     if own is not None and not own.empty:
         rows = pd.concat([rows, own], ignore_index=True)

@@ -68,6 +68,12 @@ def view_data(ds: Dataset, view: ViewState, options: Options) -> ViewData:
     return ViewData(shown, rows, rows)
 
 
+def csv_rows(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:
+    """A view's rows as its CSV holds them (the page's download and the API): a label beside each code in the
+    run's language, then the source columns (publisher, title, link, accessed)."""
+    return ex.with_source_columns(ex.with_label_columns(table, ds.codebook), ds.sources)
+
+
 def view_rows(ds: Dataset, view: ViewState, options: Options) -> pd.DataFrame:
-    """The rows of the page's CSV for this view, with the source columns (publisher, title, link, accessed)."""
-    return ex.with_source_columns(view_data(ds, view, options).table, ds.sources)
+    """The rows of the page's CSV for this view."""
+    return csv_rows(ds, view_data(ds, view, options).table)

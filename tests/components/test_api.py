@@ -67,7 +67,7 @@ def error(r, status: int) -> dict:
 
 
 def expected_csv(rows: pd.DataFrame, sds) -> bytes:
-    return ex.csv_bytes(ex.with_source_columns(ex.tidy(rows), sds.sources))
+    return ex.csv_bytes(ex.with_source_columns(ex.with_label_columns(ex.tidy(rows), sds.codebook), sds.sources))
 
 
 # ------------------------------------------------------------------------------------ figures

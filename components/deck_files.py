@@ -137,14 +137,15 @@ class Box:
     w: float
     h: float
     size: float = 0.0
-    lines: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()  # as measured (the box is their height); the slide gets `text`, wrapped by its app
     style: str = ""
+    text: str = ""
 
 
 def _text_box(x: float, y: float, w: float, text: str, sizes, max_lines: int, style: str = "") -> Box:
     size, lines = lay.fit_text(text, w, tuple(sizes) if isinstance(sizes, (tuple, list)) else (sizes,),
                                max_lines, style)
-    return Box(x, y, w, lay.lines_height(len(lines), size), size, tuple(lines), style)
+    return Box(x, y, w, lay.lines_height(len(lines), size), size, tuple(lines), style, text)
 
 
 def slide_layout(s: SlideContent) -> tuple[list[Box], Box, lay.FittedChart]:
@@ -205,7 +206,7 @@ def pptx_bytes(ds, options, deck: decks.Deck, today: date | None = None, decorat
         tf.word_wrap = True
         tf.auto_size = MSO_AUTO_SIZE.NONE
         tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = 0
-        for i, text in enumerate(paragraphs if paragraphs is not None else [" ".join(box.lines)]):
+        for i, text in enumerate(paragraphs if paragraphs is not None else [box.text]):
             p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
             p.text = text
             p.font.size = Pt(box.size)

@@ -3,7 +3,7 @@
 
 - Text is measured in the slides' font (Source Sans Pro, shipped) and wrapped on words; a box is as tall
   as its wrapped lines. A PowerPoint file names the font but cannot carry it: a machine without it draws
-  a wider face (Arial, Calibri, DejaVu Sans: up to 28 % wider, measured), so widths are measured
+  a wider face (Arial, Calibri, DejaVu Sans: up to 35 % wider, measured), so widths are measured
   `FALLBACK_WIDER` times wider than Source Sans Pro and a box still holds its text in that face.
 - A chart on a slide is drawn for the slide, not shrunk from the page: its title block gives way to the
   slide's own text (title, the chart's title with unit, a short source line), the lines the chart needs to
@@ -25,7 +25,7 @@ from functools import lru_cache
 from components import export, i18n
 from components.i18n import N_
 
-FALLBACK_WIDER = 1.3  # DejaVu Sans Bold is 1.28 times as wide as Source Sans Pro Bold (Arial about 1.15)
+FALLBACK_WIDER = 1.36  # DejaVu Sans Bold: 1.27–1.31 times Source Sans Pro Bold in titles, 1.35 for "WWW"
 PANEL_CHARS = 30  # a side-by-side panel's subtitle line, characters (about 200 px at 12 px)
 LINE = 1.2  # line height, in font sizes (PowerPoint's and LibreOffice's single spacing)
 # a unit line that points at the page's table, which a slide does not have: the words a slide says instead
@@ -127,6 +127,11 @@ def slide_spec(fig, side_by_side: bool = True) -> dict:
             if isinstance(head, dict) and isinstance(head.get("subtitle"), str) and head["subtitle"]:
                 head["subtitle"] = textwrap.wrap(head["subtitle"], PANEL_CHARS, break_long_words=False)
     spec.pop("autosize", None)
+    for layer in spec.get("layer") or ():  # a slide is wide: up to four legend entries on one line
+        color = ((layer.get("encoding") or {}).get("color") or {}) if isinstance(layer, dict) else {}
+        legend, domain = color.get("legend"), (color.get("scale") or {}).get("domain")
+        if isinstance(legend, dict) and legend.get("columns") and isinstance(domain, list) and len(domain) <= 4:
+            legend["columns"] = len(domain)
     for rows in (spec.get("datasets") or {}).values():  # a slide is wide: a bar's '<5 (…)' label on one line
         for row in rows if isinstance(rows, list) else ():
             if isinstance(row, dict) and isinstance(row.get("label"), str):
@@ -149,7 +154,21 @@ def _size(spec: dict) -> tuple[float, float]:
 
 def _set_size(spec: dict, w: float, h: float) -> None:
     for p in _panels(spec):
+        old = p.get("height")
         p["width"], p["height"] = int(round(w)), int(round(h))
+        if isinstance(old, (int, float)) and old > 0:
+            _follow_height(p, p["height"] / old)
+
+
+def _follow_height(view: dict, ratio: float) -> None:
+    """Text placed under a bar by a pixel offset from the bar's thickness (Compare's 'not given: …' line,
+    dy = half the bar + 3 px: components/charts.compare_chart) moves with the bars when the plot's height
+    changes; other offsets are fixed distances from a point and stay."""
+    for layer in view.get("layer") or ():
+        mark = layer.get("mark") if isinstance(layer, dict) else None
+        if isinstance(mark, dict) and mark.get("type") == "text" and mark.get("baseline") == "top" \
+                and isinstance(mark.get("dy"), (int, float)):
+            mark["dy"] = round((mark["dy"] - 3) * ratio + 3, 1)
 
 
 _FONT_SIZE = re.compile(r'font-size(?:="|:\s*)([\d.]+)')
@@ -190,6 +209,21 @@ def fit_chart(spec: dict, box_w: float, box_h: float, min_pt: float, *, min_plot
     return _FITTED[key]
 
 
+ROW_UNDER_TEXT_PX = 44  # a bar's row with a line of text under the bar (bar 60 % of the row, 12 px text)
+
+
+def _min_plot_height(spec: dict, default: int) -> int:
+    """Rows of bars with a line under a bar (Compare's 'not given: …') need ROW_UNDER_TEXT_PX each, or the
+    line under the last bar runs into the axis."""
+    layers = spec.get("layer") or ()
+    if not any(isinstance(x, dict) and isinstance(x.get("mark"), dict) and x["mark"].get("baseline") == "top"
+               and x["mark"].get("type") == "text" for x in layers):
+        return default
+    rows = max([len(((x.get("encoding") or {}).get("y") or {}).get("scale", {}).get("domain") or [])
+                for x in layers if isinstance(x, dict)] or [0])
+    return max(default, rows * ROW_UNDER_TEXT_PX)
+
+
 def _fit(spec: dict, box_w: float, box_h: float, min_pt: float, min_plot: tuple[int, int]) -> FittedChart:
     svg = _svg(spec)
     smallest = min(svg_font_sizes(svg) or [12.0])
@@ -197,6 +231,7 @@ def _fit(spec: dict, box_w: float, box_h: float, min_pt: float, min_plot: tuple[
     target_w, target_h = box_w / k, box_h / k
     n = len(_panels(spec))
     w, h = _size(spec)
+    min_plot = (min_plot[0], _min_plot_height(spec, min_plot[1]))
     last = None
     for _ in range(4):
         sw, sh = export.svg_size(svg)
@@ -205,8 +240,8 @@ def _fit(spec: dict, box_w: float, box_h: float, min_pt: float, min_plot: tuple[
             break
         if last is not None and abs(last[0] - sw) < 2 and sw > target_w:
             ok_w = True  # narrower plots do not make it narrower (a legend or a title sets its width)
-        nw = w if ok_w else max(min_plot[0], w + (target_w - sw) / n - 1)
-        nh = h if ok_h else max(min_plot[1], h + (target_h - sh) - 1)
+        nw = w if ok_w else max(min_plot[0], w + (0.99 * target_w - sw) / n)
+        nh = h if ok_h else max(min_plot[1], h + (0.99 * target_h - sh))
         if (int(nw), int(nh)) == (int(w), int(h)):
             break
         last = (sw, sh)
@@ -266,7 +301,9 @@ def screen_spec(fig, plot_h: int = SCREEN_PLOT_H) -> dict:
         meta.pop("screen_config", None)  # the page's map puts its legend under it for a phone; a slide is wide
         spec["usermeta"] = meta
     else:
-        spec["height"] = plot_h
+        old, spec["height"] = spec.get("height"), plot_h  # the width: the column's (Streamlit's stretch)
+        if isinstance(old, (int, float)) and old > 0:
+            _follow_height(spec, plot_h / old)
     return spec
 
 

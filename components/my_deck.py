@@ -188,8 +188,15 @@ def picker(view: ViewState, shown: dk.Deck) -> None:
     choices = dk.available() + ([OWN] if mine else [])
     if len(choices) < 2:
         return
-    name = lambda d: (i18n._("My deck: {title}").format(title=dk.deck_title(mine)) if d == OWN  # noqa: E731
-                      else dk.deck_title(dk.load(d)))
+
+    lang = i18n.lang()  # Streamlit may call format_func outside this run (reading the widget's state)
+
+    def name(d: str) -> str:
+        with i18n.using(lang):
+            if d != OWN:
+                return dk.deck_title(dk.load(d))
+            return i18n._("My deck: {title}").format(title=dk.deck_title(mine)) if mine.title else \
+                dk.deck_title(mine)
     controls.choose(i18n._("Deck"), choices, OWN if view.mydeck else shown.id, key="present_deck",
                     format_func=name, on_pick=_show)
 

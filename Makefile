@@ -52,13 +52,17 @@ data: $(STAMP)
 report: $(STAMP)
 	$(BIN)/python -m etl report
 
-# A deck to take away, offline: make deck DECK=<id or file.json> FORMAT=pptx|pdf DECK_LANG=en OUT=<file>
+# A deck to take away, offline: make deck DECK=<id or file> FORMAT=pptx|pdf DECK_LANG=en|et|lv|lt|ru OUT=<file>
+# Any file name works ("my-deck (1).json", "Мой доклад.json", quotes, `$`): each value goes to the shell
+# single-quoted and unexpanded ($(value …)), so neither make nor the shell reads any character in it.
 DECK ?= baltic-overview
 FORMAT ?= pptx
 DECK_LANG ?= en
 OUT ?=
+shell_quoted = '$(subst ','\'',$(value $1))'
 deck: $(STAMP)
-	$(BIN)/python -m components.deck_files --deck "$(DECK)" --format $(FORMAT) --lang $(DECK_LANG) $(if $(OUT),--out "$(OUT)")
+	$(BIN)/python -m components.deck_files --deck $(call shell_quoted,DECK) --format $(call shell_quoted,FORMAT) \
+		--lang $(call shell_quoted,DECK_LANG) $(if $(value OUT),--out $(call shell_quoted,OUT))
 
 # Needs internet: pull Eurostat's crim_thb datasets, snapshot them under data/raw/eurostat/<date>/, rebuild, print a diff.
 .PHONY: refresh
@@ -68,7 +72,7 @@ refresh: $(STAMP)
 # The interface texts: extract what the code marks, update every catalogue (README "Languages").
 .PHONY: messages
 messages: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output -w 100 \
+	PYTHONPATH=. $(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output -w 100 \
 		--project "Baltic THB statistics" --version 1 -o locale/messages.pot .
 	$(BIN)/pybabel -q update -i locale/messages.pot -d locale --no-fuzzy-matching -w 100
 

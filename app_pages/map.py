@@ -83,4 +83,4 @@ st.caption(md_escape(fig.extra["attribution"]))
 st.caption(i18n._("Downloads: the map as an image (PNG/SVG, with legend, unit, period and sources) and its figures "
                   "(CSV)."))
 share.export_panel(fig, ds)
-my_deck.add_button(view, fig.title)  # the view as a slide of your own deck
+my_deck.add_button(view)  # the view as a slide of your own deck

@@ -61,6 +61,6 @@ with st.expander(i18n._("Numbers behind the cards")):
 
 st.caption(i18n._("Download the figures behind the cards (as one line chart, with sources):"))
 share.export_panel(main, ds)
-my_deck.add_button(view, main.title)  # the view as a slide of your own deck
+my_deck.add_button(view)  # the view as a slide of your own deck
 st.page_link("app_pages/compare.py", label=i18n._("Compare the countries in detail"), icon=":material/arrow_forward:")
 st.page_link("app_pages/trends.py", label=i18n._("See the trends and the justice chain"), icon=":material/arrow_forward:")

@@ -1,15 +1,19 @@
 """Presenter mode: /present?deck=baltic-overview&slide=3 — one big chart per screen, large type, no
 sidebar or app chrome, previous/next (also the arrow keys), the slide number in the URL. Your own deck
 (/present?mydeck=…, components/my_deck.py) is shown the same way, with a panel that edits it. A slide is its
-page's main Figure for the slide's query (the same builder as the page), drawn bigger; a map slide
-is the static map with its legend and sources.
+page's main Figure for the slide's query (the same builder as the page), laid out as in the deck files
+(components/slide_layout.py): the slide's title, the chart's title and unit, the chart (the justice chain's
+countries side by side; a map slide is the static map with its legend), a short source line (every source in
+its tooltip), a map's geodata attribution, the speaker note; all in the page's language, and it fits a
+1440×900 screen.
 """
 
 from dataclasses import replace
 
 import streamlit as st
 
-from components import controls, frame, i18n, my_deck, render, safe_html, share
+from components import cite, controls, frame, i18n, my_deck, render, safe_html, share, slide_layout
+from components import deck as dk
 from components.style import md_escape
 
 PAGE = "present"
@@ -23,6 +27,11 @@ h1 {{ font-size: 2.6rem !important; }}
 button [data-testid="stMarkdownContainer"] p {{ font-size: 1.1rem; white-space: nowrap; }}
 /* previous/next keep their whole label at 200 % zoom: their columns do not shrink below it */
 [data-testid="stColumn"]:has([data-testid="stButton"]) {{ min-width: fit-content; }}
+/* small multiples: side by side on a wide screen, stacked below 1200 px (a laptop at zoom, a phone) */
+@media (max-width: 1199px) {{ [data-testid="stLayoutWrapper"]:has(> .st-key-present_wide),
+  .st-key-present_wide {{ display: none; }} }}
+@media (min-width: 1200px) {{ [data-testid="stLayoutWrapper"]:has(> .st-key-present_narrow),
+  .st-key-present_narrow {{ display: none; }} }}
 </style>"""
 
 ds = frame.dataset()
@@ -45,16 +54,29 @@ with nav:
     c3.button(i18n._("Next"), icon=":material/arrow_forward:", key="present_next", disabled=n >= len(deck.slides),
               on_click=_go, args=(n + 1,), shortcut="Right", width="stretch")
     c2.caption(i18n._("{deck} · slide {n} of {total} · ← → keys also move").format(
-        deck=md_escape(deck.title), n=n, total=len(deck.slides)))
+        deck=md_escape(dk.deck_title(deck)), n=n, total=len(deck.slides)))
 with main:
-    st.title(md_escape(slide.title))
+    title = dk.slide_title(slide, fig.title)  # typed, or the chart's own title: in the page's language
+    st.title(md_escape(title))
     if slide_notices:
         st.caption(i18n._("This slide's view does not fit the current data: {notices}").format(
             notices=md_escape("; ".join(slide_notices))))
-    # the map's slide is the static map: its legend, unit, period and sources are part of the image
-    render.chart(fig, key="present_chart", height=440 if slide.page in ("trends", "overview") else None)
-    if slide.note:
-        st.markdown(f"*{md_escape(slide.note)}*")
+    unit, _ = slide_layout.chart_lines(fig)
+    st.markdown(md_escape(unit) if title == fig.title else f"**{md_escape(fig.title)}** — {md_escape(unit)}")
+    note = dk.slide_note(slide)
+    spec = slide_layout.screen_spec(fig, slide_layout.screen_plot_height(title, note))  # fits 1440×900
+    stacked = slide_layout.screen_stacked(fig, slide_layout.screen_plot_height(title, note))
+    with st.container(key="present_wide" if stacked else None):
+        render.chart(fig, frame.screen_spec(spec), key="present_chart", width=slide_layout.screen_width(spec))
+    if stacked:
+        with st.container(key="present_narrow"):
+            render.chart(fig, frame.screen_spec(stacked), key="present_chart_stacked")
+    st.caption(md_escape(cite.short_source_line(fig.source_ids, ds.sources, i18n._("+{n} more"))),
+               help=md_escape(cite.source_line(fig.source_ids, ds.sources, max_n=len(fig.source_ids))))
+    if credit := ((fig.chart_spec() or {}).get("usermeta") or {}).get("attribution"):
+        st.caption(md_escape(credit))  # the map's geodata licences: on the slide, as on the map page
+    if note:
+        st.markdown(f"*{md_escape(note)}*")
     st.page_link(f"app_pages/{slide.page}.py", label=i18n._("Open this view in the dashboard"),
                  icon=":material/open_in_new:", query_params=slide.query)
 with nav:

@@ -97,6 +97,59 @@ def source_line(ids: Iterable[str], sources: pd.DataFrame | None, max_n: int = 3
         names="; ".join(names)) + more
 
 
+SHORT_SOURCE_CHARS = 110  # a slide's source line: one or two lines at 14 pt across a 16:9 slide
+
+
+def short_name(source: dict) -> str:
+    """A source's publisher as a slide names it: the acronym a long name gives in brackets ("United Nations
+    Office on Drugs and Crime (UNODC), dataUNODC" -> "UNODC"), else the name before any bracket, comma or
+    semicolon ("Eurostat; copy stored in …" -> "Eurostat")."""
+    pub = str(source.get("publisher") or "").strip() or str(source.get("title") or "").strip()
+    if not pub:
+        return str(source.get("source_id") or "?")
+    m = re.match(r"([^(;,]+?)\s*\(([A-Z][A-Z0-9]{1,9})\)", pub)
+    if m and len(m.group(1).split()) >= 3:
+        return m.group(2)
+    return re.split(r"\s*[;,(]", pub, maxsplit=1)[0].strip() or pub
+
+
+def _year(source: dict) -> int | None:
+    m = re.match(r"\s*(\d{4})", str(source.get("date_published") or ""))
+    return int(m.group(1)) if m else None
+
+
+def short_source_line(ids: Iterable[str], sources: pd.DataFrame | None, more: str,
+                      limit: int = SHORT_SOURCE_CHARS) -> str:
+    """A slide's source line: the publishers (several documents of one publisher as one name with the span of
+    their years), as many as fit in `limit` characters, then `more` ("+{n} more: see the notes", formatted with
+    the number of documents not named). The full citations go to the notes and the closing slide."""
+    ids = [i for i in dict.fromkeys(ids) if i]
+    if not ids:
+        return i18n._("Source: none (no data shown)")
+    groups: dict[str, list[dict]] = {}
+    for sid in ids:
+        rec = source_record(sid, sources)
+        groups.setdefault(short_name(rec), []).append(rec)
+    names, named = [], 0
+    head = i18n._("Source: {names}") if len(ids) == 1 else i18n._("Sources: {names}")
+    for name, recs in groups.items():
+        years = sorted({y for y in map(_year, recs) if y})
+        label = name + (f" {years[0]}–{years[-1]}" if len(recs) > 1 and len(years) > 1 else
+                        f" {years[0]}" if len(recs) > 1 and years else "")
+        rest = len(ids) - named - len(recs)
+        tail = (" " + more.format(n=rest)) if rest else ""
+        line = head.format(names="; ".join(names + [label])) + (";" if tail else "") + tail
+        if names and len(line) > limit:
+            break
+        if not names and len(line) > limit:  # one long name alone: cut, never the count of the others
+            room = max(12, limit - len(head.format(names="")) - len(tail) - 2)
+            label = label[:room - 1].rstrip() + "…"
+        names.append(label)
+        named += len(recs)
+    rest = len(ids) - named
+    return head.format(names="; ".join(names)) + ((("; " + more.format(n=rest)) if rest else ""))
+
+
 def dataset_citation(meta: dict, today: date | None = None) -> str:
     version = meta.get("dataset_version") or i18n._("unknown version")
     as_of = meta.get("data_as_of") or i18n._("unknown date")

@@ -20,7 +20,7 @@ import streamlit as st
 from components import i18n, registry
 from components.i18n import N_, _
 from components.queries import LATEST_PERIOD
-from components.style import MEASURE_LABELS
+from components.style import MEASURE_LABELS, md_escape
 from components.view_state import (FIELDS, PAGE_FIELDS, Field, Options, ViewState, field_default, resolution_notices,
                                    resolve)
 
@@ -123,7 +123,7 @@ def _start(page: str, options: Options) -> ViewState:
     _push(view, options)
     if notices:
         st.info(_("This link had parts that could not be used, so defaults were used instead:") + "\n\n"
-                + "\n".join(f"- {n}" for n in notices), icon=":material/link_off:")
+                + "\n".join(f"- {md_escape(n)}" for n in notices), icon=":material/link_off:")
     return view
 
 
@@ -298,8 +298,8 @@ def language() -> str:
         from components.view_state import _safe
 
         st.info(_("This link had parts that could not be used, so defaults were used instead:") + "\n\n- "
-                + _("Ignored language '{value}' (not one of en, et, lv, lt, ru); showing {language}.").format(
-                    value=_safe(raw), language=i18n.ENDONYMS[lang]), icon=":material/translate:")
+                + md_escape(_("Ignored language '{value}' (not one of en, et, lv, lt, ru); showing {language}.").format(
+                    value=_safe(raw), language=i18n.ENDONYMS[lang])), icon=":material/translate:")
     return lang
 
 

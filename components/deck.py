@@ -6,7 +6,14 @@ slide with the same builders the pages use: a slide is its page's main Figure.
 Your own deck (issue 16) is the same data with the same rules (`parse`), kept in the Present page's link
 as `mydeck=1.<base64url(zlib(compact JSON))>` (`encode`/`decode`) and downloaded/uploaded as the JSON of
 data/decks/ (`to_json`/`from_bytes`). Reading a link or a file never raises: slides that break a rule are
-left out with a plain notice naming them, the others kept."""
+left out with a plain notice naming them, the others kept.
+
+A deck has no language; a showing has one (issue 26). A slide is a view without `lang`; its title is the
+text a person typed, or empty: then the slide shows its chart's own title, in the language it is shown in.
+A deck's title is typed text, or empty for the default ("My deck", translated). The shipped decks' titles
+and notes are English source texts in the message catalogues (extracted from data/decks/ by
+`extract_messages`), so `deck_title`, `slide_title` and `slide_note` show them in the showing's language,
+also once copied into your own deck. Old links and files that carry a `lang` still open: it is ignored."""
 
 from __future__ import annotations
 
@@ -35,22 +42,61 @@ MAX_FILE_SLIDES = 99
 MAX_TITLE = 120  # characters of a slide's or a deck's title
 MAX_NOTE = 600  # characters of a speaker note
 MAX_VALUE = 200  # characters of one value of a slide's view
+DEFAULT_TITLE = i18n.N_("My deck")  # an own deck's title until its author types one (stored as "")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
 class Slide:
     page: str
-    query: dict
-    title: str
+    query: dict  # the view, without `lang`
+    title: str  # typed (or a shipped deck's source text); "" = the chart's own title
     note: str
 
 
 @dataclass(frozen=True)
 class Deck:
     id: str
-    title: str
+    title: str  # typed (or a shipped deck's source text); "" = DEFAULT_TITLE
     slides: tuple[Slide, ...]
+
+
+# ------------------------------------------------------------------------- in the showing's language
+
+def shown(text: str) -> str:
+    """Typed text as it is; a shipped deck's English source text in the run's language (catalogue)."""
+    return i18n._(text) if text else ""
+
+
+def deck_title(deck: Deck) -> str:
+    return shown(deck.title) or i18n._(DEFAULT_TITLE)
+
+
+def slide_title(slide: Slide, chart_title: str) -> str:
+    """The slide's heading: its own title, else its chart's title (in the language of the showing)."""
+    return shown(slide.title) or chart_title
+
+
+def slide_note(slide: Slide) -> str:
+    return shown(slide.note)
+
+
+@lru_cache(maxsize=1)
+def _default_titles() -> frozenset[str]:
+    """DEFAULT_TITLE in every language: a deck saved with one of them has the default title (shown translated)."""
+    return frozenset(i18n.translator(lang).gettext(DEFAULT_TITLE) for lang in i18n.LANGS)
+
+
+def extract_messages(fileobj, keywords, comment_tags, options):
+    """Babel extractor (babel.cfg): a shipped deck's title, slide titles and notes as catalogue entries,
+    normalised as `parse` reads them."""
+    raw = json.loads(fileobj.read().decode("utf-8"))
+    texts = [_text(raw.get("title"), MAX_TITLE)]
+    for s in raw.get("slides") or []:
+        texts += [_text(s.get("title"), MAX_TITLE), _text(s.get("note", ""), MAX_NOTE, lines=True)]
+    for text in texts:
+        if text:
+            yield 0, "_", text, []
 
 
 class DeckError(Exception):
@@ -104,9 +150,9 @@ def _slide(raw, i: int) -> Slide | str:
     if page not in SLIDE_PAGES:
         return i18n._("{slide} was left out: “{page}” is not a chart page (one of {pages}).").format(
             slide=name, page=_echo(page, 20), pages=", ".join(SLIDE_PAGES))
-    title = _text(raw.get("title"), MAX_TITLE)
-    if not title:
-        return i18n._("{slide} was left out: it needs a title of at most {n} characters.").format(
+    title = _text(raw.get("title") or "", MAX_TITLE)
+    if title is None:
+        return i18n._("{slide} was left out: its title must be text of at most {n} characters.").format(
             slide=name, n=MAX_TITLE)
     note = _text(raw.get("note", ""), MAX_NOTE, lines=True)
     if note is None:
@@ -118,6 +164,8 @@ def _slide(raw, i: int) -> Slide | str:
     known = {PARAM[f] for f in PAGE_FIELDS[page]} - {PARAM["lang"]}
     clean: dict[str, str] = {}
     for k, v in query.items():
+        if k == PARAM["lang"]:  # a deck made before decks had no language: shown in the showing's language
+            continue
         if k not in known:
             return i18n._("{slide} was left out: its view has a setting the {page} page does not know (“{key}”)."
                           ).format(slide=name, page=page, key=_echo(k, 20))
@@ -142,7 +190,9 @@ def parse(raw, deck_id: str = OWN_ID, *, max_slides: int = MAX_OWN_SLIDES) -> tu
         slides = slides[:max_slides]
     if not slides:
         raise DeckError(" ".join([i18n._("None of its slides could be used.")] + problems[:3]))
-    title = _text(raw.get("title"), MAX_TITLE) or i18n._("My deck")
+    title = _text(raw.get("title"), MAX_TITLE) or ""
+    if title in _default_titles():  # "Minu slaidikomplekt": the default title, shown in the showing's language
+        title = ""
     return Deck(id=deck_id, title=title, slides=tuple(slides)), problems
 
 

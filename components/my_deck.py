@@ -1,9 +1,11 @@
 """Your own deck (Streamlit): "Add this view to my deck" on the chart pages, the deck in the Present page's
 link, and the panel that edits it.
 
-- A slide is what a shipped deck's slide is (components/deck.py): a page and its view's query, a title, a
-  speaker note. Adding the current view appends one; the deck is kept in the session (across pages) and
-  shown on /present?mydeck=1.<…> (deck.encode: compact JSON, zlib, base64url), a link to bookmark or share.
+- A slide is what a shipped deck's slide is (components/deck.py): a page and its view's query (no language),
+  a title, a speaker note. Adding the current view appends one without a title of its own: it shows its chart's
+  title in the language of each showing until its author types one. The deck is kept in the session (across
+  pages) and shown on /present?mydeck=1.<…> (deck.encode: compact JSON, zlib, base64url), a link to bookmark
+  or share.
 - Reading a deck link or file never loses a good deck: slides that break a rule are left out with a warning
   naming them; a link or file that cannot be read at all changes nothing.
 - The panel (Present page): reorder, retitle, remove, edit each speaker note, download/upload the deck as
@@ -74,12 +76,11 @@ def _slide_query(view: ViewState) -> dict[str, str]:
     return {k: v for k, v in view.to_query().items() if k != "lang"}  # a deck is shown in the reader's language
 
 
-def _add(page: str, query: dict, title: str) -> None:
+def _add(page: str, query: dict) -> None:
     deck = own()
-    title = " ".join(str(title).split())
-    title = title if len(title) <= dk.MAX_TITLE else title[:dk.MAX_TITLE - 1] + "…"
-    new = dk.Deck(dk.OWN_ID, deck.title if deck else i18n._("My deck"),
-                  (deck.slides if deck else ()) + (dk.Slide(page, dict(query), title, ""),))
+    # no title and the default deck title: shown in the language of each showing, never frozen in this one
+    new = dk.Deck(dk.OWN_ID, deck.title if deck else "",
+                  (deck.slides if deck else ()) + (dk.Slide(page, dict(query), "", ""),))
     got = _checked(new)
     if got is None:  # shown by the button's fragment (a callback of a fragment draws nothing itself)
         st.session_state[_ADDED] = (":material/warning:", st.session_state.pop(_FLASH)[-1][1])
@@ -90,7 +91,7 @@ def _add(page: str, query: dict, title: str) -> None:
 
 
 @st.fragment
-def add_button(view: ViewState, title: str) -> None:
+def add_button(view: ViewState) -> None:
     """'Add this view to my deck' and a link to the deck (a fragment: a click does not redraw the page)."""
     if said := st.session_state.pop(_ADDED, None):
         st.toast(said[1], icon=said[0])
@@ -101,7 +102,7 @@ def add_button(view: ViewState, title: str) -> None:
         if deck else None
     row = st.container(horizontal=True, vertical_alignment="center", key=f"mydeck_row_{view.page}")
     row.button(i18n._("Add this view to my deck"), icon=":material/playlist_add:", key=f"mydeck_add_{view.page}",
-               on_click=_add, args=(view.page, query, title), disabled=n >= dk.MAX_OWN_SLIDES,
+               on_click=_add, args=(view.page, query), disabled=n >= dk.MAX_OWN_SLIDES,
                help=i18n._("Adds this chart, exactly as set now, as a slide of your own deck. Present, edit, "
                            "share and download it on the Present page."))
     if deck:
@@ -187,7 +188,15 @@ def picker(view: ViewState, shown: dk.Deck) -> None:
     choices = dk.available() + ([OWN] if mine else [])
     if len(choices) < 2:
         return
-    name = lambda d: i18n._("My deck: {title}").format(title=mine.title) if d == OWN else dk.load(d).title  # noqa
+
+    lang = i18n.lang()  # Streamlit may call format_func outside this run (reading the widget's state)
+
+    def name(d: str) -> str:
+        with i18n.using(lang):
+            if d != OWN:
+                return dk.deck_title(dk.load(d))
+            return i18n._("My deck: {title}").format(title=dk.deck_title(mine)) if mine.title else \
+                dk.deck_title(mine)
     controls.choose(i18n._("Deck"), choices, OWN if view.mydeck else shown.id, key="present_deck",
                     format_func=name, on_pick=_show)
 
@@ -200,11 +209,15 @@ def _apply(view: ViewState, deck: dk.Deck, slide: int) -> None:
 
 
 def _edit(view: ViewState, deck: dk.Deck, i: int, what: str, key: str) -> None:
-    text = str(st.session_state.get(key) or "")
-    if what == "deck":
-        _apply(view, replace(deck, title=text), view.slide)
+    text = " ".join(str(st.session_state.get(key) or "").split()) if what != "note" else \
+        str(st.session_state.get(key) or "").strip()
+    if what == "deck":  # emptied, or the default as shown: the default, in each showing's language
+        _apply(view, replace(deck, title="" if text == dk.deck_title(replace(deck, title="")) else text), view.slide)
         return
     slides = list(deck.slides)
+    old = getattr(slides[i], what)
+    if old and text == dk.shown(old):  # a shipped deck's text as shown in this language: unchanged
+        return
     slides[i] = replace(slides[i], **{what: text})
     _apply(view, replace(deck, slides=tuple(slides)), i + 1)
 
@@ -291,7 +304,7 @@ def panel(view: ViewState, shown: dk.Deck) -> None:
 def _editor(view: ViewState, deck: dk.Deck) -> None:
     tag = hashlib.sha1(view.mydeck.encode("utf-8")).hexdigest()[:8]  # the inputs start afresh after each change
     key = f"mydeck_title_{tag}"
-    st.text_input(i18n._("Deck title"), value=deck.title, max_chars=dk.MAX_TITLE, key=key, on_change=_edit,
+    st.text_input(i18n._("Deck title"), value=dk.deck_title(deck), max_chars=dk.MAX_TITLE, key=key, on_change=_edit,
                   args=(view, deck, -1, "deck", key))
     n = len(deck.slides)
     for i, s in enumerate(deck.slides):
@@ -310,9 +323,11 @@ def _editor(view: ViewState, deck: dk.Deck) -> None:
             row.button(i18n._("Remove"), icon=":material/delete:", key=f"mydeck_remove_{i}", on_click=_remove,
                        args=(view, deck, i), help=i18n._("Take this slide out of your deck"))
             tkey, nkey = f"mydeck_t{i}_{tag}", f"mydeck_n{i}_{tag}"
-            st.text_input(i18n._("Title of slide {n}").format(n=i + 1), value=s.title, max_chars=dk.MAX_TITLE,
-                          key=tkey, on_change=_edit, args=(view, deck, i, "title", tkey))
-            st.text_area(i18n._("Speaker note of slide {n}").format(n=i + 1), value=s.note, max_chars=dk.MAX_NOTE,
+            st.text_input(i18n._("Title of slide {n}").format(n=i + 1), value=dk.shown(s.title), max_chars=dk.MAX_TITLE,
+                          key=tkey, on_change=_edit, args=(view, deck, i, "title", tkey),
+                          placeholder=i18n._("The chart's own title, in the language the deck is shown in"))
+            st.text_area(i18n._("Speaker note of slide {n}").format(n=i + 1), value=dk.slide_note(s),
+                         max_chars=dk.MAX_NOTE,
                          key=nkey, on_change=_edit, args=(view, deck, i, "note", nkey), height=90,
                          placeholder=i18n._("What to say with this slide (in the PowerPoint's notes pane and under "
                                             "the chart in the PDF)"))

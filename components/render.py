@@ -11,16 +11,17 @@ from components.style import md_escape, md_line_start
 
 
 def chart(fig: Figure, screen: dict | None = None, *, key: str | None = None, height: int | None = None,
-          on_select=None) -> None:
+          on_select=None, width: str = "stretch") -> None:
     """The chart alone (with its alt text). `screen`: the spec prepared for the screen (frame.figures).
-    `on_select`: a callback when the chart's selection changes (the map's click on a state)."""
+    `on_select`: a callback when the chart's selection changes (the map's click on a state). `width`:
+    "content" keeps the spec's own width (a slide's map, side-by-side panels)."""
     spec = screen or fig.screen or fig.chart_spec()
     if spec is None:
         return
     if height:  # a slide: the same Figure, taller
         spec = {**spec, "height": height} if not {"facet", "hconcat", "vconcat"} & set(spec) else spec
     selectable = {"on_select": on_select} if on_select is not None else {}
-    st.vega_lite_chart(spec=spec, theme=None, alt=fig.alt_text, key=key or fig.key, width="stretch", **selectable)
+    st.vega_lite_chart(spec=spec, theme=None, alt=fig.alt_text, key=key or fig.key, width=width, **selectable)
 
 
 def notes(fig: Figure, container=st) -> None:

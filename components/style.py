@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+
 from components import i18n
 from etl.rounding import round_half_up  # noqa: F401  (one rounding rule for the build and the app)
 
@@ -148,11 +149,18 @@ MAP_FLOW_OUT = "#332288"  # arcs: victims repatriated from another country
 
 
 _MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
+# GitHub-flavoured Markdown (Streamlit's) turns bare "www.…", "http(s)://…" and "name@host.tld" into links
+# after the escapes are read, so escaping characters cannot stop it: an invisible WORD JOINER (U+2060) inside
+# each pattern does ("www⁠.", "https:⁠//", "name⁠@"), and the text still reads and copies the same.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=www)(?=\.)|(?<=:)(?=//)|(?=@)")
 
 
 def md_escape(text: str) -> str:
-    """Escape data text (notes, labels) before it goes into a Markdown element: no links, no markup."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+    """Escape data text (notes, labels, titles from links and uploads) before it goes into a Markdown element:
+    no markup, no links (neither [x](y) nor autolinked addresses)."""
+    text = _AUTOLINK.sub(WORD_JOINER, str(text))
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
 
 
 _LIST_START = re.compile(r"^(\s*)(\d{1,9})([.)])(\s)")

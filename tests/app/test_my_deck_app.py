@@ -6,7 +6,9 @@ words and loses nothing of a good deck."""
 from __future__ import annotations
 
 import json
+import re
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import deck as dk
@@ -47,8 +49,9 @@ def test_add_this_view_from_compare_then_present_it():
     link = next(p.proto for p in at.get("page_link") if p.proto.page.endswith("present"))
     assert "(1 slide)" in link.label
     assert at.button(key="mydeck_add_compare").disabled is False
-    title = mine.slides[0].title
-    # the link of "Open my deck": the slide shown is the page's own Figure for that view
+    assert mine.slides[0].title == "" and mine.title == ""  # no text in the language it was added in
+    title = json.loads(at.get("vega_lite_chart")[0].proto.spec)["usermeta"]["title"]
+    # the link of "Open my deck": the slide shown is the page's own Figure for that view, titled with its title
     _present({"mydeck": dk.encode(mine)}, at)
     assert_ok(at)
     assert not at.warning
@@ -131,3 +134,76 @@ def test_open_a_deck_file_good_and_bad():
     at.get("file_uploader")[0].set_value(("mixed.json", data.encode(), "application/json")).run()
     assert any("Slide 4" in _plain(w) for w in at.warning)
     assert _deck_in_link(at).title == "Mixed" and _deck_in_link(at).slides == SLIDES
+
+
+CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+
+
+def test_a_deck_built_in_estonian_is_presented_in_russian():
+    """Issue 26: views added on Estonian pages, the deck opened with lang=ru: the deck's title, each slide's
+    title (the chart's own), chart title and unit, source line and notes in Russian; nothing Estonian kept."""
+    at = conftest.open_page("compare", {"per": "2021", "lang": "et"})
+    at.button(key="mydeck_add_compare").click().run()
+    at.switch_page("app_pages/trends.py")
+    at.query_params.clear()
+    at.query_params["lang"] = "et"
+    at.run()
+    at.button(key="mydeck_add_trends").click().run()
+    assert_ok(at)
+    mine = at.session_state["_my_deck"]
+    assert len(mine.slides) == 2 and mine.title == "" and all(s.title == "" for s in mine.slides)
+    link = dk.encode(mine)
+    assert "Minu" not in json.dumps(dk.to_dict(mine), ensure_ascii=False)
+    for n, slide in enumerate(mine.slides, 1):
+        page = conftest.open_page(slide.page, {**slide.query, "lang": "ru"})  # the page's chart in Russian
+        want = json.loads(page.get("vega_lite_chart")[0].proto.spec)["usermeta"]["title"]
+        ru = _present({"mydeck": link, "slide": str(n), "lang": "ru"})
+        assert_ok(ru)
+        assert ru.title[0].value.replace("\\", "") == want  # the chart's own title, as the Russian page has it
+        assert "Мой набор слайдов" in " ".join(c.value for c in ru.caption)
+        assert next(t for t in ru.text_input if t.label == "Название набора").value == "Мой набор слайдов"
+        line = ru.markdown[1].value if ru.markdown[0].value.startswith("<style>") else ru.markdown[0].value
+        assert CYRILLIC.search(line), line  # the chart's unit line
+        assert any(c.value.startswith(("Источник", "Источники")) for c in ru.caption)
+    # the same link in Latvian: Latvian
+    lv = _present({"mydeck": link, "lang": "lv"})
+    assert_ok(lv)
+    assert "Mans slaidu komplekts" in " ".join(c.value for c in lv.caption)
+
+
+# GitHub-flavoured Markdown's autolinks (what Streamlit's Markdown turns into <a href>), on the text the reader
+# sees (backslash escapes removed): www.…, http(s)://…, and e-mail addresses
+AUTOLINK = re.compile(r"(?i)(?:^|[\s*_~(])(?:www\.|https?://)|[\w.+-]+@[\w-]+\.[\w-]")
+EVIL = {"t": "https://evil.example/login", "s": [
+    ["compare", {"per": "2021"}, "www.evil.example/x", "Write to admin@evil.example or https://evil.example/login"],
+    ["trends", {}, "admin@evil.example", "[click](https://evil.example/login) <https://evil.example/login>"]]}
+
+
+def _markdown_sources(at: AppTest) -> list[str]:
+    """Every Markdown text of the page as it reaches the browser, help tooltips included."""
+    out = []
+    for kind in ("title", "markdown", "caption", "warning", "info", "toast"):
+        for el in getattr(at, kind):
+            out.append(str(el.value))
+            if getattr(el.proto, "help", ""):
+                out.append(el.proto.help)
+    return out
+
+
+@pytest.mark.parametrize("slide", ["1", "2"])
+def test_a_crafted_deck_link_shows_its_text_and_no_link(slide):
+    """Issue 27 (6): a shared /present?mydeck=… whose titles and notes hold www.…, an e-mail address or https://…
+    shows them as text: no Markdown text of the page autolinks (nor links: [x](y), <…>)."""
+    at = _present({"mydeck": _pack(EVIL), "slide": slide})
+    assert_ok(at)
+    texts = _markdown_sources(at)
+    shown = " ".join(t.replace("\\", "").replace("\u2060", "") for t in texts)
+    assert ("www.evil.example/x" if slide == "1" else "admin@evil.example") in shown  # the reader sees the text
+    assert "https://evil.example/login" in shown
+    for t in texts:
+        if t.startswith("<style>"):  # the page's own CSS (a constant)
+            continue
+        seen = t.replace("\\", "")
+        assert not AUTOLINK.search(seen), seen
+        syntax = re.sub(r"\\.", "", t)  # what Markdown reads as markup: no link, no HTML
+        assert "](" not in syntax and "<" not in syntax, t

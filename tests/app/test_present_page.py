@@ -110,3 +110,47 @@ def test_present_switches_deck_from_the_page():
     assert_ok(at)
     assert dict(at.query_params) == {"deck": "frontline-staff"}
     assert at.title[0].value == dk.load("frontline-staff").slides[0].title
+
+
+@pytest.mark.parametrize("lang", ["et", "lv", "lt", "ru"])
+def test_the_shipped_deck_is_shown_in_the_page_language(lang):
+    """Issue 26: a deck has no language, a showing has one: the shipped deck's title, slide titles and speaker
+    notes come from the catalogue in the page's language (lang=lt: not "Registered victims over time"); the
+    slide shows a short source line (every source in its tooltip)."""
+    from components import cite, i18n
+
+    deck = dk.load(dk.DEFAULT_DECK)
+    for n in (1, 6):
+        at = _open({"lang": lang, "slide": str(n)})
+        assert_ok(at)
+        slide = deck.slides[n - 1]
+        with i18n.using(lang):
+            title, note, deck_title = i18n._(slide.title), i18n._(slide.note), i18n._(deck.title)
+            heads = (i18n._("Source: {names}").format(names=""), i18n._("Sources: {names}").format(names=""))
+        assert title != slide.title and note != slide.note and deck_title != deck.title
+        assert at.title[0].value.replace("\\", "") == title
+        assert any(m.value.replace("\\", "") == f"*{note}*" for m in at.markdown)
+        assert any(deck_title in c.value.replace("\\", "") for c in at.caption)
+        source = next(c for c in at.caption if c.value.replace("\\", "").startswith(heads))
+        assert len(source.value.replace("\\", "")) <= cite.SHORT_SOURCE_CHARS + 2 and source.proto.help
+        assert at.selectbox(key="present_deck").value == dk.DEFAULT_DECK
+        assert deck_title in at.selectbox(key="present_deck").options
+
+
+def test_the_map_slide_carries_its_attribution_and_the_chain_stands_side_by_side():
+    import json
+
+    from components import geo, i18n
+
+    deck = dk.load(dk.DEFAULT_DECK)
+    chain = next(i for i, s in enumerate(deck.slides, 1) if s.query.get("view") == "chain")
+    at = _open({"slide": str(chain)})
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(specs[0]["hconcat"]) == 3  # wide screens (a phone gets the stacked one: CSS picks)
+    assert len(specs[1]["vconcat"]) == 3
+    where = next(i for i, s in enumerate(deck.slides, 1) if s.page == "map")
+    at = _open({"slide": str(where), "lang": "lv"})
+    assert_ok(at)
+    with i18n.using("lv"):
+        credit = geo.attribution()
+    assert any(c.value.replace("\\", "").replace("\u2060", "") == credit for c in at.caption)

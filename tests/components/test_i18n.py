@@ -20,10 +20,15 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def _code_messages() -> set:
-    """Every message marked in the code (Babel's extractor, the same mapping as `pybabel extract`)."""
-    method_map = [("app.py", "python"), ("app_pages/**.py", "python"), ("components/**.py", "python")]
+    """Every message marked in the code and the shipped decks' texts (Babel's extractors, babel.cfg: the same
+    mapping as `pybabel extract`)."""
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with open(ROOT / "babel.cfg", encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f)
     found = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS):
+    for _file, _line, message, _comments, _ctx in extract_from_dir(str(ROOT), method_map, options_map,
+                                                                   keywords=KEYWORDS):
         found.add(message if isinstance(message, str) else tuple(message))
     return found
 
@@ -34,6 +39,15 @@ CODE = _code_messages()
 def test_the_code_marks_its_frame_and_control_texts():
     assert {"Countries", "Reset this view", "Overview", "Check a figure", "How to cite"} <= CODE
     assert ("{n} row", "{n} rows") in CODE
+
+
+def test_the_shipped_decks_texts_are_catalogue_entries():
+    """A deck has no language (issue 26): the shipped decks' titles and notes are translated where shown."""
+    from components import deck as dk
+
+    for deck_id in dk.available():
+        deck = dk.load(deck_id)
+        assert {deck.title} | {s.title for s in deck.slides} | {s.note for s in deck.slides} <= CODE
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)

@@ -70,11 +70,10 @@ BAD_SLIDES = [  # (slide, words of its notice)
     ({"page": "nowhere", "query": {}, "title": "Lost page"}, "not a chart page"),
     ({"page": "data", "query": {}, "title": "Not a slide page"}, "not a chart page"),
     ({"page": "compare", "query": {"zzz": "1"}, "title": "Odd setting"}, "does not know"),
-    ({"page": "compare", "query": {"lang": "et"}, "title": "A language"}, "does not know"),
     ({"page": "compare", "query": {"ind": ["victims"]}, "title": "List value"}, "unreadable value"),
     ({"page": "compare", "query": {"ind": "x" * 300}, "title": "Long value"}, "unreadable value"),
-    ({"page": "compare", "query": {}, "title": ""}, "needs a title"),
-    ({"page": "compare", "query": {}, "title": "t" * 500}, "needs a title"),
+    ({"page": "compare", "query": {}, "title": "t" * 500}, "its title must be text"),
+    ({"page": "compare", "query": {}, "title": ["a list"]}, "its title must be text"),
     ({"page": "compare", "query": {}, "title": "Long note", "note": "n" * 5000}, "speaker note"),
     ({"page": "compare", "query": "ind=victims", "title": "Query as text"}, "not a list of settings"),
     ("just a string", "not a slide"),
@@ -93,6 +92,46 @@ def test_a_bad_slide_is_named_and_left_out_and_the_good_ones_kept(bad, words):
     # the same rules for a file
     deck, problems = dk.from_bytes(json.dumps({"title": "Mixed", "slides": [GOOD, bad]}).encode())
     assert [s.title for s in deck.slides] == ["Good one"] and words in problems[0]
+
+
+def test_a_deck_has_no_language_a_showing_has_one():
+    """Issue 26: a slide added without a title shows its chart's title; the default deck title saved in any
+    language is the default (shown translated); a link or file made when slides carried `lang` still opens,
+    its `lang` ignored; the shipped decks' texts are shown in the showing's language, typed text as typed."""
+    from components import i18n
+
+    with i18n.using("et"):
+        estonian_default = i18n._(dk.DEFAULT_TITLE)
+    assert estonian_default == "Minu slaidikomplekt"
+    old = {"title": estonian_default, "lang": "et", "slides": [
+        {"page": "compare", "query": {"ind": "victims", "per": "2021", "lang": "et"}, "title": "", "note": ""},
+        {"page": "trends", "query": {"lang": "lv"}, "title": "Minu oma pealkiri", "note": "Minu märkus"},
+        {"page": "trends", "query": {"ind": "victims", "yr": "2010-2024"}, "title": "Registered victims over time",
+         "note": SHIPPED[0].slides[0].note}]}
+    for deck, problems in (dk.from_bytes(json.dumps(old).encode()),
+                           dk.decode(_pack({"t": old["title"], "s": [[x["page"], x["query"], x["title"], x["note"]]
+                                                                    for x in old["slides"]]}))):
+        assert problems == [] and deck.title == ""
+        assert [s.query for s in deck.slides] == [{"ind": "victims", "per": "2021"}, {}, {"ind": "victims",
+                                                                                         "yr": "2010-2024"}]
+        with i18n.using("ru"):
+            assert dk.deck_title(deck) == "Мой набор слайдов"
+            assert dk.slide_title(deck.slides[0], "Заголовок графика") == "Заголовок графика"  # the chart's own
+            assert dk.slide_title(deck.slides[1], "x") == "Minu oma pealkiri"  # typed: as typed
+            assert dk.slide_note(deck.slides[1]) == "Minu märkus"
+            assert dk.slide_title(deck.slides[2], "x") == "Зарегистрированные жертвы по годам"  # shipped: translated
+            assert dk.slide_note(deck.slides[2]).startswith("Это жертвы")
+        assert "lang" not in dk.to_json(deck) and dk.encode(deck) == dk.encode(dk.decode(dk.encode(deck))[0])
+
+
+def test_shipped_decks_are_shown_in_every_language():
+    from components import i18n
+
+    for deck in SHIPPED:
+        for lang in ("et", "lv", "lt", "ru"):
+            with i18n.using(lang):
+                assert dk.deck_title(deck) != deck.title
+                assert all(dk.slide_title(s, "") != s.title and dk.slide_note(s) != s.note for s in deck.slides)
 
 
 def _cut(text: str) -> str:

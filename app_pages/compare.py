@@ -8,10 +8,10 @@ from components.style import md_escape
 PAGE = "compare"
 
 ds = frame.dataset()
-opts = frame.options(ds)
+opts = own.options(ds, frame.options(ds))  # with this session's figures: their indicators, years
 st.title(i18n._("Compare the countries"))
 view, values = controls.bind(PAGE, ds, opts)
-fig = own.beside(frame.figures(ds, view, opts)[0], ds, PAGE, values)  # yours beside, never mixed in
+fig = own.beside(own.figures(ds, view, opts)[0], ds, PAGE, values)  # yours beside, never mixed in
 if fig.extra["period_note"]:
     st.caption(fig.extra["period_note"])
 if fig.extra["missing"]:

@@ -28,7 +28,7 @@ SQUARE = "□"
 # indicator without one comes after the official ones
 NEAREST_OFFICIAL = {"ngo_persons_assisted": "victims_assisted", "ngo_presumed_victims_referred": "victims_presumed"}
 # the legend's symbol: a hollow square on a dashed line, as the figures are drawn (Vega path, x from -2 to 2)
-LEGEND_SYMBOL = ("M-2,0H-1.45M-1.15,0H-0.6M-0.45,-0.45H0.45V0.45H-0.45ZM0.6,0H1.15M1.45,0H2")
+LEGEND_SYMBOL = "M-1,0H-0.8M-0.62,0H-0.42M-0.3,-0.3H0.3V0.3H-0.3V-0.35M0.42,0H0.62M0.8,0H1"  # Vega path, -1..1
 NO_OFFICIAL_KINDS = ("ngo",)  # indicators never in the official table (codebook kind)
 
 
@@ -199,7 +199,7 @@ def _legend(recs: list[dict]) -> dict:
     return {"field": "what", "type": "nominal", "title": None,
             "scale": {"domain": whats, "range": ["#ffffff"] * len(whats)},
             "legend": {"symbolType": LEGEND_SYMBOL, "symbolStrokeColor": OWN_COLOR, "symbolStrokeWidth": 2,
-                       "symbolSize": 90, "labelOffset": 18, "columns": 1, "direction": "vertical",
+                       "symbolSize": 900, "columns": 1, "direction": "vertical",
                        "labelLimit": {"expr": "max(160, width - 40)"}}}
 
 
@@ -224,7 +224,9 @@ def _year_axis(lo: int, hi: int) -> dict:
     pad = 0 if hi > lo else 1
     return {"field": "year", "type": "quantitative", "title": None,
             "scale": {"domain": [lo - pad, hi + pad], "nice": False, "zero": False, "padding": 16},
-            "axis": {"format": "d", "tickMinStep": 1, "labelAngle": 0, "labelOverlap": True, "grid": False}}
+            # a tick on every whole year (never 2021.5), labels thinned where they would overlap
+            "axis": {"format": "d", "values": list(range(lo, hi + 1)), "labelAngle": 0, "labelOverlap": True,
+                     "grid": False}}
 
 
 def _continuous_years(spec: dict, lo: int, hi: int) -> None:
@@ -256,13 +258,16 @@ def _trend_layers(recs: list[dict], x: dict, y: dict | None = None) -> list[dict
     frame = pd.DataFrame(recs)
     last = frame.sort_values("year").groupby(["organisation", "country"]).tail(1).copy()
     many = frame["country"].nunique() > 1
-    last["name"] = [f"{o} ({c})" if many else o for o, c in zip(last["organisation"], last["country_label"])]
+    several = frame["organisation"].nunique() > 1
+    last["name"] = [f"{o} ({c})" if several and many else (o if several else c)
+                    for o, c in zip(last["organisation"], last["country_label"])]
     text = {"data": {"values": last.to_dict("records")},
             "mark": {"type": "text", "align": "left", "dx": 9, "dy": 12, "fontSize": 11, "fontStyle": "italic",
                      "color": OWN_COLOR},
             "encoding": {"x": x, "y": y, "text": {"field": "name", "type": "nominal"}}}
     withheld = [r for r in recs if r["shown"] == "<5"]
-    layers = [line, point] + ([text] if frame["organisation"].nunique() > 1 else [])
+    # each line's name at its end: which country (and whose) a square is, where a line is too short to say it
+    layers = [line, point] + ([text] if many or frame["organisation"].nunique() > 1 else [])
     if withheld:
         layers.append({"data": {"values": withheld},
                        "mark": {"type": "text", "dy": -12, "fontSize": 11, "color": OWN_COLOR},

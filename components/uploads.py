@@ -658,6 +658,9 @@ def merge(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
     return both.drop_duplicates(subset=key, keep="last").reset_index(drop=True)
 
 
+SEPARATORS = {"comma": N_("comma"), "semicolon": N_("semicolon"), "tab": N_("tab")}
+
+
 def summary_text(up: Upload, t=None) -> str:
     """What was read, in plain Markdown words (file name and organisations escaped)."""
     from components import i18n
@@ -665,8 +668,11 @@ def summary_text(up: Upload, t=None) -> str:
 
     s = up.summary
     t = t or i18n.current()
-    how = ", ".join(x for x in (s.get("encoding", ""), s.get("separator", "")) if x)
-    text = (_("Read {n} rows from {file}").format(n=t.number(s.get("rows_read", 0)), file=md_escape(s.get("file", "")))
+    sep = s.get("separator", "")
+    how = ", ".join(x for x in (s.get("encoding", ""), _(SEPARATORS[sep]) if sep in SEPARATORS else sep) if x)
+    n = int(s.get("rows_read", 0))
+    text = (i18n.ngettext("Read {n} row from {file}", "Read {n} rows from {file}", n).format(
+                n=t.number(n), file=md_escape(s.get("file", "")))
             + (f" ({md_escape(how)})" if how else "") + ": "
             + _("{kept} kept, {refused} with problems.").format(kept=t.number(s.get("rows_kept", 0)),
                                                                 refused=t.number(s.get("rows_refused", 0))))

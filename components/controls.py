@@ -45,11 +45,11 @@ def labels(ds) -> dict[str, Callable]:
     views = {k: t.gettext(v) for k, v in VIEWS.items()}
     grades = {k: t.gettext(v) for k, v in GRADES.items()}
     country = lambda c: t.country(c, cb.country_label(c))  # noqa: E731
-    ngo = overlay.ngo_indicators(cb)
+    ngo, yours = overlay.ngo_indicators(cb), overlay.indicator_label("{indicator}")
 
     def indicator(i):  # an NGO indicator is offered only while the session has figures under it: marked as yours
         name = t.label("indicator", i, cb.indicator_label(i))
-        return overlay.indicator_label(name) if i in ngo else name
+        return yours.replace("{indicator}", name) if i in ngo else name
 
     breakdown = lambda b: t.label("breakdown", b, cb.breakdown_label(b))  # noqa: E731
     return {

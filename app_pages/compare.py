@@ -20,7 +20,8 @@ if fig.extra["missing"]:
         st.button(i18n._("Show {period}").format(period=fig.extra["missing"]["period"]), on_click=controls.set_value,
                   args=(PAGE, "period", fig.extra["missing"]["period"]), key="compare_nearest")
 render.figure(fig, ds)
-my_deck.add_button(view, fig.title)  # the view as a slide of your own deck
+if not own.session_only(ds, view, opts):  # a deck holds views of the official data: it is shown elsewhere
+    my_deck.add_button(view, fig.title)  # the view as a slide of your own deck
 
 if fig.extra["row_notes"]:
     with st.expander(i18n._("Notes on these figures ({n})").format(n=len(fig.extra["row_notes"]))):

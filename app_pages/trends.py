@@ -20,4 +20,5 @@ if values["view"] == "chain":
     a11y.set_title(i18n._("Justice chain"), i18n._("Trends"))
     st.markdown(i18n._(CHAIN_INTRO))
 render.figure(fig, ds)
-my_deck.add_button(view, fig.title)  # the view as a slide of your own deck
+if not own.session_only(ds, view, opts):  # a deck holds views of the official data: it is shown elsewhere
+    my_deck.add_button(view, fig.title)  # the view as a slide of your own deck

@@ -224,9 +224,10 @@ def _year_axis(lo: int, hi: int) -> dict:
     pad = 0 if hi > lo else 1
     return {"field": "year", "type": "quantitative", "title": None,
             "scale": {"domain": [lo - pad, hi + pad], "nice": False, "zero": False, "padding": 16},
-            # a tick on every whole year (never 2021.5), labels thinned where they would overlap
-            "axis": {"format": "d", "values": list(range(lo, hi + 1)), "labelAngle": 0, "labelOverlap": True,
-                     "grid": False}}
+            # whole years only (never 2021.5): at most one tick a year, fewer where the chart is narrow. (Not
+            # `values`: Streamlit's Vega drops some of them; not `tickMinStep`: vl-convert's ignores it.)
+            "axis": {"format": "d", "tickCount": {"expr": f"min({hi - lo + 2 * pad}, ceil(width / 60))"},
+                     "labelAngle": 0, "labelOverlap": True, "grid": False}}
 
 
 def _continuous_years(spec: dict, lo: int, hi: int) -> None:
@@ -292,6 +293,16 @@ def _subtitle(spec: dict, orgs: list[str]) -> None:
     meta = spec.get("usermeta")
     if isinstance(meta, dict) and isinstance(meta.get("subtitle"), list):  # the paragraphs a narrow chart wraps
         spec["usermeta"] = {**meta, "subtitle": list(meta["subtitle"]) + [line]}
+
+
+def _legends_stacked(spec: dict) -> None:
+    """The legends under the chart one above the other, left-aligned (in place): the uploaded figures' entry
+    under the countries' or categories' legend instead of beside it, where a phone has no room for both."""
+    config = dict(spec.get("config") or {})
+    legend = dict(config.get("legend") or {})
+    legend["layout"] = {"bottom": {"anchor": "start", "direction": "vertical", "margin": 6}}
+    config["legend"] = legend
+    spec["config"] = config
 
 
 def _nothing_official(fig) -> bool:
@@ -412,6 +423,7 @@ def beside(fig, own: pd.DataFrame | None, page: str, values: dict, ds):
                 layers = _trend_layers(recs, _year_axis(min(years), max(years)))
             new_spec["layer"] = list(new_spec["layer"]) + layers
             _subtitle(new_spec, sorted(set(chartable["organisation"])))
+            _legends_stacked(new_spec)
             drawn = True
     if not mine.empty and not drawn:
         notes.append(_("Your figures for this view are in the table under the chart (not drawn: the chart "

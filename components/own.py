@@ -95,18 +95,22 @@ def options(ds, base):
     return base if own is None else overlay.with_own(base, own, ds.codebook)
 
 
+def session_only(ds, view, opts) -> bool:
+    """Whether only this session's figures make `view` possible (an NGO indicator, a year with an uploaded
+    figure only): the data's own options would show something else."""
+    base = frame.options(ds)
+    return opts is not base and resolve(view, base) != resolve(view, opts)
+
+
 def figures(ds, view, opts):
     """The official Figures of `view` under this session's options. A view any session can open comes from
-    the shared cache (frame.figures); a view only this session's figures make possible (an NGO indicator, a
-    year with an uploaded figure only) is built for this session and never cached for the others."""
-    base = frame.options(ds)
-    if opts is base:
-        return frame.figures(ds, view, base)
-    shown, values = resolve(view, opts)
-    if resolve(view, base) == (shown, values):
-        return frame.figures(ds, view, base)
+    the shared cache (frame.figures); a session-only view is built for this session and never cached for the
+    others (their options would resolve the same link to another view)."""
+    if not session_only(ds, view, opts):
+        return frame.figures(ds, view, frame.options(ds))
     from components.builders import build
 
+    shown, _values = resolve(view, opts)
     return tuple(replace(f, screen=frame.screen_spec(f.spec)) if f.spec is not None else f
                  for f in build(ds, shown, opts))
 

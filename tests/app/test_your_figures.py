@@ -335,7 +335,8 @@ def test_victims_assisted_2023_on_trends_is_on_a_continuous_axis_with_a_legend(r
     xs = [layer["encoding"]["x"] for layer in spec["layer"] if layer.get("encoding", {}).get("x", {}).get("field") == "year"]
     assert xs and all(x["type"] == "quantitative" for x in xs)
     lo, hi = xs[0]["scale"]["domain"]
-    assert xs[0]["axis"]["values"] == list(range(lo, hi + 1)) and hi == 2023  # every year, 2017…2022 too
+    assert hi == 2023 and xs[0]["axis"]["format"] == "d"  # one axis over every year, 2017…2022 too
+    assert xs[0]["axis"]["tickCount"]["expr"].startswith(f"min({hi - lo}, ")  # at most a tick a year
     point = next(layer for layer in own if "fill" in layer["encoding"])
     assert point["mark"]["shape"] == "square" and point["encoding"]["fill"]["legend"] is not None
 

@@ -199,11 +199,13 @@ def uploader_texts(key: str) -> None:
         f"{box} [data-testid='stFileUploaderDropzone'] button[data-testid='stBaseButton-secondary'] "
         f"[data-testid='stMarkdownContainer']::after {{content: {button};}}"
         f"{box} [data-testid='stFileUploaderDropzoneInstructions'] span {{display: none;}}"
-        f"{box} [data-testid='stFileUploaderDropzoneInstructions'] > div::after {{content: {limit};}}"
+        f"{box} [data-testid='stFileUploaderDropzoneInstructions'] > div::after {{content: {limit};"
+        f" font-size: 0.875rem; opacity: 0.6;}}"  # as the small grey text it replaces
         # a refused file's chip: its (visually hidden) alert and its tooltip
         f"{box} [data-testid='stFileChip'] [role='alert'] {{font-size: 0; visibility: hidden;}}"
         f"{box} [data-testid='stFileChip'] [role='alert']::after {{content: {refused}; font-size: 0.875rem;"
         f" visibility: visible;}}"
-        f"[data-testid='stTooltipErrorContent'] {{font-size: 0 !important; visibility: hidden;}}"
-        f"[data-testid='stTooltipErrorContent']::after {{content: {refused}; font-size: 0.875rem; visibility: visible;}}"
+        # (the tooltip keeps its box and background: its own text at size 0, ours after it)
+        f"[data-testid='stTooltipErrorContent'] {{font-size: 0 !important;}}"
+        f"[data-testid='stTooltipErrorContent']::after {{content: {refused}; font-size: 0.875rem;}}"
     )

@@ -161,7 +161,7 @@ def test_a_file_over_the_limit_is_refused_in_estonian(chromium_browser, app_url,
         assert _after(page, ".st-key-own_file [data-testid='stFileChip'] [role='alert']") == \
             '"Ei loetud: suurem kui 2 MB või ei ole CSV- ega Exceli fail."'
         page.locator(".st-key-own_file [data-testid='stFileChip'][aria-invalid='true']").hover()
-        page.locator("[data-testid='stTooltipErrorContent']").wait_for(state="attached", timeout=10_000)
+        page.locator("[data-testid='stTooltipErrorContent']").wait_for(timeout=10_000)
         page.wait_for_timeout(300)
         assert _after(page, "[data-testid='stTooltipErrorContent']") == \
             '"Ei loetud: suurem kui 2 MB või ei ole CSV- ega Exceli fail."'

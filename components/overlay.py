@@ -27,8 +27,9 @@ SQUARE = "□"
 # the official indicator an NGO indicator is offered beside (Compare's and Trends' indicator lists); an NGO
 # indicator without one comes after the official ones
 NEAREST_OFFICIAL = {"ngo_persons_assisted": "victims_assisted", "ngo_presumed_victims_referred": "victims_presumed"}
-# the legend's symbol: a hollow square on a dashed line, as the figures are drawn (Vega path, x from -2 to 2)
-LEGEND_SYMBOL = "M-1,0H-0.8M-0.62,0H-0.42M-0.3,-0.3H0.3V0.3H-0.3V-0.35M0.42,0H0.62M0.8,0H1"  # Vega path, -1..1
+# the legend's symbol: a hollow square on a dashed line, as the figures are drawn (a Vega path within -1..1;
+# the square drawn edge by edge: Vega's "Z" closed it to the wrong point)
+LEGEND_SYMBOL = "M-1,0H-0.8M-0.62,0H-0.42M-0.3,-0.3H0.3V0.3H-0.3V-0.35M0.42,0H0.62M0.8,0H1"
 NO_OFFICIAL_KINDS = ("ngo",)  # indicators never in the official table (codebook kind)
 
 
@@ -300,7 +301,8 @@ def _legends_stacked(spec: dict) -> None:
     under the countries' or categories' legend instead of beside it, where a phone has no room for both."""
     config = dict(spec.get("config") or {})
     legend = dict(config.get("legend") or {})
-    legend["layout"] = {"bottom": {"anchor": "start", "direction": "vertical", "margin": 6}}
+    # Vega's legend layout per orient; Vega-Lite's schema takes it as an expression only
+    legend["layout"] = {"expr": "{bottom: {anchor: 'start', direction: 'vertical', margin: 6, offset: 14}}"}
     config["legend"] = legend
     spec["config"] = config
 
@@ -313,7 +315,7 @@ def _nothing_official(fig) -> bool:
     return "status" in rows.columns and not rows["status"].isin(["value", "suppressed"]).any()
 
 
-def _own_only(fig, spec: dict, recs: list[dict], page: str, values: dict, ds, mine: pd.DataFrame,
+def _own_only(spec: dict, recs: list[dict], page: str, values: dict, ds, mine: pd.DataFrame,
               ngo: bool) -> tuple[dict, str, str]:
     """A chart of the uploaded figures alone, where the official figure has nothing to draw (an NGO indicator,
     or a year or country without an official figure): (spec, title, alt text). It keeps the official chart's
@@ -406,7 +408,7 @@ def beside(fig, own: pd.DataFrame | None, page: str, values: dict, ds):
         chartable = mine if page != "compare" else mine[mine["breakdown"] == "total"]
         if not chartable.empty and (_nothing_official(fig) or ngo):
             recs = _records(chartable, {}, cb)
-            new_spec, title, alt_text = _own_only(fig, spec, recs, page, values, ds, chartable, ngo)
+            new_spec, title, alt_text = _own_only(spec, recs, page, values, ds, chartable, ngo)
             drawn = True
             if ngo:  # what the official builder said about an indicator it never holds does not apply
                 fig = replace(fig, notes=(), table=fig.table.iloc[0:0] if fig.table is not None else None,

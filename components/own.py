@@ -182,11 +182,46 @@ def _css_text(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+# The names a screen reader hears for the uploader's controls (Streamlit gives them in English, or none once
+# the visible word is replaced): set on the elements and set again whenever Streamlit draws them anew.
+UPLOADER_JS = """
+const V = __VALUES__;
+const doc = window.parent && window.parent.document ? window.parent.document : document;
+const w = doc.defaultView;
+w.__thbUploader = V;
+if (!w.__thbUploaderObserved) {
+  w.__thbUploaderObserved = true;
+  let queued = false;
+  const apply = () => {
+    queued = false;
+    const T = w.__thbUploader;
+    const box = doc.querySelector('.st-key-' + T.key);
+    if (!box) return;
+    const name = (el, v) => { if (el && el.getAttribute('aria-label') !== v) el.setAttribute('aria-label', v); };
+    name(box.querySelector('[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]'), T.choose);
+    name(box.querySelector('[data-testid="stFileUploaderDropzoneInput"]'), T.choose);
+    name(box.querySelector('[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-borderlessIcon"]'), T.another);
+    for (const chip of box.querySelectorAll('[data-testid="stFileChip"]')) {
+      const file = chip.querySelector('[data-testid="stFileChipName"]');
+      name(chip.querySelector('[data-testid="stFileChipDeleteBtn"] button'), T.remove.replace('{name}', file ? file.textContent : ''));
+    }
+  };
+  const later = () => { if (!queued) { queued = true; w.requestAnimationFrame(apply); } };
+  new MutationObserver(later).observe(doc.body, {childList: true, subtree: true});
+  later();
+}
+"""
+
+
 def uploader_texts(key: str) -> None:
     """Streamlit's file uploader writes its own words in English ("Upload", "10MB per file • CSV, TXT, XLSX",
     "File must be 10.0MB or smaller."): hidden here, and the page's words written in their place (CSS
-    `content`, which screen readers read too). Only for the uploader with this widget key."""
+    `content`); its buttons get their names in the page's language (UPLOADER_JS: a screen reader does not
+    take a button's name from CSS). Only for the uploader with this widget key."""
     from components import safe_html
+
+    safe_html.script(UPLOADER_JS, key=key, choose=_("Choose a file"), another=_("Choose another file"),
+                     remove=_("Remove {name}"))
 
     box = f".st-key-{key}"
     button, limit, refused = (_css_text(_("Choose a file")),

@@ -20,6 +20,8 @@ ORG = "Synthetic Shelter (e2e test)"
 ROUND_TRIP = ["country", "period_start", "period_end", "period_label", "indicator", "breakdown", "category", "unit",
               "value", "suppressed", "organisation", "note"]
 SIZES = {"1440": (1440, 900), "390": (390, 844)}
+ET = {"limit": "Kuni 2 MB · CSV või Excel (.xlsx)", "kept": "14 vastu võetud, 0 probleemidega", "choose": "Vali fail",
+      "remove": "Eemalda"}
 
 
 def journey_csv() -> bytes:
@@ -85,9 +87,13 @@ def _journey(page, tmp_path, app_url, lang: str, texts: dict) -> None:
     assert _after(page, ".st-key-own_file [data-testid='stFileUploaderDropzoneInstructions'] > div") == \
         '"' + texts["limit"] + '"'
     assert page.locator(".st-key-own_file [data-testid='stFileUploaderDropzoneInstructions'] span").is_hidden()
+    # and a screen reader hears the page's words for its buttons, never Streamlit's English
+    page.locator(".st-key-own_file button[aria-label='" + texts["choose"] + "']").wait_for(timeout=10_000)
     _upload(page, tmp_path, "minu_andmed.csv", journey_csv())
     page.get_by_text(texts["kept"]).first.wait_for(timeout=60_000)
     _ready(page)
+    page.locator(".st-key-own_file button[aria-label='" + texts["remove"] + " minu_andmed.csv']").wait_for(
+        timeout=10_000)
     _shot(page, "page", lang, ".st-key-own_forget")
 
 
@@ -98,8 +104,7 @@ def test_the_ngo_journey_in_estonian(chromium_browser, app_url, tmp_path):
     page = new_offline_page(chromium_browser, app_url)
     page.set_viewport_size({"width": 1440, "height": 900})
     try:
-        _journey(page, tmp_path, app_url, "et", {"limit": "Kuni 2 MB · CSV või Excel (.xlsx)",
-                                                  "kept": "14 vastu võetud, 0 probleemidega"})
+        _journey(page, tmp_path, app_url, "et", ET)
         # download and compare: exactly the rows uploaded, in both files
         cb = load(REPO / "data").codebook
         uploaded = read(journey_csv(), "minu_andmed.csv", cb).rows
@@ -145,8 +150,7 @@ def test_a_file_over_the_limit_is_refused_in_estonian(chromium_browser, app_url,
     page = new_offline_page(chromium_browser, app_url)
     page.set_viewport_size({"width": 1440, "height": 900})
     try:
-        _journey(page, tmp_path, app_url, "et", {"limit": "Kuni 2 MB · CSV või Excel (.xlsx)",
-                                                  "kept": "14 vastu võetud, 0 probleemidega"})
+        _journey(page, tmp_path, app_url, "et", ET)
         # over 2 MB: read and refused by the page, in Estonian; the summary is the new file's
         _upload(page, tmp_path, "suur.csv", journey_csv() + b"\n" * (3 * 1024 * 1024))
         page.get_by_text("Faili suur.csv ei loetud").wait_for(timeout=60_000)
@@ -176,7 +180,8 @@ def test_the_journey_in_latvian_for_the_screenshots(chromium_browser, app_url, t
     page.set_viewport_size({"width": 1440, "height": 900})
     try:
         _journey(page, tmp_path, app_url, "lv", {"limit": "Ne vairāk kā 2 MB · CSV vai Excel (.xlsx)",
-                                                  "kept": "14 pieņemtas"})
+                                                  "kept": "14 pieņemtas", "choose": "Izvēlēties failu",
+                                                  "remove": "Noņemt"})
         page.get_by_role("link", name="Skatīt tos lapā Tendences").click()
         _ready(page, chart=True)
         chart = page.locator("[data-testid='stVegaLiteChart']").first

@@ -8,10 +8,10 @@ from components.style import md_escape
 PAGE = "compare"
 
 ds = frame.dataset()
-opts = frame.options(ds)
+opts = own.options(ds, frame.options(ds))  # with this session's figures: their indicators, years
 st.title(i18n._("Compare the countries"))
 view, values = controls.bind(PAGE, ds, opts)
-fig = own.beside(frame.figures(ds, view, opts)[0], ds, PAGE, values)  # yours beside, never mixed in
+fig = own.beside(own.figures(ds, view, opts)[0], ds, PAGE, values)  # yours beside, never mixed in
 if fig.extra["period_note"]:
     st.caption(fig.extra["period_note"])
 if fig.extra["missing"]:
@@ -20,7 +20,8 @@ if fig.extra["missing"]:
         st.button(i18n._("Show {period}").format(period=fig.extra["missing"]["period"]), on_click=controls.set_value,
                   args=(PAGE, "period", fig.extra["missing"]["period"]), key="compare_nearest")
 render.figure(fig, ds)
-my_deck.add_button(view)  # the view as a slide of your own deck
+if not own.session_only(ds, view, opts):  # a deck holds views of the official data: it is shown elsewhere
+    my_deck.add_button(view)  # the view as a slide of your own deck
 
 if fig.extra["row_notes"]:
     with st.expander(i18n._("Notes on these figures ({n})").format(n=len(fig.extra["row_notes"]))):

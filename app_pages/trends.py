@@ -12,12 +12,13 @@ CHAIN_INTRO = i18n.N_("From identified victims to convictions: each line is one 
                "rate (see the notes under the chart).")
 
 ds = frame.dataset()
-opts = frame.options(ds)
+opts = own.options(ds, frame.options(ds))  # with this session's figures: their indicators, years
 st.title(i18n._("Trends over time"))
 view, values = controls.bind(PAGE, ds, opts)
-fig = own.beside(frame.figures(ds, view, opts)[0], ds, PAGE, values)  # yours beside, never mixed in
+fig = own.beside(own.figures(ds, view, opts)[0], ds, PAGE, values)  # yours beside, never mixed in
 if values["view"] == "chain":
     a11y.set_title(i18n._("Justice chain"), i18n._("Trends"))
     st.markdown(i18n._(CHAIN_INTRO))
 render.figure(fig, ds)
-my_deck.add_button(view)  # the view as a slide of your own deck
+if not own.session_only(ds, view, opts):  # a deck holds views of the official data: it is shown elsewhere
+    my_deck.add_button(view)  # the view as a slide of your own deck

@@ -17,7 +17,7 @@ from typing import Callable
 
 import streamlit as st
 
-from components import i18n, registry
+from components import i18n, overlay, registry
 from components.i18n import N_, _
 from components.queries import LATEST_PERIOD
 from components.style import MEASURE_LABELS, md_escape
@@ -45,7 +45,12 @@ def labels(ds) -> dict[str, Callable]:
     views = {k: t.gettext(v) for k, v in VIEWS.items()}
     grades = {k: t.gettext(v) for k, v in GRADES.items()}
     country = lambda c: t.country(c, cb.country_label(c))  # noqa: E731
-    indicator = lambda i: t.label("indicator", i, cb.indicator_label(i))  # noqa: E731
+    ngo, yours = overlay.ngo_indicators(cb), overlay.indicator_label("{indicator}")
+
+    def indicator(i):  # an NGO indicator is offered only while the session has figures under it: marked as yours
+        name = t.label("indicator", i, cb.indicator_label(i))
+        return yours.replace("{indicator}", name) if i in ngo else name
+
     breakdown = lambda b: t.label("breakdown", b, cb.breakdown_label(b))  # noqa: E731
     return {
         "country": country, "indicator": indicator, "breakdown": breakdown,

@@ -76,13 +76,24 @@ class Upload:
     problems: list[Problem] = field(default_factory=list)
     refused: pd.DataFrame = field(default_factory=pd.DataFrame)  # the refused rows as read + 'problems'
     summary: dict = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # kept rows whose value looks implausible
+    notices: list[str] = field(default_factory=list)  # how the file was read, when it was a guess
 
     @property
     def ok(self) -> bool:
         return not self.rows.empty
 
+    @property
+    def refused_whole(self) -> bool:
+        """Nothing was read: the whole file was refused (one problem, not tied to a row)."""
+        return self.rows.empty and self.refused.empty and bool(self.problems) and self.problems[0].row is None \
+            and not self.summary.get("rows_read")
+
     def problems_table(self) -> pd.DataFrame:
         return pd.DataFrame([p.as_dict() for p in self.problems], columns=["row", "column", "problem"])
+
+    def warnings_table(self) -> pd.DataFrame:
+        return pd.DataFrame([p.as_dict() for p in self.warnings], columns=["row", "column", "problem"])
 
 
 # ------------------------------------------------------------------------------------------ codes
@@ -94,6 +105,7 @@ class Codes:
     units: tuple
     categories: dict  # breakdown -> set of categories ('*': any country code)
     country_names: dict  # lower-case name or code -> code
+    country_labels: dict = field(default_factory=dict)  # code -> name in the run's language (messages)
 
     @classmethod
     def from_codebook(cls, cb) -> "Codes":
@@ -110,7 +122,7 @@ class Codes:
             names[cb.country_label(c).lower()] = c
         names.update({"eesti": "EE", "latvija": "LV", "lietuva": "LT", "est": "EE", "lva": "LV", "ltu": "LT"})
         units = tuple(u for u in COUNT_UNITS if u in set(cb.units.get("unit", pd.Series(dtype=str))))
-        return cls(ind, units or COUNT_UNITS, cats, names)
+        return cls(ind, units or COUNT_UNITS, cats, names, {c: cb.country_label(c) for c in COUNTRIES})
 
 
 def nearest(value: str, codes, labels: dict | None = None, n: int = 3) -> list[str]:
@@ -146,24 +158,67 @@ class Refused(Exception):
     """The whole file is refused (unsafe or unreadable): `message` says why in plain words."""
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding name): UTF-8 (BOM or not), UTF-16 with its BOM, else Windows-1257."""
+# single-byte encodings a spreadsheet in the region may save a CSV in, most likely first (a tie goes to the first)
+SINGLE_BYTE = (("cp1257", "Windows-1257"), ("cp1252", "Windows-1252"), ("cp1251", "Windows-1251"))
+_BALTIC_LETTERS = set("ąčęėįšųūžāēģīķļņõäöüĄČĘĖĮŠŲŪŽĀĒĢĪĶĻŅÕÄÖÜ")
+_WESTERN_LETTERS = set("àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßœšžÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝŒŠŽ")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def _plausibility(text: str, latin: bool) -> int:
+    """How much `text` looks like the region's writing: +1 for each letter of the Baltic, Western European or
+    Cyrillic alphabets, -2 for an undefined byte or a control character; -2 for each word of three letters or
+    more that is all non-ASCII in a Latin script (Cyrillic read as Latin) or mixes scripts (Latin read as
+    Cyrillic)."""
+    score = 0
+    for ch in text:
+        if ch < "\x80":
+            continue
+        if ch in _BALTIC_LETTERS or ch in _WESTERN_LETTERS or _cyrillic(ch):
+            score += 1
+        elif ch == "\ufffd" or ch < "\xa0":
+            score -= 2
+    for word in _WORD.findall(text):
+        if latin and all(c >= "\x80" for c in word):
+            score -= 2
+        elif not latin and any(_cyrillic(c) for c in word) and any(c < "\x80" for c in word):
+            score -= 2
+    return score
+
+
+def decode(data: bytes) -> tuple[str, str, bool]:
+    """(text, encoding name, guessed): UTF-8 (BOM or not) and UTF-16 (with its BOM) are certain; any other
+    file is read in the most plausible of SINGLE_BYTE (guessed: the page says so)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8"
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "UTF-8", False
+        except UnicodeDecodeError:
+            raise Refused(_("The file says it is UTF-8 but is not; save it again as CSV UTF-8.")) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "UTF-16"
+            return data.decode("utf-16"), "UTF-16", False
         except UnicodeDecodeError:
             raise Refused(_("The file says it is UTF-16 but is not; save it again as CSV UTF-8.")) from None
     if len(data) > 3 and data[1:2] == b"\x00" and data[3:4] == b"\x00":  # UTF-16 LE without a BOM
         try:
-            return data.decode("utf-16-le"), "UTF-16"
+            return data.decode("utf-16-le"), "UTF-16", False
         except UnicodeDecodeError:
             pass
     try:
-        return data.decode("utf-8"), "UTF-8"
+        return data.decode("utf-8"), "UTF-8", False
     except UnicodeDecodeError:
-        return data.decode("cp1257", errors="replace"), "Windows-1257"
+        pass
+    best = None
+    for i, (codec, name) in enumerate(SINGLE_BYTE):
+        text = data.decode(codec, errors="replace")
+        score = _plausibility(text, latin=codec != "cp1251")
+        if best is None or score > best[0]:
+            best = (score, text, name)
+    return best[1], best[2], True
 
 
 def _separator(header: str) -> str:
@@ -171,17 +226,32 @@ def _separator(header: str) -> str:
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
 
 
+def _blank(row) -> bool:
+    return not any(str(c).strip() for c in row)
+
+
 def read_csv_cells(data: bytes) -> tuple[list[list[str]], dict]:
-    text, encoding = decode(data)
+    """The non-blank rows of a CSV (header first) and what was read: encoding (and whether it was guessed),
+    separator, each row's line number (`row_numbers`, for the problems table). Blank lines are skipped and
+    never count as rows. Any reading error refuses the file, named as CSV."""
+    text, encoding, guessed = decode(data)
     text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
+    first = next((line for line in text.splitlines() if line.strip()), "")
     sep = _separator(first)
-    rows = []
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
-        rows.append(row)
-        if len(rows) > MAX_ROWS + 1:
-            break
-    return rows, {"encoding": encoding, "separator": {",": "comma", ";": "semicolon", "\t": "tab"}[sep]}
+    rows, numbers = [], []
+    try:
+        for n, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=sep), start=1):
+            if _blank(row):
+                continue
+            rows.append(row)
+            numbers.append(n)  # as a spreadsheet numbers it (a blank line is a row there)
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except (csv.Error, ValueError) as exc:
+        raise Refused(_("The file could not be read as CSV text ({why}): save it again as CSV UTF-8, or as .xlsx.")
+                      .format(why=type(exc).__name__)) from None
+    return rows, {"encoding": encoding, "encoding_guessed": guessed, "row_numbers": numbers,
+                  "separator": {",": "comma", ";": "semicolon", "\t": "tab"}[sep]}
 
 
 def check_xlsx_zip(data: bytes, filename: str = "") -> None:
@@ -210,7 +280,8 @@ def check_xlsx_zip(data: bytes, filename: str = "") -> None:
         raise Refused(_("The workbook links to other files (external links); they are refused. Copy the "
                         "values into the template and upload that."))
     if "[content_types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
-        raise Refused(_("This is not a readable .xlsx workbook; save it again as .xlsx or CSV."))
+        raise Refused(_("This is a zip file but not an Excel workbook (.xlsx): save your figures as .xlsx or "
+                        "CSV."))
 
 
 def _cell_text(v) -> str:
@@ -227,28 +298,47 @@ def _cell_text(v) -> str:
     return str(v)
 
 
+MAX_SCAN_ROWS = 100_000  # rows of a sheet read at most, blank ones included (formatting can reach row 1,048,576)
+
+
 def read_xlsx_cells(data: bytes, filename: str = "") -> tuple[list[list[str]], dict]:
+    """The non-blank rows of the workbook's sheet 'figures' (else its first sheet), header first, with their
+    row numbers. openpyxl reads a sheet's XML only while its rows are iterated, so opening and reading are
+    one guarded step: a damaged part refuses the file, named as an Excel workbook, never a traceback."""
     check_xlsx_zip(data, filename)
     from openpyxl import load_workbook  # openpyxl uses defusedxml when installed (it is: requirements)
 
+    rows, numbers = [], []
+    wb = None
     try:
         # data_only=False: a formula is read as its text ("=HYPERLINK(…)"), never as a cached result
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # any broken workbook: refused, never a traceback
-        raise Refused(_("The workbook could not be read ({why}); save it again as .xlsx or CSV.")
-                      .format(why=type(exc).__name__)) from None
-    try:
         ws = wb["figures"] if "figures" in wb.sheetnames else wb.worksheets[0]
-        rows = []
-        for values in ws.iter_rows(values_only=True, max_col=len(COLUMNS) + 5):
-            rows.append([_cell_text(v) for v in values])
+        for n, values in enumerate(ws.iter_rows(values_only=True, max_col=len(COLUMNS) + 5), start=1):
+            if n > MAX_SCAN_ROWS:
+                raise Refused(_("The sheet runs past row {n}; a template holds at most {rows} rows of figures. "
+                                "Delete the empty rows under your figures, or save it as CSV.").format(
+                    n=fmt_number(MAX_SCAN_ROWS), rows=fmt_number(MAX_ROWS)))
+            cells = [_cell_text(v) for v in values]
+            if _blank(cells):
+                continue
+            rows.append(cells)
+            numbers.append(n)
             if len(rows) > MAX_ROWS + 1:
                 break
+    except Refused:
+        raise
+    except Exception as exc:  # a damaged workbook or sheet (zip, XML, styles): refused whole
+        raise Refused(_("The Excel workbook could not be read: a part of it is damaged ({why}). Open it in "
+                        "Excel or LibreOffice and save it again as .xlsx, or as CSV.").format(
+            why=type(exc).__name__)) from None
     finally:
-        wb.close()
-    while rows and not any(c.strip() for c in rows[-1]):
-        rows.pop()
-    return rows, {"encoding": "XLSX", "separator": ""}
+        if wb is not None:
+            try:
+                wb.close()
+            except Exception:  # closing a damaged workbook: nothing left to lose
+                pass
+    return rows, {"encoding": "XLSX", "encoding_guessed": False, "separator": "", "row_numbers": numbers}
 
 
 # ------------------------------------------------------------------------------------------ checks
@@ -280,16 +370,22 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", str(text)).strip()
 
 
-def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload") -> Upload:
-    """Check the cells of a template (header first) row by row; see the module's docstring."""
+def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload", row_numbers: list[int] | None = None,
+               population: dict | None = None) -> Upload:
+    """Check the cells of a template (header first) row by row; see the module's docstring.
+
+    `row_numbers`: each row's number in the file (blank rows left out by the reader); default 1, 2, 3 …
+    `population`: {country: {year: persons}} (population_of): a count above it is kept with a warning."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
+    numbers = list(row_numbers) if row_numbers is not None else list(range(1, len(cells) + 1))
     if not cells or not any(c.strip() for c in cells[0]):
         problems.append(Problem(None, "", _("The file is empty: nothing was read.")))
         return _result([], [], problems, {})
     header = [re.sub(r"\s+", "_", _clean(h).lower()) for h in cells[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        problems.append(Problem(1, "", _("the header lacks the column(s) {cols}; the template's header is: "
+        problems.append(Problem(numbers[0], "", _("the header lacks the column(s) {cols}; the template's header is: "
                                          "{header}").format(cols=", ".join(missing), header=",".join(COLUMNS))))
         return _result([], [], problems, {})
     extra = [h for h in header if h and h not in COLUMNS]
@@ -306,10 +402,13 @@ def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload") -
     kept, refused, seen = [], [], {}
     inds = codes.indicators
     ind_labels = {k: v[0] for k, v in inds.items()}
-    for n, raw in enumerate(body, start=2):
+    for n, raw in zip(numbers[1:], body):
         if not any(str(c).strip() for c in raw):
             continue  # a blank line: nothing to keep, nothing lost
         cell = {c: (_clean(raw[i]) if i < len(raw) else "") for c, i in pos.items()}
+        for c in ("organisation", "source_or_note"):  # our CSV download's apostrophe before a formula-like text
+            if cell.get(c, "")[:1] == "'" and cell[c][1:2] and cell[c][1:2] in ex.FORMULA_START:
+                cell[c] = cell[c][1:]
         mine: list[Problem] = []
 
         def bad(column, message):
@@ -391,6 +490,12 @@ def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload") -
             refused.append({**{c: cell.get(c, "") for c in COLUMNS}, "row": n,
                             "problems": "; ".join(f"{p.column or _('row')}: {p.message}" for p in mine)})
             continue
+        limit = _population_at(population, code, start, end)
+        if limit and not suppressed and value is not None and value > limit[1]:
+            warnings.append(Problem(n, "value", _("{value} is more than the population of {country} in {year} "
+                                                  "({population}): kept, but check the number").format(
+                value=fmt_number(value), country=codes.country_labels.get(code, code), year=limit[0],
+                population=fmt_number(limit[1]))))
         kept.append({
             "country": code, "period_start": start, "period_end": end, "period_label": period,
             "indicator": indicator, "breakdown": breakdown, "category": category, "unit": unit,
@@ -402,7 +507,30 @@ def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload") -
     if extra:
         problems.append(Problem(1, "", _("column(s) not in the template, not read: {cols}").format(
             cols=", ".join(_short(e, 30) for e in extra[:5]))))
-    return _result(kept, refused, problems, {})
+    return _result(kept, refused, problems, {}, warnings)
+
+
+def population_of(table: pd.DataFrame) -> dict:
+    """{country: {year: persons}} from the dataset's preferred single-year population rows (a cited figure)."""
+    if table is None or table.empty:
+        return {}
+    p = table[(table["indicator"] == "population") & (table["unit"] == "persons")
+              & (table["period_start"] == table["period_end"]) & table["value"].notna()]
+    if "preferred" in p.columns:
+        p = p[p["preferred"].astype(bool)]
+    out: dict = {}
+    for r in p.itertuples():
+        out.setdefault(r.country, {})[int(r.period_start)] = float(r.value)
+    return out
+
+
+def _population_at(population: dict | None, country, start, end) -> tuple[int, float] | None:
+    """(year, persons): the country's population in the period's last year, else in the nearest year known."""
+    years = (population or {}).get(country) or {}
+    if not years or end is None:
+        return None
+    year = min(years, key=lambda y: (abs(y - int(end)), -y))
+    return year, years[year]
 
 
 HARMONISED = ["country", "period_start", "period_end", "period_label", "indicator", "breakdown", "category", "unit",
@@ -410,7 +538,8 @@ HARMONISED = ["country", "period_start", "period_end", "period_label", "indicato
               "flags", "note", "raw_file", "raw_row"]
 
 
-def _result(kept: list[dict], refused: list[dict], problems: list[Problem], info: dict) -> Upload:
+def _result(kept: list[dict], refused: list[dict], problems: list[Problem], info: dict,
+            warnings: list[Problem] | None = None) -> Upload:
     rows = pd.DataFrame(kept, columns=HARMONISED + ["organisation"])
     if not rows.empty:  # the build's own schema, as a last gate (the row checks above should catch all)
         rows = rows.astype({"period_start": int, "period_end": int, "raw_row": int, "suppressed": bool,
@@ -424,7 +553,7 @@ def _result(kept: list[dict], refused: list[dict], problems: list[Problem], info
             rows = rows.iloc[0:0]
     refused_df = pd.DataFrame(refused, columns=["row", *COLUMNS, "problems"])
     return Upload(rows=rows.reset_index(drop=True), problems=problems, refused=refused_df,
-                  summary=summarise(rows, len(kept) + len(refused), len(refused)))
+                  summary=summarise(rows, len(kept) + len(refused), len(refused)), warnings=list(warnings or []))
 
 
 def summarise(rows: pd.DataFrame, n_read: int, n_refused: int) -> dict:
@@ -435,8 +564,43 @@ def summarise(rows: pd.DataFrame, n_read: int, n_refused: int) -> dict:
             "organisations": sorted(set(rows["organisation"])) if not rows.empty else []}
 
 
-def read(data: bytes, filename: str, codebook) -> Upload:
-    """Read and check an uploaded template (CSV or XLSX, by content and name). Never raises for bad input."""
+def sniff(data: bytes) -> str:
+    """What a file is by its first bytes: 'xlsx' (a zip: Excel or another zip), 'ods', 'xls' (an old Office
+    file), 'pdf', 'image', 'binary', or 'text' (read as CSV)."""
+    head = data[:2048]
+    if head.startswith(b"PK\x03\x04"):
+        if b"mimetypeapplication/vnd.oasis.opendocument" in head:
+            return "ods"
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF")):
+        return "image"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return "text"
+    if len(head) > 3 and head[1:2] == b"\x00" and head[3:4] == b"\x00":  # UTF-16 LE without a BOM
+        return "text"
+    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 20:
+        return "binary"
+    return "text"
+
+
+_NOT_A_TEMPLATE = {
+    "ods": N_("This is an OpenDocument spreadsheet (.ods), which cannot be read here: save it as .xlsx or CSV."),
+    "xls": N_("This is an old Excel file (.xls), which cannot be read here: save it as .xlsx or CSV."),
+    "pdf": N_("This is a PDF document, not a CSV or Excel (.xlsx) file: upload the filled-in template."),
+    "image": N_("This is an image, not a CSV or Excel (.xlsx) file: upload the filled-in template."),
+    "binary": N_("This is not a CSV or Excel (.xlsx) file (its content is not text): upload the filled-in "
+                 "template."),
+}
+
+
+def read(data: bytes, filename: str, codebook, population: dict | None = None) -> Upload:
+    """Read and check an uploaded template (CSV or XLSX, known by its content, not its name). Never raises for
+    bad input: every reading error refuses the file with a message naming the format it really has.
+    `population` ({country: {year: persons}}, population_of): counts above it are kept with a warning."""
     name = str(filename or "upload")
     if not data:
         up = check_rows([], Codes.from_codebook(codebook), name)
@@ -445,20 +609,37 @@ def read(data: bytes, filename: str, codebook) -> Upload:
     if len(data) > MAX_BYTES:
         return _refused(name, _("The file is larger than {mb} MB; at most {mb} MB and {rows} rows can be read. "
                                 "Split it.").format(mb=MAX_MB, rows=fmt_number(MAX_ROWS)))
+    kind = sniff(data)
+    notices = []
     try:
-        if data[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm", ".xltm", ".xlsb")):
+        if kind in _NOT_A_TEMPLATE:
+            raise Refused(_(_NOT_A_TEMPLATE[kind]))
+        if kind == "xlsx":
             cells, info = read_xlsx_cells(data, name)
-        elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            raise Refused(_("Old Excel files (.xls) cannot be read; save it as .xlsx or CSV."))
         else:
+            if name.lower().endswith((".xlsx", ".xlsm", ".xltx", ".xltm")):
+                notices.append(_("The file is named like an Excel workbook but holds text: it was read as CSV."))
             cells, info = read_csv_cells(data)
     except Refused as exc:
         return _refused(name, str(exc))
-    except (csv.Error, UnicodeError, ValueError) as exc:
-        return _refused(name, _("The file could not be read as CSV ({why}).").format(why=type(exc).__name__))
-    up = check_rows(cells, Codes.from_codebook(codebook), name)
+    except Exception as exc:  # a reader's error not foreseen above: still refused, named by the real format
+        what = _("an Excel workbook") if kind == "xlsx" else _("CSV text")
+        return _refused(name, _("The file could not be read as {what} ({why}); save it again as CSV UTF-8 or "
+                                ".xlsx.").format(what=what, why=type(exc).__name__))
+    numbers = info.pop("row_numbers", None)
+    up = check_rows(cells, Codes.from_codebook(codebook), name, numbers, population)
+    if info.get("encoding_guessed"):
+        notices.append(_("The file is not UTF-8, so its encoding was guessed: it was read as {encoding}. If "
+                         "letters look wrong in the table below (e.g. ń for ñ, or Ð for Š), save the file as "
+                         "“CSV UTF-8” and upload it again.").format(
+            encoding=_(ENCODING_NAMES.get(info["encoding"], info["encoding"]))))
+    up.notices = notices
     up.summary.update(file=name, **info)
     return up
+
+
+ENCODING_NAMES = {"Windows-1257": N_("Windows-1257 (Baltic)"), "Windows-1252": N_("Windows-1252 (Western European)"),
+                  "Windows-1251": N_("Windows-1251 (Cyrillic)")}
 
 
 def _refused(name: str, message: str) -> Upload:
@@ -477,6 +658,9 @@ def merge(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
     return both.drop_duplicates(subset=key, keep="last").reset_index(drop=True)
 
 
+SEPARATORS = {"comma": N_("comma"), "semicolon": N_("semicolon"), "tab": N_("tab")}
+
+
 def summary_text(up: Upload, t=None) -> str:
     """What was read, in plain Markdown words (file name and organisations escaped)."""
     from components import i18n
@@ -484,8 +668,11 @@ def summary_text(up: Upload, t=None) -> str:
 
     s = up.summary
     t = t or i18n.current()
-    how = ", ".join(x for x in (s.get("encoding", ""), s.get("separator", "")) if x)
-    text = (_("Read {n} rows from {file}").format(n=t.number(s.get("rows_read", 0)), file=md_escape(s.get("file", "")))
+    sep = s.get("separator", "")
+    how = ", ".join(x for x in (s.get("encoding", ""), _(SEPARATORS[sep]) if sep in SEPARATORS else sep) if x)
+    n = int(s.get("rows_read", 0))
+    text = (i18n.ngettext("Read {n} row from {file}", "Read {n} rows from {file}", n).format(
+                n=t.number(n), file=md_escape(s.get("file", "")))
             + (f" ({md_escape(how)})" if how else "") + ": "
             + _("{kept} kept, {refused} with problems.").format(kept=t.number(s.get("rows_kept", 0)),
                                                                 refused=t.number(s.get("rows_refused", 0))))
@@ -532,9 +719,31 @@ def figures_csv(rows: pd.DataFrame) -> bytes:
     return ex.csv_bytes(template_frame(rows))
 
 
-def template_xlsx(codebook) -> bytes:
-    """The template as a workbook: sheet 'figures' (header, one synthetic example row, drop-down lists of
-    the codebook's codes), sheet 'codes' (every code with its label), sheet 'how to'."""
+def _xlsx_cell(column: str, text: str):
+    """A template cell as a workbook holds it: a whole number or a single year as a number, anything else
+    as text (a text that starts like a formula stays text: see _put)."""
+    if column in ("value", "period") and re.fullmatch(r"\d{1,9}", str(text)):
+        return int(text)
+    return str(text)
+
+
+def _put(ws, row: int, col: int, value) -> None:
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and value.startswith(ex.FORMULA_START):
+        # openpyxl would store "=…" as a formula: keep it text, shown as typed (quotePrefix), never run
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def figures_xlsx(rows: pd.DataFrame, codebook) -> bytes:
+    """The kept figures as the template workbook (same sheets, lists of codes and columns): it uploads again."""
+    return template_xlsx(codebook, rows)
+
+
+def template_xlsx(codebook, rows: pd.DataFrame | None = None) -> bytes:
+    """The template as a workbook: sheet 'figures' (header, then one synthetic example row, or `rows` (kept
+    rows) as the template holds them; drop-down lists of the codebook's codes), sheet 'codes' (every code
+    with its label), sheet 'how to'. Its texts are in the run's language (the column names stay codes)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -546,10 +755,9 @@ def template_xlsx(codebook) -> bytes:
     ws.append(list(COLUMNS))
     for c in ws[1]:
         c.font = Font(bold=True)
-    ex_row = template_frame().iloc[0].tolist()
-    ex_row[5] = 12
-    ex_row[1] = 2024
-    ws.append(ex_row)
+    for i, rec in enumerate(template_frame(rows).to_dict("records"), start=2):
+        for j, column in enumerate(COLUMNS, start=1):
+            _put(ws, i, j, _xlsx_cell(column, rec[column]))
     for col, width in zip("ABCDEFGHI", (9, 10, 30, 14, 14, 9, 10, 34, 50)):
         ws.column_dimensions[col].width = width
     lists = ws.parent.create_sheet("codes")
@@ -575,11 +783,11 @@ def template_xlsx(codebook) -> bytes:
     target = {"country": "A", "indicator": "C", "breakdown": "D", "category": "E", "unit": "G"}
     for name, letter in target.items():
         dv = DataValidation(type="list", formula1=letters[name], allow_blank=True, showErrorMessage=True,
-                            errorTitle="Not a code", error="Choose a code from the list (sheet 'codes').")
+                            errorTitle=_("Not a code"), error=_("Choose a code from the list (sheet 'codes')."))
         dv.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
         ws.add_data_validation(dv)
     how = wb.create_sheet("how to")
-    for line in HOW_TO:
+    for line in (HOW_TO if rows is None else (YOURS,) + HOW_TO[1:]):
         how.append([_(line)])
     how.column_dimensions["A"].width = 110
     buf = io.BytesIO()
@@ -587,6 +795,7 @@ def template_xlsx(codebook) -> bytes:
     return buf.getvalue()
 
 
+YOURS = N_("Your figures, as the dashboard kept them: upload this file again in a later session to see them.")
 HOW_TO = (
     N_("One row a figure. Row 2 is a synthetic example: replace it or delete it."),
     N_("country: EE, LV or LT. period: a year (2023) or a span (2021-2023)."),

@@ -8,9 +8,11 @@ import io
 import json
 
 import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
 
 from components import export as ex
-from tests.app.conftest import assert_ok, open_page
+from tests.app.conftest import ROOT, assert_ok, open_page
 
 ORG = "Synthetic Shelter (test)"
 TEMPLATE = ("country;period;indicator;breakdown;category;value;unit;organisation;source_or_note\n"
@@ -182,3 +184,188 @@ def test_a_slide_of_your_deck_draws_your_figures_beside_the_official():
     assert_ok(at)
     spec = _specs(at)[0]
     assert _own_layers(spec) and f"figures of {ORG}, not official statistics" in json.dumps(spec["title"])
+
+
+# ------------------------------------------------------------------------ issue 26: the NGO worker's journey
+
+JOURNEY_ORG = "Synthetic Shelter (journey test)"
+
+
+def _journey_csv() -> bytes:
+    """14 synthetic rows: an NGO indicator in three countries over three years, victims_assisted for 2023 (a
+    year the official table lacks for it), hotline contacts and a withheld multi-year count."""
+    rows = [f"{c},{y},ngo_persons_assisted,total,total,{n},persons,{JOURNEY_ORG},synthetic"
+            for n, (c, y) in enumerate(((c, y) for c in ("EE", "LV", "LT") for y in (2021, 2022, 2023)), start=30)]
+    rows += [f"{c},2023,victims_assisted,total,total,{v},persons,{JOURNEY_ORG},synthetic"
+             for c, v in (("EE", 23), ("LV", 41), ("LT", 17))]
+    rows += [f"EE,2022,ngo_hotline_contacts,total,total,250,contacts,{JOURNEY_ORG},synthetic",
+             f"LV,2021-2023,ngo_presumed_victims_referred,total,total,<5,persons,{JOURNEY_ORG},=not a formula"]
+    assert len(rows) == 14
+    return ("country;period;indicator;breakdown;category;value;unit;organisation;source_or_note\n"
+            + "\n".join(r.replace(",", ";") for r in rows) + "\n").encode("utf-8")
+
+
+@pytest.fixture
+def real_data(monkeypatch):
+    """The real dataset: the NGO indicators and victims_assisted are in its codebook (the uploaded rows are
+    synthetic; no number of the real table is asserted)."""
+    monkeypatch.setenv("THB_DATA_DIR", str(ROOT / "data"))
+
+
+@pytest.fixture
+def deferred(monkeypatch):
+    """Every download button's deferred `data` callable, by file name: called later by the test, outside the
+    script run, as Streamlit calls it when the reader clicks (no session state, no language there)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        found[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return found
+
+
+def _journey(lang="et"):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/your_figures.py")
+    at.query_params["lang"] = lang
+    at.run()
+    assert_ok(at)
+    at.file_uploader[0].set_value(("minu_andmed.csv", _journey_csv(), "text/csv")).run()
+    assert_ok(at)
+    return at
+
+
+def _links(at) -> dict:
+    from urllib.parse import parse_qsl
+
+    return {link.proto.page: dict(parse_qsl(link.proto.query_string)) for link in at.get("page_link")}
+
+
+ROUND_TRIP = ["country", "period_start", "period_end", "period_label", "indicator", "breakdown", "category", "unit",
+              "value", "suppressed", "organisation", "note"]
+
+
+def test_the_download_gives_back_exactly_the_rows_uploaded(real_data, deferred):
+    from components.dataset import load
+    from components.uploads import read
+
+    at = _journey()
+    text = " ".join(m.value for m in at.markdown)
+    assert "14 vastu võetud, 0 probleemidega" in text
+    assert {"thb-baltic_your-figures.csv", "thb-baltic_your-figures.xlsx"} <= set(deferred)
+    cb = load(ROOT / "data").codebook
+    uploaded = read(_journey_csv(), "minu_andmed.csv", cb).rows
+    for name in ("thb-baltic_your-figures.csv", "thb-baltic_your-figures.xlsx"):
+        data = deferred[name]()  # outside the session, as on a click
+        again = read(data, name, cb)
+        assert not again.problems, (name, again.problems)
+        pd.testing.assert_frame_equal(again.rows[ROUND_TRIP], uploaded[ROUND_TRIP], obj=name)
+    # the workbook's texts in the page's language, though built outside the session
+    from openpyxl import load_workbook
+
+    how = load_workbook(io.BytesIO(deferred["thb-baltic_your-figures.xlsx"]()))["how to"]["A1"].value
+    assert how.startswith("Teie andmed")
+
+
+def test_compare_and_trends_offer_the_ngo_indicators_as_yours(real_data):
+    at = _journey("en")
+    for page in ("compare", "trends"):
+        at.switch_page(f"app_pages/{page}.py")
+        at.query_params.clear()
+        at.run()
+        assert_ok(at)
+        box = next(s for s in at.selectbox if s.label == "Indicator")
+        options = list(box.options)
+        mine = [o for o in options if "your figures, not official statistics" in o]
+        assert len(mine) == 3, options
+        assert options.index("□ Persons assisted by the organisation (NGO figure): your figures, not official "
+                              "statistics") == options.index("Victims assisted") + 1  # beside the nearest official
+
+
+def test_the_links_open_views_that_draw_the_uploaded_rows(real_data):
+    at = _journey("et")
+    links = _links(at)
+    compare, trends = links["compare"], links["trends"]
+    assert compare["lang"] == trends["lang"] == "et"
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert labels == ["Vaata neid lehel Võrdlus", "Vaata neid lehel Suundumused"]  # the menu's names
+
+    at.switch_page("app_pages/compare.py")
+    at.query_params.clear()
+    at.query_params.update(compare)
+    at.run()
+    assert_ok(at)
+    assert not at.info or not any("could not be used" in i.value for i in at.info)  # the link is taken whole
+    period = next(s for s in at.selectbox if s.label == "Aasta või periood")
+    assert "2023" in period.options and period.value == "2023"
+    spec = _specs(at)[0]
+    drawn = {(r["country"], r["year"]) for layer in _own_layers(spec) for r in layer["data"]["values"]}
+    assert drawn == {("EE", 2023), ("LV", 2023), ("LT", 2023)}
+
+    at.switch_page("app_pages/trends.py")
+    at.query_params.clear()
+    at.query_params.update(trends)
+    at.run()
+    assert_ok(at)
+    spec = _specs(at)[0]
+    own = _own_layers(spec)
+    drawn = {(r["country"], r["year"]) for layer in own for r in layer["data"]["values"]}
+    assert drawn == {(c, y) for c in ("EE", "LV", "LT") for y in (2021, 2022, 2023)}
+    assert all(layer["encoding"]["x"]["type"] == "quantitative" for layer in spec["layer"])  # one continuous axis
+    legend = next(layer["encoding"]["fill"] for layer in own if "fill" in layer["encoding"])
+    assert legend["scale"]["domain"] == [f"{JOURNEY_ORG} andmed, mitte ametlik statistika"]
+    assert any(layer["mark"].get("strokeDash") for layer in own)
+
+
+def test_victims_assisted_2023_on_trends_is_on_a_continuous_axis_with_a_legend(real_data):
+    at = _journey("en")
+    at.switch_page("app_pages/trends.py")
+    at.query_params.clear()
+    at.query_params.update({"ind": "victims_assisted"})
+    at.run()
+    assert_ok(at)
+    spec = _specs(at)[0]
+    own = _own_layers(spec)
+    assert {r["year"] for layer in own for r in layer["data"]["values"]} == {2023}
+    xs = [layer["encoding"]["x"] for layer in spec["layer"] if layer.get("encoding", {}).get("x", {}).get("field") == "year"]
+    assert xs and all(x["type"] == "quantitative" for x in xs)
+    lo, hi = xs[0]["scale"]["domain"]
+    assert hi == 2023 and xs[0]["axis"]["format"] == "d"  # one axis over every year, 2017…2022 too
+    assert xs[0]["axis"]["tickCount"]["expr"].startswith(f"min({hi - lo}, ")  # at most a tick a year
+    point = next(layer for layer in own if "fill" in layer["encoding"])
+    assert point["mark"]["shape"] == "square" and point["encoding"]["fill"]["legend"] is not None
+
+
+def test_a_file_over_the_limit_gets_a_message_in_the_pages_language_and_the_summary_follows(real_data):
+    from components import uploads
+
+    at = _journey("et")
+    big = _journey_csv() + b"\n" * (uploads.MAX_BYTES + 10)
+    at.file_uploader[0].set_value(("suur.csv", big, "text/csv")).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and any("suur\\.csv" in e and "Fail on suurem kui 2 MB" in e for e in errors), errors
+    assert any("varasemate failide andmed on endiselt alles" in e for e in errors)
+    text = " ".join(m.value for m in at.markdown)
+    assert "minu\\_andmed" not in text  # the summary no longer describes the previous file
+    assert len(at.dataframe[-1].value) == 14  # the figures kept before are still there
+
+
+def test_the_page_names_pages_as_the_menu_does():
+    from components import registry
+    from components.i18n import using, _
+
+    at = open_page("overview")
+    at.switch_page("app_pages/your_figures.py")
+    at.query_params["lang"] = "et"
+    at.run()
+    assert_ok(at)
+    with using("et"):
+        compare, trends = _(registry.page("compare").title), _(registry.page("trends").title)
+    text = at.markdown[0].value
+    assert f"Avage leht {compare} või {trends}" in text and "Võrdle " not in text and "Trendid" not in text

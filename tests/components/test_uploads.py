@@ -199,3 +199,218 @@ def test_merge_replaces_the_same_figure_only():
     b = a.iloc[[0]].assign(value=5.0)
     m = u.merge(a, b)
     assert sorted(m["value"]) == [2.0, 5.0]
+
+
+# --------------------------------------------------------------- issue 27: every reading error caught
+
+def _truncated_sheet_xlsx() -> bytes:
+    """A real workbook whose sheet XML is cut in the middle (openpyxl reads it only when the rows are read)."""
+    good = xlsx_file([["EE", 2023, "victims_assisted", "total", "total", 12, "persons", ORG, "x"]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = data[: len(data) // 2]  # "ParseError: no element found" once iterated
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def _replace_member(name: str, data: bytes) -> bytes:
+    good = xlsx_file([["EE", 2023, "victims_assisted", "total", "total", 12, "persons", ORG, "x"]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, data if item.filename == name else src.read(item.filename))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("data", [
+    pytest.param(_truncated_sheet_xlsx(), id="truncated sheet XML"),
+    pytest.param(_replace_member("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row r='1'><c"),
+                 id="sheet XML cut inside a cell"),
+    pytest.param(_replace_member("xl/workbook.xml", b"not xml at all"), id="workbook XML garbage"),
+    pytest.param(_replace_member("xl/styles.xml", b"<styleSheet><fonts"), id="styles XML cut"),
+])
+def test_a_damaged_workbook_is_refused_with_a_message_naming_excel(cb, data):
+    up = u.read(data, "figures.xlsx", cb)  # never raises
+    assert up.rows.empty and up.refused_whole
+    message = up.problems[0].message
+    assert message.startswith("The Excel workbook could not be read") and "read as CSV" not in message
+
+
+def test_the_truncated_sheet_is_refused_inside_the_guard(cb):
+    """The class of issue 27 item 5: reading the rows of a lazily parsed sheet raises inside the guard."""
+    with pytest.raises(u.Refused):
+        u.read_xlsx_cells(_truncated_sheet_xlsx(), "figures.xlsx")
+
+
+@pytest.mark.parametrize("data,name,words", [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "figures.csv", "PDF document"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "figures.xlsx", "image"),
+    (b"PK\x03\x04\x14\x00\x00\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet", "f.ods",
+     "OpenDocument spreadsheet"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "figures.xlsx", "old Excel file (.xls)"),
+    (bytes(range(256)) * 4, "figures.csv", "not a CSV or Excel"),
+])
+def test_a_file_of_another_format_is_named_by_what_it_is(cb, data, name, words):
+    up = u.read(data, name, cb)
+    assert up.rows.empty and words in up.problems[0].message
+
+
+def test_a_zip_that_is_no_workbook_is_named_so(cb):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("notes.txt", "hello")
+    assert "zip file but not an Excel workbook" in u.read(buf.getvalue(), "f.xlsx", cb).problems[0].message
+
+
+def test_the_format_is_known_by_content_not_by_name(cb):
+    """A CSV named .xlsx is read as CSV (and the page says so); a workbook named .csv is read as a workbook."""
+    up = u.read(csv_file(row()), "figures.xlsx", cb)
+    assert len(up.rows) == 1 and any("read as CSV" in n for n in up.notices)
+    up = u.read(xlsx_file([["EE", 2023, "victims_assisted", "total", "total", 12, "persons", ORG, "x"]]),
+                "figures.csv", cb)
+    assert len(up.rows) == 1 and up.summary["encoding"] == "XLSX" and not up.notices
+
+
+# --------------------------------------------------------------------------- encodings: guessed, said
+
+@pytest.mark.parametrize("text,encoding,name", [
+    ("café ñ", "latin-1", "Windows-1252"),  # issue 27: was read as Windows-1257 ("café ń") without a word
+    ("Šiaulių pagalbos centras ā ū ė", "cp1257", "Windows-1257"),
+    ("Tallinna Naiste Kriisikodu õ ä ö ü š ž", "cp1257", "Windows-1257"),
+    ("Tallinna Naiste Kriisikodu õ ä ö ü š ž", "cp1252", "Windows-1252"),
+    ("Центр помощи жертвам торговли людьми", "cp1251", "Windows-1251"),
+])
+def test_single_byte_encodings_are_guessed_and_the_page_says_so(cb, text, encoding, name):
+    org = f"Synthetic {text}"
+    up = u.read(csv_file(row(org=org), encoding=encoding), "enc.csv", cb)
+    assert not up.problems, up.problems
+    assert up.rows["organisation"].iloc[0] == org  # every letter as written
+    assert up.summary["encoding"] == name and up.summary["encoding_guessed"]
+    assert len(up.notices) == 1 and "guessed" in up.notices[0] and name in up.notices[0]
+
+
+@pytest.mark.parametrize("data", [csv_file(row()), b"\xef\xbb\xbf" + csv_file(row(org="Šiaulių centras")),
+                                  csv_file(row(org="Šiaulių centras"), encoding="utf-16")])
+def test_utf8_and_utf16_are_certain_no_notice(cb, data):
+    up = u.read(data, "u.csv", cb)
+    assert len(up.rows) == 1 and not up.notices and not up.summary["encoding_guessed"]
+
+
+# ------------------------------------------------------------------------ blank lines are not rows
+
+def test_blank_lines_do_not_count_as_rows(cb):
+    """Issue 27: 3 good rows followed by 6,000 blank lines were refused as 'more than 5,000 rows'."""
+    data = csv_file(row(), row("LV"), row("LT")) + b"\r\n" * 6000 + b",,,,,,,,\n" * 10
+    up = u.read(data, "blank.csv", cb)
+    assert not up.problems and len(up.rows) == 3 and up.summary["rows_read"] == 3
+
+
+def test_rows_keep_their_spreadsheet_numbers_across_blank_lines(cb):
+    data = (HEADER + "\n\n" + row() + "\n\n\n" + row("XX") + "\n").encode()
+    up = u.read(data, "gaps.csv", cb)
+    assert problems(up) == [(6, "country")]  # header 1, blank 2, first row 3, blanks 4-5, the bad row 6
+
+
+def test_blank_rows_of_a_workbook_do_not_count(cb):
+    good = ["EE", 2023, "victims_assisted", "total", "total", 12, "persons", ORG, "x"]
+    data = xlsx_file([good] + [[None] * 9] * 6000 + [["LT", *good[1:]]])
+    up = u.read(data, "blank.xlsx", cb)
+    assert not up.problems and up.rows["country"].tolist() == ["EE", "LT"]
+    assert up.rows["raw_row"].tolist() == [2, 6003]
+
+
+# ------------------------------------------------------------------ implausible values: warned, kept
+
+def test_a_count_above_the_population_is_kept_with_a_warning(cb):
+    population = {"EE": {2022: 1_331_796.0, 2023: 1_365_884.0}}  # synthetic numbers for the test
+    up = u.read(csv_file(row(value="2000000"), row(period="2022", value="12"), row("LV", value="3000000")),
+                "big.csv", cb, population=population)
+    assert len(up.rows) == 3 and not up.problems  # kept: an organisation may have a reason; but warned
+    assert [(w.row, w.column) for w in up.warnings] == [(2, "value")]  # LV: no population given, no guess
+    assert "more than the population of Estonia in 2023" in up.warnings[0].message
+    assert list(up.warnings_table().columns) == ["row", "column", "problem"]
+
+
+def test_the_population_check_uses_the_datasets_cited_population(cb):
+    ds = load(REPO / "data")
+    pop = u.population_of(ds.table)
+    assert set(pop) >= {"EE", "LV", "LT"} and all(v > 1_000_000 for v in pop["EE"].values())
+    up = u.read(csv_file(row(value="99999999")), "big.csv", cb, population=pop)
+    assert len(up.warnings) == 1 and len(up.rows) == 1
+
+
+# --------------------------------------------------------------------------- your figures to keep
+
+ROUND_TRIP_COLUMNS = ["country", "period_start", "period_end", "period_label", "indicator", "breakdown", "category",
+                      "unit", "value", "suppressed", "organisation", "note"]
+
+
+def _same_rows(a, b):
+    pd.testing.assert_frame_equal(a[ROUND_TRIP_COLUMNS].reset_index(drop=True),
+                                  b[ROUND_TRIP_COLUMNS].reset_index(drop=True))
+
+
+def _mixed(cb):
+    up = u.read(csv_file(row(), row("LV", "2021-2023", "ngo_hotline_contacts", "1 234", "contacts"),
+                         row("LT", "2022", "ngo_persons_assisted", "<5", org="www.evil.example"),
+                         row("EE", "2021", note='=HYPERLINK("http://example.invalid")'),
+                         row("LV", "2020", note="-3 persons moved; +1 later", org="@Centre")), "mixed.csv", cb)
+    assert not up.problems and len(up.rows) == 5
+    return up
+
+
+def test_the_csv_download_is_exactly_the_rows_kept_and_uploads_again(cb):
+    up = _mixed(cb)
+    data = u.figures_csv(up.rows)
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(frame.columns) == list(u.COLUMNS) and len(frame) == 5  # never the template's example row
+    assert u.EXAMPLE_ORG not in data.decode("utf-8-sig")
+    again = u.read(data, "thb-baltic_your-figures.csv", cb)
+    assert not again.problems and not again.notices
+    _same_rows(up.rows, again.rows)  # formula-like notes too: the download's apostrophe is taken off again
+
+
+def test_the_excel_download_is_exactly_the_rows_kept_and_uploads_again(cb):
+    up = _mixed(cb)
+    data = u.figures_xlsx(up.rows, cb)
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["figures", "codes", "how to"]
+    ws = wb["figures"]
+    assert [c.value for c in ws[1]] == list(u.COLUMNS) and ws.max_row == 6
+    assert ws["I5"].data_type == "s" and ws["I5"].value.startswith("=HYPERLINK")  # text, never a formula
+    again = u.read(data, "thb-baltic_your-figures.xlsx", cb)
+    assert not again.problems
+    _same_rows(up.rows, again.rows)
+
+
+def test_the_workbooks_texts_are_in_the_language_asked_for(cb):
+    from components import i18n
+
+    up = _mixed(cb)
+    english = load_workbook(io.BytesIO(u.figures_xlsx(up.rows, cb)))["how to"]["A1"].value
+    with i18n.using("et"):
+        estonian = load_workbook(io.BytesIO(u.figures_xlsx(up.rows, cb)))["how to"]["A1"].value
+        expected = i18n._(u.YOURS)
+    assert english == u.YOURS and estonian == expected and estonian != english
+
+
+def test_organisation_names_are_escaped_in_the_summary(cb):
+    """Uploaded organisation names go through md_escape (which also stops autolinks: components/style.py)."""
+    from components.style import md_escape
+
+    up = _mixed(cb)
+    text = u.summary_text(up)
+    assert md_escape("www.evil.example") in text and md_escape("@Centre") in text
+
+
+@pytest.mark.parametrize("reader,data,what", [("read_csv_cells", csv_file(row()), "CSV text"),
+                                              ("read_xlsx_cells", xlsx_file([]), "an Excel workbook")])
+def test_an_unforeseen_reader_error_is_still_refused_naming_the_format(cb, monkeypatch, reader, data, what):
+    def broken(*args, **kwargs):
+        raise RuntimeError("synthetic failure")
+    monkeypatch.setattr(u, reader, broken)
+    up = u.read(data, "f.bin", cb)
+    assert up.rows.empty and f"could not be read as {what} (RuntimeError)" in up.problems[0].message

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import cite, controls, frame, i18n, my_deck, render, safe_html, share, slide_layout
+from components import controls, frame, i18n, my_deck, render, safe_html, share
 from components import deck as dk
 from components.style import md_escape
 
@@ -56,29 +56,7 @@ with nav:
     c2.caption(i18n._("{deck} · slide {n} of {total} · ← → keys also move").format(
         deck=md_escape(dk.deck_title(deck)), n=n, total=len(deck.slides)))
 with main:
-    title = dk.slide_title(slide, fig.title)  # typed, or the chart's own title: in the page's language
-    st.title(md_escape(title))
-    if slide_notices:
-        st.caption(i18n._("This slide's view does not fit the current data: {notices}").format(
-            notices=md_escape("; ".join(slide_notices))))
-    unit, _ = slide_layout.chart_lines(fig)
-    st.markdown(md_escape(unit) if title == fig.title else f"**{md_escape(fig.title)}** — {md_escape(unit)}")
-    note = dk.slide_note(slide)
-    spec = slide_layout.screen_spec(fig, slide_layout.screen_plot_height(title, note))  # fits 1440×900
-    stacked = slide_layout.screen_stacked(fig, slide_layout.screen_plot_height(title, note))
-    with st.container(key="present_wide" if stacked else None):
-        render.chart(fig, frame.screen_spec(spec), key="present_chart", width=slide_layout.screen_width(spec))
-    if stacked:
-        with st.container(key="present_narrow"):
-            render.chart(fig, frame.screen_spec(stacked), key="present_chart_stacked")
-    st.caption(md_escape(cite.short_source_line(fig.source_ids, ds.sources, i18n._("+{n} more"))),
-               help=md_escape(cite.source_line(fig.source_ids, ds.sources, max_n=len(fig.source_ids))))
-    if credit := ((fig.chart_spec() or {}).get("usermeta") or {}).get("attribution"):
-        st.caption(md_escape(credit))  # the map's geodata licences: on the slide, as on the map page
-    if note:
-        st.markdown(f"*{md_escape(note)}*")
-    st.page_link(f"app_pages/{slide.page}.py", label=i18n._("Open this view in the dashboard"),
-                 icon=":material/open_in_new:", query_params=slide.query)
+    render.slide(fig, slide, ds, slide_notices)
 with nav:
     my_deck.picker(view, deck)
     share.copy_link(PAGE, label=i18n._("Link to this slide"))

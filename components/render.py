@@ -61,3 +61,37 @@ def figure(fig: Figure, ds, screen: dict | None = None, *, show_table: bool = Tr
         table(fig.table, alt_text=i18n._("Table of the numbers in the chart: {title}").format(title=fig.title))
     if export:
         share.export_panel(fig, ds)
+
+
+def slide(fig: Figure, slide, ds, notices=()) -> None:
+    """A slide on /present, laid out as in the deck files (components/slide_layout.py): its title (typed, or
+    the chart's own in the page's language), the chart's title and unit, the chart (small multiples side by
+    side on a wide screen, stacked on a narrow one), a short source line (all of them in its tooltip), a
+    map's geodata attribution, the speaker note and a link to the view."""
+    from components import cite, slide_layout
+    from components import deck as dk
+    from components import frame
+
+    title = dk.slide_title(slide, fig.title)
+    st.title(md_escape(title))
+    if notices:
+        st.caption(i18n._("This slide's view does not fit the current data: {notices}").format(
+            notices=md_escape("; ".join(notices))))
+    unit, _ = slide_layout.chart_lines(fig)
+    st.markdown(md_escape(unit) if title == fig.title else f"**{md_escape(fig.title)}** — {md_escape(unit)}")
+    note = dk.slide_note(slide)
+    spec = slide_layout.screen_spec(fig, slide_layout.screen_plot_height(title, note))  # fits 1440×900
+    stacked = slide_layout.screen_stacked(fig, slide_layout.screen_plot_height(title, note))
+    with st.container(key="present_wide" if stacked else None):
+        chart(fig, frame.screen_spec(spec), key="present_chart", width=slide_layout.screen_width(spec))
+    if stacked:
+        with st.container(key="present_narrow"):
+            chart(fig, frame.screen_spec(stacked), key="present_chart_stacked")
+    st.caption(md_escape(cite.short_source_line(fig.source_ids, ds.sources, i18n._("+{n} more"))),
+               help=md_escape(cite.source_line(fig.source_ids, ds.sources, max_n=len(fig.source_ids))))
+    if credit := ((fig.chart_spec() or {}).get("usermeta") or {}).get("attribution"):
+        st.caption(md_escape(credit))  # the map's geodata licences: on the slide, as on the map page
+    if note:
+        st.markdown(f"*{md_escape(note)}*")
+    st.page_link(f"app_pages/{slide.page}.py", label=i18n._("Open this view in the dashboard"),
+                 icon=":material/open_in_new:", query_params=slide.query)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import a11y, controls, frame, i18n, render
+from components import a11y, controls, frame, i18n, render, share
 from components import export as ex
 from components.provenance import PRECEDENCE_TEXT
 from components.style import fmt_number, md_escape
@@ -22,7 +22,7 @@ fig = frame.figures(ds, view, opts)[0]
 st.caption(i18n.ngettext("{n} row", "{n} rows", len(fig.table)).format(n=fmt_number(len(fig.table))) + " · "
            + i18n.ngettext("{n} figure", "{n} figures", fig.extra["n_figures"]).format(n=fmt_number(fig.extra["n_figures"])))
 dl = st.columns([1, 1, 3])
-dl[0].download_button(i18n._("CSV of these rows"), data=lambda: ex.figure_csv(fig, ds.sources, ds.codebook),
+dl[0].download_button(i18n._("CSV of these rows"), data=share.in_language(lambda: ex.figure_csv(fig, ds.sources, ds.codebook)),
                       file_name=ex.figure_file_name(fig, "csv"), mime="text/csv", on_click="ignore",
                       icon=":material/download:", key="data_csv",
                       help=i18n._("Exactly the rows in the table below (after the filters), with their sources"))

@@ -82,7 +82,8 @@ def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None
         cols[1].download_button("SVG", data=in_language(lambda: ex.figure_svg(fig, ds.meta, ds.sources)),
                                 file_name=ex.figure_file_name(fig, "svg"), mime="image/svg+xml", on_click="ignore",
                                 icon=":material/draw:", key=f"{key}_svg", help=i18n._("Vector image for print and editing"))
-    cols[2].download_button("CSV", data=lambda: ex.figure_csv(fig, ds.sources, ds.codebook), file_name=ex.figure_file_name(fig, "csv"),
+    cols[2].download_button("CSV", data=in_language(lambda: ex.figure_csv(fig, ds.sources, ds.codebook)),
+                            file_name=ex.figure_file_name(fig, "csv"),
                             mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{key}_csv",
                             help=i18n._("Exactly the rows shown, with their sources"))
     if fig.check:

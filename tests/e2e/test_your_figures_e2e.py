@@ -97,7 +97,8 @@ def _journey(page, tmp_path, app_url, lang: str, texts: dict) -> None:
     _shot(page, "page", lang, ".st-key-own_forget")
 
 
-def test_the_ngo_journey_in_estonian(chromium_browser, app_url, tmp_path):
+def ngo_journey(chromium_browser, app_url, tmp_path):
+    """The NGO worker's journey (tests/e2e/test_journeys_e2e.py runs it on a fresh server)."""
     from components.dataset import REPO, load
     from components.uploads import read
 

@@ -52,6 +52,7 @@ view, values = controls.bind(PAGE, ds, opts)
 fig, *detail = frame.figures(ds, view, opts)
 if fig.extra["period_note"]:
     st.caption(fig.extra["period_note"])
+render.caveats(fig)  # a state whose figure counts something else: said before the map compares it
 
 map_col, detail_col = st.columns([3, 2])
 with map_col:

@@ -85,7 +85,7 @@ def contents(ds, options, deck: decks.Deck, decorate=None) -> list[SlideContent]
             source_line=cite.short_source_line(ids, ds.sources, more_sources()) if ids else (fig.source_line or ""),
             sources_full=tuple(_cited(sid, ds) for sid in ids),
             attribution=str(((fig.chart_spec() or {}).get("usermeta") or {}).get("attribution") or ""),
-            notes=tuple(str(n) for n in fig.notes), speaker_note=decks.slide_note(slide), spec=lay.slide_spec(fig),
+            notes=tuple(str(n) for n in fig.caveats + fig.notes), speaker_note=decks.slide_note(slide), spec=lay.slide_spec(fig),
             source_ids=ids, notices=tuple(notices)))
     return out
 

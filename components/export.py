@@ -391,7 +391,7 @@ def figure_spec(fig, footer: str, sources: pd.DataFrame | None = None) -> dict:
     # the source line as one line again (the chart wrapped it for the screen): wrapped below to this width
     sub = _unwrap_source(sub, getattr(fig, "source_line", ""), full)
     said = " ".join(" ".join(sub).split())
-    notes = [note_line(n) for n in (getattr(fig, "notes", ()) or ())
+    notes = [note_line(n) for n in (tuple(getattr(fig, "caveats", ()) or ()) + tuple(getattr(fig, "notes", ()) or ()))
              if " ".join(str(n).split()) not in said]  # a static map already carries its notes
     width = spec_width(spec)
     # notes before a map's attribution line (which closes what is said about the data), else after the rest

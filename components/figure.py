@@ -33,6 +33,8 @@ class Figure:
     spec: dict | None = None  # the Vega-Lite spec (charts; maps: the static choropleth for exports/slides)
     deck: object | None = None  # maps: the interactive pydeck Deck (screen only)
     notes: tuple[str, ...] = ()  # breaks, flags, overlapping categories, hidden unconfirmed figures …
+    caveats: tuple[str, ...] = ()  # said before the chart, and first among the notes of its files: a figure
+    #                                that counts something else, so the comparison the chart invites is not valid
     file_stem: str = "thb-baltic"  # export file names: <stem>.png / .svg / .csv
     check: tuple[tuple[str, str], ...] = ()  # (label, figure key) offered as links to /check
     extra: dict = field(default_factory=dict)  # builder-specific parts a page shows (map legend, cards …)
@@ -70,7 +72,7 @@ class Figure:
             numbers = sorted((tuple("" if pd.isna(v) else v for v in r) for r in rows[cols].itertuples(index=False)),
                              key=repr)
         return {"kind": self.kind, "title": self.title, "unit": self.unit, "period": self.period,
-                "source_ids": self.source_ids, "source_line": self.source_line, "notes": self.notes,
+                "source_ids": self.source_ids, "source_line": self.source_line, "notes": self.caveats + self.notes,
                 "numbers": numbers}
 
 

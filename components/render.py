@@ -24,6 +24,12 @@ def chart(fig: Figure, screen: dict | None = None, *, key: str | None = None, he
     st.vega_lite_chart(spec=spec, theme=None, alt=fig.alt_text, key=key or fig.key, width=width, **selectable)
 
 
+def caveats(fig: Figure, container=st) -> None:
+    """What makes the chart's comparison invalid, said before it (a figure that counts something else)."""
+    for c in fig.caveats:
+        container.warning(md_escape(c), icon=":material/compare_arrows:")
+
+
 def notes(fig: Figure, container=st) -> None:
     for n in fig.notes:
         container.caption(md_escape(n))
@@ -52,8 +58,9 @@ def key_facts(fig: Figure, ds, container=st) -> None:
 
 
 def figure(fig: Figure, ds, screen: dict | None = None, *, show_table: bool = True, export: bool = True) -> None:
-    """A chart Figure as a page shows it: chart, key facts, notes, the numbers as a table, downloads and
-    sources."""
+    """A chart Figure as a page shows it: its caveats, chart, key facts, notes, the numbers as a table,
+    downloads and sources."""
+    caveats(fig)
     chart(fig, screen)
     key_facts(fig, ds)
     notes(fig)

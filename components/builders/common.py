@@ -58,7 +58,7 @@ def check_links(rows: pd.DataFrame, label) -> tuple[tuple[str, str], ...]:
 
 def chart_figure(ds, *, key: str, chart, rows: pd.DataFrame, title: str, unit: str, alt_text: str,
                  table: pd.DataFrame, name: dict, notes=(), check=(), extra=None, csv_rows=None,
-                 source_rows=None) -> Figure:
+                 source_rows=None, caveats=()) -> Figure:
     """A Figure from an Altair chart built with `title`, `unit` and the rows' source line."""
     src_rows = rows if source_rows is None else source_rows
     ids = tuple(q.source_ids_of(src_rows)) if not src_rows.empty else ()
@@ -67,7 +67,7 @@ def chart_figure(ds, *, key: str, chart, rows: pd.DataFrame, title: str, unit: s
                   rows=ex.tidy(shown_rows(rows) if csv_rows is None else csv_rows), table=table,
                   source_ids=ids, source_line=source_line(ids, ds.sources), alt_text=alt_text,
                   # not re-validated per view (a third of the build): tests validate every builder's spec
-                  spec=chart.to_dict(validate=False) if chart is not None else None, notes=tuple(n for n in notes if n),
+                  spec=chart.to_dict(validate=False) if chart is not None else None, notes=tuple(n for n in notes if n), caveats=tuple(caveats),
                   file_stem=stem, check=tuple(check), extra=extra or {})
 
 

@@ -38,7 +38,8 @@ def build(ds, view, options):
     chart = compare_chart(data, title=title, unit_text=unit_text,
                           source_line=source_line(q.source_ids_of(data), ds.sources), stack=stack)
 
-    notes = definition_notes(data, cb, indicator=indicator)  # first: before the bars are compared
+    notes = []
+    caveats = definition_notes(data, cb, indicator=indicator)  # said before the bars are compared
     missing = None  # the chosen breakdown in a year that does not have it: said in place, with the nearest year
     if latest:
         notes.append((i18n._("Latest year per country: each country's newest year with an official figure, named "
@@ -100,6 +101,6 @@ def build(ds, view, options):
         ds, key="compare", chart=chart, rows=data, title=title, unit=unit_text, alt_text=alt_text, table=table,
         name=dict(countries=countries, indicator=indicator, unit=unit,
                   extra=None if breakdown == "total" else breakdown, period=period),
-        notes=notes, check=check_links(data, lambda r: f"{r['country_label']} · {r['category_label']}"),
+        notes=notes, caveats=caveats, check=check_links(data, lambda r: f"{r['country_label']} · {r['category_label']}"),
         extra={"row_notes": row_notes, "definitions": definitions, "indicator_label": label,
                "period_note": period_note(options, indicator, period, countries, cb), "missing": missing}),)

@@ -46,7 +46,7 @@ def build(ds, view, options):
     src = source_line(ids, ds.sources)
     notes = []  # the static map prints the geodata attribution itself
     # a state whose figure counts something else: said in words on the map, before its class is compared
-    notes += definition_notes(shown, cb, indicator=indicator, year=(_years(period) or (0, 0))[0])
+    caveats = tuple(definition_notes(shown, cb, indicator=indicator, year=(_years(period) or (0, 0))[0]))
     if flows and spec.flows.empty:
         notes.append((i18n._("No victims by citizenship or country of repatriation are recorded for {period} in "
                              "{country}.") if sel else
@@ -66,7 +66,7 @@ def build(ds, view, options):
     main = Figure(kind="map", key="map", title=title, unit=unit_text, period=_years(period) if ids else None,
                   rows=ex.tidy(rows), table=table, source_ids=tuple(q.source_ids_of(source_rows)), source_line=src,
                   alt_text=spec.alt_text, make_spec=static if zoomable else None,
-                  spec=None if zoomable else static(), deck=spec.deck if zoomable else None, notes=tuple(notes),
+                  spec=None if zoomable else static(), deck=spec.deck if zoomable else None, notes=tuple(notes), caveats=caveats,
                   file_stem=ex.file_name("x", countries=BALTIC, indicator=indicator, unit=unit, period=period)[:-2],
                   extra={"period_note": period_note(options, indicator, period, list(BALTIC), cb), "legend": tuple(spec.legend), "attribution": f"{geo.attribution()}. " + i18n._("Flow ends: capitals from GeoNames."), "flows": _flows_table(spec.flows, cb) if flows else None,
                          "flow_rows": spec.flows})

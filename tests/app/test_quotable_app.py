@@ -111,3 +111,22 @@ def test_links_from_key_facts_keep_the_language(real):
     finally:
         i18n.use("en")
     assert links and all("/check?fig=" in m and "&lang=lt" in m for m in links)
+
+
+@pytest.mark.parametrize("page, query", [("compare", {"per": "2022", "bd": "total", "m": "pm"}),
+                                         ("map", {"per": "2022", "m": "pm"})])
+def test_a_comparison_across_a_definition_change_is_said_first_on_screen_and_in_files(real, page, query):
+    from components import export as ex
+
+    ds, opts = real
+    view, _ = ViewState.from_query(query, opts, page)
+    fig = build(ds, view, opts)[0]
+    assert len(fig.caveats) == 1 and fig.caveats[0].startswith("Estonia: not comparable")
+    subtitle = " ".join(ex.figure_spec(fig, "footer", ds.sources)["title"]["subtitle"])
+    assert "Estonia: not comparable with the other states" in subtitle
+
+
+def test_compare_says_it_before_the_chart(real_data):
+    at = open_page("compare", {"per": "2022", "bd": "total", "m": "pm"})
+    assert_ok(at)
+    assert any("Estonia: not comparable" in w.value for w in at.warning)

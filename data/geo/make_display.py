@@ -1,7 +1,6 @@
 """Generate the lighter display copies of the map's context layers (the map's first draw sends less).
 
-    pip install -r requirements-dev.txt      # shapely: needed here only, never by the app
-    python data/geo/make_display.py          # writes baltic_{context,lakes,regions}_display.geojson
+    make geo                                 # installs the geo extra (shapely: never needed by the app), runs this
 
 The interactive map and the static map draw neighbours, lakes and NUTS-3 lines for orientation only;
 at the zooms shown (5-7: about 1.3 km a pixel at zoom 6) the source linework's detail is invisible but

@@ -64,44 +64,92 @@ def _chain(node: ast.AST) -> list[str] | None:
     return [node.id] + parts[::-1]
 
 
-def uses(path: Path, root: Path = ROOT) -> list[Use]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    rel = path.relative_to(root).as_posix()
-    local: dict[str, str] = {}  # local name -> dotted name
-    found: list[Use] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
+def _own_nodes(fn: ast.AST):
+    """The nodes of a function's own scope (not those of functions or classes nested in it)."""
+    todo = list(ast.iter_child_nodes(fn))
+    while todo:
+        n = todo.pop()
+        yield n
+        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(n))
+
+
+class _Scan(ast.NodeVisitor):
+    """Imports of the watched packages and what is done with the names they bind, scope by scope: a name
+    imported inside a function counts there only, and a function's own variable of the same name hides an
+    import from outside (`config = Config(...)` is not `streamlit.config`)."""
+
+    def __init__(self, rel: str) -> None:
+        self.rel, self.found = rel, []
+        self.scopes: list[dict[str, str | None]] = [{}]  # local name -> dotted name (None: not an import)
+
+    def _lookup(self, name: str) -> str | None:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def _add(self, node: ast.AST, name: str, **kw) -> None:
+        self.found.append(Use(f"{self.rel}:{node.lineno}", name, **kw))
+
+    def visit_FunctionDef(self, node) -> None:
+        a = node.args
+        own: dict[str, str | None] = {x.arg: None for x in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if x}
+        own.update({n.id: None for n in _own_nodes(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)})
+        for d in node.decorator_list:
+            self.visit(d)
+        self.scopes.append(own)
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scopes.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Import(self, node) -> None:
+        for a in node.names:
+            if _watched(a.name):
+                self.scopes[-1][a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+                if a.name != "streamlit" and a.name not in PUBLIC_MODULES:
+                    self._add(node, a.name)
+
+    def visit_ImportFrom(self, node) -> None:
+        if node.module and node.level == 0 and _watched(node.module):
             for a in node.names:
-                if _watched(a.name):
-                    local[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
-                    if a.name != "streamlit" and a.name not in PUBLIC_MODULES:
-                        found.append(Use(f"{rel}:{node.lineno}", a.name))
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and _watched(node.module):
-            for a in node.names:
-                name = f"{node.module}.{a.name}"
-                local[a.asname or a.name] = name
+                self.scopes[-1][a.asname or a.name] = f"{node.module}.{a.name}"
                 if node.module not in PUBLIC_MODULES:
-                    found.append(Use(f"{rel}:{node.lineno}", name))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            chain = _chain(node)
-            if chain and chain[0] in local:
-                base = local[chain[0]]
-                rest = chain[1:2] if base == "streamlit" else chain[1:]  # st.x: the public name only
-                found.append(Use(f"{rel}:{node.lineno}", ".".join([base, *rest])))
-        if isinstance(node, ast.Call):
-            chain = _chain(node.func)
-            if chain and chain[0] in local and not (local[chain[0]] == "streamlit" and len(chain) > 2):
-                if not any(isinstance(a, ast.Starred) for a in node.args) and all(k.arg for k in node.keywords):
-                    found.append(Use(f"{rel}:{node.lineno}", ".".join([local[chain[0]], *chain[1:]]),
-                                     call=(len(node.args), tuple(k.arg for k in node.keywords))))
-        if isinstance(node, ast.ClassDef):
-            for b in node.bases:
-                chain = _chain(b)
-                if chain and chain[0] in local:
-                    methods = tuple(f.name for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
-                    found.append(Use(f"{rel}:{node.lineno}", ".".join([local[chain[0]], *chain[1:]]), overrides=methods))
-    return found
+                    self._add(node, f"{node.module}.{a.name}")
+
+    def _resolved(self, expr: ast.AST) -> list[str] | None:
+        chain = _chain(expr)
+        base = self._lookup(chain[0]) if chain else None
+        return [base, *chain[1:]] if base else None
+
+    def visit_Attribute(self, node) -> None:
+        dotted = self._resolved(node)
+        if dotted:
+            self._add(node, ".".join(dotted[:2] if dotted[0] == "streamlit" else dotted))  # st.x: the public name only
+        self.generic_visit(node)
+
+    def visit_Call(self, node) -> None:
+        dotted = self._resolved(node.func)
+        if dotted and not (dotted[0] == "streamlit" and len(dotted) > 2) \
+                and not any(isinstance(a, ast.Starred) for a in node.args) and all(k.arg for k in node.keywords):
+            self._add(node, ".".join(dotted), call=(len(node.args), tuple(k.arg for k in node.keywords)))
+        self.generic_visit(node)
+
+    def visit_ClassDef(self, node) -> None:
+        for b in node.bases:
+            dotted = self._resolved(b)
+            if dotted:
+                methods = tuple(f.name for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
+                self._add(node, ".".join(dotted), overrides=methods)
+        self.generic_visit(node)
+
+
+def uses(path: Path, root: Path = ROOT) -> list[Use]:
+    scan = _Scan(path.relative_to(root).as_posix())
+    scan.visit(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
+    return scan.found
 
 
 def resolve(dotted: str):
@@ -264,7 +312,13 @@ def test_a_changed_internal_is_named(tmp_path):
         "get_script_run_ctx(no_such_keyword=True)\n"
         "class P(H11Protocol):\n"
         "    def no_such_hook(self):\n"
-        "        pass\n")
+        "        pass\n"
+        "def f():\n"
+        "    from streamlit import config\n"
+        "    return config.get_option('server.port')\n"
+        "def g(Config):\n"
+        "    config = Config()\n"
+        "    return config.load()\n")
     found = uses(src, tmp_path)
     by = lambda name, **kw: next(u for u in found if u.name == name and all(getattr(u, k) for k in kw))  # noqa: E731
     with pytest.raises(LookupError, match="NO_SUCH_VALUE"):
@@ -276,3 +330,6 @@ def test_a_changed_internal_is_named(tmp_path):
         inspect.signature(resolve(call.name)).bind(**dict.fromkeys(call.call[1]))
     override = by("uvicorn.protocols.http.h11_impl.H11Protocol", overrides=True)
     assert override.overrides == ("no_such_hook",) and not hasattr(resolve(override.name), "no_such_hook")
+    # scopes: f's import of streamlit.config is not g's variable `config`
+    assert by("streamlit.config.get_option", call=True).where == "synthetic.py:11"
+    assert not [u for u in found if u.name == "streamlit.config.load"]

@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+ETL_STAMP := $(VENV)/.installed-etl
+GEO_STAMP := $(VENV)/.installed-geo
 PORT ?= 8501
 REPLICAS ?= 2
 HOST ?= 127.0.0.1
@@ -14,16 +16,45 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+# Installs come from the locks (requirements/*.lock: every package pinned with its hashes, generated from
+# pyproject.toml by `make lock`), so every machine, CI and the image get the versions the tests ran on.
+# A stamp per lock: a second `make test` installs nothing.
+LOCK_INSTALL = $(BIN)/python -m pip install --quiet --require-hashes -r
+
+$(STAMP): requirements/run.lock | $(BIN)/python
+	$(LOCK_INSTALL) requirements/run.lock
 	touch $@
 
-$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	touch $@ $(STAMP)
+# the test lock holds everything the app needs too (the same pins), so it stamps the app's install as well
+$(DEV_STAMP): requirements/test.lock | $(BIN)/python
+	$(LOCK_INSTALL) requirements/test.lock
+	touch $@ $(STAMP) $(ETL_STAMP)
+
+$(ETL_STAMP): requirements/etl.lock | $(BIN)/python
+	$(LOCK_INSTALL) requirements/etl.lock
+	touch $@
+
+$(GEO_STAMP): requirements/geo.lock | $(BIN)/python
+	$(LOCK_INSTALL) requirements/geo.lock
+	touch $@
 
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
+
+# Regenerate the locks from pyproject.toml (after changing a dependency there). uv resolves (installed
+# into .venv for this only); the versions already locked are kept unless pyproject.toml rules them out.
+# `make lock UPGRADE=1` moves every package to the newest release pyproject.toml allows. The test lock is
+# the superset; the others are constrained to it, so a package has the same version in every lock.
+UPGRADE ?=
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--quiet --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+.PHONY: lock
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(UV_COMPILE) --extra test -o requirements/test.lock
+	$(UV_COMPILE) -c requirements/test.lock -o requirements/run.lock
+	$(UV_COMPILE) --extra etl -c requirements/test.lock -o requirements/etl.lock
+	$(UV_COMPILE) --extra geo -c requirements/test.lock -o requirements/geo.lock
 
 # One process with the serving configuration of .streamlit/config.toml (no file watcher, no forced GC).
 run: $(STAMP)
@@ -42,9 +73,20 @@ dev: $(STAMP)
 # The tests without a browser in TEST_WORKERS processes (pytest-xdist: AppTest and the builders are CPU-bound),
 # then the browser tests one after another (each starts its own server; some time what they wait for).
 TEST_WORKERS ?= 2
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) deps
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --ignore=tests/e2e
 	$(BIN)/python -m pytest -q tests/e2e
+
+# The dependency check (deptry, configured in pyproject.toml): every package the code and the tests import is
+# declared and every declared one is used; then the code the image runs (not tests/, bench/, data/'s build
+# scripts), where only the main dependencies count: importing a test, bench, geo or refresh package there
+# fails (eurostat: imported only inside the refresh, on purpose).
+DEPTRY_RUNTIME = --exclude '\.venv|\.git|artifacts|locale|static|tests|bench|data' \
+	--optional-dependencies-dev-groups etl,geo,bench,test,docs --per-rule-ignores 'DEP002=defusedxml,DEP004=eurostat'
+.PHONY: deps
+deps: $(DEV_STAMP)
+	$(BIN)/deptry --no-ansi .
+	$(BIN)/deptry --no-ansi . $(DEPTRY_RUNTIME)
 
 data: $(STAMP)
 	$(BIN)/python -m etl
@@ -66,8 +108,13 @@ deck: $(STAMP)
 
 # Needs internet: pull Eurostat's crim_thb datasets, snapshot them under data/raw/eurostat/<date>/, rebuild, print a diff.
 .PHONY: refresh
-refresh: $(STAMP)
+refresh: $(STAMP) $(ETL_STAMP)
 	$(BIN)/python -m etl refresh eurostat
+
+# The map's lighter display copies and the static map's shapes, made offline with shapely (data/geo/SOURCES.md)
+.PHONY: geo
+geo: $(GEO_STAMP)
+	$(BIN)/python data/geo/make_display.py
 
 # The interface texts: extract what the code marks, update every catalogue (README "Languages").
 .PHONY: messages

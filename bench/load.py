@@ -44,6 +44,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil  # the bench extra (pyproject.toml)
+
 ROOT = Path(__file__).resolve().parents[1]
 MAX_SESSIONS = 2000
 ELEMENT_KINDS = ("metric", "vega_lite_chart", "dataframe", "deck_gl_json_chart", "table")
@@ -217,51 +219,26 @@ def free_port() -> int:
 def rss_mb(pids: list[int]) -> float:
     total = 0.0
     for pid in pids:
-        with contextlib.suppress(OSError):
-            for ln in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if ln.startswith("VmRSS:"):
-                    total += int(ln.split()[1]) / 1024
+        with contextlib.suppress(psutil.Error):
+            total += psutil.Process(pid).memory_info().rss / (1 << 20)
     return total
-
-
-def pids_listening(port: int) -> list[int]:
-    """The processes holding a listening TCP socket on `port` (from /proc; no psutil needed)."""
-    inodes = set()
-    for f in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with contextlib.suppress(OSError):
-            for ln in Path(f).read_text().splitlines()[1:]:
-                cols = ln.split()
-                if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
-                    inodes.add(cols[9])
-    pids = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            for fd in (d / "fd").iterdir():
-                link = os.readlink(fd)
-                if link.startswith("socket:[") and link[8:-1] in inodes:
-                    pids.append(int(d.name))
-                    break
-    return pids
 
 
 def server_pids(port: int) -> list[int]:
     """The app processes behind `port`: the listener itself, or, when that is nginx started by
     deploy/serve.py, the streamlit processes serve.py started."""
-    pids = pids_listening(port)
-    if any("nginx" in _cmdline(p) for p in pids):
-        masters = [p for p in pids if "master" in _cmdline(p)] or pids
-        parent = _ppid(masters[0])
-        apps = [p for p in _children(parent) if "streamlit" in _cmdline(p)] if parent else []
-        return apps or pids
-    return pids
-
-
-def _ppid(pid: int) -> int | None:
-    with contextlib.suppress(OSError, IndexError, ValueError):
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    return None
+    listeners = []
+    for p in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if any(c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port
+                   for c in p.net_connections("tcp")):
+                listeners.append(p)
+    if any(p.name() == "nginx" for p in listeners):
+        master = min(listeners, key=lambda p: p.pid)  # nginx's master started its workers
+        parent = master.parent()
+        apps = [c.pid for c in parent.children() if "streamlit" in " ".join(c.cmdline())] if parent else []
+        return apps or [p.pid for p in listeners]
+    return [p.pid for p in listeners]
 
 
 def wait_health(url: str, proc: subprocess.Popen | None, seconds: float = 90) -> None:
@@ -324,23 +301,6 @@ class Serve:
             self.proc.wait(30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-
-
-def _cmdline(pid: int) -> str:
-    with contextlib.suppress(OSError):
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    return ""
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                stat = (d / "stat").read_text()
-                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                    out.append(int(d.name))
-    return out
 
 
 # ------------------------------------------------------------------------------------------- runs

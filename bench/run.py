@@ -156,10 +156,9 @@ class Server:
             time.sleep(0.05)
 
     def rss_mb(self) -> float:
-        for ln in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if ln.startswith("VmRSS:"):
-                return int(ln.split()[1]) / 1024
-        return float("nan")
+        import psutil  # the bench extra (pyproject.toml)
+
+        return psutil.Process(self.proc.pid).memory_info().rss / (1 << 20)
 
     def stop(self):
         self.proc.terminate()

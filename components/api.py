@@ -28,17 +28,18 @@ from a name in the request: codebook tables come from a fixed allow-list.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import re
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 from urllib.parse import parse_qsl, urlencode
 
+import cachetools
 import pandas as pd
 from starlette.requests import Request
 from starlette.responses import Response
@@ -109,7 +110,7 @@ class State:
         return self.get("options", lambda: views.options_for(self.ds))
 
 
-_STATES: OrderedDict = OrderedDict()
+_STATES = cachetools.LRUCache(maxsize=2)  # the current version of the files, and the one before
 _STATES_LOCK = threading.Lock()
 
 
@@ -124,39 +125,36 @@ def state() -> State:
         if s is None:
             s = State(assemble_once(d, sig, lambda: assemble_dataset(d)))  # a broken version: read once
             _STATES[key] = s
-            while len(_STATES) > 2:
-                _STATES.popitem(last=False)
         return s
 
 
-class LRU:
-    """A small thread-safe least-recently-used cache, bounded in entries and in total weight (bytes),
-    so that many distinct (or hostile) queries cannot grow the server's memory."""
+_MISSING = object()
 
-    def __init__(self, size: int, max_weight: int | None = None, weigh: Callable = lambda v: 0):
-        self.size, self.max_weight, self.weigh = size, max_weight, weigh
-        self._d: OrderedDict = OrderedDict()
-        self._w: dict = {}
+
+class LRU:
+    """A thread-safe least-recently-used cache (cachetools) of at most `size` entries and, given `max_bytes`,
+    at most that many bytes of values, so that many distinct (or hostile) queries cannot grow the server's
+    memory. A value larger than `max_bytes` is returned but not kept."""
+
+    def __init__(self, size: int, max_bytes: int | None = None):
+        if max_bytes is None:
+            self._cache = cachetools.LRUCache(maxsize=size)
+        else:  # each value weighs its length but at least max_bytes/size: both bounds hold at once
+            floor = max_bytes // size
+            self._cache = cachetools.LRUCache(maxsize=max_bytes, getsizeof=lambda v: max(len(v), floor))
         self._lock = threading.Lock()
 
     def get(self, key, make: Callable):
         with self._lock:
-            if key in self._d:
-                self._d.move_to_end(key)
-                return self._d[key]
-        value = make()
-        w = self.weigh(value)
-        if self.max_weight is not None and w > self.max_weight:
-            return value  # too big to keep
-        with self._lock:
-            self._d[key], self._w[key] = value, w
-            while len(self._d) > self.size or (self.max_weight is not None and sum(self._w.values()) > self.max_weight):
-                old, _ = self._d.popitem(last=False)
-                self._w.pop(old, None)
+            value = self._cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = make()  # outside the lock: a slow answer holds up no other request
+            with self._lock, contextlib.suppress(ValueError):  # ValueError: larger than max_bytes
+                self._cache[key] = value
         return value
 
 
-_BODIES = LRU(128, 64 << 20, len)  # recent answers by ETag (at most 64 MB): a repeat costs no pandas work
+_BODIES = LRU(128, max_bytes=64 << 20)  # recent answers by ETag (at most 64 MB): a repeat costs no pandas work
 _VIEWS = LRU(32)  # recent view rows, keyed by (dataset digest, page, canonical query)
 
 

@@ -3,9 +3,10 @@
 Every loader is cached (`functools.lru_cache`, the same lifetime as `st.cache_resource`) and returns
 shared objects: **never mutate what they return**; the map builder copies what it changes.
 
-The GeoJSON files are already simplified and RFC 7946-wound (see data/geo/SOURCES.md). deck.gl does
-not care about winding, so no rewinding is needed here. For the browser payload the coordinates are
-rounded to 3 decimals (about 100 m, below what zoom 5-7 shows); rings that collapse are dropped.
+What the maps draw is made offline (data/geo/make_display.py, with shapely): the interactive map's layers
+rounded to 3 decimals (about 100 m, below what zoom 5-7 shows) and the orientation layers simplified; the
+static map's shapes cut to its box and wound for d3-geo. Here they are only read. deck.gl does not care
+about winding, so no rewinding is needed for it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from components import i18n
 from components.i18n import N_
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
-DECIMALS = 3
-DISPLAY_COPIES = ("context", "lakes", "regions")  # drawn for orientation: simplified copies (make_display.py)
+DISPLAY_COPIES = ("context", "lakes", "regions")  # drawn for orientation: simplified (make_display.py)
 
 ATTRIBUTION = N_("Boundaries: Natural Earth (public domain) · Regions: NUTS 2021, © European Union/Eurostat · "
                   "Cities and capitals: GeoNames (geonames.org), CC BY 4.0, modified")
@@ -39,55 +39,21 @@ LABEL_POINTS: dict[str, tuple[float, float]] = {
 }
 
 
-def _round_ring(ring: list, nd: int) -> list | None:
-    out: list = []
-    for x, y in ring:
-        p = [round(float(x), nd), round(float(y), nd)]
-        if not out or p != out[-1]:
-            out.append(p)
-    if len(out) < 4:
-        return None
-    if out[0] != out[-1]:
-        out.append(out[0])
-    return out
-
-
-def _round_polygon(poly: list, nd: int) -> list | None:
-    rings = [_round_ring(r, nd) for r in poly]
-    if not rings or rings[0] is None:
-        return None
-    return [rings[0]] + [r for r in rings[1:] if r is not None]
-
-
-def round_geometry(geom: dict, nd: int = DECIMALS) -> dict | None:
-    """Polygon/MultiPolygon with coordinates rounded; None if nothing is left."""
-    t = geom.get("type")
-    if t == "Polygon":
-        p = _round_polygon(geom["coordinates"], nd)
-        return {"type": "Polygon", "coordinates": p} if p else None
-    if t == "MultiPolygon":
-        polys = [p for p in (_round_polygon(q, nd) for q in geom["coordinates"]) if p]
-        return {"type": "MultiPolygon", "coordinates": polys} if polys else None
-    return geom
+@lru_cache(maxsize=None)
+def layer(name: str) -> dict:
+    """A FeatureCollection as the interactive map draws it: data/geo/baltic_<name>_display.geojson, made
+    offline by data/geo/make_display.py (rounded to 3 decimals; the orientation layers simplified, the
+    states' borders kept exact)."""
+    with (GEO_DIR / f"baltic_{name}_display.geojson").open(encoding="utf-8") as f:
+        return json.load(f)
 
 
 @lru_cache(maxsize=None)
-def layer(name: str) -> dict:
-    """A FeatureCollection from data/geo/baltic_<name>.geojson, coordinates rounded for display. The
-    context layers (neighbours, lakes, regions) come from their lighter `_display` copies when present
-    (data/geo/make_display.py: detail below what the map's zooms show, the states' borders kept exact)."""
-    path = GEO_DIR / f"baltic_{name}.geojson"
-    if name in DISPLAY_COPIES and (GEO_DIR / f"baltic_{name}_display.geojson").exists():
-        path = GEO_DIR / f"baltic_{name}_display.geojson"
-    with path.open(encoding="utf-8") as f:
-        fc = json.load(f)
-    feats = []
-    for feat in fc.get("features", []):
-        g = round_geometry(feat.get("geometry") or {})
-        if g is None:
-            continue
-        feats.append({"type": "Feature", "properties": dict(feat.get("properties") or {}), "geometry": g})
-    return {"type": "FeatureCollection", "features": feats}
+def static_layer(name: str) -> tuple[dict, ...]:
+    """The features of data/geo/baltic_<name>_static.geojson (countries, context, lakes): the static map's
+    shapes, cut to its box, rounded to 2 decimals and wound for d3-geo by data/geo/make_display.py."""
+    with (GEO_DIR / f"baltic_{name}_static.geojson").open(encoding="utf-8") as f:
+        return tuple(json.load(f)["features"])
 
 
 def countries() -> dict:

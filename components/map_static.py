@@ -14,6 +14,7 @@ needs the same map drawn once, saying everything itself. `static_map` draws it f
 
 The geometry is cut to the map's box and rounded to 2 decimals (about 1 km, under a pixel at this
 scale), and rings are wound clockwise as d3-geo (Vega) expects: the spec stays small (see the tests).
+That is done offline (data/geo/make_display.py, `*_static.geojson`); here the shapes are only read.
 
     choro, legend = components.map.static_inputs(map_spec, cb)
     chart = static_map(choro, legend, title="Registered victims, 2022", unit="persons",
@@ -23,7 +24,6 @@ scale), and rings are wound clockwise as d3-geo (Vega) expects: the spec stays s
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import altair as alt
 import pandas as pd
@@ -34,8 +34,6 @@ from components.style import BALTIC
 
 WIDTH, HEIGHT = 460, 560  # the plot; the three states are taller than wide
 MARGIN = 0.35  # degrees around the three states' box, so the neighbours frame them
-DECIMALS = 2
-BOX_PAD = 3.0  # degrees of context kept beyond the drawn box (a wide screen shows more than the fit)
 LEGEND_PX = 250  # the legend right of the map (its longest label: "<5 (suppressed count, not a value)")
 LABEL_COLOR = "#141414"
 # neighbours' names (lon, lat) inside the fitted box, clear of the Baltic states
@@ -48,91 +46,6 @@ CONTEXT_LABELS = [("RU", "Russia", 28.2, 58.25), ("BY", "Belarus", 27.4, 54.3), 
 def _box() -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = geo.bounds(geo.countries())
     return x0 - MARGIN, y0 - MARGIN, x1 + MARGIN, y1 + MARGIN
-
-
-def _clip_ring(ring: list, box: tuple[float, float, float, float]) -> list:
-    """Sutherland–Hodgman: the part of a closed ring inside the box (a closed ring, or [])."""
-    x0, y0, x1, y1 = box
-    pts = ring[:-1] if ring and ring[0] == ring[-1] else list(ring)
-    edges = [(lambda p: p[0] >= x0, lambda a, b: _at_x(a, b, x0)),
-             (lambda p: p[0] <= x1, lambda a, b: _at_x(a, b, x1)),
-             (lambda p: p[1] >= y0, lambda a, b: _at_y(a, b, y0)),
-             (lambda p: p[1] <= y1, lambda a, b: _at_y(a, b, y1))]
-    for inside, cut in edges:
-        if not pts:
-            break
-        out = []
-        prev = pts[-1]
-        for cur in pts:
-            if inside(cur):
-                if not inside(prev):
-                    out.append(cut(prev, cur))
-                out.append(cur)
-            elif inside(prev):
-                out.append(cut(prev, cur))
-            prev = cur
-        pts = out
-    return pts + [pts[0]] if len(pts) >= 3 else []
-
-
-def _at_x(a, b, x):
-    t = (x - a[0]) / (b[0] - a[0])
-    return [x, a[1] + t * (b[1] - a[1])]
-
-
-def _at_y(a, b, y):
-    t = (y - a[1]) / (b[1] - a[1])
-    return [a[0] + t * (b[0] - a[0]), y]
-
-
-def _area(ring: list) -> float:
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:])) / 2
-
-
-def _prep_ring(ring: list, box, exterior: bool) -> list | None:
-    r = _clip_ring(ring, box) if box else ring
-    out: list = []
-    for x, y in r:
-        p = [round(float(x), DECIMALS), round(float(y), DECIMALS)]
-        if not out or p != out[-1]:
-            out.append(p)
-    if len(out) < 4 or _area(out) == 0:
-        return None
-    if out[0] != out[-1]:
-        out.append(out[0])
-    # d3-geo: exterior rings clockwise, holes counter-clockwise (RFC 7946 is the other way round)
-    if (_area(out) > 0) == exterior:
-        out.reverse()
-    return out
-
-
-def _prep_geometry(g: dict, box) -> dict | None:
-    polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
-    out = []
-    for poly in polys:
-        ext = _prep_ring(poly[0], box, True)
-        if ext is None:
-            continue
-        holes = [h for h in (_prep_ring(r, box, False) for r in poly[1:]) if h]
-        out.append([ext] + holes)
-    if not out:
-        return None
-    return {"type": "MultiPolygon", "coordinates": out} if len(out) > 1 else {"type": "Polygon",
-                                                                               "coordinates": out[0]}
-
-
-@lru_cache(maxsize=None)
-def _features(name: str) -> tuple[dict, ...]:
-    """A geo layer cut to the map's box (padded), rounded and wound for Vega (shared: do not mutate)."""
-    x0, y0, x1, y1 = _box()
-    box = (x0 - BOX_PAD, y0 - BOX_PAD, x1 + BOX_PAD, y1 + BOX_PAD)
-    feats = []
-    for f in geo.layer(name)["features"]:
-        g = _prep_geometry(f["geometry"], None if name == "countries" else box)
-        if g is not None:
-            feats.append({"type": "Feature", "properties": {"iso_a2": f["properties"].get("iso_a2", "")},
-                          "geometry": g})
-    return tuple(feats)
 
 
 def _fit_box() -> dict:
@@ -197,7 +110,7 @@ def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str
     by_color = dict(zip(colors, labels))
     rows = {r["country"]: r for r in choro.to_dict("records")}
     baltic, label_rows = [], []
-    for f in _features("countries"):
+    for f in geo.static_layer("countries"):
         iso = f["properties"]["iso_a2"]
         r = rows.get(iso) or {"country": iso, "status": "no_data", "value": float("nan"), "suppressed": False}
         fill = r.get("fill")
@@ -220,8 +133,8 @@ def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str
                            "status": r.get("status")})
     proj = alt.Projection(type="mercator", fit=_fit_box())
     base = alt.Chart()
-    named = {"context": list(_features("context")), "lakes": list(_features("lakes")), "baltic": baltic,
-             "selected": [f for f in baltic if f["properties"]["iso_a2"] == sel]}
+    named = {"context": list(geo.static_layer("context")), "lakes": list(geo.static_layer("lakes")),
+             "baltic": baltic, "selected": [f for f in baltic if f["properties"]["iso_a2"] == sel]}
     context = (base.mark_geoshape(fill=style.MAP_LAND, stroke="#A5A5A5", strokeWidth=0.6, clip=True)
                .properties(data=alt.Data(name="context")))
     lakes = (base.mark_geoshape(fill=style.MAP_WATER, stroke="#A0B4C3", strokeWidth=0.4, clip=True)

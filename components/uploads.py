@@ -306,7 +306,7 @@ def read_xlsx_cells(data: bytes, filename: str = "") -> tuple[list[list[str]], d
     row numbers. openpyxl reads a sheet's XML only while its rows are iterated, so opening and reading are
     one guarded step: a damaged part refuses the file, named as an Excel workbook, never a traceback."""
     check_xlsx_zip(data, filename)
-    from openpyxl import load_workbook  # openpyxl uses defusedxml when installed (it is: requirements)
+    from openpyxl import load_workbook  # openpyxl uses defusedxml when installed (it is: a main dependency, pyproject.toml)
 
     rows, numbers = [], []
     wb = None

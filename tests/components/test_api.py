@@ -490,11 +490,17 @@ def test_a_strange_version_stays_out_of_the_headers(tmp_path, monkeypatch):
 
 
 def test_caches_are_bounded():
-    lru = api.LRU(3, max_weight=10, weigh=len)
+    lru = api.LRU(3, max_bytes=10)
     for i in range(10):
         lru.get(i, lambda: b"xxxx")
-    assert len(lru._d) <= 2 and sum(lru._w.values()) <= 10  # 3 entries would weigh 12
-    assert lru.get("big", lambda: b"x" * 50) == b"x" * 50 and "big" not in lru._d
+    assert len(lru._cache) == 2 and lru._cache.currsize <= 10  # 3 entries would hold 12 bytes
+    assert lru.get(9, lambda: b"not made again") == b"xxxx"  # the most recent is kept
+    assert lru.get("big", lambda: b"x" * 50) == b"x" * 50 and "big" not in lru._cache  # larger than the bound
+    few = api.LRU(3, max_bytes=300)  # small values: the entry bound holds
+    for i in range(10):
+        few.get(i, lambda: b"x")
+    assert len(few._cache) == 3 and 9 in few._cache and 0 not in few._cache
+    assert len(api._BODIES._cache) <= 128 and api._BODIES._cache.maxsize == 64 << 20
 
 
 # ------------------------------------------------------------------------------------ faults (issue 27)

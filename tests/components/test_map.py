@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -347,7 +349,7 @@ def test_class_breaks_are_round_and_read_as_ranges(real):
 def test_display_copies_are_what_the_script_makes_and_keep_the_states_borders():
     """data/geo/*_display.geojson are make_display.py's output from the copied originals (reproducible), and the
     simplified neighbours still meet the Baltic states' outlines exactly (no sliver under the border)."""
-    shapely = pytest.importorskip("shapely")
+    import shapely
     from shapely.geometry import shape
     from shapely.ops import unary_union
 
@@ -355,9 +357,12 @@ def test_display_copies_are_what_the_script_makes_and_keep_the_states_borders():
     spec = importlib.util.spec_from_file_location("make_display", ROOT / "data" / "geo" / "make_display.py")
     make = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make)
-    for name in make.BUILDERS:
-        assert (ROOT / "data" / "geo" / f"baltic_{name}_display.geojson").read_text(encoding="utf-8") == make.text(name)
-    def union(features):  # the app's 3-decimal rounding may leave self-touching rings: repair to measure
+    texts = make.texts()
+    assert {f"baltic_{n}_display.geojson" for n in ("countries", "context", "lakes", "regions")} | \
+        {f"baltic_{n}_static.geojson" for n in ("countries", "context", "lakes")} == set(texts)
+    for name, text in texts.items():
+        assert (ROOT / "data" / "geo" / name).read_text(encoding="utf-8") == text, f"{name}: run `make geo`"
+    def union(features):
         return unary_union([shapely.make_valid(shape(f["geometry"])) for f in features])
 
     baltic = union(geo.countries()["features"])
@@ -379,3 +384,25 @@ def test_display_copies_are_what_the_script_makes_and_keep_the_states_borders():
                       for x in (a, b))
             kept = a2.boundary.intersection(b2.buffer(1e-3)).length
             assert kept > 0.8 * shared, (a["properties"]["iso_a2"], b["properties"]["iso_a2"], shared, kept)
+
+
+def test_the_app_reads_the_map_geometry_as_made_offline():
+    """Clipping, rounding and winding happen in data/geo/make_display.py (shapely, the geo extra); the app only
+    reads its files: what it draws is the file's content, and the static map's box lies inside what was cut."""
+    from components import map_static as ms
+
+    for name in ("countries", "context", "lakes", "regions"):
+        path = ROOT / "data" / "geo" / f"baltic_{name}_display.geojson"
+        assert geo.layer(name) == json.loads(path.read_text(encoding="utf-8"))
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_display", ROOT / "data" / "geo" / "make_display.py")
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    assert make.STATIC_PAD > ms.MARGIN  # context beyond the fitted box
+    x0, y0, x1, y1 = ms._box()
+    xs = [pt[0] for f in geo.static_layer("context") for poly in
+          (f["geometry"]["coordinates"] if f["geometry"]["type"] == "MultiPolygon" else [f["geometry"]["coordinates"]])
+          for pt in poly[0]]
+    assert min(xs) < x0 and max(xs) > x1  # the neighbours reach past the fitted box on both sides
+    code = "import sys, components.map, components.map_static, components.geo; sys.exit('shapely' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

@@ -17,7 +17,7 @@ from components import geo, style
 from components import map as mp
 from components.cite import source_line
 from components.figure import Figure
-from components.map_static import _features, static_map
+from components.map_static import static_map
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 1, 2)
@@ -120,7 +120,7 @@ def test_geometry_is_small_and_wound_for_d3(ds):
     kb = len(json.dumps(d, separators=(",", ":"))) / 1024
     assert kb < 120, f"static map spec is {kb:.0f} KB"
     for name in ("countries", "context", "lakes"):
-        for f in _features(name):
+        for f in geo.static_layer(name):
             g = f["geometry"]
             polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
             for p in polys:

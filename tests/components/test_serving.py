@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from components import warmup
@@ -393,7 +394,6 @@ def test_serve_reads_the_three_health_answers(monkeypatch):
 
 
 def test_the_kubernetes_example_has_the_same_limits_and_health():
-    yaml = pytest.importorskip("yaml")
     docs = list(yaml.safe_load_all((ROOT / "deploy" / "k8s.yaml").read_text()))
     kinds = {}
     for d in docs:

@@ -11,14 +11,13 @@ import re
 import zipfile
 from pathlib import Path
 
+import frictionless
 import pandas as pd
 import pytest
 
-frictionless = pytest.importorskip("frictionless")
-
-from components import export as ex  # noqa: E402
-from components.dataset import Dataset, assemble_dataset  # noqa: E402
-from etl.datapackage import CODEBOOK_TABLES, descriptor  # noqa: E402
+from components import export as ex
+from components.dataset import Dataset, assemble_dataset
+from etl.datapackage import CODEBOOK_TABLES, descriptor
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"

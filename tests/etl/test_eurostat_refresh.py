@@ -1,7 +1,7 @@
 """`python -m etl refresh eurostat`, offline: the eurostat package's functions are monkeypatched, and any
 real HTTP request fails the test.
 
-Where the fixture shapes come from (eurostat 1.1.1, the version pinned by requirements.txt):
+Where the fixture shapes come from (eurostat 1.1.1, the version requirements/etl.lock pins):
 - get_data_df(code, flags=True, filter_pars=...): README on PyPI ("Full download a dataset with flags":
   header ('freq', 'na_item', ..., 'geo\\TIME_PERIOD', '2018_value', '2018_flag', ...), rows like
   ('A', 'F3', 'S11', 'TOTAL', 'MIO_EUR', 'BE', None, ':', None, ':', 23.8, '', 39.3, '')) and its source
@@ -23,6 +23,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import tomllib
 
 import pandas as pd
 import pytest
@@ -409,3 +410,23 @@ def test_an_error_after_a_successful_refresh_keeps_the_previous_snapshot(refresh
 def test_the_build_and_the_cli_do_not_import_eurostat():
     code = "import sys, etl.build, etl.cli, etl.report, etl.mapping; sys.exit('eurostat' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT).returncode == 0
+
+
+def test_without_the_etl_extra_the_refresh_says_how_to_install_it(paths, capsys, monkeypatch):
+    """`eurostat` is in the `etl` extra only (not in the app's dependencies nor the image): a refresh where it is
+    missing stops with the command that installs it, and leaves data/ as it was."""
+    before = snapshot_of_tree(paths.root)
+    monkeypatch.setitem(sys.modules, "eurostat", None)  # what an install without the extra looks like to import
+    code = main(["--data", str(paths.root), "refresh", "eurostat", "--date", "2026-11-28"])
+    assert code == EXIT_API
+    err = capsys.readouterr().err
+    assert "'eurostat' package is not installed" in err and "make refresh" in err and "requirements/etl.lock" in err
+    assert "Traceback" not in err and snapshot_of_tree(paths.root) == before
+
+
+def test_eurostat_is_not_a_dependency_of_the_app():
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not [d for d in project["dependencies"] if d.lower().startswith("eurostat")]
+    assert [d for d in project["optional-dependencies"]["etl"] if d.startswith("eurostat")]
+    assert "eurostat==" not in (REPO_ROOT / "requirements" / "run.lock").read_text(encoding="utf-8")
+    assert "eurostat==" in (REPO_ROOT / "requirements" / "etl.lock").read_text(encoding="utf-8")

@@ -6,14 +6,15 @@ on the first request after a server start.)
 
 import streamlit as st
 
-from components import a11y, frame, i18n, registry
 from components.builders.common import derived
-from components.cite import dataset_citation, licence_summary
-from components.controls import language, language_picker, reset
-from components.i18n import _
-from components.share import copy_box, copy_link
-from components.view_state import PAGE_FIELDS
-from components.style import md_escape
+from components.core import i18n, pages as registry
+from components.core.cite import dataset_citation, licence_summary
+from components.core.i18n import _
+from components.core.style import md_escape
+from components.ui import a11y, store as frame
+from components.ui.controls import language, language_picker, reset
+from components.ui.share import copy_box, copy_link
+from components.view.state import PAGE_FIELDS
 
 lang = language()  # before any text: the link's lang=, the session's choice, the browser's language, English
 st.set_page_config(page_title=_(a11y.SITE_NAME), page_icon="📊", layout="wide")

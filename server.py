@@ -10,20 +10,19 @@ import contextlib
 import streamlit as st
 from starlette.middleware import Middleware
 
-from components import connections, log_limit
-from components.admission import FirstRunAdmission
-from components.not_found import NestedPathNotFound
-from components.warmup import HealthGate, VisitorActivity, make_lifespan
+from components.serve import connections, log_limit
+from components.serve.admission import FirstRunAdmission
+from components.serve.api import ROUTES, ApiGuard  # the read-only data API under /api/v1/, and its error format
+from components.serve.warmup import HealthGate, VisitorActivity, make_lifespan
+from components.ui.not_found import NestedPathNotFound
 
-from components.api import ROUTES, ApiGuard  # the read-only data API under /api/v1/, and its error format
-
-# limits on open connections and on the wait for a request's head (components/connections.py): slow or
+# limits on open connections and on the wait for a request's head (components/serve/connections.py): slow or
 # numerous clients cannot exhaust the process; its log gets one line per condition per interval
 connections.install()
 log_limit.limit("uvicorn.error", "asyncio")
 
 # start-up work: load the dataset, build the options index and run the default views once, so the
-# first visitor pays no more than the second (components/warmup.py)
+# first visitor pays no more than the second (components/serve/warmup.py)
 WARM = make_lifespan()
 
 

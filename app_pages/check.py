@@ -6,10 +6,11 @@ why, the flags, the country's definition, and a ready-to-paste citation. Deep-li
 
 import streamlit as st
 
-from components import a11y, controls, frame, i18n, own, render, share
-from components.picker import figure_picker
-from components.provenance import PRECEDENCE_TEXT
-from components.style import md_escape
+from components.core import i18n
+from components.core.provenance import PRECEDENCE_TEXT
+from components.core.style import md_escape
+from components.ui import a11y, controls, own, render, share, store as frame
+from components.ui.picker import figure_picker
 
 PAGE = "check"
 

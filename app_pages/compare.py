@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from components import controls, frame, i18n, my_deck, own, render
-from components.style import md_escape
+from components.core import i18n
+from components.core.style import md_escape
+from components.ui import controls, my_deck, own, render, store as frame
 
 PAGE = "compare"
 

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from components import a11y, controls, frame, i18n, render, share
-from components import export as ex
-from components.provenance import PRECEDENCE_TEXT
-from components.style import fmt_number, md_escape
+from components.core import i18n
+from components.core.provenance import PRECEDENCE_TEXT
+from components.core.style import fmt_number, md_escape
+from components.draw import files as ex
+from components.ui import a11y, controls, render, share, store as frame
 
 PAGE = "data"
 SIDE = ["Value", "preferred", "title", "publisher", "Evidence grade", "source_location", "period_label", "Flags",

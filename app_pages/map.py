@@ -1,16 +1,17 @@
 """Map: the three states shaded by one indicator and period, optional flows, a country's detail.
 
-The map is drawn as the same Vega-Lite figure its PNG/SVG files and slides use (components/map_static.py):
+The map is drawn as the same Vega-Lite figure its PNG/SVG files and slides use (components/draw/map_static.py):
 it appears as fast as any chart. "Zoomable map" (and the flows) draw it with deck.gl instead, offline too:
 the base map is our own blank style (static/blank-style.json) and our own geometry (data/geo/).
 """
 
 import streamlit as st
 
-from components import a11y, controls, frame, i18n, my_deck, render, safe_html, share
-from components import map as mp
-from components.map_static import selected_country
-from components.style import md_escape
+from components.core import i18n
+from components.core.style import md_escape
+from components.draw import map_deck as mp
+from components.draw.map_static import selected_country
+from components.ui import a11y, controls, my_deck, render, safe_html, share, store as frame
 
 PAGE = "map"
 DECK_KEY = "map_deck"

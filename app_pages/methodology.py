@@ -3,9 +3,10 @@ licences, citation. The prose is here; every table comes from the page's builder
 
 import streamlit as st
 
-from components import controls, frame, i18n, render, share
-from components.provenance import PRECEDENCE_TEXT
-from components.style import md_escape
+from components.core import i18n
+from components.core.provenance import PRECEDENCE_TEXT
+from components.core.style import md_escape
+from components.ui import controls, render, share, store as frame
 
 ABOUT = i18n.N_("**What the numbers are.** These are official statistics: victims, suspects and cases that authorities "
          "registered. Registered victims are the cases authorities detected, not how many people are trafficked; "

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from components import a11y, controls, frame, i18n, my_deck, own, render, share
-from components.style import md_escape
+from components.core import i18n
+from components.core.style import md_escape
+from components.ui import a11y, controls, my_deck, own, render, share, store as frame
 
 PAGE = "overview"
 CAVEAT = i18n.N_("**Registered victims are the cases that authorities detected, not how many people are "

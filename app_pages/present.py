@@ -1,8 +1,8 @@
 """Presenter mode: /present?deck=baltic-overview&slide=3 — one big chart per screen, large type, no
 sidebar or app chrome, previous/next (also the arrow keys), the slide number in the URL. Your own deck
-(/present?mydeck=…, components/my_deck.py) is shown the same way, with a panel that edits it. A slide is its
+(/present?mydeck=…, components/ui/my_deck.py) is shown the same way, with a panel that edits it. A slide is its
 page's main Figure for the slide's query (the same builder as the page), laid out as in the deck files
-(components/slide_layout.py): the slide's title, the chart's title and unit, the chart (the justice chain's
+(components/decks/layout.py): the slide's title, the chart's title and unit, the chart (the justice chain's
 countries side by side; a map slide is the static map with its legend), a short source line (every source in
 its tooltip), a map's geodata attribution, the speaker note; all in the page's language, and it fits a
 1440×900 screen.
@@ -12,9 +12,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import controls, frame, i18n, my_deck, render, safe_html, share
-from components import deck as dk
-from components.style import md_escape
+from components.core import i18n
+from components.core.style import md_escape
+from components.decks import deck as dk
+from components.ui import controls, my_deck, render, safe_html, share, store as frame
 
 PAGE = "present"
 # a constant: no data or URL text goes into it (double braces: safe_html formats the template)

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from components import a11y, controls, frame, i18n, my_deck, own, render
+from components.core import i18n
+from components.ui import a11y, controls, my_deck, own, render, store as frame
 
 PAGE = "trends"
 CHAIN_INTRO = i18n.N_("From identified victims to convictions: each line is one step of the criminal-justice response. "

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from components import frame, own, registry, uploads
-from components.i18n import _
-from components.style import fmt_number, md_escape
+from components.core import pages as registry
+from components.core.i18n import _
+from components.core.style import fmt_number, md_escape
+from components.ui import own, store as frame
+from components.uploads import read as uploads
 
 ds = frame.dataset()
 compare, trends = _(registry.page("compare").title), _(registry.page("trends").title)  # as the menu names them

@@ -398,7 +398,7 @@ def main() -> int:
             q = "&".join(f"{k}={counts[v]}" for k, v in (("metrics", "metric"), ("charts", "vega_lite_chart"),
                                                          ("tables", "dataframe"), ("maps", "deck_gl_json_chart")))
             servers["floor"] = Server("bench/bare_page.py", extra)
-        if args.before:  # the same app with the first-run gate off (components/admission.py)
+        if args.before:  # the same app with the first-run gate off (components/serve/admission.py)
             servers["off"] = Server("server.py", extra, {"THB_FIRST_RUN_SLOTS": "0"})
         if args.serve:
             servers["serve"] = Serve(args.serve, extra)

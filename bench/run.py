@@ -116,7 +116,7 @@ def build(runs: int) -> None:
     import pandas as pd
     import streamlit as st
 
-    from components import frame
+    from components.ui import store as frame
 
     lt, lr = [], []
     for _ in range(runs):

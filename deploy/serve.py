@@ -15,7 +15,7 @@
   the process also re-reads the files by itself when they change), one that stops answering for
   HUNG_CHECKS checks in a row after it was ready, and one still warming up after --start-timeout. A
   warming process is never restarted for being warm-up slow under load: its warm-up waits for quiet
-  moments (components/warmup.py), and that is what it should do. nginx meanwhile skips a process that
+  moments (components/serve/warmup.py), and that is what it should do. nginx meanwhile skips a process that
   refuses, fails or says 503 (passive checks, `max_fails`); its own /_stcore/health is ok while at least
   one process is.
 - Limits (deploy/README.md): the rendered nginx.conf bounds each client address's connections (the front,
@@ -32,10 +32,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import signal
-import re
 import socket
 import subprocess
 import sys

@@ -5,8 +5,8 @@ reason; nothing is dropped silently.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 

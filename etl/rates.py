@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 
 from etl.mapping import Draft
-from etl.rounding import stored
 from etl.reference import Reference
+from etl.rounding import stored
 
 RATE_UNITS = {"per_million": 1_000_000, "per_100k": 100_000}
 # Stored with four decimals (five per 100,000), more where needed, so that the one decimal shown is rounded

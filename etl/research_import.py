@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.paths import DataPaths
 from etl.citation import clean_citation
 from etl.hosts import CITABLE_KINDS, Hosts
-from etl.reference import SOURCE_COLUMNS
+from etl.paths import DataPaths
 from etl.periods import parse_period
+from etl.reference import SOURCE_COLUMNS
 
 # Research "family" -> raw transcription file (one per source family).
 FAMILY_FILES = {

@@ -239,7 +239,7 @@ def test_the_image_starts_and_serves_health_the_api_and_pages_in_two_languages(i
         assert found >= 10 and len(missing) <= found // 10, (page, lang, found, missing[:10])
     log = image_server["log"]()
     assert "Traceback" not in log, log
-    # components/connections.py found the uvicorn Config Streamlit builds (an internal: tests/test_internals.py)
+    # components/serve/connections.py found the uvicorn Config Streamlit builds (an internal: tests/test_internals.py)
     assert "connections: at most" in log, log
     # the image runs with a read-only root filesystem (k8s.yaml): the app writes nothing where it lives
     after = {p: p.stat().st_mtime_ns for p in image_server["dir"].rglob("*")}

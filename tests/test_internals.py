@@ -4,7 +4,7 @@ Streamlit is pinned to the compatible release this was tested on (pyproject.toml
 `uvicorn~=0.55.0`), because the code reaches past their public API: `streamlit.proto` (admission, warm-up,
 bench), `streamlit.runtime.scriptrunner` (the session's language), `streamlit.logger`,
 `streamlit.dataframe_util`, and a subclass of uvicorn's h11 protocol set on its Config
-(components/connections.py). Any of these may change in a minor release. Moving the pin: `make lock`
+(components/serve/connections.py). Any of these may change in a minor release. Moving the pin: `make lock`
 after editing pyproject.toml, then this test says what moved, by name.
 
 What is checked is read from the source itself (no list to keep): every `import` / `from ... import` of those
@@ -240,7 +240,7 @@ def _h11_protocol():
 
     config = Config(app=app, http="h11", lifespan="off", log_config=None)
     config.load()
-    for attr in ("http", "http_protocol_class", "backlog"):  # components.connections.install sets these
+    for attr in ("http", "http_protocol_class", "backlog"):  # components.serve.connections.install sets these
         assert hasattr(config, attr), f"uvicorn's Config has no {attr!r}"
     loop = asyncio.new_event_loop()
     try:

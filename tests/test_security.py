@@ -29,7 +29,7 @@ def test_unsafe_html_only_through_the_escaping_helper():
             for m in re.finditer(pat, text):
                 line = text[:m.start()].count("\n") + 1
                 offenders.append(f"{p.relative_to(ROOT)}:{line}: {pat}")
-    assert offenders == [], "use components.safe_html instead:\n" + "\n".join(offenders)
+    assert offenders == [], "use components.ui.safe_html instead:\n" + "\n".join(offenders)
 
 
 def test_helper_uses_unsafe_html_once_and_escapes():
@@ -39,7 +39,7 @@ def test_helper_uses_unsafe_html_once_and_escapes():
 @pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>",
                                      "'; background:url(javascript:alert(1))", "<5", "&amp;"])
 def test_fragment_escapes_every_value(hostile):
-    from components.safe_html import fragment
+    from components.ui.safe_html import fragment
 
     out = fragment("<span title='{a}'>{b}</span>", a=hostile, b=[hostile, fragment("<i>{x}</i>", x=hostile)])
     assert "<script" not in out and "<img" not in out and "'; " not in out
@@ -49,7 +49,7 @@ def test_fragment_escapes_every_value(hostile):
 
 def test_markdown_helper_escapes_data_labels(monkeypatch):
     """What the map page does with legend labels from data: markup in a label is shown as text."""
-    from components import safe_html
+    from components.ui import safe_html
 
     calls = []
     monkeypatch.setattr(safe_html.st, "markdown", lambda body, **kw: calls.append((body, kw)))

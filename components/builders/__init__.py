@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import importlib
 
-from components import i18n, registry
-from components.figure import Figure
+from components.core import i18n, pages as registry
+from components.core.figure import Figure
 
 
 def build(ds, view, options) -> tuple[Figure, ...]:
@@ -19,7 +19,7 @@ def build(ds, view, options) -> tuple[Figure, ...]:
         return ()
     # in the view's language (its `lang` field): the same view builds the same Figure in any thread
     with i18n.using(getattr(view, "lang", None)):
-        return importlib.import_module(f"components.builders.{spec.builder}").build(ds, view, options)
+        return importlib.import_module(f"components.{spec.builder}").build(ds, view, options)
 
 
 def main_figure(ds, view, options) -> Figure | None:

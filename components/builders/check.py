@@ -3,14 +3,13 @@ the flags, the country's definition, and a citation to paste. The main Figure is
 
 from __future__ import annotations
 
-from components import export as ex
-from components import i18n
-from components.i18n import N_
-from components import provenance as prov
 from components.builders.data import side_by_side
-from components.cite import figure_citation, source_line, source_record
-from components.figure import Figure, years_covered
-from components.view_state import resolve
+from components.core import i18n, provenance as prov
+from components.core.cite import figure_citation, source_line, source_record
+from components.core.figure import Figure, years_covered
+from components.core.i18n import N_
+from components.draw import files as ex
+from components.view.state import resolve
 from etl.figure_key import parse_figure_key
 
 COLUMNS = {"Value": N_("Value"), "preferred": N_("Used"), "title": N_("Source"), "publisher": N_("Publisher"),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components import export as ex
-from components import i18n
-from components import queries as q
-from components.cite import source_line
+from components.core import i18n, queries as q
+from components.core.cite import source_line
+from components.core.figure import Figure, years_covered
+from components.core.style import fmt_value
+from components.draw import files as ex
 from etl.figure_key import figure_key
-from components.figure import Figure, years_covered
-from components.style import fmt_value
 
 SHOWN = ("value", "suppressed")  # statuses of rows that carry a figure
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from components import i18n
-from components.i18n import N_
-from components import queries as q
-from components.builders.common import (chart_figure, check_links, definition_notes, nearest_period, period_note, period_text,
-                                        span_text, value_texts)
-from components.charts import compare_chart
-from components.cite import source_line
-from components.view_state import resolve
+from components.builders.common import (
+    chart_figure,
+    check_links,
+    definition_notes,
+    nearest_period,
+    period_note,
+    period_text,
+    span_text,
+    value_texts,
+)
+from components.core import i18n, queries as q
+from components.core.cite import source_line
+from components.core.i18n import N_
+from components.draw.charts import compare_chart
+from components.view.state import resolve
 
 
 def build(ds, view, options):

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components import export as ex
-from components import i18n
-from components.i18n import N_
-from components import provenance as prov
 from components.builders.common import derived, value_texts
-from components.cite import source_line
-from components.figure import Figure, years_covered
-from components.view_state import resolve
+from components.core import i18n, provenance as prov
+from components.core.cite import source_line
+from components.core.figure import Figure, years_covered
+from components.core.i18n import N_
+from components.draw import files as ex
+from components.view.state import resolve
 from etl.figure_key import parse_figure_key
 
 COLUMNS = {"country_label": N_("Country"), "period_label": N_("Period"), "indicator_label": N_("Indicator"),

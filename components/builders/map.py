@@ -8,19 +8,16 @@ from functools import partial
 
 import pandas as pd
 
-from components import export as ex
-from components import i18n
-from components.i18n import N_
-from components import geo
-from components import map as mp
-from components import queries as q
 from components.builders import compare, trends
 from components.builders.common import definition_notes, period_note, period_text, value_texts
-from components.cite import source_line
-from components.figure import Figure
-from components.map_static import static_map
-from components.style import BALTIC
-from components.view_state import ViewState, resolve
+from components.core import i18n, queries as q
+from components.core.cite import source_line
+from components.core.figure import Figure
+from components.core.i18n import N_
+from components.core.style import BALTIC
+from components.draw import files as ex, geo, map_deck as mp
+from components.draw.map_static import static_map
+from components.view.state import ViewState, resolve
 
 
 def _years(period: str | None) -> tuple[int, int] | None:

@@ -3,14 +3,12 @@ evidence grades, precedence, breakdown rules, conflicts, licences, the dataset c
 
 from __future__ import annotations
 
-from components import export as ex
-from components import i18n
-from components.i18n import N_
-from components import provenance as prov
-from components import queries as q
 from components.builders.common import chart_figure, derived, value_texts
-from components.charts import coverage_chart
-from components.cite import dataset_citation, licences, source_line
+from components.core import i18n, provenance as prov, queries as q
+from components.core.cite import dataset_citation, licences, source_line
+from components.core.i18n import N_
+from components.draw import files as ex
+from components.draw.charts import coverage_chart
 
 COVERAGE_TITLE = N_("Which figures exist: country × year × indicator")
 

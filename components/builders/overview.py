@@ -7,17 +7,16 @@ from dataclasses import replace
 
 import pandas as pd
 
-from components import i18n
-from components.i18n import N_
-from components import queries as q
 from components.builders.common import span_text
 from components.builders.trends import lines
-from components.charts import sparkline
-from components.cite import source_line
-from components.figure import Figure, years_covered
-from components.style import fmt_number, fmt_value
-from components.queries import DEFINITION_FLAG
-from components.view_state import resolve
+from components.core import i18n, queries as q
+from components.core.cite import source_line
+from components.core.figure import Figure, years_covered
+from components.core.i18n import N_
+from components.core.queries import DEFINITION_FLAG
+from components.core.style import fmt_number, fmt_value
+from components.draw.charts import sparkline
+from components.view.state import resolve
 
 INDICATOR = "victims"
 

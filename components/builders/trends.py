@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components import i18n
-from components.i18n import N_
-from components import queries as q
 from components.builders.common import chart_figure, check_links, shown_rows, span_text, value_texts
-from components.charts import chain_chart, compare_chart, trend_chart
-from components.cite import source_line
-from components.figure import years_covered
-from components.style import fmt_value, round_half_up
-from components.view_state import resolve
+from components.core import i18n, queries as q
+from components.core.cite import source_line
+from components.core.figure import years_covered
+from components.core.i18n import N_
+from components.core.style import fmt_value, round_half_up
+from components.draw.charts import chain_chart, compare_chart, trend_chart
+from components.view.state import resolve
 
 
 def build(ds, view, options):

@@ -18,7 +18,7 @@ files are what this script makes:
    - regions: simplified as one coverage with the outer boundary kept (`shapely.coverage_simplify`,
      `simplify_boundary=False`), so inner region lines stay shared and end exactly on the state borders.
 2. `baltic_<layer>_static.geojson` (countries, context, lakes): the static map of the exports and slides
-   (components/map_static.py), from the display copies: neighbours and lakes cut to the map's box
+   (components/draw/map_static.py), from the display copies: neighbours and lakes cut to the map's box
    (the states' box plus STATIC_PAD), rounded to STATIC_DECIMALS (2: about 1 km, under a pixel at its
    scale), exterior rings clockwise as d3-geo (Vega) expects, only the `iso_a2` property kept.
 """
@@ -37,7 +37,7 @@ TOLERANCE = 0.01  # degrees: Douglas-Peucker distance (lakes); the 'near the sta
 COVERAGE_TOLERANCE = 0.02  # coverage_simplify's (Visvalingam-Whyatt) measure, about the same visible detail
 DISPLAY_DECIMALS = 3
 STATIC_DECIMALS = 2
-# degrees kept around the three states' box on the static map: its margin (components/map_static.py MARGIN,
+# degrees kept around the three states' box on the static map: its margin (components/draw/map_static.py MARGIN,
 # 0.35) and 3 more of context, as a wide screen or slide shows more than the fitted box
 STATIC_PAD = 3.35
 

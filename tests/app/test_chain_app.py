@@ -4,7 +4,7 @@ tests/components/test_conversion.py)."""
 
 from __future__ import annotations
 
-from components.queries import CONVERSION_CAVEAT
+from components.core.queries import CONVERSION_CAVEAT
 from tests.app.conftest import assert_ok, open_page, synthetic_only
 
 

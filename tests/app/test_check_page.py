@@ -9,7 +9,6 @@ from tests.app import conftest
 from tests.app.conftest import assert_ok, synthetic_only
 
 
-
 def _open(params=None):
     """Like conftest.open_page, for a page not in the shared PAGES list (kept out of the generic sweeps)."""
     from streamlit.testing.v1 import AppTest
@@ -34,7 +33,7 @@ def test_check_renders_default_with_clean_url():
 
 @synthetic_only
 def test_check_deep_link_shows_every_source():
-    from components.dataset import load
+    from components.core.dataset import load
     from etl.figure_key import KEY, figure_key, parse_figure_key
 
     ds = load(conftest.DATA_DIR)

@@ -140,7 +140,7 @@ def test_an_unreadable_table_is_a_clear_error_without_the_servers_path(tmp_path,
     permission case is the OS error the reader of a chmod-000 file gets."""
     import errno
 
-    from components import dataset
+    from components.core import dataset
 
     d = _copy(tmp_path)
     if how == "folder":

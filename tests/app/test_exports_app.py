@@ -29,7 +29,7 @@ def test_trends_chain_has_downloads():
 
 
 def test_data_page_downloads_and_check_link():
-    from components.dataset import load
+    from components.core.dataset import load
     from etl.figure_key import figure_key
     from tests.app.conftest import DATA_DIR
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 import string
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from streamlit.testing.v1 import AppTest
 
-from components import queries as q
-from components.dataset import load
-from components.view_state import PAGE_FIELDS, PAGES, PARAM, ViewState, options_from
+from components.core import queries as q
+from components.core.dataset import load
+from components.view.state import PAGE_FIELDS, PAGES, PARAM, ViewState, options_from
 from tests.app.conftest import DATA_DIR, ROOT
 
 _DS = load(DATA_DIR)

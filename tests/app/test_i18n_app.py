@@ -9,9 +9,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import controls, i18n, registry
-
-from components.view_state import FIELDS
+from components.core import i18n, pages as registry
+from components.ui import controls
+from components.view.state import FIELDS
 from tests.app.conftest import ROOT, assert_ok
 
 

@@ -107,8 +107,8 @@ def test_zoomable_map_is_the_deck_with_legend_attribution():
 
 def test_every_control():
     """Every indicator, the newest periods and the oldest, both measures, every country, flows on/off."""
-    from components import queries as q
-    from components.dataset import load
+    from components.core import queries as q
+    from components.core.dataset import load
     from tests.app.conftest import DATA_DIR
 
     ds = load(DATA_DIR)
@@ -160,7 +160,7 @@ def test_selection_opens_detail_and_goes_into_the_url():
 
 def test_a_click_on_the_drawn_map_names_the_state():
     """The static map's selection event (what Streamlit stores for a click) gives the state, or None."""
-    from components.map_static import selected_country
+    from components.draw.map_static import selected_country
 
     assert selected_country({"selection": {"pick": [{"iso": "LV"}]}}) == "LV"
     assert selected_country({"selection": {"pick": []}}) is None  # a click beside the states

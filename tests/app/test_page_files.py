@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from components import registry
+from components.core import pages as registry
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted((ROOT / "app_pages").glob("*.py"))

@@ -69,8 +69,8 @@ def _option_count(at, kind, key):
 
 def _candidates():
     """Every raw option value a widget may hold (AppTest shows only formatted labels)."""
-    from components import queries as q
-    from components.dataset import read_table
+    from components.core import queries as q
+    from components.core.dataset import read_table
     from etl.figure_key import KEY, figure_key
     from tests.app.conftest import DATA_DIR
 
@@ -319,8 +319,8 @@ def test_view_survives_page_switch():
 def test_compare_and_map_open_on_the_latest_year_every_country_has():
     """Issue 13: without a chosen year, Compare and Map show the newest year with an official-grade total for
     every selected country, and say so; choosing one country moves to that country's latest year."""
-    from components.dataset import load
-    from components.views import options_for
+    from components.builders.page_rows import options_for
+    from components.core.dataset import load
 
     ds = load(conftest.DATA_DIR)
     opts = options_for(ds)
@@ -341,8 +341,8 @@ def test_compare_and_map_open_on_the_latest_year_every_country_has():
 def test_compare_keeps_a_breakdown_the_year_lacks_and_offers_the_nearest_year():
     """Issue 13: going to a year without the chosen breakdown keeps the choice, says 'no data by … in …' in
     place and offers the nearest year that has it; going back restores the chart, nothing changed silently."""
-    from components.dataset import load
-    from components.views import options_for
+    from components.builders.page_rows import options_for
+    from components.core.dataset import load
 
     opts = options_for(load(conftest.DATA_DIR))
     ind = opts.indicator_default()
@@ -379,8 +379,8 @@ def test_trends_forms_view_for_one_country():
 def test_compare_latest_year_per_country():
     """Issue 13: 'Latest year per country' shows each country its own newest year with an official total,
     named beside the country and in the title's span; the link keeps it."""
-    from components.dataset import load
-    from components.views import options_for
+    from components.builders.page_rows import options_for
+    from components.core.dataset import load
 
     opts = options_for(load(conftest.DATA_DIR))
     ind = opts.indicator_default()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from components import deck as dk
+from components.decks import deck as dk
 from tests.app import conftest
 from tests.app.conftest import assert_ok
 
@@ -77,9 +77,9 @@ def test_present_hostile_links_show_notice_and_first_slide(params):
 
 def test_every_slide_of_the_shipped_deck_shows_real_data():
     """On the committed dataset: each slide's link decodes without notices and has figures to draw."""
-    from components import queries as q
-    from components.dataset import load
-    from components.view_state import options_from
+    from components.core import queries as q
+    from components.core.dataset import load
+    from components.view.state import options_from
 
     ds = load(conftest.ROOT / "data")
     opts = options_from(ds.table, ds.codebook, tuple(q.source_ids_of(ds.table)))
@@ -117,7 +117,7 @@ def test_the_shipped_deck_is_shown_in_the_page_language(lang):
     """Issue 26: a deck has no language, a showing has one: the shipped deck's title, slide titles and speaker
     notes come from the catalogue in the page's language (lang=lt: not "Registered victims over time"); the
     slide shows a short source line (every source in its tooltip)."""
-    from components import cite, i18n
+    from components.core import cite, i18n
 
     deck = dk.load(dk.DEFAULT_DECK)
     for n in (1, 6):
@@ -140,7 +140,8 @@ def test_the_shipped_deck_is_shown_in_the_page_language(lang):
 def test_the_map_slide_carries_its_attribution_and_the_chain_stands_side_by_side():
     import json
 
-    from components import geo, i18n
+    from components.core import i18n
+    from components.draw import geo
 
     deck = dk.load(dk.DEFAULT_DECK)
     chain = next(i for i, s in enumerate(deck.slides, 1) if s.query.get("view") == "chain")

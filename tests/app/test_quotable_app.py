@@ -7,11 +7,10 @@ import json
 
 import pytest
 
-from components import facts as fx
-from components import i18n
-from components.builders import build
-from components.dataset import load
-from components.view_state import ViewState, options_from
+from components.builders import build, facts as fx
+from components.core import i18n
+from components.core.dataset import load
+from components.view.state import ViewState, options_from
 from tests.app.conftest import ROOT, assert_ok, open_page
 
 REAL = ROOT / "data"
@@ -116,7 +115,7 @@ def test_links_from_key_facts_keep_the_language(real):
 @pytest.mark.parametrize("page, query", [("compare", {"per": "2022", "bd": "total", "m": "pm"}),
                                          ("map", {"per": "2022", "m": "pm"})])
 def test_a_comparison_across_a_definition_change_is_said_first_on_screen_and_in_files(real, page, query):
-    from components import export as ex
+    from components.draw import files as ex
 
     ds, opts = real
     view, _ = ViewState.from_query(query, opts, page)

@@ -1,9 +1,9 @@
-"""A rerun of a view already shown builds no Figure again (components/frame.py, the one figure cache):
+"""A rerun of a view already shown builds no Figure again (components/ui/store.py, the one figure cache):
 a warm rerun costs Streamlit's drawing and little else (figures: bench/run.py)."""
 
 import pytest
 
-from components import frame
+from components.ui import store as frame
 from tests.app import conftest
 from tests.app.conftest import assert_ok, open_page
 

@@ -10,10 +10,10 @@ import json
 
 import pytest
 
-from components import deck as dk
-from components import queries as q
-from components.dataset import load
-from components.view_state import options_from
+from components.core import queries as q
+from components.core.dataset import load
+from components.decks import deck as dk
+from components.view.state import options_from
 from tests.app.conftest import ROOT, assert_ok, open_page
 
 REAL = ROOT / "data"
@@ -42,7 +42,7 @@ def _stacked(spec: dict) -> bool:
 def test_no_compare_view_stacks_overlapping_categories(real):
     """Every breakdown the data offers, per indicator, checked on the Compare chart builder (the page's own
     query and builder); the page itself is checked on a sample below."""
-    from components.charts import compare_chart
+    from components.draw.charts import compare_chart
 
     ds, opts = real
     checked = 0

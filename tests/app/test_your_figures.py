@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import export as ex
+from components.draw import files as ex
 from tests.app.conftest import ROOT, assert_ok, open_page
 
 ORG = "Synthetic Shelter (test)"
@@ -96,11 +96,11 @@ def test_upload_lists_problems_keeps_good_rows_and_shows_them_beside_the_officia
 
 def test_official_figures_are_never_replaced_and_the_csv_labels_the_uploaded_rows():
     from components.builders import build
-    from components.dataset import load
-    from components.overlay import beside
+    from components.builders.page_rows import options_for
+    from components.core.dataset import load
     from components.uploads import read
-    from components.view_state import ViewState, resolve
-    from components.views import options_for
+    from components.uploads.overlay import beside
+    from components.view.state import ViewState, resolve
     from tests.app.conftest import DATA_DIR
 
     ds = load(DATA_DIR)
@@ -128,11 +128,11 @@ def test_official_figures_are_never_replaced_and_the_csv_labels_the_uploaded_row
 
 def test_uploaded_counts_are_never_turned_into_a_rate():
     from components.builders import build
-    from components.dataset import load
-    from components.overlay import beside
+    from components.builders.page_rows import options_for
+    from components.core.dataset import load
     from components.uploads import read
-    from components.view_state import ViewState, resolve
-    from components.views import options_for
+    from components.uploads.overlay import beside
+    from components.view.state import ViewState, resolve
     from tests.app.conftest import DATA_DIR
 
     ds = load(DATA_DIR)
@@ -150,11 +150,11 @@ def test_the_chart_with_uploaded_figures_is_valid_vega_lite_and_exports():
     from altair.vegalite.v6.schema.core import load_schema
 
     from components.builders import build
-    from components.dataset import load
-    from components.overlay import beside
+    from components.builders.page_rows import options_for
+    from components.core.dataset import load
     from components.uploads import read
-    from components.view_state import ViewState, resolve
-    from components.views import options_for
+    from components.uploads.overlay import beside
+    from components.view.state import ViewState, resolve
     from tests.app.conftest import DATA_DIR
 
     ds = load(DATA_DIR)
@@ -172,7 +172,7 @@ def test_the_chart_with_uploaded_figures_is_valid_vega_lite_and_exports():
 
 def test_a_slide_of_your_deck_draws_your_figures_beside_the_official():
     """Issue 17: slides carry the uploaded figures with their mark and label, as the page does."""
-    from components import deck as dk
+    from components.decks import deck as dk
 
     at = _uploaded()
     deck, _ = dk.parse({"title": "Synthetic deck", "slides": [
@@ -251,7 +251,7 @@ ROUND_TRIP = ["country", "period_start", "period_end", "period_label", "indicato
 
 
 def test_the_download_gives_back_exactly_the_rows_uploaded(real_data, deferred):
-    from components.dataset import load
+    from components.core.dataset import load
     from components.uploads import read
 
     at = _journey()
@@ -342,7 +342,7 @@ def test_victims_assisted_2023_on_trends_is_on_a_continuous_axis_with_a_legend(r
 
 
 def test_a_file_over_the_limit_gets_a_message_in_the_pages_language_and_the_summary_follows(real_data):
-    from components import uploads
+    from components.uploads import read as uploads
 
     at = _journey("et")
     big = _journey_csv() + b"\n" * (uploads.MAX_BYTES + 10)
@@ -357,8 +357,8 @@ def test_a_file_over_the_limit_gets_a_message_in_the_pages_language_and_the_summ
 
 
 def test_the_page_names_pages_as_the_menu_does():
-    from components import registry
-    from components.i18n import using, _
+    from components.core import pages as registry
+    from components.core.i18n import _, using
 
     at = open_page("overview")
     at.switch_page("app_pages/your_figures.py")

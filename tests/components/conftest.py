@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from components.dataset import Dataset, load
+from components.core.dataset import Dataset, load
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "synthetic"
 

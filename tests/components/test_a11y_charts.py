@@ -9,8 +9,8 @@ import json
 import pandas as pd
 import pytest
 
-from components import charts, style
-from components import queries as q
+from components.core import queries as q, style
+from components.draw import charts
 
 
 def _trend(ds, **kw):
@@ -110,7 +110,7 @@ def test_screen_title_wraps_and_exports_keep_the_plain_title(ds):
 
 
 def test_screen_spec_wraps_on_screen_only(ds):
-    from components import frame
+    from components.ui import store as frame
 
     t = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons")
     s = charts.trend_chart(t, title="A rather long title for a small chart, 2001–2025", unit_text="persons",
@@ -120,7 +120,7 @@ def test_screen_spec_wraps_on_screen_only(ds):
 
 
 def test_safe_style_and_script_refuse_markup(monkeypatch):
-    from components import safe_html
+    from components.ui import safe_html
 
     calls = []
     monkeypatch.setattr(safe_html.st, "html", lambda body, **kw: calls.append((body, kw)))
@@ -135,7 +135,7 @@ def test_safe_style_and_script_refuse_markup(monkeypatch):
 
 
 def test_frame_css_and_script_are_constants():
-    from components import a11y
+    from components.ui import a11y
 
     assert "<" not in a11y.FRAME_CSS and "</" not in a11y.FRAME_JS
     assert a11y.page_title("Justice chain", "Trends") == "Justice chain · Trends · Baltic THB statistics"

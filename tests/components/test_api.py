@@ -1,4 +1,4 @@
-"""The HTTP API's handlers (components/api.py) under Starlette's TestClient, on the synthetic fixture
+"""The HTTP API's handlers (components/serve/api.py) under Starlette's TestClient, on the synthetic fixture
 (invented numbers) unless a test says otherwise: every endpoint, the rows of every page view against
 the pages' own query functions, headers (version, ETag, 304, CORS), every bad request, 404s, traversal.
 
@@ -19,15 +19,14 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from components import api
-from components import deck as _deck
-from components import export as ex
-from components import provenance as prov
-from components import queries as q
-from components import views
-from components.dataset import REPO, Dataset, assemble_dataset
-from components.map import choropleth_data
-from components.view_state import ViewState
+from components.builders import page_rows as views
+from components.core import provenance as prov, queries as q
+from components.core.dataset import REPO, Dataset, assemble_dataset
+from components.decks import deck as _deck
+from components.draw import files as ex
+from components.draw.map_deck import choropleth_data
+from components.serve import api
+from components.view.state import ViewState
 from etl.figure_key import parse_figure_key
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "synthetic"
@@ -207,7 +206,7 @@ def page_rows(sds, opts, page, query):
     if page == "overview":
         return q.trend_data(t, cb, indicator="victims", unit="persons", countries=list(view.countries))
     if page == "map":
-        from components.map import drawable
+        from components.draw.map_deck import drawable
 
         period, unit = view.resolved_period(opts), q.unit_for(t, view.indicator, view.measure)
         start, _, end = period.partition("-")
@@ -278,7 +277,7 @@ def test_table_views_data_check_present(client, sds, opts):
     assert len(got) == len(want) >= 1 and got["preferred"].iloc[0] == "True"
     assert set(got["country"]) == {"EE"} and set(got["period_start"]) == {"2020"}
     assert client.get(f"{V}/view/check.csv").status_code == 200  # the page's default figure
-    from components import deck as dk
+    from components.decks import deck as dk
 
     deck = dk.load(dk.DEFAULT_DECK)
     for n in (1, len(deck.slides)):
@@ -512,13 +511,13 @@ def test_a_truncated_table_is_a_503_not_fewer_rows(tmp_path, monkeypatch, caplog
     p.write_text("".join(p.read_text().splitlines(keepends=True)[:500]))
     monkeypatch.setenv("THB_DATA_DIR", str(d))
     c = TestClient(Starlette(routes=api.ROUTES))
-    with caplog.at_level("WARNING", logger="components.api"):
+    with caplog.at_level("WARNING", logger="components.serve.api"):
         for path in ("/figures.csv", "/figures.json?country=EE", "/view/compare.csv", "/thb_baltic.csv", ""):
             e = error(c.get(V + path), 503)
             assert "499 rows" in e["message"] and "1,028" in e["message"], e
             assert str(tmp_path) not in e["message"] and "harmonised/thb_baltic.csv" in e["message"]
     assert c.get(V + "/figures.csv").headers["retry-after"]
-    lines = [r for r in caplog.records if r.name == "components.api"]
+    lines = [r for r in caplog.records if r.name == "components.serve.api"]
     assert len(lines) == 1 and not lines[0].exc_info, [r.getMessage() for r in lines]  # one line, no traceback
 
 
@@ -527,7 +526,7 @@ def test_an_unreadable_table_is_a_503_without_a_path_or_traceback(tmp_path, monk
     """It was a 500 "Internal error" with a traceback in the log (the README promises 503)."""
     import errno
 
-    from components import dataset
+    from components.core import dataset
 
     d = _copy_fixture(tmp_path)
     p = d / "harmonised" / "thb_baltic.csv"

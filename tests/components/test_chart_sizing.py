@@ -8,8 +8,8 @@ import json
 
 import pandas as pd
 
-from components import charts, style
-from components import queries as q
+from components.core import queries as q, style
+from components.draw import charts
 
 
 def _layers(spec) -> list[dict]:

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from components import charts, style
-from components import queries as q
-from components.cite import dataset_citation, licence_summary, source_line
-from components.style import COUNTRY_COLORS
+from components.core import queries as q, style
+from components.core.cite import dataset_citation, licence_summary, source_line
+from components.core.style import COUNTRY_COLORS
+from components.draw import charts
 
 
 def _spec(chart) -> dict:

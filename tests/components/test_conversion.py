@@ -1,6 +1,6 @@
 """Issue 13: the justice chain answers "how many victims end in a conviction": convictions per 100
 registered victims, totals over the latest five years with official figures for both, computed in the build
-(components.queries.conversion), shown under each country's panel, in the notes and in the CSV rows.
+(components.core.queries.conversion), shown under each country's panel, in the notes and in the CSV rows.
 
 Expected totals are computed by hand from the SYNTHETIC fixture (tests/fixtures/make_synthetic.py: fake
 numbers), official-grade preferred totals in persons:
@@ -18,10 +18,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components import queries as q
 from components.builders import main_figure
-from components.view_state import ViewState
-from components.views import options_for
+from components.builders.page_rows import options_for
+from components.core import queries as q
+from components.view.state import ViewState
 
 COUNTRIES = ["EE", "LV", "LT"]
 

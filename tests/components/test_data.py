@@ -7,11 +7,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from components import charts
-
-from components import provenance as prov
-from components import queries as q
-from components.dataset import DataError, load
+from components.core import provenance as prov, queries as q
+from components.core.dataset import DataError, load
+from components.draw import charts
 from etl.figure_key import KEY, figure_key, figure_keys, parse_figure_key
 from tests.components.conftest import FIXTURE_DIR
 
@@ -79,8 +77,8 @@ def test_cache_key_follows_content(tmp_path):
 
 
 def test_app_loader_caches_per_version_of_the_files(tmp_path):
-    """The app's loader (Streamlit caches, components/frame.py) gives the same dataset as the pure one."""
-    from components import frame
+    """The app's loader (Streamlit caches, components/ui/store.py) gives the same dataset as the pure one."""
+    from components.ui import store as frame
 
     with pytest.raises(DataError):
         frame.load_dataset(tmp_path)
@@ -217,7 +215,7 @@ def test_coverage_and_conflicts(ds):
 
 
 def test_options_from_dataset(ds):
-    from components.view_state import options_from
+    from components.view.state import options_from
 
     o = options_from(ds.table, ds.codebook)
     assert "population" not in o.indicators and "victims" in o.indicators

@@ -18,12 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from components import cite, geo, i18n
-from components import deck as decks
-from components import deck_files
-from components import slide_layout as lay
-from components.dataset import load
-from components.views import options_for
+from components.builders.page_rows import options_for
+from components.core import cite, i18n
+from components.core.dataset import load
+from components.decks import deck as decks, files as deck_files, layout as lay
+from components.draw import geo
 
 ROOT = Path(__file__).resolve().parents[2]
 EMU_PER_PT = 12700
@@ -336,7 +335,7 @@ def test_make_deck_takes_any_file_name(tmp_path):
 
 def test_a_deck_carries_an_organisation_s_uploaded_figures_with_their_label(setup):
     """Issue 17: decks carry uploaded figures beside the official ones, labelled (synthetic upload)."""
-    from components import overlay, uploads
+    from components.uploads import overlay, read as uploads
 
     ds, options, _ = setup
     org = "Synthetic Shelter (deck test)"

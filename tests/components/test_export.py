@@ -11,13 +11,12 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from components import export as ex
-from components import queries as q
-from components.charts import CHAIN_PANEL_WIDTH, chain_chart, compare_chart, trend_chart
-from components.cite import figure_citation, source_line, sources_detail
+from components.core import queries as q
+from components.core.cite import figure_citation, source_line, sources_detail
+from components.draw import files as ex
+from components.draw.charts import CHAIN_PANEL_WIDTH, chain_chart, compare_chart, trend_chart
 
 TODAY = date(2026, 1, 2)
 
@@ -142,7 +141,7 @@ def test_sources_detail_and_citation(ds):
 # ------------------------------------------------------------------------------ Figures (issue 12)
 
 def _figure(rows, chart, *, ids=(), line="", notes=(), stem="thb-baltic_test"):
-    from components.figure import Figure
+    from components.core.figure import Figure
 
     return Figure(kind="chart", key="k", title="T", unit="persons", period=None, rows=rows, table=rows,
                   source_ids=tuple(ids), source_line=line, alt_text="", spec=chart.to_dict(validate=False),
@@ -191,7 +190,7 @@ def test_export_png_in_the_apps_font_everywhere(ds, trend, compare):
     """Every text of an exported SVG names the app's font; the PNG is drawn in it (shipped, registered)."""
     import re
 
-    from components import style
+    from components.core import style
 
     fam = ex.font_families()[0]
     assert fam == "Source Sans Pro"
@@ -272,11 +271,11 @@ def test_a_view_csv_writes_whole_years_and_a_label_beside_each_code():
     import io
     from pathlib import Path
 
-    from components import i18n
     from components.builders import build
-    from components.dataset import load
-    from components.view_state import ViewState
-    from components.views import options_for
+    from components.builders.page_rows import options_for
+    from components.core import i18n
+    from components.core.dataset import load
+    from components.view.state import ViewState
 
     real = load(Path(__file__).resolve().parents[2] / "data")
     opts = options_for(real)

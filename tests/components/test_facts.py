@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from components import facts as fx
-from components.builders import build
-from components.dataset import load
-from components.style import fmt_number
-from components.view_state import ViewState
-from components.views import options_for
+from components.builders import build, facts as fx
+from components.builders.page_rows import options_for
+from components.core.dataset import load
+from components.core.style import fmt_number
+from components.view.state import ViewState
 
 ROOT = Path(__file__).resolve().parents[2]
 NUMBER = re.compile(r"(?<![\w~.])\d[\d,]*(?:\.\d+)?")

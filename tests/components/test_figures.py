@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from components import deck as dk
-from components import registry
 from components.builders import build, main_figure
-from components.dataset import load
-from components.figure import Figure
-from components.view_state import ViewState, resolve
-from components.views import options_for
+from components.builders.page_rows import options_for
+from components.core import pages as registry
+from components.core.dataset import load
+from components.core.figure import Figure
+from components.decks import deck as dk
+from components.view.state import ViewState, resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,7 +110,7 @@ def test_map_figure_is_a_map_for_exports(real):
 
 
 def test_figure_rows_are_the_api_rows(real):
-    from components.views import view_data
+    from components.builders.page_rows import view_data
 
     ds, options = real
     for page in ("overview", "compare", "trends", "map", "data", "check"):
@@ -133,7 +133,7 @@ def test_resolve_falls_back_like_the_widgets(synthetic):
 def test_forms_over_time_is_compare_per_year(synthetic):
     """Issue 13: one country's forms of exploitation per year, with Compare's breakdown rules (same rows as
     Compare for that country and year)."""
-    from components import queries as q
+    from components.core import queries as q
 
     ds, options = synthetic
     fig = main_figure(ds, ViewState(page="trends", view="forms", country="LV"), options)

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from components import i18n
-from components.view_state import Options, ViewState
+from components.core import i18n
+from components.view.state import Options, ViewState
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [lang for lang in i18n.LANGS if lang != i18n.DEFAULT]
@@ -43,7 +43,7 @@ def test_the_code_marks_its_frame_and_control_texts():
 
 def test_the_shipped_decks_texts_are_catalogue_entries():
     """A deck has no language (issue 26): the shipped decks' titles and notes are translated where shown."""
-    from components import deck as dk
+    from components.decks import deck as dk
 
     for deck_id in dk.available():
         deck = dk.load(deck_id)

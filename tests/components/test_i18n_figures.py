@@ -9,12 +9,13 @@ import re
 
 import pytest
 
-from components import export as ex
-from components import facts, i18n
-from components.builders import build
-from components.dataset import load
-from components.view_state import ViewState
-from components.views import options_for
+from components.builders import build, facts
+from components.builders.page_rows import options_for
+from components.core import i18n
+from components.core.dataset import load
+from components.draw import files as ex
+from components.view.state import ViewState
+
 DS = load()
 OPTS = options_for(DS)
 
@@ -87,7 +88,7 @@ def test_an_exported_image_carries_the_translated_title_notes_and_footer():
 def test_a_download_built_when_clicked_keeps_the_page_language():
     import threading
 
-    from components import share
+    from components.ui import share
 
     with i18n.using("lv"):
         make = share.in_language(lambda: ex.footer_line(DS.meta))

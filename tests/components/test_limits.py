@@ -1,6 +1,6 @@
-"""Limits of the one server process without a server: the connection guard's rules (components/connections.py),
-logs that cannot flood (components/log_limit.py) and the page for nested unknown paths
-(components/not_found.py). tests/e2e/test_faults_e2e.py runs them against the real server."""
+"""Limits of the one server process without a server: the connection guard's rules (components/serve/connections.py),
+logs that cannot flood (components/serve/log_limit.py) and the page for nested unknown paths
+(components/ui/not_found.py). tests/e2e/test_faults_e2e.py runs them against the real server."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import logging
 
 import pytest
 
-from components import connections, log_limit, not_found
+from components.serve import connections, log_limit
+from components.ui import not_found
 
 
 class Transport:

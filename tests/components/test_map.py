@@ -12,11 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components import geo, style
-from components import map as mp
-from components import queries as q
-from components.dataset import Dataset, load
-from components.view_state import Options, ViewState
+from components.core import queries as q, style
+from components.core.dataset import Dataset, load
+from components.draw import geo, map_deck as mp
+from components.view.state import Options, ViewState
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_LAYERS = ["context", "baltic", "lakes", "regions", "cities", "place_labels", "country_labels"]
@@ -349,11 +348,11 @@ def test_class_breaks_are_round_and_read_as_ranges(real):
 def test_display_copies_are_what_the_script_makes_and_keep_the_states_borders():
     """data/geo/*_display.geojson are make_display.py's output from the copied originals (reproducible), and the
     simplified neighbours still meet the Baltic states' outlines exactly (no sliver under the border)."""
+    import importlib.util
+
     import shapely
     from shapely.geometry import shape
     from shapely.ops import unary_union
-
-    import importlib.util
     spec = importlib.util.spec_from_file_location("make_display", ROOT / "data" / "geo" / "make_display.py")
     make = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make)
@@ -389,7 +388,7 @@ def test_display_copies_are_what_the_script_makes_and_keep_the_states_borders():
 def test_the_app_reads_the_map_geometry_as_made_offline():
     """Clipping, rounding and winding happen in data/geo/make_display.py (shapely, the geo extra); the app only
     reads its files: what it draws is the file's content, and the static map's box lies inside what was cut."""
-    from components import map_static as ms
+    from components.draw import map_static as ms
 
     for name in ("countries", "context", "lakes", "regions"):
         path = ROOT / "data" / "geo" / f"baltic_{name}_display.geojson"
@@ -404,5 +403,5 @@ def test_the_app_reads_the_map_geometry_as_made_offline():
           (f["geometry"]["coordinates"] if f["geometry"]["type"] == "MultiPolygon" else [f["geometry"]["coordinates"]])
           for pt in poly[0]]
     assert min(xs) < x0 and max(xs) > x1  # the neighbours reach past the fitted box on both sides
-    code = "import sys, components.map, components.map_static, components.geo; sys.exit('shapely' in sys.modules)"
+    code = "import sys, components.draw.map_deck, components.draw.map_static, components.draw.geo; sys.exit('shapely' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

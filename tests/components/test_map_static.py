@@ -12,12 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components import export as ex
-from components import geo, style
-from components import map as mp
-from components.cite import source_line
-from components.figure import Figure
-from components.map_static import static_map
+from components.core import style
+from components.core.cite import source_line
+from components.core.figure import Figure
+from components.draw import files as ex, geo, map_deck as mp
+from components.draw.map_static import static_map
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 1, 2)

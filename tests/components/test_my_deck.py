@@ -11,8 +11,8 @@ import zlib
 
 import pytest
 
-from components import deck as dk
-from components.view_state import ViewState
+from components.decks import deck as dk
+from components.view.state import ViewState
 from tests.components.test_view_state import OPTS
 
 SHIPPED = [dk.load(d) for d in dk.available()]
@@ -98,7 +98,7 @@ def test_a_deck_has_no_language_a_showing_has_one():
     """Issue 26: a slide added without a title shows its chart's title; the default deck title saved in any
     language is the default (shown translated); a link or file made when slides carried `lang` still opens,
     its `lang` ignored; the shipped decks' texts are shown in the showing's language, typed text as typed."""
-    from components import i18n
+    from components.core import i18n
 
     with i18n.using("et"):
         estonian_default = i18n._(dk.DEFAULT_TITLE)
@@ -125,7 +125,7 @@ def test_a_deck_has_no_language_a_showing_has_one():
 
 
 def test_shipped_decks_are_shown_in_every_language():
-    from components import i18n
+    from components.core import i18n
 
     for deck in SHIPPED:
         for lang in ("et", "lv", "lt", "ru"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from components import style
+from components.core import style
 from tests.components.cvd import _lin, ciede2000, delta_e, hex_to_rgb, min_pair, simulate, to_lab
 
 VISIONS = (None, "deuteranopia", "protanopia")

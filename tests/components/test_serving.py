@@ -16,8 +16,8 @@ import pytest
 import yaml
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from components import warmup
-from components.admission import FirstRunAdmission, _is_run_end
+from components.serve import warmup
+from components.serve.admission import FirstRunAdmission, _is_run_end
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""The reader of an organisation's own figures (components/uploads.py) on every bad input of issue 17.
+"""The reader of an organisation's own figures (components/uploads/read.py) on every bad input of issue 17.
 
 Every file here is synthetic, built in the test: made-up organisations and counts."""
 
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from components import uploads as u
-from components.dataset import REPO, load
+from components.core.dataset import REPO, load
+from components.uploads import read as u
 
 HEADER = ",".join(u.COLUMNS)
 ORG = "Synthetic Help Centre"
@@ -387,7 +387,7 @@ def test_the_excel_download_is_exactly_the_rows_kept_and_uploads_again(cb):
 
 
 def test_the_workbooks_texts_are_in_the_language_asked_for(cb):
-    from components import i18n
+    from components.core import i18n
 
     up = _mixed(cb)
     english = load_workbook(io.BytesIO(u.figures_xlsx(up.rows, cb)))["how to"]["A1"].value
@@ -398,8 +398,8 @@ def test_the_workbooks_texts_are_in_the_language_asked_for(cb):
 
 
 def test_organisation_names_are_escaped_in_the_summary(cb):
-    """Uploaded organisation names go through md_escape (which also stops autolinks: components/style.py)."""
-    from components.style import md_escape
+    """Uploaded organisation names go through md_escape (which also stops autolinks: components/core/style.py)."""
+    from components.core.style import md_escape
 
     up = _mixed(cb)
     text = u.summary_text(up)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from components.view_state import MEASURES, PAGE_FIELDS, PAGES, STACKS, VIEWS, Options, ViewState
+from components.view.state import MEASURES, PAGE_FIELDS, PAGES, STACKS, VIEWS, Options, ViewState
 
 OPTS = Options(
     countries=("EE", "LV", "LT", "EU27"),

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pytest
 
-from components import views
-from components.dataset import REPO, assemble_dataset
+from components.builders import page_rows as views
+from components.core.dataset import REPO, assemble_dataset
 from tests.components.test_api import VIEW_CASES, expected_csv, page_rows
 from tests.e2e.conftest import CHROMIUM, new_offline_page, run_server
 

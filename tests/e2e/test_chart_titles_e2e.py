@@ -56,9 +56,9 @@ TITLES_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChar
 def expected_titles():
     """Each page's Figure titles for its link, from the builders the page uses (same data, same code)."""
     from components.builders import build
-    from components.dataset import load
-    from components.view_state import ViewState, resolve
-    from components.views import options_for
+    from components.builders.page_rows import options_for
+    from components.core.dataset import load
+    from components.view.state import ViewState, resolve
 
     ds = load(ROOT / "data")
     options = options_for(ds)

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import pytest
 
-from components import i18n
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, app_console_errors, new_offline_page, run_server
+from components.core import i18n
+from tests.e2e.conftest import ARTIFACTS, app_console_errors, new_offline_page, run_server
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas"

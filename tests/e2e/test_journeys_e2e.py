@@ -23,7 +23,7 @@ import urllib.request
 import pandas as pd
 import pytest
 
-from components import i18n
+from components.core import i18n
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM, app_console_errors, new_offline_page, run_server
 
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="needs Debian's chromium (apt-get install chromium)")
@@ -117,7 +117,7 @@ def test_the_trainer_builds_in_estonian_and_presents_in_russian(chromium_browser
             assert shape.left >= 0 and shape.top >= 0, shape.name
             assert shape.left + shape.width <= width and shape.top + shape.height <= height, shape.name
         texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text.strip()]
-        slide_titles.append(texts[0])  # a slide's first text box is its title (components/deck_files.py)
+        slide_titles.append(texts[0])  # a slide's first text box is its title (components/decks/files.py)
     assert len(slide_titles) >= 3
     assert all(CYRILLIC.search(t) for t in slide_titles), slide_titles  # cover, slides, closing: all Russian
     assert not any("Minu" in t or "slaidikomplekt" in t for t in slide_titles), slide_titles
@@ -167,7 +167,7 @@ def test_the_journalist_quotes_a_number_in_lithuanian_on_a_phone(chromium_browse
 # ------------------------------------------------------------------------------------ the files
 
 def test_the_files_in_latvian(chromium_browser, fresh_url, tmp_path):
-    from components.export import png_size
+    from components.draw.files import png_size
 
     page = new_offline_page(chromium_browser, fresh_url)
     page.set_viewport_size({"width": 1440, "height": 900})

@@ -8,10 +8,9 @@ from __future__ import annotations
 import math
 import time
 
-import pytest
 
-from components import map as mp
-from components.dataset import load
+from components.core.dataset import load
+from components.draw import map_deck as mp
 from tests.e2e.conftest import ARTIFACTS, ROOT, app_console_errors
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"

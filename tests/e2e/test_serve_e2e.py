@@ -117,8 +117,8 @@ def test_health_through_nginx_and_the_affinity_cookie(served):
     cookies = headers.get_all("Set-Cookie") or []
     assert any(c.startswith("thb_route=") and "HttpOnly" in c for c in cookies), cookies
     assert len(_app_pids(proc.pid)) == 2
-    # each process warmed up before it said ok: it ran every default view (components/warmup.py)
-    from components.warmup import VIEWS
+    # each process warmed up before it said ok: it ran every default view (components/serve/warmup.py)
+    from components.serve.warmup import VIEWS
 
     done = [ln for ln in (ROOT / "artifacts" / "e2e-serve.log").read_text().splitlines() if "warm-up done" in ln]
     assert len(done) >= 2, done

@@ -99,7 +99,7 @@ def _journey(page, tmp_path, app_url, lang: str, texts: dict) -> None:
 
 def ngo_journey(chromium_browser, app_url, tmp_path):
     """The NGO worker's journey (tests/e2e/test_journeys_e2e.py runs it on a fresh server)."""
-    from components.dataset import REPO, load
+    from components.core.dataset import REPO, load
     from components.uploads import read
 
     page = new_offline_page(chromium_browser, app_url)

@@ -15,8 +15,8 @@ import frictionless
 import pandas as pd
 import pytest
 
-from components import export as ex
-from components.dataset import Dataset, assemble_dataset
+from components.core.dataset import Dataset, assemble_dataset
+from components.draw import files as ex
 from etl.datapackage import CODEBOOK_TABLES, descriptor
 
 ROOT = Path(__file__).resolve().parents[2]

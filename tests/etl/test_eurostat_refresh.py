@@ -33,7 +33,7 @@ from etl.build import build
 from etl.cli import main
 from etl.errors import BuildError
 from etl.eurostat_refresh import EXIT_API, EXIT_OK, EXIT_REVIEW, refresh, tidy
-from etl.paths import DataPaths, REPO_ROOT
+from etl.paths import REPO_ROOT, DataPaths
 from etl.reference import EUROSTAT_CODE_COLUMNS
 from tests.etl.conftest import glotip_row
 

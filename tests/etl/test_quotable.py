@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components.style import fmt_number, round_half_up, withheld_text
+from components.core.style import fmt_number, round_half_up, withheld_text
 from etl import invariants
 from etl.build import harmonise
 from etl.errors import BuildError
@@ -75,7 +75,7 @@ def test_population_citations_name_eurostat_and_keep_the_copy_as_provenance(ref,
 
 
 def test_the_source_line_of_a_rate_reads_eurostat_not_a_repository(table):
-    from components.cite import source_line
+    from components.core.cite import source_line
 
     sources = pd.read_csv(DEFAULT_PATHS.sources, dtype=str, keep_default_na=False)
     rate = rows(table, country="LT", period_start=2022, period_end=2022, indicator="victims", breakdown="total",
@@ -241,7 +241,7 @@ def test_one_function_rounds_half_up_on_the_decimal_value(value, unit, shown):
 
 
 def test_half_up_in_every_language():
-    from components import i18n
+    from components.core import i18n
 
     i18n.use("lv")
     try:

@@ -1,0 +1,116 @@
+"""Streamlit glue for trust and reuse: the export panel under a chart and the "copy link" box.
+
+The bytes come from components/draw/files.py (pure) and are built only when a button is clicked
+(`data=` callables, `on_click="ignore"`: no rerun)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from components.core import i18n
+from components.core.cite import sources_detail
+from components.core.i18n import N_, _
+from components.draw import files as ex
+
+
+def current_url(path: str = "") -> str:
+    """The URL of the exact current view: the browser's address (st.context.url) + the view's query."""
+    try:
+        base = str(st.context.url or "")
+    except Exception:
+        base = ""
+    if not base:
+        base = "/" + path.strip("/")
+    q = {}
+    for k in st.query_params.keys():
+        vals = st.query_params.get_all(k)
+        q[k] = ",".join(vals)
+    return base + ("?" + urlencode(q, safe=",~") if q else "")
+
+
+def copy_box(label: str, text: str, container=st, help: str | None = None) -> None:
+    """`text` in a box with a copy button, behind a popover button.
+
+    Why a popover: Streamlit's code box loads a 1.5 MB syntax-highlighting bundle, and the first
+    paint of a page waits for it (measured: about a second later in headless Chromium). Inside a
+    popover it is loaded only when the reader opens it."""
+    with container.popover(label, icon=":material/content_copy:", help=help):
+        st.caption(_("Copy with the button at the right of the box."))
+        st.code(text, language=None, wrap_lines=True)
+
+
+def copy_link(path: str = "", container=st, label: str = N_("Link to this view")) -> None:
+    copy_box(_(label), current_url(path), container,
+             help=_("A link that reopens exactly this view (the address bar holds the same link)."))
+
+
+def sources_expander(rows: pd.DataFrame, sources: pd.DataFrame | None, key: str) -> None:
+    d = sources_detail(rows, sources)
+    with st.expander(i18n._("Sources ({n})").format(n=len(d)), icon=":material/menu_book:"):
+        if d.empty:
+            st.caption(i18n._("No figures shown, so no sources."))
+            return
+        st.dataframe(d.rename(columns=i18n._), hide_index=True, key=f"{key}_sources",
+                     column_config={i18n._("Link"): st.column_config.LinkColumn(i18n._("Link"))})
+
+
+def in_language(make):
+    """`make` for a download built when clicked: run in this run's language, whichever thread Streamlit calls
+    it from (the file's title, notes and footer in the language the page shows)."""
+    lang = i18n.lang()
+
+    def made():
+        with i18n.using(lang):
+            return make()
+    return made
+
+
+@st.fragment
+def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None:
+    """PNG, SVG and CSV downloads of one Figure (the same title, period, notes and sources as on screen),
+    links to /check for its figures, and the Sources list behind it. Bytes are made only when clicked."""
+    key = key or f"{fig.key}_export"
+    cols = st.columns([1, 1, 1, 4])
+    if image and (fig.spec is not None or fig.make_spec is not None):
+        cols[0].download_button("PNG", data=in_language(lambda: ex.figure_png(fig, ds.meta, ds.sources)),
+                                file_name=ex.figure_file_name(fig, "png"), mime="image/png", on_click="ignore",
+                                icon=":material/image:", key=f"{key}_png",
+                                help=i18n._("Image for slides (1600 px wide) with title, notes, sources and data date"))
+        cols[1].download_button("SVG", data=in_language(lambda: ex.figure_svg(fig, ds.meta, ds.sources)),
+                                file_name=ex.figure_file_name(fig, "svg"), mime="image/svg+xml", on_click="ignore",
+                                icon=":material/draw:", key=f"{key}_svg", help=i18n._("Vector image for print and editing"))
+    cols[2].download_button("CSV", data=in_language(lambda: ex.figure_csv(fig, ds.sources, ds.codebook)),
+                            file_name=ex.figure_file_name(fig, "csv"),
+                            mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{key}_csv",
+                            help=i18n._("Exactly the rows shown, with their sources"))
+    if fig.check:
+        with cols[3].popover(i18n._("Check a figure"), icon=":material/fact_check:"):
+            st.caption(i18n._("Every source's value, the rule, the definition and a citation:"))
+            for label, figure in fig.check[:15]:
+                st.page_link("app_pages/check.py", label=label, query_params={"fig": figure})
+    sources_expander(fig.rows, ds.sources, key)
+
+
+def deck_downloads(deck, ds, options, container=st) -> None:
+    """The whole deck to take away: PowerPoint (speaker notes in the notes pane) and a PDF handout, built
+    when clicked (about 1–2 s a slide), offline."""
+    from components.decks import files as deck_files
+    from components.ui import own
+
+    decorate = own.for_slides(ds)  # your uploaded figures beside the official ones, as on screen
+
+    a, b = container.columns(2)
+    for col, fmt, label, icon, help_text in (
+            (a, "pptx", i18n._("Deck as PowerPoint"), ":material/slideshow:",
+             i18n._("16:9 slides: chart image, title, unit, period and source on each slide, your speaker notes in "
+                    "the notes pane, all sources and the dataset version on the last slide")),
+            (b, "pdf", i18n._("Handout as PDF"), ":material/picture_as_pdf:",
+             i18n._("One page a slide: the chart with its speaker note, sources and notes under it"))):
+        # built when clicked, in the page's language (charts, titles, notes, sources page)
+        col.download_button(label, data=in_language(lambda fmt=fmt: deck_files.FORMATS[fmt](ds, options, deck,
+                                                                                     decorate=decorate)),
+                            file_name=deck_files.file_name(deck, fmt), mime=deck_files.MEDIA[fmt],
+                            on_click="ignore", icon=icon, key=f"deck_{fmt}", help=help_text, width="stretch")

@@ -19,10 +19,12 @@ from components.view.state import PAGE_FIELDS
 lang = language()  # before any text: the link's lang=, the session's choice, the browser's language, English
 st.set_page_config(page_title=_(a11y.SITE_NAME), page_icon="📊", layout="wide")
 
-PAGES = [st.Page(p.file, title=_(p.title), icon=p.icon, default=p.default, **({"url_path": p.url} if p.url else {}))
-         for p in registry.PAGES]  # one registry: navigation, view fields, builders, decks, the data API
+PAGES = [
+    st.Page(p.file, title=_(p.title), icon=p.icon, default=p.default, **({"url_path": p.url} if p.url else {}))
+    for p in registry.PAGES
+]  # one registry: navigation, view fields, builders, decks, the data API
 page = st.navigation(PAGES, position="sidebar")
-page_id = (page.url_path or "overview")
+page_id = page.url_path or "overview"
 a11y.set_title(page.title)  # a <title> per page (a page may name its view: Trends' justice chain)
 a11y.frame()  # language, skip link, contrast, focus outlines, reflow
 
@@ -41,8 +43,11 @@ with st.sidebar:
     st.caption(_("Official statistics, every figure traceable to its source."))
     if ds is not None:
         meta = ds.meta
-        st.caption(_("Dataset {version} · data as of {date}").format(
-            version=meta.get('dataset_version') or _("version unknown"), date=_as_of(meta)))
+        st.caption(
+            _("Dataset {version} · data as of {date}").format(
+                version=meta.get("dataset_version") or _("version unknown"), date=_as_of(meta)
+            )
+        )
     st.caption(_("The address bar always holds the current view: copy it to share exactly what you see."))
     link_slot = st.container()  # filled after the page ran (the page writes its view into the URL)
     if set(PAGE_FIELDS.get(page_id, ())) - set(registry.COMMON_FIELDS):
@@ -62,11 +67,19 @@ if ds is not None:
     with cols[0]:
         t = i18n.current()
         n_rows, n_sources = len(ds.table), len(ds.sources) if not ds.sources.empty else 0
-        st.caption("**" + _("Dataset") + "** " + " · ".join([
-            meta.get("dataset_version") or _("version unknown"),
-            _("data as of {date}").format(date=_as_of(meta)),
-            i18n.ngettext("{n} row", "{n} rows", n_rows).format(n=t.number(n_rows)),
-            i18n.ngettext("{n} source", "{n} sources", n_sources).format(n=t.number(n_sources))]))
+        st.caption(
+            "**"
+            + _("Dataset")
+            + "** "
+            + " · ".join(
+                [
+                    meta.get("dataset_version") or _("version unknown"),
+                    _("data as of {date}").format(date=_as_of(meta)),
+                    i18n.ngettext("{n} row", "{n} rows", n_rows).format(n=t.number(n_rows)),
+                    i18n.ngettext("{n} source", "{n} sources", n_sources).format(n=t.number(n_sources)),
+                ]
+            )
+        )
         st.caption(md_escape(derived(ds, f"licence_summary:{i18n.lang()}", lambda d: licence_summary(d.sources))))
         for w in ds.warnings:
             st.caption(f"⚠ {md_escape(w)}")

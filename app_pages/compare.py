@@ -18,8 +18,12 @@ if fig.extra["period_note"]:
 if fig.extra["missing"]:
     st.info(fig.extra["missing"]["text"], icon=":material/info:")
     if fig.extra["missing"]["period"]:
-        st.button(i18n._("Show {period}").format(period=fig.extra["missing"]["period"]), on_click=controls.set_value,
-                  args=(PAGE, "period", fig.extra["missing"]["period"]), key="compare_nearest")
+        st.button(
+            i18n._("Show {period}").format(period=fig.extra["missing"]["period"]),
+            on_click=controls.set_value,
+            args=(PAGE, "period", fig.extra["missing"]["period"]),
+            key="compare_nearest",
+        )
 render.figure(fig, ds)
 if not own.session_only(ds, view, opts):  # a deck holds views of the official data: it is shown elsewhere
     my_deck.add_button(view)  # the view as a slide of your own deck
@@ -29,7 +33,8 @@ if fig.extra["row_notes"]:
         for note in fig.extra["row_notes"]:
             st.caption(md_escape(note))
 if fig.extra["definitions"]:
-    with st.expander(i18n._("What each country counts as “{indicator}”").format(
-            indicator=fig.extra["indicator_label"].lower())):
+    with st.expander(
+        i18n._("What each country counts as “{indicator}”").format(indicator=fig.extra["indicator_label"].lower())
+    ):
         for country, definition in fig.extra["definitions"]:
             st.markdown(f"**{md_escape(country)}** — {md_escape(definition)}")

@@ -16,13 +16,19 @@ from components.ui import a11y, controls, my_deck, render, safe_html, share, sto
 PAGE = "map"
 DECK_KEY = "map_deck"
 STATIC_KEY = "map_static"
-SWATCH = ("<span style='white-space:nowrap;margin-right:0.9em'><span style='display:inline-block;width:0.9em;"
-          "height:0.9em;background:{color};border:1px solid #666;vertical-align:middle'></span> {label}</span> ")
-FLOWS_KEY = ("<div style='font-size:0.85rem'><span style='color:#CC79A7'>━━</span> {inbound} &nbsp; "
-             "<span style='color:#332288'>━━</span> {outbound}</div>")
+SWATCH = (
+    "<span style='white-space:nowrap;margin-right:0.9em'><span style='display:inline-block;width:0.9em;"
+    "height:0.9em;background:{color};border:1px solid #666;vertical-align:middle'></span> {label}</span> "
+)
+FLOWS_KEY = (
+    "<div style='font-size:0.85rem'><span style='color:#CC79A7'>━━</span> {inbound} &nbsp; "
+    "<span style='color:#332288'>━━</span> {outbound}</div>"
+)
 FLOWS_IN = i18n.N_("victims of foreign citizenship detected in the state")
-FLOWS_OUT = i18n.N_("victims repatriated from another country · arc width by count; '<5' drawn at a fixed width; a "
-                    "thin faint arc = reported, no count. Arc ends are capitals and stand for the whole country.")
+FLOWS_OUT = i18n.N_(
+    "victims repatriated from another country · arc width by count; '<5' drawn at a fixed width; a "
+    "thin faint arc = reported, no count. Arc ends are capitals and stand for the whole country."
+)
 
 
 def _on_select() -> None:
@@ -37,11 +43,14 @@ def _on_pick() -> None:
 
 def _deck_map(fig, flows: bool) -> None:
     st.markdown(f"**{md_escape(fig.title)}** — {md_escape(fig.unit)}")
-    st.pydeck_chart(fig.deck, height=mp.HEIGHT, on_select=_on_select, selection_mode="single-object",
-                    key=DECK_KEY, alt=fig.alt_text)
-    safe_html.markdown("<div style='font-size:0.85rem;line-height:1.8'><b>{unit}</b> &nbsp; {swatches}</div>",
-                       unit=fig.unit.capitalize(),
-                       swatches=[safe_html.fragment(SWATCH, **item) for item in fig.extra["legend"]])
+    st.pydeck_chart(
+        fig.deck, height=mp.HEIGHT, on_select=_on_select, selection_mode="single-object", key=DECK_KEY, alt=fig.alt_text
+    )
+    safe_html.markdown(
+        "<div style='font-size:0.85rem;line-height:1.8'><b>{unit}</b> &nbsp; {swatches}</div>",
+        unit=fig.unit.capitalize(),
+        swatches=[safe_html.fragment(SWATCH, **item) for item in fig.extra["legend"]],
+    )
     if flows:
         safe_html.markdown(FLOWS_KEY, inbound=i18n._(FLOWS_IN), outbound=i18n._(FLOWS_OUT))
 
@@ -63,8 +72,13 @@ with map_col:
         _deck_map(fig, values["flows"])
 with detail_col:
     if not values["sel"]:
-        st.info(i18n._("Click a country on the map, or choose it under *Country detail*, to see its figures over "
-                       "time and by form of exploitation, with their sources."), icon=":material/touch_app:")
+        st.info(
+            i18n._(
+                "Click a country on the map, or choose it under *Country detail*, to see its figures over "
+                "time and by form of exploitation, with their sources."
+            ),
+            icon=":material/touch_app:",
+        )
     else:
         a11y.section_heading(i18n._("Country detail"))  # the country's name below is an h3
         st.subheader(ds.codebook.country_label(values["sel"]))
@@ -72,17 +86,23 @@ with detail_col:
             render.chart(d)
             render.notes(d)
         if len(detail) < 2:
-            st.caption(i18n._("No breakdown by form of exploitation for {indicator} in this period.").format(
-                indicator=fig.title.split(",")[0].lower()))
+            st.caption(
+                i18n._("No breakdown by form of exploitation for {indicator} in this period.").format(
+                    indicator=fig.title.split(",")[0].lower()
+                )
+            )
 
 render.key_facts(fig, ds)
-render.table(fig.table, alt_text=i18n._("Table of the numbers on the map: {title}, {unit}").format(
-    title=fig.title, unit=fig.unit))
+render.table(
+    fig.table,
+    alt_text=i18n._("Table of the numbers on the map: {title}, {unit}").format(title=fig.title, unit=fig.unit),
+)
 if fig.extra["flows"] is not None:
     render.table(fig.extra["flows"], alt_text=i18n._("Table of the flow arcs, {period}").format(period=fig.period_text))
 render.notes(fig)
 st.caption(md_escape(fig.extra["attribution"]))
-st.caption(i18n._("Downloads: the map as an image (PNG/SVG, with legend, unit, period and sources) and its figures "
-                  "(CSV)."))
+st.caption(
+    i18n._("Downloads: the map as an image (PNG/SVG, with legend, unit, period and sources) and its figures (CSV).")
+)
 share.export_panel(fig, ds)
 my_deck.add_button(view)  # the view as a slide of your own deck

@@ -7,8 +7,10 @@ from components.core.style import md_escape
 from components.ui import a11y, controls, my_deck, own, render, share, store as frame
 
 PAGE = "overview"
-CAVEAT = i18n.N_("**Registered victims are the cases that authorities detected, not how many people are "
-          "trafficked.** More victims in the statistics can mean more trafficking, or better detection.")
+CAVEAT = i18n.N_(
+    "**Registered victims are the cases that authorities detected, not how many people are "
+    "trafficked.** More victims in the statistics can mean more trafficking, or better detection."
+)
 
 ds = frame.dataset()
 opts = frame.options(ds)
@@ -30,9 +32,16 @@ for col, card in zip(st.columns(len(cards)) if cards else [], cards):
             if card["newer"]:
                 st.caption(md_escape(card["newer"]))
             continue
-        st.metric(card["metric_label"], card["value"], delta=card["delta"], delta_color="off",
-                  help=i18n._("Change against the previous year, in persons. Not shown across a series break or "
-                              "when a value is suppressed (<5)."))
+        st.metric(
+            card["metric_label"],
+            card["value"],
+            delta=card["delta"],
+            delta_color="off",
+            help=i18n._(
+                "Change against the previous year, in persons. Not shown across a series break or "
+                "when a value is suppressed (<5)."
+            ),
+        )
         if card["comparability"]:  # before the change and the rate: this year counts something else
             st.warning(md_escape(card["comparability"]), icon=":material/compare_arrows:")
         if card["change_note"]:
@@ -64,4 +73,6 @@ st.caption(i18n._("Download the figures behind the cards (as one line chart, wit
 share.export_panel(main, ds)
 my_deck.add_button(view)  # the view as a slide of your own deck
 st.page_link("app_pages/compare.py", label=i18n._("Compare the countries in detail"), icon=":material/arrow_forward:")
-st.page_link("app_pages/trends.py", label=i18n._("See the trends and the justice chain"), icon=":material/arrow_forward:")
+st.page_link(
+    "app_pages/trends.py", label=i18n._("See the trends and the justice chain"), icon=":material/arrow_forward:"
+)

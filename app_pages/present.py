@@ -50,12 +50,31 @@ def _go(to: int) -> None:
 main, nav = st.container(), st.container()
 with nav:
     c1, c2, c3 = st.columns([1, 3, 1], vertical_alignment="center")
-    c1.button(i18n._("Previous"), icon=":material/arrow_back:", key="present_prev", disabled=n <= 1,
-              on_click=_go, args=(n - 1,), shortcut="Left", width="stretch")
-    c3.button(i18n._("Next"), icon=":material/arrow_forward:", key="present_next", disabled=n >= len(deck.slides),
-              on_click=_go, args=(n + 1,), shortcut="Right", width="stretch")
-    c2.caption(i18n._("{deck} · slide {n} of {total} · ← → keys also move").format(
-        deck=md_escape(dk.deck_title(deck)), n=n, total=len(deck.slides)))
+    c1.button(
+        i18n._("Previous"),
+        icon=":material/arrow_back:",
+        key="present_prev",
+        disabled=n <= 1,
+        on_click=_go,
+        args=(n - 1,),
+        shortcut="Left",
+        width="stretch",
+    )
+    c3.button(
+        i18n._("Next"),
+        icon=":material/arrow_forward:",
+        key="present_next",
+        disabled=n >= len(deck.slides),
+        on_click=_go,
+        args=(n + 1,),
+        shortcut="Right",
+        width="stretch",
+    )
+    c2.caption(
+        i18n._("{deck} · slide {n} of {total} · ← → keys also move").format(
+            deck=md_escape(dk.deck_title(deck)), n=n, total=len(deck.slides)
+        )
+    )
 with main:
     render.slide(fig, slide, ds, slide_notices)
 with nav:

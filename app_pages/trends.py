@@ -6,11 +6,13 @@ from components.core import i18n
 from components.ui import a11y, controls, my_deck, own, render, store as frame
 
 PAGE = "trends"
-CHAIN_INTRO = i18n.N_("From identified victims to convictions: each line is one step of the criminal-justice response. "
-               "Steps count different things (persons or cases) and come from different registers, so they are "
-               "not a strict funnel. Under each country's name: convictions per 100 registered victims, totals "
-               "over the latest five years with official figures for both; an order of magnitude, not a success "
-               "rate (see the notes under the chart).")
+CHAIN_INTRO = i18n.N_(
+    "From identified victims to convictions: each line is one step of the criminal-justice response. "
+    "Steps count different things (persons or cases) and come from different registers, so they are "
+    "not a strict funnel. Under each country's name: convictions per 100 registered victims, totals "
+    "over the latest five years with official figures for both; an order of magnitude, not a success "
+    "rate (see the notes under the chart)."
+)
 
 ds = frame.dataset()
 opts = own.options(ds, frame.options(ds))  # with this session's figures: their indicators, years

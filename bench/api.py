@@ -55,7 +55,7 @@ def main() -> None:
         print(f"fresh server, first request (view/compare.csv): {first:.3f} s (status {status})")
         print(f"{'endpoint':<20} {'new query':>10} {'repeat':>10} {'304':>10} {'size':>10}")
         for ep, queries in CASES.items():
-            new = [fetch(base + f"{V}/{ep}{qs}")[1] for qs in queries[1:n + 1]] or [float("nan")]
+            new = [fetch(base + f"{V}/{ep}{qs}")[1] for qs in queries[1 : n + 1]] or [float("nan")]
             _, _, (tag, size) = fetch(base + f"{V}/{ep}{queries[0]}")
             rep = [fetch(base + f"{V}/{ep}{queries[0]}")[1] for _ in range(n)]
             nm = [fetch(base + f"{V}/{ep}{queries[0]}", {"If-None-Match": tag})[1] for _ in range(n)]

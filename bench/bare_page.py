@@ -38,11 +38,16 @@ victims = df[(df["indicator"] == "victims") & (df["breakdown"] == "total") & (df
 for i in range(n("metrics")):
     st.metric(f"Victims {i}", f"{victims['value'].iloc[i % len(victims)]:,.0f}", delta=f"{i:+d}")
 for i in range(n("charts")):
-    st.altair_chart(alt.Chart(victims).mark_line(point=True).encode(x="period_start:O", y="value:Q",
-                                                                     color="country:N"), key=f"c{i}")
+    st.altair_chart(
+        alt.Chart(victims).mark_line(point=True).encode(x="period_start:O", y="value:Q", color="country:N"), key=f"c{i}"
+    )
 for i in range(n("maps")):
     layer = pdk.Layer("GeoJsonLayer", geo(), get_fill_color=[200, 100, 50], pickable=True)
-    st.pydeck_chart(pdk.Deck(layers=[layer], map_style=None,
-                             initial_view_state=pdk.ViewState(latitude=56.9, longitude=24.6, zoom=5)), key=f"m{i}")
+    st.pydeck_chart(
+        pdk.Deck(
+            layers=[layer], map_style=None, initial_view_state=pdk.ViewState(latitude=56.9, longitude=24.6, zoom=5)
+        ),
+        key=f"m{i}",
+    )
 for i in range(n("tables")):
     st.dataframe(df, key=f"t{i}")

@@ -80,8 +80,9 @@ async def get_cookies(base: str, page: str) -> str:
     u = urllib.parse.urlsplit(base)
     reader, writer = await asyncio.open_connection(u.hostname, u.port or 80)
     try:
-        writer.write(f"GET {page} HTTP/1.1\r\nHost: {u.netloc}\r\nAccept: text/html\r\n"
-                     f"Connection: close\r\n\r\n".encode())
+        writer.write(
+            f"GET {page} HTTP/1.1\r\nHost: {u.netloc}\r\nAccept: text/html\r\nConnection: close\r\n\r\n".encode()
+        )
         await writer.drain()
         head, _, _ = (await reader.read(1 << 16)).partition(b"\r\n\r\n")
         for _ in range(1000):  # drain the body (bounded)
@@ -96,8 +97,7 @@ async def get_cookies(base: str, page: str) -> str:
     return "; ".join(pairs)
 
 
-async def one_session(base: str, page: str, timeout: float, hold: asyncio.Event | None = None,
-                      reported=None) -> Result:
+async def one_session(base: str, page: str, timeout: float, hold: asyncio.Event | None = None, reported=None) -> Result:
     """Open one session on `page` as a browser does (GET the page, then the websocket with the cookies
     it got); return the time to its first complete script run."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -109,9 +109,15 @@ async def one_session(base: str, page: str, timeout: float, hold: asyncio.Event 
     try:
         async with asyncio.timeout(timeout):
             cookie = await get_cookies(base, page)
-            async with connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout,
-                               ping_interval=None, compression=None,
-                               additional_headers={"Cookie": cookie} if cookie else None) as ws:
+            async with connect(
+                ws_url,
+                subprotocols=["streamlit"],
+                max_size=None,
+                open_timeout=timeout,
+                ping_interval=None,
+                compression=None,
+                additional_headers={"Cookie": cookie} if cookie else None,
+            ) as ws:
                 await ws.send(_rerun_msg(page))
                 for _ in range(100_000):  # bounded: a page sends far fewer messages
                     raw = await ws.recv()
@@ -187,20 +193,34 @@ def summary(results: list[Result]) -> dict:
             break
     first = [r.first_msg for r in results if r.seconds is not None]
     delta = [r.first_delta for r in results if r.seconds is not None and r.first_delta is not None]
-    return {"n": len(results), "ok": len(ok), "p50": pct(ok, 50), "p95": pct(ok, 95),
-            "first_p50": pct(first, 50), "first_p95": pct(first, 95),
-            "delta_p50": pct(delta, 50), "delta_p95": pct(delta, 95),
-            "max": max(ok) if ok else float("nan"), "min": min(ok) if ok else float("nan"),
-            "errors": errors, "elements": els}
+    return {
+        "n": len(results),
+        "ok": len(ok),
+        "p50": pct(ok, 50),
+        "p95": pct(ok, 95),
+        "first_p50": pct(first, 50),
+        "first_p95": pct(first, 95),
+        "delta_p50": pct(delta, 50),
+        "delta_p95": pct(delta, 95),
+        "max": max(ok) if ok else float("nan"),
+        "min": min(ok) if ok else float("nan"),
+        "errors": errors,
+        "elements": els,
+    }
 
 
 def show(label: str, s: dict, rss: str = "", detail: bool = True) -> None:
     err = sum(s["errors"].values())
-    print(f"  {label:<34} n={s['n']:<4} p50 {s['p50']:6.2f} s  p95 {s['p95']:6.2f} s  max {s['max']:6.2f} s  "
-          f"min {s['min']:5.2f} s  errors {err}{rss}", flush=True)
+    print(
+        f"  {label:<34} n={s['n']:<4} p50 {s['p50']:6.2f} s  p95 {s['p95']:6.2f} s  max {s['max']:6.2f} s  "
+        f"min {s['min']:5.2f} s  errors {err}{rss}",
+        flush=True,
+    )
     if detail and "first_p50" in s:
-        print(f"      (first message p50 {s['first_p50']:.2f} s p95 {s['first_p95']:.2f} s; first element "
-              f"p50 {s['delta_p50']:.2f} s p95 {s['delta_p95']:.2f} s)")
+        print(
+            f"      (first message p50 {s['first_p50']:.2f} s p95 {s['first_p95']:.2f} s; first element "
+            f"p50 {s['delta_p50']:.2f} s p95 {s['delta_p95']:.2f} s)"
+        )
     for e, c in s["errors"].most_common(3):
         print(f"      {c} x {e}")
 
@@ -230,8 +250,9 @@ def server_pids(port: int) -> list[int]:
     listeners = []
     for p in psutil.process_iter():
         with contextlib.suppress(psutil.Error):
-            if any(c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port
-                   for c in p.net_connections("tcp")):
+            if any(
+                c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port for c in p.net_connections("tcp")
+            ):
                 listeners.append(p)
     if any(p.name() == "nginx" for p in listeners):
         master = min(listeners, key=lambda p: p.pid)  # nginx's master started its workers
@@ -265,9 +286,21 @@ class Server:
         # server; with one process `make run` answers ok at once and serves visitors during the warm-up
         env.setdefault("THB_HEALTH_GATE", "1")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, f"--server.port={self.port}",
-             "--server.address=127.0.0.1", *(extra or [])],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                f"--server.port={self.port}",
+                "--server.address=127.0.0.1",
+                *(extra or []),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.t0 = time.perf_counter()
         wait_health(self.url, self.proc)
         self.started_s = time.perf_counter() - self.t0
@@ -288,9 +321,20 @@ class Serve:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "deploy/serve.py", "--replicas", str(replicas), "--port", str(self.port),
-             *(["--"] + extra if extra else [])],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                sys.executable,
+                "deploy/serve.py",
+                "--replicas",
+                str(replicas),
+                "--port",
+                str(self.port),
+                *(["--"] + extra if extra else []),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         wait_health(self.url, self.proc, 150)
         # the app processes are the serve.py's children running streamlit
         self.pids = server_pids(self.port)
@@ -345,18 +389,30 @@ def main() -> int:
     ap.add_argument("--sessions", type=int, default=30, help="burst size (default 30)")
     ap.add_argument("--rate", type=float, default=0, help="arrival mode: new sessions a second")
     ap.add_argument("--duration", type=float, default=60, help="arrival mode: seconds (default 60)")
-    ap.add_argument("--rates", default="", help="after the burst, try these arrival rates (e.g. 1,2,3) for "
-                    "--duration s each: the highest with p95 under 2x one session alone is 'sustained'")
+    ap.add_argument(
+        "--rates",
+        default="",
+        help="after the burst, try these arrival rates (e.g. 1,2,3) for "
+        "--duration s each: the highest with p95 under 2x one session alone is 'sustained'",
+    )
     ap.add_argument("--timeout", type=float, default=120, help="per session, seconds")
     ap.add_argument("--repeat", type=int, default=3, help="bursts per server, interleaved; medians reported")
     ap.add_argument("--serve", type=int, default=0, help="also measure deploy/serve.py with N replicas")
     ap.add_argument("--no-floor", action="store_true", help="skip the floor (bare page)")
-    ap.add_argument("--before", action="store_true", help="also measure the app with the first-run admission "
-                    "off (THB_FIRST_RUN_SLOTS=0): before and after in one run")
+    ap.add_argument(
+        "--before",
+        action="store_true",
+        help="also measure the app with the first-run admission "
+        "off (THB_FIRST_RUN_SLOTS=0): before and after in one run",
+    )
     ap.add_argument("--soak", type=float, default=0, help="soak for S seconds, sampling RSS")
     ap.add_argument("--pids", default="", help="with --url: server pids for RSS (default: who listens on the port)")
-    ap.add_argument("--flags", default="", help="extra streamlit flags for the servers it starts, as one argument, e.g. "
-                    "--flags='--server.fileWatcherType=auto --runner.postScriptGC=true' (the development defaults)")
+    ap.add_argument(
+        "--flags",
+        default="",
+        help="extra streamlit flags for the servers it starts, as one argument, e.g. "
+        "--flags='--server.fileWatcherType=auto --runner.postScriptGC=true' (the development defaults)",
+    )
     args = ap.parse_args()
     if args.sessions * args.repeat > MAX_SESSIONS or args.rate * args.duration > MAX_SESSIONS or args.repeat > 20:
         ap.error(f"at most {MAX_SESSIONS} sessions a run")
@@ -368,11 +424,18 @@ def main() -> int:
         ap.error(f"each rate must be > 0 and at most {MAX_SESSIONS} sessions a run")
 
     load = os.getloadavg()
-    print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
-          f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)
-    what = (f"soak, {args.rate or 2:g} new sessions/s for {args.soak:g} s" if args.soak
-            else f"{args.rate:g} new sessions/s for {args.duration:g} s" if args.rate
-            else f"{args.sessions} new sessions at once")
+    print(
+        f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
+        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
+        flush=True,
+    )
+    what = (
+        f"soak, {args.rate or 2:g} new sessions/s for {args.soak:g} s"
+        if args.soak
+        else f"{args.rate:g} new sessions/s for {args.duration:g} s"
+        if args.rate
+        else f"{args.sessions} new sessions at once"
+    )
     print(f"Page {args.page!r}: {what}; time = GET page -> script_finished", flush=True)
 
     if args.soak:
@@ -395,17 +458,27 @@ def main() -> int:
         counts = probe.elements
         print(f"  the page draws: {elements_text(counts)}", flush=True)
         if not args.no_floor:
-            q = "&".join(f"{k}={counts[v]}" for k, v in (("metrics", "metric"), ("charts", "vega_lite_chart"),
-                                                         ("tables", "dataframe"), ("maps", "deck_gl_json_chart")))
+            q = "&".join(
+                f"{k}={counts[v]}"
+                for k, v in (
+                    ("metrics", "metric"),
+                    ("charts", "vega_lite_chart"),
+                    ("tables", "dataframe"),
+                    ("maps", "deck_gl_json_chart"),
+                )
+            )
             servers["floor"] = Server("bench/bare_page.py", extra)
         if args.before:  # the same app with the first-run gate off (components/serve/admission.py)
             servers["off"] = Server("server.py", extra, {"THB_FIRST_RUN_SLOTS": "0"})
         if args.serve:
             servers["serve"] = Serve(args.serve, extra)
         pages = {k: ("/?" + q if k == "floor" else args.page) for k in servers}
-        labels = {"floor": f"floor (bench/bare_page.py ?{q})" if not args.no_floor else "",
-                  "off": "app, one process, admission off", "app": "app, one process (server.py)",
-                  "serve": f"app, {args.serve} processes + nginx"}
+        labels = {
+            "floor": f"floor (bench/bare_page.py ?{q})" if not args.no_floor else "",
+            "off": "app, one process, admission off",
+            "app": "app, one process (server.py)",
+            "serve": f"app, {args.serve} processes + nginx",
+        }
         order = [k for k in ("floor", "off", "app", "serve") if k in servers]
         res: dict[str, dict] = {}
         for k in order:
@@ -423,8 +496,10 @@ def main() -> int:
         print(f"Burst of {args.sessions} (median of {args.repeat} runs of each, interleaved):")
         for k in order:
             r = res[k]
-            m = {x: statistics.median(run[x] for run in r["runs"])
-                 for x in ("p50", "p95", "max", "min", "first_p50", "first_p95", "delta_p50", "delta_p95")}
+            m = {
+                x: statistics.median(run[x] for run in r["runs"])
+                for x in ("p50", "p95", "max", "min", "first_p50", "first_p95", "delta_p50", "delta_p95")
+            }
             errs = Counter()
             for run in r["runs"]:
                 errs.update(run["errors"])
@@ -442,18 +517,24 @@ def main() -> int:
         for srv in servers.values():
             srv.stop()
     if args.rates:
-        print(f"Arrival rate sustained for {args.duration:g} s (p95 < 2x one session alone): "
-              + ", ".join(f"{labels[k]} {res[k]['sustained'] or 'none'}/s" for k in ("app", "serve") if k in res))
+        print(
+            f"Arrival rate sustained for {args.duration:g} s (p95 < 2x one session alone): "
+            + ", ".join(f"{labels[k]} {res[k]['sustained'] or 'none'}/s" for k in ("app", "serve") if k in res)
+        )
     if "floor" in res:
         fp95 = res["floor"]["p95"]
         print(f"Ratios against the floor's p95 ({fp95:.2f} s):")
         if "off" in res:
             print(f"  admission off: p95 {res['off']['p95'] / fp95:.2f}x   p50 {res['off']['p50'] / fp95:.2f}x")
-        print(f"  app: p95 {res['app']['p95'] / fp95:.2f}x (goal <= 1.2x)   p50 {res['app']['p50'] / fp95:.2f}x "
-              "(goal <= 0.6x)")
+        print(
+            f"  app: p95 {res['app']['p95'] / fp95:.2f}x (goal <= 1.2x)   p50 {res['app']['p50'] / fp95:.2f}x "
+            "(goal <= 0.6x)"
+        )
         if "serve" in res:
-            print(f"  {args.serve} processes + nginx: p95 {res['serve']['p95'] / fp95:.2f}x (goal <= 0.7x)   "
-                  f"p50 {res['serve']['p50'] / fp95:.2f}x")
+            print(
+                f"  {args.serve} processes + nginx: p95 {res['serve']['p95'] / fp95:.2f}x (goal <= 0.7x)   "
+                f"p50 {res['serve']['p50'] / fp95:.2f}x"
+            )
     return 0
 
 
@@ -462,10 +543,15 @@ def warm_and_single(url: str, page: str, args) -> dict:
     one = asyncio.run(one_session(url, page, args.timeout))
     if one.error:
         print(f"  first session on {url} failed: {one.error}")
-    single = [r.seconds for r in (asyncio.run(one_session(url, page, args.timeout)) for _ in range(3))
-              if r.seconds is not None]
-    return {"first": one.seconds if one.seconds is not None else float("nan"),
-            "single": statistics.median(single) if single else float("nan")}
+    single = [
+        r.seconds
+        for r in (asyncio.run(one_session(url, page, args.timeout)) for _ in range(3))
+        if r.seconds is not None
+    ]
+    return {
+        "first": one.seconds if one.seconds is not None else float("nan"),
+        "single": statistics.median(single) if single else float("nan"),
+    }
 
 
 def try_rates(url: str, page: str, args, single: float) -> float | None:
@@ -475,9 +561,12 @@ def try_rates(url: str, page: str, args, single: float) -> float | None:
         time.sleep(3)
         r = summary(asyncio.run(arrivals(url, page, rate, args.duration, args.timeout)))
         ok = r["ok"] == r["n"] and r["p95"] < 2 * single
-        print(f"      {rate:g} new sessions/s for {args.duration:g} s: p50 {r['p50']:.2f} s  p95 {r['p95']:.2f} s  "
-              f"errors {sum(r['errors'].values())}  -> {'sustained' if ok else 'not sustained'} "
-              f"(p95 < 2 x one session alone = {2 * single:.2f} s)", flush=True)
+        print(
+            f"      {rate:g} new sessions/s for {args.duration:g} s: p50 {r['p50']:.2f} s  p95 {r['p95']:.2f} s  "
+            f"errors {sum(r['errors'].values())}  -> {'sustained' if ok else 'not sustained'} "
+            f"(p95 < 2 x one session alone = {2 * single:.2f} s)",
+            flush=True,
+        )
         if not ok:
             break
         sustained = rate
@@ -513,14 +602,19 @@ def soak(args, extra: list[str]) -> int:
             errors.update(r.error for r in res if r.error)
             samples.append((time.perf_counter() - t0, rss_mb(pids)))
             ok = [r.seconds for r in res if r.seconds is not None]
-            print(f"  {samples[-1][0]:6.0f} s  RSS {samples[-1][1]:7.1f} MB  sessions {total}  "
-                  f"p50 {pct(ok, 50):.2f} s  errors {sum(errors.values())}", flush=True)
+            print(
+                f"  {samples[-1][0]:6.0f} s  RSS {samples[-1][1]:7.1f} MB  sessions {total}  "
+                f"p50 {pct(ok, 50):.2f} s  errors {sum(errors.values())}",
+                flush=True,
+            )
     finally:
         if srv:
             srv.stop()
     half = [m for t, m in samples if t >= samples[-1][0] / 2]
-    print(f"RSS: start {samples[0][1]:.1f} MB, max {max(m for _, m in samples):.1f} MB, end {samples[-1][1]:.1f} MB; "
-          f"second half {min(half):.1f}-{max(half):.1f} MB; {total} sessions, {sum(errors.values())} errors")
+    print(
+        f"RSS: start {samples[0][1]:.1f} MB, max {max(m for _, m in samples):.1f} MB, end {samples[-1][1]:.1f} MB; "
+        f"second half {min(half):.1f}-{max(half):.1f} MB; {total} sessions, {sum(errors.values())} errors"
+    )
     return 0
 
 

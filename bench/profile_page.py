@@ -63,8 +63,11 @@ def main() -> None:
     took = time.perf_counter() - t0
     print(f"{args.page}: {'first run' if args.cold else 'warm rerun'} {took:.3f} s (profiled, so slower)")
     total = sessions[0].duration or 1
-    print(ConsoleRenderer(unicode=True, color=False, time="seconds",
-                          processor_options={"filter_threshold": args.min / total}).render(sessions[0]))
+    print(
+        ConsoleRenderer(
+            unicode=True, color=False, time="seconds", processor_options={"filter_threshold": args.min / total}
+        ).render(sessions[0])
+    )
 
 
 if __name__ == "__main__":

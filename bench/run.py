@@ -31,11 +31,18 @@ logging.disable(logging.WARNING)  # Streamlit's bare-mode warnings
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
 
-PAGES = {"overview": ("/", None), "compare": ("/compare", "app_pages/compare.py"),
-         "trends": ("/trends", "app_pages/trends.py"), "map": ("/map", "app_pages/map.py"),
-         "data": ("/data", "app_pages/data.py"), "methodology": ("/methodology", "app_pages/methodology.py")}
-DRAWN = ("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas, "
-         "[data-testid='stDeckGlJsonChart'] canvas, [data-testid='stDataFrame']")
+PAGES = {
+    "overview": ("/", None),
+    "compare": ("/compare", "app_pages/compare.py"),
+    "trends": ("/trends", "app_pages/trends.py"),
+    "map": ("/map", "app_pages/map.py"),
+    "data": ("/data", "app_pages/data.py"),
+    "methodology": ("/methodology", "app_pages/methodology.py"),
+}
+DRAWN = (
+    "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas, "
+    "[data-testid='stDeckGlJsonChart'] canvas, [data-testid='stDataFrame']"
+)
 # the map itself (issue 18's goal: cold start to the first drawn map, not to the page's first table): the
 # page's map is the drawn (Vega-Lite) one; "Zoomable map" (zoom=1) is the deck.gl canvas
 MAP_DRAWN = "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas"
@@ -83,8 +90,11 @@ def warm(runs: int) -> None:
             at.switch_page(path)
         at.run()
         assert not at.exception, at.exception
-        counts = {"charts": len(at.get("vega_lite_chart")), "maps": len(at.get("deck_gl_json_chart")),
-                  "tables": len(at.dataframe)}
+        counts = {
+            "charts": len(at.get("vega_lite_chart")),
+            "maps": len(at.get("deck_gl_json_chart")),
+            "tables": len(at.dataframe),
+        }
         t_app = timed(at)
         bare = AppTest.from_file(str(ROOT / "bench" / "bare_page.py"), default_timeout=60)
         for k, v in counts.items():
@@ -140,9 +150,22 @@ class Server:
         env = {k: v for k, v in os.environ.items() if k != "THB_DATA_DIR"}
         self.t0 = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
-             f"--server.port={self.port}", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.headless=true",
+                f"--server.port={self.port}",
+                "--browser.gatherUsageStats=false",
+                "--server.fileWatcherType=none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def wait_port(self):
         import socket
@@ -174,16 +197,27 @@ def _open(browser, url, drawn: str = DRAWN):
     page.goto(url, timeout=120_000)
     page.locator(f"{drawn} >> visible=true").first.wait_for(state="visible", timeout=120_000)
     import os
+
     if os.environ.get("BENCH_WHICH"):
-        print("     first drawn:", page.evaluate("""(sel) => { const e = [...document.querySelectorAll(sel)].find(x => x.getBoundingClientRect().width > 0); return e ? e.closest('[data-testid]').getAttribute('data-testid') + ' ' + e.tagName : 'none'; }""", DRAWN), flush=True)
+        print(
+            "     first drawn:",
+            page.evaluate(
+                """(sel) => { const e = [...document.querySelectorAll(sel)].find(x => x.getBoundingClientRect().width > 0); return e ? e.closest('[data-testid]').getAttribute('data-testid') + ' ' + e.tagName : 'none'; }""",
+                DRAWN,
+            ),
+            flush=True,
+        )
     return ctx, page
 
 
 def cold(runs: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    print(f"Cold start to first chart in headless Chromium (fresh server per run: process start -> first "
-          f"chart/map/table drawn; median of {runs})", flush=True)
+    print(
+        f"Cold start to first chart in headless Chromium (fresh server per run: process start -> first "
+        f"chart/map/table drawn; median of {runs})",
+        flush=True,
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
@@ -234,8 +268,11 @@ def memory(sessions: int = 10) -> None:
                 for c, _pg in ctxs:
                     c.close()
                 res[label] = (one, many, (many - one) / (sessions - 1))
-                print(f"  {label:<28} RSS 1 session {one:7.1f} MB, {sessions} sessions {many:7.1f} MB, "
-                      f"{res[label][2]:5.2f} MB per extra session", flush=True)
+                print(
+                    f"  {label:<28} RSS 1 session {one:7.1f} MB, {sessions} sessions {many:7.1f} MB, "
+                    f"{res[label][2]:5.2f} MB per extra session",
+                    flush=True,
+                )
             finally:
                 srv.stop()
         browser.close()

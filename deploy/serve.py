@@ -106,9 +106,20 @@ class Replica:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "server.py", f"--server.port={self.port}",
-             "--server.address=127.0.0.1", *self.extra],
-            cwd=ROOT, env=self.env, start_new_session=True)  # own group: Ctrl-C goes through us
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "server.py",
+                f"--server.port={self.port}",
+                "--server.address=127.0.0.1",
+                *self.extra,
+            ],
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+        )  # own group: Ctrl-C goes through us
         self.started_at = time.monotonic()
         self.state, self.was_ready = "starting", False
         self.broken_checks = self.silent_checks = 0
@@ -190,8 +201,15 @@ def keep_front(template: str, front: bool) -> str:
     return "".join(out)
 
 
-def render_conf(tmp: Path, port: int, host: str, replicas: list[Replica], access_log: bool,
-                conn_per_client: int = CONN_PER_CLIENT, module: str | None = "auto") -> Path:
+def render_conf(
+    tmp: Path,
+    port: int,
+    host: str,
+    replicas: list[Replica],
+    access_log: bool,
+    conn_per_client: int = CONN_PER_CLIENT,
+    module: str | None = "auto",
+) -> Path:
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (tmp / sub).mkdir()
     user_line = ""
@@ -210,13 +228,23 @@ def render_conf(tmp: Path, port: int, host: str, replicas: list[Replica], access
     module = stream_module() if module == "auto" else module
     rlimit, connections = fd_budget()
     listen = f"{host}:{port}"
-    conf = fill(keep_front(TEMPLATE.read_text(), module is not None), USER_LINE=user_line, WORKERS="auto",
-                TMP=str(tmp), UPSTREAM_SERVERS=servers, LISTEN=listen, REPLICAS=str(len(replicas)),
-                ACCESS_LOG="/dev/stdout" if access_log else "off", STREAM_MODULE=module or "",
-                HTTP_LISTEN=f"unix:{tmp}/http.sock proxy_protocol" if module else listen,
-                RLIMIT_NOFILE=str(rlimit), WORKER_CONNECTIONS=str(connections),
-                CONN_PER_CLIENT=str(conn_per_client), APP_CONN_PER_CLIENT=str(APP_CONN_PER_CLIENT),
-                API_CONN_PER_CLIENT=str(API_CONN_PER_CLIENT))
+    conf = fill(
+        keep_front(TEMPLATE.read_text(), module is not None),
+        USER_LINE=user_line,
+        WORKERS="auto",
+        TMP=str(tmp),
+        UPSTREAM_SERVERS=servers,
+        LISTEN=listen,
+        REPLICAS=str(len(replicas)),
+        ACCESS_LOG="/dev/stdout" if access_log else "off",
+        STREAM_MODULE=module or "",
+        HTTP_LISTEN=f"unix:{tmp}/http.sock proxy_protocol" if module else listen,
+        RLIMIT_NOFILE=str(rlimit),
+        WORKER_CONNECTIONS=str(connections),
+        CONN_PER_CLIENT=str(conn_per_client),
+        APP_CONN_PER_CLIENT=str(APP_CONN_PER_CLIENT),
+        API_CONN_PER_CLIENT=str(API_CONN_PER_CLIENT),
+    )
     path = tmp / "nginx.conf"
     path.write_text(conf)
     return path
@@ -236,10 +264,18 @@ def main() -> int:
     ap.add_argument("--port", type=int, default=8501)
     ap.add_argument("--host", default="127.0.0.1", help="address nginx listens on (0.0.0.0 for all)")
     ap.add_argument("--access-log", action="store_true", help="nginx access log to stdout")
-    ap.add_argument("--start-timeout", type=float, default=180.0,
-                    help="seconds a process may take to start and warm up before it is restarted")
-    ap.add_argument("--conn-per-client", type=int, default=CONN_PER_CLIENT,
-                    help="open connections per client address at the front (needs nginx's stream module)")
+    ap.add_argument(
+        "--start-timeout",
+        type=float,
+        default=180.0,
+        help="seconds a process may take to start and warm up before it is restarted",
+    )
+    ap.add_argument(
+        "--conn-per-client",
+        type=int,
+        default=CONN_PER_CLIENT,
+        help="open connections per client address at the front (needs nginx's stream module)",
+    )
     ap.add_argument("extra", nargs="*", help="after --: extra flags for every `streamlit run`")
     a = ap.parse_args()
     if not NGINX:
@@ -287,8 +323,10 @@ def main() -> int:
             return 0
         conf = render_conf(tmp, a.port, a.host, replicas, a.access_log, a.conn_per_client)
         if not stream_module():
-            log("nginx has no stream module (apt-get install libnginx-mod-stream): no per-client connection "
-                "limit at the front; the other limits apply")
+            log(
+                "nginx has no stream module (apt-get install libnginx-mod-stream): no per-client connection "
+                "limit at the front; the other limits apply"
+            )
         nginx = subprocess.Popen([NGINX, "-e", "stderr", "-p", str(tmp), "-c", str(conf)], start_new_session=True)
         for _ in range(100):  # bounded: nginx binds in milliseconds
             if nginx.poll() is not None:
@@ -297,8 +335,10 @@ def main() -> int:
             if healthy(f"http://127.0.0.1:{a.port}", 1.0):
                 break
             time.sleep(0.1)
-        log(f"ready: http://{'localhost' if a.host in ('127.0.0.1', '0.0.0.0') else a.host}:{a.port} "
-            f"(nginx, {len(replicas)} processes, cookie affinity; config {conf})")
+        log(
+            f"ready: http://{'localhost' if a.host in ('127.0.0.1', '0.0.0.0') else a.host}:{a.port} "
+            f"(nginx, {len(replicas)} processes, cookie affinity; config {conf})"
+        )
         last = time.time()
         while not stopping:
             time.sleep(0.2)
@@ -316,8 +356,11 @@ def main() -> int:
                     if state != before and state != "no answer":
                         log(f"app process {r.index}: {state}" + (f" ({detail})" if detail else ""))
                     continue
-                log(f"app process {r.index} {why}" + (f" ({detail})" if detail and why == "broken" else "")
-                    + ": restarting")
+                log(
+                    f"app process {r.index} {why}"
+                    + (f" ({detail})" if detail and why == "broken" else "")
+                    + ": restarting"
+                )
                 r.stop()
                 r.restarts += 1
                 r.start()

@@ -1,4 +1,5 @@
 """The build: raw + mapping + codebook -> data/harmonised/thb_baltic.csv (sorted, deterministic)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,11 +21,40 @@ from etl.rates import RateGap, add_rates
 from etl.reference import Reference, load_reference
 from etl.schema import harmonised_schema, validate
 
-COLUMNS = ["country", "period_start", "period_end", "period_label", "indicator", "breakdown", "category", "unit",
-           "value", "value_low", "value_high", "suppressed", "source_id", "grade", "source_location", "preferred", "flags",
-           "note", "raw_file", "raw_row"]
-SORT = ["country", "indicator", "breakdown", "category", "unit", "period_start", "period_end", "source_id",
-        "raw_file", "raw_row"]
+COLUMNS = [
+    "country",
+    "period_start",
+    "period_end",
+    "period_label",
+    "indicator",
+    "breakdown",
+    "category",
+    "unit",
+    "value",
+    "value_low",
+    "value_high",
+    "suppressed",
+    "source_id",
+    "grade",
+    "source_location",
+    "preferred",
+    "flags",
+    "note",
+    "raw_file",
+    "raw_row",
+]
+SORT = [
+    "country",
+    "indicator",
+    "breakdown",
+    "category",
+    "unit",
+    "period_start",
+    "period_end",
+    "source_id",
+    "raw_file",
+    "raw_row",
+]
 
 
 @dataclass
@@ -50,9 +80,12 @@ def harmonise(paths: DataPaths) -> BuildResult:
     drafts += add_rates(drafts, preferred, ref, gaps)
     contradicting = flag_contradictions(drafts, preferred, ref)
     table = to_frame(drafts, preferred, ref)
-    schema = harmonised_schema(list(ref.indicators["indicator"]), list(ref.units["unit"]), list(ref.flags["flag"]),
-                               list(ref.grades["grade"]))
-    table = validate(schema, table, lambda i: f"harmonised row from {table.at[i, 'raw_file']} line {table.at[i, 'raw_row']}")
+    schema = harmonised_schema(
+        list(ref.indicators["indicator"]), list(ref.units["unit"]), list(ref.flags["flag"]), list(ref.grades["grade"])
+    )
+    table = validate(
+        schema, table, lambda i: f"harmonised row from {table.at[i, 'raw_file']} line {table.at[i, 'raw_row']}"
+    )
     check_output(table, ref)
     return BuildResult(table, excluded, raw_counts, ref, gaps, contradicting)
 
@@ -62,25 +95,44 @@ def check_codes(drafts: list[Draft], ref: Reference) -> None:
     breakdowns = set(ref.categories["breakdown"])
     for d in drafts:
         if d.breakdown not in breakdowns:
-            problems.append(f"{d.raw_file} line {d.raw_row}: breakdown {d.breakdown!r} is not in codebook/categories.csv")
+            problems.append(
+                f"{d.raw_file} line {d.raw_row}: breakdown {d.breakdown!r} is not in codebook/categories.csv"
+            )
         elif d.category not in ref.allowed_categories(d.breakdown):
-            problems.append(f"{d.raw_file} line {d.raw_row}: category {d.category!r} is not allowed for breakdown {d.breakdown!r}")
+            problems.append(
+                f"{d.raw_file} line {d.raw_row}: category {d.category!r} is not allowed for breakdown {d.breakdown!r}"
+            )
     if problems:
         raise BuildError(problems)
 
 
 def to_frame(drafts: list[Draft], preferred: dict[int, bool], ref: Reference) -> pd.DataFrame:
     # a rate's grade is its count's (its population is always an official statistic)
-    records = [{
-        "country": d.country, "period_start": d.period_start, "period_end": d.period_end,
-        "period_label": d.period_label, "indicator": d.indicator, "breakdown": d.breakdown,
-        "category": d.category, "unit": d.unit, "value": d.value, "value_low": d.value_low,
-        "value_high": d.value_high, "suppressed": d.suppressed, "source_id": d.source_id,
-        "grade": ref.grade_of(d.source_id.split(";")[0]),
-        "source_location": d.source_location, "preferred": bool(preferred.get(id(d), False)),
-        "flags": ";".join(sorted(d.flags)), "note": " ".join(dict.fromkeys(d.notes)),
-        "raw_file": d.raw_file, "raw_row": d.raw_row,
-    } for d in drafts]
+    records = [
+        {
+            "country": d.country,
+            "period_start": d.period_start,
+            "period_end": d.period_end,
+            "period_label": d.period_label,
+            "indicator": d.indicator,
+            "breakdown": d.breakdown,
+            "category": d.category,
+            "unit": d.unit,
+            "value": d.value,
+            "value_low": d.value_low,
+            "value_high": d.value_high,
+            "suppressed": d.suppressed,
+            "source_id": d.source_id,
+            "grade": ref.grade_of(d.source_id.split(";")[0]),
+            "source_location": d.source_location,
+            "preferred": bool(preferred.get(id(d), False)),
+            "flags": ";".join(sorted(d.flags)),
+            "note": " ".join(dict.fromkeys(d.notes)),
+            "raw_file": d.raw_file,
+            "raw_row": d.raw_row,
+        }
+        for d in drafts
+    ]
     frame = pd.DataFrame.from_records(records, columns=COLUMNS)
     for column in ("value", "value_low", "value_high"):
         frame[column] = frame[column].astype(float)
@@ -125,7 +177,13 @@ def to_csv_text(table: pd.DataFrame) -> str:
 def build_meta(csv_text: str, result: BuildResult, paths: DataPaths) -> dict:
     sources_used = sorted({s for ids in result.table["source_id"] for s in ids.split(";")})
     inputs = {}
-    for path in sorted(paths.raw.glob("*.csv")) + eurostat_snapshot_files(paths.raw) + [paths.sources] + sorted(paths.mapping.glob("*.csv")) + sorted(paths.codebook.glob("*.csv")):
+    for path in (
+        sorted(paths.raw.glob("*.csv"))
+        + eurostat_snapshot_files(paths.raw)
+        + [paths.sources]
+        + sorted(paths.mapping.glob("*.csv"))
+        + sorted(paths.codebook.glob("*.csv"))
+    ):
         inputs[str(path.relative_to(paths.root))] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     accessed = result.reference.sources.set_index("source_id").loc[sources_used, "date_accessed"]
     families = result.reference.sources.set_index("source_id").loc[sources_used, "family"]

@@ -1,4 +1,5 @@
 """Flags a reader must know: source quality, series breaks, repeated keys, breakdowns above totals."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -56,8 +57,10 @@ def flag_repeated_keys(drafts: list[Draft]) -> None:
         if all(r.raw_file.startswith("unodc_glotip_") for r in rows):
             for r in rows:
                 r.flags.add("repeated_key_in_source")
-                r.notes.append(f"UNODC gives {len(rows)} rows for this figure (sheet rows "
-                               f"{', '.join(r2.source_location.rsplit(' ', 1)[-1] for r2 in rows)}); shown separately, not summed.")
+                r.notes.append(
+                    f"UNODC gives {len(rows)} rows for this figure (sheet rows "
+                    f"{', '.join(r2.source_location.rsplit(' ', 1)[-1] for r2 in rows)}); shown separately, not summed."
+                )
         elif len({r.value for r in rows}) == 1:
             # The research transcribed one printed figure twice (two workstreams): keep every row, use the first.
             first = min(rows, key=lambda r: (r.raw_file, r.raw_row))
@@ -101,8 +104,12 @@ def flag_breakdowns(drafts: list[Draft]) -> None:
                 r.flags.add("breakdown_exceeds_total")
                 r.notes.append(f"Larger than the total ({_show(total)}) given by the same source.")
                 victims = by_group_form.get((r.country, r.period_start, "victims", r.category, r.source_id))
-                if (r.indicator == "convicted" and breakdown == "exploitation" and victims is not None
-                        and victims.value == r.value):
+                if (
+                    r.indicator == "convicted"
+                    and breakdown == "exploitation"
+                    and victims is not None
+                    and victims.value == r.value
+                ):
                     r.flags.add("probable_source_error")
                     r.notes.append("Repeats the victims figure for the same form and year; not used as convictions.")
 

@@ -5,6 +5,7 @@ reconstructed from URL slug)", "TRUNCATED", "LOW CONFIDENCE"); they belong in `n
 a journalist pastes. `clean_citation` builds the citation from the fields, stripping those remarks, and
 `CURATOR_NOTE` is what the build refuses to find in a citation.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,6 +32,7 @@ def clean_year(date_published: str) -> str:
 
 def _strip_notes(text: str) -> str:
     """Drop bracketed parts that are curator remarks; keep bracketed parts that are part of a title."""
+
     def keep(match: re.Match) -> str:
         return "" if CURATOR_NOTE.search(match.group(0)) else match.group(0)
 

@@ -1,4 +1,5 @@
 """Command line: build (default), report, import-glotip, import-research, refresh eurostat."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,12 +23,21 @@ def main(argv: list[str] | None = None) -> int:
     glotip.add_argument("--source-id", help="e.g. UNODC_GLOTIP_2026 (default: from the extraction date)")
     research = sub.add_parser("import-research", help="import a research collection folder (figures.csv, sources.csv)")
     research.add_argument("folder", type=Path)
-    adding = sub.add_parser("add-research", help="add a folder of dated research additions (<date>_figures.csv, "
-                                                 "<date>_sources.csv) to data/raw and sources.csv, then build")
+    adding = sub.add_parser(
+        "add-research",
+        help="add a folder of dated research additions (<date>_figures.csv, "
+        "<date>_sources.csv) to data/raw and sources.csv, then build",
+    )
     adding.add_argument("folder", type=Path)
-    refresh = sub.add_parser("refresh", help="pull official series from the web (needs internet), then build and print a diff")
-    refresh.add_argument("source", choices=["eurostat"], help="eurostat: the crim_thb datasets for EE, LV, LT and EU27_2020")
-    refresh.add_argument("--dataset", action="append", help="only this dataset code (repeatable; default: every crim_thb_* dataset)")
+    refresh = sub.add_parser(
+        "refresh", help="pull official series from the web (needs internet), then build and print a diff"
+    )
+    refresh.add_argument(
+        "source", choices=["eurostat"], help="eurostat: the crim_thb datasets for EE, LV, LT and EU27_2020"
+    )
+    refresh.add_argument(
+        "--dataset", action="append", help="only this dataset code (repeatable; default: every crim_thb_* dataset)"
+    )
     refresh.add_argument("--geo", action="append", help="geo code (repeatable; default: EE, LV, LT, EU27_2020)")
     refresh.add_argument("--date", type=dt.date.fromisoformat, help="snapshot date YYYY-MM-DD (default: today, UTC)")
     args = parser.parse_args(argv)
@@ -63,17 +73,21 @@ def main(argv: list[str] | None = None) -> int:
             from etl.research_import import add_research
 
             counts = add_research(args.folder, paths, accessed=_dt.date.today().isoformat())
-            print(f"added rows per raw file and new sources: {counts} (new sources carry a first-guess grade "
-                  "to review in data/sources.csv)")
+            print(
+                f"added rows per raw file and new sources: {counts} (new sources carry a first-guess grade "
+                "to review in data/sources.csv)"
+            )
         from etl.build import build
 
         started = time.perf_counter()
         result = build(paths)
         seconds = time.perf_counter() - started
         table = result.table
-        print(f"built {paths.output.relative_to(paths.root)}: {len(table)} rows "
-              f"({int(table['preferred'].sum())} preferred), {len(result.excluded)} raw rows excluded by the mapping, "
-              f"in {seconds:.2f} s")
+        print(
+            f"built {paths.output.relative_to(paths.root)}: {len(table)} rows "
+            f"({int(table['preferred'].sum())} preferred), {len(result.excluded)} raw rows excluded by the mapping, "
+            f"in {seconds:.2f} s"
+        )
         return 0
     except BuildError as exc:
         print(exc, file=sys.stderr)

@@ -10,6 +10,7 @@ Tolerance: 10 % of the official bound, and at least 1 (printed figures are often
 row is flagged `conflict` and `contradicts_official`, keeps a note naming the official values, stays in the
 table (Data, /check) and is never preferred: "missing is better than wrong".
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -44,8 +45,9 @@ def contradiction(row: Draft, official: dict[int, Draft]) -> str | None:
     held = [official[y] for y in years if y in official]
     if not held:
         return None
-    shown = "; ".join(f"{d.period_start}: {'<5' if d.suppressed else f'{d.value:g}'} ({d.source_id.split(';')[0]})"
-                      for d in held)
+    shown = "; ".join(
+        f"{d.period_start}: {'<5' if d.suppressed else f'{d.value:g}'} ({d.source_id.split(';')[0]})" for d in held
+    )
     if row.period_start == row.period_end:
         o = held[0]
         if _high(row) < _low(o) - _tolerance(_low(o)) or _low(row) > _high(o) + _tolerance(_high(o)):
@@ -72,8 +74,12 @@ def flag_contradictions(drafts: list[Draft], preferred: dict[int, bool], ref: Re
     series: dict[tuple, dict[int, Draft]] = defaultdict(dict)
     for d in drafts:
         main = d.source_id.split(";")[0]
-        if (preferred.get(id(d)) and ref.grade_of(main) in official_grades and d.period_start == d.period_end
-                and (d.value is not None or d.suppressed)):
+        if (
+            preferred.get(id(d))
+            and ref.grade_of(main) in official_grades
+            and d.period_start == d.period_end
+            and (d.value is not None or d.suppressed)
+        ):
             series[(d.country, d.indicator, d.breakdown, d.category, d.unit)][d.period_start] = d
     found = []
     for d in drafts:
@@ -87,12 +93,29 @@ def flag_contradictions(drafts: list[Draft], preferred: dict[int, bool], ref: Re
         preferred[id(d)] = False
         found.append(d)
     # what rests on a contradicting row goes with it: its computed rates, and the rest of its breakdown set
-    gone = {(d.country, d.period_start, d.period_end, d.indicator, d.breakdown,
-             d.category if d.breakdown == "total" else "*", d.source_id.split(";")[0]) for d in found}
+    gone = {
+        (
+            d.country,
+            d.period_start,
+            d.period_end,
+            d.indicator,
+            d.breakdown,
+            d.category if d.breakdown == "total" else "*",
+            d.source_id.split(";")[0],
+        )
+        for d in found
+    }
     for d in drafts:
         main = d.source_id.split(";")[0]
-        k = (d.country, d.period_start, d.period_end, d.indicator, d.breakdown,
-             d.category if d.breakdown == "total" else "*", main)
+        k = (
+            d.country,
+            d.period_start,
+            d.period_end,
+            d.indicator,
+            d.breakdown,
+            d.category if d.breakdown == "total" else "*",
+            main,
+        )
         if k in gone and preferred.get(id(d)):
             preferred[id(d)] = False
             if FLAG not in d.flags:

@@ -33,15 +33,28 @@ PROFILE_RESOURCE = "tabular-data-resource"
 TABLE_PATH = "thb_baltic.csv"
 SOURCES_PATH = "sources.csv"
 # Codebook tables published with the data (a fixed list: the API serves exactly these)
-CODEBOOK_TABLES = ("indicators", "categories", "countries", "units", "flags", "country_definitions", "grades",
-                   "breakdown_rules")
+CODEBOOK_TABLES = (
+    "indicators",
+    "categories",
+    "countries",
+    "units",
+    "flags",
+    "country_definitions",
+    "grades",
+    "breakdown_rules",
+)
 ENCODING = "utf-8-sig"  # the published CSVs start with a BOM so that spreadsheets read Baltic letters
 
-CC_BY = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-         "title": "Creative Commons Attribution 4.0 International"}
+CC_BY = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
 MIT = {"name": "MIT", "path": "https://opensource.org/licenses/MIT", "title": "MIT License"}
-PUBLISHER_TERMS = ("Each figure keeps its publisher's terms: see sources.csv, column 'licence'. "
-                   "Cite the original publisher together with this dataset.")
+PUBLISHER_TERMS = (
+    "Each figure keeps its publisher's terms: see sources.csv, column 'licence'. "
+    "Cite the original publisher together with this dataset."
+)
 
 # Field documentation of the harmonised table (data/README.md says the same in a table)
 HARMONISED_DOC = {
@@ -51,16 +64,20 @@ HARMONISED_DOC = {
     "period_label": "The period as printed in the source (2020, 2012-2016, 2013-08/2015-12).",
     "indicator": "What is counted: a code of codebook/indicators.csv.",
     "breakdown": "The breakdown: a code of codebook/categories.csv (total for no breakdown).",
-    "category": ("Category within the breakdown (total for the total): codebook/categories.csv; for "
-                 "citizenship_country and repatriation_country any country code of codebook/countries.csv."),
+    "category": (
+        "Category within the breakdown (total for the total): codebook/categories.csv; for "
+        "citizenship_country and repatriation_country any country code of codebook/countries.csv."
+    ),
     "unit": "Unit of value: a code of codebook/units.csv.",
     "value": "The figure as published (rates: computed in the build from cited population). Empty when suppressed.",
     "value_low": "Lower end of a suppressed count's range ('<5' is 1 to 4; rates scaled accordingly).",
     "value_high": "Upper end of a suppressed count's range.",
     "suppressed": "True for a count the source withholds ('<5'): never read it as 0, never sum it.",
-    "source_id": ("The source record in sources.csv. A rate row cites two records joined by ';' (the count's "
-                  "and the population's), so no foreign key is declared: every part is a source_id of "
-                  "sources.csv (checked by the build and the test suite)."),
+    "source_id": (
+        "The source record in sources.csv. A rate row cites two records joined by ';' (the count's "
+        "and the population's), so no foreign key is declared: every part is a source_id of "
+        "sources.csv (checked by the build and the test suite)."
+    ),
     "source_location": "Where in the source: table, page, section, sheet row.",
     "preferred": "True for the one value the dashboard uses for this figure (precedence rule); False for the others.",
     "flags": "Codes of codebook/flags.csv joined by ';'.",
@@ -112,8 +129,14 @@ def harmonised_fields(columns: list[str], codebook: dict[str, pd.DataFrame]) -> 
         "period_end": {"type": "integer", "constraints": {"required": True, **years}},
         "period_label": {"type": "string"},
         "indicator": {"type": "string", "constraints": {"required": True, **({"enum": ind} if ind else {})}},
-        "breakdown": {"type": "string", "constraints": {"required": True, **({"enum": breakdowns} if breakdowns else {})}},
-        "category": {"type": "string", "constraints": {"required": True, **({"enum": categories} if cats is not None else {})}},
+        "breakdown": {
+            "type": "string",
+            "constraints": {"required": True, **({"enum": breakdowns} if breakdowns else {})},
+        },
+        "category": {
+            "type": "string",
+            "constraints": {"required": True, **({"enum": categories} if cats is not None else {})},
+        },
         "unit": {"type": "string", "constraints": {"required": True, **({"enum": units} if units else {})}},
         "value": {"type": "number", "constraints": {"minimum": 0}},
         "value_low": {"type": "number", "constraints": {"minimum": 0}},
@@ -148,20 +171,35 @@ def _country_codes(countries: pd.DataFrame | None) -> list[str]:
 SIDE_FIELDS: dict[str, dict[str, dict]] = {
     "sources": {
         "source_id": {"type": "string", "constraints": {"required": True, "unique": True}},
-        "grade": {"type": "string", "constraints": {"required": True},
-                  "description": "The source's evidence grade (codebook/grades.csv), rated by what the document is."},
+        "grade": {
+            "type": "string",
+            "constraints": {"required": True},
+            "description": "The source's evidence grade (codebook/grades.csv), rated by what the document is.",
+        },
         "grade_reason": {"type": "string", "description": "Why the source has its grade."},
-        "reports_on": {"type": "string", "description": "For a news item: the official document it reports (a source_id), if listed."},
+        "reports_on": {
+            "type": "string",
+            "description": "For a news item: the official document it reports (a source_id), if listed.",
+        },
         "publisher": {"type": "string", "constraints": {"required": True}},
         "title": {"type": "string", "constraints": {"required": True}},
         "date_accessed": {"type": "date"},
         "licence": {"type": "string", "constraints": {"required": True}},
-        "citation": {"type": "string", "constraints": {"required": True},
-                     "description": "The citation line: who published the document and where it lives at the publisher."},
-        "copy_url": {"type": "string", "description": "Where the project read a copy, when not at the publisher "
-                                                      "(provenance, never part of the citation)."},
-        "copy_kind": {"type": "string", "constraints": {"enum": ["", "data_copy", "reprint", "platform", "snapshot"]},
-                      "description": "How the copy was obtained: data_copy, reprint, platform or snapshot (etl/hosts.py)."},
+        "citation": {
+            "type": "string",
+            "constraints": {"required": True},
+            "description": "The citation line: who published the document and where it lives at the publisher.",
+        },
+        "copy_url": {
+            "type": "string",
+            "description": "Where the project read a copy, when not at the publisher "
+            "(provenance, never part of the citation).",
+        },
+        "copy_kind": {
+            "type": "string",
+            "constraints": {"enum": ["", "data_copy", "reprint", "platform", "snapshot"]},
+            "description": "How the copy was obtained: data_copy, reprint, platform or snapshot (etl/hosts.py).",
+        },
         "copy_note": {"type": "string", "description": "Where the copy was read and why."},
     },
     "indicators": {
@@ -188,8 +226,13 @@ SIDE_FIELDS: dict[str, dict[str, dict]] = {
     },
 }
 PRIMARY_KEYS = {
-    "sources": ["source_id"], "indicators": ["indicator"], "categories": ["breakdown", "category"],
-    "countries": ["iso2"], "units": ["unit"], "flags": ["flag"], "country_definitions": ["country", "indicator"],
+    "sources": ["source_id"],
+    "indicators": ["indicator"],
+    "categories": ["breakdown", "category"],
+    "countries": ["iso2"],
+    "units": ["unit"],
+    "flags": ["flag"],
+    "country_definitions": ["country", "indicator"],
 }
 # foreign keys between side tables: (fields, resource, reference fields)
 SIDE_FOREIGN_KEYS = {
@@ -198,17 +241,31 @@ SIDE_FOREIGN_KEYS = {
 }
 TITLES = {
     "sources": "Source records: one per document (publisher, title, link, dates, licence, citation)",
-    "indicators": "Codebook: indicators (what is counted)", "categories": "Codebook: breakdowns and categories",
-    "countries": "Codebook: countries", "units": "Codebook: units", "flags": "Codebook: flags",
+    "indicators": "Codebook: indicators (what is counted)",
+    "categories": "Codebook: breakdowns and categories",
+    "countries": "Codebook: countries",
+    "units": "Codebook: units",
+    "flags": "Codebook: flags",
     "country_definitions": "Codebook: what each country counts, per indicator",
 }
 # harmonised table: the row identity (the build's sort key, unique in every build)
-HARMONISED_KEY = ["country", "indicator", "breakdown", "category", "unit", "period_start", "period_end",
-                  "source_id", "raw_file", "raw_row"]
+HARMONISED_KEY = [
+    "country",
+    "indicator",
+    "breakdown",
+    "category",
+    "unit",
+    "period_start",
+    "period_end",
+    "source_id",
+    "raw_file",
+    "raw_row",
+]
 
 
-def _side_fields(name: str, columns: list[str], sources: pd.DataFrame | None = None,
-                 qualities: list[str] | None = None) -> list[dict]:
+def _side_fields(
+    name: str, columns: list[str], sources: pd.DataFrame | None = None, qualities: list[str] | None = None
+) -> list[dict]:
     known = SIDE_FIELDS.get(name, {})
     out = []
     for c in columns:
@@ -221,8 +278,9 @@ def _side_fields(name: str, columns: list[str], sources: pd.DataFrame | None = N
     return out
 
 
-def descriptor(root: Path | str, meta: dict | None = None, *, table_columns: list[str] | None = None,
-               citation: str | None = None) -> dict:
+def descriptor(
+    root: Path | str, meta: dict | None = None, *, table_columns: list[str] | None = None, citation: str | None = None
+) -> dict:
     """The datapackage.json of the dataset in `root` (a data folder: harmonised/, sources.csv, codebook/).
 
     `table_columns`: the harmonised table's columns as published (default: its CSV header);
@@ -241,8 +299,11 @@ def descriptor(root: Path | str, meta: dict | None = None, *, table_columns: lis
     has_sources = (root / SOURCES_PATH).is_file()
 
     fk = []  # no key on source_id: a ';' list on rate rows (see the field's description)
-    for field, res, ref in (("country", "countries", "iso2"), ("indicator", "indicators", "indicator"),
-                            ("unit", "units", "unit")):
+    for field, res, ref in (
+        ("country", "countries", "iso2"),
+        ("indicator", "indicators", "indicator"),
+        ("unit", "units", "unit"),
+    ):
         if res in published and field in columns:
             fk.append({"fields": field, "reference": {"resource": res, "fields": ref}})
     table = {
@@ -260,7 +321,8 @@ def descriptor(root: Path | str, meta: dict | None = None, *, table_columns: lis
             "each country counts a different thing (codebook/country_definitions.csv). "
             "Not expressible as foreign keys (checked by the build and the test suite): source_id of a rate "
             "row holds two source ids joined by ';'; flags holds flag codes joined by ';'; (breakdown, category) "
-            "refers to codebook/categories.csv, where '*' stands for any country code. " + PUBLISHER_TERMS),
+            "refers to codebook/categories.csv, where '*' stands for any country code. " + PUBLISHER_TERMS
+        ),
         "licenses": [{**CC_BY, "title": CC_BY["title"] + " (the harmonisation: codes, selection, derived rates)"}],
         "schema": {
             "fields": harmonised_fields(columns, codebook),
@@ -271,8 +333,9 @@ def descriptor(root: Path | str, meta: dict | None = None, *, table_columns: lis
     }
     resources = [table]
     if has_sources:
-        resources.append(_side_resource("sources", SOURCES_PATH, _header(root / SOURCES_PATH), published,
-                                        qualities=qualities))
+        resources.append(
+            _side_resource("sources", SOURCES_PATH, _header(root / SOURCES_PATH), published, qualities=qualities)
+        )
     for name in published:
         resources.append(_side_resource(name, f"codebook/{name}.csv", list(codebook[name].columns), published))
 
@@ -288,14 +351,29 @@ def descriptor(root: Path | str, meta: dict | None = None, *, table_columns: lis
             "victims are the cases the authorities detected, not how many people are trafficked. "
             "Dataset version " + version + ", data as of " + str(meta.get("data_as_of") or "unknown") + ". "
             "Licences: the harmonisation (codes, codebook, selection, derived rates) is CC BY 4.0; the code that "
-            "builds it is MIT; " + PUBLISHER_TERMS),
+            "builds it is MIT; " + PUBLISHER_TERMS
+        ),
         "version": version,
-        "keywords": ["trafficking in human beings", "THB", "Estonia", "Latvia", "Lithuania", "official statistics",
-                     "UNODC GLOTIP", "Eurostat"],
+        "keywords": [
+            "trafficking in human beings",
+            "THB",
+            "Estonia",
+            "Latvia",
+            "Lithuania",
+            "official statistics",
+            "UNODC GLOTIP",
+            "Eurostat",
+        ],
         "licenses": [CC_BY],
         "code_licenses": [MIT],
-        "sources": [{"title": "One source record per document: sources.csv (publisher, title, link, licence, citation)",
-                     "path": SOURCES_PATH}] if has_sources else [],
+        "sources": [
+            {
+                "title": "One source record per document: sources.csv (publisher, title, link, licence, citation)",
+                "path": SOURCES_PATH,
+            }
+        ]
+        if has_sources
+        else [],
         "resources": resources,
     }
     if meta.get("data_as_of"):
@@ -305,18 +383,28 @@ def descriptor(root: Path | str, meta: dict | None = None, *, table_columns: lis
     return pkg
 
 
-def _side_resource(name: str, path: str, columns: list[str], published: list[str],
-                   qualities: list[str] | None = None) -> dict:
+def _side_resource(
+    name: str, path: str, columns: list[str], published: list[str], qualities: list[str] | None = None
+) -> dict:
     schema: dict = {"fields": _side_fields(name, columns, qualities=qualities), "missingValues": [""]}
     pk = PRIMARY_KEYS.get(name)
     if pk and all(c in columns for c in pk):
         schema["primaryKey"] = pk
-    fks = [{"fields": f, "reference": {"resource": r, "fields": rf}}
-           for f, r, rf in SIDE_FOREIGN_KEYS.get(name, []) if r in published and f in columns]
+    fks = [
+        {"fields": f, "reference": {"resource": r, "fields": rf}}
+        for f, r, rf in SIDE_FOREIGN_KEYS.get(name, [])
+        if r in published and f in columns
+    ]
     if fks:
         schema["foreignKeys"] = fks
     return {
-        "name": name, "title": TITLES.get(name, name), "path": path, "profile": PROFILE_RESOURCE,
-        "format": "csv", "mediatype": "text/csv", "encoding": ENCODING,
-        "licenses": [CC_BY], "schema": schema,
+        "name": name,
+        "title": TITLES.get(name, name),
+        "path": path,
+        "profile": PROFILE_RESOURCE,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": ENCODING,
+        "licenses": [CC_BY],
+        "schema": schema,
     }

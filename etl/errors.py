@@ -1,4 +1,5 @@
 """One error type for everything the build refuses, always naming the file and row."""
+
 from __future__ import annotations
 
 

@@ -22,6 +22,7 @@ What the package returns (read in its source, eurostat/eurostat.py 1.1.1, and it
 Nothing of this was run against the live API in the environment where it was written (no network to
 Eurostat there); the tests feed fixtures of exactly these shapes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -79,19 +80,22 @@ class Outcome:
 def source_id(code: str, day: dt.date) -> str:
     if code in EXTRA_DATASETS:
         return f"ESTAT_{code.upper()}_{day:%Y%m%d}"
-    suffix = code[len(DOMAIN) + 1:] if code.startswith(DOMAIN + "_") else code
+    suffix = code[len(DOMAIN) + 1 :] if code.startswith(DOMAIN + "_") else code
     return f"ESTAT_CRIM_THB_{suffix.upper()}_{day:%Y%m%d}"
 
 
 # ---------------------------------------------------------------- talking to Eurostat (through the package)
 
+
 def _client():
     try:
         import eurostat  # noqa: PLC0415 (lazy on purpose: only the refresh needs it)
     except ImportError as exc:
-        raise RefreshError(f"the 'eurostat' package is not installed ({exc}): it is in the refresh's own extra, "
-                           "not in the app's dependencies. `make refresh` installs it (requirements/etl.lock); "
-                           "by hand: `pip install --require-hashes -r requirements/etl.lock` or `pip install -e '.[etl]'`") from None
+        raise RefreshError(
+            f"the 'eurostat' package is not installed ({exc}): it is in the refresh's own extra, "
+            "not in the app's dependencies. `make refresh` installs it (requirements/etl.lock); "
+            "by hand: `pip install --require-hashes -r requirements/etl.lock` or `pip install -e '.[etl]'`"
+        ) from None
     return eurostat
 
 
@@ -125,8 +129,10 @@ def discover(es, only: list[str] | None = None) -> list[Dataset]:
     if only:
         missing = [c for c in only if c.lower() not in found]
         if missing:
-            raise RefreshError(f"dataset(s) {missing} are not in Eurostat's table of contents "
-                               f"(crim_thb datasets listed: {sorted(found) or 'none'})")
+            raise RefreshError(
+                f"dataset(s) {missing} are not in Eurostat's table of contents "
+                f"(crim_thb datasets listed: {sorted(found) or 'none'})"
+            )
         return [found[c.lower()] for c in only]
     if not found:
         raise RefreshError(f"no '{DOMAIN}_*' dataset in Eurostat's table of contents")
@@ -148,12 +154,18 @@ def fetch(es, ds: Dataset, geos: list[str], sid: str) -> Dataset:
     geo_par = next((p for p in ds.dimensions if p.lower() == "geo"), None)
     if geo_par is None:
         raise RefreshError(f"{ds.code}: no 'geo' dimension among {ds.dimensions}")
-    extra = {p: EXTRA_DATASETS[ds.code][p.lower()] for p in ds.dimensions
-             if p.lower() in EXTRA_DATASETS.get(ds.code, {})}
+    extra = {
+        p: EXTRA_DATASETS[ds.code][p.lower()] for p in ds.dimensions if p.lower() in EXTRA_DATASETS.get(ds.code, {})
+    }
     parts = []
     for geo in geos:
-        wide = _call(f"{ds.code}: get_data_df(geo={geo})", es.get_data_df, ds.code, flags=True,
-                     filter_pars={geo_par: [geo], **extra})
+        wide = _call(
+            f"{ds.code}: get_data_df(geo={geo})",
+            es.get_data_df,
+            ds.code,
+            flags=True,
+            filter_pars={geo_par: [geo], **extra},
+        )
         if wide is None or len(wide) == 0:
             ds.empty_geos.append(geo)
             continue
@@ -164,7 +176,9 @@ def fetch(es, ds: Dataset, geos: list[str], sid: str) -> Dataset:
     dup = frame.duplicated([c for c in frame.columns if c not in ("value", "flag")])
     if dup.any():
         raise RefreshError(f"{ds.code}: the same observation came back twice ({int(dup.sum())} rows)")
-    ds.tidy = frame.sort_values([c for c in frame.columns if c not in ("value", "flag")], kind="stable").reset_index(drop=True)
+    ds.tidy = frame.sort_values([c for c in frame.columns if c not in ("value", "flag")], kind="stable").reset_index(
+        drop=True
+    )
     return ds
 
 
@@ -186,13 +200,15 @@ def tidy(code: str, sid: str, wide: pd.DataFrame) -> pd.DataFrame:
     columns = [str(c) for c in wide.columns]
     first = next((i for i, c in enumerate(columns) if c.endswith("_value") or c.endswith("_flag")), None)
     if first is None or first == 0 or "\\" not in columns[first - 1]:
-        raise RefreshError(f"{code}: unexpected table shape from get_data_df (columns {columns[:8]}...); "
-                           "expected dimension columns, the last one '<dim>\\TIME_PERIOD', then '<year>_value', '<year>_flag'")
+        raise RefreshError(
+            f"{code}: unexpected table shape from get_data_df (columns {columns[:8]}...); "
+            "expected dimension columns, the last one '<dim>\\TIME_PERIOD', then '<year>_value', '<year>_flag'"
+        )
     text = columns[:first]
     dims = [c.lower() for c in text[:-1]] + [text[-1].split("\\")[0].lower()]
-    times = [c[:-len("_value")] for c in columns[first:] if c.endswith("_value")]
+    times = [c[: -len("_value")] for c in columns[first:] if c.endswith("_value")]
     if [c for c in columns[first:]] != [f"{t}_{k}" for t in times for k in ("value", "flag")]:
-        raise RefreshError(f"{code}: value and flag columns are not in pairs: {columns[first:first + 6]}...")
+        raise RefreshError(f"{code}: value and flag columns are not in pairs: {columns[first : first + 6]}...")
     if "geo" not in dims:
         raise RefreshError(f"{code}: no geo column in {dims}")
     reserved = {"dataset", "source_id", "time", "value", "flag"} & set(dims)
@@ -208,13 +224,23 @@ def tidy(code: str, sid: str, wide: pd.DataFrame) -> pd.DataFrame:
                 shown = _value_text(value)
             except RefreshError as exc:
                 raise RefreshError(f"{code} {keys} {time}: {exc}") from None
-            records.append({"dataset": code, "source_id": sid, "geo": keys["geo"], "time": time.strip(),
-                            **{d: keys[d] for d in dims if d != "geo"}, "value": shown, "flag": flag})
+            records.append(
+                {
+                    "dataset": code,
+                    "source_id": sid,
+                    "geo": keys["geo"],
+                    "time": time.strip(),
+                    **{d: keys[d] for d in dims if d != "geo"},
+                    "value": shown,
+                    "flag": flag,
+                }
+            )
     order = ["dataset", "source_id", "geo", "time"] + [d for d in dims if d != "geo"] + ["value", "flag"]
     return pd.DataFrame.from_records(records, columns=order)
 
 
 # ---------------------------------------------------------------- writing (always into a staging copy first)
+
 
 def _csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
@@ -228,16 +254,25 @@ def write_snapshot(folder: Path, datasets: list[Dataset], accessed: dt.datetime,
     """data/raw/eurostat/<date>/<dataset>.csv + _codelists.csv + manifest.json; returns {dataset: sha256}."""
     folder.mkdir(parents=True, exist_ok=True)
     sums, codelists = {}, []
-    manifest = {"accessed": accessed.isoformat(timespec="seconds"), "api": "Eurostat dissemination API via the "
-                f"'eurostat' Python package {_package_version()} (get_data_df, flags=True)", "geo_requested": geos,
-                "datasets": {}}
+    manifest = {
+        "accessed": accessed.isoformat(timespec="seconds"),
+        "api": "Eurostat dissemination API via the "
+        f"'eurostat' Python package {_package_version()} (get_data_df, flags=True)",
+        "geo_requested": geos,
+        "datasets": {},
+    }
     for ds in datasets:
         path = folder / f"{ds.code}.csv"
         path.write_text(_csv(ds.tidy), encoding="utf-8")
         sums[ds.code] = _sha256(path)
         manifest["datasets"][ds.code] = {
-            "file": path.name, "sha256": sums[ds.code], "rows": int(len(ds.tidy)), "title": ds.title,
-            "last_update_of_data": ds.last_update, "dimensions": ds.dimensions, "geo_without_data": ds.empty_geos,
+            "file": path.name,
+            "sha256": sums[ds.code],
+            "rows": int(len(ds.tidy)),
+            "title": ds.title,
+            "last_update_of_data": ds.last_update,
+            "dimensions": ds.dimensions,
+            "geo_without_data": ds.empty_geos,
         }
         for dim, labels in sorted(ds.codelists.items()):
             codelists += [(ds.code, dim, code, label) for code, label in sorted(labels.items())]
@@ -283,8 +318,14 @@ def merge_codes(table: pd.DataFrame, datasets: list[Dataset], day: dt.date) -> t
         if (dimension, code) in known:
             continue
         row = dict.fromkeys(EUROSTAT_CODE_COLUMNS, "")
-        row.update(dataset="*", dimension=dimension, code=code, label=entry["label"], action="review",
-                   note=f"New in the Eurostat refresh of {day:%Y-%m-%d} ({', '.join(sorted(entry['datasets']))}); needs review.")
+        row.update(
+            dataset="*",
+            dimension=dimension,
+            code=code,
+            label=entry["label"],
+            action="review",
+            note=f"New in the Eurostat refresh of {day:%Y-%m-%d} ({', '.join(sorted(entry['datasets']))}); needs review.",
+        )
         added.append(row)
     if added:
         table = pd.concat([table, pd.DataFrame(added, columns=EUROSTAT_CODE_COLUMNS)], ignore_index=True)
@@ -308,22 +349,35 @@ def source_rows(datasets: list[Dataset], sums: dict[str, str], day: dt.date, sna
         sid = source_id(ds.code, day)
         url = f"https://ec.europa.eu/eurostat/databrowser/view/{ds.code}/default/table"
         updated = ds.last_update[:10] if ds.last_update else ""
-        rows.append({
-            "source_id": sid, "family": "eurostat", "grade": "official_statistics",
-            "grade_reason": "Eurostat dataset read from Eurostat's API (a dated snapshot with its checksum).",
-            "reports_on": "", "publisher": "Eurostat",
-            "title": f"{ds.title} ({ds.code})" if ds.title else ds.code, "url": url, "date_published": updated,
-            "date_accessed": f"{day:%Y-%m-%d}", "licence": LICENCE,
-            # who published it and where it lives; the stored snapshot is provenance (copy_*), never the citation
-            "citation": (f"Eurostat ({updated[:4] or 'n.d.'}). {ds.title or ds.code} [dataset {ds.code}]"
-                         + (f", last update of data {updated}" if updated else "")
-                         + f", extracted {day:%Y-%m-%d}. {url}"),
-            "copy_url": f"{snapshot_rel}/{ds.code}.csv", "copy_kind": "snapshot",
-            "copy_note": (f"Dated snapshot of Eurostat's dissemination API for geo "
-                          f"{', '.join(sorted(ds.tidy['geo'].unique()))}, sha256 {sums[ds.code]} "
-                          f"(manifest {snapshot_rel}/manifest.json)."),
-            "notes": f"Written by `python -m etl refresh eurostat`; manifest {snapshot_rel}/manifest.json.",
-        })
+        rows.append(
+            {
+                "source_id": sid,
+                "family": "eurostat",
+                "grade": "official_statistics",
+                "grade_reason": "Eurostat dataset read from Eurostat's API (a dated snapshot with its checksum).",
+                "reports_on": "",
+                "publisher": "Eurostat",
+                "title": f"{ds.title} ({ds.code})" if ds.title else ds.code,
+                "url": url,
+                "date_published": updated,
+                "date_accessed": f"{day:%Y-%m-%d}",
+                "licence": LICENCE,
+                # who published it and where it lives; the stored snapshot is provenance (copy_*), never the citation
+                "citation": (
+                    f"Eurostat ({updated[:4] or 'n.d.'}). {ds.title or ds.code} [dataset {ds.code}]"
+                    + (f", last update of data {updated}" if updated else "")
+                    + f", extracted {day:%Y-%m-%d}. {url}"
+                ),
+                "copy_url": f"{snapshot_rel}/{ds.code}.csv",
+                "copy_kind": "snapshot",
+                "copy_note": (
+                    f"Dated snapshot of Eurostat's dissemination API for geo "
+                    f"{', '.join(sorted(ds.tidy['geo'].unique()))}, sha256 {sums[ds.code]} "
+                    f"(manifest {snapshot_rel}/manifest.json)."
+                ),
+                "notes": f"Written by `python -m etl refresh eurostat`; manifest {snapshot_rel}/manifest.json.",
+            }
+        )
     return rows
 
 
@@ -366,6 +420,7 @@ def _series(sid: str) -> str:
 def diff_harmonised(old: pd.DataFrame | None, new: pd.DataFrame) -> dict[str, list[str]]:
     """Preferred figures added, changed (old -> new value, with the preferred source) and removed.
     Computed rates are left out (they follow their counts)."""
+
     def preferred(table):
         if table is None:
             return {}
@@ -382,14 +437,17 @@ def diff_harmonised(old: pd.DataFrame | None, new: pd.DataFrame) -> dict[str, li
             continue
         was = before[key]
         if _show(was) != _show(now):
-            out["changed"].append(f"{_figure(key)}: {_show(was)} [{was['source_id']}] -> {_show(now)} [{now['source_id']}]")
+            out["changed"].append(
+                f"{_figure(key)}: {_show(was)} [{was['source_id']}] -> {_show(now)} [{now['source_id']}]"
+            )
         elif was["source_id"] == now["source_id"]:
             continue
         elif _series(was["source_id"]) == _series(now["source_id"]):
             out["same_series"].append(_figure(key))  # the same Eurostat dataset, newer snapshot: not listed one by one
         else:
-            out["source_switched"].append(f"{_figure(key)}: {_show(now)}, now preferred from {now['source_id']} "
-                                          f"(was {was['source_id']})")
+            out["source_switched"].append(
+                f"{_figure(key)}: {_show(now)}, now preferred from {now['source_id']} (was {was['source_id']})"
+            )
     for key in sorted(set(before) - set(after), key=str):
         out["removed"].append(f"{_figure(key)}: {_show(before[key])} [{before[key]['source_id']}]")
     return out
@@ -409,8 +467,10 @@ def diff_snapshots(previous: Path | None, current: Path) -> tuple[str, dict[str,
         old = pd.read_csv(old_path, dtype=str, keep_default_na=False)
         keys = [c for c in new.columns if c not in ("source_id", "value", "flag")]
         if sorted(keys) != sorted(c for c in old.columns if c not in ("source_id", "value", "flag")):
-            out["revised"].append(f"{path.stem}: the dimensions changed ({list(old.columns)} -> {list(new.columns)}); "
-                                  "compare the files by hand")
+            out["revised"].append(
+                f"{path.stem}: the dimensions changed ({list(old.columns)} -> {list(new.columns)}); "
+                "compare the files by hand"
+            )
             continue
         merged = old.merge(new, on=keys, how="outer", suffixes=("_old", "_new"), indicator=True)
         for r in merged.to_dict("records"):
@@ -421,8 +481,10 @@ def diff_snapshots(previous: Path | None, current: Path) -> tuple[str, dict[str,
             elif r["_merge"] == "left_only":
                 out["gone"].append(f"{where}: was {r['value_old'] or ':'} {r['flag_old']}".rstrip())
             elif (r["value_old"], r["flag_old"]) != (r["value_new"], r["flag_new"]):
-                out["revised"].append(f"{where}: {(r['value_old'] or ':')} {r['flag_old']}".rstrip()
-                                      + f" -> {(r['value_new'] or ':')} {r['flag_new']}".rstrip())
+                out["revised"].append(
+                    f"{where}: {(r['value_old'] or ':')} {r['flag_old']}".rstrip()
+                    + f" -> {(r['value_new'] or ':')} {r['flag_new']}".rstrip()
+                )
     return previous.name, out
 
 
@@ -431,6 +493,7 @@ def _section(title: str, lines: list[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- the command
+
 
 def _stage(paths: DataPaths, into: Path) -> DataPaths:
     root = into / "data"
@@ -466,12 +529,13 @@ def _replace_dir(src: Path, dst: Path) -> None:
         shutil.rmtree(old)
 
 
-def refresh(paths: DataPaths, *, day: dt.date | None = None, datasets: list[str] | None = None,
-            geos: list[str] | None = None) -> Outcome:
+def refresh(
+    paths: DataPaths, *, day: dt.date | None = None, datasets: list[str] | None = None, geos: list[str] | None = None
+) -> Outcome:
     """Download, snapshot, map, build and diff, all in a staging copy; swap into data/ only on success."""
     from etl.build import build
 
-    accessed = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    accessed = dt.datetime.now(dt.UTC).replace(microsecond=0)
     day = day or accessed.date()
     geos = geos or GEOS
     snapshot_rel = f"raw/{EUROSTAT_DIR}/{day:%Y-%m-%d}"
@@ -482,9 +546,16 @@ def refresh(paths: DataPaths, *, day: dt.date | None = None, datasets: list[str]
         lines.append(f"datasets: {', '.join(ds.code for ds in found)}")
         fetched = [fetch(es, ds, geos, source_id(ds.code, day)) for ds in found]
     except RefreshError as exc:
-        return Outcome(EXIT_API, "\n".join(lines + [
-            f"Eurostat refresh failed: {exc}",
-            "Nothing was written: data/ is unchanged. This command needs internet access to ec.europa.eu."]))
+        return Outcome(
+            EXIT_API,
+            "\n".join(
+                lines
+                + [
+                    f"Eurostat refresh failed: {exc}",
+                    "Nothing was written: data/ is unchanged. This command needs internet access to ec.europa.eu.",
+                ]
+            ),
+        )
 
     previous = latest_eurostat_snapshot(paths.raw)
     old_table = _read_harmonised(paths.output)
@@ -504,34 +575,48 @@ def refresh(paths: DataPaths, *, day: dt.date | None = None, datasets: list[str]
         review = needs_review(codes, fetched)
         for ds in fetched:
             counts = ds.tidy["value"].eq("").sum()
-            lines.append(f"  {ds.code}: {len(ds.tidy)} observations ({counts} missing or confidential)"
-                         + (f"; no data for {', '.join(ds.empty_geos)}" if ds.empty_geos else ""))
-        lines += _section("Eurostat codes unmapped, needs review (mapping/eurostat_codes.csv, action 'review')",
-                          [f"{r['dimension']}={r['code']} {r['label']!r}" + (" (new)" if r in added else "") for r in review])
+            lines.append(
+                f"  {ds.code}: {len(ds.tidy)} observations ({counts} missing or confidential)"
+                + (f"; no data for {', '.join(ds.empty_geos)}" if ds.empty_geos else "")
+            )
+        lines += _section(
+            "Eurostat codes unmapped, needs review (mapping/eurostat_codes.csv, action 'review')",
+            [f"{r['dimension']}={r['code']} {r['label']!r}" + (" (new)" if r in added else "") for r in review],
+        )
         try:
             result = build(staged)
         except BuildError as exc:
             lines.append(str(exc))
             if review:
                 _replace_file(codes_path, paths.mapping / "eurostat_codes.csv")
-                lines.append("Stopped: review the codes above in data/mapping/eurostat_codes.csv (set action map, ignore or "
-                             "exclude, and the harmonised fields), then run the refresh again. Only that table was written; "
-                             "the snapshot, sources.csv and data/harmonised are unchanged.")
+                lines.append(
+                    "Stopped: review the codes above in data/mapping/eurostat_codes.csv (set action map, ignore or "
+                    "exclude, and the harmonised fields), then run the refresh again. Only that table was written; "
+                    "the snapshot, sources.csv and data/harmonised are unchanged."
+                )
                 return Outcome(EXIT_REVIEW, "\n".join(lines))
             lines.append("Stopped: the build refused the refreshed data; nothing was written, data/ is unchanged.")
             return Outcome(EXIT_BUILD, "\n".join(lines))
         new_table = _read_harmonised(staged.output)
         figures = diff_harmonised(old_table, new_table)
         against, revisions = diff_snapshots(previous, folder)
-        confidential = [e for e in result.excluded if e.raw_file.startswith(f"{EUROSTAT_DIR}/") and "onfidential" in e.reason]
+        confidential = [
+            e for e in result.excluded if e.raw_file.startswith(f"{EUROSTAT_DIR}/") and "onfidential" in e.reason
+        ]
         lines += [""] + _section("Figures added", figures["added"])
         lines += _section("Figures changed (old -> new, preferred source)", figures["changed"])
         lines += _section("Same value, preferred source changed", figures["source_switched"])
         if figures["same_series"]:
-            lines.append(f"Same value, now cited from this snapshot instead of the previous one: {len(figures['same_series'])}")
+            lines.append(
+                f"Same value, now cited from this snapshot instead of the previous one: {len(figures['same_series'])}"
+            )
         lines += _section("Figures no longer in the dataset", figures["removed"])
-        lines += ["", f"Eurostat revisions since the previous snapshot ({against}):" if against else
-                  "Eurostat revisions: none to report, this is the first snapshot."]
+        lines += [
+            "",
+            f"Eurostat revisions since the previous snapshot ({against}):"
+            if against
+            else "Eurostat revisions: none to report, this is the first snapshot.",
+        ]
         lines += _section("  values or flags revised", revisions["revised"])
         lines += _section("  new observations", revisions["new"])
         lines += _section("  observations no longer published", revisions["gone"])
@@ -545,6 +630,9 @@ def refresh(paths: DataPaths, *, day: dt.date | None = None, datasets: list[str]
         _replace_file(staged.output, paths.output)
         _replace_file(staged.meta, paths.meta)
     meta = json.loads(paths.meta.read_text(encoding="utf-8"))
-    lines += ["", f"Wrote data/{snapshot_rel}/, data/sources.csv, data/mapping/eurostat_codes.csv and data/harmonised/ "
-                  f"({meta['n_rows']} rows; eurostat_included={meta['eurostat_included']})."]
+    lines += [
+        "",
+        f"Wrote data/{snapshot_rel}/, data/sources.csv, data/mapping/eurostat_codes.csv and data/harmonised/ "
+        f"({meta['n_rows']} rows; eurostat_included={meta['eurostat_included']}).",
+    ]
     return Outcome(EXIT_OK, "\n".join(lines), paths.root / snapshot_rel)

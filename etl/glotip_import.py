@@ -9,6 +9,7 @@ row 3 the header `Iso3_code, Country, Region, Subregion, Indicator, Dimension, C
 Year, Unit of measurement, txtVALUE, Source`, data from row 4. A CSV copy keeps the same rows.
 A research extract that already carries a `sheet_row` column (the xlsx row) is accepted too.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,10 +24,34 @@ from etl.paths import DataPaths
 from etl.reference import SOURCE_COLUMNS
 
 BALTIC_ISO3 = {"EST": "EE", "LVA": "LV", "LTU": "LT"}
-EXPORT_COLUMNS = ["Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category",
-                  "Sex", "Age", "Year", "Unit of measurement", "txtVALUE", "Source"]
-RAW_COLUMNS = ["country", "year", "src_indicator", "src_dimension", "src_category", "src_sex", "src_age",
-               "value", "unit", "source_id", "location"]
+EXPORT_COLUMNS = [
+    "Iso3_code",
+    "Country",
+    "Region",
+    "Subregion",
+    "Indicator",
+    "Dimension",
+    "Category",
+    "Sex",
+    "Age",
+    "Year",
+    "Unit of measurement",
+    "txtVALUE",
+    "Source",
+]
+RAW_COLUMNS = [
+    "country",
+    "year",
+    "src_indicator",
+    "src_dimension",
+    "src_category",
+    "src_sex",
+    "src_age",
+    "value",
+    "unit",
+    "source_id",
+    "location",
+]
 _DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
@@ -51,8 +76,9 @@ def read_export(path: Path) -> tuple[pd.DataFrame, str | None]:
     grid = _read_grid(path)
     header_at = next((i for i, row in enumerate(grid[:10]) if "Iso3_code" in [c.strip() for c in row]), None)
     if header_at is None:
-        raise GlotipFormatError(f"{path.name}: no header row with 'Iso3_code' in the first 10 rows; "
-                                "is this a dataUNODC data_glotip export?")
+        raise GlotipFormatError(
+            f"{path.name}: no header row with 'Iso3_code' in the first 10 rows; is this a dataUNODC data_glotip export?"
+        )
     header = [h.strip() for h in grid[header_at]]
     missing = [c for c in EXPORT_COLUMNS if c not in header]
     if missing:
@@ -65,7 +91,7 @@ def read_export(path: Path) -> tuple[pd.DataFrame, str | None]:
                 day, month, year = map(int, match.groups())
                 extracted = datetime(year, month, day).date().isoformat()
     records = []
-    for offset, row in enumerate(grid[header_at + 1:], start=header_at + 2):
+    for offset, row in enumerate(grid[header_at + 1 :], start=header_at + 2):
         if not any(cell.strip() for cell in row):
             continue
         rec = dict(zip(header, [cell.strip() for cell in row]))
@@ -84,25 +110,29 @@ def transcribe(frame: pd.DataFrame, source_id: str, file_label: str) -> pd.DataF
     bad_values = baltic[~baltic["txtVALUE"].str.fullmatch(r"\d+|<5")]
     if not bad_values.empty:
         row = bad_values.iloc[0]
-        raise GlotipFormatError(f"sheet row {row['sheet_row']}: txtVALUE {row['txtVALUE']!r} is neither a count nor '<5'")
+        raise GlotipFormatError(
+            f"sheet row {row['sheet_row']}: txtVALUE {row['txtVALUE']!r} is neither a count nor '<5'"
+        )
     bad_years = baltic[~baltic["Year"].str.fullmatch(r"(19|20)\d\d")]
     if not bad_years.empty:
         row = bad_years.iloc[0]
         raise GlotipFormatError(f"sheet row {row['sheet_row']}: Year {row['Year']!r} is not a year")
-    out = pd.DataFrame({
-        "country": baltic["Iso3_code"].map(BALTIC_ISO3),
-        "year": baltic["Year"].astype(int),
-        "src_indicator": baltic["Indicator"],
-        "src_dimension": baltic["Dimension"],
-        "src_category": baltic["Category"],
-        "src_sex": baltic["Sex"],
-        "src_age": baltic["Age"],
-        "value": baltic["txtVALUE"],
-        "unit": baltic["Unit of measurement"],
-        "source_id": source_id,
-        "location": file_label + ", row " + baltic["sheet_row"].astype(str),
-        "_sheet_row": baltic["sheet_row"].astype(int),
-    })
+    out = pd.DataFrame(
+        {
+            "country": baltic["Iso3_code"].map(BALTIC_ISO3),
+            "year": baltic["Year"].astype(int),
+            "src_indicator": baltic["Indicator"],
+            "src_dimension": baltic["Dimension"],
+            "src_category": baltic["Category"],
+            "src_sex": baltic["Sex"],
+            "src_age": baltic["Age"],
+            "value": baltic["txtVALUE"],
+            "unit": baltic["Unit of measurement"],
+            "source_id": source_id,
+            "location": file_label + ", row " + baltic["sheet_row"].astype(str),
+            "_sheet_row": baltic["sheet_row"].astype(int),
+        }
+    )
     # Keep UNODC's own row order (repeated keys stay distinguishable by their sheet row).
     return out.sort_values("_sheet_row", kind="stable").drop(columns="_sheet_row")[RAW_COLUMNS]
 
@@ -116,22 +146,30 @@ def source_record(source_id: str, extracted: str | None, file_name: str) -> dict
         "grade_reason": "UNODC's statistical collection: national authorities' answers to one questionnaire (dataUNODC export).",
         "reports_on": "",
         "publisher": "United Nations Office on Drugs and Crime (UNODC), dataUNODC",
-        "title": ("Trafficking in persons: detected victims, persons brought into formal contact, prosecuted "
-                  f"and convicted (dataUNODC bulk export {file_name}, extracted {when})"),
+        "title": (
+            "Trafficking in persons: detected victims, persons brought into formal contact, prosecuted "
+            f"and convicted (dataUNODC bulk export {file_name}, extracted {when})"
+        ),
         "url": "https://dataunodc.un.org/dp-trafficking-persons",
         "date_published": (extracted or "")[:4],
         "date_accessed": datetime.now().date().isoformat(),
         "licence": "UN/UNODC terms of use; the export states no licence. Facts reused with attribution.",
-        "citation": (f"United Nations Office on Drugs and Crime (UNODC), dataUNODC ({(extracted or 'n.d.')[:4] or 'n.d.'}). "
-                     f"Trafficking in persons data ({file_name}" + (f", extracted {extracted})" if extracted else ")")
-                     + ". https://dataunodc.un.org/dp-trafficking-persons"),
-        "copy_url": "", "copy_kind": "", "copy_note": "",
+        "citation": (
+            f"United Nations Office on Drugs and Crime (UNODC), dataUNODC ({(extracted or 'n.d.')[:4] or 'n.d.'}). "
+            f"Trafficking in persons data ({file_name}"
+            + (f", extracted {extracted})" if extracted else ")")
+            + ". https://dataunodc.un.org/dp-trafficking-persons"
+        ),
+        "copy_url": "",
+        "copy_kind": "",
+        "copy_note": "",
         "notes": "Imported with `python -m etl import-glotip`. Values <5 are suppressed counts of 1-4.",
     }
 
 
-def import_glotip(path: Path, paths: DataPaths, source_id: str | None = None,
-                  file_label: str | None = None) -> tuple[Path, int, str]:
+def import_glotip(
+    path: Path, paths: DataPaths, source_id: str | None = None, file_label: str | None = None
+) -> tuple[Path, int, str]:
     """Write data/raw/unodc_glotip_<release>.csv and register the source. Returns (file, rows, source_id)."""
     frame, extracted = read_export(path)
     if source_id is None:

@@ -8,6 +8,7 @@ Two rules rest on it (etl/reference.check_sources):
 - no citation line (publisher, title, citation) names a code host or a document-sharing site: how the project
   obtained a copy is provenance (`copy_url`, `copy_kind`, `copy_note`), shown on /check and Methodology.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,9 @@ COPY_KINDS = {
     "snapshot": "a dated snapshot the project stored from the publisher's own API (file and checksum)",
 }
 # words that name a copy's host in a citation line, beside the host names themselves
-_COPY_WORDS = re.compile(r"(?i)\b(github|gitlab|bitbucket|repository|commit [0-9a-f]{7,}|copy stored|hosted on|via issuu)\b")
+_COPY_WORDS = re.compile(
+    r"(?i)\b(github|gitlab|bitbucket|repository|commit [0-9a-f]{7,}|copy stored|hosted on|via issuu)\b"
+)
 
 
 def host_of(url: str) -> str:
@@ -57,8 +60,11 @@ class Hosts:
     def named_in(self, text: str) -> list[str]:
         """Code hosts and document-sharing sites (or words for a stored copy) that a citation line names."""
         text = str(text or "")
-        found = [h for h, k in self.kinds.items() if k in NEVER_CITED_KINDS
-                 and re.search(rf"(?i)(?<![\w.-]){re.escape(h)}\b", text)]
+        found = [
+            h
+            for h, k in self.kinds.items()
+            if k in NEVER_CITED_KINDS and re.search(rf"(?i)(?<![\w.-]){re.escape(h)}\b", text)
+        ]
         found += [m.group(0) for m in _COPY_WORDS.finditer(text)]
         for url in re.findall(r"https?://\S+", text):
             if self.kind_of_url(url) in NEVER_CITED_KINDS:

@@ -3,6 +3,7 @@
 Every raw row either becomes exactly one harmonised row or is excluded with the mapping table's
 reason; nothing is dropped silently.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,6 +26,7 @@ SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 @dataclass
 class Draft:
     """One harmonised figure before precedence and rates."""
+
     country: str
     period_start: int
     period_end: int
@@ -47,7 +49,15 @@ class Draft:
 
     @property
     def key(self) -> tuple:
-        return (self.country, self.period_start, self.period_end, self.indicator, self.breakdown, self.category, self.unit)
+        return (
+            self.country,
+            self.period_start,
+            self.period_end,
+            self.indicator,
+            self.breakdown,
+            self.category,
+            self.unit,
+        )
 
 
 @dataclass
@@ -117,11 +127,22 @@ def map_research(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[li
         indicator = cat["indicator_override"] or ind["indicator"]
         unit = synonyms.get((indicator, unit_rule["unit"]), unit_rule["unit"])  # one key per figure
         draft = Draft(
-            country=row["country"], period_start=int(row["period_start"]), period_end=int(row["period_end"]),
-            period_label=row["period_label"], indicator=indicator,
-            breakdown=breakdown, category=category, unit=unit,
-            value=value, value_low=None, value_high=None, suppressed=False,
-            source_id=row["source_id"], source_location=row["location"], raw_file=raw_file, raw_row=int(line),
+            country=row["country"],
+            period_start=int(row["period_start"]),
+            period_end=int(row["period_end"]),
+            period_label=row["period_label"],
+            indicator=indicator,
+            breakdown=breakdown,
+            category=category,
+            unit=unit,
+            value=value,
+            value_low=None,
+            value_high=None,
+            suppressed=False,
+            source_id=row["source_id"],
+            source_location=row["location"],
+            raw_file=raw_file,
+            raw_row=int(line),
             status=row["status"],
         )
         draft.flags |= {f for f in (ind["flags"].split(";") + unit_rule["flags"].split(";")) if f}
@@ -146,17 +167,23 @@ def map_glotip(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[list
         where = f"{raw_file} line {line}"
         ind = indicators.get(row["src_indicator"])
         if ind is None:
-            problems.append(f"{where}: UNODC indicator {row['src_indicator']!r} is not in mapping/glotip_indicators.csv")
+            problems.append(
+                f"{where}: UNODC indicator {row['src_indicator']!r} is not in mapping/glotip_indicators.csv"
+            )
             continue
         cat = cats.get((row["src_dimension"], row["src_category"])) or cats.get((row["src_dimension"], "*"))
         if cat is None:
-            problems.append(f"{where}: UNODC dimension/category {row['src_dimension']}/{row['src_category']} is not in mapping/glotip_categories.csv")
+            problems.append(
+                f"{where}: UNODC dimension/category {row['src_dimension']}/{row['src_category']} is not in mapping/glotip_categories.csv"
+            )
             continue
         sa = sex_age.get((row["src_sex"], row["src_age"]))
         breakdown, category = cat["breakdown"], cat["category"]
         if breakdown == "@sex_age":
             if sa is None:
-                problems.append(f"{where}: UNODC sex/age {row['src_sex']}/{row['src_age']} is not in mapping/glotip_sex_age.csv")
+                problems.append(
+                    f"{where}: UNODC sex/age {row['src_sex']}/{row['src_age']} is not in mapping/glotip_sex_age.csv"
+                )
                 continue
             breakdown, category = sa.breakdown, sa.category
         elif category == "@own_country":
@@ -169,19 +196,35 @@ def map_glotip(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[list
         if breakdown == "exploitation" and (row["src_sex"], row["src_age"]) != ("Total", "Total"):
             # A form by sex and/or age: 'sexual' + 'female_child' -> exploitation_sex_age / sexual.female_child
             if sa is None or not sa.form_suffix:
-                problems.append(f"{where}: UNODC sex/age {row['src_sex']}/{row['src_age']} has no form suffix in mapping/glotip_sex_age.csv")
+                problems.append(
+                    f"{where}: UNODC sex/age {row['src_sex']}/{row['src_age']} has no form suffix in mapping/glotip_sex_age.csv"
+                )
                 continue
             breakdown, category = "exploitation_sex_age", f"{category}.{sa.form_suffix}"
-        elif breakdown not in ("total", "sex", "age", "sex_age") and (row["src_sex"], row["src_age"]) != ("Total", "Total"):
+        elif breakdown not in ("total", "sex", "age", "sex_age") and (row["src_sex"], row["src_age"]) != (
+            "Total",
+            "Total",
+        ):
             problems.append(f"{where}: UNODC {row['src_dimension']} by sex/age is not mapped")
             continue
         suppressed = row["value"] == "<5"
         draft = Draft(
-            country=row["country"], period_start=int(row["year"]), period_end=int(row["year"]),
-            period_label=row["year"], indicator=ind["indicator"], breakdown=breakdown, category=category,
-            unit=ind["unit"], value=None if suppressed else float(row["value"]),
-            value_low=1.0 if suppressed else None, value_high=4.0 if suppressed else None, suppressed=suppressed,
-            source_id=row["source_id"], source_location=row["location"], raw_file=raw_file, raw_row=int(line),
+            country=row["country"],
+            period_start=int(row["year"]),
+            period_end=int(row["year"]),
+            period_label=row["year"],
+            indicator=ind["indicator"],
+            breakdown=breakdown,
+            category=category,
+            unit=ind["unit"],
+            value=None if suppressed else float(row["value"]),
+            value_low=1.0 if suppressed else None,
+            value_high=4.0 if suppressed else None,
+            suppressed=suppressed,
+            source_id=row["source_id"],
+            source_location=row["location"],
+            raw_file=raw_file,
+            raw_row=int(line),
         )
         if suppressed:
             draft.flags.add("suppressed_lt5")
@@ -265,7 +308,9 @@ def map_eurostat(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[li
         bad = False
         for ch, r in flag_rules:
             if r is None or r["action"] == "review":
-                problems.append(f"{where}: Eurostat flag {ch!r} is unmapped (needs review) in mapping/eurostat_codes.csv")
+                problems.append(
+                    f"{where}: Eurostat flag {ch!r} is unmapped (needs review) in mapping/eurostat_codes.csv"
+                )
                 bad = True
         fields: dict[str, set[str]] = {"indicator": set(), "unit": set(), "country": set()}
         parts, notes, exclude = [], [], None
@@ -273,8 +318,10 @@ def map_eurostat(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[li
             code = dataset if dim == "@dataset" else row[dim]
             r = _rule(rules, dataset, dim, code)
             if r is None or r["action"] == "review":
-                problems.append(f"{where}: Eurostat code {dim}={code!r} of {dataset} is unmapped (needs review) "
-                                f"in mapping/eurostat_codes.csv")
+                problems.append(
+                    f"{where}: Eurostat code {dim}={code!r} of {dataset} is unmapped (needs review) "
+                    f"in mapping/eurostat_codes.csv"
+                )
                 bad = True
                 continue
             if r["action"] == "exclude":
@@ -296,24 +343,38 @@ def map_eurostat(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[li
             continue
         for name, found in fields.items():
             if len(found) != 1:
-                problems.append(f"{where}: the Eurostat codes of this row give {len(found)} {name} value(s) "
-                                f"{sorted(found)} (exactly one is needed; see mapping/eurostat_codes.csv)")
+                problems.append(
+                    f"{where}: the Eurostat codes of this row give {len(found)} {name} value(s) "
+                    f"{sorted(found)} (exactly one is needed; see mapping/eurostat_codes.csv)"
+                )
                 bad = True
         if bad:
             continue
         composed = _compose(parts)
         if composed is None or composed[1] not in ref.allowed_categories(composed[0]):
             shown = ", ".join(f"{b}/{c}" for b, c in parts)
-            excluded.append(Exclusion(raw_file, line, f"Eurostat breakdown {shown} has no category in codebook/categories.csv"))
+            excluded.append(
+                Exclusion(raw_file, line, f"Eurostat breakdown {shown} has no category in codebook/categories.csv")
+            )
             continue
         located = ", ".join(f"{d}={row[d]}" for d in dims if d != "geo")
         draft = Draft(
-            country=fields["country"].pop(), period_start=int(row["time"]), period_end=int(row["time"]),
-            period_label=row["time"], indicator=fields["indicator"].pop(), breakdown=composed[0], category=composed[1],
-            unit=fields["unit"].pop(), value=float(row["value"]), value_low=None, value_high=None, suppressed=False,
+            country=fields["country"].pop(),
+            period_start=int(row["time"]),
+            period_end=int(row["time"]),
+            period_label=row["time"],
+            indicator=fields["indicator"].pop(),
+            breakdown=composed[0],
+            category=composed[1],
+            unit=fields["unit"].pop(),
+            value=float(row["value"]),
+            value_low=None,
+            value_high=None,
+            suppressed=False,
             source_id=row["source_id"],
             source_location=f"Eurostat {dataset}: {located}, geo={row['geo']}, time={row['time']} (API snapshot {snapshot})",
-            raw_file=raw_file, raw_row=int(line),
+            raw_file=raw_file,
+            raw_row=int(line),
         )
         for ch, r in flag_rules:
             if r["flag"]:

@@ -1,4 +1,5 @@
 """Where the data lives. One place, so tests can point the build at a fixture tree."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

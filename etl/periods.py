@@ -2,6 +2,7 @@
 
 A multi-year figure keeps its span; it is never spread over years.
 """
+
 from __future__ import annotations
 
 import re

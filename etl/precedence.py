@@ -14,6 +14,7 @@ the source of the preferred total, then the set with most categories, then the n
 Rows flagged as a probable source error, repeated within one source, transcribed twice or of low
 confidence are never preferred.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -57,7 +58,9 @@ class Ranker:
     def __init__(self, ref: Reference):
         self.grade = dict(zip(ref.sources["source_id"], ref.sources["grade"]))
         self.family = dict(zip(ref.sources["source_id"], ref.sources["family"]))
-        self.published = {sid: _year(date) for sid, date in zip(ref.sources["source_id"], ref.sources["date_published"])}
+        self.published = {
+            sid: _year(date) for sid, date in zip(ref.sources["source_id"], ref.sources["date_published"])
+        }
         self.ranks = {(r.scope, r.grade, r.family): int(r.rank) for r in ref.precedence.itertuples()}
 
     def describe(self, scope: str, source_id: str) -> str:
@@ -107,8 +110,11 @@ def choose_preferred(drafts: list[Draft], ref: Reference) -> dict[int, bool]:
             preferred[id(r)] = r is best
         if best is not None and len(rows) > 1:
             others = len(rows) - 1
-            why = f"override: {override.why}" if override is not None and best.source_id == override.preferred_source_id else \
-                f"precedence: {ranker.describe(scope, best.source_id)} source"
+            why = (
+                f"override: {override.why}"
+                if override is not None and best.source_id == override.preferred_source_id
+                else f"precedence: {ranker.describe(scope, best.source_id)} source"
+            )
             best.notes.append(f"Preferred over {others} other source value(s) by {why}.")
     preferred.update(choose_breakdown_sets(drafts, preferred, ref, ranker, overrides))
     return preferred
@@ -118,13 +124,20 @@ def _set_key(d: Draft) -> tuple:
     return (d.country, d.period_start, d.period_end, d.indicator, d.unit, d.breakdown)
 
 
-def choose_breakdown_sets(drafts: list[Draft], preferred: dict[int, bool], ref: Reference, ranker: Ranker,
-                          overrides: dict) -> dict[int, bool]:
+def choose_breakdown_sets(
+    drafts: list[Draft], preferred: dict[int, bool], ref: Reference, ranker: Ranker, overrides: dict
+) -> dict[int, bool]:
     """The preferred breakdown set per (country, period, indicator, unit, breakdown): one source's rows."""
-    totals = {(d.country, d.period_start, d.period_end, d.indicator, d.unit): d
-              for d in drafts if d.breakdown == "total" and preferred.get(id(d))}
-    own_totals = {(d.country, d.period_start, d.period_end, d.indicator, d.unit, d.source_id): d
-                  for d in drafts if d.breakdown == "total" and not (d.flags & NEVER_PREFERRED)}
+    totals = {
+        (d.country, d.period_start, d.period_end, d.indicator, d.unit): d
+        for d in drafts
+        if d.breakdown == "total" and preferred.get(id(d))
+    }
+    own_totals = {
+        (d.country, d.period_start, d.period_end, d.indicator, d.unit, d.source_id): d
+        for d in drafts
+        if d.breakdown == "total" and not (d.flags & NEVER_PREFERRED)
+    }
     sets: dict[tuple, dict[str, list[Draft]]] = defaultdict(lambda: defaultdict(list))
     for d in drafts:
         if d.breakdown != "total":
@@ -152,19 +165,26 @@ def choose_breakdown_sets(drafts: list[Draft], preferred: dict[int, bool], ref: 
                     shown = "<5" if over[0].suppressed else f"{over[0].value:g}"
                     for r in rows:
                         r.flags.add("breakdown_exceeds_total")
-                        r.notes.append(f"This source's {breakdown} breakdown adds up to at least {floor:g}, more than "
-                                       f"the total ({shown}, {over[0].source_id}); the categories exclude each "
-                                       "other, so the set cannot be right and is not used in charts.")
+                        r.notes.append(
+                            f"This source's {breakdown} breakdown adds up to at least {floor:g}, more than "
+                            f"the total ({shown}, {over[0].source_id}); the categories exclude each "
+                            "other, so the set cannot be right and is not used in charts."
+                        )
                     continue
             eligible.append((source_id, usable))
-        forced = {r.preferred_source_id for k, r in overrides.items()
-                  if (k[0], k[1], k[2], k[3], k[6], k[4]) == skey}
+        forced = {r.preferred_source_id for k, r in overrides.items() if (k[0], k[1], k[2], k[3], k[6], k[4]) == skey}
 
         def order(item):
             source_id, rows = item
             same_as_total = 0 if total is not None and total.source_id == source_id else 1
-            return (0 if source_id in forced else 1, ranker.rank("default", source_id), same_as_total, -len(rows),
-                    -ranker.published.get(source_id, 0), source_id)
+            return (
+                0 if source_id in forced else 1,
+                ranker.rank("default", source_id),
+                same_as_total,
+                -len(rows),
+                -ranker.published.get(source_id, 0),
+                source_id,
+            )
 
         best = min(eligible, key=order) if eligible else None
         chosen = {id(r) for r in best[1]} if best else set()
@@ -173,6 +193,8 @@ def choose_breakdown_sets(drafts: list[Draft], preferred: dict[int, bool], ref: 
                 out[id(r)] = id(r) in chosen
         if best is not None and len(by_source) > 1:
             for r in best[1]:
-                r.notes.append(f"Part of the {breakdown} breakdown taken whole from {best[0]} "
-                               f"(one source per breakdown; {len(by_source) - 1} other source(s) kept in the table).")
+                r.notes.append(
+                    f"Part of the {breakdown} breakdown taken whole from {best[0]} "
+                    f"(one source per breakdown; {len(by_source) - 1} other source(s) kept in the table)."
+                )
     return out

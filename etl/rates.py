@@ -7,6 +7,7 @@ rather than one from a weaker source. Suppressed counts give a suppressed rate r
 figures get no rate (that would need an average population). A country may set the first year a rate
 makes sense (codebook/countries.csv `rate_from_year`: the EU's composition).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,14 +26,16 @@ POPULATION_GRADES = {"official_statistics"}
 @dataclasses.dataclass
 class RateGap:
     """A preferred count with no rate, and why (for the build report)."""
+
     country: str
     year: int
     indicator: str
     why: str
 
 
-def add_rates(drafts: list[Draft], preferred: dict[int, bool], ref: Reference,
-              gaps: list[RateGap] | None = None) -> list[Draft]:
+def add_rates(
+    drafts: list[Draft], preferred: dict[int, bool], ref: Reference, gaps: list[RateGap] | None = None
+) -> list[Draft]:
     rated = set(ref.indicators.loc[ref.indicators["rate"] == "yes", "indicator"])
     from_year = {r.iso2: int(r.rate_from_year) for r in ref.countries.itertuples() if getattr(r, "rate_from_year", "")}
     population, weak = {}, {}
@@ -52,8 +55,11 @@ def add_rates(drafts: list[Draft], preferred: dict[int, bool], ref: Reference,
         if pop is None or not pop.value:
             if gaps is not None and preferred.get(id(d)) and d.breakdown == "total":
                 held = weak.get((d.country, d.period_start))
-                why = (f"population only from a {ref.grade_of(held.source_id).replace('_', ' ')} source ({held.source_id})"
-                       if held is not None else "no population for the year")
+                why = (
+                    f"population only from a {ref.grade_of(held.source_id).replace('_', ' ')} source ({held.source_id})"
+                    if held is not None
+                    else "no population for the year"
+                )
                 if d.period_start < from_year.get(d.country, 0):
                     why = f"no rate before {from_year[d.country]} for {d.country} (composition)"
                 gaps.append(RateGap(d.country, d.period_start, d.indicator, why))
@@ -71,8 +77,10 @@ def add_rates(drafts: list[Draft], preferred: dict[int, bool], ref: Reference,
             rate.flags = set(d.flags) | {"derived_rate"} | ({"rounded", "preliminary", "series_break"} & pop.flags)
             rate.flags.discard("conflict")  # recomputed for rate rows below
             rate.notes = [n for n in d.notes if not n.startswith("Preferred over")]
-            rate.notes.append(f"Rate computed from the count and the population on 1 January {d.period_start} "
-                              f"({pop.value:,.0f}, {pop.source_id}).")
+            rate.notes.append(
+                f"Rate computed from the count and the population on 1 January {d.period_start} "
+                f"({pop.value:,.0f}, {pop.source_id})."
+            )
             if "series_break" in pop.flags:
                 rate.notes += [f"Population: {n}" for n in pop.notes if n.endswith("]")]
             preferred[id(rate)] = preferred.get(id(d), False)

@@ -1,4 +1,5 @@
 """Load the codebook, mapping tables and source records (all small CSVs, read as text)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,15 +31,41 @@ def read_table(path: Path, required: list[str]) -> pd.DataFrame:
 # mapping/series_breaks.csv: where a country's count changes. `kind`: definition (what is counted changes; the
 # years on the side that differs, differs_from..differs_to, are flagged definition_differs on every row),
 # collection (how it is collected changes), population_method.
-SERIES_BREAK_COLUMNS = ["country", "indicator", "year", "flag", "kind", "note", "source_id", "differs_from",
-                        "differs_to", "differs_note"]
+SERIES_BREAK_COLUMNS = [
+    "country",
+    "indicator",
+    "year",
+    "flag",
+    "kind",
+    "note",
+    "source_id",
+    "differs_from",
+    "differs_to",
+    "differs_note",
+]
 BREAK_KINDS = ("definition", "collection", "population_method")
 
 # sources.csv: one origin record per document. publisher/title/url/citation say who published it and where it
 # lives at the publisher; copy_url/copy_kind/copy_note say how the project obtained a copy (provenance, never
 # part of a citation line: see etl/hosts.py).
-SOURCE_COLUMNS = ["source_id", "family", "grade", "grade_reason", "reports_on", "publisher", "title", "url",
-                  "date_published", "date_accessed", "licence", "citation", "copy_url", "copy_kind", "copy_note", "notes"]
+SOURCE_COLUMNS = [
+    "source_id",
+    "family",
+    "grade",
+    "grade_reason",
+    "reports_on",
+    "publisher",
+    "title",
+    "url",
+    "date_published",
+    "date_accessed",
+    "licence",
+    "citation",
+    "copy_url",
+    "copy_kind",
+    "copy_note",
+    "notes",
+]
 
 
 @dataclass
@@ -114,32 +141,67 @@ def load_reference(paths: DataPaths) -> Reference:
         flags=read_table(cb / "flags.csv", ["flag", "label", "meaning"]),
         units=read_table(cb / "units.csv", ["unit", "label"]),
         unit_map=read_table(mp / "units.csv", ["src_unit", "unit", "factor", "flags"]),
-        figures_indicators=read_table(mp / "figures_indicators.csv", ["src_indicator", "action", "indicator", "flags", "note",
-                                                                      "breakdown_override", "category_override"]),
-        figures_categories=read_table(mp / "figures_categories.csv", ["src_dimension", "src_category", "country", "action",
-                                                                      "breakdown", "category", "indicator_override", "note"]),
+        figures_indicators=read_table(
+            mp / "figures_indicators.csv",
+            ["src_indicator", "action", "indicator", "flags", "note", "breakdown_override", "category_override"],
+        ),
+        figures_categories=read_table(
+            mp / "figures_categories.csv",
+            [
+                "src_dimension",
+                "src_category",
+                "country",
+                "action",
+                "breakdown",
+                "category",
+                "indicator_override",
+                "note",
+            ],
+        ),
         glotip_indicators=read_table(mp / "glotip_indicators.csv", ["src_indicator", "indicator", "unit"]),
-        glotip_categories=read_table(mp / "glotip_categories.csv", ["src_dimension", "src_category", "breakdown", "category", "note"]),
-        glotip_sex_age=read_table(mp / "glotip_sex_age.csv", ["src_sex", "src_age", "breakdown", "category", "form_suffix"]),
+        glotip_categories=read_table(
+            mp / "glotip_categories.csv", ["src_dimension", "src_category", "breakdown", "category", "note"]
+        ),
+        glotip_sex_age=read_table(
+            mp / "glotip_sex_age.csv", ["src_sex", "src_age", "breakdown", "category", "form_suffix"]
+        ),
         country_labels=read_table(mp / "country_labels.csv", ["label", "iso2"]),
         precedence=read_table(mp / "precedence.csv", ["scope", "grade", "family", "rank", "why"]),
-        overrides=read_table(mp / "precedence_overrides.csv", ["country", "period_start", "period_end", "indicator",
-                                                               "breakdown", "category", "unit", "preferred_source_id", "why"]),
+        overrides=read_table(
+            mp / "precedence_overrides.csv",
+            [
+                "country",
+                "period_start",
+                "period_end",
+                "indicator",
+                "breakdown",
+                "category",
+                "unit",
+                "preferred_source_id",
+                "why",
+            ],
+        ),
         series_breaks=read_table(mp / "series_breaks.csv", SERIES_BREAK_COLUMNS),
-        country_definitions=read_table(cb / "country_definitions.csv", ["country", "indicator", "definition", "source_ids"]),
+        country_definitions=read_table(
+            cb / "country_definitions.csv", ["country", "indicator", "definition", "source_ids"]
+        ),
         eurostat_codes=read_table(mp / "eurostat_codes.csv", EUROSTAT_CODE_COLUMNS),
         hosts=read_table(cb / "hosts.csv", ["host", "kind", "who", "why"]),
     )
     problems = []
-    for name, frame, column in (("mapping/series_breaks.csv", ref.series_breaks, "source_id"),
-                                ("mapping/precedence_overrides.csv", ref.overrides, "preferred_source_id")):
+    for name, frame, column in (
+        ("mapping/series_breaks.csv", ref.series_breaks, "source_id"),
+        ("mapping/precedence_overrides.csv", ref.overrides, "preferred_source_id"),
+    ):
         for line, sid in frame[column].items():
             if sid not in ref.source_ids:
                 problems.append(f"{name} line {line}: source_id {sid!r} is not in sources.csv")
     for line, cell in ref.country_definitions["source_ids"].items():
         for sid in filter(None, cell.split(";")):
             if sid not in ref.source_ids:
-                problems.append(f"codebook/country_definitions.csv line {line}: source_id {sid!r} is not in sources.csv")
+                problems.append(
+                    f"codebook/country_definitions.csv line {line}: source_id {sid!r} is not in sources.csv"
+                )
     problems += check_eurostat_codes(ref)
     problems += check_series_breaks(ref)
     problems += check_sources(ref)
@@ -149,8 +211,20 @@ def load_reference(paths: DataPaths) -> Reference:
     return ref
 
 
-EUROSTAT_CODE_COLUMNS = ["dataset", "dimension", "code", "label", "action", "indicator", "breakdown", "category",
-                         "unit", "country", "flag", "note"]
+EUROSTAT_CODE_COLUMNS = [
+    "dataset",
+    "dimension",
+    "code",
+    "label",
+    "action",
+    "indicator",
+    "breakdown",
+    "category",
+    "unit",
+    "country",
+    "flag",
+    "note",
+]
 # map: the code sets the fields it fills; ignore: the code does not change the figure (e.g. annual frequency);
 # exclude: rows with the code are left out, the note is the reason; missing (flags only): no figure, never zero;
 # review: seen by a refresh, not yet reviewed (the build refuses rows that carry it).
@@ -216,25 +290,33 @@ def check_sources(ref: Reference) -> list[str]:
         for field in ("publisher", "title", "citation"):
             notes = curator_notes_in(r[field])
             if notes:
-                problems.append(f"{where}: the {field} holds curator notes {notes}; keep them in `notes` "
-                                "(etl.citation.clean_citation builds a clean citation)")
+                problems.append(
+                    f"{where}: the {field} holds curator notes {notes}; keep them in `notes` "
+                    "(etl.citation.clean_citation builds a clean citation)"
+                )
             named = hosts.named_in(r[field])
             if named:
-                problems.append(f"{where}: the {field} names {named}, where a copy was read; a citation names the "
-                                "publisher: move the copy to copy_url/copy_kind/copy_note")
+                problems.append(
+                    f"{where}: the {field} names {named}, where a copy was read; a citation names the "
+                    "publisher: move the copy to copy_url/copy_kind/copy_note"
+                )
         if r["grade"] in official and r["url"]:
             kind = hosts.kind_of_url(r["url"])
             if kind not in CITABLE_KINDS:
-                problems.append(f"{where}: an official grade ({r['grade']}) on host {host_of(r['url'])!r} "
-                                f"({kind or 'not listed in codebook/hosts.csv'}); official grades live on a "
-                                "publisher's host or an archive of record")
+                problems.append(
+                    f"{where}: an official grade ({r['grade']}) on host {host_of(r['url'])!r} "
+                    f"({kind or 'not listed in codebook/hosts.csv'}); official grades live on a "
+                    "publisher's host or an archive of record"
+                )
         if bool(r["copy_url"]) != bool(r["copy_kind"]):
             problems.append(f"{where}: copy_url and copy_kind go together (how was the copy obtained?)")
         if r["copy_kind"] and r["copy_kind"] not in COPY_KINDS:
             problems.append(f"{where}: copy_kind {r['copy_kind']!r} is not one of {', '.join(COPY_KINDS)}")
         if r["copy_kind"] == "reprint" and r["grade"] in official:
-            problems.append(f"{where}: a reprint on a third-party site is graded below the original, not "
-                            f"{r['grade']!r} (cite the original where it is in sources.csv)")
+            problems.append(
+                f"{where}: a reprint on a third-party site is graded below the original, not "
+                f"{r['grade']!r} (cite the original where it is in sources.csv)"
+            )
         if r["copy_url"] and not r["copy_note"].strip():
             problems.append(f"{where}: copy_note is empty (say where the copy was read and why)")
     dup = ref.sources["source_id"].duplicated()
@@ -264,10 +346,15 @@ def check_series_breaks(ref: Reference) -> list[str]:
         except ValueError:
             problems.append(f"{where}: year, differs_from and differs_to are years (or empty for an open end)")
             continue
-        before, after = end == year - 1 and (start is None or start <= end), start == year and (end is None or end >= start)
+        before, after = (
+            end == year - 1 and (start is None or start <= end),
+            start == year and (end is None or end >= start),
+        )
         if not (before or after):
-            problems.append(f"{where}: a definition break in {year} names the years that count differently, either "
-                            f"up to {year - 1} (differs_to) or from {year} (differs_from)")
+            problems.append(
+                f"{where}: a definition break in {year} names the years that count differently, either "
+                f"up to {year - 1} (differs_to) or from {year} (differs_from)"
+            )
         if not r["differs_note"].strip():
             problems.append(f"{where}: differs_note says, for every row of those years, what they count")
     return problems

@@ -7,6 +7,7 @@ verbatim quotes (they are for checking only and are not republished).
 
 It is run once per research release; the result is committed and reviewed like any data change.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,9 +33,18 @@ FAMILY_FILES = {
 }
 
 RAW_COLUMNS = [
-    "country", "period_label", "period_start", "period_end",
-    "src_indicator", "src_dimension", "src_category",
-    "value", "unit", "status", "source_id", "location",
+    "country",
+    "period_label",
+    "period_start",
+    "period_end",
+    "src_indicator",
+    "src_dimension",
+    "src_category",
+    "value",
+    "unit",
+    "status",
+    "source_id",
+    "location",
 ]
 
 
@@ -104,9 +114,11 @@ def citation(row: dict) -> str:
 def _ids_cited_by_mapping(paths: DataPaths) -> set[str]:
     """Documents cited by mapping tables and country definitions need an origin record too."""
     ids: set[str] = set()
-    for path, column in ((paths.mapping / "series_breaks.csv", "source_id"),
-                         (paths.mapping / "precedence_overrides.csv", "preferred_source_id"),
-                         (paths.codebook / "country_definitions.csv", "source_ids")):
+    for path, column in (
+        (paths.mapping / "series_breaks.csv", "source_id"),
+        (paths.mapping / "precedence_overrides.csv", "preferred_source_id"),
+        (paths.codebook / "country_definitions.csv", "source_ids"),
+    ):
         if path.exists():
             for cell in pd.read_csv(path, dtype=str, keep_default_na=False)[column]:
                 ids |= set(filter(None, cell.split(";")))
@@ -122,16 +134,30 @@ def import_research(research_dir: Path, paths: DataPaths) -> dict[str, int]:
     counts = {}
     for name, rows in sorted(rows_by_file.items()):
         frame = pd.DataFrame(rows, columns=RAW_COLUMNS)
-        frame = frame.sort_values(["country", "period_start", "period_end", "src_indicator",
-                                   "src_dimension", "src_category", "source_id", "value"], kind="stable")
+        frame = frame.sort_values(
+            [
+                "country",
+                "period_start",
+                "period_end",
+                "src_indicator",
+                "src_dimension",
+                "src_category",
+                "source_id",
+                "value",
+            ],
+            kind="stable",
+        )
         frame.to_csv(paths.raw / name, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         counts[name] = len(frame)
 
     used = set(figures["source_id"]) | {"UNODC_GLOTIP_2025"} | _ids_cited_by_mapping(paths)
     reviewed = _reviewed(paths)
     hosts = _hosts(paths)
-    out = [reviewed.get(rec["source_id"]) or new_record(rec, hosts, TRANSCRIBED_ON)
-           for rec in sources.to_dict("records") if rec["source_id"] in used]
+    out = [
+        reviewed.get(rec["source_id"]) or new_record(rec, hosts, TRANSCRIBED_ON)
+        for rec in sources.to_dict("records")
+        if rec["source_id"] in used
+    ]
     frame = pd.DataFrame(out, columns=SOURCE_COLUMNS).fillna("").sort_values("source_id")
     frame.to_csv(paths.sources, index=False, lineterminator="\n")
     counts["sources.csv"] = len(frame)
@@ -147,14 +173,28 @@ def new_record(rec: dict, hosts: Hosts, accessed: str) -> dict:
     kind = hosts.kind_of_url(url)
     if kind in ("code_hosting", "document_sharing") or (grade in OFFICIAL_GUESSES and kind not in CITABLE_KINDS):
         url, copy_url, copy_kind = "", rec["url"], "reprint"
-        copy_note = f"Read on {kind.replace('_', ' ') or 'a host not listed in codebook/hosts.csv'}; first guess, review."
+        copy_note = (
+            f"Read on {kind.replace('_', ' ') or 'a host not listed in codebook/hosts.csv'}; first guess, review."
+        )
         if grade in OFFICIAL_GUESSES:
             grade, reason = "secondary", reason + " (read on a third-party copy: graded below the original)"
-    record = {"source_id": rec["source_id"], "family": rec["family"], "grade": grade, "grade_reason": reason,
-              "reports_on": "", "publisher": rec["publisher"], "title": rec["title"], "url": url,
-              "date_published": rec["year_published"], "date_accessed": accessed,
-              "licence": LICENCES.get(rec["family"], DEFAULT_LICENCE), "copy_url": copy_url,
-              "copy_kind": copy_kind, "copy_note": copy_note, "notes": rec["notes"]}
+    record = {
+        "source_id": rec["source_id"],
+        "family": rec["family"],
+        "grade": grade,
+        "grade_reason": reason,
+        "reports_on": "",
+        "publisher": rec["publisher"],
+        "title": rec["title"],
+        "url": url,
+        "date_published": rec["year_published"],
+        "date_accessed": accessed,
+        "licence": LICENCES.get(rec["family"], DEFAULT_LICENCE),
+        "copy_url": copy_url,
+        "copy_kind": copy_kind,
+        "copy_note": copy_note,
+        "notes": rec["notes"],
+    }
     record["citation"] = citation({**rec, "url": url})
     return record
 
@@ -164,7 +204,9 @@ OFFICIAL_GUESSES = {"official_statistics", "official_publication", "internationa
 
 def _hosts(paths: DataPaths) -> Hosts:
     path = paths.codebook / "hosts.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame(columns=["host", "kind"])
+    frame = (
+        pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame(columns=["host", "kind"])
+    )
     return Hosts(frame)
 
 
@@ -185,12 +227,22 @@ def _raw_rows(figures: pd.DataFrame) -> dict[str, list[dict]]:
         if rec["family"] not in FAMILY_FILES:
             raise ValueError(f"figures: unknown family {rec['family']!r}")
         start, end = parse_period(rec["year"])
-        rows_by_file.setdefault(FAMILY_FILES[rec["family"]], []).append({
-            "country": rec["country"], "period_label": rec["year"], "period_start": start, "period_end": end,
-            "src_indicator": rec["indicator"], "src_dimension": rec["dimension"], "src_category": rec["category"],
-            "value": rec["value"], "unit": rec["unit"], "status": revision_status(rec["location"]),
-            "source_id": rec["source_id"], "location": rec["location"],
-        })
+        rows_by_file.setdefault(FAMILY_FILES[rec["family"]], []).append(
+            {
+                "country": rec["country"],
+                "period_label": rec["year"],
+                "period_start": start,
+                "period_end": end,
+                "src_indicator": rec["indicator"],
+                "src_dimension": rec["dimension"],
+                "src_category": rec["category"],
+                "value": rec["value"],
+                "unit": rec["unit"],
+                "status": revision_status(rec["location"]),
+                "source_id": rec["source_id"],
+                "location": rec["location"],
+            }
+        )
     return rows_by_file
 
 
@@ -201,24 +253,34 @@ def add_research(folder: Path, paths: DataPaths, accessed: str) -> dict[str, int
     counts: dict[str, int] = {}
     for fig_path in sorted(Path(folder).glob("*_figures.csv")):
         figures = pd.read_csv(fig_path, dtype=str, keep_default_na=False)
-        sources = pd.read_csv(fig_path.with_name(fig_path.name.replace("_figures", "_sources")), dtype=str,
-                              keep_default_na=False)
+        sources = pd.read_csv(
+            fig_path.with_name(fig_path.name.replace("_figures", "_sources")), dtype=str, keep_default_na=False
+        )
         for name, rows in _raw_rows(figures).items():
             target = paths.raw / name
-            old = pd.read_csv(target, dtype=str, keep_default_na=False) if target.exists() else pd.DataFrame(columns=RAW_COLUMNS)
+            old = (
+                pd.read_csv(target, dtype=str, keep_default_na=False)
+                if target.exists()
+                else pd.DataFrame(columns=RAW_COLUMNS)
+            )
             new = pd.DataFrame(rows, columns=RAW_COLUMNS).astype(str)
             both = pd.concat([old, new], ignore_index=True).drop_duplicates()
             both["_s"], both["_e"] = both["period_start"].astype(int), both["period_end"].astype(int)
-            both = both.sort_values(["country", "_s", "_e", "src_indicator", "src_dimension", "src_category",
-                                     "source_id", "value"], kind="stable").drop(columns=["_s", "_e"])
+            both = both.sort_values(
+                ["country", "_s", "_e", "src_indicator", "src_dimension", "src_category", "source_id", "value"],
+                kind="stable",
+            ).drop(columns=["_s", "_e"])
             both.to_csv(target, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
             counts[name] = counts.get(name, 0) + len(both) - len(old)
         current = pd.read_csv(paths.sources, dtype=str, keep_default_na=False)
         known = set(current["source_id"])
         used = set(figures["source_id"])
         hosts = _hosts(paths)
-        added = [new_record(rec, hosts, accessed) for rec in sources.to_dict("records")
-                 if rec["source_id"] not in known and rec["source_id"] in used]
+        added = [
+            new_record(rec, hosts, accessed)
+            for rec in sources.to_dict("records")
+            if rec["source_id"] not in known and rec["source_id"] in used
+        ]
         for column in SOURCE_COLUMNS:
             if column not in current.columns:
                 current[column] = ""

@@ -1,5 +1,6 @@
 """Rounding as statistics offices round: half up, on a number's decimal value. Defined once; the app's
 number formatting (components/core/style.py) and the build's stored rates use it."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation

@@ -2,6 +2,7 @@
 
 Failures are turned into BuildError lines that name the file and the CSV line.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -60,14 +61,17 @@ EUROSTAT_RAW = pa.DataFrameSchema(
         "geo": pa.Column(str, pa.Check.str_length(min_value=1)),
         "time": pa.Column(str, pa.Check.str_matches(r"^(19|20)\d\d$"), description="annual data only"),
         "value": pa.Column(str, pa.Check.str_matches(rf"^({_NUMBER})?$"), description="as returned; empty = missing"),
-        "flag": pa.Column(str, description="Eurostat flag(s) as returned by the eurostat package, e.g. '', ':', ': c', 'p'"),
+        "flag": pa.Column(
+            str, description="Eurostat flag(s) as returned by the eurostat package, e.g. '', ':', ': c', 'p'"
+        ),
     },
     strict=False,
 )
 
 
-def harmonised_schema(indicators: list[str], units: list[str], flags: list[str],
-                      grades: list[str] | None = None) -> pa.DataFrameSchema:
+def harmonised_schema(
+    indicators: list[str], units: list[str], flags: list[str], grades: list[str] | None = None
+) -> pa.DataFrameSchema:
     def flags_known(series: pd.Series) -> pd.Series:
         return series.map(lambda text: all(f in flags for f in text.split(";") if f))
 
@@ -86,8 +90,11 @@ def harmonised_schema(indicators: list[str], units: list[str], flags: list[str],
             "value_high": pa.Column(float, pa.Check.ge(0), nullable=True),
             "suppressed": pa.Column(bool),
             "source_id": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "grade": pa.Column(str, pa.Check.isin(grades) if grades else pa.Check.str_length(min_value=1),
-                               description="evidence grade of the (first) source, codebook/grades.csv"),
+            "grade": pa.Column(
+                str,
+                pa.Check.isin(grades) if grades else pa.Check.str_length(min_value=1),
+                description="evidence grade of the (first) source, codebook/grades.csv",
+            ),
             "source_location": pa.Column(str, pa.Check.str_length(min_value=1)),
             "preferred": pa.Column(bool),
             "flags": pa.Column(str, pa.Check(flags_known, error="unknown flag")),
@@ -97,7 +104,9 @@ def harmonised_schema(indicators: list[str], units: list[str], flags: list[str],
         },
         checks=[
             pa.Check(lambda df: df["period_end"] >= df["period_start"], error="period ends before it starts"),
-            pa.Check(lambda df: df["value"].notna() | df["suppressed"], error="value missing on a row that is not suppressed"),
+            pa.Check(
+                lambda df: df["value"].notna() | df["suppressed"], error="value missing on a row that is not suppressed"
+            ),
         ],
         strict=True,
         ordered=True,
@@ -114,5 +123,7 @@ def validate(schema: pa.DataFrameSchema, frame: pd.DataFrame, where) -> pd.DataF
             index = case.get("index")
             column = case.get("column") or "row"
             place = where(index) if index is not None and not pd.isna(index) else "table"
-            problems.append(f"{place}: column {column!r} fails {case.get('check')} (value {case.get('failure_case')!r})")
+            problems.append(
+                f"{place}: column {column!r} fails {case.get('check')} (value {case.get('failure_case')!r})"
+            )
         raise BuildError(problems) from None

@@ -35,6 +35,7 @@ HEALTH = "/_stcore/health"
 
 # ------------------------------------------------------------------------------------ the image's files
 
+
 def dockerignore_patterns(text: str) -> list[tuple[bool, re.Pattern]]:
     """(is an exception '!', pattern) in Docker's .dockerignore syntax: paths relative to the context root,
     `*` within one folder, `**` across folders; a matched folder excludes everything under it."""
@@ -149,11 +150,16 @@ async def _page(ws_url: str, page: str, query: str, timeout: float = 60) -> list
                 payloads.append(raw)
                 fm = ForwardMsg()
                 fm.ParseFromString(raw)
-                if fm.WhichOneof("type") == "delta" and fm.delta.WhichOneof("type") == "new_element" \
-                        and fm.delta.new_element.WhichOneof("type") == "exception":
+                if (
+                    fm.WhichOneof("type") == "delta"
+                    and fm.delta.WhichOneof("type") == "new_element"
+                    and fm.delta.new_element.WhichOneof("type") == "exception"
+                ):
                     raise AssertionError(f"{page or 'overview'}?{query}: {fm.delta.new_element.exception.message}")
-                if fm.WhichOneof("type") == "script_finished" and \
-                        fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                if (
+                    fm.WhichOneof("type") == "script_finished"
+                    and fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+                ):
                     return payloads
 
 
@@ -185,11 +191,20 @@ def image_server(tmp_path_factory):  # one test uses it: under pytest-xdist a mo
     d = dockerfile()
     port = _free_port()
     cmd = [sys.executable if a == "python" else a for a in d["CMD"]]
-    cmd = [f"--server.port={port}" if a.startswith("--server.port=") else
-           "--server.address=127.0.0.1" if a.startswith("--server.address=") else a for a in cmd]
+    cmd = [
+        f"--server.port={port}"
+        if a.startswith("--server.port=")
+        else "--server.address=127.0.0.1"
+        if a.startswith("--server.address=")
+        else a
+        for a in cmd
+    ]
     home = tmp_path_factory.mktemp("home")  # the image's HOME=/tmp (an emptyDir in k8s.yaml)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("THB_", "STREAMLIT_")) and k not in ("PYTHONPATH", "PYTHONSTARTUP")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("THB_", "STREAMLIT_")) and k not in ("PYTHONPATH", "PYTHONSTARTUP")
+    }
     env.update(d["ENV"], HOME=str(home), STREAMLIT_SERVER_COOKIE_SECRET="0" * 64)
     log_path = home / "server.log"
     t0 = time.perf_counter()
@@ -248,6 +263,7 @@ def test_the_image_starts_and_serves_health_the_api_and_pages_in_two_languages(i
 
 # ------------------------------------------------------------------------------------ deploy/k8s.yaml
 
+
 def _k8s() -> dict[str, list[dict]]:
     kinds: dict[str, list[dict]] = {}
     for doc in yaml.safe_load_all((ROOT / "deploy" / "k8s.yaml").read_text(encoding="utf-8")):
@@ -256,8 +272,15 @@ def _k8s() -> dict[str, list[dict]]:
 
 
 def _code_text() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in
-                     [ROOT / "server.py", ROOT / "app.py", *(ROOT / "components").rglob("*.py"), *(ROOT / "etl").rglob("*.py")])
+    return "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in [
+            ROOT / "server.py",
+            ROOT / "app.py",
+            *(ROOT / "components").rglob("*.py"),
+            *(ROOT / "etl").rglob("*.py"),
+        ]
+    )
 
 
 def test_the_kubernetes_example_matches_the_image_and_the_app():

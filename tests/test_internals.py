@@ -94,7 +94,9 @@ class _Scan(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node) -> None:
         a = node.args
-        own: dict[str, str | None] = {x.arg: None for x in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if x}
+        own: dict[str, str | None] = {
+            x.arg: None for x in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if x
+        }
         own.update({n.id: None for n in _own_nodes(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)})
         for d in node.decorator_list:
             self.visit(d)
@@ -132,8 +134,12 @@ class _Scan(ast.NodeVisitor):
 
     def visit_Call(self, node) -> None:
         dotted = self._resolved(node.func)
-        if dotted and not (dotted[0] == "streamlit" and len(dotted) > 2) \
-                and not any(isinstance(a, ast.Starred) for a in node.args) and all(k.arg for k in node.keywords):
+        if (
+            dotted
+            and not (dotted[0] == "streamlit" and len(dotted) > 2)
+            and not any(isinstance(a, ast.Starred) for a in node.args)
+            and all(k.arg for k in node.keywords)
+        ):
             self._add(node, ".".join(dotted), call=(len(node.args), tuple(k.arg for k in node.keywords)))
         self.generic_visit(node)
 
@@ -177,12 +183,23 @@ for _f in python_files():
 
 def test_the_scan_finds_the_internals_the_code_is_known_to_use():
     names = set(ALL_USES)
-    for expected in ("streamlit.proto.ForwardMsg_pb2.ForwardMsg", "streamlit.proto.BackMsg_pb2.BackMsg",
-                     "streamlit.runtime.scriptrunner.get_script_run_ctx", "streamlit.logger.get_logger",
-                     "streamlit.dataframe_util.convert_anything_to_arrow_bytes", "streamlit.config.get_option",
-                     "uvicorn.protocols.http.h11_impl.H11Protocol", "uvicorn.config.Config", "h11.IDLE",
-                     "starlette.middleware.Middleware", "starlette.routing.Route", "streamlit.App"):
-        assert expected in names, f"the scan no longer sees {expected}: is tests/test_internals.py still reading the code?"
+    for expected in (
+        "streamlit.proto.ForwardMsg_pb2.ForwardMsg",
+        "streamlit.proto.BackMsg_pb2.BackMsg",
+        "streamlit.runtime.scriptrunner.get_script_run_ctx",
+        "streamlit.logger.get_logger",
+        "streamlit.dataframe_util.convert_anything_to_arrow_bytes",
+        "streamlit.config.get_option",
+        "uvicorn.protocols.http.h11_impl.H11Protocol",
+        "uvicorn.config.Config",
+        "h11.IDLE",
+        "starlette.middleware.Middleware",
+        "starlette.routing.Route",
+        "streamlit.App",
+    ):
+        assert expected in names, (
+            f"the scan no longer sees {expected}: is tests/test_internals.py still reading the code?"
+        )
 
 
 @pytest.mark.parametrize("name", sorted(ALL_USES))
@@ -191,8 +208,10 @@ def test_every_internal_the_code_uses_exists(name: str):
     try:
         obj = resolve(name)
     except LookupError as exc:
-        pytest.fail(f"{name} (used at {', '.join(u.where for u in found)}) is gone in this version ({exc}). The "
-                    "code was written against the versions pyproject.toml pins; adapt it before moving the pin.")
+        pytest.fail(
+            f"{name} (used at {', '.join(u.where for u in found)}) is gone in this version ({exc}). The "
+            "code was written against the versions pyproject.toml pins; adapt it before moving the pin."
+        )
     try:
         sig = inspect.signature(obj) if callable(obj) else None
     except (TypeError, ValueError):  # a builtin or protobuf class without a Python signature
@@ -203,12 +222,16 @@ def test_every_internal_the_code_uses_exists(name: str):
             try:
                 sig.bind(*range(n_args), **dict.fromkeys(keywords))
             except TypeError as exc:
-                pytest.fail(f"{use.where} calls {name} with {n_args} positional argument(s) and keywords "
-                            f"{list(keywords)}; its signature is now {sig} ({exc})")
+                pytest.fail(
+                    f"{use.where} calls {name} with {n_args} positional argument(s) and keywords "
+                    f"{list(keywords)}; its signature is now {sig} ({exc})"
+                )
         for method in use.overrides:
             if not method.startswith("__"):
-                assert hasattr(obj, method), (f"{use.where}: a subclass of {name} overrides {method}(), which "
-                                              f"{name} no longer has: the override would never run")
+                assert hasattr(obj, method), (
+                    f"{use.where}: a subclass of {name} overrides {method}(), which "
+                    f"{name} no longer has: the override would never run"
+                )
 
 
 # What the source cannot show: attributes of instances and names the code passes as strings.
@@ -318,7 +341,8 @@ def test_a_changed_internal_is_named(tmp_path):
         "    return config.get_option('server.port')\n"
         "def g(Config):\n"
         "    config = Config()\n"
-        "    return config.load()\n")
+        "    return config.load()\n"
+    )
     found = uses(src, tmp_path)
     by = lambda name, **kw: next(u for u in found if u.name == name and all(getattr(u, k) for k in kw))  # noqa: E731
     with pytest.raises(LookupError, match="NO_SUCH_VALUE"):

@@ -24,10 +24,15 @@ def test_unsafe_html_only_through_the_escaping_helper():
         if p == HELPER:
             continue
         text = p.read_text()
-        for pat in (r"unsafe_allow_html", r"unsafe_allow_javascript", r"\bst\.html\(", r"components\.v1",
-                    r"\bst_html\b"):
+        for pat in (
+            r"unsafe_allow_html",
+            r"unsafe_allow_javascript",
+            r"\bst\.html\(",
+            r"components\.v1",
+            r"\bst_html\b",
+        ):
             for m in re.finditer(pat, text):
-                line = text[:m.start()].count("\n") + 1
+                line = text[: m.start()].count("\n") + 1
                 offenders.append(f"{p.relative_to(ROOT)}:{line}: {pat}")
     assert offenders == [], "use components.ui.safe_html instead:\n" + "\n".join(offenders)
 
@@ -36,8 +41,16 @@ def test_helper_uses_unsafe_html_once_and_escapes():
     assert HELPER.read_text().count("unsafe_allow_html=True") == 1
 
 
-@pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>",
-                                     "'; background:url(javascript:alert(1))", "<5", "&amp;"])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "'; background:url(javascript:alert(1))",
+        "<5",
+        "&amp;",
+    ],
+)
 def test_fragment_escapes_every_value(hostile):
     from components.ui.safe_html import fragment
 

@@ -12,11 +12,22 @@ from components.draw import files as ex
 from components.view.state import resolve
 from etl.figure_key import parse_figure_key
 
-COLUMNS = {"Value": N_("Value"), "preferred": N_("Used"), "title": N_("Source"), "publisher": N_("Publisher"),
-           "Evidence grade": N_("Evidence grade"), "grade_rank": N_("Rank"), "source_location": N_("Where in the source"),
-           "period_label": N_("Period as printed"), "Flags": N_("Flags"), "note": N_("Note"), "url": N_("Link"),
-           # provenance: where the project read a copy, when not at the publisher (never in the citation)
-           "copy_note": N_("Read in a copy"), "copy_url": N_("Copy read at")}
+COLUMNS = {
+    "Value": N_("Value"),
+    "preferred": N_("Used"),
+    "title": N_("Source"),
+    "publisher": N_("Publisher"),
+    "Evidence grade": N_("Evidence grade"),
+    "grade_rank": N_("Rank"),
+    "source_location": N_("Where in the source"),
+    "period_label": N_("Period as printed"),
+    "Flags": N_("Flags"),
+    "note": N_("Note"),
+    "url": N_("Link"),
+    # provenance: where the project read a copy, when not at the publisher (never in the citation)
+    "copy_note": N_("Read in a copy"),
+    "copy_url": N_("Copy read at"),
+}
 
 
 def build(ds, view, options):
@@ -25,36 +36,71 @@ def build(ds, view, options):
     side = side_by_side(ds, figure) if figure else None
     if side is None:
         empty = ds.table.iloc[0:0]
-        return (Figure(kind="table", key="check", title=i18n._("No figure"), unit="", period=None,
-                       rows=ex.tidy(empty), table=empty, source_ids=(), source_line="", alt_text=i18n._("No figure")),)
+        return (
+            Figure(
+                kind="table",
+                key="check",
+                title=i18n._("No figure"),
+                unit="",
+                period=None,
+                rows=ex.tidy(empty),
+                table=empty,
+                source_ids=(),
+                source_line="",
+                alt_text=i18n._("No figure"),
+            ),
+        )
     cb, rows, key = ds.codebook, side["rows"], parse_figure_key(figure)
     label = cb.indicator_label(key["indicator"])
-    cat = "" if key["breakdown"] == "total" else \
-        f", {cb.breakdown_label(key['breakdown']).lower()}: {cb.category_label(key['breakdown'], key['category'])}"
+    cat = (
+        ""
+        if key["breakdown"] == "total"
+        else f", {cb.breakdown_label(key['breakdown']).lower()}: {cb.category_label(key['breakdown'], key['category'])}"
+    )
     per = rows.iloc[0]["period_label"] or prov.figure_label(figure, cb).split(":")[0].split(" ")[-1]
     title = i18n._("{indicator} — {country}, {period} ({unit})").format(
-        indicator=label + cat, country=cb.country_label(key["country"]), period=per, unit=cb.unit_label(key["unit"]))
+        indicator=label + cat, country=cb.country_label(key["country"]), period=per, unit=cb.unit_label(key["unit"])
+    )
     used = rows[rows["preferred"]]
     first = used.iloc[0] if not used.empty else rows.iloc[0]
     rec = source_record(first["main_source"], ds.sources)
     original = source_record(rec["reports_on"], ds.sources) if rec.get("reports_on") else None
     flags = sorted({f for fl in rows["flags"] for f in str(fl).split(";") if f})
     defs = ds.country_definitions
-    d = defs[(defs["country"] == key["country"]) & (defs["indicator"] == key["indicator"])] \
-        if not defs.empty and {"country", "indicator", "definition"} <= set(defs.columns) else defs.iloc[0:0]
+    d = (
+        defs[(defs["country"] == key["country"]) & (defs["indicator"] == key["indicator"])]
+        if not defs.empty and {"country", "indicator", "definition"} <= set(defs.columns)
+        else defs.iloc[0:0]
+    )
     ids = tuple(dict.fromkeys(s for sid in rows["source_id"] for s in str(sid).split(";") if s))
     extra = {
-        "figure": figure, "indicator_label": label, "country_label": cb.country_label(key["country"]),
-        "used": None if used.empty else first["Value"], "n_sources": len(rows),
+        "figure": figure,
+        "indicator_label": label,
+        "country_label": cb.country_label(key["country"]),
+        "used": None if used.empty else first["Value"],
+        "n_sources": len(rows),
         "unconfirmed": None if used.empty or cb.is_official(first["grade"]) else cb.grade_shown_as(first["grade"]),
         "why": side["why"],
         "flags": tuple((cb.flag_label(f), cb.flag_meaning(f)) for f in flags),
-        "definitions": tuple(cb.country_definition(r.country, r.indicator, r.definition) for r in d.itertuples()), "harmonised": cb.indicator_definition(key["indicator"]),
-        "citation": figure_citation(title, first["Value"], rec, str(first.get("source_location") or ""), ds.meta,
-                                    original=original),
+        "definitions": tuple(cb.country_definition(r.country, r.indicator, r.definition) for r in d.itertuples()),
+        "harmonised": cb.indicator_definition(key["indicator"]),
+        "citation": figure_citation(
+            title, first["Value"], rec, str(first.get("source_location") or ""), ds.meta, original=original
+        ),
     }
-    return (Figure(kind="table", key="check", title=title, unit=cb.unit_label(key["unit"]),
-                   period=years_covered(rows), rows=ex.tidy(rows), table=rows.rename(columns=COLUMNS)[
-                       list(COLUMNS.values())], source_ids=ids, source_line=source_line(ids, ds.sources),
-                   alt_text=i18n._("Every source's value for {title}").format(title=title), file_stem=f"thb-check_{figure.replace('~', '_')}",
-                   extra=extra),)
+    return (
+        Figure(
+            kind="table",
+            key="check",
+            title=title,
+            unit=cb.unit_label(key["unit"]),
+            period=years_covered(rows),
+            rows=ex.tidy(rows),
+            table=rows.rename(columns=COLUMNS)[list(COLUMNS.values())],
+            source_ids=ids,
+            source_line=source_line(ids, ds.sources),
+            alt_text=i18n._("Every source's value for {title}").format(title=title),
+            file_stem=f"thb-check_{figure.replace('~', '_')}",
+            extra=extra,
+        ),
+    )

@@ -25,9 +25,10 @@ def value_texts(rows: pd.DataFrame) -> list[str]:
     low = rows["value_low"] if "value_low" in rows.columns else rows["value"]
     high = rows["value_high"] if "value_high" in rows.columns else rows["value"]
     no_data, not_given = i18n._("no data"), i18n._("not given by this source")
-    return [no_data if s == "no_data" else not_given if s == "not_given"
-            else fmt_value(v, sp, u, lo, hi)
-            for v, sp, u, lo, hi, s in zip(rows["value"], rows["suppressed"], rows["unit"], low, high, status)]
+    return [
+        no_data if s == "no_data" else not_given if s == "not_given" else fmt_value(v, sp, u, lo, hi)
+        for v, sp, u, lo, hi, s in zip(rows["value"], rows["suppressed"], rows["unit"], low, high, status)
+    ]
 
 
 def definition_notes(rows: pd.DataFrame, cb, *, indicator: str, year: int | None = None) -> list[str]:
@@ -42,8 +43,11 @@ def definition_notes(rows: pd.DataFrame, cb, *, indicator: str, year: int | None
             continue
         y = year if year is not None else int(flagged["period_start"].iloc[0]) if "period_start" in flagged else 0
         note = cb.definition_note(country, indicator, y) or cb.flag_meaning(q.DEFINITION_FLAG)
-        out.append(i18n._("{country}: not comparable with the other states: {note}").format(
-            country=cb.country_label(country), note=note))
+        out.append(
+            i18n._("{country}: not comparable with the other states: {note}").format(
+                country=cb.country_label(country), note=note
+            )
+        )
     return out
 
 
@@ -55,19 +59,47 @@ def check_links(rows: pd.DataFrame, label) -> tuple[tuple[str, str], ...]:
     return tuple((label(x), figure_key(x)) for _, x in r.iterrows())
 
 
-def chart_figure(ds, *, key: str, chart, rows: pd.DataFrame, title: str, unit: str, alt_text: str,
-                 table: pd.DataFrame, name: dict, notes=(), check=(), extra=None, csv_rows=None,
-                 source_rows=None, caveats=()) -> Figure:
+def chart_figure(
+    ds,
+    *,
+    key: str,
+    chart,
+    rows: pd.DataFrame,
+    title: str,
+    unit: str,
+    alt_text: str,
+    table: pd.DataFrame,
+    name: dict,
+    notes=(),
+    check=(),
+    extra=None,
+    csv_rows=None,
+    source_rows=None,
+    caveats=(),
+) -> Figure:
     """A Figure from an Altair chart built with `title`, `unit` and the rows' source line."""
     src_rows = rows if source_rows is None else source_rows
     ids = tuple(q.source_ids_of(src_rows)) if not src_rows.empty else ()
     stem = ex.file_name("x", **name)[:-2]
-    return Figure(kind="chart", key=key, title=title, unit=unit, period=years_covered(rows),
-                  rows=ex.tidy(shown_rows(rows) if csv_rows is None else csv_rows), table=table,
-                  source_ids=ids, source_line=source_line(ids, ds.sources), alt_text=alt_text,
-                  # not re-validated per view (a third of the build): tests validate every builder's spec
-                  spec=chart.to_dict(validate=False) if chart is not None else None, notes=tuple(n for n in notes if n), caveats=tuple(caveats),
-                  file_stem=stem, check=tuple(check), extra=extra or {})
+    return Figure(
+        kind="chart",
+        key=key,
+        title=title,
+        unit=unit,
+        period=years_covered(rows),
+        rows=ex.tidy(shown_rows(rows) if csv_rows is None else csv_rows),
+        table=table,
+        source_ids=ids,
+        source_line=source_line(ids, ds.sources),
+        alt_text=alt_text,
+        # not re-validated per view (a third of the build): tests validate every builder's spec
+        spec=chart.to_dict(validate=False) if chart is not None else None,
+        notes=tuple(n for n in notes if n),
+        caveats=tuple(caveats),
+        file_stem=stem,
+        check=tuple(check),
+        extra=extra or {},
+    )
 
 
 def span_text(period: tuple[int, int] | None, fallback: str = "") -> str:
@@ -101,9 +133,11 @@ def period_note(options, indicator: str, period: str | None, countries, cb) -> s
     have = options.period_countries.get((indicator, period), frozenset())
     if set(countries) <= have:
         return i18n._("Showing {period}, the latest year with an official figure for {countries}.").format(
-            period=period, countries=who)
-    return i18n._("Showing {period}: no year has an official figure for all of {countries}; {period} has the "
-                  "most.").format(period=period, countries=who)
+            period=period, countries=who
+        )
+    return i18n._(
+        "Showing {period}: no year has an official figure for all of {countries}; {period} has the most."
+    ).format(period=period, countries=who)
 
 
 def nearest_period(options, indicator: str, breakdown: str, period: str | None) -> str | None:

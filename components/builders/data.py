@@ -14,11 +14,24 @@ from components.draw import files as ex
 from components.view.state import resolve
 from etl.figure_key import parse_figure_key
 
-COLUMNS = {"country_label": N_("Country"), "period_label": N_("Period"), "indicator_label": N_("Indicator"),
-           "Breakdown": N_("Breakdown"), "category_label": N_("Category"), "Unit": N_("Unit"), "Value": N_("Value"),
-           "preferred": N_("Preferred"), "grade_label": N_("Evidence grade"), "n_sources": N_("Sources for figure"),
-           "title": N_("Source"), "publisher": N_("Publisher"), "source_location": N_("Location"), "Flags": N_("Flags"),
-           "note": N_("Note"), "source_id": N_("Source id")}
+COLUMNS = {
+    "country_label": N_("Country"),
+    "period_label": N_("Period"),
+    "indicator_label": N_("Indicator"),
+    "Breakdown": N_("Breakdown"),
+    "category_label": N_("Category"),
+    "Unit": N_("Unit"),
+    "Value": N_("Value"),
+    "preferred": N_("Preferred"),
+    "grade_label": N_("Evidence grade"),
+    "n_sources": N_("Sources for figure"),
+    "title": N_("Source"),
+    "publisher": N_("Publisher"),
+    "source_location": N_("Location"),
+    "Flags": N_("Flags"),
+    "note": N_("Note"),
+    "source_id": N_("Source id"),
+}
 
 
 def figures_display(ds) -> pd.DataFrame:
@@ -33,16 +46,37 @@ def figures_display(ds) -> pd.DataFrame:
     full["grade_label"] = full["grade"].map({g: cb.grade_label(g) if g else "" for g in full["grade"].unique()})
     full["official"] = full["grade"].map({g: cb.is_official(g) for g in full["grade"].unique()}).astype(bool)
     text = full["country_label"].fillna("").astype(str)
-    for c in ("country", "period_label", "indicator_label", "Breakdown", "category_label", "Unit", "Value", "title",
-              "publisher", "source_id", "source_location", "Flags", "note", "grade_label"):
+    for c in (
+        "country",
+        "period_label",
+        "indicator_label",
+        "Breakdown",
+        "category_label",
+        "Unit",
+        "Value",
+        "title",
+        "publisher",
+        "source_id",
+        "source_location",
+        "Flags",
+        "note",
+        "grade_label",
+    ):
         text = text + " " + full[c].fillna("").astype(str)  # vectorised: a row-wise join is 10x slower
     full["_search"] = text.str.lower()
     return full
 
 
-def filter_figures(full: pd.DataFrame, countries, indicator: str | None = None, source: str | None = None,
-                   preferred_only: bool = False, years: tuple | None = None, grade: str | None = None,
-                   search: str = "") -> pd.DataFrame:
+def filter_figures(
+    full: pd.DataFrame,
+    countries,
+    indicator: str | None = None,
+    source: str | None = None,
+    preferred_only: bool = False,
+    years: tuple | None = None,
+    grade: str | None = None,
+    search: str = "",
+) -> pd.DataFrame:
     """The page's filters: countries, indicator, source, preferred only, years (the period overlaps), evidence
     grade ('official', 'unconfirmed' or one grade) and a search (every word, any column)."""
     mask = full["country"].isin(countries)
@@ -68,24 +102,49 @@ def filter_figures(full: pd.DataFrame, countries, indicator: str | None = None, 
 def build(ds, view, options):
     view, v = resolve(view, options)
     # labelled in the run's language: one display table per dataset and language
-    rows = filter_figures(derived(ds, f"figures_display:{i18n.lang()}", figures_display), list(v["countries"]),
-                          v["filter_indicator"], v["source"], v["preferred_only"], v["years"], v["grade"],
-                          v["search"])
+    rows = filter_figures(
+        derived(ds, f"figures_display:{i18n.lang()}", figures_display),
+        list(v["countries"]),
+        v["filter_indicator"],
+        v["source"],
+        v["preferred_only"],
+        v["years"],
+        v["grade"],
+        v["search"],
+    )
     multi = prov.multi_source_figures(rows)
     if v["figure"] and v["figure"] not in multi:
         multi.append(v["figure"])
     ids = tuple(dict.fromkeys(s for sid in rows["source_id"] for s in str(sid).split(";") if s))
-    extra = {"figures": tuple(multi), "labels": prov.figure_labels(multi, ds.codebook),
-             "n_figures": int(rows["figure"].nunique()), "keys": tuple(rows["figure"]),
-             "selected": side_by_side(ds, v["figure"]) if v["figure"] else None}
+    extra = {
+        "figures": tuple(multi),
+        "labels": prov.figure_labels(multi, ds.codebook),
+        "n_figures": int(rows["figure"].nunique()),
+        "keys": tuple(rows["figure"]),
+        "selected": side_by_side(ds, v["figure"]) if v["figure"] else None,
+    }
     src = v["source"]
-    return (Figure(kind="table", key="data", title=i18n._("Harmonised data with sources"), unit="",
-                   period=years_covered(rows), rows=ex.tidy(rows), table=rows.rename(columns=COLUMNS)[list(COLUMNS.values())],
-                   source_ids=ids, source_line=source_line(ids, ds.sources), alt_text=i18n._("Harmonised data table with sources"),
-                   file_stem=ex.file_name("x", countries=v["countries"], indicator=v["filter_indicator"],
-                                          extra=("source-" + src) if src else
-                                          ("preferred" if v["preferred_only"] else "all-rows"))[:-2],
-                   extra=extra),)
+    return (
+        Figure(
+            kind="table",
+            key="data",
+            title=i18n._("Harmonised data with sources"),
+            unit="",
+            period=years_covered(rows),
+            rows=ex.tidy(rows),
+            table=rows.rename(columns=COLUMNS)[list(COLUMNS.values())],
+            source_ids=ids,
+            source_line=source_line(ids, ds.sources),
+            alt_text=i18n._("Harmonised data table with sources"),
+            file_stem=ex.file_name(
+                "x",
+                countries=v["countries"],
+                indicator=v["filter_indicator"],
+                extra=("source-" + src) if src else ("preferred" if v["preferred_only"] else "all-rows"),
+            )[:-2],
+            extra=extra,
+        ),
+    )
 
 
 def side_by_side(ds, figure: str) -> dict | None:
@@ -94,7 +153,9 @@ def side_by_side(ds, figure: str) -> dict | None:
     if key is None:
         return None
     cb = ds.codebook
-    rows = prov.figure_rows(ds.table, key, ds.sources, derived(ds, "precedence", lambda d: prov.precedence_table(d.data_dir)))
+    rows = prov.figure_rows(
+        ds.table, key, ds.sources, derived(ds, "precedence", lambda d: prov.precedence_table(d.data_dir))
+    )
     if rows.empty:
         return None
     rows["Value"] = value_texts(rows)

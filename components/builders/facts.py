@@ -31,8 +31,11 @@ from etl.figure_key import figure_key
 from etl.paths import REPO_ROOT
 
 FORBIDDEN = ("trafficked people", "trafficked persons", "people trafficked")
-BREAK_WORDS = {"series_break": i18n.N_("series break"), "definition_differs": i18n.N_("definition differs"),
-               "source": i18n.N_("change of source")}
+BREAK_WORDS = {
+    "series_break": i18n.N_("series break"),
+    "definition_differs": i18n.N_("definition differs"),
+    "source": i18n.N_("change of source"),
+}
 MAX_FACTS = 5
 PHRASES_FILE = "fact_phrases.csv"
 # the phrases in the other languages: indicator, lang, forms (the plural forms in the catalogue's order,
@@ -64,8 +67,10 @@ def translated_phrases() -> dict[tuple[str, str], dict]:
     if not TRANSLATED_PHRASES.exists():
         return {}
     df = pd.read_csv(TRANSLATED_PHRASES, dtype=str, keep_default_na=False)
-    return {(r["indicator"], r["lang"]): {"forms": [f.strip() for f in r["forms"].split("|")], "rate": r["rate"]}
-            for r in df.to_dict("records")}
+    return {
+        (r["indicator"], r["lang"]): {"forms": [f.strip() for f in r["forms"].split("|")], "rate": r["rate"]}
+        for r in df.to_dict("records")
+    }
 
 
 def short_source(sid: str, sources: pd.DataFrame | None) -> str:
@@ -108,7 +113,8 @@ class _Writer:
         g = str(row.get("grade") or "")
         if g and not self.cb.is_official(g):
             return " " + i18n._("(unconfirmed: {what})").format(
-                what=self.cb.grade_shown_as(g).removeprefix(i18n._("unconfirmed: ")))
+                what=self.cb.grade_shown_as(g).removeprefix(i18n._("unconfirmed: "))
+            )
         return ""
 
     def definition_note(self, row) -> str:
@@ -116,8 +122,9 @@ class _Writer:
         a reader might draw from it); '' otherwise."""
         if DEFINITION_FLAG not in str(row.get("flags") or "").split(";"):
             return ""
-        note = self.cb.definition_note(str(row["country"]), str(row["indicator"]), int(row["period_start"])) \
-            or self.cb.flag_meaning(DEFINITION_FLAG)
+        note = self.cb.definition_note(
+            str(row["country"]), str(row["indicator"]), int(row["period_start"])
+        ) or self.cb.flag_meaning(DEFINITION_FLAG)
         note = note.rstrip(". ")
         return "; " + i18n._("what it counts differs: {note}").format(note=note[:1].lower() + note[1:])
 
@@ -208,17 +215,21 @@ def _latest_fact(w: _Writer, rows: pd.DataFrame, country: str) -> Fact | None:
                 change = change_md = ", " + i18n._("as many as in {year}").format(year=year - 1)
             else:
                 d = _num(abs(diff), unit)
-                change = change_md = ", " + (i18n._("{n} more than in {year}") if diff > 0 else
-                                             i18n._("{n} fewer than in {year}")).format(n=d, year=year - 1)
+                change = change_md = ", " + (
+                    i18n._("{n} more than in {year}") if diff > 0 else i18n._("{n} fewer than in {year}")
+                ).format(n=d, year=year - 1)
                 numbers += (abs(diff),)
     differs = w.definition_note(cur)  # said before any change a reader might read from it
     change, change_md = differs + change, differs + change_md
     src = w.src([cur["source_id"]])
     tail = f"{w.grade_note(cur)} ({src})." if src else f"{w.grade_note(cur)}."
     frame = i18n._("In {year}, {country} {what}")
-    return Fact(text=frame.format(year=year, country=name, what=say) + change + tail,
-                markdown=frame.format(year=year, country=name, what=say_md) + change_md + tail,
-                numbers=numbers, source_ids=tuple(_ids([cur["source_id"]])))
+    return Fact(
+        text=frame.format(year=year, country=name, what=say) + change + tail,
+        markdown=frame.format(year=year, country=name, what=say_md) + change_md + tail,
+        numbers=numbers,
+        source_ids=tuple(_ids([cur["source_id"]])),
+    )
 
 
 def _period_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
@@ -244,8 +255,14 @@ def _period_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
             say_md = w.phrase(first["indicator"], first["unit"], linked, numbers[0] if numbers else None)
             tail = f"{w.grade_note(first)}{w.definition_note(first)} ({src})."
             frame = i18n._("In {year}, {country} {what}")
-            out.append(Fact(frame.format(year=when + multi, country=name, what=say) + tail,
-                            frame.format(year=when + multi, country=name, what=say_md) + tail, numbers, ids))
+            out.append(
+                Fact(
+                    frame.format(year=when + multi, country=name, what=say) + tail,
+                    frame.format(year=when + multi, country=name, what=say_md) + tail,
+                    numbers,
+                    ids,
+                )
+            )
             continue
         parts, parts_md, numbers = [], [], ()
         for row in r.to_dict("records"):
@@ -256,13 +273,26 @@ def _period_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
             numbers += nums
         ind = w.cb.indicator_label(first["indicator"]).lower()
         unit = w.cb.unit_label(first["unit"])
-        overlap = " " + i18n._("(the categories overlap: one person can count in several, so they do not add up)") \
-            if w.cb.breakdown_kind(first["indicator"], first["breakdown"]) == "overlapping" else ""
+        overlap = (
+            " " + i18n._("(the categories overlap: one person can count in several, so they do not add up)")
+            if w.cb.breakdown_kind(first["indicator"], first["breakdown"]) == "overlapping"
+            else ""
+        )
         lead = i18n._("{country}, {indicator} by {breakdown}, {period}, in {unit}: ").format(
-            country=name, indicator=ind, breakdown=w.cb.breakdown_label(first["breakdown"]).lower(),
-            period=when + multi, unit=unit)
-        out.append(Fact(lead + ", ".join(parts) + f"{overlap} ({src}).", lead + ", ".join(parts_md) + f"{overlap} ({src}).",
-                        numbers, ids))
+            country=name,
+            indicator=ind,
+            breakdown=w.cb.breakdown_label(first["breakdown"]).lower(),
+            period=when + multi,
+            unit=unit,
+        )
+        out.append(
+            Fact(
+                lead + ", ".join(parts) + f"{overlap} ({src}).",
+                lead + ", ".join(parts_md) + f"{overlap} ({src}).",
+                numbers,
+                ids,
+            )
+        )
     return out
 
 
@@ -284,17 +314,23 @@ def _chain_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
         parts, parts_md, numbers = [], [], ()
         for row in r.to_dict("records"):
             plain, linked, nums = w.value(row)
-            what = "{label} ({unit})".format(label=w.cb.indicator_label(row["indicator"], short=True).lower(),
-                                             unit=w.cb.unit_label(row["unit"]))
+            what = "{label} ({unit})".format(
+                label=w.cb.indicator_label(row["indicator"], short=True).lower(), unit=w.cb.unit_label(row["unit"])
+            )
             parts.append(f"{what} {plain}{w.grade_note(row)}")
             parts_md.append(f"{what} {linked}{w.grade_note(row)}")
             numbers += nums
         frame = i18n._("In {year}, {country}: {steps}")
         name, src = w.cb.country_label(country), w.src(r["source_id"])
         tail = f" ({src})." if src else "."
-        out.append(Fact(frame.format(year=year, country=name, steps="; ".join(parts)) + tail,
-                        frame.format(year=year, country=name, steps="; ".join(parts_md)) + tail,
-                        numbers, tuple(_ids(r["source_id"]))))
+        out.append(
+            Fact(
+                frame.format(year=year, country=name, steps="; ".join(parts)) + tail,
+                frame.format(year=year, country=name, steps="; ".join(parts_md)) + tail,
+                numbers,
+                tuple(_ids(r["source_id"])),
+            )
+        )
     return out
 
 
@@ -335,6 +371,9 @@ def with_citations(items: tuple[Fact, ...], ds) -> str:
             parts = [str(rec.get(k) or "").strip() for k in ("publisher", "title", "url")]
             lines.append("- " + ". ".join(p for p in parts if p))
     meta = ds.meta or {}
-    lines.append(i18n._("Via the Baltic THB statistics dashboard, dataset version {version}.").format(
-        version=meta.get("dataset_version", i18n._("unknown"))))
+    lines.append(
+        i18n._("Via the Baltic THB statistics dashboard, dataset version {version}.").format(
+            version=meta.get("dataset_version", i18n._("unknown"))
+        )
+    )
     return "\n".join(lines)

@@ -33,8 +33,17 @@ def build(ds, view, options):
     indicator, period, sel, flows = v["indicator"], v["period"], v["sel"], v["flows"]
     zoomable = flows or v["zoom"]  # the arcs need the WebGL map; otherwise the page draws the static one
     unit = q.unit_for(t, indicator, v["measure"])
-    spec = mp.build(t, ds.sources, cb, indicator=indicator, period=period, unit=unit, sel=sel, flows=flows,
-                    unconfirmed=v["unconfirmed"])
+    spec = mp.build(
+        t,
+        ds.sources,
+        cb,
+        indicator=indicator,
+        period=period,
+        unit=unit,
+        sel=sel,
+        flows=flows,
+        unconfirmed=v["unconfirmed"],
+    )
     label, unit_text = cb.indicator_label(indicator), cb.unit_label(unit)
     title = i18n._("{indicator}, {period}").format(indicator=label, period=period_text(period))
     choro = spec.choropleth.copy()
@@ -45,37 +54,100 @@ def build(ds, view, options):
     # a state whose figure counts something else: said in words on the map, before its class is compared
     caveats = tuple(definition_notes(shown, cb, indicator=indicator, year=(_years(period) or (0, 0))[0]))
     if flows and spec.flows.empty:
-        notes.append((i18n._("No victims by citizenship or country of repatriation are recorded for {period} in "
-                             "{country}.") if sel else
-                      i18n._("No victims by citizenship or country of repatriation are recorded for {period} in the "
-                             "three states.")).format(period=period, country=cb.country_label(sel) if sel else ""))
-    table = choro.assign(Country=[cb.country_label(c) for c in choro["country"]], Value=value_texts(
-        choro.assign(unit=unit)), Flags=[cb.flags_text(f) for f in choro["flags"].fillna("")]).rename(
-        columns={"period_label": N_("Period"), "source_id": N_("Source id"), "note": N_("Note")})[
-        [N_("Country"), "Period", N_("Value"), "Source id", N_("Flags"), "Note"]]
-    rows = choro.assign(indicator=indicator, unit=unit, breakdown="total", category="total",
-                        period_start=(_years(period) or (0, 0))[0], period_end=(_years(period) or (0, 0))[1])
+        notes.append(
+            (
+                i18n._("No victims by citizenship or country of repatriation are recorded for {period} in {country}.")
+                if sel
+                else i18n._(
+                    "No victims by citizenship or country of repatriation are recorded for {period} in the "
+                    "three states."
+                )
+            ).format(period=period, country=cb.country_label(sel) if sel else "")
+        )
+    table = choro.assign(
+        Country=[cb.country_label(c) for c in choro["country"]],
+        Value=value_texts(choro.assign(unit=unit)),
+        Flags=[cb.flags_text(f) for f in choro["flags"].fillna("")],
+    ).rename(columns={"period_label": N_("Period"), "source_id": N_("Source id"), "note": N_("Note")})[
+        [N_("Country"), "Period", N_("Value"), "Source id", N_("Flags"), "Note"]
+    ]
+    rows = choro.assign(
+        indicator=indicator,
+        unit=unit,
+        breakdown="total",
+        category="total",
+        period_start=(_years(period) or (0, 0))[0],
+        period_end=(_years(period) or (0, 0))[1],
+    )
     source_rows = rows if spec.flows.empty or not flows else pd.concat([rows, spec.flows], ignore_index=True)
     static_rows, legend = mp.static_inputs(spec, cb)
     # the static map: the page's map unless it is zoomable; then built when a file or a slide asks for it
-    static = partial(_static_spec, static_rows, legend, title=title, unit=unit_text, source_line=src,
-                     notes=tuple(notes), sel=sel, unit_code=unit, lang=view.lang)
-    main = Figure(kind="map", key="map", title=title, unit=unit_text, period=_years(period) if ids else None,
-                  rows=ex.tidy(rows), table=table, source_ids=tuple(q.source_ids_of(source_rows)), source_line=src,
-                  alt_text=spec.alt_text, make_spec=static if zoomable else None,
-                  spec=None if zoomable else static(), deck=spec.deck if zoomable else None, notes=tuple(notes), caveats=caveats,
-                  file_stem=ex.file_name("x", countries=BALTIC, indicator=indicator, unit=unit, period=period)[:-2],
-                  extra={"period_note": period_note(options, indicator, period, list(BALTIC), cb), "legend": tuple(spec.legend), "attribution": f"{geo.attribution()}. " + i18n._("Flow ends: capitals from GeoNames."), "flows": _flows_table(spec.flows, cb) if flows else None,
-                         "flow_rows": spec.flows})
+    static = partial(
+        _static_spec,
+        static_rows,
+        legend,
+        title=title,
+        unit=unit_text,
+        source_line=src,
+        notes=tuple(notes),
+        sel=sel,
+        unit_code=unit,
+        lang=view.lang,
+    )
+    main = Figure(
+        kind="map",
+        key="map",
+        title=title,
+        unit=unit_text,
+        period=_years(period) if ids else None,
+        rows=ex.tidy(rows),
+        table=table,
+        source_ids=tuple(q.source_ids_of(source_rows)),
+        source_line=src,
+        alt_text=spec.alt_text,
+        make_spec=static if zoomable else None,
+        spec=None if zoomable else static(),
+        deck=spec.deck if zoomable else None,
+        notes=tuple(notes),
+        caveats=caveats,
+        file_stem=ex.file_name("x", countries=BALTIC, indicator=indicator, unit=unit, period=period)[:-2],
+        extra={
+            "period_note": period_note(options, indicator, period, list(BALTIC), cb),
+            "legend": tuple(spec.legend),
+            "attribution": f"{geo.attribution()}. " + i18n._("Flow ends: capitals from GeoNames."),
+            "flows": _flows_table(spec.flows, cb) if flows else None,
+            "flow_rows": spec.flows,
+        },
+    )
     figs = [main]
     if sel:
-        figs.append(replace(trends.lines(ds, indicator=indicator, measure=v["measure"], countries=[sel],
-                                         unconfirmed=v["unconfirmed"], key="detail-trend",
-                                         subject=i18n._("{indicator} over time, {country}").format(
-                                             indicator=label, country=cb.country_label(sel))), key="detail-trend"))
+        figs.append(
+            replace(
+                trends.lines(
+                    ds,
+                    indicator=indicator,
+                    measure=v["measure"],
+                    countries=[sel],
+                    unconfirmed=v["unconfirmed"],
+                    key="detail-trend",
+                    subject=i18n._("{indicator} over time, {country}").format(
+                        indicator=label, country=cb.country_label(sel)
+                    ),
+                ),
+                key="detail-trend",
+            )
+        )
         if "exploitation" in q.breakdowns_available(t, indicator, period):
-            by_form = ViewState(page="compare", lang=view.lang, countries=(sel,), indicator=indicator, period=period,
-                                breakdown="exploitation", measure=v["measure"], unconfirmed=v["unconfirmed"])
+            by_form = ViewState(
+                page="compare",
+                lang=view.lang,
+                countries=(sel,),
+                indicator=indicator,
+                period=period,
+                breakdown="exploitation",
+                measure=v["measure"],
+                unconfirmed=v["unconfirmed"],
+            )
             figs.append(replace(compare.build(ds, by_form, options)[0], key="detail-exploitation"))
     return tuple(figs)
 
@@ -91,8 +163,11 @@ def _flows_table(flows: pd.DataFrame, cb) -> pd.DataFrame | None:
     fl = flows.copy()
     fl["Country"] = [cb.country_label(c) for c in fl["country"]]
     fl["Partner"] = [cb.country_label(c) for c in fl["partner"]]
-    fl["Direction"] = fl["direction"].map({"in": i18n._("citizenship (into the state)"),
-                                           "out": i18n._("repatriated from (out of the state)")})
+    fl["Direction"] = fl["direction"].map(
+        {"in": i18n._("citizenship (into the state)"), "out": i18n._("repatriated from (out of the state)")}
+    )
     fl["Flags"] = [cb.flags_text(f) for f in fl["flags"].fillna("")]
-    fl = fl.rename(columns={"label": N_("Victims"), "source_id": "Source id", "source_location": N_("Where in the source")})
+    fl = fl.rename(
+        columns={"label": N_("Victims"), "source_id": "Source id", "source_location": N_("Where in the source")}
+    )
     return fl[["Country", N_("Direction"), N_("Partner"), "Victims", "Source id", "Where in the source", "Flags"]]

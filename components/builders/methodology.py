@@ -21,19 +21,45 @@ def build(ds, view, options):
     chart = coverage_chart(cov, title=title, source_line=source_line(q.total_source_ids(ds.table), ds.sources))
     wide = None
     if not cov.empty:
-        wide = cov.pivot_table(index=["country_label", "indicator_label"], columns="year", values="n_sources",
-                               aggfunc="first").fillna(0).astype(int).reset_index()
+        wide = (
+            cov.pivot_table(
+                index=["country_label", "indicator_label"], columns="year", values="n_sources", aggfunc="first"
+            )
+            .fillna(0)
+            .astype(int)
+            .reset_index()
+        )
         wide.columns = [str(c) for c in wide.columns]
         wide = wide.rename(columns={"country_label": N_("Country"), "indicator_label": N_("Indicator")})
-    extra = {"definitions": _definitions(ds), "grades": _grades(cb), "precedence": derived(
-        ds, "precedence", lambda d: prov.precedence_table(d.data_dir)), "rules": _rules(cb),
-        "conflicts": _conflicts(ds), "licences": licences(ds.sources), "citation": dataset_citation(ds.meta),
-        "indicators": cb.indicators.rename(columns=str.capitalize) if not cb.indicators.empty else None}
-    return (chart_figure(ds, key="coverage", chart=chart, rows=total_rows, csv_rows=ex.tidy(total_rows.iloc[0:0]),
-                         title=title, unit="", table=wide, name=dict(indicator="coverage"),
-                         alt_text=i18n._("Heatmap of data coverage: for each country, indicator and year, whether a "
-                                         "total exists, is suppressed, or has no preferred value, and how many sources "
-                                         "give it. The table below lists the same."), extra=extra),)
+    extra = {
+        "definitions": _definitions(ds),
+        "grades": _grades(cb),
+        "precedence": derived(ds, "precedence", lambda d: prov.precedence_table(d.data_dir)),
+        "rules": _rules(cb),
+        "conflicts": _conflicts(ds),
+        "licences": licences(ds.sources),
+        "citation": dataset_citation(ds.meta),
+        "indicators": cb.indicators.rename(columns=str.capitalize) if not cb.indicators.empty else None,
+    }
+    return (
+        chart_figure(
+            ds,
+            key="coverage",
+            chart=chart,
+            rows=total_rows,
+            csv_rows=ex.tidy(total_rows.iloc[0:0]),
+            title=title,
+            unit="",
+            table=wide,
+            name=dict(indicator="coverage"),
+            alt_text=i18n._(
+                "Heatmap of data coverage: for each country, indicator and year, whether a "
+                "total exists, is suppressed, or has no preferred value, and how many sources "
+                "give it. The table below lists the same."
+            ),
+            extra=extra,
+        ),
+    )
 
 
 def _definitions(ds) -> tuple:
@@ -45,9 +71,16 @@ def _definitions(ds) -> tuple:
     for code in q.sort_countries(defs["country"].unique()):
         d = defs[defs["country"] == code].copy()
         d["order"] = [cb.indicator_order(i) for i in d["indicator"]]
-        items = [(cb.indicator_label(r.indicator), cb.country_definition(r.country, r.indicator, r.definition),
-                  source_line(str(r.source_ids).split(";"), ds.sources, max_n=6).split(": ", 1)[-1]
-                  if getattr(r, "source_ids", "") else "") for r in d.sort_values("order").itertuples()]
+        items = [
+            (
+                cb.indicator_label(r.indicator),
+                cb.country_definition(r.country, r.indicator, r.definition),
+                source_line(str(r.source_ids).split(";"), ds.sources, max_n=6).split(": ", 1)[-1]
+                if getattr(r, "source_ids", "")
+                else "",
+            )
+            for r in d.sort_values("order").itertuples()
+        ]
         out.append((cb.country_label(code), items))
     return tuple(out)
 
@@ -56,8 +89,11 @@ def _grades(cb):
     g = cb.grades
     if g.empty or not {"grade", "label", "official", "definition"} <= set(g.columns):
         return None
-    g = g.assign(label=[cb.grade_label(x) for x in g["grade"]], shown_as=[cb.grade_shown_as(x) for x in g["grade"]],
-                 definition=[cb.grade_definition(x) for x in g["grade"]])
+    g = g.assign(
+        label=[cb.grade_label(x) for x in g["grade"]],
+        shown_as=[cb.grade_shown_as(x) for x in g["grade"]],
+        definition=[cb.grade_definition(x) for x in g["grade"]],
+    )
     g = g.rename(columns={"label": N_("Grade"), "definition": N_("What it is"), "shown_as": N_("Shown as")})
     g[N_("Charted by default")] = g["official"].map({"yes": i18n._("yes"), "no": i18n._("no (unconfirmed)")})
     return g[["Grade", "Charted by default", "Shown as", "What it is"]]
@@ -75,7 +111,9 @@ def _rules(cb):
     r["Breakdown"] = [cb.breakdown_label(b) for b in r["breakdown"]]
     r["note"] = [cb.breakdown_note(i, b) for i, b in zip(r["indicator"], r["breakdown"])]
     r["kind"] = [i18n._(k) for k in r["kind"]]  # exclusive / overlapping (KINDS)
-    return r.rename(columns={"kind": N_("Categories"), "note": N_("Why")})[["Breakdown", "Indicator", "Categories", "Why"]]
+    return r.rename(columns={"kind": N_("Categories"), "note": N_("Why")})[
+        ["Breakdown", "Indicator", "Categories", "Why"]
+    ]
 
 
 def _conflicts(ds):
@@ -91,7 +129,17 @@ def _conflicts(ds):
     conf["Category"] = conf["category_label"]
     n = conf[KEY].drop_duplicates().shape[0]
     conf["flags"] = [cb.flags_text(f) for f in conf["flags"].fillna("")]
-    conf = conf.rename(columns={"country_label": "Country", "period_label": "Period", "indicator_label": "Indicator",
-                                "preferred": "Preferred", "title": "Source", "flags": "Flags", "note": "Note"})
-    return conf[["Country", "Period", "Indicator", "Category", "Unit", "Value", "Preferred", "Source", "Flags",
-                 "Note"]], n
+    conf = conf.rename(
+        columns={
+            "country_label": "Country",
+            "period_label": "Period",
+            "indicator_label": "Indicator",
+            "preferred": "Preferred",
+            "title": "Source",
+            "flags": "Flags",
+            "note": "Note",
+        }
+    )
+    return conf[
+        ["Country", "Period", "Indicator", "Category", "Unit", "Value", "Preferred", "Source", "Flags", "Note"]
+    ], n

@@ -28,10 +28,19 @@ def build(ds, view, options):
     label = cb.indicator_label(INDICATOR)
     cards = [card_text(c, ds, label) for c in q.overview_cards(t, cb, countries)]
     main = lines(ds, indicator=INDICATOR, measure="absolute", countries=countries, key="overview")
-    numbers = pd.DataFrame([{N_("Country"): c["country_label"], N_("Year"): int(r.period_start),
-                             label: fmt_value(r.value, r.suppressed, r.unit), N_("Source id"): r.source_id,
-                             N_("Flags"): r.flags}
-                            for c in cards for r in c["series"].itertuples()])
+    numbers = pd.DataFrame(
+        [
+            {
+                N_("Country"): c["country_label"],
+                N_("Year"): int(r.period_start),
+                label: fmt_value(r.value, r.suppressed, r.unit),
+                N_("Source id"): r.source_id,
+                N_("Flags"): r.flags,
+            }
+            for c in cards
+            for r in c["series"].itertuples()
+        ]
+    )
     main = replace(main, extra={"cards": tuple(cards), "years": _years_note(cards, cb), "numbers": numbers})
     return (main, *(c["spark"] for c in cards if c["spark"] is not None))
 
@@ -40,41 +49,63 @@ def _years_note(cards, cb) -> str:
     years = {c["country"]: c["year"] for c in cards if c["year"]}
     if len(set(years.values())) > 1:
         return i18n._("The latest year with data differs by country: {years}.").format(
-            years=", ".join(f"{cb.country_label(c)} {y}" for c, y in years.items()))
+            years=", ".join(f"{cb.country_label(c)} {y}" for c, y in years.items())
+        )
     return ""
 
 
 def card_text(card: dict, ds, label: str) -> dict:
     """Everything a card says, as text (the page only lays it out)."""
     cb = ds.codebook
-    out = {"country": card["country"], "country_label": card["country_label"], "year": card["year"],
-           "metric_label": f"{label}, {card['year']}", "value": None, "delta": None, "change_note": "",
-           "newer": _newer_line(card), "comparability": "", "rate": "", "rate_missing": "", "forms": "", "flags": "",
-           "source": "",
-           "spark": None, "series": card["series"]}
+    out = {
+        "country": card["country"],
+        "country_label": card["country_label"],
+        "year": card["year"],
+        "metric_label": f"{label}, {card['year']}",
+        "value": None,
+        "delta": None,
+        "change_note": "",
+        "newer": _newer_line(card),
+        "comparability": "",
+        "rate": "",
+        "rate_missing": "",
+        "forms": "",
+        "flags": "",
+        "source": "",
+        "spark": None,
+        "series": card["series"],
+    }
     if card["year"] is None:
         return out
     out["value"] = fmt_value(card["value"], card["suppressed"], card["unit"])
     if card["change"] is not None:
         out["delta"] = i18n._("{change} vs {year}").format(
-            change=("+" if card["change"] > 0 else "") + fmt_number(card["change"]), year=card["prev_year"])
+            change=("+" if card["change"] > 0 else "") + fmt_number(card["change"]), year=card["prev_year"]
+        )
     out["change_note"] = card["change_note"]
     differs = DEFINITION_FLAG in str(card["flags"]).split(";")
     if differs:  # said in words before any comparison; no EU benchmark beside a figure that counts something else
         note = cb.definition_note(card["country"], INDICATOR, card["year"]) or cb.flag_meaning(DEFINITION_FLAG)
         out["comparability"] = i18n._("Not comparable: {note}").format(note=note)
     if card["per_million"] is not None or card["per_million_suppressed"]:
-        pm = i18n._("fewer than 5 persons") if card["per_million_suppressed"] else \
-            f"**{fmt_number(card['per_million'], 'per_million')}** {cb.unit_label('per_million')}"
+        pm = (
+            i18n._("fewer than 5 persons")
+            if card["per_million_suppressed"]
+            else f"**{fmt_number(card['per_million'], 'per_million')}** {cb.unit_label('per_million')}"
+        )
         out["rate"] = pm + ("" if differs else _eu_text(ds, card["year"]))
     else:
-        out["rate_missing"] = i18n._("No rate per million for {year}: the dataset holds no official population "
-                                     "figure (statistics office or Eurostat) for that year.").format(year=card["year"])
+        out["rate_missing"] = i18n._(
+            "No rate per million for {year}: the dataset holds no official population "
+            "figure (statistics office or Eurostat) for that year."
+        ).format(year=card["year"])
     if card["top_forms"]:
         fy = card["forms_year"]
         when = str(fy) if fy == card["year"] else i18n._("{year}, the latest year with this breakdown").format(year=fy)
-        out["forms"] = (i18n._("Main forms of exploitation ({when})").format(when=when),
-                        tuple((n, fmt_number(v)) for n, v in card["top_forms"]))
+        out["forms"] = (
+            i18n._("Main forms of exploitation ({when})").format(when=when),
+            tuple((n, fmt_number(v)) for n, v in card["top_forms"]),
+        )
     out["flags"] = cb.flags_text(card["flags"]) if card["flags"] else ""
     out["source"] = source_line(q.source_ids_of(pd.DataFrame({"source_id": card["source_ids"]})), ds.sources)
     out["spark"] = _spark(card, label, ds) if len(card["series"]) > 1 else None
@@ -84,20 +115,33 @@ def card_text(card: dict, ds, label: str) -> dict:
 def _eu_text(ds, year: int) -> str:
     """' (EU27: 2.1, from Eurostat figures)': the benchmark is official-grade or not given."""
     eu = q.chart_rows(ds.table, ds.codebook)
-    eu = eu[(eu["country"] == "EU27") & (eu["indicator"] == INDICATOR) & (eu["unit"] == "per_million")
-            & (eu["breakdown"] == "total") & eu["single_year"] & (eu["period_start"] == year)]
+    eu = eu[
+        (eu["country"] == "EU27")
+        & (eu["indicator"] == INDICATOR)
+        & (eu["unit"] == "per_million")
+        & (eu["breakdown"] == "total")
+        & eu["single_year"]
+        & (eu["period_start"] == year)
+    ]
     if eu.empty or pd.isna(eu.iloc[0]["value"]):
         return ""
-    return " " + i18n._("(EU27: {rate}, from Eurostat figures)").format(rate=fmt_number(eu.iloc[0]["value"], "per_million"))
+    return " " + i18n._("(EU27: {rate}, from Eurostat figures)").format(
+        rate=fmt_number(eu.iloc[0]["value"], "per_million")
+    )
 
 
 def _newer_line(card) -> str:
-    items = [f"{n['period']}: {fmt_value(n['value'], n['suppressed'], n['unit'])} ({', '.join(n['what'])})"
-             for n in card["newer"]]
+    items = [
+        f"{n['period']}: {fmt_value(n['value'], n['suppressed'], n['unit'])} ({', '.join(n['what'])})"
+        for n in card["newer"]
+    ]
     if not items:
         return ""
-    text = (i18n._("Newer or other figures: {figures}. See the Data page for their sources.") if card["year"] else
-            i18n._("Figures held: {figures}. See the Data page for their sources."))
+    text = (
+        i18n._("Newer or other figures: {figures}. See the Data page for their sources.")
+        if card["year"]
+        else i18n._("Figures held: {figures}. See the Data page for their sources.")
+    )
     return text.format(figures="; ".join(items))
 
 
@@ -107,10 +151,26 @@ def _spark(card: dict, label: str, ds) -> Figure:
     title = i18n._("{indicator}, {period}").format(indicator=label, period=span_text(covered))
     value = fmt_value(card["value"], card["suppressed"], card["unit"])
     ids = tuple(q.source_ids_of(s))
-    return Figure(kind="chart", key=f"spark-{card['country']}", title=title, unit=ds.codebook.unit_label("persons"),
-                  period=covered, rows=s, table=s, source_ids=ids, source_line=source_line(ids, ds.sources),
-                  alt_text=i18n._("Small trend line of {indicator} in {country}, {first} to {last}; latest {year}: "
-                                  "{value}. The numbers are in the table 'Numbers behind the cards'.").format(
-                      indicator=label.lower(), country=card["country_label"], first=covered[0], last=covered[1],
-                      year=card["year"], value=value),
-                  spec=sparkline(s, country=card["country"], title=title).to_dict(validate=False))
+    return Figure(
+        kind="chart",
+        key=f"spark-{card['country']}",
+        title=title,
+        unit=ds.codebook.unit_label("persons"),
+        period=covered,
+        rows=s,
+        table=s,
+        source_ids=ids,
+        source_line=source_line(ids, ds.sources),
+        alt_text=i18n._(
+            "Small trend line of {indicator} in {country}, {first} to {last}; latest {year}: "
+            "{value}. The numbers are in the table 'Numbers behind the cards'."
+        ).format(
+            indicator=label.lower(),
+            country=card["country_label"],
+            first=covered[0],
+            last=covered[1],
+            year=card["year"],
+            value=value,
+        ),
+        spec=sparkline(s, country=card["country"], title=title).to_dict(validate=False),
+    )

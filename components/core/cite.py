@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 import pandas as pd
 
@@ -94,7 +94,8 @@ def source_line(ids: Iterable[str], sources: pd.DataFrame | None, max_n: int = 3
     ids = all_names  # counted by name: the releases of one dataset are one source line
     more = " " + i18n._("(+{n} more, listed in the table)").format(n=len(ids) - max_n) if len(ids) > max_n else ""
     return (i18n._("Source: {names}") if len(ids) == 1 else i18n._("Sources: {names}")).format(
-        names="; ".join(names)) + more
+        names="; ".join(names)
+    ) + more
 
 
 SHORT_SOURCE_CHARS = 110  # a slide's source line: one or two lines at 14 pt across a 16:9 slide
@@ -118,8 +119,9 @@ def _year(source: dict) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def short_source_line(ids: Iterable[str], sources: pd.DataFrame | None, more: str,
-                      limit: int = SHORT_SOURCE_CHARS) -> str:
+def short_source_line(
+    ids: Iterable[str], sources: pd.DataFrame | None, more: str, limit: int = SHORT_SOURCE_CHARS
+) -> str:
     """A slide's source line: the publishers (several documents of one publisher as one name with the span of
     their years), as many as fit in `limit` characters, then `more` ("+{n} more: see the notes", formatted with
     the number of documents not named). The full citations go to the notes and the closing slide."""
@@ -134,8 +136,13 @@ def short_source_line(ids: Iterable[str], sources: pd.DataFrame | None, more: st
     head = i18n._("Source: {names}") if len(ids) == 1 else i18n._("Sources: {names}")
     for name, recs in groups.items():
         years = sorted({y for y in map(_year, recs) if y})
-        label = name + (f" {years[0]}–{years[-1]}" if len(recs) > 1 and len(years) > 1 else
-                        f" {years[0]}" if len(recs) > 1 and years else "")
+        label = name + (
+            f" {years[0]}–{years[-1]}"
+            if len(recs) > 1 and len(years) > 1
+            else f" {years[0]}"
+            if len(recs) > 1 and years
+            else ""
+        )
         rest = len(ids) - named - len(recs)
         tail = (" " + more.format(n=rest)) if rest else ""
         line = head.format(names="; ".join(names + [label])) + (";" if tail else "") + tail
@@ -143,40 +150,44 @@ def short_source_line(ids: Iterable[str], sources: pd.DataFrame | None, more: st
             break
         if not names and len(line) > limit:  # one long name alone: cut, never the count of the others
             room = max(12, limit - len(head.format(names="")) - len(tail) - 2)
-            label = label[:room - 1].rstrip() + "…"
+            label = label[: room - 1].rstrip() + "…"
         names.append(label)
         named += len(recs)
     rest = len(ids) - named
-    return head.format(names="; ".join(names)) + ((("; " + more.format(n=rest)) if rest else ""))
+    return head.format(names="; ".join(names)) + (("; " + more.format(n=rest)) if rest else "")
 
 
 def dataset_citation(meta: dict, today: date | None = None) -> str:
     version = meta.get("dataset_version") or i18n._("unknown version")
     as_of = meta.get("data_as_of") or i18n._("unknown date")
     today = today or date.today()
-    return i18n._("{app}, dataset version {version} (data as of {as_of}), accessed {today}. Cite the original source "
-                  "of each figure too; it is named under every chart and in the Data page.").format(
-        app=i18n._(APP_NAME), version=version, as_of=as_of, today=today.isoformat())
+    return i18n._(
+        "{app}, dataset version {version} (data as of {as_of}), accessed {today}. Cite the original source "
+        "of each figure too; it is named under every chart and in the Data page."
+    ).format(app=i18n._(APP_NAME), version=version, as_of=as_of, today=today.isoformat())
 
 
 def licences(sources: pd.DataFrame | None) -> pd.DataFrame:
     """Licence per source, for the footer and the Methodology page."""
     if sources is None or sources.empty or "source_id" not in sources.columns:
-        return pd.DataFrame(columns=[N_("Source"), N_("Publisher"), N_("Licence"), N_("Link"), N_("Read in a copy"),
-                                     N_("Copy read at")])
+        return pd.DataFrame(
+            columns=[N_("Source"), N_("Publisher"), N_("Licence"), N_("Link"), N_("Read in a copy"), N_("Copy read at")]
+        )
     s = sources.copy()
     for c in ("publisher", "title", "licence", "url", "copy_url", "copy_note"):
         if c not in s.columns:
             s[c] = ""
-    out = pd.DataFrame({
-        "Source": s["title"].where(s["title"] != "", s["source_id"]),
-        "Publisher": s["publisher"],
-        "Licence": s["licence"].where(s["licence"] != "", i18n._("not stated")),
-        "Link": s["url"],
-        # provenance: how the project obtained a copy when it was not read at the publisher
-        "Read in a copy": s["copy_note"],
-        "Copy read at": s["copy_url"],
-    })
+    out = pd.DataFrame(
+        {
+            "Source": s["title"].where(s["title"] != "", s["source_id"]),
+            "Publisher": s["publisher"],
+            "Licence": s["licence"].where(s["licence"] != "", i18n._("not stated")),
+            "Link": s["url"],
+            # provenance: how the project obtained a copy when it was not read at the publisher
+            "Read in a copy": s["copy_note"],
+            "Copy read at": s["copy_url"],
+        }
+    )
     return out.reset_index(drop=True)
 
 
@@ -185,23 +196,35 @@ def licence_summary(sources: pd.DataFrame | None) -> str:
     if lic.empty:
         return i18n._("Licences: see each source (sources.csv not available).")
     counts = lic["Licence"].value_counts()
-    parts = [f"{name} (" + i18n.ngettext("{n} source", "{n} sources", n).format(n=n) + ")" for name, n in counts.items()]
+    parts = [
+        f"{name} (" + i18n.ngettext("{n} source", "{n} sources", n).format(n=n) + ")" for name, n in counts.items()
+    ]
     return i18n._("Data licences vary by source: {licences}. The full list is on the Methodology page.").format(
-        licences=", ".join(parts))
+        licences=", ".join(parts)
+    )
 
 
 def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataFrame:
     """Every source behind these rows: publisher, title, where in it (table/page), dates, link.
 
     `rows` needs `source_id` (ids joined by ';' for derived rates) and may have `source_location`."""
-    cols = [N_("Publisher"), N_("Title"), N_("Location"), N_("Published"), N_("Accessed"), N_("Licence"), N_("Link"),
-            N_("Source id")]
+    cols = [
+        N_("Publisher"),
+        N_("Title"),
+        N_("Location"),
+        N_("Published"),
+        N_("Accessed"),
+        N_("Licence"),
+        N_("Link"),
+        N_("Source id"),
+    ]
     if rows is None or rows.empty or "source_id" not in rows.columns:
         return pd.DataFrame(columns=cols)
     locs: dict[str, list[str]] = {}
     has_loc = "source_location" in rows.columns
-    for ids, loc in zip(rows["source_id"].fillna(""),
-                        rows["source_location"].fillna("") if has_loc else [""] * len(rows)):
+    for ids, loc in zip(
+        rows["source_id"].fillna(""), rows["source_location"].fillna("") if has_loc else [""] * len(rows)
+    ):
         for i, sid in enumerate(x for x in str(ids).split(";") if x):
             bucket = locs.setdefault(sid, [])
             if i == 0 and loc and loc not in bucket:  # the location belongs to the first (main) source
@@ -214,11 +237,20 @@ def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
         if r.get("reports_on"):  # a news item quoting a listed official document: name the document
             doc = source_record(str(r["reports_on"]), sources)
             title += " " + i18n._("(reporting: {publisher}, {title})").format(
-                publisher=doc.get("publisher") or "", title=doc.get("title") or r["reports_on"])
-        out.append({"Publisher": str(r.get("publisher") or ""), "Title": title,
-                    "Location": "; ".join(ls[:3]) + more, "Published": str(r.get("date_published") or ""),
-                    "Accessed": str(r.get("date_accessed") or ""), "Licence": str(r.get("licence") or ""),
-                    "Link": str(r.get("url") or ""), "Source id": sid})
+                publisher=doc.get("publisher") or "", title=doc.get("title") or r["reports_on"]
+            )
+        out.append(
+            {
+                "Publisher": str(r.get("publisher") or ""),
+                "Title": title,
+                "Location": "; ".join(ls[:3]) + more,
+                "Published": str(r.get("date_published") or ""),
+                "Accessed": str(r.get("date_accessed") or ""),
+                "Licence": str(r.get("licence") or ""),
+                "Link": str(r.get("url") or ""),
+                "Source id": sid,
+            }
+        )
     return pd.DataFrame(out, columns=cols)
 
 
@@ -230,8 +262,15 @@ def _cited(source: dict) -> str:
     return text.rstrip(". ")
 
 
-def figure_citation(label: str, value_text: str, source: dict, location: str, meta: dict,
-                    today: date | None = None, original: dict | None = None) -> str:
+def figure_citation(
+    label: str,
+    value_text: str,
+    source: dict,
+    location: str,
+    meta: dict,
+    today: date | None = None,
+    original: dict | None = None,
+) -> str:
     """Ready-to-paste citation of one figure: the figure, its original source, and this dashboard.
 
     `original`: the official document a news report quotes (sources.csv `reports_on`): the citation
@@ -242,6 +281,8 @@ def figure_citation(label: str, value_text: str, source: dict, location: str, me
         orig = f"{_cited(original)}; as reported by {_cited(source)}{where}"
     else:
         orig = f"{_cited(source)}{where}"
-    return (f"{label}: {value_text}. Source: {orig}. Via {APP_NAME}, dataset version "
-            f"{meta.get('dataset_version', 'unknown')} (data as of {meta.get('data_as_of', 'unknown')}), "
-            f"accessed {today.isoformat()}.")
+    return (
+        f"{label}: {value_text}. Source: {orig}. Via {APP_NAME}, dataset version "
+        f"{meta.get('dataset_version', 'unknown')} (data as of {meta.get('data_as_of', 'unknown')}), "
+        f"accessed {today.isoformat()}."
+    )

@@ -32,11 +32,29 @@ TABLE = Path("harmonised") / "thb_baltic.csv"
 META = Path("harmonised") / "build_meta.json"
 
 REQUIRED_COLUMNS = [
-    "country", "period_start", "period_end", "indicator", "breakdown", "category", "unit",
-    "value", "suppressed", "source_id", "preferred",
+    "country",
+    "period_start",
+    "period_end",
+    "indicator",
+    "breakdown",
+    "category",
+    "unit",
+    "value",
+    "suppressed",
+    "source_id",
+    "preferred",
 ]
-OPTIONAL_COLUMNS = ["period_label", "value_low", "value_high", "source_location", "flags", "note", "grade",
-                    "raw_file", "raw_row"]
+OPTIONAL_COLUMNS = [
+    "period_label",
+    "value_low",
+    "value_high",
+    "source_location",
+    "flags",
+    "note",
+    "grade",
+    "raw_file",
+    "raw_row",
+]
 
 
 class DataError(Exception):
@@ -61,9 +79,10 @@ class DataError(Exception):
     def localised(self) -> str:
         t = i18n.current()
         return t.gettext(self.template).format(
-            **{k: t.number(v) if isinstance(v, int) else v for k, v in self.params.items()})
+            **{k: t.number(v) if isinstance(v, int) else v for k, v in self.params.items()}
+        )
 
-    def copy(self) -> "DataError":
+    def copy(self) -> DataError:
         """A fresh exception with the same content (raising one stored instance again would grow its traceback)."""
         return DataError(self.path, self.template, **self.params)
 
@@ -83,10 +102,10 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Reading and checking
 # ---------------------------------------------------------------------------------------------
+
 
 def _to_bool(s: pd.Series) -> pd.Series:
     return s.astype("string").str.strip().str.lower().isin(["true", "1", "yes", "t"])
@@ -102,8 +121,9 @@ def read_table(path: Path | str) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise DataError(path, N_("the file is empty.")) from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(path, N_("cannot be parsed as CSV ({detail})."),
-                        detail=f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        raise DataError(
+            path, N_("cannot be parsed as CSV ({detail})."), detail=f"{type(exc).__name__}: {str(exc)[:200]}"
+        ) from None
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
         raise DataError(path, N_("missing required column(s): {columns}."), columns=", ".join(missing))
@@ -117,16 +137,26 @@ def read_table(path: Path | str) -> pd.DataFrame:
         bad = num.isna()
         if bad.any():
             i = int(bad.idxmax())
-            raise DataError(path, N_("column '{column}' must be a year; row {row} has {value}."), column=c,
-                            row=str(i + 2), value=repr(str(df.at[i, c])[:40]))
+            raise DataError(
+                path,
+                N_("column '{column}' must be a year; row {row} has {value}."),
+                column=c,
+                row=str(i + 2),
+                value=repr(str(df.at[i, c])[:40]),
+            )
         df[c] = num.astype(int)
     for c in ("value", "value_low", "value_high"):
         num = pd.to_numeric(df[c], errors="coerce")
         bad = num.isna() & df[c].notna()
         if bad.any():
             i = int(bad.idxmax())
-            raise DataError(path, N_("column '{column}' must be numeric; row {row} has {value}."), column=c,
-                            row=str(i + 2), value=repr(str(df.at[i, c])[:40]))
+            raise DataError(
+                path,
+                N_("column '{column}' must be numeric; row {row} has {value}."),
+                column=c,
+                row=str(i + 2),
+                value=repr(str(df.at[i, c])[:40]),
+            )
         df[c] = num.astype(float)
     df["suppressed"] = _to_bool(df["suppressed"])
     df["preferred"] = _to_bool(df["preferred"])
@@ -142,7 +172,6 @@ def read_table(path: Path | str) -> pd.DataFrame:
 def period_key(start: pd.Series, end: pd.Series) -> pd.Series:
     s, e = start.astype(str), end.astype(str)
     return s.where(start == end, s + "-" + e)
-
 
 
 def _tr(kind: str, code: str, english: str, fld: str = "label") -> str:
@@ -187,8 +216,12 @@ class Codebook:
             self._unit = dict(zip(self.units["unit"], self.units["label"]))
         self._flag = {}
         if {"flag", "label"} <= set(self.flags.columns):
-            self._flag = {f: (lab, m) for f, lab, m in zip(self.flags["flag"], self.flags["label"],
-                                                           self.flags.get("meaning", self.flags["label"]))}
+            self._flag = {
+                f: (lab, m)
+                for f, lab, m in zip(
+                    self.flags["flag"], self.flags["label"], self.flags.get("meaning", self.flags["label"])
+                )
+            }
         # (country, indicator) -> [(first year, last year, note)] of the years that count something else
         self._differs: dict[tuple[str, str], list[tuple[int, int, str, str]]] = {}
         sb = self.series_breaks
@@ -319,8 +352,7 @@ class Dataset:
     warnings: list[str] = field(default_factory=list)
 
 
-def _optional_csv(path: Path, warnings: list[str], digests: list[str] | None = None,
-                  load_csv=None) -> pd.DataFrame:
+def _optional_csv(path: Path, warnings: list[str], digests: list[str] | None = None, load_csv=None) -> pd.DataFrame:
     if not path.exists():
         warnings.append(f"{path.name} not found: showing codes instead of labels where needed.")
         return pd.DataFrame()
@@ -334,10 +366,18 @@ def _optional_csv(path: Path, warnings: list[str], digests: list[str] | None = N
         return pd.DataFrame()
 
 
-SIDE_FILES = ("sources.csv", "codebook/indicators.csv", "codebook/categories.csv", "codebook/countries.csv",
-              "codebook/grades.csv", "codebook/breakdown_rules.csv",
-              "codebook/units.csv", "codebook/flags.csv", "codebook/country_definitions.csv", META)
-
+SIDE_FILES = (
+    "sources.csv",
+    "codebook/indicators.csv",
+    "codebook/categories.csv",
+    "codebook/countries.csv",
+    "codebook/grades.csv",
+    "codebook/breakdown_rules.csv",
+    "codebook/units.csv",
+    "codebook/flags.csv",
+    "codebook/country_definitions.csv",
+    META,
+)
 
 
 def stat_signature(d: Path) -> tuple:
@@ -352,7 +392,6 @@ def stat_signature(d: Path) -> tuple:
     return tuple(sig)
 
 
-
 def read_csv_text(path: str, digest: str | None = None) -> pd.DataFrame:  # digest: unused (the cached call's shape)
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
@@ -365,8 +404,11 @@ def _unreadable(path: Path, exc: OSError) -> DataError:
         return DataError(path, N_("the server cannot read the file (permission denied)."))
     if exc.errno == errno.EISDIR:
         return DataError(path, N_("the server cannot read the file (it is a folder)."))
-    return DataError(path, N_("the server cannot read the file ({reason})."),
-                     reason=errno.errorcode.get(exc.errno or 0, type(exc).__name__))
+    return DataError(
+        path,
+        N_("the server cannot read the file ({reason})."),
+        reason=errno.errorcode.get(exc.errno or 0, type(exc).__name__),
+    )
 
 
 def read_build_record(d: Path, warnings: list[str]) -> dict:
@@ -390,12 +432,25 @@ def verify_against_build(path: Path, table: pd.DataFrame, digest: str, meta: dic
     build's content digest) the same content. A truncated, cut or edited copy is refused, never served."""
     expected = meta.get("n_rows")
     if isinstance(expected, int) and not isinstance(expected, bool) and expected != len(table):
-        raise DataError(path, N_("the file has {n} rows but the build recorded {expected}: it is incomplete or "
-                                 "not the file the build wrote."), n=int(len(table)), expected=expected)
+        raise DataError(
+            path,
+            N_(
+                "the file has {n} rows but the build recorded {expected}: it is incomplete or "
+                "not the file the build wrote."
+            ),
+            n=int(len(table)),
+            expected=expected,
+        )
     version = meta.get("dataset_version")
     if isinstance(version, str) and BUILD_DIGEST.fullmatch(version) and digest[:12] != version:
-        raise DataError(path, N_("the file's content does not match the build record (version {version}): it was "
-                                 "changed or damaged after the build."), version=version)
+        raise DataError(
+            path,
+            N_(
+                "the file's content does not match the build record (version {version}): it was "
+                "changed or damaged after the build."
+            ),
+            version=version,
+        )
 
 
 def assemble_dataset(directory: Path | str, load_table=None, load_csv=None) -> Dataset:
@@ -423,8 +478,12 @@ def assemble_dataset(directory: Path | str, load_table=None, load_csv=None) -> D
         unknown = table["source_id"].map(lambda s: any(p not in known for p in str(s).split(";")))
         if unknown.any():
             i = int(unknown.values.argmax())
-            raise DataError(path, N_("row {row} has source_id {value}, which is not in sources.csv."),
-                            row=str(i + 2), value=repr(str(table["source_id"].iat[i])[:60]))
+            raise DataError(
+                path,
+                N_("row {row} has source_id {value}, which is not in sources.csv."),
+                row=str(i + 2),
+                value=repr(str(table["source_id"].iat[i])[:60]),
+            )
     cb = Codebook(
         indicators=_optional_csv(d / "codebook" / "indicators.csv", warnings, side, load_csv),
         categories=_optional_csv(d / "codebook" / "categories.csv", warnings, side, load_csv),

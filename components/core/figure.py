@@ -10,8 +10,8 @@ Figure for the same view; nothing else builds a title, a period or a source line
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pandas as pd
 
@@ -67,13 +67,35 @@ class Figure:
         rows = self.rows
         numbers = []
         if rows is not None and not rows.empty:
-            cols = [c for c in ("country", "period_start", "period_end", "indicator", "category", "unit", "value",
-                                "suppressed", "index", "source_id") if c in rows.columns]
-            numbers = sorted((tuple("" if pd.isna(v) else v for v in r) for r in rows[cols].itertuples(index=False)),
-                             key=repr)
-        return {"kind": self.kind, "title": self.title, "unit": self.unit, "period": self.period,
-                "source_ids": self.source_ids, "source_line": self.source_line, "notes": self.caveats + self.notes,
-                "numbers": numbers}
+            cols = [
+                c
+                for c in (
+                    "country",
+                    "period_start",
+                    "period_end",
+                    "indicator",
+                    "category",
+                    "unit",
+                    "value",
+                    "suppressed",
+                    "index",
+                    "source_id",
+                )
+                if c in rows.columns
+            ]
+            numbers = sorted(
+                (tuple("" if pd.isna(v) else v for v in r) for r in rows[cols].itertuples(index=False)), key=repr
+            )
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "unit": self.unit,
+            "period": self.period,
+            "source_ids": self.source_ids,
+            "source_line": self.source_line,
+            "notes": self.caveats + self.notes,
+            "numbers": numbers,
+        }
 
 
 def years_covered(rows: pd.DataFrame) -> tuple[int, int] | None:

@@ -24,14 +24,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
-from typing import Callable
 
 from etl.paths import REPO_ROOT
 
@@ -46,7 +46,7 @@ DEFAULT = "en"
 ENDONYMS = {"en": "English", "et": "Eesti", "lv": "Latviešu", "lt": "Lietuvių", "ru": "Русский"}
 PICKER_LABEL = " · ".join(ENDONYMS[lang] for lang in LANGS)
 
-_current: ContextVar["Translator | None"] = ContextVar("thb_translator", default=None)
+_current: ContextVar[Translator | None] = ContextVar("thb_translator", default=None)
 
 
 def N_(message: str) -> str:
@@ -92,26 +92,31 @@ def read_catalog(lang: str):
         return read_po(fh, locale=lang, domain=DOMAIN)
 
 
-_REVIEW_RE = {k: re.compile(rf"^[#\s]*{k}:[ \t]*(.*?)[ \t]*$", re.M | re.I)
-              for k in ("Review-Status", "Reviewed-By", "Reviewed-On")}
+_REVIEW_RE = {
+    k: re.compile(rf"^[#\s]*{k}:[ \t]*(.*?)[ \t]*$", re.M | re.I)
+    for k in ("Review-Status", "Reviewed-By", "Reviewed-On")
+}
 
 
 def review_of(header_comment: str) -> Review:
     def get(k):
         m = _REVIEW_RE[k].search(header_comment or "")
         return m.group(1).strip() if m else ""
+
     status = get("Review-Status").lower()
     return Review(status if status in ("draft", "reviewed") else "draft", get("Reviewed-By"), get("Reviewed-On"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _labels() -> dict[tuple[str, str, str], dict[str, str]]:
     """(kind, code, field) -> {lang: label} from data/i18n/codebook_labels.csv."""
     if not LABELS_CSV.exists():
         return {}
     with LABELS_CSV.open(encoding="utf-8", newline="") as fh:
-        return {(r["kind"], r["code"], r["field"]): {k: v for k, v in r.items() if k in LANGS and v}
-                for r in csv.DictReader(fh)}
+        return {
+            (r["kind"], r["code"], r["field"]): {k: v for k, v in r.items() if k in LANGS and v}
+            for r in csv.DictReader(fh)
+        }
 
 
 @dataclass
@@ -187,14 +192,14 @@ class Translator:
         return format_date(value, format=fmt, locale=self.lang)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _territories(lang: str) -> dict[str, str]:
     from babel import Locale
 
     return dict(Locale.parse(lang).territories)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(lang: str) -> Translator:
     """The translator of a supported language (compiled once per process); English for anything else."""
     lang = normalise(lang) or DEFAULT
@@ -271,14 +276,21 @@ def reviews() -> dict[str, Review]:
 
 def review_summary() -> str:
     """The Methodology page's note on the languages (Markdown, in the run's language): which are reviewed."""
-    lines = [_("The interface can be shown in English, Estonian, Latvian, Lithuanian and Russian (the box at the top "
-               "of the sidebar; the language is part of the link). Translations are drafts until a native speaker "
-               "has reviewed them. Chart texts, tables and downloads are still in English."), ""]
+    lines = [
+        _(
+            "The interface can be shown in English, Estonian, Latvian, Lithuanian and Russian (the box at the top "
+            "of the sidebar; the language is part of the link). Translations are drafts until a native speaker "
+            "has reviewed them. Chart texts, tables and downloads are still in English."
+        ),
+        "",
+    ]
     for code, review in reviews().items():
         if code == DEFAULT:
             status = _("the language the texts are written in")
         elif review.reviewed:
-            status = _("reviewed by {name} on {date}").format(name=_plain(review.by or "?"), date=_plain(review.on or "?"))
+            status = _("reviewed by {name} on {date}").format(
+                name=_plain(review.by or "?"), date=_plain(review.on or "?")
+            )
         else:
             status = _("draft translation, not yet reviewed by a native speaker")
         lines.append(f"- **{ENDONYMS[code]}** ({code}): {status}")

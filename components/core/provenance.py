@@ -41,24 +41,30 @@ def multi_source_figures(rows: pd.DataFrame) -> list[str]:
     return rows.loc[rows["n_sources"] > 1, "figure"].drop_duplicates().tolist()
 
 
-
-def figure_rows(df: pd.DataFrame, key: dict, sources: pd.DataFrame,
-                precedence: pd.DataFrame | None = None) -> pd.DataFrame:
+def figure_rows(
+    df: pd.DataFrame, key: dict, sources: pd.DataFrame, precedence: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Every source's value for one figure, preferred first, with source metadata joined."""
     m = pd.Series(True, index=df.index)
     for k in KEY:
         m &= df[k] == key[k]
     rows = df[m].copy()
-    rows = with_sources(rows, sources, precedence, scope="population" if key["indicator"] == "population"
-                        else "default")
+    rows = with_sources(
+        rows, sources, precedence, scope="population" if key["indicator"] == "population" else "default"
+    )
     return rows.sort_values(["preferred", "grade_rank"], ascending=[False, True]).reset_index(drop=True)
 
 
 # precedence: lower rank wins. Used only to *explain* the choice made by etl; read from
 # data/mapping/precedence.csv when present (scope 'default' and 'population'), else the grades' order.
 GRADE_RANK_DEFAULT = {
-    "official_statistics": 1, "official_publication": 2, "international_monitoring": 3, "ngo_publication": 4,
-    "news_citing_official": 5, "secondary": 6, "tertiary": 7,
+    "official_statistics": 1,
+    "official_publication": 2,
+    "international_monitoring": 3,
+    "ngo_publication": 4,
+    "news_citing_official": 5,
+    "secondary": 6,
+    "tertiary": 7,
 }
 
 PRECEDENCE_TEXT = N_(
@@ -101,8 +107,9 @@ def grade_ranks(precedence: pd.DataFrame | None, scope: str = "default") -> dict
     return out or GRADE_RANK_DEFAULT
 
 
-def with_sources(rows: pd.DataFrame, sources: pd.DataFrame, precedence: pd.DataFrame | None = None,
-                 scope: str = "default") -> pd.DataFrame:
+def with_sources(
+    rows: pd.DataFrame, sources: pd.DataFrame, precedence: pd.DataFrame | None = None, scope: str = "default"
+) -> pd.DataFrame:
     """Join source title/publisher/link on the first source id of each row (rates cite two)."""
     rows = rows.copy()
     rows["main_source"] = rows["source_id"].str.split(";").str[0]
@@ -153,8 +160,11 @@ def why_preferred(rows: pd.DataFrame) -> str:
     reasons = []
     lower = others[others["grade_rank"] > w["grade_rank"]]
     if not lower.empty:
-        reasons.append(i18n._("its source's grade ({grade}) ranks above {others}").format(
-            grade=_words(w["grade"]), others=", ".join(sorted(set(_words(g) for g in lower["grade"])))))
+        reasons.append(
+            i18n._("its source's grade ({grade}) ranks above {others}").format(
+                grade=_words(w["grade"]), others=", ".join(sorted(set(_words(g) for g in lower["grade"])))
+            )
+        )
     same = others[others["grade_rank"] == w["grade_rank"]]
     if not same.empty:
         if any("preliminary" in f for f in same["flags"]) and "preliminary" not in w["flags"]:
@@ -164,9 +174,12 @@ def why_preferred(rows: pd.DataFrame) -> str:
     higher = others[others["grade_rank"] < w["grade_rank"]]
     if not higher.empty:
         reasons.append(i18n._("a higher-ranked source exists but was not preferred (see its flags and note)"))
-    agree = i18n._("All sources agree on the value.") if values_agree(rows) else \
-        i18n._("The sources differ on the value.")
-    return i18n._("Preferred: {source} — {reasons}.").format(source=w["title"], reasons="; ".join(reasons)) + " " + agree
+    agree = (
+        i18n._("All sources agree on the value.") if values_agree(rows) else i18n._("The sources differ on the value.")
+    )
+    return (
+        i18n._("Preferred: {source} — {reasons}.").format(source=w["title"], reasons="; ".join(reasons)) + " " + agree
+    )
 
 
 def figures_table(df: pd.DataFrame, sources: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
@@ -193,7 +206,6 @@ def figures_table(df: pd.DataFrame, sources: pd.DataFrame, cb: Codebook) -> pd.D
     return t.reset_index(drop=True)
 
 
-
 def conflicts(df: pd.DataFrame, sources: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
     """Figures where sources disagree on the value, or rows flagged 'conflict'."""
     v = df[df["value"].notna()]
@@ -208,4 +220,3 @@ def conflicts(df: pd.DataFrame, sources: pd.DataFrame, cb: Codebook) -> pd.DataF
     rows = with_labels(rows, cb)
     rows["indicator_label"] = [cb.indicator_label(i) for i in rows["indicator"]]
     return rows.sort_values(KEY + ["preferred"], ascending=[True] * len(KEY) + [False])
-

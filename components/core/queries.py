@@ -47,6 +47,8 @@ def not_comparable(prev, cur) -> str | None:
     if str(prev.get("source_id") or "").split(";")[0] != str(cur.get("source_id") or "").split(";")[0]:
         return "source"
     return None
+
+
 LATEST_PERIOD = "latest"  # Compare's 'latest year per country': each country its own newest year, labelled
 MAX_COMPARE_CATEGORIES = 12  # more categories than distinguishable colours: left to the Data page
 
@@ -151,8 +153,9 @@ def years_available(df: pd.DataFrame, indicator: str | None = None) -> list[int]
     return sorted(int(y) for y in p["period_start"].unique())
 
 
-def breakdowns_available(df: pd.DataFrame, indicator: str, period: str | None = None,
-                         max_categories: int | None = MAX_COMPARE_CATEGORIES) -> list[str]:
+def breakdowns_available(
+    df: pd.DataFrame, indicator: str, period: str | None = None, max_categories: int | None = MAX_COMPARE_CATEGORIES
+) -> list[str]:
     """Breakdowns with a preferred value; those with too many categories for one chart are left out."""
     p = preferred(df)
     p = p[(p["indicator"] == indicator) & has_value(p) & p["country"].isin(BALTIC) & (p["unit"] != "percent")]
@@ -178,8 +181,17 @@ def breakdowns_by_period(df: pd.DataFrame, max_categories: int = MAX_COMPARE_CAT
     return {(i, per): tuple(_in_order(set(g["breakdown"]))) for (i, per), g in n.groupby(["indicator", "period"])}
 
 
-def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str, breakdown: str,
-                 unit: str, countries=BALTIC, unconfirmed: bool = False) -> pd.DataFrame:
+def compare_data(
+    df: pd.DataFrame,
+    cb: Codebook,
+    *,
+    indicator: str,
+    period: str,
+    breakdown: str,
+    unit: str,
+    countries=BALTIC,
+    unconfirmed: bool = False,
+) -> pd.DataFrame:
     """One row per (country, category) for the compare chart.
 
     status: 'value' | 'suppressed' | 'no_data' (the country has no figure) | 'not_given' (the country's
@@ -189,8 +201,13 @@ def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str,
     for a figure known only from a weaker source (drawn only with `unconfirmed`).
     """
     p = chart_rows(df, cb, unconfirmed)
-    sel = p[(p["indicator"] == indicator) & (p["breakdown"] == breakdown)
-            & (p["unit"] == unit) & p["country"].isin(countries) & has_value(p)]
+    sel = p[
+        (p["indicator"] == indicator)
+        & (p["breakdown"] == breakdown)
+        & (p["unit"] == unit)
+        & p["country"].isin(countries)
+        & has_value(p)
+    ]
     if period == LATEST_PERIOD:  # each country its own newest single year with this breakdown
         per = latest_periods(sel)
         sel = sel[sel["period"] == sel["country"].map(per)].copy()
@@ -201,8 +218,19 @@ def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str,
     sel["status"] = sel["suppressed"].map({True: "suppressed", False: "value"})
     rows = [sel]
     have = set(sel["country"])
-    blank = {"value": float("nan"), "suppressed": False, "source_id": "", "flags": "", "note": "", "grade": "",
-             "period": "" if period == LATEST_PERIOD else period, "unit": unit, "indicator": indicator, "breakdown": breakdown, "confirmed": True}
+    blank = {
+        "value": float("nan"),
+        "suppressed": False,
+        "source_id": "",
+        "flags": "",
+        "note": "",
+        "grade": "",
+        "period": "" if period == LATEST_PERIOD else period,
+        "unit": unit,
+        "indicator": indicator,
+        "breakdown": breakdown,
+        "confirmed": True,
+    }
     missing = [c for c in countries if c not in have]
     if missing:
         rows.append(pd.DataFrame({"country": missing, "status": "no_data", "category": "", **blank}))
@@ -215,9 +243,16 @@ def compare_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, period: str,
             lacking = sorted(cats - given)
             if lacking:
                 src = sel.loc[sel["country"] == c, "source_id"].iloc[0]
-                rows.append(pd.DataFrame({"country": c, "status": "not_given", "category": lacking,
-                                          **{**blank, "source_id": src,
-                                             "period": sel.loc[sel["country"] == c, "period"].iloc[0]}}))
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "country": c,
+                            "status": "not_given",
+                            "category": lacking,
+                            **{**blank, "source_id": src, "period": sel.loc[sel["country"] == c, "period"].iloc[0]},
+                        }
+                    )
+                )
     out = pd.concat(rows, ignore_index=True) if len(rows) > 1 else sel
     out = with_labels(out, cb)
     out["kind"] = cb.breakdown_kind(indicator, breakdown)
@@ -239,14 +274,22 @@ def latest_periods(rows: pd.DataFrame) -> dict[str, str]:
 def with_labels(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
     df = df.copy()
     df["country_label"] = [cb.country_label(c) for c in df["country"]]
-    df["category_label"] = [cb.category_label(b, c) if c else "" for b, c in
-                            zip(df["breakdown"], df["category"])]
+    df["category_label"] = [cb.category_label(b, c) if c else "" for b, c in zip(df["breakdown"], df["category"])]
     return df
 
 
-def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, countries=BALTIC,
-               year_from: int | None = None, year_to: int | None = None,
-               index_base: int | None = None, unconfirmed: bool = False) -> pd.DataFrame:
+def trend_data(
+    df: pd.DataFrame,
+    cb: Codebook,
+    *,
+    indicator: str,
+    unit: str,
+    countries=BALTIC,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    index_base: int | None = None,
+    unconfirmed: bool = False,
+) -> pd.DataFrame:
     """Single-year preferred totals per country, split into comparable segments, with an optional index.
 
     A line never runs across a change that makes two years incomparable: a series break or change of
@@ -256,9 +299,15 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
     the index is refused (NaN) and `index_note` says why.
     """
     p = chart_rows(df, cb, unconfirmed)
-    s = p[(p["indicator"] == indicator) & (p["unit"] == unit) & (p["breakdown"] == "total")
-          & (p["category"] == "total") & p["single_year"] & p["country"].isin(countries)
-          & has_value(p)].copy()
+    s = p[
+        (p["indicator"] == indicator)
+        & (p["unit"] == unit)
+        & (p["breakdown"] == "total")
+        & (p["category"] == "total")
+        & p["single_year"]
+        & p["country"].isin(countries)
+        & has_value(p)
+    ].copy()
     if year_from is not None:
         s = s[s["period_start"] >= year_from]
     if year_to is not None:
@@ -269,8 +318,9 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
     prev_src = s.groupby("country")["main_source"].shift()
     definition = s["flags"].str.contains(DEFINITION_FLAG, regex=False)
     prev_definition = definition.groupby(s["country"]).shift()
-    flag_break = (s["flags"].str.contains("|".join(BREAK_FLAGS), regex=True)
-                  | (prev_definition.notna() & (prev_definition != definition)))
+    flag_break = s["flags"].str.contains("|".join(BREAK_FLAGS), regex=True) | (
+        prev_definition.notna() & (prev_definition != definition)
+    )
     src_change = prev_src.notna() & (prev_src != s["main_source"])
     s["marker"] = ""
     s.loc[src_change, "marker"] = "source"
@@ -294,7 +344,8 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
             base = rows[(rows["year"] == index_base) & ~rows["suppressed"]]
             if base.empty or not base["value"].iloc[0]:
                 s.loc[rows.index, "index_note"] = i18n._("no index: no (unsuppressed) value in {year}").format(
-                    year=index_base)
+                    year=index_base
+                )
                 continue
             seg = base["segment"].iloc[0]
             same = rows["segment"] == seg
@@ -305,18 +356,37 @@ def trend_data(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, cou
                 why = "; ".join(f"{y}: {n}" for y, n in zip(cut["year"], cut["marker_note"]))
                 s.loc[rows.index, "index_note"] = i18n._(
                     "index only for {first}-{last}: not indexed across a break ({left_first}-{left_last} left out; "
-                    "{why})").format(first=int(rows.loc[same, "year"].min()), last=int(rows.loc[same, "year"].max()),
-                                     left_first=int(years.min()), left_last=int(years.max()), why=why)
+                    "{why})"
+                ).format(
+                    first=int(rows.loc[same, "year"].min()),
+                    last=int(rows.loc[same, "year"].max()),
+                    left_first=int(years.min()),
+                    left_last=int(years.max()),
+                    why=why,
+                )
     s = with_labels(s, cb)
     return s.reset_index(drop=True)
 
 
-def chain_data(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: int | None = None,
-               year_to: int | None = None, unconfirmed: bool = False) -> pd.DataFrame:
+def chain_data(
+    df: pd.DataFrame,
+    cb: Codebook,
+    *,
+    countries=BALTIC,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    unconfirmed: bool = False,
+) -> pd.DataFrame:
     """Justice chain: victims → suspects/investigations → cases to court → prosecuted → convicted."""
     p = chart_rows(df, cb, unconfirmed)
-    s = p[p["indicator"].isin(CHAIN) & (p["breakdown"] == "total") & p["single_year"]
-          & ~p["unit"].isin(RATE_UNITS + ("percent",)) & p["country"].isin(countries) & has_value(p)].copy()
+    s = p[
+        p["indicator"].isin(CHAIN)
+        & (p["breakdown"] == "total")
+        & p["single_year"]
+        & ~p["unit"].isin(RATE_UNITS + ("percent",))
+        & p["country"].isin(countries)
+        & has_value(p)
+    ].copy()
     if year_from is not None:
         s = s[s["period_start"] >= year_from]
     if year_to is not None:
@@ -355,7 +425,8 @@ CONVERSION_CAVEAT = N_(
     "years after the victim was identified (time lags), so a year's convictions are not that year's "
     "victims; and one convicted person may have exploited many victims, or several persons one victim "
     "(persons, not cases). Totals over five years smooth the lags a little; compare orders of magnitude, "
-    "not single points.")
+    "not single points."
+)
 
 
 def years_text(years, dash: str = "–") -> str:
@@ -383,9 +454,16 @@ def _span(lo: float, hi: float, fmt) -> str:
     return a if a == b else f"{a}–{b}"
 
 
-def conversion(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: int | None = None,
-               year_to: int | None = None, n_years: int = CONVERSION_YEARS,
-               min_years: int = CONVERSION_MIN_YEARS) -> pd.DataFrame:
+def conversion(
+    df: pd.DataFrame,
+    cb: Codebook,
+    *,
+    countries=BALTIC,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    n_years: int = CONVERSION_YEARS,
+    min_years: int = CONVERSION_MIN_YEARS,
+) -> pd.DataFrame:
     """Convictions per 100 registered victims, totals over the latest `n_years` years, one row per country.
 
     The years: within [year_from, year_to], the latest `n_years` single years in which the country has an
@@ -401,10 +479,26 @@ def conversion(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: i
     Columns: country, country_label, status ('ok', 'few_years', 'not_enough', 'units', 'no_data'),
     years (tuple), convicted_low/high, victims_low/high, ratio_low/high, suppressed_years (tuple),
     source_ids, short (the line under the country's chart), text (the sentence in the notes)."""
-    cols = ["country", "indicator", "unit", "period_start", "value", "value_low", "value_high", "suppressed",
-            "source_id", "preferred"] + (["grade"] if "grade" in df.columns else [])
-    p = df.loc[df["indicator"].isin(("victims", "convicted")) & (df["breakdown"] == "total")
-               & (df["category"] == "total") & df["single_year"] & df["country"].isin(countries), cols]
+    cols = [
+        "country",
+        "indicator",
+        "unit",
+        "period_start",
+        "value",
+        "value_low",
+        "value_high",
+        "suppressed",
+        "source_id",
+        "preferred",
+    ] + (["grade"] if "grade" in df.columns else [])
+    p = df.loc[
+        df["indicator"].isin(("victims", "convicted"))
+        & (df["breakdown"] == "total")
+        & (df["category"] == "total")
+        & df["single_year"]
+        & df["country"].isin(countries),
+        cols,
+    ]
     p = chart_rows(p, cb, unconfirmed=False)  # row by row: the same rows as from the whole table, faster
     p = p[has_value(p) & ~p["unit"].isin(RATE_UNITS + ("percent",))]
     if year_from is not None:
@@ -417,16 +511,31 @@ def conversion(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: i
     out = []
     for c in sort_countries(countries):
         label = cb.country_label(c)
-        rec = dict(country=c, country_label=label, status="no_data", years=(), convicted_low=None,
-                   convicted_high=None, victims_low=None, victims_high=None, ratio_low=None, ratio_high=None,
-                   suppressed_years=(), source_ids=(), short=head.format(status=i18n._("no data")), text="")
+        rec = dict(
+            country=c,
+            country_label=label,
+            status="no_data",
+            years=(),
+            convicted_low=None,
+            convicted_high=None,
+            victims_low=None,
+            victims_high=None,
+            ratio_low=None,
+            ratio_high=None,
+            suppressed_years=(),
+            source_ids=(),
+            short=head.format(status=i18n._("no data")),
+            text="",
+        )
         vic = [r for r in recs if r["country"] == c and r["indicator"] == "victims"]
         con = [r for r in recs if r["country"] == c and r["indicator"] == "convicted"]
         if not vic or not con:
-            missing = i18n._(" and ").join(n for n, x in ((i18n._("registered victims"), vic),
-                                                       (i18n._("convicted persons"), con)) if not x)
-            rec["text"] = i18n._("{country}: {what} not computed: no official figure for {missing} in these "
-                                 "years.").format(country=label, what=what, missing=missing)
+            missing = i18n._(" and ").join(
+                n for n, x in ((i18n._("registered victims"), vic), (i18n._("convicted persons"), con)) if not x
+            )
+            rec["text"] = i18n._(
+                "{country}: {what} not computed: no official figure for {missing} in these years."
+            ).format(country=label, what=what, missing=missing)
             out.append(rec)
             continue
         vp = {}  # year -> row, in persons (the first of a year if a table ever held two)
@@ -437,56 +546,104 @@ def conversion(df: pd.DataFrame, cb: Codebook, *, countries=BALTIC, year_from: i
                     into.setdefault(int(r["period_start"]), r)
         if not vp or not kp:
             units = lambda x: ", ".join(sorted({r["unit"] for r in x}))  # noqa: E731
-            rec.update(status="units", short=head.format(status=i18n._("not computed (units differ)")),
-                       text=i18n._("{country}: {what} not computed: victims are counted in {victim_units}, "
-                                   "convictions in {conviction_units}; the ratio needs persons for both.").format(
-                           country=label, what=what, victim_units=units(vic), conviction_units=units(con)))
+            rec.update(
+                status="units",
+                short=head.format(status=i18n._("not computed (units differ)")),
+                text=i18n._(
+                    "{country}: {what} not computed: victims are counted in {victim_units}, "
+                    "convictions in {conviction_units}; the ratio needs persons for both."
+                ).format(country=label, what=what, victim_units=units(vic), conviction_units=units(con)),
+            )
             out.append(rec)
             continue
         years = sorted(set(vp) & set(kp))[-n_years:]
         if len(years) < min_years:
-            have = i18n.ngettext("only {n} year", "only {n} years", len(years)).format(n=len(years)) if years \
+            have = (
+                i18n.ngettext("only {n} year", "only {n} years", len(years)).format(n=len(years))
+                if years
                 else i18n._("no year")
-            rec.update(status="not_enough", years=tuple(years),
-                       short=head.format(status=i18n._("not enough data")),
-                       text=i18n._("{country}: {what} not computed: not enough data ({have} with official figures "
-                                   "for both registered victims and convicted persons{years}; at least {min} "
-                                   "needed).").format(country=label, what=what, have=have, min=min_years,
-                                                      years=f": {years_text(years)}" if years else ""))
+            )
+            rec.update(
+                status="not_enough",
+                years=tuple(years),
+                short=head.format(status=i18n._("not enough data")),
+                text=i18n._(
+                    "{country}: {what} not computed: not enough data ({have} with official figures "
+                    "for both registered victims and convicted persons{years}; at least {min} "
+                    "needed)."
+                ).format(
+                    country=label, what=what, have=have, min=min_years, years=f": {years_text(years)}" if years else ""
+                ),
+            )
             out.append(rec)
             continue
         v_y, k_y = [vp[y] for y in years], [kp[y] for y in years]
         v_lo, v_hi = _bounds(v_y)
         k_lo, k_hi = _bounds(k_y)
         if v_lo <= 0:
-            rec.update(status="not_enough", years=tuple(years), short=head.format(status=i18n._("not computed")),
-                       text=i18n._("{country}: {what} not computed: no registered victims in {years}.").format(
-                           country=label, what=what, years=years_text(years)))
+            rec.update(
+                status="not_enough",
+                years=tuple(years),
+                short=head.format(status=i18n._("not computed")),
+                text=i18n._("{country}: {what} not computed: no registered victims in {years}.").format(
+                    country=label, what=what, years=years_text(years)
+                ),
+            )
             out.append(rec)
             continue
         r_lo, r_hi = 100 * k_lo / v_hi, 100 * k_hi / v_lo
         supp = tuple(sorted({int(r["period_start"]) for r in v_y + k_y if r["suppressed"]}))
-        ids = dict.fromkeys(part.strip() for r in v_y + k_y for part in str(r["source_id"]).split(";")
-                            if part.strip())
+        ids = dict.fromkeys(part.strip() for r in v_y + k_y for part in str(r["source_id"]).split(";") if part.strip())
         ratio = _span(r_lo, r_hi, style_fmt_ratio)
         span = years_text(years)
         few = len(years) < n_years
-        rec.update(status="few_years" if few else "ok", years=tuple(years), convicted_low=k_lo, convicted_high=k_hi,
-                   victims_low=v_lo, victims_high=v_hi, ratio_low=r_lo, ratio_high=r_hi, suppressed_years=supp,
-                   source_ids=tuple(ids))
+        rec.update(
+            status="few_years" if few else "ok",
+            years=tuple(years),
+            convicted_low=k_lo,
+            convicted_high=k_hi,
+            victims_low=v_lo,
+            victims_high=v_hi,
+            ratio_low=r_lo,
+            ratio_high=r_hi,
+            suppressed_years=supp,
+            source_ids=tuple(ids),
+        )
         counts = i18n._("{convicted} persons convicted, {victims} registered victims").format(
-            convicted=_span(k_lo, k_hi, style_fmt_count), victims=_span(v_lo, v_hi, style_fmt_count))
-        why = i18n._("; '<5' in {years} counted as 1 to 4, hence a range").format(years=years_text(supp)) if supp \
-            else ""
-        which = (i18n._("only {n} years with official figures for both: {span}").format(n=len(years), span=span)
-                 if few else i18n._("{n}-year totals, {span}").format(n=n_years, span=span))
+            convicted=_span(k_lo, k_hi, style_fmt_count), victims=_span(v_lo, v_hi, style_fmt_count)
+        )
+        why = (
+            i18n._("; '<5' in {years} counted as 1 to 4, hence a range").format(years=years_text(supp)) if supp else ""
+        )
+        which = (
+            i18n._("only {n} years with official figures for both: {span}").format(n=len(years), span=span)
+            if few
+            else i18n._("{n}-year totals, {span}").format(n=n_years, span=span)
+        )
         rec["text"] = f"{label}: {ratio} {what} ({which}: {counts}{why})."
         rec["short"] = i18n._("{ratio} convictions per 100 victims, {span}").format(ratio=ratio, span=span) + (
-            " " + i18n._("({n} years)").format(n=len(years)) if few else "")
+            " " + i18n._("({n} years)").format(n=len(years)) if few else ""
+        )
         out.append(rec)
-    return pd.DataFrame(out, columns=["country", "country_label", "status", "years", "convicted_low",
-                                      "convicted_high", "victims_low", "victims_high", "ratio_low", "ratio_high",
-                                      "suppressed_years", "source_ids", "short", "text"])
+    return pd.DataFrame(
+        out,
+        columns=[
+            "country",
+            "country_label",
+            "status",
+            "years",
+            "convicted_low",
+            "convicted_high",
+            "victims_low",
+            "victims_high",
+            "ratio_low",
+            "ratio_high",
+            "suppressed_years",
+            "source_ids",
+            "short",
+            "text",
+        ],
+    )
 
 
 def conversion_rows(conv: pd.DataFrame) -> pd.DataFrame:
@@ -499,16 +656,30 @@ def conversion_rows(conv: pd.DataFrame) -> pd.DataFrame:
             continue
         low, high = float(round_half_up(r.ratio_low, 1)), float(round_half_up(r.ratio_high, 1))
         exact = low == high
-        rows.append(dict(
-            country=r.country, period_label=years_text(r.years, dash="-"), period_start=min(r.years),
-            period_end=max(r.years), indicator=CONVERSION, breakdown="total", category="total",
-            unit=CONVERSION_UNIT, value=low if exact else float("nan"),
-            value_low=float("nan") if exact else low,
-            value_high=float("nan") if exact else high, suppressed=False, preferred=True,
-            grade="derived",
-            flags="derived_ratio" + (";few_years" if r.status == "few_years" else "")
-                  + (";suppressed_lt5_in_sum" if r.suppressed_years else ""),
-            note=f"{r.text} {i18n._(CONVERSION_CAVEAT)}", source_id=";".join(r.source_ids), source_location=""))
+        rows.append(
+            dict(
+                country=r.country,
+                period_label=years_text(r.years, dash="-"),
+                period_start=min(r.years),
+                period_end=max(r.years),
+                indicator=CONVERSION,
+                breakdown="total",
+                category="total",
+                unit=CONVERSION_UNIT,
+                value=low if exact else float("nan"),
+                value_low=float("nan") if exact else low,
+                value_high=float("nan") if exact else high,
+                suppressed=False,
+                preferred=True,
+                grade="derived",
+                flags="derived_ratio"
+                + (";few_years" if r.status == "few_years" else "")
+                + (";suppressed_lt5_in_sum" if r.suppressed_years else ""),
+                note=f"{r.text} {i18n._(CONVERSION_CAVEAT)}",
+                source_id=";".join(r.source_ids),
+                source_location="",
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -520,31 +691,68 @@ def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: 
     p = chart_rows(df, cb, unconfirmed=False)
     out = []
     for c in countries:
-        tot = p[(p["country"] == c) & (p["indicator"] == indicator) & (p["breakdown"] == "total")
-                & (p["category"] == "total") & p["single_year"] & has_value(p)]
+        tot = p[
+            (p["country"] == c)
+            & (p["indicator"] == indicator)
+            & (p["breakdown"] == "total")
+            & (p["category"] == "total")
+            & p["single_year"]
+            & has_value(p)
+        ]
         counts = tot[tot["unit"] == unit_for(df, indicator, "absolute")].sort_values("period_start")
-        card = {"country": c, "country_label": cb.country_label(c), "year": None, "value": None,
-                "suppressed": False, "unit": "persons", "prev_year": None, "change": None,
-                "change_note": "", "per_million": None, "per_million_suppressed": False,
-                "series": counts, "top_forms": [], "forms_year": None, "source_ids": [], "flags": "",
-                "grade": "", "newer": []}
+        card = {
+            "country": c,
+            "country_label": cb.country_label(c),
+            "year": None,
+            "value": None,
+            "suppressed": False,
+            "unit": "persons",
+            "prev_year": None,
+            "change": None,
+            "change_note": "",
+            "per_million": None,
+            "per_million_suppressed": False,
+            "series": counts,
+            "top_forms": [],
+            "forms_year": None,
+            "source_ids": [],
+            "flags": "",
+            "grade": "",
+            "newer": [],
+        }
         years = sorted(int(y) for y in counts["period_start"])
         # newer and in-between: every other figure for a period ending after the year before the card's
         # (a news item for a year the official series skips is named, not hidden), but not the official
         # figures the card and its sparkline already show
         after = years[-2] if len(years) > 1 else (years[-1] if years else None)
-        shown = {(int(y), float(v)) for y, v, s_ in zip(counts["period_start"], counts["value"], counts["suppressed"])
-                 if not s_}
-        card["newer"] = [n for n in newer_figures(df, cb, c, indicator, unit_for(df, indicator, "absolute"), after)
-                         if not (n["period_start"] == n["period_end"] and not n["suppressed"]
-                                 and (n["period_start"], float(n["value"])) in shown)]
+        shown = {
+            (int(y), float(v))
+            for y, v, s_ in zip(counts["period_start"], counts["value"], counts["suppressed"])
+            if not s_
+        }
+        card["newer"] = [
+            n
+            for n in newer_figures(df, cb, c, indicator, unit_for(df, indicator, "absolute"), after)
+            if not (
+                n["period_start"] == n["period_end"]
+                and not n["suppressed"]
+                and (n["period_start"], float(n["value"])) in shown
+            )
+        ]
         if counts.empty:
             out.append(card)
             continue
         last = counts.iloc[-1]
         y = int(last["period_start"])
-        card.update(year=y, value=last["value"], suppressed=bool(last["suppressed"]), unit=last["unit"],
-                    source_ids=[last["source_id"]], flags=last["flags"], grade=last.get("grade", ""))
+        card.update(
+            year=y,
+            value=last["value"],
+            suppressed=bool(last["suppressed"]),
+            unit=last["unit"],
+            source_ids=[last["source_id"]],
+            flags=last["flags"],
+            grade=last.get("grade", ""),
+        )
         prev = counts[counts["period_start"] == y - 1]
         if not prev.empty:
             pr = prev.iloc[0]
@@ -569,9 +777,16 @@ def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: 
             card["per_million_suppressed"] = bool(pm.iloc[0]["suppressed"])
             card["source_ids"].append(pm.iloc[0]["source_id"])
         # dominant forms: in the card's year, else the latest year that has a breakdown by form
-        ex_all = p[(p["country"] == c) & (p["indicator"] == indicator) & (p["breakdown"] == "exploitation")
-                   & (p["period_start"] <= y) & p["single_year"] & (p["unit"] == card["unit"])
-                   & p["value"].notna() & (p["category"] != "total")]
+        ex_all = p[
+            (p["country"] == c)
+            & (p["indicator"] == indicator)
+            & (p["breakdown"] == "exploitation")
+            & (p["period_start"] <= y)
+            & p["single_year"]
+            & (p["unit"] == card["unit"])
+            & p["value"].notna()
+            & (p["category"] != "total")
+        ]
         if not ex_all.empty:
             fy = int(ex_all["period_start"].max())
             ex = ex_all[ex_all["period_start"] == fy].sort_values("value", ascending=False).head(2)
@@ -581,27 +796,48 @@ def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: 
     return out
 
 
-def hidden_unconfirmed(df: pd.DataFrame, cb: Codebook, *, indicator: str, unit: str, countries=BALTIC,
-                       period: str | None = None, breakdown: str = "total",
-                       newer_than: dict[str, int] | None = None) -> list[str]:
+def hidden_unconfirmed(
+    df: pd.DataFrame,
+    cb: Codebook,
+    *,
+    indicator: str,
+    unit: str,
+    countries=BALTIC,
+    period: str | None = None,
+    breakdown: str = "total",
+    newer_than: dict[str, int] | None = None,
+) -> list[str]:
     """Plain lines for the preferred figures of this view that the chart leaves out because their
     source is below official grade ('Latvia 2023: 21 (unconfirmed: news report)'). `newer_than`
     (country -> year): only figures ending after the year the chart shows for that country."""
     p = df[df["preferred"]]
-    p = p[~official_mask(p, cb) & (p["indicator"] == indicator) & (p["unit"] == unit)
-          & (p["breakdown"] == breakdown) & p["country"].isin(countries) & has_value(p)]
+    p = p[
+        ~official_mask(p, cb)
+        & (p["indicator"] == indicator)
+        & (p["unit"] == unit)
+        & (p["breakdown"] == breakdown)
+        & p["country"].isin(countries)
+        & has_value(p)
+    ]
     if period is not None:
         p = p[p["period"] == period]
     if newer_than is not None:
-        p = p[pd.Series([int(end) > newer_than.get(c, -1) for c, end in zip(p["country"], p["period_end"])],
-                        index=p.index, dtype=bool)]
+        p = p[
+            pd.Series(
+                [int(end) > newer_than.get(c, -1) for c, end in zip(p["country"], p["period_end"])],
+                index=p.index,
+                dtype=bool,
+            )
+        ]
     from components.core.style import fmt_value
 
     out = []
     for r in p.sort_values(["country", "period_start", "category"]).itertuples():
         cat = "" if breakdown == "total" else f" {cb.category_label(r.breakdown, r.category)}"
-        out.append(f"{cb.country_label(r.country)} {r.period}{cat}: "
-                   f"{fmt_value(r.value, r.suppressed, r.unit, r.value_low, r.value_high)} ({cb.grade_shown_as(r.grade)})")
+        out.append(
+            f"{cb.country_label(r.country)} {r.period}{cat}: "
+            f"{fmt_value(r.value, r.suppressed, r.unit, r.value_low, r.value_high)} ({cb.grade_shown_as(r.grade)})"
+        )
     return out
 
 
@@ -609,21 +845,29 @@ def newer_than_shown(df: pd.DataFrame, cb: Codebook, **view) -> list[str]:
     return hidden_unconfirmed(df, cb, **view)
 
 
-def newer_figures(df: pd.DataFrame, cb: Codebook, country: str, indicator: str, unit: str,
-                  after: int | None) -> list[dict]:
+def newer_figures(
+    df: pd.DataFrame, cb: Codebook, country: str, indicator: str, unit: str, after: int | None
+) -> list[dict]:
     """Totals for periods ending after the latest official yearly figure (or any, when there is none),
     from any source, preferred or not: unconfirmed figures, low-confidence figures, multi-year totals.
     One entry per period and value, the best-graded source first."""
-    t = df[(df["country"] == country) & (df["indicator"] == indicator) & (df["breakdown"] == "total")
-           & (df["category"] == "total") & (df["unit"] == unit) & has_value(df)]
+    t = df[
+        (df["country"] == country)
+        & (df["indicator"] == indicator)
+        & (df["breakdown"] == "total")
+        & (df["category"] == "total")
+        & (df["unit"] == unit)
+        & has_value(df)
+    ]
     if after is not None:
         t = t[t["period_end"] > after]
     if t.empty:
         return []
     t = t.assign(_g=[cb.grade_order(g) for g in t["grade"]]).sort_values(["period_end", "period_start", "_g"])
     out = []
-    for (start, end, value, supp), rows in t.groupby(["period_start", "period_end", "value", "suppressed"],
-                                                      sort=False, dropna=False):
+    for (start, end, value, supp), rows in t.groupby(
+        ["period_start", "period_end", "value", "suppressed"], sort=False, dropna=False
+    ):
         r = rows.iloc[0]
         flags = str(r["flags"])
         what = []
@@ -635,10 +879,21 @@ def newer_figures(df: pd.DataFrame, cb: Codebook, country: str, indicator: str, 
             what.append(cb.grade_label(r["grade"]).lower())
         if "low_confidence" in flags:
             what.append(i18n._("low confidence"))
-        out.append({"period": r["period_label"] or (str(start) if start == end else f"{start}-{end}"),
-                    "period_start": int(start), "period_end": int(end), "value": r["value"],
-                    "suppressed": bool(r["suppressed"]), "unit": unit, "source_id": r["source_id"],
-                    "grade": r["grade"], "preferred": bool(r["preferred"]), "flags": flags, "what": what})
+        out.append(
+            {
+                "period": r["period_label"] or (str(start) if start == end else f"{start}-{end}"),
+                "period_start": int(start),
+                "period_end": int(end),
+                "value": r["value"],
+                "suppressed": bool(r["suppressed"]),
+                "unit": unit,
+                "source_id": r["source_id"],
+                "grade": r["grade"],
+                "preferred": bool(r["preferred"]),
+                "flags": flags,
+                "what": what,
+            }
+        )
     return out
 
 
@@ -650,20 +905,30 @@ def coverage(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
     s = df[df["single_year"] & (df["breakdown"] == "total") & ~df["unit"].isin(RATE_UNITS)]
     s = s[s["country"].isin(BALTIC)].copy()
     s["official_pref"] = s["preferred"] & official_mask(s, cb)
-    g = s.groupby(["country", "period_start", "indicator"]).agg(
-        n_sources=("source_id", "nunique"),
-        has_preferred=("preferred", "any"),
-        has_official=("official_pref", "any"),
-        all_suppressed=("suppressed", "all"),
-    ).reset_index().rename(columns={"period_start": "year"})
+    g = (
+        s.groupby(["country", "period_start", "indicator"])
+        .agg(
+            n_sources=("source_id", "nunique"),
+            has_preferred=("preferred", "any"),
+            has_official=("official_pref", "any"),
+            all_suppressed=("suppressed", "all"),
+        )
+        .reset_index()
+        .rename(columns={"period_start": "year"})
+    )
     g["status"] = "value"
     g.loc[g["all_suppressed"], "status"] = "suppressed (<5)"
     g.loc[g["has_preferred"] & ~g["has_official"], "status"] = "unconfirmed only"
     g.loc[~g["has_preferred"], "status"] = "no preferred value"
     if not g.empty:  # complete the grid so a missing figure is a visible 'no data' cell
         full = pd.MultiIndex.from_product(
-            [sort_countries(g["country"]), range(int(g["year"].min()), int(g["year"].max()) + 1),
-             sorted(g["indicator"].unique())], names=["country", "year", "indicator"]).to_frame(index=False)
+            [
+                sort_countries(g["country"]),
+                range(int(g["year"].min()), int(g["year"].max()) + 1),
+                sorted(g["indicator"].unique()),
+            ],
+            names=["country", "year", "indicator"],
+        ).to_frame(index=False)
         g = full.merge(g, on=["country", "year", "indicator"], how="left")
         g["n_sources"] = g["n_sources"].fillna(0).astype(int)
         g["status"] = g["status"].fillna("no data")
@@ -671,7 +936,6 @@ def coverage(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
     g["indicator_order"] = [cb.indicator_order(i) for i in g["indicator"]]
     g["country_label"] = [cb.country_label(c) for c in g["country"]]
     return g
-
 
 
 def source_ids_of(frame: pd.DataFrame) -> list[str]:

@@ -19,16 +19,25 @@ COUNTRY_COLORS: dict[str, str] = {
 BALTIC = ("EE", "LV", "LT")
 # One marker shape per country on line charts, so that lines differ by more than colour (WCAG 1.4.1).
 # (Not the diamond, which marks '<5', nor the downward triangle, which marks a series break.)
-COUNTRY_SHAPES: dict[str, str] = {"EE": "circle", "LV": "square", "LT": "triangle-up", "EU27": "cross",
-                                  "EU28": "cross"}
+COUNTRY_SHAPES: dict[str, str] = {"EE": "circle", "LV": "square", "LT": "triangle-up", "EU27": "cross", "EU28": "cross"}
 COUNTRY_ORDER = ("EE", "LV", "LT", "EU27", "EU28")
 
 # Categorical palette for categories within a breakdown: Okabe-Ito without the country colours first,
 # then Paul Tol's and IBM's colour-blind-safe sets, chosen so that every pair of the first 10 stays at
 # least 11 CIEDE2000 apart for normal vision, deuteranopia and protanopia (simulated: Machado et al.
 # 2009; tests/components/test_palette.py). No pale yellow, which vanishes on white.
-CATEGORY_COLORS = ["#E69F00", "#56B4E9", "#CC79A7", "#332288", "#994455", "#CC3311", "#785EF0", "#EE6677",
-                   "#AA4499", "#BBBBBB"]
+CATEGORY_COLORS = [
+    "#E69F00",
+    "#56B4E9",
+    "#CC79A7",
+    "#332288",
+    "#994455",
+    "#CC3311",
+    "#785EF0",
+    "#EE6677",
+    "#AA4499",
+    "#BBBBBB",
+]
 # Justice chain stages (victims → … → convicted): each stage its own colour, point shape and line dash,
 # so no two stages differ by colour alone (WCAG 1.4.1). Every pair of colours at least 15 CIEDE2000
 # apart with normal vision, deuteranopia and protanopia, and every colour at least 3:1 against white
@@ -111,14 +120,19 @@ def _number(value: float, decimals: int) -> str:
 def withheld_text(unit: str, low: float | None = None, high: float | None = None) -> str:
     """A withheld count (1 to 4 persons) in the unit of the view: '<5' for a count; for a rate, its range in
     that rate ('0.5–2.1'): never '<5' on a per-million axis (1–4 persons are not fewer than 5 per million)."""
-    if unit in RATE_UNITS and low is not None and high is not None and not (
-            math.isnan(float(low)) or math.isnan(float(high))):
+    if (
+        unit in RATE_UNITS
+        and low is not None
+        and high is not None
+        and not (math.isnan(float(low)) or math.isnan(float(high)))
+    ):
         return f"{fmt_number(low, unit)}–{fmt_number(high, unit)}"
     return "<5"
 
 
-def fmt_value(value: float | None, suppressed: bool, unit: str = "persons",
-              low: float | None = None, high: float | None = None) -> str:
+def fmt_value(
+    value: float | None, suppressed: bool, unit: str = "persons", low: float | None = None, high: float | None = None
+) -> str:
     """A figure as readers should see it: '<5' for a withheld count, never 0; a withheld count in a rate as
     its range ('0.8–3.0 (fewer than 5 persons)')."""
     if suppressed:

@@ -63,6 +63,7 @@ class Deck:
 
 # ------------------------------------------------------------------------- in the showing's language
 
+
 def shown(text: str) -> str:
     """Typed text as it is; a shipped deck's English source text in the run's language (catalogue)."""
     return i18n._(text) if text else ""
@@ -126,6 +127,7 @@ def load(deck_id: str, directory: Path = DECK_DIR) -> Deck:
 
 # ------------------------------------------------------------------------------------------ rules
 
+
 def _text(value, limit: int, *, lines: bool = False) -> str | None:
     """Plain text within `limit` characters (control characters dropped, a title on one line); None if not."""
     if not isinstance(value, str):
@@ -144,20 +146,26 @@ def _slide(raw, i: int) -> Slide | str:
     """One slide by the rules, or a plain sentence saying why it is left out."""
     if not isinstance(raw, dict):
         return i18n._("Slide {n} was left out: it is not a slide (a page, its view, a title and a note).").format(n=i)
-    name = (i18n._("Slide {n} (“{title}”)").format(n=i, title=_echo(raw["title"]))
-            if isinstance(raw.get("title"), str) and raw["title"].strip() else i18n._("Slide {n}").format(n=i))
+    name = (
+        i18n._("Slide {n} (“{title}”)").format(n=i, title=_echo(raw["title"]))
+        if isinstance(raw.get("title"), str) and raw["title"].strip()
+        else i18n._("Slide {n}").format(n=i)
+    )
     page = raw.get("page")
     if page not in SLIDE_PAGES:
         return i18n._("{slide} was left out: “{page}” is not a chart page (one of {pages}).").format(
-            slide=name, page=_echo(page, 20), pages=", ".join(SLIDE_PAGES))
+            slide=name, page=_echo(page, 20), pages=", ".join(SLIDE_PAGES)
+        )
     title = _text(raw.get("title") or "", MAX_TITLE)
     if title is None:
         return i18n._("{slide} was left out: its title must be text of at most {n} characters.").format(
-            slide=name, n=MAX_TITLE)
+            slide=name, n=MAX_TITLE
+        )
     note = _text(raw.get("note", ""), MAX_NOTE, lines=True)
     if note is None:
         return i18n._("{slide} was left out: its speaker note must be text of at most {n} characters.").format(
-            slide=name, n=MAX_NOTE)
+            slide=name, n=MAX_NOTE
+        )
     query = raw.get("query") or {}
     if not isinstance(query, dict):
         return i18n._("{slide} was left out: its view is not a list of settings.").format(slide=name)
@@ -167,11 +175,13 @@ def _slide(raw, i: int) -> Slide | str:
         if k == PARAM["lang"]:  # a deck made before decks had no language: shown in the showing's language
             continue
         if k not in known:
-            return i18n._("{slide} was left out: its view has a setting the {page} page does not know (“{key}”)."
-                          ).format(slide=name, page=page, key=_echo(k, 20))
+            return i18n._(
+                "{slide} was left out: its view has a setting the {page} page does not know (“{key}”)."
+            ).format(slide=name, page=page, key=_echo(k, 20))
         if isinstance(v, bool) or not isinstance(v, (str, int)) or len(str(v)) > MAX_VALUE:
             return i18n._("{slide} was left out: its view has an unreadable value for “{key}”.").format(
-                slide=name, key=k)
+                slide=name, key=k
+            )
         clean[k] = str(v)
     return Slide(page=page, query=clean, title=title, note=note)
 
@@ -198,10 +208,13 @@ def parse(raw, deck_id: str = OWN_ID, *, max_slides: int = MAX_OWN_SLIDES) -> tu
 
 # ------------------------------------------------------------------------------- link and file
 
+
 def to_dict(deck: Deck) -> dict:
-    return {"id": deck.id, "title": deck.title,
-            "slides": [{"page": s.page, "query": dict(s.query), "title": s.title, "note": s.note}
-                       for s in deck.slides]}
+    return {
+        "id": deck.id,
+        "title": deck.title,
+        "slides": [{"page": s.page, "query": dict(s.query), "title": s.title, "note": s.note} for s in deck.slides],
+    }
 
 
 def to_json(deck: Deck) -> str:
@@ -216,8 +229,11 @@ def encode(deck: Deck) -> str:
     packed = zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
     text = LINK_VERSION + "." + base64.urlsafe_b64encode(packed).rstrip(b"=").decode("ascii")
     if len(text) > MAX_LINK:
-        raise DeckError(i18n._("The deck is too long for a link ({n} characters, at most {max}): shorten the "
-                               "notes or remove a slide.").format(n=len(text), max=MAX_LINK))
+        raise DeckError(
+            i18n._(
+                "The deck is too long for a link ({n} characters, at most {max}): shorten the notes or remove a slide."
+            ).format(n=len(text), max=MAX_LINK)
+        )
     return text
 
 
@@ -231,21 +247,25 @@ def decode(text) -> tuple[Deck | None, list[str]]:
 def _decode(text: str, lang: str) -> tuple[Deck | None, tuple[str, ...]]:  # lang: the notices' language
     damaged = i18n._("This deck link is damaged or cut short (perhaps only part of it was copied).")
     if len(text) > MAX_LINK:
-        return None, (i18n._("This deck link is too long to be a deck (more than {max} characters).").format(
-            max=MAX_LINK),)
+        return None, (
+            i18n._("This deck link is too long to be a deck (more than {max} characters).").format(max=MAX_LINK),
+        )
     m = re.fullmatch(r"(\d{1,3})\.([A-Za-z0-9_-]+)", text.strip())
     if not m:
         return None, (damaged,)
     if m.group(1) != LINK_VERSION:
-        return None, (i18n._("This deck link was made for another version of the dashboard (format {v}; this one "
-                             "reads format {ours}).").format(v=m.group(1), ours=LINK_VERSION),)
+        return None, (
+            i18n._(
+                "This deck link was made for another version of the dashboard (format {v}; this one "
+                "reads format {ours})."
+            ).format(v=m.group(1), ours=LINK_VERSION),
+        )
     try:
         packed = base64.urlsafe_b64decode(m.group(2) + "=" * (-len(m.group(2)) % 4))
         z = zlib.decompressobj()
         data = z.decompress(packed, MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            return None, (i18n._("This deck link holds more than a deck can ({n} bytes at most).").format(
-                n=MAX_BYTES),)
+            return None, (i18n._("This deck link holds more than a deck can ({n} bytes at most).").format(n=MAX_BYTES),)
         if not z.eof or z.unused_data:
             return None, (damaged,)
         raw = json.loads(data.decode("utf-8"))
@@ -253,8 +273,9 @@ def _decode(text: str, lang: str) -> tuple[Deck | None, tuple[str, ...]]:  # lan
         return None, (damaged,)
     if not isinstance(raw, dict) or not isinstance(raw.get("s"), list):
         return None, (damaged,)
-    slides = [dict(zip(("page", "query", "title", "note"), s)) if isinstance(s, list) and len(s) == 4 else s
-              for s in raw["s"]]
+    slides = [
+        dict(zip(("page", "query", "title", "note"), s)) if isinstance(s, list) and len(s) == 4 else s for s in raw["s"]
+    ]
     try:
         deck, problems = parse({"title": raw.get("t"), "slides": slides})
     except DeckError as exc:
@@ -269,8 +290,12 @@ def from_bytes(data: bytes) -> tuple[Deck | None, list[str]]:
     try:
         raw = json.loads(data.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError, RecursionError):
-        return None, [i18n._("The file is not a deck: it is not JSON text (a deck is saved with "
-                             "“Download my deck”, or written like the files in data/decks/).")]
+        return None, [
+            i18n._(
+                "The file is not a deck: it is not JSON text (a deck is saved with "
+                "“Download my deck”, or written like the files in data/decks/)."
+            )
+        ]
     try:
         deck, problems = parse(raw)
     except DeckError as exc:

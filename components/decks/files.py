@@ -49,6 +49,7 @@ SLIDE_W_IN, SLIDE_H_IN = SLIDE_W / 72, SLIDE_H / 72
 @dataclass(frozen=True)
 class SlideContent:
     """What one deck slide shows, as text and one chart: the same for PowerPoint and PDF."""
+
     title: str  # the deck slide's title, in the showing's language (typed titles as typed)
     figure_title: str  # the Figure's title (with its period)
     unit: str  # the chart's unit line
@@ -80,13 +81,21 @@ def contents(ds, options, deck: decks.Deck, decorate=None) -> list[SlideContent]
             fig = decorate(fig, slide.page, resolve(view, options)[1])
         unit, _ = lay.chart_lines(fig)
         ids = tuple(fig.source_ids)
-        out.append(SlideContent(
-            title=decks.slide_title(slide, fig.title), figure_title=fig.title, unit=unit or fig.unit,
-            source_line=cite.short_source_line(ids, ds.sources, more_sources()) if ids else (fig.source_line or ""),
-            sources_full=tuple(_cited(sid, ds) for sid in ids),
-            attribution=str(((fig.chart_spec() or {}).get("usermeta") or {}).get("attribution") or ""),
-            notes=tuple(str(n) for n in fig.caveats + fig.notes), speaker_note=decks.slide_note(slide), spec=lay.slide_spec(fig),
-            source_ids=ids, notices=tuple(notices)))
+        out.append(
+            SlideContent(
+                title=decks.slide_title(slide, fig.title),
+                figure_title=fig.title,
+                unit=unit or fig.unit,
+                source_line=cite.short_source_line(ids, ds.sources, more_sources()) if ids else (fig.source_line or ""),
+                sources_full=tuple(_cited(sid, ds) for sid in ids),
+                attribution=str(((fig.chart_spec() or {}).get("usermeta") or {}).get("attribution") or ""),
+                notes=tuple(str(n) for n in fig.caveats + fig.notes),
+                speaker_note=decks.slide_note(slide),
+                spec=lay.slide_spec(fig),
+                source_ids=ids,
+                notices=tuple(notices),
+            )
+        )
     return out
 
 
@@ -102,9 +111,11 @@ def closing_lines(ds, slides: list[SlideContent], today: date | None = None) -> 
 
 def cover_line(ds, n: int) -> str:
     unknown = i18n._("unknown")
-    return i18n.ngettext("{n} slide · dataset version {version} (data as of {as_of})",
-                         "{n} slides · dataset version {version} (data as of {as_of})", n).format(
-        n=n, version=ds.meta.get("dataset_version") or unknown, as_of=ds.meta.get("data_as_of") or unknown)
+    return i18n.ngettext(
+        "{n} slide · dataset version {version} (data as of {as_of})",
+        "{n} slides · dataset version {version} (data as of {as_of})",
+        n,
+    ).format(n=n, version=ds.meta.get("dataset_version") or unknown, as_of=ds.meta.get("data_as_of") or unknown)
 
 
 def misfit_line(notices) -> str:
@@ -120,18 +131,26 @@ def figure_line(s: SlideContent) -> str:
 
 def speaker_notes(s: SlideContent) -> str:
     """The notes pane: the speaker note, the chart's notes, what did not fit, every source in full."""
-    parts = [s.speaker_note] + [export.note_line(n) for n in s.notes] + \
-        ([misfit_line(s.notices)] if s.notices else []) + \
-        ["\n".join([i18n._("Source:") if len(s.sources_full) == 1 else i18n._("Sources:")] + list(s.sources_full))
-         if s.sources_full else ""]
+    parts = (
+        [s.speaker_note]
+        + [export.note_line(n) for n in s.notes]
+        + ([misfit_line(s.notices)] if s.notices else [])
+        + [
+            "\n".join([i18n._("Source:") if len(s.sources_full) == 1 else i18n._("Sources:")] + list(s.sources_full))
+            if s.sources_full
+            else ""
+        ]
+    )
     return "\n\n".join(p for p in parts if p)
 
 
 # ------------------------------------------------------------------------------------ layout
 
+
 @dataclass(frozen=True)
 class Box:
     """A text box or the chart on a slide, in points; `lines` wrapped as measured (text boxes)."""
+
     x: float
     y: float
     w: float
@@ -143,8 +162,9 @@ class Box:
 
 
 def _text_box(x: float, y: float, w: float, text: str, sizes, max_lines: int, style: str = "") -> Box:
-    size, lines = lay.fit_text(text, w, tuple(sizes) if isinstance(sizes, (tuple, list)) else (sizes,),
-                               max_lines, style)
+    size, lines = lay.fit_text(
+        text, w, tuple(sizes) if isinstance(sizes, (tuple, list)) else (sizes,), max_lines, style
+    )
     return Box(x, y, w, lay.lines_height(len(lines), size), size, tuple(lines), style, text)
 
 
@@ -187,8 +207,10 @@ def paginate(lines: list[str], size: float, width: float, height: float) -> list
 
 # ------------------------------------------------------------------------------------ PowerPoint
 
-def pptx_bytes(ds, options, deck: decks.Deck, today: date | None = None, decorate=None,
-               slides: list[SlideContent] | None = None) -> bytes:
+
+def pptx_bytes(
+    ds, options, deck: decks.Deck, today: date | None = None, decorate=None, slides: list[SlideContent] | None = None
+) -> bytes:
     """`slides`: the deck's contents when already built (in the run's language), else built here."""
     from pptx import Presentation
     from pptx.enum.text import MSO_AUTO_SIZE
@@ -245,8 +267,10 @@ def pptx_bytes(ds, options, deck: decks.Deck, today: date | None = None, decorat
 
 # ------------------------------------------------------------------------------------------- PDF
 
-def pdf_bytes(ds, options, deck: decks.Deck, today: date | None = None, decorate=None,
-              slides: list[SlideContent] | None = None) -> bytes:
+
+def pdf_bytes(
+    ds, options, deck: decks.Deck, today: date | None = None, decorate=None, slides: list[SlideContent] | None = None
+) -> bytes:
     """A handout: A4 landscape, one page a slide: title, chart title, the chart, then the speaker note, the
     short source line and the chart's notes; the sources in full on the last pages."""
     from fpdf import FPDF
@@ -288,8 +312,13 @@ def pdf_bytes(ds, options, deck: decks.Deck, today: date | None = None, decorate
         for b in blocks:
             para(*b)
         y = pdf.get_y()
-        pdf.image(io.BytesIO(lay.chart_png(fitted)), x=margin + (width - fitted.width) / 2, y=y + 2,
-                  w=fitted.width, h=fitted.height)
+        pdf.image(
+            io.BytesIO(lay.chart_png(fitted)),
+            x=margin + (width - fitted.width) / 2,
+            y=y + 2,
+            w=fitted.width,
+            h=fitted.height,
+        )
         pdf.set_y(y + fitted.height + 8)
         for b in under:
             para(*b, after=2.5)
@@ -315,8 +344,7 @@ def handout_chart(spec: dict, width: float, room: float) -> lay.FittedChart:
 
 
 FORMATS = {"pptx": pptx_bytes, "pdf": pdf_bytes}
-MEDIA = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-         "pdf": "application/pdf"}
+MEDIA = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pdf": "application/pdf"}
 
 
 def file_name(deck: decks.Deck, fmt: str) -> str:
@@ -331,8 +359,9 @@ def read_deck(deck: str) -> tuple[decks.Deck, list[str]]:
     if decks.DECK_RE.fullmatch(deck) and not path.is_file():
         if deck in decks.available():
             return decks.load(deck), []
-        raise decks.DeckError(f"there is no shipped deck '{deck}' (shipped: {', '.join(decks.available())}) "
-                              "and no file of that name")
+        raise decks.DeckError(
+            f"there is no shipped deck '{deck}' (shipped: {', '.join(decks.available())}) and no file of that name"
+        )
     if not path.exists():
         raise decks.DeckError(f"no such file: {path}")
     if not path.is_file():
@@ -356,11 +385,18 @@ def default_out(deck_arg: str, deck: decks.Deck, fmt: str) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m components.decks.files", description=__doc__.split("\n")[0])
-    ap.add_argument("--deck", default=decks.DEFAULT_DECK, help="a shipped deck's id (data/decks/<id>.json) or a "
-                    "deck file of any name")
+    ap.add_argument(
+        "--deck",
+        default=decks.DEFAULT_DECK,
+        help="a shipped deck's id (data/decks/<id>.json) or a deck file of any name",
+    )
     ap.add_argument("--format", choices=sorted(FORMATS), default="pptx")
-    ap.add_argument("--lang", default="en", choices=i18n.LANGS, help="the language of the showing: every text "
-                    "on the slides (typed titles and notes stay as typed)")
+    ap.add_argument(
+        "--lang",
+        default="en",
+        choices=i18n.LANGS,
+        help="the language of the showing: every text on the slides (typed titles and notes stay as typed)",
+    )
     ap.add_argument("--out", default="", help="output file (default: <deck id>.<format>)")
     a = ap.parse_args(argv)
     from components.builders.page_rows import options_for

@@ -20,7 +20,7 @@ import json
 import re
 import textwrap
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from components.core import i18n
 from components.core.i18n import N_
@@ -34,7 +34,7 @@ _PAGE_ONLY_UNITS = {N_("persons or cases (see table)"): N_("persons or cases")}
 _FONT_FILES = {"": "SourceSansPro-Regular.ttf", "B": "SourceSansPro-Bold.ttf", "I": "SourceSansPro-It.ttf"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font(style: str):
     from PIL import ImageFont
 
@@ -59,8 +59,9 @@ def wrap(text: str, size: float, width: float, style: str = "", wider: float = F
             if line:
                 out.append(line)
             while text_width(word, size, style, wider) > width:  # a URL or a long name: broken, never cut
-                cut = max(1, next(i for i in range(len(word), 0, -1)
-                                  if text_width(word[:i], size, style, wider) <= width))
+                cut = max(
+                    1, next(i for i in range(len(word), 0, -1) if text_width(word[:i], size, style, wider) <= width)
+                )
                 out.append(word[:cut])
                 word = word[cut:]
             line = word
@@ -68,8 +69,9 @@ def wrap(text: str, size: float, width: float, style: str = "", wider: float = F
     return out
 
 
-def fit_text(text: str, width: float, sizes: tuple[float, ...], max_lines: int, style: str = "") -> tuple[float,
-                                                                                                      list[str]]:
+def fit_text(
+    text: str, width: float, sizes: tuple[float, ...], max_lines: int, style: str = ""
+) -> tuple[float, list[str]]:
     """The largest of `sizes` at which `text` takes at most `max_lines` lines (else the smallest size)."""
     for size in sizes:
         lines = wrap(text, size, width, style)
@@ -83,6 +85,7 @@ def lines_height(n: int, size: float) -> float:
 
 
 # ----------------------------------------------------------------------------------------- charts
+
 
 def _norm(text) -> str:
     return " ".join(str(text).split())
@@ -104,8 +107,7 @@ def chart_lines(fig) -> tuple[str, list[str]]:
         unit = paras.pop(0)
     elsewhere = {_norm(getattr(fig, "source_line", "")), _norm(meta.get("attribution") or "")}
     elsewhere |= {_norm(export.note_line(n)) for n in getattr(fig, "notes", ()) or ()}
-    keep = [p for p in paras if _norm(p) not in elsewhere and not _norm(p).startswith(
-        tuple(x for x in elsewhere if x))]
+    keep = [p for p in paras if _norm(p) not in elsewhere and not _norm(p).startswith(tuple(x for x in elsewhere if x))]
     unit = next((i18n._(short) for full, short in _PAGE_ONLY_UNITS.items() if unit == i18n._(full)), unit)
     return export._PAGE_ONLY.sub("", unit), [export._PAGE_ONLY.sub("", p) for p in keep]
 
@@ -117,10 +119,20 @@ def slide_spec(fig, side_by_side: bool = True) -> dict:
     _, keep = chart_lines(fig)
     spec.pop("title", None)
     if keep:  # in the look of the chart's subtitle (Vega draws no subtitle under an empty title)
-        spec["title"] = {"text": keep[0], "subtitle": keep[1:], "anchor": "start", "fontSize": 12,
-                         "fontWeight": "normal", "subtitleFontSize": 12, "color": "#444444",
-                         "subtitleColor": "#444444", "font": export.FONT, "subtitleFont": export.FONT,
-                         "offset": 6, "limit": 0}
+        spec["title"] = {
+            "text": keep[0],
+            "subtitle": keep[1:],
+            "anchor": "start",
+            "fontSize": 12,
+            "fontWeight": "normal",
+            "subtitleFontSize": 12,
+            "color": "#444444",
+            "subtitleColor": "#444444",
+            "font": export.FONT,
+            "subtitleFont": export.FONT,
+            "offset": 6,
+            "limit": 0,
+        }
     if side_by_side and isinstance(spec.get("vconcat"), list) and len(spec["vconcat"]) > 1:
         spec["hconcat"] = spec.pop("vconcat")  # the justice chain: one panel per country, side by side
         for panel in spec["hconcat"]:  # a panel's line under its country's name, on lines as narrow as a panel
@@ -167,8 +179,12 @@ def _follow_height(view: dict, ratio: float) -> None:
     changes; other offsets are fixed distances from a point and stay."""
     for layer in view.get("layer") or ():
         mark = layer.get("mark") if isinstance(layer, dict) else None
-        if isinstance(mark, dict) and mark.get("type") == "text" and mark.get("baseline") == "top" \
-                and isinstance(mark.get("dy"), (int, float)):
+        if (
+            isinstance(mark, dict)
+            and mark.get("type") == "text"
+            and mark.get("baseline") == "top"
+            and isinstance(mark.get("dy"), (int, float))
+        ):
             mark["dy"] = round((mark["dy"] - 3) * ratio + 3, 1)
 
 
@@ -196,13 +212,19 @@ class FittedChart:
 _FITTED: dict[tuple, FittedChart] = {}  # the last fits (a slide's layout is asked for more than once)
 
 
-def fit_chart(spec: dict, box_w: float, box_h: float, min_pt: float, *, min_plot: tuple[int, int] = (120, 80)
-              ) -> FittedChart:
+def fit_chart(
+    spec: dict, box_w: float, box_h: float, min_pt: float, *, min_plot: tuple[int, int] = (120, 80)
+) -> FittedChart:
     """`spec` sized to fill a box of `box_w` × `box_h` points with its smallest text at `min_pt` points: the
     text keeps its size in px and each px is `min_pt / smallest px` points; the plot (each panel alike) takes
     the room the texts leave. If even the smallest plot does not fit, the chart is scaled down to the box."""
-    key = (hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode("utf-8")).hexdigest(),
-           round(box_w, 2), round(box_h, 2), min_pt, min_plot)
+    key = (
+        hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode("utf-8")).hexdigest(),
+        round(box_w, 2),
+        round(box_h, 2),
+        min_pt,
+        min_plot,
+    )
     if key not in _FITTED:
         if len(_FITTED) >= 64:
             _FITTED.clear()
@@ -217,11 +239,22 @@ def _min_plot_height(spec: dict, default: int) -> int:
     """Rows of bars with a line under a bar (Compare's 'not given: …') need ROW_UNDER_TEXT_PX each, or the
     line under the last bar runs into the axis."""
     layers = spec.get("layer") or ()
-    if not any(isinstance(x, dict) and isinstance(x.get("mark"), dict) and x["mark"].get("baseline") == "top"
-               and x["mark"].get("type") == "text" for x in layers):
+    if not any(
+        isinstance(x, dict)
+        and isinstance(x.get("mark"), dict)
+        and x["mark"].get("baseline") == "top"
+        and x["mark"].get("type") == "text"
+        for x in layers
+    ):
         return default
-    rows = max([len(((x.get("encoding") or {}).get("y") or {}).get("scale", {}).get("domain") or [])
-                for x in layers if isinstance(x, dict)] or [0])
+    rows = max(
+        [
+            len(((x.get("encoding") or {}).get("y") or {}).get("scale", {}).get("domain") or [])
+            for x in layers
+            if isinstance(x, dict)
+        ]
+        or [0]
+    )
     return max(default, rows * ROW_UNDER_TEXT_PX)
 
 
@@ -251,8 +284,9 @@ def _fit(spec: dict, box_w: float, box_h: float, min_pt: float, min_plot: tuple[
         svg = _svg(spec)
     sw, sh = export.svg_size(svg)
     k = min(k, box_w / sw, box_h / sh)  # the smallest plot still too big: the chart scaled to the box
-    return FittedChart(spec=spec, width=sw * k, height=sh * k, text_pt=min(svg_font_sizes(svg) or [12.0]) * k,
-                       svg_width=sw)
+    return FittedChart(
+        spec=spec, width=sw * k, height=sh * k, text_pt=min(svg_font_sizes(svg) or [12.0]) * k, svg_width=sw
+    )
 
 
 def chart_png(fitted: FittedChart, dpi: int = 150) -> bytes:
@@ -281,8 +315,10 @@ _NOTE_CHARS, _NOTE_LINE_PX = 115, 35  # the speaker note at 1.35 rem, italic
 def screen_plot_height(title: str, note: str) -> int:
     """The plot's height on /present: SCREEN_PLOT_H less what a title over one line or a note over three
     lines takes (estimated from their lengths), at least SCREEN_PLOT_MIN."""
-    extra = max(0, -(-len(title) // _TITLE_CHARS) - 1) * _TITLE_LINE_PX + \
-        max(0, -(-len(note) // _NOTE_CHARS) - 3) * _NOTE_LINE_PX
+    extra = (
+        max(0, -(-len(title) // _TITLE_CHARS) - 1) * _TITLE_LINE_PX
+        + max(0, -(-len(note) // _NOTE_CHARS) - 3) * _NOTE_LINE_PX
+    )
     return max(SCREEN_PLOT_MIN, SCREEN_PLOT_H - extra)
 
 

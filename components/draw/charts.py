@@ -18,8 +18,9 @@ from components.core.i18n import N_
 
 SUPPRESSED_NOTE = N_("◆ <5 = a count between 1 and 4, withheld by the source; never drawn as 0")
 # in a rate's unit a withheld count is its range (1 to 4 persons over the population), never '<5'
-SUPPRESSED_RATE_NOTE = N_("◆ a count of 1 to 4 persons withheld by the source, shown as its range in this unit; "
-                          "never drawn as 0")
+SUPPRESSED_RATE_NOTE = N_(
+    "◆ a count of 1 to 4 persons withheld by the source, shown as its range in this unit; never drawn as 0"
+)
 RATE_WITHHELD_LABEL = N_("1–4 persons")
 
 
@@ -39,25 +40,48 @@ def _wrap(lines: list[str], width: int = 120) -> list[str]:
 def _title(title: str, subtitle: list[str]) -> alt.TitleParams:
     """The chart's title. The subtitle holds its paragraphs here; `_configure` wraps them to the export
     width and keeps the paragraphs in usermeta, so the screen can rewrap them to the chart's width."""
-    return alt.TitleParams(text=title, subtitle=[x for x in subtitle if x], anchor="start", fontSize=16,
-                           subtitleFontSize=12, subtitleColor="#444444", font=style.FONT,
-                           subtitleFont=style.FONT, offset=10)
+    return alt.TitleParams(
+        text=title,
+        subtitle=[x for x in subtitle if x],
+        anchor="start",
+        fontSize=16,
+        subtitleFontSize=12,
+        subtitleColor="#444444",
+        font=style.FONT,
+        subtitleFont=style.FONT,
+        offset=10,
+    )
 
 
 # Built once: Altair's configure_* calls copy and validate the whole chart each time.
 # aria=False (accessibility): no ARIA role or label per mark, axis or legend, so a screen reader meets
 # one chart with one name and description (the page's alt text on the chart element) and the table
 # below it, not every data point with internal field names ("category_order: 0; persons: null").
-_CONFIG = (alt.Chart().configure(font=style.FONT, background="#ffffff", aria=False)
-           .configure_view(stroke=None)
-           .configure_mark(aria=False)
-           .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#e6e6e6", labelColor=style.CHART_TEXT,
-                           titleColor=style.CHART_TEXT, aria=False)
-           .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", direction="horizontal",
-                             labelColor=style.CHART_TEXT, titleColor=style.CHART_TEXT, aria=False)
-           .configure_header(labelFontSize=13, titleFontSize=13, labelColor=style.CHART_TEXT,
-                             titleColor=style.CHART_TEXT)
-           .configure_title(subtitleColor=style.CHART_SUBTEXT, aria=False)).config
+_CONFIG = (
+    alt.Chart()
+    .configure(font=style.FONT, background="#ffffff", aria=False)
+    .configure_view(stroke=None)
+    .configure_mark(aria=False)
+    .configure_axis(
+        labelFontSize=12,
+        titleFontSize=12,
+        gridColor="#e6e6e6",
+        labelColor=style.CHART_TEXT,
+        titleColor=style.CHART_TEXT,
+        aria=False,
+    )
+    .configure_legend(
+        labelFontSize=12,
+        titleFontSize=12,
+        orient="bottom",
+        direction="horizontal",
+        labelColor=style.CHART_TEXT,
+        titleColor=style.CHART_TEXT,
+        aria=False,
+    )
+    .configure_header(labelFontSize=13, titleFontSize=13, labelColor=style.CHART_TEXT, titleColor=style.CHART_TEXT)
+    .configure_title(subtitleColor=style.CHART_SUBTEXT, aria=False)
+).config
 
 
 _LOCALE_CONFIGS: dict[str, alt.Config] = {}
@@ -73,8 +97,14 @@ def _config() -> alt.Config:
         from babel.numbers import get_decimal_symbol, get_group_symbol
 
         cfg = _CONFIG.copy(deep=True)
-        cfg.locale = {"number": {"decimal": get_decimal_symbol(lang), "thousands": get_group_symbol(lang),
-                                 "grouping": [3], "currency": ["", "\u00a0€"]}}
+        cfg.locale = {
+            "number": {
+                "decimal": get_decimal_symbol(lang),
+                "thousands": get_group_symbol(lang),
+                "grouping": [3],
+                "currency": ["", "\u00a0€"],
+            }
+        }
         _LOCALE_CONFIGS[lang] = cfg
     return _LOCALE_CONFIGS[lang]
 
@@ -152,8 +182,11 @@ def reflow_title(spec: dict, plot_height: bool = True) -> dict:
     single = not any(k in spec for k in ("facet", "hconcat", "vconcat", "concat", "repeat"))
     # the title spans the whole chart (axis labels, direct labels), not only the plot (`width`): the
     # chart's container is its width on the page; `width` in the expression makes it follow a resize
-    avail = (f"max(width, containerSize()[0] - {_CONTAINER_MARGIN_PX})" if single
-             else f"(windowSize()[0] - {_WINDOW_MARGIN_PX})")
+    avail = (
+        f"max(width, containerSize()[0] - {_CONTAINER_MARGIN_PX})"
+        if single
+        else f"(windowSize()[0] - {_WINDOW_MARGIN_PX})"
+    )
     text = t["text"]
     title_px = float(t.get("fontSize") or 16)
     t["text"] = _pick(wrap_ladder([text], _TITLE_CHARS, keep_first=True), title_px, _TITLE_EM, avail)
@@ -198,10 +231,12 @@ def _country_scale(codes, labels) -> alt.Scale:
 
 
 def _empty(title: str, subtitle: list[str], message: str | None = None) -> alt.Chart:
-    c = (alt.Chart(pd.DataFrame({"msg": [message or i18n._("No data for this selection")]}))
-         .mark_text(fontSize=16, color=style.NO_DATA_COLOR, fontStyle="italic")
-         .encode(text="msg:N")
-         .properties(width=style.CHART_WIDTH, height=120, title=_title(title, subtitle)))
+    c = (
+        alt.Chart(pd.DataFrame({"msg": [message or i18n._("No data for this selection")]}))
+        .mark_text(fontSize=16, color=style.NO_DATA_COLOR, fontStyle="italic")
+        .encode(text="msg:N")
+        .properties(width=style.CHART_WIDTH, height=120, title=_title(title, subtitle))
+    )
     return _configure(c)
 
 
@@ -211,8 +246,16 @@ _BAR_PX = 44
 _MIN_BAND_PX = 120
 _LABEL_CHARS = 30
 
-def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
-                  stack: str = "stacked", value_format: str = ",.0f") -> alt.Chart:
+
+def compare_chart(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    unit_text: str,
+    source_line: str,
+    stack: str = "stacked",
+    value_format: str = ",.0f",
+) -> alt.Chart:
     """Horizontal bars, one per country: stacked by category when the categories add up (exclusive),
     side by side when they overlap (a person can be in several: never stacked, never 100 %).
 
@@ -241,36 +284,71 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
     if any(d["status"] == "suppressed"):
         subtitle.append(_suppressed_note(d))
     if overlapping:
-        subtitle.append(i18n._("Categories overlap (one person or case can count in several): bars side by side, never added up"))
+        subtitle.append(
+            i18n._("Categories overlap (one person or case can count in several): bars side by side, never added up")
+        )
     if not d["confirmed"].all():
         subtitle.append(i18n._("Pale bars: unconfirmed figures (known only from news or secondary sources)"))
     if not notgiven.empty:
         subtitle.append(i18n._("'not given': the country's source gives this breakdown without that category"))
-    y = alt.Y("country_label:N", title=None, sort=order_labels, scale=alt.Scale(domain=order_labels),
-              axis=alt.Axis(labelFontSize=13, labelFontWeight="bold"))
-    tooltip = [alt.Tooltip("country_label:N", title=i18n._("Country")), alt.Tooltip("category_label:N", title=i18n._("Category")),
-               alt.Tooltip("shown:N", title=i18n._("Value")), alt.Tooltip("source_id:N", title=i18n._("Source id")),
-               alt.Tooltip("flags:N", title=i18n._("Flags"))]
+    y = alt.Y(
+        "country_label:N",
+        title=None,
+        sort=order_labels,
+        scale=alt.Scale(domain=order_labels),
+        axis=alt.Axis(labelFontSize=13, labelFontWeight="bold"),
+    )
+    tooltip = [
+        alt.Tooltip("country_label:N", title=i18n._("Country")),
+        alt.Tooltip("category_label:N", title=i18n._("Category")),
+        alt.Tooltip("shown:N", title=i18n._("Value")),
+        alt.Tooltip("source_id:N", title=i18n._("Source id")),
+        alt.Tooltip("flags:N", title=i18n._("Flags")),
+    ]
     for f in (vals, supp, nod):
-        f["shown"] = [style.fmt_value(v, s_, u, lo, hi) for v, s_, u, lo, hi in
-                      zip(f["value"], f["suppressed"], f["unit"], f.get("value_low", f["value"]),
-                          f.get("value_high", f["value"]))] if not f.empty else []
+        f["shown"] = (
+            [
+                style.fmt_value(v, s_, u, lo, hi)
+                for v, s_, u, lo, hi in zip(
+                    f["value"],
+                    f["suppressed"],
+                    f["unit"],
+                    f.get("value_low", f["value"]),
+                    f.get("value_high", f["value"]),
+                )
+            ]
+            if not f.empty
+            else []
+        )
     opacity = alt.condition("datum.confirmed", alt.value(1.0), alt.value(0.4))
     if percent:
-        xfield = alt.X("value:Q", stack="normalize", title=i18n._("share of known categories"),
-                       axis=alt.Axis(format="%", tickCount=5))
+        xfield = alt.X(
+            "value:Q",
+            stack="normalize",
+            title=i18n._("share of known categories"),
+            axis=alt.Axis(format="%", tickCount=5),
+        )
     else:
-        xfield = alt.X("value:Q", stack=None if overlapping else "zero", title=_axis_title(unit_text),
-                       axis=alt.Axis(format=value_format.replace(".0f", "~f")))
+        xfield = alt.X(
+            "value:Q",
+            stack=None if overlapping else "zero",
+            title=_axis_title(unit_text),
+            axis=alt.Axis(format=value_format.replace(".0f", "~f")),
+        )
     cats = []
     if is_total:
         color = alt.Color("country_label:N", scale=_country_scale(order_codes, order_labels), legend=None)
     else:
-        cats = list(dict.fromkeys(vals.sort_values("category_order")["category_label"])) + \
-            [c for c in dict.fromkeys(supp["category_label"]) if c not in set(vals["category_label"])]
-        color = alt.Color("category_label:N", title=None, sort=cats,
-                          scale=alt.Scale(domain=cats, range=style.CATEGORY_COLORS[: max(len(cats), 1)]),
-                          legend=alt.Legend(columns=legend_columns(cats)))
+        cats = list(dict.fromkeys(vals.sort_values("category_order")["category_label"])) + [
+            c for c in dict.fromkeys(supp["category_label"]) if c not in set(vals["category_label"])
+        ]
+        color = alt.Color(
+            "category_label:N",
+            title=None,
+            sort=cats,
+            scale=alt.Scale(domain=cats, range=style.CATEGORY_COLORS[: max(len(cats), 1)]),
+            legend=alt.Legend(columns=legend_columns(cats)),
+        )
     enc = dict(x=xfield, y=y, color=color, opacity=opacity, tooltip=tooltip)
     if overlapping:
         enc["yOffset"] = alt.YOffset("category_label:N", sort=cats)
@@ -289,76 +367,121 @@ def compare_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line
         for col in ("value_low", "value_high"):
             if col not in s.columns:
                 s[col] = float("nan")
-        grouped = (s.groupby(["country_label", "x"], sort=False)
-                   .agg(cats=("category_label", lambda x: ", ".join(c for c in x if c)),
-                        source_id=("source_id", "first"), unit=("unit", "first"),
-                        value_low=("value_low", "first"), value_high=("value_high", "first"))
-                   .reset_index())
+        grouped = (
+            s.groupby(["country_label", "x"], sort=False)
+            .agg(
+                cats=("category_label", lambda x: ", ".join(c for c in x if c)),
+                source_id=("source_id", "first"),
+                unit=("unit", "first"),
+                value_low=("value_low", "first"),
+                value_high=("value_high", "first"),
+            )
+            .reset_index()
+        )
         # on lines of at most _LABEL_CHARS characters (lineBreak), so a long list of categories stays
         # inside a phone-sized chart instead of running off its edge
-        grouped["label"] = ["\n".join(_lines(style.withheld_text(u, lo, hi) + (f" ({c})" if c and not is_total else ""),
-                                             _LABEL_CHARS))
-                            for c, u, lo, hi in zip(grouped["cats"], grouped["unit"], grouped["value_low"],
-                                                    grouped["value_high"])]
-        layers.append(alt.Chart(grouped).mark_point(shape="diamond", size=120, filled=True,
-                                                    color=style.SUPPRESSED_COLOR)
-                      .encode(x=alt.X("x:Q"), y=y,
-                              tooltip=[alt.Tooltip("country_label:N", title=i18n._("Country")),
-                                       alt.Tooltip("label:N", title=i18n._("Suppressed")),
-                                       alt.Tooltip("source_id:N", title=i18n._("Source id"))]))
-        layers.append(alt.Chart(grouped).mark_text(align="left", dx=10, fontSize=12, color=style.SUPPRESSED_COLOR,
-                                                   lineBreak="\n")
-                      .encode(x="x:Q", y=y, text="label:N"))
+        grouped["label"] = [
+            "\n".join(_lines(style.withheld_text(u, lo, hi) + (f" ({c})" if c and not is_total else ""), _LABEL_CHARS))
+            for c, u, lo, hi in zip(grouped["cats"], grouped["unit"], grouped["value_low"], grouped["value_high"])
+        ]
+        layers.append(
+            alt.Chart(grouped)
+            .mark_point(shape="diamond", size=120, filled=True, color=style.SUPPRESSED_COLOR)
+            .encode(
+                x=alt.X("x:Q"),
+                y=y,
+                tooltip=[
+                    alt.Tooltip("country_label:N", title=i18n._("Country")),
+                    alt.Tooltip("label:N", title=i18n._("Suppressed")),
+                    alt.Tooltip("source_id:N", title=i18n._("Source id")),
+                ],
+            )
+        )
+        layers.append(
+            alt.Chart(grouped)
+            .mark_text(align="left", dx=10, fontSize=12, color=style.SUPPRESSED_COLOR, lineBreak="\n")
+            .encode(x="x:Q", y=y, text="label:N")
+        )
     if not nod.empty:
         n = nod.copy()
         n["x"] = 0.0
         n["label"] = i18n._("no data")
-        layers.append(alt.Chart(n).mark_text(align="left", dx=4, fontSize=13, fontStyle="italic",
-                                             color=style.NO_DATA_COLOR)
-                      .encode(x="x:Q", y=y, text="label:N"))
+        layers.append(
+            alt.Chart(n)
+            .mark_text(align="left", dx=4, fontSize=13, fontStyle="italic", color=style.NO_DATA_COLOR)
+            .encode(x="x:Q", y=y, text="label:N")
+        )
     if not notgiven.empty:
-        g = (notgiven.groupby("country_label", sort=False)["category_label"]
-             .agg(lambda x: ", ".join(x)).reset_index())
-        g["label"] = ["\n".join(_lines(i18n._("not given: {categories}").format(categories=c), _LABEL_CHARS + 6)) for c in g["category_label"]]
+        g = notgiven.groupby("country_label", sort=False)["category_label"].agg(lambda x: ", ".join(x)).reset_index()
+        g["label"] = [
+            "\n".join(_lines(i18n._("not given: {categories}").format(categories=c), _LABEL_CHARS + 6))
+            for c in g["category_label"]
+        ]
         if overlapping:  # right of the longest bar, a line below its '<5'
             g["x"] = [float(ends.get(c, 0.0)) for c in g["country_label"]]
             dx, dy = 10, 8
         else:  # under the bar, from its start: the note does not take the plot's width on a phone
             g["x"] = 0.0
             dx, dy = 2, round(band * height / max(len(order_labels), 1) / 2 + 3)
-        layers.append(alt.Chart(g).mark_text(align="left", baseline="top", dx=dx, dy=dy, fontSize=11,
-                                             fontStyle="italic", color=style.NO_DATA_COLOR, lineBreak="\n")
-                      .encode(x="x:Q", y=y, text="label:N"))
-    chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=height,
-                                         title=_title(title, subtitle))
+        layers.append(
+            alt.Chart(g)
+            .mark_text(
+                align="left",
+                baseline="top",
+                dx=dx,
+                dy=dy,
+                fontSize=11,
+                fontStyle="italic",
+                color=style.NO_DATA_COLOR,
+                lineBreak="\n",
+            )
+            .encode(x="x:Q", y=y, text="label:N")
+        )
+    chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=height, title=_title(title, subtitle))
     return _configure(chart)
 
 
 # --------------------------------------------------------------- not colour alone (WCAG 1.4.1)
 
+
 def _country_shape(codes, labels, legend: alt.Legend | None = None) -> alt.Shape:
     """One marker shape per country (merged into the colour legend): lines differ by more than hue."""
-    return alt.Shape("country_label:N", title=None, sort=list(labels), legend=legend or alt.Undefined,
-                     scale=alt.Scale(domain=list(labels), range=[style.country_shape(c) for c in codes]))
+    return alt.Shape(
+        "country_label:N",
+        title=None,
+        sort=list(labels),
+        legend=legend or alt.Undefined,
+        scale=alt.Scale(domain=list(labels), range=[style.country_shape(c) for c in codes]),
+    )
 
 
-def line_end_labels(rows: pd.DataFrame, *, x, y, yfield: str, label: str = "country_label",
-                    min_gap: float = 0.075) -> alt.Chart:
+def line_end_labels(
+    rows: pd.DataFrame, *, x, y, yfield: str, label: str = "country_label", min_gap: float = 0.075
+) -> alt.Chart:
     """Direct labels: each line's name at its last drawn point, right of it, in dark text (4.5:1).
 
     Labels whose lines end close together are pushed apart vertically, by at least `min_gap` of the
     value range, so that none hides another; each stays as near its line's end as it can."""
     last = end_label_positions(rows, yfield=yfield, label=label, min_gap=min_gap)
-    return (alt.Chart(last).mark_text(align="left", baseline="middle", dx=9, fontSize=12, fontWeight="bold",
-                                      color=style.CHART_TEXT)
-            .encode(x=x, y=y, text=f"{label}:N"))
+    return (
+        alt.Chart(last)
+        .mark_text(align="left", baseline="middle", dx=9, fontSize=12, fontWeight="bold", color=style.CHART_TEXT)
+        .encode(x=x, y=y, text=f"{label}:N")
+    )
 
 
-def end_label_positions(rows: pd.DataFrame, *, yfield: str, label: str = "country_label",
-                        min_gap: float = 0.075) -> pd.DataFrame:
+def end_label_positions(
+    rows: pd.DataFrame, *, yfield: str, label: str = "country_label", min_gap: float = 0.075
+) -> pd.DataFrame:
     """Where line_end_labels puts each line's name: its last drawn year and a value (pushed apart)."""
-    last = (rows[rows[yfield].notna()].sort_values("year").groupby(label, sort=False).tail(1)
-            .sort_values(yfield).reset_index(drop=True))
+    last = (
+        rows[rows[yfield].notna()]
+        .sort_values("year")
+        .groupby(label, sort=False)
+        .tail(1)
+        .sort_values(yfield)
+        .reset_index(drop=True)
+    )
     last = last[[label, "year", yfield]].copy()
     vals = rows[yfield].dropna()
     span = float(vals.max() - vals.min()) if len(vals) else 0.0
@@ -394,8 +517,15 @@ def suppressed_offsets(supp: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return s.drop(columns="_o")
 
 
-def suppressed_labels(supp: pd.DataFrame, avoid: pd.DataFrame | None = None, *, span: float = 0.0,
-                      reach_years: int = 4, near: float = 0.15, label: str = "<5") -> pd.DataFrame:
+def suppressed_labels(
+    supp: pd.DataFrame,
+    avoid: pd.DataFrame | None = None,
+    *,
+    span: float = 0.0,
+    reach_years: int = 4,
+    near: float = 0.15,
+    label: str = "<5",
+) -> pd.DataFrame:
     """One '<5' label per run of consecutive withheld years (any country), over the run's middle year
     and above its highest mark: labels on every point would run into each other (Vega-Lite's text
     marks do not avoid collisions), and the marks in the country colours say which country.
@@ -405,26 +535,43 @@ def suppressed_labels(supp: pd.DataFrame, avoid: pd.DataFrame | None = None, *, 
     right, within `near` × `span` in value). The diamonds stay, and the subtitle says what ◆ means."""
     runs = style.year_runs(supp["year"])
     top = supp.groupby("year")["value_high"].max()
-    out = pd.DataFrame({"year": [r[(len(r) - 1) // 2] for r in runs],
-                        "value_high": [float(max(top[y] for y in r)) for r in runs],
-                        "label": label})
+    out = pd.DataFrame(
+        {
+            "year": [r[(len(r) - 1) // 2] for r in runs],
+            "value_high": [float(max(top[y] for y in r)) for r in runs],
+            "label": label,
+        }
+    )
     if avoid is not None and not avoid.empty and not out.empty:
+
         def covered(year, value):
-            return any(0 <= year - int(ey) <= reach_years and abs(float(ev) - value) <= near * span
-                       for ey, ev in zip(avoid["year"], avoid["value"]))
+            return any(
+                0 <= year - int(ey) <= reach_years and abs(float(ev) - value) <= near * span
+                for ey, ev in zip(avoid["year"], avoid["value"])
+            )
+
         out = out[[not covered(y, v) for y, v in zip(out["year"], out["value_high"])]].reset_index(drop=True)
     return out
 
-def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
-                indexed: bool = False, year_domain: tuple[int, int] | None = None) -> alt.Chart:
+
+def trend_chart(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    unit_text: str,
+    source_line: str,
+    indexed: bool = False,
+    year_domain: tuple[int, int] | None = None,
+) -> alt.Chart:
     """Lines per country; gaps stay gaps; '<5' as a range rule; breaks/source changes as markers."""
     subtitle = [unit_text, source_line]
     if data.empty:
         return _empty(title, subtitle)
     d = data.copy()
     yfield = "index" if indexed else "value"
-    codes = [c for c in style.COUNTRY_ORDER if c in set(d["country"])] + \
-        sorted(set(d["country"]) - set(style.COUNTRY_ORDER))
+    codes = [c for c in style.COUNTRY_ORDER if c in set(d["country"])] + sorted(
+        set(d["country"]) - set(style.COUNTRY_ORDER)
+    )
     labels = [d.loc[d["country"] == c, "country_label"].iloc[0] for c in codes]
     # fill missing years with empty rows so the line breaks instead of bridging a gap
     lo = year_domain[0] if year_domain else int(d["year"].min())
@@ -435,8 +582,9 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
         d["segment"] = 0
     if "confirmed" not in d.columns:
         d["confirmed"] = True
-    keep = list(dict.fromkeys(["country", "year", yfield, "value", "suppressed", "source_id", "flags", "segment",
-                               "confirmed"]))
+    keep = list(
+        dict.fromkeys(["country", "year", yfield, "value", "suppressed", "source_id", "flags", "segment", "confirmed"])
+    )
     line_df = full.merge(d[keep], on=["country", "year"], how="left").sort_values(["country", "year"])
     # a missing year belongs to the segment before it, so the line breaks there instead of bridging it
     line_df["segment"] = line_df.groupby("country")["segment"].ffill().fillna(0).astype(int)
@@ -446,67 +594,107 @@ def trend_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     rate = unit in style.RATE_UNITS
     lows = dict(zip(zip(d["country"], d["year"]), d["value_low"])) if "value_low" in d.columns else {}
     highs = dict(zip(zip(d["country"], d["year"]), d["value_high"])) if "value_high" in d.columns else {}
-    line_df["shown"] = [style.withheld_text(unit, lows.get((c, y)), highs.get((c, y))) if s is True
-                        else style.fmt_number(v, "index" if indexed else unit)
-                        for c, y, v, s in zip(line_df["country"], line_df["year"], line_df[yfield],
-                                              line_df["suppressed"])]
+    line_df["shown"] = [
+        style.withheld_text(unit, lows.get((c, y)), highs.get((c, y)))
+        if s is True
+        else style.fmt_number(v, "index" if indexed else unit)
+        for c, y, v, s in zip(line_df["country"], line_df["year"], line_df[yfield], line_df["suppressed"])
+    ]
     legend = alt.Legend(columns=legend_columns(labels))  # one legend for colour and shape: the same settings
     color = alt.Color("country_label:N", title=None, scale=_country_scale(codes, labels), sort=labels, legend=legend)
     x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
     y_title = i18n._("index (base year = 100)") if indexed else unit_text
     y = alt.Y(f"{yfield}:Q", title=_axis_title(y_title), scale=alt.Scale(zero=not indexed))
-    tooltip = [alt.Tooltip("country_label:N", title=i18n._("Country")), alt.Tooltip("year:O", title=i18n._("Year")),
-               alt.Tooltip("shown:N", title=i18n._("Value")), alt.Tooltip("source_id:N", title=i18n._("Source id")),
-               alt.Tooltip("flags:N", title=i18n._("Flags"))]
+    tooltip = [
+        alt.Tooltip("country_label:N", title=i18n._("Country")),
+        alt.Tooltip("year:O", title=i18n._("Year")),
+        alt.Tooltip("shown:N", title=i18n._("Value")),
+        alt.Tooltip("source_id:N", title=i18n._("Source id")),
+        alt.Tooltip("flags:N", title=i18n._("Flags")),
+    ]
     # one path per comparable segment: a series break or a change of source ends the line
-    line = (alt.Chart(line_df).mark_line(strokeWidth=2.5, invalid="break-paths-show-path-domains")
-            .encode(x=x, y=y, color=color, detail="series:N"))
+    line = (
+        alt.Chart(line_df)
+        .mark_line(strokeWidth=2.5, invalid="break-paths-show-path-domains")
+        .encode(x=x, y=y, color=color, detail="series:N")
+    )
     drawn = line_df[line_df[yfield].notna()]
     shape = _country_shape(codes, labels, legend)  # not colour alone: a marker shape per country
-    pts = (alt.Chart(drawn[drawn["confirmed"]]).mark_point(filled=True, size=40)
-           .encode(x=x, y=y, color=color, tooltip=tooltip, shape=shape))
+    pts = (
+        alt.Chart(drawn[drawn["confirmed"]])
+        .mark_point(filled=True, size=40)
+        .encode(x=x, y=y, color=color, tooltip=tooltip, shape=shape)
+    )
     if not drawn["confirmed"].all():
         subtitle.append(i18n._("○ hollow marker: unconfirmed figure (known only from news or secondary sources)"))
-    weak = (alt.Chart(drawn[~drawn["confirmed"]]).mark_point(filled=False, size=70, strokeWidth=2)
-            .encode(x=x, y=y, color=color, tooltip=tooltip, shape=shape))
+    weak = (
+        alt.Chart(drawn[~drawn["confirmed"]])
+        .mark_point(filled=False, size=70, strokeWidth=2)
+        .encode(x=x, y=y, color=color, tooltip=tooltip, shape=shape)
+    )
     supp = d[d["suppressed"]]
     # a line's name goes after its last mark: a '<5' diamond too (drawn at its upper bound), so that the
     # name does not sit on the diamonds of the years after the line's last value
     label_rows = line_df[["country_label", "year", yfield]]
     if not supp.empty and not indexed:
-        label_rows = pd.concat([label_rows, supp[["country_label", "year", "value_high"]]
-                                .rename(columns={"value_high": yfield})], ignore_index=True)
+        label_rows = pd.concat(
+            [label_rows, supp[["country_label", "year", "value_high"]].rename(columns={"value_high": yfield})],
+            ignore_index=True,
+        )
     layers = [line, pts, weak, line_end_labels(label_rows, x=x, y=y, yfield=yfield)]
     if not supp.empty and not indexed:
         s = suppressed_offsets(supp, codes)
         s["label"] = [style.withheld_text(unit, lo, hi) for lo, hi in zip(s["value_low"], s["value_high"])]
         # countries withheld in the same year sit side by side (dx), each in its colour
-        layers.append(alt.Chart(s).mark_rule(strokeWidth=3, strokeDash=[2, 2], xOffset={"expr": "datum.dx"})
-                      .encode(x=x, y=alt.Y("value_low:Q"), y2="value_high:Q", color=color))
-        layers.append(alt.Chart(s).mark_point(shape="diamond", size=90, filled=True, xOffset={"expr": "datum.dx"})
-                      .encode(x=x, y=alt.Y("value_high:Q"), color=color,
-                              tooltip=[alt.Tooltip("country_label:N", title=i18n._("Country")),
-                                       alt.Tooltip("year:O", title=i18n._("Year")), alt.Tooltip("label:N", title=i18n._("Value"))]))
+        layers.append(
+            alt.Chart(s)
+            .mark_rule(strokeWidth=3, strokeDash=[2, 2], xOffset={"expr": "datum.dx"})
+            .encode(x=x, y=alt.Y("value_low:Q"), y2="value_high:Q", color=color)
+        )
+        layers.append(
+            alt.Chart(s)
+            .mark_point(shape="diamond", size=90, filled=True, xOffset={"expr": "datum.dx"})
+            .encode(
+                x=x,
+                y=alt.Y("value_high:Q"),
+                color=color,
+                tooltip=[
+                    alt.Tooltip("country_label:N", title=i18n._("Country")),
+                    alt.Tooltip("year:O", title=i18n._("Year")),
+                    alt.Tooltip("label:N", title=i18n._("Value")),
+                ],
+            )
+        )
         ends = end_label_positions(label_rows, yfield=yfield).rename(columns={yfield: "value"})
         span = float(line_df[yfield].max() - line_df[yfield].min()) if line_df[yfield].notna().any() else 0.0
-        layers.append(alt.Chart(suppressed_labels(s, ends, span=span,
-                                                  label=i18n._(RATE_WITHHELD_LABEL) if rate else "<5"))
-                      .mark_text(dy=-12, fontSize=11, color=style.SUPPRESSED_COLOR)
-                      .encode(x=x, y=alt.Y("value_high:Q"), text="label:N"))
+        layers.append(
+            alt.Chart(suppressed_labels(s, ends, span=span, label=i18n._(RATE_WITHHELD_LABEL) if rate else "<5"))
+            .mark_text(dy=-12, fontSize=11, color=style.SUPPRESSED_COLOR)
+            .encode(x=x, y=alt.Y("value_high:Q"), text="label:N")
+        )
         subtitle.append(_suppressed_note(d))
     marks = d[d["marker"] != ""].copy()
     marks = marks[marks[yfield].notna()]
     if not marks.empty:
         marks["symbol"] = marks["marker"].map({"break": i18n._("▼ break"), "source": i18n._("▽ source change")})
-        layers.append(alt.Chart(marks).mark_point(shape="triangle-down", size=140, filled=False, strokeWidth=2,
-                                                  yOffset=-12)
-                      .encode(x=x, y=y, color=color,
-                              tooltip=[alt.Tooltip("country_label:N", title=i18n._("Country")),
-                                       alt.Tooltip("year:O", title=i18n._("Year")),
-                                       alt.Tooltip("marker_note:N", title=i18n._("Note"))]))
+        layers.append(
+            alt.Chart(marks)
+            .mark_point(shape="triangle-down", size=140, filled=False, strokeWidth=2, yOffset=-12)
+            .encode(
+                x=x,
+                y=y,
+                color=color,
+                tooltip=[
+                    alt.Tooltip("country_label:N", title=i18n._("Country")),
+                    alt.Tooltip("year:O", title=i18n._("Year")),
+                    alt.Tooltip("marker_note:N", title=i18n._("Note")),
+                ],
+            )
+        )
         subtitle.append(i18n._("▽ series break or change of source: the line starts again (see the notes)"))
-    chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=style.CHART_HEIGHT,
-                                          title=_title(title, subtitle))
+    chart = alt.layer(*layers).properties(
+        width=style.CHART_WIDTH, height=style.CHART_HEIGHT, title=_title(title, subtitle)
+    )
     return _configure(chart)
 
 
@@ -522,19 +710,37 @@ def sparkline(series: pd.DataFrame, *, country: str, title: str) -> alt.Chart:
     top = float(d["value"].max()) if d["value"].notna().any() else 0.0
     # a minimal scale: 0 and the highest value on y, the first and last year on x
     small = dict(title=None, ticks=False, domain=False, labelFontSize=10, labelColor=style.CHART_TEXT)
-    x = alt.X("year:Q", scale=alt.Scale(domain=[first, last], nice=False),
-              axis=alt.Axis(values=sorted({first, last}), format="d", labelFlush=True, grid=False, labelPadding=3,
-                            **small))
-    y = alt.Y("value:Q", scale=alt.Scale(domain=[0, top or 1], nice=False),
-              axis=alt.Axis(values=sorted({0.0, top}), format=",~f", grid=True, gridColor="#eeeeee", labelPadding=4,
-                            labelFlush=True, **small))
+    x = alt.X(
+        "year:Q",
+        scale=alt.Scale(domain=[first, last], nice=False),
+        axis=alt.Axis(values=sorted({first, last}), format="d", labelFlush=True, grid=False, labelPadding=3, **small),
+    )
+    y = alt.Y(
+        "value:Q",
+        scale=alt.Scale(domain=[0, top or 1], nice=False),
+        axis=alt.Axis(
+            values=sorted({0.0, top}),
+            format=",~f",
+            grid=True,
+            gridColor="#eeeeee",
+            labelPadding=4,
+            labelFlush=True,
+            **small,
+        ),
+    )
     base = alt.Chart(d).encode(x=x, y=y)
     line = base.mark_line(color=col, strokeWidth=2, invalid="break-paths-show-path-domains")
     pts = base.mark_point(color=col, filled=True, size=12).encode(
-        tooltip=[alt.Tooltip("year:O", title=i18n._("Year")), alt.Tooltip("value:Q", title=i18n._("Value"), format=",.0f")])
-    chart = alt.layer(line, pts).properties(width="container", height=64,
-                                            title=alt.TitleParams(title, fontSize=11, anchor="start",
-                                                                  color="#444444", font=style.FONT))
+        tooltip=[
+            alt.Tooltip("year:O", title=i18n._("Year")),
+            alt.Tooltip("value:Q", title=i18n._("Value"), format=",.0f"),
+        ]
+    )
+    chart = alt.layer(line, pts).properties(
+        width="container",
+        height=64,
+        title=alt.TitleParams(title, fontSize=11, anchor="start", color="#444444", font=style.FONT),
+    )
     return _configure(chart)
 
 
@@ -545,8 +751,15 @@ CHAIN_PANEL_HEIGHT = {1: 320, 2: 200}  # plot height per panel by number of coun
 CHAIN_PANEL_MIN = 160
 
 
-def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: str,
-                stage_order: list[str], panel_notes: dict[str, str] | None = None) -> alt.Chart:
+def chain_chart(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    unit_text: str,
+    source_line: str,
+    stage_order: list[str],
+    panel_notes: dict[str, str] | None = None,
+) -> alt.Chart:
     """Small multiples, one panel per country, stacked: one line per stage (victims → … → convicted) over
     the years, each stage with its own colour, point shape and dash (style.STAGE_STYLES), victims and
     convicted thicker. Every panel has the same y scale and the same years. Stacked rather than side by
@@ -562,68 +775,116 @@ def chain_chart(data: pd.DataFrame, *, title: str, unit_text: str, source_line: 
     looks = [style.stage_style(codes[s]) for s in stages]
     d["shown"] = [style.fmt_value(v, s, u) for v, s, u in zip(d["value"], d["suppressed"], d["unit"])]
     d["plot"] = d["value"].where(~d["suppressed"], d["value_high"])
-    labels = [d.loc[d["country"] == c, "country_label"].iloc[0] for c in
-              sorted(set(d["country"]), key=lambda c: (style.COUNTRY_ORDER + (c,)).index(c))]
+    labels = [
+        d.loc[d["country"] == c, "country_label"].iloc[0]
+        for c in sorted(set(d["country"]), key=lambda c: (style.COUNTRY_ORDER + (c,)).index(c))
+    ]
     years = list(range(int(d["year"].min()), int(d["year"].max()) + 1))
     # complete the grid so lines break at missing years instead of bridging them
-    grid = pd.MultiIndex.from_product([labels, stages, years],
-                                      names=["country_label", "stage", "year"]).to_frame(index=False)
+    grid = pd.MultiIndex.from_product([labels, stages, years], names=["country_label", "stage", "year"]).to_frame(
+        index=False
+    )
     d = grid.merge(d, on=["country_label", "stage", "year"], how="left")
     d["suppressed"] = d["suppressed"].fillna(False).astype(bool)
     d["value"] = d["value"].where(~d["suppressed"])
-    legend = alt.Legend(title=None, orient="bottom", direction="horizontal", columns=3, symbolSize=90,
-                        symbolStrokeWidth=2, labelLimit=0)
-    color = alt.Color("stage:N", sort=stages, legend=legend,
-                      scale=alt.Scale(domain=stages, range=[c for c, _, _ in looks]))
-    shape = alt.Shape("stage:N", sort=stages, legend=legend,
-                      scale=alt.Scale(domain=stages, range=[sh for _, sh, _ in looks]))
-    dash = alt.StrokeDash("stage:N", sort=stages, legend=None,
-                          scale=alt.Scale(domain=stages, range=[dsh or [1, 0] for _, _, dsh in looks]))
+    legend = alt.Legend(
+        title=None, orient="bottom", direction="horizontal", columns=3, symbolSize=90, symbolStrokeWidth=2, labelLimit=0
+    )
+    color = alt.Color(
+        "stage:N", sort=stages, legend=legend, scale=alt.Scale(domain=stages, range=[c for c, _, _ in looks])
+    )
+    shape = alt.Shape(
+        "stage:N", sort=stages, legend=legend, scale=alt.Scale(domain=stages, range=[sh for _, sh, _ in looks])
+    )
+    dash = alt.StrokeDash(
+        "stage:N",
+        sort=stages,
+        legend=None,
+        scale=alt.Scale(domain=stages, range=[dsh or [1, 0] for _, _, dsh in looks]),
+    )
     thick = [s for s in stages if codes[s] in style.STAGE_EMPHASIS]
     x = alt.X("year:O", title=None, scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0, labelOverlap=True))
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=True))  # one y scale for all panels (resolve below)
     y_plot = alt.Y("plot:Q", title=None)
-    tooltip = [alt.Tooltip("country_label:N", title=i18n._("Country")), alt.Tooltip("year:O", title=i18n._("Year")),
-               alt.Tooltip("stage:N", title=i18n._("Stage")), alt.Tooltip("shown:N", title=i18n._("Value")),
-               alt.Tooltip("source_id:N", title=i18n._("Source id"))]
+    tooltip = [
+        alt.Tooltip("country_label:N", title=i18n._("Country")),
+        alt.Tooltip("year:O", title=i18n._("Year")),
+        alt.Tooltip("stage:N", title=i18n._("Stage")),
+        alt.Tooltip("shown:N", title=i18n._("Value")),
+        alt.Tooltip("source_id:N", title=i18n._("Source id")),
+    ]
     height = CHAIN_PANEL_HEIGHT.get(len(labels), CHAIN_PANEL_MIN)
     notes = panel_notes or {}
 
     base = alt.Chart().encode(x=x, color=color)
     line = base.mark_line(invalid="break-paths-show-path-domains").encode(
-        y=y, strokeDash=dash, detail="stage:N",
-        strokeWidth=alt.condition(alt.FieldOneOfPredicate(field="stage", oneOf=thick), alt.value(3), alt.value(1.6)))
-    pts = base.mark_point(filled=True, size=45, opacity=1).transform_filter("isValid(datum.value)").encode(
-        y=y, shape=shape, tooltip=tooltip)
-    supp = base.transform_filter("datum.suppressed").mark_point(shape="diamond", size=70, filled=True).encode(
-        y=y_plot, tooltip=tooltip)
+        y=y,
+        strokeDash=dash,
+        detail="stage:N",
+        strokeWidth=alt.condition(alt.FieldOneOfPredicate(field="stage", oneOf=thick), alt.value(3), alt.value(1.6)),
+    )
+    pts = (
+        base.mark_point(filled=True, size=45, opacity=1)
+        .transform_filter("isValid(datum.value)")
+        .encode(y=y, shape=shape, tooltip=tooltip)
+    )
+    supp = (
+        base.transform_filter("datum.suppressed")
+        .mark_point(shape="diamond", size=70, filled=True)
+        .encode(y=y_plot, tooltip=tooltip)
+    )
     layers = [line, pts, supp]
 
     def panel(label: str) -> alt.LayerChart:
         # built with constructors, not .properties()/.transform_filter(): each of those copies the whole chart
-        head = alt.TitleParams(text=label, subtitle=notes.get(label) or "", anchor="start", fontSize=14,
-                               fontWeight="bold", subtitleFontSize=12, subtitleColor=style.CHART_TEXT,
-                               font=style.FONT, subtitleFont=style.FONT, offset=6)
-        return alt.LayerChart(layer=layers, width=CHAIN_PANEL_WIDTH, height=height, title=head,
-                              transform=[alt.FilterTransform(filter=alt.FieldEqualPredicate(
-                                  field="country_label", equal=label))])
+        head = alt.TitleParams(
+            text=label,
+            subtitle=notes.get(label) or "",
+            anchor="start",
+            fontSize=14,
+            fontWeight="bold",
+            subtitleFontSize=12,
+            subtitleColor=style.CHART_TEXT,
+            font=style.FONT,
+            subtitleFont=style.FONT,
+            offset=6,
+        )
+        return alt.LayerChart(
+            layer=layers,
+            width=CHAIN_PANEL_WIDTH,
+            height=height,
+            title=head,
+            transform=[alt.FilterTransform(filter=alt.FieldEqualPredicate(field="country_label", equal=label))],
+        )
 
     if d["suppressed"].any():
         subtitle.append(i18n._(SUPPRESSED_NOTE) + i18n._(" (drawn at 4)"))
-    shared = alt.Resolve(scale=alt.ScaleResolveMap(color="shared", shape="shared", strokeDash="shared", x="shared",
-                                                   y="shared"),
-                         legend=alt.LegendResolveMap(color="shared", shape="shared"))
+    shared = alt.Resolve(
+        scale=alt.ScaleResolveMap(color="shared", shape="shared", strokeDash="shared", x="shared", y="shared"),
+        legend=alt.LegendResolveMap(color="shared", shape="shared"),
+    )
     d = d[["country_label", "stage", "year", "value", "plot", "suppressed", "shown", "source_id"]]
-    chart = alt.VConcatChart(vconcat=[panel(lab) for lab in labels], data=d, spacing=24, resolve=shared,
-                             title=_title(title, subtitle),
-                             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    chart = alt.VConcatChart(
+        vconcat=[panel(lab) for lab in labels],
+        data=d,
+        spacing=24,
+        resolve=shared,
+        title=_title(title, subtitle),
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+    )
     return _configure(chart)
 
 
 # ------------------------------------------------------------------------------------ coverage
 
-COVERAGE_STATUSES = (N_("value"), N_("suppressed (<5)"), N_("unconfirmed only"), N_("no preferred value"),
-                     N_("no data"))
+COVERAGE_STATUSES = (
+    N_("value"),
+    N_("suppressed (<5)"),
+    N_("unconfirmed only"),
+    N_("no preferred value"),
+    N_("no data"),
+)
+
 
 def coverage_chart(cov: pd.DataFrame, *, title: str, source_line: str) -> alt.Chart:
     """Heatmap: indicator × year, one panel per country; colour = what exists, text = n sources."""
@@ -636,19 +897,40 @@ def coverage_chart(cov: pd.DataFrame, *, title: str, source_line: str) -> alt.Ch
     inds = list(dict.fromkeys(d.sort_values("indicator_order")["indicator_label"]))
     base = alt.Chart().encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
-        y=alt.Y("indicator_label:N", title=None, sort=inds))
+        y=alt.Y("indicator_label:N", title=None, sort=inds),
+    )
     rect = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
-        color=alt.Color("status:N", title=None, scale=alt.Scale(domain=statuses,
-                                                                range=["#56B4E9", "#E69F00", "#F0E6A0", "#CC79A7", "#EEEEEE"])),
-        tooltip=[alt.Tooltip("country_label:N", title=i18n._("Country")), alt.Tooltip("year:O", title=i18n._("Year")),
-                 alt.Tooltip("indicator_label:N", title=i18n._("Indicator")), alt.Tooltip("status:N", title=i18n._("Status")),
-                 alt.Tooltip("n_sources:Q", title=i18n._("Sources"))])
-    text = base.mark_text(fontSize=10, color="#000000").transform_filter("datum.n_sources > 0").encode(
-        text="n_sources:Q")
-    labels = [d.loc[d["country"] == c, "country_label"].iloc[0] for c in
-              sorted(set(d["country"]), key=lambda c: (style.COUNTRY_ORDER + (c,)).index(c))]
-    chart = (alt.layer(rect, text, data=d).properties(width=style.CHART_WIDTH, height=22 * max(len(inds), 3))
-             .facet(row=alt.Row("country_label:N", title=None, sort=labels,
-                                header=alt.Header(labelFontWeight="bold", labelAngle=0, labelAlign="left")))
-             .properties(title=_title(title, subtitle)))
+        color=alt.Color(
+            "status:N",
+            title=None,
+            scale=alt.Scale(domain=statuses, range=["#56B4E9", "#E69F00", "#F0E6A0", "#CC79A7", "#EEEEEE"]),
+        ),
+        tooltip=[
+            alt.Tooltip("country_label:N", title=i18n._("Country")),
+            alt.Tooltip("year:O", title=i18n._("Year")),
+            alt.Tooltip("indicator_label:N", title=i18n._("Indicator")),
+            alt.Tooltip("status:N", title=i18n._("Status")),
+            alt.Tooltip("n_sources:Q", title=i18n._("Sources")),
+        ],
+    )
+    text = (
+        base.mark_text(fontSize=10, color="#000000").transform_filter("datum.n_sources > 0").encode(text="n_sources:Q")
+    )
+    labels = [
+        d.loc[d["country"] == c, "country_label"].iloc[0]
+        for c in sorted(set(d["country"]), key=lambda c: (style.COUNTRY_ORDER + (c,)).index(c))
+    ]
+    chart = (
+        alt.layer(rect, text, data=d)
+        .properties(width=style.CHART_WIDTH, height=22 * max(len(inds), 3))
+        .facet(
+            row=alt.Row(
+                "country_label:N",
+                title=None,
+                sort=labels,
+                header=alt.Header(labelFontWeight="bold", labelAngle=0, labelAlign="left"),
+            )
+        )
+        .properties(title=_title(title, subtitle))
+    )
     return _configure(chart)

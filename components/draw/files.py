@@ -19,10 +19,10 @@ import json
 import re
 import textwrap
 import zipfile
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
@@ -42,6 +42,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ------------------------------------------------------------------------------------------- CSV
+
 
 def neutralise(value):
     """A text cell a spreadsheet would read as a formula gets a leading apostrophe; anything else as is."""
@@ -90,8 +91,13 @@ def whole_years(df: pd.DataFrame) -> pd.DataFrame:
 
 
 # the code columns a CSV of a view explains with a label in the reader's language (codes stay codes)
-LABEL_COLUMNS = (("country", "country_label"), ("indicator", "indicator_label"), ("breakdown", "breakdown_label"),
-                 ("category", "category_label"), ("unit", "unit_label"))
+LABEL_COLUMNS = (
+    ("country", "country_label"),
+    ("indicator", "indicator_label"),
+    ("breakdown", "breakdown_label"),
+    ("category", "category_label"),
+    ("unit", "unit_label"),
+)
 
 
 def with_label_columns(df: pd.DataFrame, cb) -> pd.DataFrame:
@@ -103,8 +109,11 @@ def with_label_columns(df: pd.DataFrame, cb) -> pd.DataFrame:
         "country_label": lambda r: cb.country_label(r["country"]),
         "indicator_label": lambda r: cb.indicator_label(r["indicator"]),
         "breakdown_label": lambda r: "" if r["breakdown"] == "total" else cb.breakdown_label(r["breakdown"]),
-        "category_label": lambda r: "" if r.get("breakdown") == "total" or not r["category"]
-        else cb.category_label(r["breakdown"], r["category"]),
+        "category_label": lambda r: (
+            ""
+            if r.get("breakdown") == "total" or not r["category"]
+            else cb.category_label(r["breakdown"], r["category"])
+        ),
         "unit_label": lambda r: cb.unit_label(r["unit"]),
     }
     records = out.to_dict("records")
@@ -137,20 +146,32 @@ def with_source_columns(df: pd.DataFrame, sources: pd.DataFrame | None, id_col: 
         vals = [str((rec.get(i) or {}).get(field, "") or "") for i in str(ids or "").split(";") if i]
         return " | ".join(v for v in vals if v)
 
-    for field, name in (("publisher", "source_publisher"), ("title", "source_title"), ("url", "source_url"),
-                        ("date_accessed", "source_accessed")):
+    for field, name in (
+        ("publisher", "source_publisher"),
+        ("title", "source_title"),
+        ("url", "source_url"),
+        ("date_accessed", "source_accessed"),
+    ):
         out[name] = [col(i, field) for i in out[id_col]]
     return out
 
 
 # ------------------------------------------------------------------------------------- file names
 
+
 def _slug(s: object) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(s).lower()).strip("-") or "x"
 
 
-def file_name(ext: str, *, countries: Iterable[str] = BALTIC, indicator: str | None = None,
-              unit: str | None = None, period: str | None = None, extra: str | None = None) -> str:
+def file_name(
+    ext: str,
+    *,
+    countries: Iterable[str] = BALTIC,
+    indicator: str | None = None,
+    unit: str | None = None,
+    period: str | None = None,
+    extra: str | None = None,
+) -> str:
     """thb-baltic_victims_per-million_2015-2023.csv (parts left out when not given)."""
     cs = [c for c in countries if c]
     where = "baltic" if set(cs) == set(BALTIC) or not cs else "-".join(_slug(c) for c in cs)
@@ -160,14 +181,18 @@ def file_name(ext: str, *, countries: Iterable[str] = BALTIC, indicator: str | N
 
 # ----------------------------------------------------------------------------------- chart images
 
+
 def footer_line(meta: dict, today: date | None = None) -> str:
     today = today or date.today()
     from components.core import i18n
 
     unknown = i18n._("unknown")
     return i18n._("Data as of {as_of} · dataset version {version} · {app}, accessed {today}").format(
-        as_of=meta.get("data_as_of") or unknown, version=meta.get("dataset_version") or unknown,
-        app=i18n._(APP_NAME), today=today.isoformat())
+        as_of=meta.get("data_as_of") or unknown,
+        version=meta.get("dataset_version") or unknown,
+        app=i18n._(APP_NAME),
+        today=today.isoformat(),
+    )
 
 
 def _vl_version(spec: dict) -> str | None:
@@ -199,15 +224,19 @@ def render_svg(spec: dict) -> bytes:
 
 
 # Faces of the shipped font by (weight, style) as an SVG names them
-FONT_FACES = {("normal", "normal"): "SourceSansPro-Regular.ttf", ("bold", "normal"): "SourceSansPro-Bold.ttf",
-              ("normal", "italic"): "SourceSansPro-It.ttf", ("bold", "italic"): "SourceSansPro-BoldIt.ttf"}
+FONT_FACES = {
+    ("normal", "normal"): "SourceSansPro-Regular.ttf",
+    ("bold", "normal"): "SourceSansPro-Bold.ttf",
+    ("normal", "italic"): "SourceSansPro-It.ttf",
+    ("bold", "italic"): "SourceSansPro-BoldIt.ttf",
+}
 _TEXT = re.compile(r"<text\b([^>]*)>(.*?)</text>", re.S)
 
 
 # Every character the five languages and the charts' symbols need: one subset per face, made once a process
 LANGUAGE_CHARS = frozenset(
-    "".join(chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x400, 0x460)])
-    + "–—‘’‚“”„…•◆▽▼○←→↑↓−×·€№")
+    "".join(chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x400, 0x460)]) + "–—‘’‚“”„…•◆▽▼○←→↑↓−×·€№"
+)
 
 
 def embed_fonts(svg: str) -> str:
@@ -223,8 +252,11 @@ def embed_fonts(svg: str) -> str:
         weight = "bold" if re.search(r'font-weight="(bold|[6-9]00)"', attrs) else "normal"
         style = "italic" if 'font-style="italic"' in attrs else "normal"
         used.setdefault((weight, style), set()).update(html.unescape(re.sub(r"<[^>]+>", "", body)))
-    faces = [_font_face(weight, style, frozenset(chars - LANGUAGE_CHARS))
-             for (weight, style), chars in sorted(used.items()) if (FONT_DIR / FONT_FACES[(weight, style)]).is_file()]
+    faces = [
+        _font_face(weight, style, frozenset(chars - LANGUAGE_CHARS))
+        for (weight, style), chars in sorted(used.items())
+        if (FONT_DIR / FONT_FACES[(weight, style)]).is_file()
+    ]
     if not faces:
         return svg
     style_el = f"<defs><style>{''.join(faces)}</style></defs>"
@@ -250,8 +282,10 @@ def _font_face(weight: str, style: str, extra: frozenset) -> str:
     buf = io.BytesIO()
     font.save(buf)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'@font-face{{font-family:"{FONT_FAMILY}";font-weight:{weight};font-style:{style};'
-            f'src:url(data:font/woff;base64,{data}) format("woff");}}')
+    return (
+        f'@font-face{{font-family:"{FONT_FAMILY}";font-weight:{weight};font-style:{style};'
+        f'src:url(data:font/woff;base64,{data}) format("woff");}}'
+    )
 
 
 def _svg(vlc, spec: dict) -> str:
@@ -280,6 +314,7 @@ def render_png(spec: dict, width: int = PNG_WIDTH) -> bytes:
 
 
 # ------------------------------------------------------------------------------------ figures
+
 
 def _spec_dict(spec) -> dict:
     if spec is None:
@@ -316,6 +351,7 @@ def spec_width(spec: dict) -> int:
             if k in s:
                 return max([w(x) for x in s[k]] or [0])
         return 0
+
     hint = (spec.get("usermeta") or {}).get("export_width")  # e.g. a map and its legend side by side
     if isinstance(hint, (int, float)) and hint > 0:
         return int(hint)
@@ -392,8 +428,11 @@ def figure_spec(fig, footer: str, sources: pd.DataFrame | None = None) -> dict:
     # the source line as one line again (the chart wrapped it for the screen): wrapped below to this width
     sub = _unwrap_source(sub, getattr(fig, "source_line", ""), full)
     said = " ".join(" ".join(sub).split())
-    notes = [note_line(n) for n in (tuple(getattr(fig, "caveats", ()) or ()) + tuple(getattr(fig, "notes", ()) or ()))
-             if " ".join(str(n).split()) not in said]  # a static map already carries its notes
+    notes = [
+        note_line(n)
+        for n in (tuple(getattr(fig, "caveats", ()) or ()) + tuple(getattr(fig, "notes", ()) or ()))
+        if " ".join(str(n).split()) not in said
+    ]  # a static map already carries its notes
     width = spec_width(spec)
     # notes before a map's attribution line (which closes what is said about the data), else after the rest
     at = next((i for i, x in enumerate(sub) if _starts_attribution(x, spec)), len(sub))
@@ -425,8 +464,9 @@ def figure_svg(fig, meta: dict, sources: pd.DataFrame | None = None, today: date
     return render_svg(figure_spec(fig, footer_line(meta, today), sources))
 
 
-def figure_png(fig, meta: dict, sources: pd.DataFrame | None = None, today: date | None = None,
-               width: int = PNG_WIDTH) -> bytes:
+def figure_png(
+    fig, meta: dict, sources: pd.DataFrame | None = None, today: date | None = None, width: int = PNG_WIDTH
+) -> bytes:
     """PNG of a Figure, about `width` px wide (slides), in the app's font; see figure_spec."""
     return render_png(figure_spec(fig, footer_line(meta, today), sources), width)
 
@@ -470,18 +510,27 @@ def readme_text(meta: dict, sources: pd.DataFrame | None, today: date | None = N
     from components.core.cite import licences
 
     lic = licences(sources)
-    lines = [f"{APP_NAME} — full dataset", "",
-             f"Dataset version: {meta.get('dataset_version', 'unknown')}",
-             f"Data as of: {meta.get('data_as_of', 'unknown')}", "",
-             "How to cite", dataset_citation(meta, today),
-             "Cite the original source of each figure too (sources.csv, column 'citation').", "",
-             "Files",
-             "- thb_baltic.csv: the harmonised table, one row per figure and source",
-             "- sources.csv: one record per source document (publisher, title, link, dates, licence, citation)",
-             "- codebook/*.csv: indicators, categories, countries, units, flags, per-country definitions",
-             "- datapackage.json: Frictionless Data Package descriptor (types, allowed codes, keys, licences)", "",
-             "Spreadsheet safety: text cells starting with = + - @ tab or CR carry a leading apostrophe.", "",
-             CAVEATS, "Licences (per source)"]
+    lines = [
+        f"{APP_NAME} — full dataset",
+        "",
+        f"Dataset version: {meta.get('dataset_version', 'unknown')}",
+        f"Data as of: {meta.get('data_as_of', 'unknown')}",
+        "",
+        "How to cite",
+        dataset_citation(meta, today),
+        "Cite the original source of each figure too (sources.csv, column 'citation').",
+        "",
+        "Files",
+        "- thb_baltic.csv: the harmonised table, one row per figure and source",
+        "- sources.csv: one record per source document (publisher, title, link, dates, licence, citation)",
+        "- codebook/*.csv: indicators, categories, countries, units, flags, per-country definitions",
+        "- datapackage.json: Frictionless Data Package descriptor (types, allowed codes, keys, licences)",
+        "",
+        "Spreadsheet safety: text cells starting with = + - @ tab or CR carry a leading apostrophe.",
+        "",
+        CAVEATS,
+        "Licences (per source)",
+    ]
     for r in lic.itertuples():
         lines.append(f"- {r.Publisher}: {r.Source} — {r.Licence}")
     return "\n".join(lines) + "\n"
@@ -508,21 +557,25 @@ def published_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def package_citation(meta: dict) -> str:
-    return (f"{APP_NAME}, dataset version {meta.get('dataset_version', 'unknown version')} (data as of "
-            f"{meta.get('data_as_of', 'unknown date')}), accessed <the date you accessed it>. Cite the original "
-            "source of each figure too (sources.csv, column 'citation').")
+    return (
+        f"{APP_NAME}, dataset version {meta.get('dataset_version', 'unknown version')} (data as of "
+        f"{meta.get('data_as_of', 'unknown date')}), accessed <the date you accessed it>. Cite the original "
+        "source of each figure too (sources.csv, column 'citation')."
+    )
 
 
 def datapackage(data_dir: Path | str, meta: dict, table: pd.DataFrame) -> dict:
     """The Frictionless Data Package descriptor of the published files (etl/datapackage.py)."""
     from etl.datapackage import descriptor  # lazy: the build's schema module loads pandera
 
-    return descriptor(data_dir, meta, table_columns=list(published_table(table.iloc[0:0]).columns),
-                      citation=package_citation(meta))
+    return descriptor(
+        data_dir, meta, table_columns=list(published_table(table.iloc[0:0]).columns), citation=package_citation(meta)
+    )
 
 
-def dataset_zip(table: pd.DataFrame, sources: pd.DataFrame | None, data_dir: Path | str, meta: dict,
-                today: date | None = None) -> bytes:
+def dataset_zip(
+    table: pd.DataFrame, sources: pd.DataFrame | None, data_dir: Path | str, meta: dict, today: date | None = None
+) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("thb_baltic.csv", csv_bytes(published_table(table)))
@@ -541,9 +594,28 @@ def dataset_zip_name(meta: dict) -> str:
     return f"thb-baltic_dataset_{_slug(meta.get('dataset_version', 'unknown'))}.zip"
 
 
-TIDY_COLUMNS = ["country", "period_label", "period_start", "period_end", "indicator", "breakdown", "category",
-                "unit", "value", "value_low", "value_high", "suppressed", "preferred", "grade", "status", "index", "flags", "note",
-                "source_id", "source_location"]
+TIDY_COLUMNS = [
+    "country",
+    "period_label",
+    "period_start",
+    "period_end",
+    "indicator",
+    "breakdown",
+    "category",
+    "unit",
+    "value",
+    "value_low",
+    "value_high",
+    "suppressed",
+    "preferred",
+    "grade",
+    "status",
+    "index",
+    "flags",
+    "note",
+    "source_id",
+    "source_location",
+]
 
 
 def tidy(rows: pd.DataFrame) -> pd.DataFrame:

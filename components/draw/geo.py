@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
-from functools import lru_cache
+from functools import cache
 
 from components.core import i18n
 from components.core.i18n import N_
@@ -22,13 +22,16 @@ from etl.paths import REPO_ROOT
 GEO_DIR = REPO_ROOT / "data" / "geo"
 DISPLAY_COPIES = ("context", "lakes", "regions")  # drawn for orientation: simplified (make_display.py)
 
-ATTRIBUTION = N_("Boundaries: Natural Earth (public domain) · Regions: NUTS 2021, © European Union/Eurostat · "
-                  "Cities and capitals: GeoNames (geonames.org), CC BY 4.0, modified")
+ATTRIBUTION = N_(
+    "Boundaries: Natural Earth (public domain) · Regions: NUTS 2021, © European Union/Eurostat · "
+    "Cities and capitals: GeoNames (geonames.org), CC BY 4.0, modified"
+)
 
 
 def attribution() -> str:
     """ATTRIBUTION in the run's language (the licensors' and products' names stay as they are)."""
     return i18n._(ATTRIBUTION)
+
 
 # Where a Baltic state's name and value are written (lon, lat): inside the country, clear of the
 # capital's label. Chosen by hand on the map; the centre of the largest polygon otherwise.
@@ -39,7 +42,7 @@ LABEL_POINTS: dict[str, tuple[float, float]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def layer(name: str) -> dict:
     """A FeatureCollection as the interactive map draws it: data/geo/baltic_<name>_display.geojson, made
     offline by data/geo/make_display.py (rounded to 3 decimals; the orientation layers simplified, the
@@ -48,7 +51,7 @@ def layer(name: str) -> dict:
         return json.load(f)
 
 
-@lru_cache(maxsize=None)
+@cache
 def static_layer(name: str) -> tuple[dict, ...]:
     """The features of data/geo/baltic_<name>_static.geojson (countries, context, lakes): the static map's
     shapes, cut to its box, rounded to 2 decimals and wound for d3-geo by data/geo/make_display.py."""
@@ -72,26 +75,39 @@ def regions() -> dict:
     return layer("regions")
 
 
-@lru_cache(maxsize=None)
+@cache
 def cities() -> tuple[dict, ...]:
     """City points: name (local spelling), name_en, country, lon, lat, population, capital (bool)."""
     out = []
     with (GEO_DIR / "baltic_cities.csv").open(encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
-            out.append({"name": r["name"], "name_en": r["name_en"], "country": r["country"],
-                        "lon": float(r["lon"]), "lat": float(r["lat"]),
-                        "population": int(float(r["population"] or 0)), "capital": r["capital"] == "yes"})
+            out.append(
+                {
+                    "name": r["name"],
+                    "name_en": r["name_en"],
+                    "country": r["country"],
+                    "lon": float(r["lon"]),
+                    "lat": float(r["lat"]),
+                    "population": int(float(r["population"] or 0)),
+                    "capital": r["capital"] == "yes",
+                }
+            )
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def capitals() -> dict[str, dict]:
     """ISO alpha-2 -> {capital, lon, lat, source}: the end point of a flow arc (GeoNames)."""
     out: dict[str, dict] = {}
     with (GEO_DIR / "capitals.csv").open(encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
-            out[r["iso2"]] = {"capital": r["capital"], "country": r["country"], "lon": float(r["lon"]),
-                              "lat": float(r["lat"]), "source": r["source"]}
+            out[r["iso2"]] = {
+                "capital": r["capital"],
+                "country": r["country"],
+                "lon": float(r["lon"]),
+                "lat": float(r["lat"]),
+                "source": r["source"],
+            }
     return out
 
 

@@ -43,8 +43,12 @@ WIDTH, HEIGHT = 560, 560  # the view is fitted for about this canvas: the map co
 # context country names: hand-placed inside the box, clear of the city labels
 # (ISO code, English name, lon, lat); the name is shown in the run's language (CLDR)
 CONTEXT_LABELS = [
-    ("FI", "Finland", 27.3, 60.75), ("SE", "Sweden", 15.6, 58.6), ("RU", "Russia", 31.0, 57.6),
-    ("BY", "Belarus", 28.8, 54.6), ("PL", "Poland", 19.2, 53.2), ("RU", "Russia (Kaliningrad)", 21.2, 54.45),
+    ("FI", "Finland", 27.3, 60.75),
+    ("SE", "Sweden", 15.6, 58.6),
+    ("RU", "Russia", 31.0, 57.6),
+    ("BY", "Belarus", 28.8, 54.6),
+    ("PL", "Poland", 19.2, 53.2),
+    ("RU", "Russia (Kaliningrad)", 21.2, 54.45),
 ]
 
 
@@ -52,20 +56,28 @@ def _context_name(code: str, english: str) -> str:
     t = i18n.current()
     base, _, place = english.partition(" (")
     return t.country(code, base) + (" " + i18n._("(Kaliningrad)") if place else "")
+
+
 # pydeck reads a bare string argument as a JS expression; a quoted one stays a string
 FONT = '"Source Sans Pro, Helvetica, Arial, sans-serif"'
 TOOLTIP_KEYS = ("tt_title", "tt_value", "tt_period", "tt_source", "tt_flags")
 TOOLTIP = {
     "html": "<b>{tt_title}</b><br/>{tt_value}<br/><span style='opacity:.8'>{tt_period}</span><br/>"
-            "<span style='font-size:0.85em'>{tt_source}</span><br/><i style='font-size:0.85em'>{tt_flags}</i>",
-    "style": {"backgroundColor": "#FFFFFF", "color": "#222222", "fontSize": "13px", "maxWidth": "340px",
-              "border": "1px solid #999999", "padding": "6px 8px"},
+    "<span style='font-size:0.85em'>{tt_source}</span><br/><i style='font-size:0.85em'>{tt_flags}</i>",
+    "style": {
+        "backgroundColor": "#FFFFFF",
+        "color": "#222222",
+        "fontSize": "13px",
+        "maxWidth": "340px",
+        "border": "1px solid #999999",
+        "padding": "6px 8px",
+    },
 }
 
 
 def rgba(hex_color: str, alpha: int = 255) -> list[int]:
     h = hex_color.lstrip("#")
-    return [int(h[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+    return [int(h[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
 def _esc(x) -> str:
@@ -74,36 +86,65 @@ def _esc(x) -> str:
 
 # --------------------------------------------------------------------------------------- data
 
+
 def _preferred(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["preferred"]]
 
 
-def choropleth_data(table: pd.DataFrame, *, indicator: str, period: str | None, unit: str,
-                    countries=BALTIC) -> pd.DataFrame:
+def choropleth_data(
+    table: pd.DataFrame, *, indicator: str, period: str | None, unit: str, countries=BALTIC
+) -> pd.DataFrame:
     """One row per Baltic state: the preferred total for (indicator, period, unit), or 'no_data'.
 
     status: 'value' | 'suppressed' | 'no_data'.
     """
     p = _preferred(table)
-    s = p[(p["indicator"] == indicator) & (p["period"] == (period or "")) & (p["breakdown"] == "total")
-          & (p["category"] == "total") & (p["unit"] == unit) & p["country"].isin(countries)
-          & (p["value"].notna() | p["suppressed"])]
+    s = p[
+        (p["indicator"] == indicator)
+        & (p["period"] == (period or ""))
+        & (p["breakdown"] == "total")
+        & (p["category"] == "total")
+        & (p["unit"] == unit)
+        & p["country"].isin(countries)
+        & (p["value"].notna() | p["suppressed"])
+    ]
     s = s.drop_duplicates("country")
     rows = []
     for c in countries:
         m = s[s["country"] == c]
         if m.empty:
-            rows.append({"country": c, "status": "no_data", "value": float("nan"), "suppressed": False,
-                         "value_low": float("nan"), "value_high": float("nan"), "source_id": "",
-                         "source_location": "", "flags": "", "note": "", "period_label": period or ""})
+            rows.append(
+                {
+                    "country": c,
+                    "status": "no_data",
+                    "value": float("nan"),
+                    "suppressed": False,
+                    "value_low": float("nan"),
+                    "value_high": float("nan"),
+                    "source_id": "",
+                    "source_location": "",
+                    "flags": "",
+                    "note": "",
+                    "period_label": period or "",
+                }
+            )
             continue
         r = m.iloc[0]
-        rows.append({"country": c, "status": "suppressed" if bool(r["suppressed"]) else "value",
-                     "value": r["value"], "suppressed": bool(r["suppressed"]),
-                     "value_low": r.get("value_low"), "value_high": r.get("value_high"),
-                     "source_id": r["source_id"], "source_location": r.get("source_location", ""),
-                     "flags": r["flags"], "note": r["note"],
-                     "period_label": r.get("period_label") or period or ""})
+        rows.append(
+            {
+                "country": c,
+                "status": "suppressed" if bool(r["suppressed"]) else "value",
+                "value": r["value"],
+                "suppressed": bool(r["suppressed"]),
+                "value_low": r.get("value_low"),
+                "value_high": r.get("value_high"),
+                "source_id": r["source_id"],
+                "source_location": r.get("source_location", ""),
+                "flags": r["flags"],
+                "note": r["note"],
+                "period_label": r.get("period_label") or period or "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -123,9 +164,16 @@ def class_breaks(table: pd.DataFrame, *, indicator: str, unit: str, n: int = len
     1–2.5–5 ladder (0–10, 10–25, 25–50, 50+ rather than 22 to under 25). k breaks make k+1 classes; a value
     on an edge belongs to the class above it."""
     p = _preferred(table)
-    v = p[(p["indicator"] == indicator) & (p["unit"] == unit) & (p["breakdown"] == "total")
-          & (p["category"] == "total") & p["country"].isin(BALTIC) & (p["period_start"] == p["period_end"])
-          & p["value"].notna() & ~p["suppressed"]]["value"].astype(float)
+    v = p[
+        (p["indicator"] == indicator)
+        & (p["unit"] == unit)
+        & (p["breakdown"] == "total")
+        & (p["category"] == "total")
+        & p["country"].isin(BALTIC)
+        & (p["period_start"] == p["period_end"])
+        & p["value"].notna()
+        & ~p["suppressed"]
+    ]["value"].astype(float)
     if v.empty:
         return []
     ladder = _ladder(float(v.max()))
@@ -169,15 +217,21 @@ def legend_items(breaks: list[float], unit: str) -> list[dict]:
             else:
                 label = f"{f(lo)}–{f(hi)}"  # upper-open: a value on an edge is in the class above
             items.append({"color": class_color(lo if lo is not None else -math.inf, breaks), "label": label})
-    items.append({"color": style.MAP_SUPPRESSED,
-                  "label": i18n._("withheld count of 1–4 persons (its range in this unit)") if unit in style.RATE_UNITS
-                  else i18n._("<5 (suppressed count, not a value)")})
+    items.append(
+        {
+            "color": style.MAP_SUPPRESSED,
+            "label": i18n._("withheld count of 1–4 persons (its range in this unit)")
+            if unit in style.RATE_UNITS
+            else i18n._("<5 (suppressed count, not a value)"),
+        }
+    )
     items.append({"color": style.MAP_NO_DATA, "label": i18n._("no data")})
     return items
 
 
-def flow_data(table: pd.DataFrame, *, period: str | None, countries=BALTIC,
-              capitals: dict[str, dict] | None = None) -> pd.DataFrame:
+def flow_data(
+    table: pd.DataFrame, *, period: str | None, countries=BALTIC, capitals: dict[str, dict] | None = None
+) -> pd.DataFrame:
     """Arcs for a single-year period: one row per (Baltic state, breakdown, partner country).
 
     Preferred GLOTIP-style rows of victims by citizenship_country (direction 'in') and by
@@ -187,13 +241,31 @@ def flow_data(table: pd.DataFrame, *, period: str | None, countries=BALTIC,
     status: 'value' | 'suppressed' | 'named'.
     """
     capitals = geo.capitals() if capitals is None else capitals
-    cols = ["country", "partner", "direction", "breakdown", "status", "value", "label", "source_id",
-            "source_location", "flags", "note", "period"]
+    cols = [
+        "country",
+        "partner",
+        "direction",
+        "breakdown",
+        "status",
+        "value",
+        "label",
+        "source_id",
+        "source_location",
+        "flags",
+        "note",
+        "period",
+    ]
     if not period:
         return pd.DataFrame(columns=cols)
-    t = table[(table["indicator"] == FLOW_INDICATOR) & table["breakdown"].isin(list(FLOW_BREAKDOWNS))
-              & (table["unit"] == "persons") & (table["period"] == period) & table["country"].isin(countries)
-              & (table["category"] != table["country"]) & table["category"].isin(list(capitals))]
+    t = table[
+        (table["indicator"] == FLOW_INDICATOR)
+        & table["breakdown"].isin(list(FLOW_BREAKDOWNS))
+        & (table["unit"] == "persons")
+        & (table["period"] == period)
+        & table["country"].isin(countries)
+        & (table["category"] != table["country"])
+        & table["category"].isin(list(capitals))
+    ]
     counted = t[t["preferred"] & (t["value"].notna() | t["suppressed"])]
     named = t[t["value"].isna() & ~t["suppressed"]]
     have = set(zip(counted["country"], counted["breakdown"], counted["category"]))
@@ -207,10 +279,22 @@ def flow_data(table: pd.DataFrame, *, period: str | None, countries=BALTIC,
             status, label = "named", "reported, no count"
         else:
             status, label = "value", style.fmt_number(r.value, "persons")
-        rows.append({"country": r.country, "partner": r.category, "direction": FLOW_BREAKDOWNS[r.breakdown],
-                     "breakdown": r.breakdown, "status": status, "value": r.value, "label": label,
-                     "source_id": r.source_id, "source_location": r.source_location, "flags": r.flags,
-                     "note": r.note, "period": r.period})
+        rows.append(
+            {
+                "country": r.country,
+                "partner": r.category,
+                "direction": FLOW_BREAKDOWNS[r.breakdown],
+                "breakdown": r.breakdown,
+                "status": status,
+                "value": r.value,
+                "label": label,
+                "source_id": r.source_id,
+                "source_location": r.source_location,
+                "flags": r.flags,
+                "note": r.note,
+                "period": r.period,
+            }
+        )
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["country", "direction", "partner"]).reset_index(drop=True)
 
@@ -225,9 +309,19 @@ def arc_width(status: str, value: float) -> float:
 
 # --------------------------------------------------------------------------------------- view
 
-def fit_view(min_lon: float, min_lat: float, max_lon: float, max_lat: float, *,
-             width: int = WIDTH, height: int = HEIGHT, margin: float = 0.12) -> dict:
+
+def fit_view(
+    min_lon: float,
+    min_lat: float,
+    max_lon: float,
+    max_lat: float,
+    *,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    margin: float = 0.12,
+) -> dict:
     """Centre and zoom (Web Mercator) so that the box fills the canvas with a margin."""
+
     def merc(lat: float) -> float:
         lat = max(min(lat, 85.0), -85.0)
         return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
@@ -238,8 +332,11 @@ def fit_view(min_lon: float, min_lat: float, max_lon: float, max_lat: float, *,
     zoom = math.log2(scale * 2 * math.pi / 512)
     yc = (merc(max_lat) + merc(min_lat)) / 2
     lat_c = math.degrees(2 * math.atan(math.exp(yc)) - math.pi / 2)
-    return {"longitude": round((min_lon + max_lon) / 2, 4), "latitude": round(lat_c, 4),
-            "zoom": round(max(min(zoom, 8.0), 0.5), 2)}
+    return {
+        "longitude": round((min_lon + max_lon) / 2, 4),
+        "latitude": round(lat_c, 4),
+        "zoom": round(max(min(zoom, 8.0), 0.5), 2),
+    }
 
 
 def view_for(flows: pd.DataFrame | None, capitals: dict[str, dict] | None = None) -> dict:
@@ -256,7 +353,7 @@ def view_for(flows: pd.DataFrame | None, capitals: dict[str, dict] | None = None
 
 # --------------------------------------------------------------------------------------- deck
 
-_DECK_JSON: "weakref.WeakKeyDictionary[pdk.Deck, str]" = weakref.WeakKeyDictionary()
+_DECK_JSON: weakref.WeakKeyDictionary[pdk.Deck, str] = weakref.WeakKeyDictionary()
 
 
 class CompactDeck(pdk.Deck):
@@ -291,7 +388,8 @@ def _sources_text(source_id: str, sources: pd.DataFrame | None) -> str:
     if not ids:
         return ""
     return (i18n._("Source: {names}") if len(ids) == 1 else i18n._("Sources: {names}")).format(
-        names="; ".join(source_name(s, sources, 60) for s in ids))
+        names="; ".join(source_name(s, sources, 60) for s in ids)
+    )
 
 
 def _flags_text(flags: str, cb) -> str:
@@ -324,28 +422,51 @@ def static_inputs(spec: MapSpec, cb=None) -> tuple[pd.DataFrame, list[dict]]:
     choro = spec.choropleth.copy()
     recs = choro.to_dict("records")
     choro["fill"] = [fill_color(r, spec.breaks) for r in recs]
-    choro["shown"] = ["no data" if r["status"] == "no_data" else
-                      style.fmt_value(r["value"], r["suppressed"], spec.unit, r.get("value_low"), r.get("value_high"))
-                      for r in recs]
+    choro["shown"] = [
+        "no data"
+        if r["status"] == "no_data"
+        else style.fmt_value(r["value"], r["suppressed"], spec.unit, r.get("value_low"), r.get("value_high"))
+        for r in recs
+    ]
     if cb is not None:
         choro["name"] = [cb.country_label(c) for c in choro["country"]]
     return choro, [dict(x) for x in spec.legend]
 
 
-def baltic_features(choro: pd.DataFrame, breaks: list[float], *, unit: str, indicator_label: str,
-                    cb, sources: pd.DataFrame | None, sel: str | None = None) -> dict:
+def baltic_features(
+    choro: pd.DataFrame,
+    breaks: list[float],
+    *,
+    unit: str,
+    indicator_label: str,
+    cb,
+    sources: pd.DataFrame | None,
+    sel: str | None = None,
+) -> dict:
     """The Baltic FeatureCollection with fill colour, status, value and tooltip fields per state."""
     by = {r["country"]: r for r in choro.to_dict("records")}
     feats = []
     for f in geo.countries()["features"]:
         iso = f["properties"]["iso_a2"]
-        r = by.get(iso) or {"status": "no_data", "value": float("nan"), "suppressed": False,
-                            "source_id": "", "flags": "", "note": "", "period_label": ""}
+        r = by.get(iso) or {
+            "status": "no_data",
+            "value": float("nan"),
+            "suppressed": False,
+            "source_id": "",
+            "flags": "",
+            "note": "",
+            "period_label": "",
+        }
         fill = fill_color(r, breaks)
         props = {
-            "iso_a2": iso, "name": cb.country_label(iso), "status": r["status"],
-            "value": None if pd.isna(r["value"]) else float(r["value"]), "suppressed": bool(r["suppressed"]),
-            "unit": unit, "fill": rgba(fill, 235), "selected": iso == sel,
+            "iso_a2": iso,
+            "name": cb.country_label(iso),
+            "status": r["status"],
+            "value": None if pd.isna(r["value"]) else float(r["value"]),
+            "suppressed": bool(r["suppressed"]),
+            "unit": unit,
+            "fill": rgba(fill, 235),
+            "selected": iso == sel,
             "source_id": r["source_id"],
             "tt_title": _esc(cb.country_label(iso)),
             "tt_value": _esc(_value_text(r, unit, cb)),
@@ -376,43 +497,74 @@ def _city_rows() -> list[dict]:
         major = c["capital"] or c["population"] >= 95000
         if not (major or (baltic and c["population"] >= 54000)):
             continue
-        rows.append({"lon": c["lon"], "lat": c["lat"], "capital": c["capital"],
-                     "label": c["name"] if baltic else c["name_en"],
-                     "radius": 5500 if c["capital"] else 3500})
+        rows.append(
+            {
+                "lon": c["lon"],
+                "lat": c["lat"],
+                "capital": c["capital"],
+                "label": c["name"] if baltic else c["name_en"],
+                "radius": 5500 if c["capital"] else 3500,
+            }
+        )
     return rows
 
 
 def _place_label_rows(cities: list[dict]) -> list[dict]:
     """Cities' names above their dots, then the neighbours' names (larger, grey, centred)."""
-    return ([{"lon": c["lon"], "lat": c["lat"], "label": c["label"], "size": 12, "color": [45, 45, 45, 255],
-              "offset": [0, -11]} for c in cities]
-            + [{"lon": x, "lat": y, "label": _context_name(code, name), "size": 13,
-                "color": rgba(style.MAP_CONTEXT_LABEL), "offset": [0, 0]} for code, name, x, y in CONTEXT_LABELS])
+    return [
+        {
+            "lon": c["lon"],
+            "lat": c["lat"],
+            "label": c["label"],
+            "size": 12,
+            "color": [45, 45, 45, 255],
+            "offset": [0, -11],
+        }
+        for c in cities
+    ] + [
+        {
+            "lon": x,
+            "lat": y,
+            "label": _context_name(code, name),
+            "size": 13,
+            "color": rgba(style.MAP_CONTEXT_LABEL),
+            "offset": [0, 0],
+        }
+        for code, name, x, y in CONTEXT_LABELS
+    ]
 
 
-def _flow_rows(flows: pd.DataFrame, cb, sources: pd.DataFrame | None,
-               capitals: dict[str, dict]) -> list[dict]:
+def _flow_rows(flows: pd.DataFrame, cb, sources: pd.DataFrame | None, capitals: dict[str, dict]) -> list[dict]:
     rows = []
     for r in flows.to_dict("records"):
         home, far = capitals[r["country"]], capitals[r["partner"]]
         inbound = r["direction"] == "in"
         color = style.MAP_FLOW_IN if inbound else style.MAP_FLOW_OUT
         alpha = 110 if r["status"] == "named" else 210
-        what = (i18n._("Victims detected in {b} with citizenship of {p}") if inbound
-                else i18n._("Victims of {b} repatriated from {p}"))
+        what = (
+            i18n._("Victims detected in {b} with citizenship of {p}")
+            if inbound
+            else i18n._("Victims of {b} repatriated from {p}")
+        )
         b, p = cb.country_label(r["country"]), cb.country_label(r["partner"])
-        rows.append({
-            "source": [far["lon"], far["lat"]] if inbound else [home["lon"], home["lat"]],
-            "target": [home["lon"], home["lat"]] if inbound else [far["lon"], far["lat"]],
-            "far": [far["lon"], far["lat"]], "width": arc_width(r["status"], r["value"]),
-            "color": rgba(color, alpha), "label": f"{p}: {r['label']}",
-            "tt_title": _esc(f"{p} → {b}" if inbound else f"{b} → {p}"),
-            "tt_value": _esc(f"{r['label']}" + ("" if r["status"] == "named" else " " + i18n._("persons"))),
-            "tt_period": _esc(what.format(b=b, p=p) + f" · {r['period']}"),
-            "tt_source": _esc(_sources_text(r["source_id"], sources)
-                              + (f" ({r['source_location']})" if r["source_location"] else "")),
-            "tt_flags": _esc(_flags_text(r["flags"], cb)),
-        })
+        rows.append(
+            {
+                "source": [far["lon"], far["lat"]] if inbound else [home["lon"], home["lat"]],
+                "target": [home["lon"], home["lat"]] if inbound else [far["lon"], far["lat"]],
+                "far": [far["lon"], far["lat"]],
+                "width": arc_width(r["status"], r["value"]),
+                "color": rgba(color, alpha),
+                "label": f"{p}: {r['label']}",
+                "tt_title": _esc(f"{p} → {b}" if inbound else f"{b} → {p}"),
+                "tt_value": _esc(f"{r['label']}" + ("" if r["status"] == "named" else " " + i18n._("persons"))),
+                "tt_period": _esc(what.format(b=b, p=p) + f" · {r['period']}"),
+                "tt_source": _esc(
+                    _sources_text(r["source_id"], sources)
+                    + (f" ({r['source_location']})" if r["source_location"] else "")
+                ),
+                "tt_flags": _esc(_flags_text(r["flags"], cb)),
+            }
+        )
     return rows
 
 
@@ -424,9 +576,19 @@ def drawable(table: pd.DataFrame, cb, unconfirmed: bool = False) -> pd.DataFrame
     return table[table["grade"].map(official).astype(bool)]
 
 
-def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: str, period: str | None,
-          unit: str, sel: str | None = None, flows: bool = False, show_regions: bool = True,
-          unconfirmed: bool = False) -> MapSpec:
+def build(
+    table: pd.DataFrame,
+    sources: pd.DataFrame | None,
+    cb,
+    *,
+    indicator: str,
+    period: str | None,
+    unit: str,
+    sel: str | None = None,
+    flows: bool = False,
+    show_regions: bool = True,
+    unconfirmed: bool = False,
+) -> MapSpec:
     """The whole map for one view. `cb` is a `components.core.dataset.Codebook` (labels, evidence grades).
     Only official-grade figures are drawn unless `unconfirmed` (then weaker ones too, labelled so)."""
     table = drawable(table, cb, unconfirmed)
@@ -434,66 +596,178 @@ def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: s
     choro = choropleth_data(table, indicator=indicator, period=period, unit=unit)
     breaks = class_breaks(table, indicator=indicator, unit=unit)
     ind_label = cb.indicator_label(indicator)
-    baltic = baltic_features(choro, breaks, unit=unit, indicator_label=ind_label, cb=cb, sources=sources,
-                             sel=sel)
+    baltic = baltic_features(choro, breaks, unit=unit, indicator_label=ind_label, cb=cb, sources=sources, sel=sel)
     layers = [
-        pdk.Layer("GeoJsonLayer", geo.context(), id="context", stroked=True, filled=True,
-                  get_fill_color=rgba(style.MAP_LAND), get_line_color=[165, 165, 165, 255],
-                  line_width_min_pixels=0.8, pickable=False),
-        pdk.Layer("GeoJsonLayer", baltic, id="baltic", stroked=True, filled=True,
-                  get_fill_color="properties.fill", get_line_color=[70, 70, 70, 255],
-                  line_width_min_pixels=1.2, pickable=True, auto_highlight=True,
-                  highlight_color=[0, 0, 0, 40]),
-        pdk.Layer("GeoJsonLayer", geo.lakes(), id="lakes", stroked=True, filled=True,
-                  get_fill_color=rgba(style.MAP_WATER), get_line_color=[160, 180, 195, 255],
-                  line_width_min_pixels=0.5, pickable=False),
+        pdk.Layer(
+            "GeoJsonLayer",
+            geo.context(),
+            id="context",
+            stroked=True,
+            filled=True,
+            get_fill_color=rgba(style.MAP_LAND),
+            get_line_color=[165, 165, 165, 255],
+            line_width_min_pixels=0.8,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "GeoJsonLayer",
+            baltic,
+            id="baltic",
+            stroked=True,
+            filled=True,
+            get_fill_color="properties.fill",
+            get_line_color=[70, 70, 70, 255],
+            line_width_min_pixels=1.2,
+            pickable=True,
+            auto_highlight=True,
+            highlight_color=[0, 0, 0, 40],
+        ),
+        pdk.Layer(
+            "GeoJsonLayer",
+            geo.lakes(),
+            id="lakes",
+            stroked=True,
+            filled=True,
+            get_fill_color=rgba(style.MAP_WATER),
+            get_line_color=[160, 180, 195, 255],
+            line_width_min_pixels=0.5,
+            pickable=False,
+        ),
     ]
     if show_regions:
-        layers.append(pdk.Layer("GeoJsonLayer", geo.regions(), id="regions", stroked=True, filled=False,
-                                get_line_color=[255, 255, 255, 190], line_width_min_pixels=0.8, pickable=False))
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                geo.regions(),
+                id="regions",
+                stroked=True,
+                filled=False,
+                get_line_color=[255, 255, 255, 190],
+                line_width_min_pixels=0.8,
+                pickable=False,
+            )
+        )
     if sel in BALTIC:
-        selected = {"type": "FeatureCollection",
-                    "features": [f for f in baltic["features"] if f["properties"]["iso_a2"] == sel]}
-        layers.append(pdk.Layer("GeoJsonLayer", selected, id="selected", stroked=True, filled=False,
-                                get_line_color=[0, 0, 0, 255], line_width_min_pixels=3, pickable=False))
+        selected = {
+            "type": "FeatureCollection",
+            "features": [f for f in baltic["features"] if f["properties"]["iso_a2"] == sel],
+        }
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                selected,
+                id="selected",
+                stroked=True,
+                filled=False,
+                get_line_color=[0, 0, 0, 255],
+                line_width_min_pixels=3,
+                pickable=False,
+            )
+        )
     cities = _city_rows()
     country_labels = _country_label_rows(choro, unit, cb)
     layers += [
-        pdk.Layer("ScatterplotLayer", cities, id="cities", get_position=["lon", "lat"],
-                  get_radius="radius", radius_min_pixels=2.5, radius_max_pixels=6, get_fill_color=[40, 40, 40, 230],
-                  stroked=True, get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, pickable=False),
+        pdk.Layer(
+            "ScatterplotLayer",
+            cities,
+            id="cities",
+            get_position=["lon", "lat"],
+            get_radius="radius",
+            radius_min_pixels=2.5,
+            radius_max_pixels=6,
+            get_fill_color=[40, 40, 40, 230],
+            stroked=True,
+            get_line_color=[255, 255, 255, 255],
+            line_width_min_pixels=1,
+            pickable=False,
+        ),
         # city and neighbour names in one text layer: one font atlas less to build on the first draw
-        pdk.Layer("TextLayer", _place_label_rows(cities), id="place_labels", get_position=["lon", "lat"],
-                  get_text="label", get_size="size", get_color="color", get_pixel_offset="offset",
-                  character_set='"auto"', font_family=FONT,
-                  # a finer glyph atlas than the default 64 px: at 12 px thin letters (i, l) broke up in it
-                  font_settings={"sdf": True, "fontSize": 96, "buffer": 8, "radius": 16},
-                  outline_width=3, outline_color=[255, 255, 255, 230],
-                  pickable=False),
-        pdk.Layer("TextLayer", country_labels, id="country_labels",
-                  get_position=["lon", "lat"], get_text="text", get_size=16, font_weight='"bold"',
-                  get_color=[20, 20, 20, 255], character_set='"auto"',
-                  font_family=FONT, line_height=1.1,
-                  font_settings={"sdf": True}, outline_width=4, outline_color=[255, 255, 255, 235],
-                  pickable=False),
+        pdk.Layer(
+            "TextLayer",
+            _place_label_rows(cities),
+            id="place_labels",
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size="size",
+            get_color="color",
+            get_pixel_offset="offset",
+            character_set='"auto"',
+            font_family=FONT,
+            # a finer glyph atlas than the default 64 px: at 12 px thin letters (i, l) broke up in it
+            font_settings={"sdf": True, "fontSize": 96, "buffer": 8, "radius": 16},
+            outline_width=3,
+            outline_color=[255, 255, 255, 230],
+            pickable=False,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            country_labels,
+            id="country_labels",
+            get_position=["lon", "lat"],
+            get_text="text",
+            get_size=16,
+            font_weight='"bold"',
+            get_color=[20, 20, 20, 255],
+            character_set='"auto"',
+            font_family=FONT,
+            line_height=1.1,
+            font_settings={"sdf": True},
+            outline_width=4,
+            outline_color=[255, 255, 255, 235],
+            pickable=False,
+        ),
     ]
-    fl = flow_data(table, period=period, countries=[sel] if sel in BALTIC else BALTIC, capitals=capitals) \
-        if flows else flow_data(table, period=None)
+    fl = (
+        flow_data(table, period=period, countries=[sel] if sel in BALTIC else BALTIC, capitals=capitals)
+        if flows
+        else flow_data(table, period=None)
+    )
     if flows and not fl.empty:
         # zoomed out to the arcs' ends, city and neighbour names would pile up on the Baltic
         layers = [lay for lay in layers if lay.id not in ("place_labels", "country_labels")]
         rows = _flow_rows(fl, cb, sources, capitals)
         layers += [
-            pdk.Layer("ArcLayer", rows, id="flows", get_source_position="source", get_target_position="target",
-                      get_source_color="color", get_target_color="color", get_width="width",
-                      width_units='"pixels"', get_height=0.5, great_circle=False, pickable=True,
-                      auto_highlight=True),
-            pdk.Layer("ScatterplotLayer", rows, id="flow_ends", get_position="far", get_radius=20000,
-                      radius_min_pixels=3, radius_max_pixels=5, get_fill_color="color", pickable=False),
-            pdk.Layer("TextLayer", rows, id="flow_labels", get_position="far", get_text="label", get_size=11,
-                      get_color=[30, 30, 30, 255], get_pixel_offset=[0, 12], character_set='"auto"',
-                      font_settings={"sdf": True}, outline_width=3, outline_color=[255, 255, 255, 230],
-                      pickable=False),
+            pdk.Layer(
+                "ArcLayer",
+                rows,
+                id="flows",
+                get_source_position="source",
+                get_target_position="target",
+                get_source_color="color",
+                get_target_color="color",
+                get_width="width",
+                width_units='"pixels"',
+                get_height=0.5,
+                great_circle=False,
+                pickable=True,
+                auto_highlight=True,
+            ),
+            pdk.Layer(
+                "ScatterplotLayer",
+                rows,
+                id="flow_ends",
+                get_position="far",
+                get_radius=20000,
+                radius_min_pixels=3,
+                radius_max_pixels=5,
+                get_fill_color="color",
+                pickable=False,
+            ),
+            pdk.Layer(
+                "TextLayer",
+                rows,
+                id="flow_labels",
+                get_position="far",
+                get_text="label",
+                get_size=11,
+                get_color=[30, 30, 30, 255],
+                get_pixel_offset=[0, 12],
+                character_set='"auto"',
+                font_settings={"sdf": True},
+                outline_width=3,
+                outline_color=[255, 255, 255, 230],
+                pickable=False,
+            ),
         ]
     vs = view_for(fl if flows else None, capitals)
     deck = CompactDeck(
@@ -508,15 +782,24 @@ def build(table: pd.DataFrame, sources: pd.DataFrame | None, cb, *, indicator: s
         v = i18n._("no data") if r["status"] == "no_data" else style.fmt_value(r["value"], r["suppressed"], unit)
         parts.append(f"{cb.country_label(r['country'])} {v}")
     alt_text = i18n._("Map of Estonia, Latvia and Lithuania shaded by {indicator}, {period}, {unit}: {values}.").format(
-        indicator=ind_label.lower(), period=period_text, unit=cb.unit_label(unit), values="; ".join(parts))
+        indicator=ind_label.lower(), period=period_text, unit=cb.unit_label(unit), values="; ".join(parts)
+    )
     if flows:
-        alt_text += " " + (i18n.ngettext("{n} flow arc is drawn.", "{n} flow arcs are drawn.", len(fl)).format(n=len(fl))
-                           if not fl.empty else
-                           i18n._("No flow of victims by citizenship or repatriation country is recorded for this "
-                                  "period."))
+        alt_text += " " + (
+            i18n.ngettext("{n} flow arc is drawn.", "{n} flow arcs are drawn.", len(fl)).format(n=len(fl))
+            if not fl.empty
+            else i18n._("No flow of victims by citizenship or repatriation country is recorded for this period.")
+        )
     alt_text += " " + i18n._("The same numbers are in the table below the map.")
-    return MapSpec(deck=deck, choropleth=choro, breaks=breaks, legend=legend_items(breaks, unit), flows=fl,
-                   alt_text=alt_text, unit=unit)
+    return MapSpec(
+        deck=deck,
+        choropleth=choro,
+        breaks=breaks,
+        legend=legend_items(breaks, unit),
+        flows=fl,
+        alt_text=alt_text,
+        unit=unit,
+    )
 
 
 def selected_country(selection) -> str | None:

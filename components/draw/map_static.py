@@ -38,11 +38,16 @@ MARGIN = 0.35  # degrees around the three states' box, so the neighbours frame t
 LEGEND_PX = 250  # the legend right of the map (its longest label: "<5 (suppressed count, not a value)")
 LABEL_COLOR = "#141414"
 # neighbours' names (lon, lat) inside the fitted box, clear of the Baltic states
-CONTEXT_LABELS = [("RU", "Russia", 28.2, 58.25), ("BY", "Belarus", 27.4, 54.3), ("PL", "Poland", 22.2, 54.05),
-                  ("RU", "Russia", 21.1, 54.65)]  # names shown in the run's language (CLDR)
+CONTEXT_LABELS = [
+    ("RU", "Russia", 28.2, 58.25),
+    ("BY", "Belarus", 27.4, 54.3),
+    ("PL", "Poland", 22.2, 54.05),
+    ("RU", "Russia", 21.1, 54.65),
+]  # names shown in the run's language (CLDR)
 
 
 # ------------------------------------------------------------------------------------- geometry
+
 
 def _box() -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = geo.bounds(geo.countries())
@@ -52,11 +57,15 @@ def _box() -> tuple[float, float, float, float]:
 def _fit_box() -> dict:
     """The projection is fitted to this rectangle (clockwise): the three states and a margin."""
     x0, y0, x1, y1 = _box()
-    return {"type": "Feature", "properties": {},
-            "geometry": {"type": "Polygon", "coordinates": [[[x0, y0], [x0, y1], [x1, y1], [x1, y0], [x0, y0]]]}}
+    return {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [[[x0, y0], [x0, y1], [x1, y1], [x1, y0], [x0, y0]]]},
+    }
 
 
 # ------------------------------------------------------------------------------------------- map
+
 
 def _value_text(r: dict, unit: str) -> str:
     if isinstance(r.get("shown"), str) and r["shown"]:
@@ -65,8 +74,7 @@ def _value_text(r: dict, unit: str) -> str:
         return i18n._("no data")
     value = r.get("value")
     value = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-    return style.fmt_value(value, bool(r.get("suppressed")), unit or "persons", r.get("value_low"),
-                           r.get("value_high"))
+    return style.fmt_value(value, bool(r.get("suppressed")), unit or "persons", r.get("value_low"), r.get("value_high"))
 
 
 def _wrap(lines) -> list[str]:
@@ -96,9 +104,18 @@ def _inline(spec: dict, named: dict[str, list]) -> dict:
     return spec
 
 
-def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str, source_line: str,
-               notes: tuple[str, ...] = (), sel: str | None = None, unit_code: str | None = None,
-               validate: bool = False) -> dict:
+def static_map(
+    choro: pd.DataFrame,
+    legend: list[dict],
+    *,
+    title: str,
+    unit: str,
+    source_line: str,
+    notes: tuple[str, ...] = (),
+    sel: str | None = None,
+    unit_code: str | None = None,
+    validate: bool = False,
+) -> dict:
     """The map of `choro` (one row per Baltic state: country, status, value, suppressed, fill, and
     optionally name and shown — components.draw.map_deck.static_inputs gives all) with `legend` ({color, label}
     rows, as components.draw.map_deck.legend_items), as a Vega-Lite spec. `unit`: the unit's words (legend
@@ -121,82 +138,160 @@ def static_map(choro: pd.DataFrame, legend: list[dict], *, title: str, unit: str
             fill = style.MAP_SUPPRESSED if r.get("status") == "suppressed" else style.MAP_NO_DATA
         fill = fill.upper()
         if fill not in by_color:  # a colour the legend does not name: add it, never leave it unexplained
-            by_color[fill] = {style.MAP_SUPPRESSED.upper(): "<5", style.MAP_NO_DATA.upper(): i18n._("no data")}.get(fill, fill)
+            by_color[fill] = {style.MAP_SUPPRESSED.upper(): "<5", style.MAP_NO_DATA.upper(): i18n._("no data")}.get(
+                fill, fill
+            )
             labels.append(by_color[fill])
             colors.append(fill)
         name = str(r.get("name") or iso)
         value = _value_text(r, code)
-        baltic.append({"type": "Feature", "geometry": f["geometry"],
-                       "properties": {"iso_a2": iso, "name": name, "status": r.get("status"), "fill": fill,
-                                      "cls": by_color[fill], "value": value}})
+        baltic.append(
+            {
+                "type": "Feature",
+                "geometry": f["geometry"],
+                "properties": {
+                    "iso_a2": iso,
+                    "name": name,
+                    "status": r.get("status"),
+                    "fill": fill,
+                    "cls": by_color[fill],
+                    "value": value,
+                },
+            }
+        )
         lon, lat = geo.label_point(iso)
-        label_rows.append({"lon": lon, "lat": lat, "country": iso, "name": name, "value": value,
-                           "status": r.get("status")})
+        label_rows.append(
+            {"lon": lon, "lat": lat, "country": iso, "name": name, "value": value, "status": r.get("status")}
+        )
     proj = alt.Projection(type="mercator", fit=_fit_box())
     base = alt.Chart()
-    named = {"context": list(geo.static_layer("context")), "lakes": list(geo.static_layer("lakes")),
-             "baltic": baltic, "selected": [f for f in baltic if f["properties"]["iso_a2"] == sel]}
-    context = (base.mark_geoshape(fill=style.MAP_LAND, stroke="#A5A5A5", strokeWidth=0.6, clip=True)
-               .properties(data=alt.Data(name="context")))
-    lakes = (base.mark_geoshape(fill=style.MAP_WATER, stroke="#A0B4C3", strokeWidth=0.4, clip=True)
-             .properties(data=alt.Data(name="lakes")))
-    states = (base.mark_geoshape(stroke="#464646", strokeWidth=1.0, cursor="pointer")
-              .transform_calculate(iso="datum.properties.iso_a2")
-              .add_params(alt.selection_point(name=PICK, fields=["iso"], on="click", toggle=False))
-              .encode(color=alt.Color("properties.cls:N", scale=alt.Scale(domain=labels, range=colors),
-                                      legend=alt.Legend(title=unit, symbolType="square",
-                                                        symbolSize=220, symbolStrokeColor="#464646",
-                                                        symbolStrokeWidth=0.6, labelLimit=0, titleLimit=0,
-                                                        labelFontSize=12, titleFontSize=12)),
-                      # on the page, hovering a state shows its figure (as on the zoomable map); inert in files
-                      tooltip=[alt.Tooltip("properties.name:N", title=i18n._("Country")),
-                               alt.Tooltip("properties.value:N", title=unit)])
-              .properties(data=alt.Data(name="baltic")))
+    named = {
+        "context": list(geo.static_layer("context")),
+        "lakes": list(geo.static_layer("lakes")),
+        "baltic": baltic,
+        "selected": [f for f in baltic if f["properties"]["iso_a2"] == sel],
+    }
+    context = base.mark_geoshape(fill=style.MAP_LAND, stroke="#A5A5A5", strokeWidth=0.6, clip=True).properties(
+        data=alt.Data(name="context")
+    )
+    lakes = base.mark_geoshape(fill=style.MAP_WATER, stroke="#A0B4C3", strokeWidth=0.4, clip=True).properties(
+        data=alt.Data(name="lakes")
+    )
+    states = (
+        base.mark_geoshape(stroke="#464646", strokeWidth=1.0, cursor="pointer")
+        .transform_calculate(iso="datum.properties.iso_a2")
+        .add_params(alt.selection_point(name=PICK, fields=["iso"], on="click", toggle=False))
+        .encode(
+            color=alt.Color(
+                "properties.cls:N",
+                scale=alt.Scale(domain=labels, range=colors),
+                legend=alt.Legend(
+                    title=unit,
+                    symbolType="square",
+                    symbolSize=220,
+                    symbolStrokeColor="#464646",
+                    symbolStrokeWidth=0.6,
+                    labelLimit=0,
+                    titleLimit=0,
+                    labelFontSize=12,
+                    titleFontSize=12,
+                ),
+            ),
+            # on the page, hovering a state shows its figure (as on the zoomable map); inert in files
+            tooltip=[
+                alt.Tooltip("properties.name:N", title=i18n._("Country")),
+                alt.Tooltip("properties.value:N", title=unit),
+            ],
+        )
+        .properties(data=alt.Data(name="baltic"))
+    )
     sea = base.mark_geoshape(fill=style.MAP_WATER, stroke=None, clip=True).properties(data=alt.Data(sphere=True))
     layers = [sea, context, states, lakes]
     if sel in BALTIC:
-        layers.append(base.mark_geoshape(filled=False, stroke="#000000", strokeWidth=3)
-                      .properties(data=alt.Data(name="selected")))
-    caps = pd.DataFrame([{"lon": c["lon"], "lat": c["lat"], "name": c["name"]} for c in geo.cities()
-                         if c["capital"] and c["country"] in BALTIC])
+        layers.append(
+            base.mark_geoshape(filled=False, stroke="#000000", strokeWidth=3).properties(data=alt.Data(name="selected"))
+        )
+    caps = pd.DataFrame(
+        [
+            {"lon": c["lon"], "lat": c["lat"], "name": c["name"]}
+            for c in geo.cities()
+            if c["capital"] and c["country"] in BALTIC
+        ]
+    )
     if not caps.empty:
         pos = dict(longitude="lon:Q", latitude="lat:Q")
-        layers.append(alt.Chart(caps).mark_circle(size=36, color="#282828", stroke="#FFFFFF", strokeWidth=1,
-                                                  opacity=1).encode(**pos))
-        layers.append(alt.Chart(caps).mark_text(dy=-10, fontSize=11, color="#2D2D2D", stroke="#FFFFFF",
-                                                strokeWidth=3, strokeOpacity=0.9).encode(text="name:N", **pos))
+        layers.append(
+            alt.Chart(caps)
+            .mark_circle(size=36, color="#282828", stroke="#FFFFFF", strokeWidth=1, opacity=1)
+            .encode(**pos)
+        )
+        layers.append(
+            alt.Chart(caps)
+            .mark_text(dy=-10, fontSize=11, color="#2D2D2D", stroke="#FFFFFF", strokeWidth=3, strokeOpacity=0.9)
+            .encode(text="name:N", **pos)
+        )
         layers.append(alt.Chart(caps).mark_text(dy=-10, fontSize=11, color="#2D2D2D").encode(text="name:N", **pos))
     box = _box()
-    ctx = pd.DataFrame([{"lon": x, "lat": y, "name": i18n.current().country(code, n)} for code, n, x, y in CONTEXT_LABELS
-                        if box[0] < x < box[2] and box[1] < y < box[3]])
+    ctx = pd.DataFrame(
+        [
+            {"lon": x, "lat": y, "name": i18n.current().country(code, n)}
+            for code, n, x, y in CONTEXT_LABELS
+            if box[0] < x < box[2] and box[1] < y < box[3]
+        ]
+    )
     if not ctx.empty:
-        layers.append(alt.Chart(ctx).mark_text(fontSize=12, fontStyle="italic", color=style.MAP_CONTEXT_LABEL)
-                      .encode(longitude="lon:Q", latitude="lat:Q", text="name:N"))
+        layers.append(
+            alt.Chart(ctx)
+            .mark_text(fontSize=12, fontStyle="italic", color=style.MAP_CONTEXT_LABEL)
+            .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+        )
     lab = pd.DataFrame(label_rows)
     pos = dict(longitude="lon:Q", latitude="lat:Q")
     for halo in (True, False):
         extra = dict(stroke="#FFFFFF", strokeWidth=4, strokeOpacity=0.9) if halo else {}
-        layers.append(alt.Chart(lab).mark_text(dy=-10, fontSize=15, fontWeight="bold", color=LABEL_COLOR, **extra)
-                      .encode(text="name:N", **pos))
-        layers.append(alt.Chart(lab).mark_text(dy=9, fontSize=15, fontWeight="bold", color=LABEL_COLOR, **extra)
-                      .encode(text="value:N", **pos))
+        layers.append(
+            alt.Chart(lab)
+            .mark_text(dy=-10, fontSize=15, fontWeight="bold", color=LABEL_COLOR, **extra)
+            .encode(text="name:N", **pos)
+        )
+        layers.append(
+            alt.Chart(lab)
+            .mark_text(dy=9, fontSize=15, fontWeight="bold", color=LABEL_COLOR, **extra)
+            .encode(text="value:N", **pos)
+        )
     credit = geo.attribution()
     subtitle = _wrap([unit, source_line, *(note_line(n) for n in notes), credit])
     chart = alt.layer(*layers).properties(
-        title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start", fontSize=16, subtitleFontSize=12,
-                              font=style.FONT, subtitleFont=style.FONT, subtitleColor=style.CHART_SUBTEXT,
-                              offset=10, limit=0),
-        width=WIDTH, height=HEIGHT, projection=proj,
+        title=alt.TitleParams(
+            text=title,
+            subtitle=subtitle,
+            anchor="start",
+            fontSize=16,
+            subtitleFontSize=12,
+            font=style.FONT,
+            subtitleFont=style.FONT,
+            subtitleColor=style.CHART_SUBTEXT,
+            offset=10,
+            limit=0,
+        ),
+        width=WIDTH,
+        height=HEIGHT,
+        projection=proj,
         # exports wrap their lines to map + legend; the screen rewraps the paragraphs to its width and puts the
         # legend under the map (a phone's column is too narrow for both side by side)
-        usermeta={"export_width": WIDTH + LEGEND_PX - AXIS_PX,
-                  "subtitle": [x for x in (unit, source_line, *(note_line(n) for n in notes), credit) if x],
-                  "attribution": credit,  # the exports put a figure's notes before it
-                  "screen_config": {"legend": {"orient": "bottom", "direction": "horizontal", "columns": 2}}})
+        usermeta={
+            "export_width": WIDTH + LEGEND_PX - AXIS_PX,
+            "subtitle": [x for x in (unit, source_line, *(note_line(n) for n in notes), credit) if x],
+            "attribution": credit,  # the exports put a figure's notes before it
+            "screen_config": {"legend": {"orient": "bottom", "direction": "horizontal", "columns": 2}},
+        },
+    )
     # aria off on every mark too, as the charts (components/draw/charts.py): the chart's alt text names each state
-    chart = (chart.configure(font=style.FONT, background="#FFFFFF", aria=False)
-             .configure_mark(aria=False)
-             .configure_view(fill=style.MAP_WATER, stroke=None)
-             .configure_legend(orient="right", labelColor=style.CHART_TEXT, titleColor=style.CHART_TEXT, aria=False)
-             .configure_title(subtitleColor=style.CHART_SUBTEXT, aria=False))
+    chart = (
+        chart.configure(font=style.FONT, background="#FFFFFF", aria=False)
+        .configure_mark(aria=False)
+        .configure_view(fill=style.MAP_WATER, stroke=None)
+        .configure_legend(orient="right", labelColor=style.CHART_TEXT, titleColor=style.CHART_TEXT, aria=False)
+        .configure_title(subtitleColor=style.CHART_SUBTEXT, aria=False)
+    )
     return _inline(chart.to_dict(validate=validate), named)

@@ -56,8 +56,14 @@ def default_slots() -> int:
 class FirstRunAdmission:
     """ASGI middleware: at most `slots` sessions run their first script at a time (see module doc)."""
 
-    def __init__(self, app: Any, slots: int | None = None, hold_s: float = 20.0, wait_s: float = 120.0,
-                 path_suffix: str = "_stcore/stream") -> None:
+    def __init__(
+        self,
+        app: Any,
+        slots: int | None = None,
+        hold_s: float = 20.0,
+        wait_s: float = 120.0,
+        path_suffix: str = "_stcore/stream",
+    ) -> None:
         self.app = app
         self.slots = default_slots() if slots is None else slots  # 0: no gate
         self.hold_s = hold_s  # a slot is given back after this long even if the run has not finished
@@ -67,8 +73,7 @@ class FirstRunAdmission:
         self.waiting = 0  # sessions queued now (for tests and logs)
 
     async def __call__(self, scope: dict, receive, send) -> None:
-        if (not self.slots or scope.get("type") != "websocket"
-                or not scope.get("path", "").endswith(self.path_suffix)):
+        if not self.slots or scope.get("type") != "websocket" or not scope.get("path", "").endswith(self.path_suffix):
             await self.app(scope, receive, send)
             return
         if self._sem is None:  # created on the server's event loop
@@ -102,9 +107,7 @@ class FirstRunAdmission:
 
         async def watched_send(msg: dict) -> None:
             if state["held"]:
-                if msg.get("type") == "websocket.close":
-                    release()
-                elif msg.get("type") == "websocket.send" and _is_run_end(msg.get("bytes") or b""):
+                if msg.get("type") == "websocket.close" or msg.get("type") == "websocket.send" and _is_run_end(msg.get("bytes") or b""):
                     release()
             await send(msg)
 

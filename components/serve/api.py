@@ -34,9 +34,9 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
 from urllib.parse import parse_qsl, urlencode
 
 import cachetools
@@ -72,19 +72,29 @@ PREFERRED_VALUES = ("true", "false", "all")
 BOOL_VALUES = ("1", "0", "true", "false")
 # view parameters whose allowed values depend on another one
 DEPENDS = {"per": ("ind",), "bd": ("ind",), "m": ("ind",), "base": ("yr",)}
-LICENCE = ("Harmonisation CC BY 4.0; each figure keeps its publisher's terms (sources.csv, column 'licence'); "
-           "cite the original publisher together with this dataset.")
+LICENCE = (
+    "Harmonisation CC BY 4.0; each figure keeps its publisher's terms (sources.csv, column 'licence'); "
+    "cite the original publisher together with this dataset."
+)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, parameter: str | None = None, value: str | None = None,
-                 allowed=None, headers: dict | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        parameter: str | None = None,
+        value: str | None = None,
+        allowed=None,
+        headers: dict | None = None,
+    ):
         super().__init__(message)
         self.status, self.message, self.parameter = status, message, parameter
         self.value, self.allowed, self.headers = value, allowed, headers or {}
 
 
 # ------------------------------------------------------------------------------------ the dataset
+
 
 @dataclass
 class State:
@@ -160,6 +170,7 @@ _VIEWS = LRU(32)  # recent view rows, keyed by (dataset digest, page, canonical 
 
 # ------------------------------------------------------------------------------------ requests
 
+
 def _echo(v: str) -> str:
     v = str(v)
     return v[:MAX_VALUE_ECHO] + ("…" if len(v) > MAX_VALUE_ECHO else "")
@@ -172,8 +183,14 @@ def parse_query(request: Request) -> dict[str, str]:
     if len(raw) > MAX_QUERY_BYTES:
         raise ApiError(414, f"The query string is too long ({len(raw)} bytes; at most {MAX_QUERY_BYTES}).")
     try:
-        pairs = parse_qsl(raw.decode("ascii"), keep_blank_values=True, strict_parsing=False,
-                          encoding="utf-8", errors="strict", max_num_fields=MAX_PARAMS)
+        pairs = parse_qsl(
+            raw.decode("ascii"),
+            keep_blank_values=True,
+            strict_parsing=False,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=MAX_PARAMS,
+        )
     except ValueError as exc:  # too many fields, non-ASCII bytes or bad UTF-8 in an escape
         if "Max number of fields" in str(exc):
             raise ApiError(400, f"Too many parameters (at most {MAX_PARAMS}).") from None
@@ -183,8 +200,11 @@ def parse_query(request: Request) -> dict[str, str]:
         if not k:
             raise ApiError(400, "A parameter has no name.")
         if k in out:
-            raise ApiError(400, f"Parameter '{_echo(k)}' is given more than once; give it once "
-                                "(lists are comma-separated).", parameter=k)
+            raise ApiError(
+                400,
+                f"Parameter '{_echo(k)}' is given more than once; give it once (lists are comma-separated).",
+                parameter=k,
+            )
         out[k] = v
     return out
 
@@ -217,11 +237,25 @@ def _base_headers() -> dict[str, str]:
     }
 
 
-def _answer(request: Request, s: State, *, path: str, canonical: str, media_type: str,
-            make: Callable[[], bytes], filename: str | None = None, extra: dict | None = None) -> Response:
+def _answer(
+    request: Request,
+    s: State,
+    *,
+    path: str,
+    canonical: str,
+    media_type: str,
+    make: Callable[[], bytes],
+    filename: str | None = None,
+    extra: dict | None = None,
+) -> Response:
     etag = _etag(s, path, canonical)
-    headers = {**_base_headers(), "ETag": etag, "Cache-Control": CACHE_CONTROL, "X-Dataset-Version": s.version,
-               **(extra or {})}
+    headers = {
+        **_base_headers(),
+        "ETag": etag,
+        "Cache-Control": CACHE_CONTROL,
+        "X-Dataset-Version": s.version,
+        **(extra or {}),
+    }
     if _not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     if filename:
@@ -240,8 +274,9 @@ def _error_response(err: ApiError, version: str | None = None) -> Response:
     headers = {**_base_headers(), "Cache-Control": "no-store", **err.headers}
     if version:
         headers["X-Dataset-Version"] = version
-    return Response(json.dumps({"error": body}, ensure_ascii=False), status_code=err.status,
-                    media_type=JSON_TYPE, headers=headers)
+    return Response(
+        json.dumps({"error": body}, ensure_ascii=False), status_code=err.status, media_type=JSON_TYPE, headers=headers
+    )
 
 
 def endpoint(fn: Callable[[Request, dict, State], Response]) -> Callable[[Request], Response]:
@@ -250,12 +285,25 @@ def endpoint(fn: Callable[[Request, dict, State], Response]) -> Callable[[Reques
     def handle(request: Request) -> Response:
         method = request.method.upper()
         if method == "OPTIONS":
-            return Response(status_code=204, headers={
-                **_base_headers(), "Allow": ALLOW, "Access-Control-Allow-Methods": ALLOW,
-                "Access-Control-Allow-Headers": "If-None-Match, Accept", "Access-Control-Max-Age": "86400"})
+            return Response(
+                status_code=204,
+                headers={
+                    **_base_headers(),
+                    "Allow": ALLOW,
+                    "Access-Control-Allow-Methods": ALLOW,
+                    "Access-Control-Allow-Headers": "If-None-Match, Accept",
+                    "Access-Control-Max-Age": "86400",
+                },
+            )
         if method not in ("GET", "HEAD"):
-            return _error_response(ApiError(405, f"Method {method[:10]} is not allowed: this API only reads.",
-                                             allowed=ALLOW.split(", "), headers={"Allow": ALLOW}))
+            return _error_response(
+                ApiError(
+                    405,
+                    f"Method {method[:10]} is not allowed: this API only reads.",
+                    allowed=ALLOW.split(", "),
+                    headers={"Allow": ALLOW},
+                )
+            )
         version = None
         try:
             params = parse_query(request)
@@ -266,12 +314,19 @@ def endpoint(fn: Callable[[Request, dict, State], Response]) -> Callable[[Reques
             return _error_response(err, version)
         except DataError as exc:  # the file's name within the data folder and the problem; never a server path
             log.warning(f"API: dataset unavailable: {exc.file}: {exc.problem}")  # one condition per problem
-            return _error_response(ApiError(503, f"The dataset could not be loaded: {exc.file}: {exc.problem}",
-                                            headers={"Retry-After": "60"}))
+            return _error_response(
+                ApiError(
+                    503, f"The dataset could not be loaded: {exc.file}: {exc.problem}", headers={"Retry-After": "60"}
+                )
+            )
         except OSError as exc:  # a data file that cannot be read (permissions, I/O): the data are unavailable
             log.warning("API: a data file could not be read on %s: %s", request.url.path, type(exc).__name__)
-            return _error_response(ApiError(503, "The dataset could not be loaded: a data file cannot be read.",
-                                            headers={"Retry-After": "60"}), version)
+            return _error_response(
+                ApiError(
+                    503, "The dataset could not be loaded: a data file cannot be read.", headers={"Retry-After": "60"}
+                ),
+                version,
+            )
         except Exception:  # never a traceback to the client
             log.exception("API error on %s", request.url.path)
             return _error_response(ApiError(500, "Internal error: the request could not be answered."), version)
@@ -282,11 +337,19 @@ def endpoint(fn: Callable[[Request, dict, State], Response]) -> Callable[[Reques
 
 # ------------------------------------------------------------------------------------ JSON
 
+
 def _json_body(meta: dict, rows: pd.DataFrame, **head) -> bytes:
     """{"api": "v1", "dataset_version", "data_as_of", ..., "fields", "count", "rows": [...]} (NaN -> null)."""
-    envelope = {"api": API_VERSION, "dataset_version": meta.get("dataset_version", "unknown"),
-                "data_as_of": meta.get("data_as_of", "unknown"), **head, "licence": LICENCE,
-                "citation": ex.package_citation(meta), "fields": [str(c) for c in rows.columns], "count": int(len(rows))}
+    envelope = {
+        "api": API_VERSION,
+        "dataset_version": meta.get("dataset_version", "unknown"),
+        "data_as_of": meta.get("data_as_of", "unknown"),
+        **head,
+        "licence": LICENCE,
+        "citation": ex.package_citation(meta),
+        "fields": [str(c) for c in rows.columns],
+        "count": int(len(rows)),
+    }
     text = json.dumps(envelope, ensure_ascii=False)
     records = rows.to_json(orient="records", double_precision=15, force_ascii=False) if len(rows) else "[]"
     return (text[:-1] + ', "rows": ' + records + "}").encode("utf-8")
@@ -309,13 +372,19 @@ def _typed(rows: pd.DataFrame, fields: list[dict]) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------ figures
 
+
 def _year(params: dict, name: str, lo: int, hi: int) -> int | None:
     if name not in params:
         return None
     v = params[name].strip()
     if not re.fullmatch(r"\d{4}", v) or not lo <= int(v) <= hi:  # any script's digits, as the pages' links
-        raise ApiError(400, f"Parameter '{name}' must be a year from {lo} to {hi}.", parameter=name,
-                       value=params[name], allowed=f"{lo}-{hi}")
+        raise ApiError(
+            400,
+            f"Parameter '{name}' must be a year from {lo} to {hi}.",
+            parameter=name,
+            value=params[name],
+            allowed=f"{lo}-{hi}",
+        )
     return int(v)
 
 
@@ -329,24 +398,38 @@ def figures_query(s: State, params: dict) -> tuple[dict, Callable[[pd.DataFrame]
         if name not in params:
             continue
         if name not in t.columns:
-            raise ApiError(400, f"Parameter '{name}' is not available: this version of the dataset has no "
-                                f"'{name}' column.", parameter=name, value=params[name], allowed=[])
+            raise ApiError(
+                400,
+                f"Parameter '{name}' is not available: this version of the dataset has no '{name}' column.",
+                parameter=name,
+                value=params[name],
+                allowed=[],
+            )
         allowed = s.get(f"allowed:{name}", lambda: sorted(set(t[name].astype(str)) - {""}))
         # codes in any case (country=ee is EE), as the pages' links take them; the answer names the code
         folded = s.get(f"folded:{name}", lambda: {a.casefold(): a for a in allowed})
         vals = [folded.get(v.strip().casefold(), v.strip()) for v in params[name].split(",") if v.strip()]
         bad = [v for v in vals if v not in allowed]
         if not vals or bad:
-            raise ApiError(400, f"Parameter '{name}' has a value that is not in the data: "
-                                f"'{_echo(bad[0] if bad else params[name])}'.", parameter=name,
-                           value=params[name], allowed=allowed)
+            raise ApiError(
+                400,
+                f"Parameter '{name}' has a value that is not in the data: '{_echo(bad[0] if bad else params[name])}'.",
+                parameter=name,
+                value=params[name],
+                allowed=allowed,
+            )
         lists[name] = sorted(set(vals))
         canon[name] = ",".join(lists[name])
     lo, hi = s.get("years", lambda: (int(t["period_start"].min()), int(t["period_end"].max())))
     y_from, y_to = _year(params, "from", lo, hi), _year(params, "to", lo, hi)
     if y_from is not None and y_to is not None and y_from > y_to:
-        raise ApiError(400, f"Parameter 'from' ({y_from}) is after 'to' ({y_to}).", parameter="from",
-                       value=params["from"], allowed=f"{lo}-{y_to}")
+        raise ApiError(
+            400,
+            f"Parameter 'from' ({y_from}) is after 'to' ({y_to}).",
+            parameter="from",
+            value=params["from"],
+            allowed=f"{lo}-{y_to}",
+        )
     if y_from is not None:
         canon["from"] = str(y_from)
     if y_to is not None:
@@ -357,9 +440,14 @@ def figures_query(s: State, params: dict) -> tuple[dict, Callable[[pd.DataFrame]
     if pref in ("0",):
         pref = "false"
     if pref not in PREFERRED_VALUES:
-        raise ApiError(400, "Parameter 'preferred' must be true (default: the values the charts use), false "
-                            "(only the other sources' values) or all.", parameter="preferred",
-                       value=params["preferred"], allowed=list(PREFERRED_VALUES))
+        raise ApiError(
+            400,
+            "Parameter 'preferred' must be true (default: the values the charts use), false "
+            "(only the other sources' values) or all.",
+            parameter="preferred",
+            value=params["preferred"],
+            allowed=list(PREFERRED_VALUES),
+        )
     canon["preferred"] = pref
 
     def select(table: pd.DataFrame) -> pd.DataFrame:
@@ -388,9 +476,15 @@ def _table_fields(s: State) -> list[dict]:
 @endpoint
 def figures_csv(request: Request, params: dict, s: State) -> Response:
     canon, select = figures_query(s, params)
-    return _answer(request, s, path="figures.csv", canonical=urlencode(sorted(canon.items())), media_type=CSV_TYPE,
-                   filename=f"thb-baltic_figures_{s.version}.csv",
-                   make=lambda: ex.csv_bytes(ex.published_table(select(s.ds.table))))
+    return _answer(
+        request,
+        s,
+        path="figures.csv",
+        canonical=urlencode(sorted(canon.items())),
+        media_type=CSV_TYPE,
+        filename=f"thb-baltic_figures_{s.version}.csv",
+        make=lambda: ex.csv_bytes(ex.published_table(select(s.ds.table))),
+    )
 
 
 @endpoint
@@ -400,14 +494,17 @@ def figures_json(request: Request, params: dict, s: State) -> Response:
     def make() -> bytes:
         rows = select(s.ds.table)
         rows = rows[[c for c in rows.columns if c not in ex.APP_COLUMNS]]
-        return _json_body(s.ds.meta, _typed(rows, _table_fields(s)).reset_index(drop=True), endpoint="figures",
-                          query=canon)
+        return _json_body(
+            s.ds.meta, _typed(rows, _table_fields(s)).reset_index(drop=True), endpoint="figures", query=canon
+        )
 
-    return _answer(request, s, path="figures.json", canonical=urlencode(sorted(canon.items())),
-                   media_type=JSON_TYPE, make=make)
+    return _answer(
+        request, s, path="figures.json", canonical=urlencode(sorted(canon.items())), media_type=JSON_TYPE, make=make
+    )
 
 
 # ------------------------------------------------------------------------------------ views
+
 
 def _allowed(page: str, param: str, params: dict, s: State):
     """The allowed values of a view parameter given the others: the field's own declaration
@@ -421,8 +518,9 @@ def _allowed(page: str, param: str, params: dict, s: State):
     if param == "base":
         return f"a year within {params.get('yr') or f'{o.year_min}-{o.year_max}'}"
     if param == "fig":
-        return "a figure key country~start~end~indicator~breakdown~category~unit of the data, e.g. " \
-               + (sorted(o.figures)[0] if o.figures else "EE~2020~2020~victims~total~total~persons")
+        return "a figure key country~start~end~indicator~breakdown~category~unit of the data, e.g. " + (
+            sorted(o.figures)[0] if o.figures else "EE~2020~2020~victims~total~total~persons"
+        )
     if param == "q":
         return "plain text, at most 80 characters"
     if field.widget == "toggle":
@@ -446,9 +544,13 @@ def decode_view(page: str, params: dict, s: State) -> ViewState:
         sub[k] = given[k]
         _, notices = ViewState.from_query(sub, s.options, page)
         if notices:
-            raise ApiError(400, f"Parameter '{k}' of the {page} page has a value it cannot show: "
-                                f"'{_echo(given[k])}'.", parameter=k, value=given[k],
-                           allowed=_allowed(page, k, given, s))
+            raise ApiError(
+                400,
+                f"Parameter '{k}' of the {page} page has a value it cannot show: '{_echo(given[k])}'.",
+                parameter=k,
+                value=given[k],
+                allowed=_allowed(page, k, given, s),
+            )
     view, notices = ViewState.from_query(given, s.options, page)
     if notices:  # a combination no single parameter explains
         raise ApiError(400, "These parameters cannot be shown together: " + " ".join(notices))
@@ -456,17 +558,31 @@ def decode_view(page: str, params: dict, s: State) -> ViewState:
         from components.decks import deck as dk
 
         if view.mydeck:  # each slide of an own deck is a view of its page: ask for that view
-            raise ApiError(400, "An own deck (mydeck) is not served as one view: each of its slides is a view of "
-                                "its page (/api/v1/view/<page>.csv with the slide's query).", parameter="mydeck",
-                           value=_echo(params.get("mydeck", "")))
+            raise ApiError(
+                400,
+                "An own deck (mydeck) is not served as one view: each of its slides is a view of "
+                "its page (/api/v1/view/<page>.csv with the slide's query).",
+                parameter="mydeck",
+                value=_echo(params.get("mydeck", "")),
+            )
         try:
             deck = dk.load(view.deck or dk.DEFAULT_DECK)
         except dk.DeckError:
-            raise ApiError(400, f"There is no deck '{_echo(view.deck)}'.", parameter="deck", value=view.deck,
-                           allowed=dk.available()) from None
+            raise ApiError(
+                400,
+                f"There is no deck '{_echo(view.deck)}'.",
+                parameter="deck",
+                value=view.deck,
+                allowed=dk.available(),
+            ) from None
         if view.slide > len(deck.slides):
-            raise ApiError(400, f"The deck has {len(deck.slides)} slides.", parameter="slide",
-                           value=str(view.slide), allowed=f"1-{len(deck.slides)}")
+            raise ApiError(
+                400,
+                f"The deck has {len(deck.slides)} slides.",
+                parameter="slide",
+                value=str(view.slide),
+                allowed=f"1-{len(deck.slides)}",
+            )
     return view
 
 
@@ -479,8 +595,12 @@ def view_endpoint(request: Request, params: dict, s: State) -> Response:
     name = request.path_params.get("name", "")
     page, _, fmt = name.rpartition(".")
     if page not in views.VIEW_PAGES or fmt not in ("csv", "json"):
-        raise ApiError(404, f"No view '{_echo(name)}'.", parameter="page",
-                       allowed=[f"{p}.{f}" for p in views.VIEW_PAGES for f in ("csv", "json")])
+        raise ApiError(
+            404,
+            f"No view '{_echo(name)}'.",
+            parameter="page",
+            allowed=[f"{p}.{f}" for p in views.VIEW_PAGES for f in ("csv", "json")],
+        )
     view = decode_view(page, params, s)
     key = urlencode(sorted(view.to_query().items()))
     vd = _VIEWS.get((s.ds.digest, page, key), lambda: views.view_data(s.ds, view, s.options))
@@ -490,27 +610,57 @@ def view_endpoint(request: Request, params: dict, s: State) -> Response:
     # the page's CSV exactly: a label beside each code (in English here), then the sources
     rows = lambda: views.csv_rows(s.ds, vd.table)  # noqa: E731
     if fmt == "csv":
-        return _answer(request, s, path=f"view/{page}.csv", canonical=key, media_type=CSV_TYPE,
-                       filename=f"thb-baltic_{page}_{s.version}.csv", make=lambda: ex.csv_bytes(rows()), extra=extra)
-    return _answer(request, s, path=f"view/{page}.json", canonical=key, media_type=JSON_TYPE, extra=extra,
-                   make=lambda: _json_body(s.ds.meta, rows(), endpoint=f"view/{page}", view=shown_q, page_link=link))
+        return _answer(
+            request,
+            s,
+            path=f"view/{page}.csv",
+            canonical=key,
+            media_type=CSV_TYPE,
+            filename=f"thb-baltic_{page}_{s.version}.csv",
+            make=lambda: ex.csv_bytes(rows()),
+            extra=extra,
+        )
+    return _answer(
+        request,
+        s,
+        path=f"view/{page}.json",
+        canonical=key,
+        media_type=JSON_TYPE,
+        extra=extra,
+        make=lambda: _json_body(s.ds.meta, rows(), endpoint=f"view/{page}", view=shown_q, page_link=link),
+    )
 
 
 # ------------------------------------------------------------------------------------ files
+
 
 @endpoint
 def sources_csv(request: Request, params: dict, s: State) -> Response:
     _check_names(params, ())
     src = s.ds.sources if s.ds.sources is not None else pd.DataFrame()
-    return _answer(request, s, path="sources.csv", canonical="", media_type=CSV_TYPE,
-                   filename="sources.csv", make=lambda: ex.csv_bytes(src))
+    return _answer(
+        request,
+        s,
+        path="sources.csv",
+        canonical="",
+        media_type=CSV_TYPE,
+        filename="sources.csv",
+        make=lambda: ex.csv_bytes(src),
+    )
 
 
 @endpoint
 def table_csv(request: Request, params: dict, s: State) -> Response:
     _check_names(params, ())
-    return _answer(request, s, path="thb_baltic.csv", canonical="", media_type=CSV_TYPE, filename="thb_baltic.csv",
-                   make=lambda: ex.csv_bytes(ex.published_table(s.ds.table)))
+    return _answer(
+        request,
+        s,
+        path="thb_baltic.csv",
+        canonical="",
+        media_type=CSV_TYPE,
+        filename="thb_baltic.csv",
+        make=lambda: ex.csv_bytes(ex.published_table(s.ds.table)),
+    )
 
 
 @endpoint
@@ -519,35 +669,54 @@ def codebook_csv(request: Request, params: dict, s: State) -> Response:
     allowed = [t for t in CODEBOOK_TABLES if (s.ds.data_dir / "codebook" / f"{t}.csv").is_file()]
     table = {f"{t}.csv": t for t in allowed}.get(name)  # the request names an entry, never a path
     if table is None:
-        raise ApiError(404, f"No codebook table '{_echo(name)}'.", parameter="table",
-                       allowed=[f"{t}.csv" for t in allowed])
+        raise ApiError(
+            404, f"No codebook table '{_echo(name)}'.", parameter="table", allowed=[f"{t}.csv" for t in allowed]
+        )
     _check_names(params, ())
     path = s.ds.data_dir / "codebook" / f"{table}.csv"
-    return _answer(request, s, path=f"codebook/{table}.csv", canonical="", media_type=CSV_TYPE,
-                   filename=f"{table}.csv",
-                   make=lambda: ex.csv_bytes(pd.read_csv(path, dtype=str, keep_default_na=False)))
+    return _answer(
+        request,
+        s,
+        path=f"codebook/{table}.csv",
+        canonical="",
+        media_type=CSV_TYPE,
+        filename=f"{table}.csv",
+        make=lambda: ex.csv_bytes(pd.read_csv(path, dtype=str, keep_default_na=False)),
+    )
 
 
 @endpoint
 def datapackage_json(request: Request, params: dict, s: State) -> Response:
     _check_names(params, ())
-    return _answer(request, s, path="datapackage.json", canonical="", media_type=JSON_TYPE,
-                   make=lambda: json.dumps(_package(s), indent=2, ensure_ascii=False).encode("utf-8"))
+    return _answer(
+        request,
+        s,
+        path="datapackage.json",
+        canonical="",
+        media_type=JSON_TYPE,
+        make=lambda: json.dumps(_package(s), indent=2, ensure_ascii=False).encode("utf-8"),
+    )
 
 
 @endpoint
 def dataset_zip(request: Request, params: dict, s: State) -> Response:
     _check_names(params, ())
     today = date.today()  # the zip's README names the access date
-    return _answer(request, s, path="dataset.zip", canonical=today.isoformat(), media_type="application/zip",
-                   filename=f"thb-baltic_dataset_{s.version}.zip",
-                   make=lambda: ex.dataset_zip(s.ds.table, s.ds.sources, s.ds.data_dir, s.ds.meta, today))
+    return _answer(
+        request,
+        s,
+        path="dataset.zip",
+        canonical=today.isoformat(),
+        media_type="application/zip",
+        filename=f"thb-baltic_dataset_{s.version}.zip",
+        make=lambda: ex.dataset_zip(s.ds.table, s.ds.sources, s.ds.data_dir, s.ds.meta, today),
+    )
 
 
 INDEX = {
     "figures.csv": "harmonised rows; filters: country, indicator, breakdown, category, unit, grade "
-                   "(comma-separated lists), from, to (years: the period lies within them), "
-                   "preferred (true: default, the values the charts use; false; all)",
+    "(comma-separated lists), from, to (years: the period lies within them), "
+    "preferred (true: default, the values the charts use; false; all)",
     "figures.json": "the same as JSON",
     "view/<page>.csv": "the rows a page shows for its own link parameters; pages: " + ", ".join(views.VIEW_PAGES),
     "view/<page>.json": "the same as JSON",
@@ -562,10 +731,21 @@ INDEX = {
 @endpoint
 def index(request: Request, params: dict, s: State) -> Response:
     _check_names(params, ())
-    body = {"api": API_VERSION, "dataset_version": s.version, "data_as_of": s.ds.meta.get("data_as_of", "unknown"),
-            "endpoints": {f"{PREFIX}/{k}": v for k, v in INDEX.items()}, "licence": LICENCE}
-    return _answer(request, s, path="", canonical="", media_type=JSON_TYPE,
-                   make=lambda: json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8"))
+    body = {
+        "api": API_VERSION,
+        "dataset_version": s.version,
+        "data_as_of": s.ds.meta.get("data_as_of", "unknown"),
+        "endpoints": {f"{PREFIX}/{k}": v for k, v in INDEX.items()},
+        "licence": LICENCE,
+    }
+    return _answer(
+        request,
+        s,
+        path="",
+        canonical="",
+        media_type=JSON_TYPE,
+        make=lambda: json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8"),
+    )
 
 
 def _unsafe_path(path: str) -> bool:
@@ -593,11 +773,18 @@ class ApiGuard:
             return
         method = str(scope.get("method", "")).upper()
         if method not in METHODS:
-            err = ApiError(405, f"Method {_echo(method)[:10]} is not allowed: this API only reads.",
-                           allowed=ALLOW.split(", "), headers={"Allow": ALLOW})
+            err = ApiError(
+                405,
+                f"Method {_echo(method)[:10]} is not allowed: this API only reads.",
+                allowed=ALLOW.split(", "),
+                headers={"Allow": ALLOW},
+            )
         elif _unsafe_path(path):
-            err = ApiError(400, "The path is not valid: no '..', NUL, backslash or empty segment in a path under "
-                                "/api/. The API lives under /api/v1/.")
+            err = ApiError(
+                400,
+                "The path is not valid: no '..', NUL, backslash or empty segment in a path under "
+                "/api/. The API lives under /api/v1/.",
+            )
         else:
             await self.app(scope, receive, send)
             return
@@ -607,10 +794,12 @@ class ApiGuard:
 def not_found(request: Request) -> Response:
     """Any other path under /api/ (without this, Streamlit would answer with its index page and 200)."""
     if request.method.upper() == "OPTIONS":
-        return Response(status_code=204, headers={**_base_headers(), "Allow": ALLOW,
-                                                  "Access-Control-Allow-Methods": ALLOW})
-    return _error_response(ApiError(404, "No such API endpoint. The API lives under /api/v1/.",
-                                    allowed=[f"{PREFIX}/{k}" for k in INDEX]))
+        return Response(
+            status_code=204, headers={**_base_headers(), "Allow": ALLOW, "Access-Control-Allow-Methods": ALLOW}
+        )
+    return _error_response(
+        ApiError(404, "No such API endpoint. The API lives under /api/v1/.", allowed=[f"{PREFIX}/{k}" for k in INDEX])
+    )
 
 
 ROUTES = [

@@ -93,7 +93,7 @@ class Guard:
         self._last_log = clock()
 
     # called by the protocol
-    def opened(self, proto: "GuardedH11Protocol") -> bool:
+    def opened(self, proto: GuardedH11Protocol) -> bool:
         """A new connection (already counted in `proto.connections`); False: it was refused and closed."""
         open_now = len(proto.connections)
         self.peak = max(self.peak, open_now)
@@ -141,10 +141,17 @@ class Guard:
     def _report(self, now: float) -> None:
         if any(self.counts.values()):
             c = self.counts
-            log.warning("connections: %d closed after waiting %.0f s for a request head, %d closed to make room, "
-                        "%d refused (limit %d open; peak %d) in the last %.0f s",
-                        c["timed_out"], self.header_timeout_s, c["evicted"], c["refused"], self.max_connections,
-                        self.peak, now - self._last_log)
+            log.warning(
+                "connections: %d closed after waiting %.0f s for a request head, %d closed to make room, "
+                "%d refused (limit %d open; peak %d) in the last %.0f s",
+                c["timed_out"],
+                self.header_timeout_s,
+                c["evicted"],
+                c["refused"],
+                self.max_connections,
+                self.peak,
+                now - self._last_log,
+            )
             self.counts = {k: 0 for k in self.counts}
             self.peak = 0
         self._last_log = now
@@ -196,8 +203,7 @@ def _loading_uvicorn_config():
     return None
 
 
-def limits(max_connections: int | None = None,
-           header_timeout_s: float | None = None) -> tuple[int, float, int]:
+def limits(max_connections: int | None = None, header_timeout_s: float | None = None) -> tuple[int, float, int]:
     """(max open connections, header wait, accept backlog) for this process, within its open-files limit.
 
     asyncio accepts up to `backlog` connections in one turn of the loop before this module sees any of them,
@@ -207,8 +213,11 @@ def limits(max_connections: int | None = None,
     backlog = min(128, max(16, soft // 8))
     wanted = max_connections or int(_env_number("THB_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, int))
     room = soft - open_files() - FD_RESERVE - 2 * backlog
-    return (max(16, min(wanted, room)),
-            header_timeout_s or _env_number("THB_HEADER_TIMEOUT_S", DEFAULT_HEADER_TIMEOUT_S), backlog)
+    return (
+        max(16, min(wanted, room)),
+        header_timeout_s or _env_number("THB_HEADER_TIMEOUT_S", DEFAULT_HEADER_TIMEOUT_S),
+        backlog,
+    )
 
 
 def install(config=None, max_connections: int | None = None, header_timeout_s: float | None = None) -> bool:

@@ -47,7 +47,9 @@ class RateLimit(logging.Filter):
         if held is None:
             return False
         if held:
-            record.msg = f"{record.getMessage()} ({held} more like this in the last {self.interval_s:.0f} s, not logged)"
+            record.msg = (
+                f"{record.getMessage()} ({held} more like this in the last {self.interval_s:.0f} s, not logged)"
+            )
             record.args = None
         return True
 

@@ -122,20 +122,29 @@ async def run_view(ws_url: str, view: str, timeout: float = 60.0) -> float:
     msg.rerun_script.page_name = parts.path.strip("/")
     t0 = time.perf_counter()
     async with asyncio.timeout(timeout):
-        async with connect(ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None,
-                           compression=None, additional_headers=[tuple(x.decode() for x in WARMUP_HEADER)]) as ws:
+        async with connect(
+            ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            ping_interval=None,
+            compression=None,
+            additional_headers=[tuple(x.decode() for x in WARMUP_HEADER)],
+        ) as ws:
             await ws.send(msg.SerializeToString())
             for _ in range(100_000):
                 fm = ForwardMsg()
                 fm.ParseFromString(await ws.recv())
-                if fm.WhichOneof("type") == "script_finished" and \
-                        fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                if (
+                    fm.WhichOneof("type") == "script_finished"
+                    and fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+                ):
                     break
     return time.perf_counter() - t0
 
 
-async def run_views(views: Iterable[str] = VIEWS, ws_url: str | None = None, start_timeout: float = 60.0,
-                    total_timeout: float = 180.0) -> None:
+async def run_views(
+    views: Iterable[str] = VIEWS, ws_url: str | None = None, start_timeout: float = 60.0, total_timeout: float = 180.0
+) -> None:
     """Run each view once through the server's own websocket (after it starts listening)."""
     t_all = time.perf_counter()
     ws_url = ws_url or _stream_url()
@@ -230,10 +239,18 @@ def _from_a_browser(scope: dict) -> bool:
 
 def _plain(status: int, text: str):
     body = text.encode("utf-8", "replace")[:400]
-    return ({"type": "http.response.start", "status": status,
-             "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                         (b"content-length", str(len(body)).encode()), (b"cache-control", b"no-cache")]},
-            {"type": "http.response.body", "body": body})
+    return (
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-cache"),
+            ],
+        },
+        {"type": "http.response.body", "body": body},
+    )
 
 
 class HealthGate:

@@ -13,7 +13,7 @@ On every rerun, `bind(page, ds, options)`:
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -47,8 +47,13 @@ def labels(ds) -> dict[str, Callable]:
 
     # the texts are translated now, in the run's language (a label function may be called later, elsewhere)
     cb, t = ds.codebook, i18n.current()
-    latest, off, all_ind, all_src, no_sel = (_("Latest year per country"), _("Off (actual values)"),
-                                             _("All indicators"), _("All sources"), _("none (click a country)"))
+    latest, off, all_ind, all_src, no_sel = (
+        _("Latest year per country"),
+        _("Off (actual values)"),
+        _("All indicators"),
+        _("All sources"),
+        _("none (click a country)"),
+    )
     measures = {k: t.gettext(v) for k, v in MEASURES.items()}
     stacks = {k: t.gettext(v) for k, v in STACKS.items()}
     views = {k: t.gettext(v) for k, v in VIEWS.items()}
@@ -62,7 +67,9 @@ def labels(ds) -> dict[str, Callable]:
 
     breakdown = lambda b: t.label("breakdown", b, cb.breakdown_label(b))  # noqa: E731
     return {
-        "country": country, "indicator": indicator, "breakdown": breakdown,
+        "country": country,
+        "indicator": indicator,
+        "breakdown": breakdown,
         "measure": lambda m: measures.get(m) or MEASURE_LABELS.get(m) or str(m),
         "stack": lambda s: stacks.get(s, str(s)),
         "view": lambda v: views.get(v, str(v)),
@@ -136,8 +143,12 @@ def _start(page: str, options: Options) -> ViewState:
         notices += resolution_notices(view, options)
     _push(view, options)
     if notices:
-        st.info(_("This link had parts that could not be used, so defaults were used instead:") + "\n\n"
-                + "\n".join(f"- {md_escape(n)}" for n in notices), icon=":material/link_off:")
+        st.info(
+            _("This link had parts that could not be used, so defaults were used instead:")
+            + "\n\n"
+            + "\n".join(f"- {md_escape(n)}" for n in notices),
+            icon=":material/link_off:",
+        )
     return view
 
 
@@ -149,8 +160,9 @@ def _finish(view: ViewState) -> None:
     st.session_state.setdefault(_STORE, {})[view.page] = view
 
 
-def _draw(page: str, f: Field, options: Options, values: dict, fmt: dict, col, custom: dict, lists: dict,
-          view: ViewState):
+def _draw(
+    page: str, f: Field, options: Options, values: dict, fmt: dict, col, custom: dict, lists: dict, view: ViewState
+):
     key = wkey(page, f.name)
     if f.name in custom:  # a page-specific editor (the Check page's figure picker) starts from the view
         return custom[f.name](getattr(view, f.name))
@@ -163,8 +175,13 @@ def _draw(page: str, f: Field, options: Options, values: dict, fmt: dict, col, c
     if f.widget == "text":
         if not isinstance(st.session_state.get(key), str):
             st.session_state[key] = ""
-        return col.text_input(_(f.label), key=key, help=_(f.help) if f.help else None, max_chars=80,
-                              placeholder=_("e.g. Latvia 2024, Ombudsman, sham"))
+        return col.text_input(
+            _(f.label),
+            key=key,
+            help=_(f.help) if f.help else None,
+            max_chars=80,
+            placeholder=_("e.g. Latvia 2024, Ombudsman, sham"),
+        )
     if f.widget == "years":
         lo, hi = options.year_min, options.year_max
         cur = st.session_state.get(key)
@@ -181,19 +198,27 @@ def _draw(page: str, f: Field, options: Options, values: dict, fmt: dict, col, c
         if not isinstance(cur, list) or any(c not in wopts for c in cur):
             keep = [c for c in cur if c in wopts] if isinstance(cur, list) else []
             st.session_state[key] = keep or [c for c in default if c in wopts]
-        return col.multiselect(_(f.label), wopts, key=key, format_func=show, help=_(f.help) if f.help else None,
-                               placeholder=None if i18n.lang() == i18n.DEFAULT else _("Choose options"))
+        return col.multiselect(
+            _(f.label),
+            wopts,
+            key=key,
+            format_func=show,
+            help=_(f.help) if f.help else None,
+            placeholder=None if i18n.lang() == i18n.DEFAULT else _("Choose options"),
+        )
     if st.session_state.get(key) not in wopts:
         st.session_state[key] = default if default in wopts else (wopts[0] if wopts else None)
     if f.widget == "segmented":
-        v = col.segmented_control(_(f.label), wopts, key=key, format_func=show, help=_(f.help) if f.help else None,
-                                  required=True)
+        v = col.segmented_control(
+            _(f.label), wopts, key=key, format_func=show, help=_(f.help) if f.help else None, required=True
+        )
         return v if v is not None else st.session_state.get(key)
     return col.selectbox(_(f.label), wopts, key=key, format_func=show, help=_(f.help) if f.help else None)
 
 
-def bind(page: str, ds, options: Options, *, custom: dict | None = None, lists: dict | None = None,
-         container=st) -> tuple[ViewState, dict]:
+def bind(
+    page: str, ds, options: Options, *, custom: dict | None = None, lists: dict | None = None, container=st
+) -> tuple[ViewState, dict]:
     """Draw the page's widgets and return (canonical view, resolved values). `lists` overrides what a
     select offers (e.g. the Data page's figures given by several sources); `custom[field](value) -> value`
     draws a page-specific editor for a field."""
@@ -207,8 +232,9 @@ def bind(page: str, ds, options: Options, *, custom: dict | None = None, lists: 
         for f in fields:
             if f not in shown:
                 values[f.name] = getattr(view, f.name)  # hidden for now: kept in the view and the URL
-        cols = container.columns([f.width for f in shown], vertical_alignment="bottom") \
-            if len(shown) > 1 else [container]
+        cols = (
+            container.columns([f.width for f in shown], vertical_alignment="bottom") if len(shown) > 1 else [container]
+        )
         for col, f in zip(cols, shown):
             values[f.name] = _from_widget(f, _draw(page, f, options, values, fmt, col, custom, lists, view), options)
     for name in PAGE_FIELDS[page]:  # fields drawn later by the page (select_field) or not at all
@@ -216,16 +242,18 @@ def bind(page: str, ds, options: Options, *, custom: dict | None = None, lists: 
             values[name] = i18n.lang()
         elif name not in values:
             key = wkey(page, name)
-            values[name] = _from_widget(FIELDS[name], st.session_state[key], options) \
-                if FIELDS[name].widget and key in st.session_state else getattr(view, name)
+            values[name] = (
+                _from_widget(FIELDS[name], st.session_state[key], options)
+                if FIELDS[name].widget and key in st.session_state
+                else getattr(view, name)
+            )
     values.pop("page")
     view, resolved = resolve(ViewState(page=page, **values), options)
     _finish(view)
     return view, resolved
 
 
-def select_field(page: str, name: str, choices, label_of: Callable, *, label: str, none_label: str,
-                 container=st):
+def select_field(page: str, name: str, choices, label_of: Callable, *, label: str, none_label: str, container=st):
     """A select box for one of the page's fields whose choices come from the page's Figure (the Data page's
     figures given by several sources). Its value is read by `bind` on the next run (one source of truth)."""
     key = wkey(page, name)
@@ -280,12 +308,19 @@ def reset(page: str) -> None:
     st.query_params.clear()
 
 
-def choose(label: str, choices: list, current, *, key: str, format_func: Callable, on_pick: Callable,
-           container=st) -> None:
+def choose(
+    label: str, choices: list, current, *, key: str, format_func: Callable, on_pick: Callable, container=st
+) -> None:
     """A select box that acts when changed: `on_pick(value)` runs in its callback (e.g. go to another view).
     For choices that are not one of the page's fields (the Present page's deck list)."""
-    container.selectbox(label, choices, index=choices.index(current) if current in choices else 0, key=key,
-                        format_func=format_func, on_change=lambda: on_pick(st.session_state[key]))
+    container.selectbox(
+        label,
+        choices,
+        index=choices.index(current) if current in choices else 0,
+        key=key,
+        format_func=format_func,
+        on_change=lambda: on_pick(st.session_state[key]),
+    )
 
 
 # ------------------------------------------------------------------------------------------ language
@@ -311,9 +346,16 @@ def language() -> str:
     if bad:
         from components.view.state import _safe
 
-        st.info(_("This link had parts that could not be used, so defaults were used instead:") + "\n\n- "
-                + md_escape(_("Ignored language '{value}' (not one of en, et, lv, lt, ru); showing {language}.").format(
-                    value=_safe(raw), language=i18n.ENDONYMS[lang])), icon=":material/translate:")
+        st.info(
+            _("This link had parts that could not be used, so defaults were used instead:")
+            + "\n\n- "
+            + md_escape(
+                _("Ignored language '{value}' (not one of en, et, lv, lt, ru); showing {language}.").format(
+                    value=_safe(raw), language=i18n.ENDONYMS[lang]
+                )
+            ),
+            icon=":material/translate:",
+        )
     return lang
 
 
@@ -351,5 +393,11 @@ def language_picker(container=st) -> None:
     none of the current language finds it."""
     f = FIELDS["lang"]
     st.session_state[_PICK] = i18n.lang()
-    container.selectbox(i18n.PICKER_LABEL, list(f.choices(None, {})), key=_PICK, format_func=i18n.ENDONYMS.get,
-                        on_change=_set_language, help=_("The language of the page. It is part of the link."))
+    container.selectbox(
+        i18n.PICKER_LABEL,
+        list(f.choices(None, {})),
+        key=_PICK,
+        format_func=i18n.ENDONYMS.get,
+        on_change=_set_language,
+        help=_("The language of the page. It is part of the link."),
+    )

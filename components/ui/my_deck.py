@@ -50,8 +50,11 @@ def _keep(deck: dk.Deck | None) -> None:
         st.session_state[_KEY] = deck
     shown = controls.stored(PRESENT)
     if shown is not None and shown.mydeck:
-        controls.remember(replace(shown, deck=None, mydeck=dk.encode(deck), slide=min(shown.slide, len(deck.slides)))
-                          if deck else ViewState(page=PRESENT))
+        controls.remember(
+            replace(shown, deck=None, mydeck=dk.encode(deck), slide=min(shown.slide, len(deck.slides)))
+            if deck
+            else ViewState(page=PRESENT)
+        )
 
 
 def _flash(kind: str, text: str) -> None:
@@ -72,6 +75,7 @@ def _checked(deck: dk.Deck) -> tuple[dk.Deck, str] | None:
 
 # ------------------------------------------------------------------------------ on the chart pages
 
+
 def _slide_query(view: ViewState) -> dict[str, str]:
     return {k: v for k, v in view.to_query().items() if k != "lang"}  # a deck is shown in the reader's language
 
@@ -79,15 +83,18 @@ def _slide_query(view: ViewState) -> dict[str, str]:
 def _add(page: str, query: dict) -> None:
     deck = own()
     # no title and the default deck title: shown in the language of each showing, never frozen in this one
-    new = dk.Deck(dk.OWN_ID, deck.title if deck else "",
-                  (deck.slides if deck else ()) + (dk.Slide(page, dict(query), "", ""),))
+    new = dk.Deck(
+        dk.OWN_ID, deck.title if deck else "", (deck.slides if deck else ()) + (dk.Slide(page, dict(query), "", ""),)
+    )
     got = _checked(new)
     if got is None:  # shown by the button's fragment (a callback of a fragment draws nothing itself)
         st.session_state[_ADDED] = (":material/warning:", st.session_state.pop(_FLASH)[-1][1])
         return
     _keep(got[0])
-    st.session_state[_ADDED] = (":material/playlist_add_check:",
-                                i18n._("Added to your deck as slide {n}.").format(n=len(new.slides)))
+    st.session_state[_ADDED] = (
+        ":material/playlist_add_check:",
+        i18n._("Added to your deck as slide {n}.").format(n=len(new.slides)),
+    )
 
 
 @st.fragment
@@ -98,22 +105,37 @@ def add_button(view: ViewState) -> None:
     deck = own()
     query = _slide_query(view)
     n = len(deck.slides) if deck else 0
-    at = next((i for i, s in enumerate(deck.slides, 1) if s.page == view.page and s.query == query), None) \
-        if deck else None
+    at = (
+        next((i for i, s in enumerate(deck.slides, 1) if s.page == view.page and s.query == query), None)
+        if deck
+        else None
+    )
     row = st.container(horizontal=True, vertical_alignment="center", key=f"mydeck_row_{view.page}")
-    row.button(i18n._("Add this view to my deck"), icon=":material/playlist_add:", key=f"mydeck_add_{view.page}",
-               on_click=_add, args=(view.page, query), disabled=n >= dk.MAX_OWN_SLIDES,
-               help=i18n._("Adds this chart, exactly as set now, as a slide of your own deck. Present, edit, "
-                           "share and download it on the Present page."))
+    row.button(
+        i18n._("Add this view to my deck"),
+        icon=":material/playlist_add:",
+        key=f"mydeck_add_{view.page}",
+        on_click=_add,
+        args=(view.page, query),
+        disabled=n >= dk.MAX_OWN_SLIDES,
+        help=i18n._(
+            "Adds this chart, exactly as set now, as a slide of your own deck. Present, edit, "
+            "share and download it on the Present page."
+        ),
+    )
     if deck:
-        row.page_link("app_pages/present.py", icon=":material/slideshow:",
-                      label=i18n.ngettext("Open my deck ({n} slide)", "Open my deck ({n} slides)", n).format(n=n),
-                      query_params={PARAM: dk.encode(deck), "slide": str(at or n)})
+        row.page_link(
+            "app_pages/present.py",
+            icon=":material/slideshow:",
+            label=i18n.ngettext("Open my deck ({n} slide)", "Open my deck ({n} slides)", n).format(n=n),
+            query_params={PARAM: dk.encode(deck), "slide": str(at or n)},
+        )
         if at:
             row.caption(i18n._("This view is slide {n} of your deck.").format(n=at))
 
 
 # ------------------------------------------------------------------------------ on the Present page
+
 
 def from_link() -> None:
     """Before the binding: a deck in the link is checked. Its usable slides become this session's own deck
@@ -132,20 +154,31 @@ def from_link() -> None:
         st.session_state[_KEY] = deck
         if canon != raw:
             st.query_params[PARAM] = canon
-        head = i18n.ngettext("Some slides of this deck link could not be used and were left out; {n} slide is "
-                             "kept.", "Some slides of this deck link could not be used and were left out; {n} "
-                             "slides are kept.", len(deck.slides)).format(n=len(deck.slides))
+        head = i18n.ngettext(
+            "Some slides of this deck link could not be used and were left out; {n} slide is kept.",
+            "Some slides of this deck link could not be used and were left out; {n} slides are kept.",
+            len(deck.slides),
+        ).format(n=len(deck.slides))
     else:
         if mine is not None:
             st.query_params[PARAM] = dk.encode(mine)
         else:
             del st.query_params[PARAM]
             st.query_params.pop("slide", None)
-        head = i18n._("This deck link could not be read, so nothing was changed.") + " " + (
-            i18n._("Your own deck of this session is shown.") if mine else i18n._("The first shipped deck is shown."))
+        head = (
+            i18n._("This deck link could not be read, so nothing was changed.")
+            + " "
+            + (
+                i18n._("Your own deck of this session is shown.")
+                if mine
+                else i18n._("The first shipped deck is shown.")
+            )
+        )
     if problems:
-        st.warning(f"**{md_escape(head)}**\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems[:10]),
-                   icon=":material/link_off:")
+        st.warning(
+            f"**{md_escape(head)}**\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems[:10]),
+            icon=":material/link_off:",
+        )
 
 
 def current(ds, view: ViewState, values: dict, options):
@@ -195,10 +228,11 @@ def picker(view: ViewState, shown: dk.Deck) -> None:
         with i18n.using(lang):
             if d != OWN:
                 return dk.deck_title(dk.load(d))
-            return i18n._("My deck: {title}").format(title=dk.deck_title(mine)) if mine.title else \
-                dk.deck_title(mine)
-    controls.choose(i18n._("Deck"), choices, OWN if view.mydeck else shown.id, key="present_deck",
-                    format_func=name, on_pick=_show)
+            return i18n._("My deck: {title}").format(title=dk.deck_title(mine)) if mine.title else dk.deck_title(mine)
+
+    controls.choose(
+        i18n._("Deck"), choices, OWN if view.mydeck else shown.id, key="present_deck", format_func=name, on_pick=_show
+    )
 
 
 def _apply(view: ViewState, deck: dk.Deck, slide: int) -> None:
@@ -209,8 +243,11 @@ def _apply(view: ViewState, deck: dk.Deck, slide: int) -> None:
 
 
 def _edit(view: ViewState, deck: dk.Deck, i: int, what: str, key: str) -> None:
-    text = " ".join(str(st.session_state.get(key) or "").split()) if what != "note" else \
-        str(st.session_state.get(key) or "").strip()
+    text = (
+        " ".join(str(st.session_state.get(key) or "").split())
+        if what != "note"
+        else str(st.session_state.get(key) or "").strip()
+    )
     if what == "deck":  # emptied, or the default as shown: the default, in each showing's language
         _apply(view, replace(deck, title="" if text == dk.deck_title(replace(deck, title="")) else text), view.slide)
         return
@@ -229,7 +266,7 @@ def _move(view: ViewState, deck: dk.Deck, i: int, step: int) -> None:
 
 
 def _remove(view: ViewState, deck: dk.Deck, i: int) -> None:
-    slides = deck.slides[:i] + deck.slides[i + 1:]
+    slides = deck.slides[:i] + deck.slides[i + 1 :]
     if not slides:
         _keep(None)
         _flash("info", i18n._("Your deck is empty now: add views to it from the chart pages."))
@@ -245,23 +282,35 @@ def _upload(key: str) -> None:
         return
     deck, problems = dk.from_bytes(file.getvalue())
     if deck is None:
-        _flash("warning", i18n._("“{name}” was not opened, and your deck was not changed:").format(
-            name=str(file.name)[:60]) + " " + " ".join(problems))
+        _flash(
+            "warning",
+            i18n._("“{name}” was not opened, and your deck was not changed:").format(name=str(file.name)[:60])
+            + " "
+            + " ".join(problems),
+        )
         return
     if problems:
-        _flash("warning", i18n._("Some slides of “{name}” could not be used and were left out:").format(
-            name=str(file.name)[:60]) + "\n" + "\n".join(f"- {p}" for p in problems[:10]))
+        _flash(
+            "warning",
+            i18n._("Some slides of “{name}” could not be used and were left out:").format(name=str(file.name)[:60])
+            + "\n"
+            + "\n".join(f"- {p}" for p in problems[:10]),
+        )
     got = _checked(deck)
     if got is not None:
         _keep(got[0])
-        st.toast(i18n.ngettext("Deck opened: {n} slide.", "Deck opened: {n} slides.", len(deck.slides)).format(
-            n=len(deck.slides)), icon=":material/upload_file:")
+        st.toast(
+            i18n.ngettext("Deck opened: {n} slide.", "Deck opened: {n} slides.", len(deck.slides)).format(
+                n=len(deck.slides)
+            ),
+            icon=":material/upload_file:",
+        )
         controls.go(ViewState(page=PRESENT, mydeck=got[1]))
 
 
 def _append(shown: dk.Deck) -> None:
     mine = own()
-    slides = ((mine.slides if mine else ()) + shown.slides)[:dk.MAX_OWN_SLIDES]
+    slides = ((mine.slides if mine else ()) + shown.slides)[: dk.MAX_OWN_SLIDES]
     got = _checked(dk.Deck(dk.OWN_ID, mine.title if mine else shown.title, slides))
     if got is not None:
         _keep(got[0])
@@ -279,55 +328,134 @@ def panel(view: ViewState, shown: dk.Deck) -> None:
         if editing:
             _editor(view, mine)
         else:
-            st.caption(i18n._("Your own deck: add views to it with “Add this view to my deck” on the Overview, "
-                              "Compare, Trends and Map pages, start from the slides of this deck, or open a deck "
-                              "file."))
+            st.caption(
+                i18n._(
+                    "Your own deck: add views to it with “Add this view to my deck” on the Overview, "
+                    "Compare, Trends and Map pages, start from the slides of this deck, or open a deck "
+                    "file."
+                )
+            )
             row = st.container(horizontal=True)
             if mine is not None:
-                row.button(i18n.ngettext("Show my deck ({n} slide)", "Show my deck ({n} slides)",
-                                         len(mine.slides)).format(n=len(mine.slides)), icon=":material/slideshow:",
-                           key="mydeck_show", on_click=_show, args=(OWN,))
-            row.button(i18n._("Add this deck's slides to my deck"), icon=":material/library_add:", key="mydeck_copy",
-                       on_click=_append, args=(shown,))
+                row.button(
+                    i18n.ngettext("Show my deck ({n} slide)", "Show my deck ({n} slides)", len(mine.slides)).format(
+                        n=len(mine.slides)
+                    ),
+                    icon=":material/slideshow:",
+                    key="mydeck_show",
+                    on_click=_show,
+                    args=(OWN,),
+                )
+            row.button(
+                i18n._("Add this deck's slides to my deck"),
+                icon=":material/library_add:",
+                key="mydeck_copy",
+                on_click=_append,
+                args=(shown,),
+            )
         key = f"mydeck_upload_{st.session_state.get(_UPLOADS, 0)}"
-        st.file_uploader(i18n._("Open a deck file (JSON)"), type=["json"], key=key, on_change=_upload, args=(key,),
-                         max_upload_size=1, help=i18n._("A deck saved with “Download my deck”, or written like the "
-                                                        "files in data/decks/. It replaces your deck when it can be "
-                                                        "read; otherwise nothing changes."))
+        st.file_uploader(
+            i18n._("Open a deck file (JSON)"),
+            type=["json"],
+            key=key,
+            on_change=_upload,
+            args=(key,),
+            max_upload_size=1,
+            help=i18n._(
+                "A deck saved with “Download my deck”, or written like the "
+                "files in data/decks/. It replaces your deck when it can be "
+                "read; otherwise nothing changes."
+            ),
+        )
         if mine is not None:
-            st.download_button(i18n._("Download my deck (JSON)"), data=dk.to_json(mine), file_name="my-deck.json",
-                               mime="application/json", on_click="ignore", icon=":material/download:",
-                               key="mydeck_json", help=i18n._("The deck as a file in the format of data/decks/: open "
-                                                              "it here later, or make slides with `make deck`."))
+            st.download_button(
+                i18n._("Download my deck (JSON)"),
+                data=dk.to_json(mine),
+                file_name="my-deck.json",
+                mime="application/json",
+                on_click="ignore",
+                icon=":material/download:",
+                key="mydeck_json",
+                help=i18n._(
+                    "The deck as a file in the format of data/decks/: open "
+                    "it here later, or make slides with `make deck`."
+                ),
+            )
 
 
 def _editor(view: ViewState, deck: dk.Deck) -> None:
     tag = hashlib.sha1(view.mydeck.encode("utf-8")).hexdigest()[:8]  # the inputs start afresh after each change
     key = f"mydeck_title_{tag}"
-    st.text_input(i18n._("Deck title"), value=dk.deck_title(deck), max_chars=dk.MAX_TITLE, key=key, on_change=_edit,
-                  args=(view, deck, -1, "deck", key))
+    st.text_input(
+        i18n._("Deck title"),
+        value=dk.deck_title(deck),
+        max_chars=dk.MAX_TITLE,
+        key=key,
+        on_change=_edit,
+        args=(view, deck, -1, "deck", key),
+    )
     n = len(deck.slides)
     for i, s in enumerate(deck.slides):
         with st.container(border=True, key=f"mydeck_slide_{i}"):
-            st.markdown(f"**{i + 1}** · {md_escape(i18n._(page_spec(s.page).title))}"
-                        + (" · *" + md_escape(i18n._("on screen")) + "*" if i + 1 == view.slide else ""))
+            st.markdown(
+                f"**{i + 1}** · {md_escape(i18n._(page_spec(s.page).title))}"
+                + (" · *" + md_escape(i18n._("on screen")) + "*" if i + 1 == view.slide else "")
+            )
             row = st.container(horizontal=True, vertical_alignment="center")
             if i + 1 != view.slide:
-                row.button(i18n._("Show"), icon=":material/visibility:", key=f"mydeck_show_{i}",
-                           on_click=controls.go, args=(replace(view, slide=i + 1),),
-                           help=i18n._("Show this slide above"))
-            row.button(i18n._("Up"), icon=":material/arrow_upward:", key=f"mydeck_up_{i}", disabled=i == 0,
-                       on_click=_move, args=(view, deck, i, -1), help=i18n._("Move this slide one place earlier"))
-            row.button(i18n._("Down"), icon=":material/arrow_downward:", key=f"mydeck_down_{i}", disabled=i == n - 1,
-                       on_click=_move, args=(view, deck, i, 1), help=i18n._("Move this slide one place later"))
-            row.button(i18n._("Remove"), icon=":material/delete:", key=f"mydeck_remove_{i}", on_click=_remove,
-                       args=(view, deck, i), help=i18n._("Take this slide out of your deck"))
+                row.button(
+                    i18n._("Show"),
+                    icon=":material/visibility:",
+                    key=f"mydeck_show_{i}",
+                    on_click=controls.go,
+                    args=(replace(view, slide=i + 1),),
+                    help=i18n._("Show this slide above"),
+                )
+            row.button(
+                i18n._("Up"),
+                icon=":material/arrow_upward:",
+                key=f"mydeck_up_{i}",
+                disabled=i == 0,
+                on_click=_move,
+                args=(view, deck, i, -1),
+                help=i18n._("Move this slide one place earlier"),
+            )
+            row.button(
+                i18n._("Down"),
+                icon=":material/arrow_downward:",
+                key=f"mydeck_down_{i}",
+                disabled=i == n - 1,
+                on_click=_move,
+                args=(view, deck, i, 1),
+                help=i18n._("Move this slide one place later"),
+            )
+            row.button(
+                i18n._("Remove"),
+                icon=":material/delete:",
+                key=f"mydeck_remove_{i}",
+                on_click=_remove,
+                args=(view, deck, i),
+                help=i18n._("Take this slide out of your deck"),
+            )
             tkey, nkey = f"mydeck_t{i}_{tag}", f"mydeck_n{i}_{tag}"
-            st.text_input(i18n._("Title of slide {n}").format(n=i + 1), value=dk.shown(s.title), max_chars=dk.MAX_TITLE,
-                          key=tkey, on_change=_edit, args=(view, deck, i, "title", tkey),
-                          placeholder=i18n._("The chart's own title, in the language the deck is shown in"))
-            st.text_area(i18n._("Speaker note of slide {n}").format(n=i + 1), value=dk.slide_note(s),
-                         max_chars=dk.MAX_NOTE,
-                         key=nkey, on_change=_edit, args=(view, deck, i, "note", nkey), height=90,
-                         placeholder=i18n._("What to say with this slide (in the PowerPoint's notes pane and under "
-                                            "the chart in the PDF)"))
+            st.text_input(
+                i18n._("Title of slide {n}").format(n=i + 1),
+                value=dk.shown(s.title),
+                max_chars=dk.MAX_TITLE,
+                key=tkey,
+                on_change=_edit,
+                args=(view, deck, i, "title", tkey),
+                placeholder=i18n._("The chart's own title, in the language the deck is shown in"),
+            )
+            st.text_area(
+                i18n._("Speaker note of slide {n}").format(n=i + 1),
+                value=dk.slide_note(s),
+                max_chars=dk.MAX_NOTE,
+                key=nkey,
+                on_change=_edit,
+                args=(view, deck, i, "note", nkey),
+                height=90,
+                placeholder=i18n._(
+                    "What to say with this slide (in the PowerPoint's notes pane and under the chart in the PDF)"
+                ),
+            )

@@ -21,8 +21,9 @@ from components.core.i18n import N_
 from components.ui.a11y import SITE_NAME as SITE
 
 # first path segments that belong to the server itself (Streamlit's routes, static serving, the API)
-SERVER_PREFIXES = frozenset({"_stcore", "static", "media", "component", "app", "api", "auth", "oauth2callback",
-                             "~", "-"})
+SERVER_PREFIXES = frozenset(
+    {"_stcore", "static", "media", "component", "app", "api", "auth", "oauth2callback", "~", "-"}
+)
 TITLE = N_("Page not found")
 TEXT = N_("There is no page at this address. The dashboard's pages are:")
 
@@ -61,23 +62,27 @@ def page(lang: str, path: str, base: str = "") -> bytes:
     with i18n.using(lang):
         _ = i18n._
         keep = "" if lang == i18n.DEFAULT else f"?lang={lang}"  # the app opens in the language of this page
-        links = "".join(f'<li><a href="{html.escape(base + "/" + p.url + keep)}">{html.escape(_(p.title))}</a></li>'
-                        for p in registry.PAGES)
+        links = "".join(
+            f'<li><a href="{html.escape(base + "/" + p.url + keep)}">{html.escape(_(p.title))}</a></li>'
+            for p in registry.PAGES
+        )
         shown = path if len(path) <= 100 else path[:100] + "…"
-        text = (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-                f"<title>{html.escape(_(TITLE))} · {html.escape(_(SITE))}</title>"
-                "<style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:40rem;padding:0 1rem;"
-                "color:#1f2937;line-height:1.5}a{color:#0060a0}code{background:#f3f4f6;padding:0 .25rem;"
-                "overflow-wrap:anywhere}</style></head>"
-                f"<body><main><h1>{html.escape(_(TITLE))}</h1><p><code>{html.escape(shown)}</code></p>"
-                f"<p>{html.escape(_(TEXT))}</p><ul>{links}</ul></main></body></html>\n")
+        text = (
+            f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(_(TITLE))} · {html.escape(_(SITE))}</title>"
+            "<style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:40rem;padding:0 1rem;"
+            "color:#1f2937;line-height:1.5}a{color:#0060a0}code{background:#f3f4f6;padding:0 .25rem;"
+            "overflow-wrap:anywhere}</style></head>"
+            f"<body><main><h1>{html.escape(_(TITLE))}</h1><p><code>{html.escape(shown)}</code></p>"
+            f"<p>{html.escape(_(TEXT))}</p><ul>{links}</ul></main></body></html>\n"
+        )
     return text.encode("utf-8")
 
 
 def is_nested_unknown(path: str, base: str = "") -> bool:
     if base and path.startswith(base + "/"):
-        path = path[len(base):]
+        path = path[len(base) :]
     segments = [s for s in path.split("/") if s]
     return len(segments) >= 2 and segments[0] not in SERVER_PREFIXES
 
@@ -90,8 +95,11 @@ class NestedPathNotFound:
     async def __call__(self, scope: dict, receive, send) -> None:
         if self.base is None:
             self.base = base_url_path()
-        if (scope.get("type") != "http" or scope.get("method") not in ("GET", "HEAD")
-                or not is_nested_unknown(scope.get("path", ""), self.base)):
+        if (
+            scope.get("type") != "http"
+            or scope.get("method") not in ("GET", "HEAD")
+            or not is_nested_unknown(scope.get("path", ""), self.base)
+        ):
             await self.app(scope, receive, send)
             return
         replaced = False
@@ -104,12 +112,20 @@ class NestedPathNotFound:
                     replaced = True  # Streamlit's index page for an unknown path: the white page
                     lang = reader_language(scope)
                     body = page(lang, scope.get("path", ""), self.base or "")
-                    await send({"type": "http.response.start", "status": 404, "headers": [
-                        (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-                        (b"content-language", lang.encode()), (b"cache-control", b"no-cache"),
-                        (b"x-content-type-options", b"nosniff")]})
-                    await send({"type": "http.response.body",
-                                "body": b"" if scope.get("method") == "HEAD" else body})
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 404,
+                            "headers": [
+                                (b"content-type", b"text/html; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode()),
+                                (b"content-language", lang.encode()),
+                                (b"cache-control", b"no-cache"),
+                                (b"x-content-type-options", b"nosniff"),
+                            ],
+                        }
+                    )
+                    await send({"type": "http.response.body", "body": b"" if scope.get("method") == "HEAD" else body})
                     return
             if not replaced:
                 await send(message)

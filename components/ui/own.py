@@ -113,8 +113,9 @@ def figures(ds, view, opts):
     from components.builders import build
 
     shown, _values = resolve(view, opts)
-    return tuple(replace(f, screen=frame.screen_spec(f.spec)) if f.spec is not None else f
-                 for f in build(ds, shown, opts))
+    return tuple(
+        replace(f, screen=frame.screen_spec(f.spec)) if f.spec is not None else f for f in build(ds, shown, opts)
+    )
 
 
 def link_params(ds, opts, page: str) -> dict:
@@ -151,6 +152,7 @@ def download(make, *args):
     def build():
         with i18n.using(lang):
             return make(*args)
+
     return build
 
 
@@ -222,14 +224,16 @@ def uploader_texts(key: str) -> None:
     take a button's name from CSS). Only for the uploader with this widget key."""
     from components.ui import safe_html
 
-    safe_html.script(UPLOADER_JS, key=key, choose=_("Choose a file"), another=_("Choose another file"),
-                     remove=_("Remove {name}"))
+    safe_html.script(
+        UPLOADER_JS, key=key, choose=_("Choose a file"), another=_("Choose another file"), remove=_("Remove {name}")
+    )
 
     box = f".st-key-{key}"
-    button, limit, refused = (_css_text(_("Choose a file")),
-                              _css_text(_("At most {mb} MB · CSV or Excel (.xlsx)").format(mb=uploads.MAX_MB)),
-                              _css_text(_("Not read: larger than {mb} MB, or not a CSV or Excel file.").format(
-                                  mb=uploads.MAX_MB)))
+    button, limit, refused = (
+        _css_text(_("Choose a file")),
+        _css_text(_("At most {mb} MB · CSV or Excel (.xlsx)").format(mb=uploads.MAX_MB)),
+        _css_text(_("Not read: larger than {mb} MB, or not a CSV or Excel file.").format(mb=uploads.MAX_MB)),
+    )
     safe_html.style(
         f"{box} [data-testid='stFileUploaderDropzone'] button[data-testid='stBaseButton-secondary'] "
         f"[data-testid='stMarkdownContainer'] p {{display: none;}}"

@@ -49,26 +49,56 @@ def figure_picker(ds, options, target: str | None) -> str:
         st.session_state[_APPLIED] = target
     cb, rows, t = ds.codebook, ds.table, i18n.current()
     cols = st.columns(6)
-    country = _select(_("Country"), q.sort_countries(rows["country"].unique()), "country", cols[0],
-                      fmt=lambda c: t.country(c, cb.country_label(c)))
+    country = _select(
+        _("Country"),
+        q.sort_countries(rows["country"].unique()),
+        "country",
+        cols[0],
+        fmt=lambda c: t.country(c, cb.country_label(c)),
+    )
     rows = rows[rows["country"] == country]
     inds = sorted(rows["indicator"].unique(), key=lambda i: (cb.indicator_order(i), i))
-    indicator = _select(_("Indicator"), inds, "indicator", cols[1], options.indicator_default(),
-                        lambda i: t.label("indicator", i, cb.indicator_label(i)))
+    indicator = _select(
+        _("Indicator"),
+        inds,
+        "indicator",
+        cols[1],
+        options.indicator_default(),
+        lambda i: t.label("indicator", i, cb.indicator_label(i)),
+    )
     rows = rows[rows["indicator"] == indicator]
     pk = period_key(rows["period_start"], rows["period_end"])
-    period = _select(_("Year or period"), sorted(pk.unique(), key=lambda p: (-int(str(p).split("-")[-1]), p)),
-                     "period", cols[2])
+    period = _select(
+        _("Year or period"), sorted(pk.unique(), key=lambda p: (-int(str(p).split("-")[-1]), p)), "period", cols[2]
+    )
     rows = rows[pk == period]
-    breakdown = _select(_("Breakdown"), sorted(rows["breakdown"].unique(), key=lambda b: (b != "total", b)),
-                        "breakdown", cols[3], "total", lambda b: t.label("breakdown", b, cb.breakdown_label(b)))
+    breakdown = _select(
+        _("Breakdown"),
+        sorted(rows["breakdown"].unique(), key=lambda b: (b != "total", b)),
+        "breakdown",
+        cols[3],
+        "total",
+        lambda b: t.label("breakdown", b, cb.breakdown_label(b)),
+    )
     rows = rows[rows["breakdown"] == breakdown]
     cats = sorted(rows["category"].unique(), key=lambda c: (cb.category_order(breakdown, c), c))
-    category = _select(_("Category"), cats, "category", cols[4], "total",
-                       lambda c: t.label("category", f"{breakdown}:{c}", cb.category_label(breakdown, c)))
+    category = _select(
+        _("Category"),
+        cats,
+        "category",
+        cols[4],
+        "total",
+        lambda c: t.label("category", f"{breakdown}:{c}", cb.category_label(breakdown, c)),
+    )
     rows = rows[rows["category"] == category]
-    unit = _select(_("Unit"), sorted(rows["unit"].unique()), "unit", cols[5], "persons",
-                   lambda u: t.label("unit", u, cb.unit_label(u)))
+    unit = _select(
+        _("Unit"),
+        sorted(rows["unit"].unique()),
+        "unit",
+        cols[5],
+        "persons",
+        lambda u: t.label("unit", u, cb.unit_label(u)),
+    )
     rows = rows[rows["unit"] == unit]
     fig = figure_key(rows.iloc[0]) if not rows.empty else None
     st.session_state[_APPLIED] = fig or st.session_state.get(_APPLIED)

@@ -11,8 +11,15 @@ from components.core.style import md_escape, md_line_start
 from components.ui import share
 
 
-def chart(fig: Figure, screen: dict | None = None, *, key: str | None = None, height: int | None = None,
-          on_select=None, width: str = "stretch") -> None:
+def chart(
+    fig: Figure,
+    screen: dict | None = None,
+    *,
+    key: str | None = None,
+    height: int | None = None,
+    on_select=None,
+    width: str = "stretch",
+) -> None:
     """The chart alone (with its alt text). `screen`: the spec prepared for the screen (frame.figures).
     `on_select`: a callback when the chart's selection changes (the map's click on a state). `width`:
     "content" keeps the spec's own width (a slide's map, side-by-side panels)."""
@@ -53,9 +60,12 @@ def key_facts(fig: Figure, ds, container=st) -> None:
     if not items:
         return
     container.markdown(f"**{i18n._('Key facts')}**\n\n" + "\n".join(f"- {md_line_start(f.markdown)}" for f in items))
-    share.copy_box(i18n._("Copy with citation"), facts.with_citations(items, ds), container,
-                   help=i18n._("The sentences with each source in full and the dataset version, to paste into a "
-                               "text."))
+    share.copy_box(
+        i18n._("Copy with citation"),
+        facts.with_citations(items, ds),
+        container,
+        help=i18n._("The sentences with each source in full and the dataset version, to paste into a text."),
+    )
 
 
 def figure(fig: Figure, ds, screen: dict | None = None, *, show_table: bool = True, export: bool = True) -> None:
@@ -83,8 +93,11 @@ def slide(fig: Figure, slide, ds, notices=()) -> None:
     title = dk.slide_title(slide, fig.title)
     st.title(md_escape(title))
     if notices:
-        st.caption(i18n._("This slide's view does not fit the current data: {notices}").format(
-            notices=md_escape("; ".join(notices))))
+        st.caption(
+            i18n._("This slide's view does not fit the current data: {notices}").format(
+                notices=md_escape("; ".join(notices))
+            )
+        )
     unit, _ = slide_layout.chart_lines(fig)
     st.markdown(md_escape(unit) if title == fig.title else f"**{md_escape(fig.title)}** — {md_escape(unit)}")
     note = dk.slide_note(slide)
@@ -95,11 +108,17 @@ def slide(fig: Figure, slide, ds, notices=()) -> None:
     if stacked:
         with st.container(key="present_narrow"):
             chart(fig, frame.screen_spec(stacked), key="present_chart_stacked")
-    st.caption(md_escape(cite.short_source_line(fig.source_ids, ds.sources, i18n._("+{n} more"))),
-               help=md_escape(cite.source_line(fig.source_ids, ds.sources, max_n=len(fig.source_ids))))
+    st.caption(
+        md_escape(cite.short_source_line(fig.source_ids, ds.sources, i18n._("+{n} more"))),
+        help=md_escape(cite.source_line(fig.source_ids, ds.sources, max_n=len(fig.source_ids))),
+    )
     if credit := ((fig.chart_spec() or {}).get("usermeta") or {}).get("attribution"):
         st.caption(md_escape(credit))  # the map's geodata licences: on the slide, as on the map page
     if note:
         st.markdown(f"*{md_escape(note)}*")
-    st.page_link(f"app_pages/{slide.page}.py", label=i18n._("Open this view in the dashboard"),
-                 icon=":material/open_in_new:", query_params=slide.query)
+    st.page_link(
+        f"app_pages/{slide.page}.py",
+        label=i18n._("Open this view in the dashboard"),
+        icon=":material/open_in_new:",
+        query_params=slide.query,
+    )

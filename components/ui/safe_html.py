@@ -52,5 +52,8 @@ def script(js: str, **values: object) -> None:
     if "</" in js:
         raise ValueError("a script template may not hold '</'")
     data = json.dumps(values, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-    st.html("<div class='thb-script' hidden></div><script>(function(__VALUES__){" + js + "})(" + data + ");</script>",
-            unsafe_allow_javascript=True, width="content")
+    st.html(
+        "<div class='thb-script' hidden></div><script>(function(__VALUES__){" + js + "})(" + data + ");</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )

@@ -43,8 +43,12 @@ def copy_box(label: str, text: str, container=st, help: str | None = None) -> No
 
 
 def copy_link(path: str = "", container=st, label: str = N_("Link to this view")) -> None:
-    copy_box(_(label), current_url(path), container,
-             help=_("A link that reopens exactly this view (the address bar holds the same link)."))
+    copy_box(
+        _(label),
+        current_url(path),
+        container,
+        help=_("A link that reopens exactly this view (the address bar holds the same link)."),
+    )
 
 
 def sources_expander(rows: pd.DataFrame, sources: pd.DataFrame | None, key: str) -> None:
@@ -53,8 +57,12 @@ def sources_expander(rows: pd.DataFrame, sources: pd.DataFrame | None, key: str)
         if d.empty:
             st.caption(i18n._("No figures shown, so no sources."))
             return
-        st.dataframe(d.rename(columns=i18n._), hide_index=True, key=f"{key}_sources",
-                     column_config={i18n._("Link"): st.column_config.LinkColumn(i18n._("Link"))})
+        st.dataframe(
+            d.rename(columns=i18n._),
+            hide_index=True,
+            key=f"{key}_sources",
+            column_config={i18n._("Link"): st.column_config.LinkColumn(i18n._("Link"))},
+        )
 
 
 def in_language(make):
@@ -65,6 +73,7 @@ def in_language(make):
     def made():
         with i18n.using(lang):
             return make()
+
     return made
 
 
@@ -75,17 +84,36 @@ def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None
     key = key or f"{fig.key}_export"
     cols = st.columns([1, 1, 1, 4])
     if image and (fig.spec is not None or fig.make_spec is not None):
-        cols[0].download_button("PNG", data=in_language(lambda: ex.figure_png(fig, ds.meta, ds.sources)),
-                                file_name=ex.figure_file_name(fig, "png"), mime="image/png", on_click="ignore",
-                                icon=":material/image:", key=f"{key}_png",
-                                help=i18n._("Image for slides (1600 px wide) with title, notes, sources and data date"))
-        cols[1].download_button("SVG", data=in_language(lambda: ex.figure_svg(fig, ds.meta, ds.sources)),
-                                file_name=ex.figure_file_name(fig, "svg"), mime="image/svg+xml", on_click="ignore",
-                                icon=":material/draw:", key=f"{key}_svg", help=i18n._("Vector image for print and editing"))
-    cols[2].download_button("CSV", data=in_language(lambda: ex.figure_csv(fig, ds.sources, ds.codebook)),
-                            file_name=ex.figure_file_name(fig, "csv"),
-                            mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{key}_csv",
-                            help=i18n._("Exactly the rows shown, with their sources"))
+        cols[0].download_button(
+            "PNG",
+            data=in_language(lambda: ex.figure_png(fig, ds.meta, ds.sources)),
+            file_name=ex.figure_file_name(fig, "png"),
+            mime="image/png",
+            on_click="ignore",
+            icon=":material/image:",
+            key=f"{key}_png",
+            help=i18n._("Image for slides (1600 px wide) with title, notes, sources and data date"),
+        )
+        cols[1].download_button(
+            "SVG",
+            data=in_language(lambda: ex.figure_svg(fig, ds.meta, ds.sources)),
+            file_name=ex.figure_file_name(fig, "svg"),
+            mime="image/svg+xml",
+            on_click="ignore",
+            icon=":material/draw:",
+            key=f"{key}_svg",
+            help=i18n._("Vector image for print and editing"),
+        )
+    cols[2].download_button(
+        "CSV",
+        data=in_language(lambda: ex.figure_csv(fig, ds.sources, ds.codebook)),
+        file_name=ex.figure_file_name(fig, "csv"),
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{key}_csv",
+        help=i18n._("Exactly the rows shown, with their sources"),
+    )
     if fig.check:
         with cols[3].popover(i18n._("Check a figure"), icon=":material/fact_check:"):
             st.caption(i18n._("Every source's value, the rule, the definition and a citation:"))
@@ -104,13 +132,33 @@ def deck_downloads(deck, ds, options, container=st) -> None:
 
     a, b = container.columns(2)
     for col, fmt, label, icon, help_text in (
-            (a, "pptx", i18n._("Deck as PowerPoint"), ":material/slideshow:",
-             i18n._("16:9 slides: chart image, title, unit, period and source on each slide, your speaker notes in "
-                    "the notes pane, all sources and the dataset version on the last slide")),
-            (b, "pdf", i18n._("Handout as PDF"), ":material/picture_as_pdf:",
-             i18n._("One page a slide: the chart with its speaker note, sources and notes under it"))):
+        (
+            a,
+            "pptx",
+            i18n._("Deck as PowerPoint"),
+            ":material/slideshow:",
+            i18n._(
+                "16:9 slides: chart image, title, unit, period and source on each slide, your speaker notes in "
+                "the notes pane, all sources and the dataset version on the last slide"
+            ),
+        ),
+        (
+            b,
+            "pdf",
+            i18n._("Handout as PDF"),
+            ":material/picture_as_pdf:",
+            i18n._("One page a slide: the chart with its speaker note, sources and notes under it"),
+        ),
+    ):
         # built when clicked, in the page's language (charts, titles, notes, sources page)
-        col.download_button(label, data=in_language(lambda fmt=fmt: deck_files.FORMATS[fmt](ds, options, deck,
-                                                                                     decorate=decorate)),
-                            file_name=deck_files.file_name(deck, fmt), mime=deck_files.MEDIA[fmt],
-                            on_click="ignore", icon=icon, key=f"deck_{fmt}", help=help_text, width="stretch")
+        col.download_button(
+            label,
+            data=in_language(lambda fmt=fmt: deck_files.FORMATS[fmt](ds, options, deck, decorate=decorate)),
+            file_name=deck_files.file_name(deck, fmt),
+            mime=deck_files.MEDIA[fmt],
+            on_click="ignore",
+            icon=icon,
+            key=f"deck_{fmt}",
+            help=help_text,
+            width="stretch",
+        )

@@ -88,10 +88,14 @@ def load_or_error() -> Dataset | None:
 
 
 def show_data_error(file: str, problem: str) -> None:
-    st.error(i18n._("**The data could not be loaded.**\n\nFile: `{path}`\n\nProblem: {problem}\n\nThe dashboard "
-                    "shows nothing rather than wrong numbers. If you run it locally, rebuild the dataset (`make "
-                    "data`) or set `THB_DATA_DIR` to a folder holding `harmonised/thb_baltic.csv`.").format(
-        path=file, problem=problem), icon=":material/error:")
+    st.error(
+        i18n._(
+            "**The data could not be loaded.**\n\nFile: `{path}`\n\nProblem: {problem}\n\nThe dashboard "
+            "shows nothing rather than wrong numbers. If you run it locally, rebuild the dataset (`make "
+            "data`) or set `THB_DATA_DIR` to a folder holding `harmonised/thb_baltic.csv`."
+        ).format(path=file, problem=problem),
+        icon=":material/error:",
+    )
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)  # frozen: shared, no unpickling per rerun
@@ -115,8 +119,10 @@ def _screen(spec: dict) -> dict:
     try:
         from streamlit import dataframe_util
 
-        screen["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(values))
-                              for name, values in spec.get("datasets", {}).items()}
+        screen["datasets"] = {
+            name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(values))
+            for name, values in spec.get("datasets", {}).items()
+        }
     except Exception:  # an internal API that may move: Streamlit then converts the inline data itself
         pass
     return screen
@@ -126,8 +132,9 @@ screen_spec = _screen  # the public name (components/ui/own.py: a Figure with a 
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _figures_cached(digest: str, page: str, query: str, _ds: Dataset, _view: ViewState,
-                    _options: Options) -> tuple[Figure, ...]:
+def _figures_cached(
+    digest: str, page: str, query: str, _ds: Dataset, _view: ViewState, _options: Options
+) -> tuple[Figure, ...]:
     figs = build(_ds, _view, _options)
     return tuple(replace(f, screen=_screen(f.spec)) if f.spec is not None else f for f in figs)
 

@@ -56,6 +56,7 @@ def _newest_first(periods) -> tuple[str, ...]:
     def key(p):
         a, _sep, b = str(p).partition("-")
         return int(b or a), int(a)
+
     return tuple(sorted(set(periods), key=key, reverse=True))
 
 
@@ -90,10 +91,17 @@ def with_own(options, own: pd.DataFrame | None, cb):
             default[ind] = single[0] if single else periods[ind][0]
             breakdowns[ind] = tuple(dict.fromkeys(["total", *g["breakdown"]]))
             measures[ind] = ("absolute",)
-    return replace(options, indicators=tuple(inds), periods=periods, period_default=default, breakdowns=breakdowns,
-                   measures=measures, period_breakdowns=per_bds,
-                   year_min=min(options.year_min, int(own["period_start"].min())),
-                   year_max=max(options.year_max, int(own["period_end"].max())))
+    return replace(
+        options,
+        indicators=tuple(inds),
+        periods=periods,
+        period_default=default,
+        breakdowns=breakdowns,
+        measures=measures,
+        period_breakdowns=per_bds,
+        year_min=min(options.year_min, int(own["period_start"].min())),
+        year_max=max(options.year_max, int(own["period_end"].max())),
+    )
 
 
 def _unit(ds, indicator: str, measure: str | None) -> str:
@@ -120,15 +128,26 @@ def matching(own: pd.DataFrame | None, page: str, values: dict, ds, fig) -> tupl
     notes = []
     unit = _unit(ds, indicator, values.get("measure"))
     if unit not in COUNT_UNITS:
-        return mine.iloc[0:0], [_("Your figures for this indicator are counts: they are not drawn on a rate "
-                                  "(they are never divided by the population). Choose the count to see them.")]
+        return mine.iloc[0:0], [
+            _(
+                "Your figures for this indicator are counts: they are not drawn on a rate "
+                "(they are never divided by the population). Choose the count to see them."
+            )
+        ]
     mine = mine[mine["unit"] == unit]
     if page == "compare":
         breakdown = values.get("breakdown") or "total"
-        if breakdown != "total" and not mine[mine["breakdown"] == "total"].empty \
-                and mine[mine["breakdown"] == breakdown].empty:
-            notes.append(_("Your figures for this indicator are totals: choose the breakdown “Total” to see them "
-                           "beside the official bars."))
+        if (
+            breakdown != "total"
+            and not mine[mine["breakdown"] == "total"].empty
+            and mine[mine["breakdown"] == breakdown].empty
+        ):
+            notes.append(
+                _(
+                    "Your figures for this indicator are totals: choose the breakdown “Total” to see them "
+                    "beside the official bars."
+                )
+            )
         mine = mine[mine["breakdown"] == breakdown]
         period = values.get("period") or ""
         if period == q.LATEST_PERIOD:  # each country's year as the official bar shows it
@@ -136,9 +155,12 @@ def matching(own: pd.DataFrame | None, page: str, values: dict, ds, fig) -> tupl
             if fig.rows is not None and not fig.rows.empty:
                 for r in fig.rows.itertuples():
                     shown[r.country] = (int(r.period_start), int(r.period_end))
-            keep = [shown.get(c) == (int(a), int(b)) if c in shown else
-                    (int(b) == int(mine.loc[mine["country"] == c, "period_end"].max()))
-                    for c, a, b in zip(mine["country"], mine["period_start"], mine["period_end"])]
+            keep = [
+                shown.get(c) == (int(a), int(b))
+                if c in shown
+                else (int(b) == int(mine.loc[mine["country"] == c, "period_end"].max()))
+                for c, a, b in zip(mine["country"], mine["period_start"], mine["period_end"])
+            ]
             mine = mine[keep]
         else:
             key = [str(a) if a == b else f"{a}-{b}" for a, b in zip(mine["period_start"], mine["period_end"])]
@@ -176,19 +198,30 @@ def _records(mine: pd.DataFrame, labels: dict, cb) -> list[dict]:
     several = mine["organisation"].nunique() > 1
     for r in mine.itertuples():
         shown = _value_text(r)
-        recs.append({"country": r.country, "country_label": labels.get(r.country) or cb.country_label(r.country),
-                     "year": int(r.period_start), "value": 4.0 if r.suppressed else float(r.value),
-                     "shown": shown, "organisation": r.organisation, "label": f"{r.organisation}: {shown}" if several else shown,
-                     "what": label(r.organisation), "note": r.note or ""})
+        recs.append(
+            {
+                "country": r.country,
+                "country_label": labels.get(r.country) or cb.country_label(r.country),
+                "year": int(r.period_start),
+                "value": 4.0 if r.suppressed else float(r.value),
+                "shown": shown,
+                "organisation": r.organisation,
+                "label": f"{r.organisation}: {shown}" if several else shown,
+                "what": label(r.organisation),
+                "note": r.note or "",
+            }
+        )
     return recs
 
 
 def _tooltip(x_title: str, x_field: str, x_type: str) -> list[dict]:
-    return [{"field": "country_label", "type": "nominal", "title": _("Country")},
-            {"field": x_field, "type": x_type, "title": x_title},
-            {"field": "shown", "type": "nominal", "title": _("Value")},
-            {"field": "what", "type": "nominal", "title": _("Whose figure")},
-            {"field": "note", "type": "nominal", "title": _("Source or note")}]
+    return [
+        {"field": "country_label", "type": "nominal", "title": _("Country")},
+        {"field": x_field, "type": x_type, "title": x_title},
+        {"field": "shown", "type": "nominal", "title": _("Value")},
+        {"field": "what", "type": "nominal", "title": _("Whose figure")},
+        {"field": "note", "type": "nominal", "title": _("Source or note")},
+    ]
 
 
 def _legend(recs: list[dict]) -> dict:
@@ -196,38 +229,79 @@ def _legend(recs: list[dict]) -> dict:
     labelled "figures of …, not official statistics". It is a `fill` scale of its own: no official layer
     has one, so it never joins the countries' or the categories' legend."""
     whats = list(dict.fromkeys(r["what"] for r in recs))
-    return {"field": "what", "type": "nominal", "title": None,
-            "scale": {"domain": whats, "range": ["#ffffff"] * len(whats)},
-            "legend": {"symbolType": LEGEND_SYMBOL, "symbolStrokeColor": OWN_COLOR, "symbolStrokeWidth": 2,
-                       "symbolSize": 900, "columns": 1, "direction": "vertical",
-                       "labelLimit": {"expr": "max(160, width - 40)"}}}
+    return {
+        "field": "what",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": whats, "range": ["#ffffff"] * len(whats)},
+        "legend": {
+            "symbolType": LEGEND_SYMBOL,
+            "symbolStrokeColor": OWN_COLOR,
+            "symbolStrokeWidth": 2,
+            "symbolSize": 900,
+            "columns": 1,
+            "direction": "vertical",
+            "labelLimit": {"expr": "max(160, width - 40)"},
+        },
+    }
 
 
 def _square(size: int) -> dict:
-    return {"type": "point", "shape": "square", "size": size, "filled": True, "fill": "white", "stroke": OWN_COLOR,
-            "strokeWidth": 2.5, "opacity": 1}
+    return {
+        "type": "point",
+        "shape": "square",
+        "size": size,
+        "filled": True,
+        "fill": "white",
+        "stroke": OWN_COLOR,
+        "strokeWidth": 2.5,
+        "opacity": 1,
+    }
 
 
 def _compare_layers(recs: list[dict], y: dict, x: dict | None = None) -> list[dict]:
     data = {"values": recs}
     x = x or {"field": "value", "type": "quantitative", "stack": None}
-    point = {"data": data, "mark": _square(170),
-             "encoding": {"x": x, "y": y, "fill": _legend(recs), "tooltip": _tooltip(_("Year"), "year", "ordinal")}}
-    text = {"data": data, "mark": {"type": "text", "align": "left", "baseline": "bottom", "dx": 8, "dy": -6,
-                                   "fontSize": 12, "fontWeight": "bold", "color": OWN_COLOR},
-            "encoding": {"x": x, "y": y, "text": {"field": "label", "type": "nominal"}}}
+    point = {
+        "data": data,
+        "mark": _square(170),
+        "encoding": {"x": x, "y": y, "fill": _legend(recs), "tooltip": _tooltip(_("Year"), "year", "ordinal")},
+    }
+    text = {
+        "data": data,
+        "mark": {
+            "type": "text",
+            "align": "left",
+            "baseline": "bottom",
+            "dx": 8,
+            "dy": -6,
+            "fontSize": 12,
+            "fontWeight": "bold",
+            "color": OWN_COLOR,
+        },
+        "encoding": {"x": x, "y": y, "text": {"field": "label", "type": "nominal"}},
+    }
     return [point, text]
 
 
 def _year_axis(lo: int, hi: int) -> dict:
     """A continuous year axis (quantitative, whole years as ticks): a year without figures keeps its place."""
     pad = 0 if hi > lo else 1
-    return {"field": "year", "type": "quantitative", "title": None,
-            "scale": {"domain": [lo - pad, hi + pad], "nice": False, "zero": False, "padding": 16},
-            # whole years only (never 2021.5): at most one tick a year, fewer where the chart is narrow. (Not
-            # `values`: Streamlit's Vega drops some of them; not `tickMinStep`: vl-convert's ignores it.)
-            "axis": {"format": "d", "tickCount": {"expr": f"min({hi - lo + 2 * pad}, ceil(width / 60))"},
-                     "labelAngle": 0, "labelOverlap": True, "grid": False}}
+    return {
+        "field": "year",
+        "type": "quantitative",
+        "title": None,
+        "scale": {"domain": [lo - pad, hi + pad], "nice": False, "zero": False, "padding": 16},
+        # whole years only (never 2021.5): at most one tick a year, fewer where the chart is narrow. (Not
+        # `values`: Streamlit's Vega drops some of them; not `tickMinStep`: vl-convert's ignores it.)
+        "axis": {
+            "format": "d",
+            "tickCount": {"expr": f"min({hi - lo + 2 * pad}, ceil(width / 60))"},
+            "labelAngle": 0,
+            "labelOverlap": True,
+            "grid": False,
+        },
+    }
 
 
 def _continuous_years(spec: dict, lo: int, hi: int) -> None:
@@ -247,38 +321,66 @@ def _trend_layers(recs: list[dict], x: dict, y: dict | None = None) -> list[dict
     y = y or {"field": "value", "type": "quantitative"}
     counted = [r for r in recs if r["shown"] != "<5"]  # a withheld count is a mark, not a point of the line
     codes = [c for c in style.COUNTRY_ORDER if any(r["country"] == c for r in recs)]
-    line = {"data": {"values": counted}, "mark": {"type": "line", "strokeDash": [5, 4], "strokeWidth": 2},
-            "encoding": {"x": x, "y": y,
-                         # `stroke`, not `color`: a scale of its own, so no country joins the official legend
-                         "stroke": {"field": "country", "type": "nominal", "legend": None,
-                                    "scale": {"domain": codes, "range": [style.country_color(c) for c in codes]}},
-                         "detail": [{"field": "organisation", "type": "nominal"},
-                                    {"field": "country", "type": "nominal"}]}}
-    point = {"data": data, "mark": _square(90),
-             "encoding": {"x": x, "y": y, "fill": _legend(recs), "tooltip": _tooltip(_("Year"), "year", "ordinal")}}
+    line = {
+        "data": {"values": counted},
+        "mark": {"type": "line", "strokeDash": [5, 4], "strokeWidth": 2},
+        "encoding": {
+            "x": x,
+            "y": y,
+            # `stroke`, not `color`: a scale of its own, so no country joins the official legend
+            "stroke": {
+                "field": "country",
+                "type": "nominal",
+                "legend": None,
+                "scale": {"domain": codes, "range": [style.country_color(c) for c in codes]},
+            },
+            "detail": [{"field": "organisation", "type": "nominal"}, {"field": "country", "type": "nominal"}],
+        },
+    }
+    point = {
+        "data": data,
+        "mark": _square(90),
+        "encoding": {"x": x, "y": y, "fill": _legend(recs), "tooltip": _tooltip(_("Year"), "year", "ordinal")},
+    }
     frame = pd.DataFrame(recs)
     last = frame.sort_values("year").groupby(["organisation", "country"]).tail(1).copy()
     many = frame["country"].nunique() > 1
     several = frame["organisation"].nunique() > 1
-    last["name"] = [f"{o} ({c})" if several and many else (o if several else c)
-                    for o, c in zip(last["organisation"], last["country_label"])]
-    text = {"data": {"values": last.to_dict("records")},
-            "mark": {"type": "text", "align": "left", "dx": 9, "dy": 12, "fontSize": 11, "fontStyle": "italic",
-                     "color": OWN_COLOR},
-            "encoding": {"x": x, "y": y, "text": {"field": "name", "type": "nominal"}}}
+    last["name"] = [
+        f"{o} ({c})" if several and many else (o if several else c)
+        for o, c in zip(last["organisation"], last["country_label"])
+    ]
+    text = {
+        "data": {"values": last.to_dict("records")},
+        "mark": {
+            "type": "text",
+            "align": "left",
+            "dx": 9,
+            "dy": 12,
+            "fontSize": 11,
+            "fontStyle": "italic",
+            "color": OWN_COLOR,
+        },
+        "encoding": {"x": x, "y": y, "text": {"field": "name", "type": "nominal"}},
+    }
     withheld = [r for r in recs if r["shown"] == "<5"]
     # each line's name at its end: which country (and whose) a square is, where a line is too short to say it
     layers = [line, point] + ([text] if many or frame["organisation"].nunique() > 1 else [])
     if withheld:
-        layers.append({"data": {"values": withheld},
-                       "mark": {"type": "text", "dy": -12, "fontSize": 11, "color": OWN_COLOR},
-                       "encoding": {"x": x, "y": y, "text": {"value": "<5"}}})
+        layers.append(
+            {
+                "data": {"values": withheld},
+                "mark": {"type": "text", "dy": -12, "fontSize": 11, "color": OWN_COLOR},
+                "encoding": {"x": x, "y": y, "text": {"value": "<5"}},
+            }
+        )
     return layers
 
 
 def _own_line(orgs: list[str]) -> str:
-    return (f"{SQUARE} " + "; ".join(label(o) for o in orgs) + " — "
-            + _("drawn apart, never added to the official figures"))
+    return (
+        f"{SQUARE} " + "; ".join(label(o) for o in orgs) + " — " + _("drawn apart, never added to the official figures")
+    )
 
 
 def _subtitle(spec: dict, orgs: list[str]) -> None:
@@ -314,8 +416,9 @@ def _nothing_official(fig) -> bool:
     return "status" in rows.columns and not rows["status"].isin(["value", "suppressed"]).any()
 
 
-def _own_only(spec: dict, recs: list[dict], page: str, values: dict, ds, mine: pd.DataFrame,
-              ngo: bool) -> tuple[dict, str, str]:
+def _own_only(
+    spec: dict, recs: list[dict], page: str, values: dict, ds, mine: pd.DataFrame, ngo: bool
+) -> tuple[dict, str, str]:
     """A chart of the uploaded figures alone, where the official figure has nothing to draw (an NGO indicator,
     or a year or country without an official figure): (spec, title, alt text). It keeps the official chart's
     size, fonts and configuration; the subtitle says that no official figure is drawn, and why."""
@@ -327,35 +430,68 @@ def _own_only(spec: dict, recs: list[dict], page: str, values: dict, ds, mine: p
     years = (int(mine["period_start"].min()), int(mine["period_end"].max()))
     title = _("{indicator}, {period}").format(indicator=cb.indicator_label(indicator), period=span_text(years))
     orgs = sorted(set(mine["organisation"]))
-    why = (_("No official statistics exist for this indicator: only the figures you uploaded are drawn.") if ngo
-           else _("No official figure for this selection: only the figures you uploaded are drawn."))
+    why = (
+        _("No official statistics exist for this indicator: only the figures you uploaded are drawn.")
+        if ngo
+        else _("No official figure for this selection: only the figures you uploaded are drawn.")
+    )
     subtitle = [unit_text, why, _own_line(orgs)]
     if page == "compare":
-        countries = [c for c in style.COUNTRY_ORDER if c in set(values.get("countries") or ())] or \
-            sorted(set(mine["country"]))
+        countries = [c for c in style.COUNTRY_ORDER if c in set(values.get("countries") or ())] or sorted(
+            set(mine["country"])
+        )
         labels = [cb.country_label(c) for c in countries]
         for r in recs:
             r["country_label"] = cb.country_label(r["country"])
-        y = {"field": "country_label", "type": "nominal", "title": None, "sort": labels,
-             "scale": {"domain": labels},
-             "axis": {"labelFontSize": 13, "labelFontWeight": "bold"}}
-        layers = _compare_layers(recs, y, {"field": "value", "type": "quantitative", "stack": None,
-                                           "title": unit_text, "scale": {"zero": True}, "axis": {"format": ",~f"}})
+        y = {
+            "field": "country_label",
+            "type": "nominal",
+            "title": None,
+            "sort": labels,
+            "scale": {"domain": labels},
+            "axis": {"labelFontSize": 13, "labelFontWeight": "bold"},
+        }
+        layers = _compare_layers(
+            recs,
+            y,
+            {
+                "field": "value",
+                "type": "quantitative",
+                "stack": None,
+                "title": unit_text,
+                "scale": {"zero": True},
+                "axis": {"format": ",~f"},
+            },
+        )
         height = max(56 * len(labels), min(style.CHART_HEIGHT, 120 * len(labels)))
         what = _("Chart of the figures you uploaded: {title}, {unit}, one square a country.")
     else:
-        layers = _trend_layers(recs, _year_axis(*years),
-                               {"field": "value", "type": "quantitative", "title": unit_text, "scale": {"zero": True}})
+        layers = _trend_layers(
+            recs,
+            _year_axis(*years),
+            {"field": "value", "type": "quantitative", "title": unit_text, "scale": {"zero": True}},
+        )
         height = style.CHART_HEIGHT
         what = _("Chart of the figures you uploaded: {title}, {unit}, a dashed line a country.")
     keep = {k: v for k, v in spec.items() if k in ("$schema", "config", "width", "autosize", "padding", "background")}
     official_title = spec.get("title") if isinstance(spec.get("title"), dict) else {}
-    new = {**keep, "title": {**official_title, "text": title, "subtitle": subtitle},
-           "usermeta": {**{k: v for k, v in (spec.get("usermeta") or {}).items() if k != "title"},
-                        "subtitle": list(subtitle)},
-           "height": height, "layer": layers}
-    alt_text = what.format(title=title, unit=unit_text) + " " + why + " " + \
-        _("The same numbers are in the table below the chart.")
+    new = {
+        **keep,
+        "title": {**official_title, "text": title, "subtitle": subtitle},
+        "usermeta": {
+            **{k: v for k, v in (spec.get("usermeta") or {}).items() if k != "title"},
+            "subtitle": list(subtitle),
+        },
+        "height": height,
+        "layer": layers,
+    }
+    alt_text = (
+        what.format(title=title, unit=unit_text)
+        + " "
+        + why
+        + " "
+        + _("The same numbers are in the table below the chart.")
+    )
     return new, title, alt_text
 
 
@@ -365,9 +501,16 @@ def _table(fig, mine: pd.DataFrame, cb) -> pd.DataFrame:
     cols = list(fig.table.columns)
     rows = []
     for r in mine.itertuples():
-        rec = {"Country": cb.country_label(r.country), "Year": int(r.period_start), "Value": _value_text(r),
-               "Category": cb.category_label(r.breakdown, r.category), "Grade": label(r.organisation),
-               "Source id": r.source_id, "Flags": "", "Note": r.note or ""}
+        rec = {
+            "Country": cb.country_label(r.country),
+            "Year": int(r.period_start),
+            "Value": _value_text(r),
+            "Category": cb.category_label(r.breakdown, r.category),
+            "Grade": label(r.organisation),
+            "Source id": r.source_id,
+            "Flags": "",
+            "Note": r.note or "",
+        }
         if "Grade" not in cols:
             rec["Source id"] = f"{r.source_id} ({label(r.organisation)})"
         rows.append({c: rec.get(c, "") for c in cols})
@@ -410,8 +553,12 @@ def beside(fig, own: pd.DataFrame | None, page: str, values: dict, ds):
             new_spec, title, alt_text = _own_only(spec, recs, page, values, ds, chartable, ngo)
             drawn = True
             if ngo:  # what the official builder said about an indicator it never holds does not apply
-                fig = replace(fig, notes=(), table=fig.table.iloc[0:0] if fig.table is not None else None,
-                              extra={**extra, "period_note": "", "missing": None, "definitions": (), "row_notes": ()})
+                fig = replace(
+                    fig,
+                    notes=(),
+                    table=fig.table.iloc[0:0] if fig.table is not None else None,
+                    extra={**extra, "period_note": "", "missing": None, "definitions": (), "row_notes": ()},
+                )
                 extra = dict(fig.extra)
         elif not chartable.empty and isinstance(spec.get("layer"), list):
             new_spec = copy.deepcopy(spec)
@@ -427,16 +574,33 @@ def beside(fig, own: pd.DataFrame | None, page: str, values: dict, ds):
             _legends_stacked(new_spec)
             drawn = True
     if not mine.empty and not drawn:
-        notes.append(_("Your figures for this view are in the table under the chart (not drawn: the chart "
-                       "shows a breakdown by category)."))
+        notes.append(
+            _(
+                "Your figures for this view are in the table under the chart (not drawn: the chart "
+                "shows a breakdown by category)."
+            )
+        )
     if not mine.empty:
         orgs = sorted(set(mine["organisation"]))
-        notes.append(_("{square} Your figures ({n}), from your upload: {labels}. Shown beside the official "
-                       "figures, never instead of them or added to them.").format(
-            square=SQUARE, n=len(mine), labels="; ".join(label(o) for o in orgs)))
+        notes.append(
+            _(
+                "{square} Your figures ({n}), from your upload: {labels}. Shown beside the official "
+                "figures, never instead of them or added to them."
+            ).format(square=SQUARE, n=len(mine), labels="; ".join(label(o) for o in orgs))
+        )
         extra["own_rows"] = csv_rows(mine)
-    return replace(fig, spec=new_spec, screen=None, make_spec=None, _made={}, notes=tuple(fig.notes) + tuple(notes),
-                   table=_table(fig, mine, cb), extra=extra, title=title, alt_text=alt_text)
+    return replace(
+        fig,
+        spec=new_spec,
+        screen=None,
+        make_spec=None,
+        _made={},
+        notes=tuple(fig.notes) + tuple(notes),
+        table=_table(fig, mine, cb),
+        extra=extra,
+        title=title,
+        alt_text=alt_text,
+    )
 
 
 def _line(r) -> str:
@@ -448,10 +612,15 @@ def figure_lines(own: pd.DataFrame | None, key: dict) -> list[str]:
     """The uploaded values of one figure (the Check page): a line each, never in the sources' table."""
     if own is None or own.empty or not key:
         return []
-    m = own[(own["country"] == key.get("country")) & (own["indicator"] == key.get("indicator"))
-            & (own["breakdown"] == key.get("breakdown")) & (own["category"] == key.get("category"))
-            & (own["unit"] == key.get("unit")) & (own["period_start"] == int(key.get("period_start", -1)))
-            & (own["period_end"] == int(key.get("period_end", -1)))]
+    m = own[
+        (own["country"] == key.get("country"))
+        & (own["indicator"] == key.get("indicator"))
+        & (own["breakdown"] == key.get("breakdown"))
+        & (own["category"] == key.get("category"))
+        & (own["unit"] == key.get("unit"))
+        & (own["period_start"] == int(key.get("period_start", -1)))
+        & (own["period_end"] == int(key.get("period_end", -1)))
+    ]
     return [_line(r) for r in m.itertuples()]
 
 
@@ -459,8 +628,12 @@ def card_lines(own: pd.DataFrame | None, country: str, year: int | None, indicat
     """An Overview card's uploaded figure(s) for its indicator: the card's year if given, else the latest."""
     if own is None or own.empty:
         return []
-    m = own[(own["country"] == country) & (own["indicator"] == indicator) & (own["breakdown"] == "total")
-            & (own["period_start"] == own["period_end"])]
+    m = own[
+        (own["country"] == country)
+        & (own["indicator"] == indicator)
+        & (own["breakdown"] == "total")
+        & (own["period_start"] == own["period_end"])
+    ]
     if m.empty:
         return []
     same = m[m["period_start"] == year] if year else m.iloc[0:0]

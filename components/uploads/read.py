@@ -38,8 +38,7 @@ from components.draw import files as ex
 from etl.periods import parse_period
 from etl.schema import YEAR_MAX, YEAR_MIN, harmonised_schema
 
-COLUMNS = ("country", "period", "indicator", "breakdown", "category", "value", "unit", "organisation",
-           "source_or_note")
+COLUMNS = ("country", "period", "indicator", "breakdown", "category", "value", "unit", "organisation", "source_or_note")
 REQUIRED = ("country", "period", "indicator", "value", "unit", "organisation")
 COUNTRIES = ("EE", "LV", "LT")  # the dashboard's countries: an organisation's figures are about one of them
 MAX_BYTES = 2 * 1024 * 1024  # 2 MB: a few thousand rows take a few hundred kB
@@ -86,8 +85,13 @@ class Upload:
     @property
     def refused_whole(self) -> bool:
         """Nothing was read: the whole file was refused (one problem, not tied to a row)."""
-        return self.rows.empty and self.refused.empty and bool(self.problems) and self.problems[0].row is None \
+        return (
+            self.rows.empty
+            and self.refused.empty
+            and bool(self.problems)
+            and self.problems[0].row is None
             and not self.summary.get("rows_read")
+        )
 
     def problems_table(self) -> pd.DataFrame:
         return pd.DataFrame([p.as_dict() for p in self.problems], columns=["row", "column", "problem"])
@@ -98,9 +102,11 @@ class Upload:
 
 # ------------------------------------------------------------------------------------------ codes
 
+
 @dataclass(frozen=True)
 class Codes:
     """The codes an upload may use, from the dataset's codebook (labels for suggestions)."""
+
     indicators: dict  # code -> (label, unit)
     units: tuple
     categories: dict  # breakdown -> set of categories ('*': any country code)
@@ -108,7 +114,7 @@ class Codes:
     country_labels: dict = field(default_factory=dict)  # code -> name in the run's language (messages)
 
     @classmethod
-    def from_codebook(cls, cb) -> "Codes":
+    def from_codebook(cls, cb) -> Codes:
         ind = {}
         for r in cb.indicators.to_dict("records"):
             if r.get("kind") in NOT_UPLOADABLE_KINDS or r.get("unit") not in COUNT_UNITS:
@@ -154,6 +160,7 @@ def _short(text: str, n: int = 40) -> str:
 
 # ---------------------------------------------------------------------------------------- reading
 
+
 class Refused(Exception):
     """The whole file is refused (unsafe or unreadable): `message` says why in plain words."""
 
@@ -183,9 +190,7 @@ def _plausibility(text: str, latin: bool) -> int:
         elif ch == "\ufffd" or ch < "\xa0":
             score -= 2
     for word in _WORD.findall(text):
-        if latin and all(c >= "\x80" for c in word):
-            score -= 2
-        elif not latin and any(_cyrillic(c) for c in word) and any(c < "\x80" for c in word):
+        if latin and all(c >= "\x80" for c in word) or not latin and any(_cyrillic(c) for c in word) and any(c < "\x80" for c in word):
             score -= 2
     return score
 
@@ -248,10 +253,17 @@ def read_csv_cells(data: bytes) -> tuple[list[list[str]], dict]:
             if len(rows) > MAX_ROWS + 1:
                 break
     except (csv.Error, ValueError) as exc:
-        raise Refused(_("The file could not be read as CSV text ({why}): save it again as CSV UTF-8, or as .xlsx.")
-                      .format(why=type(exc).__name__)) from None
-    return rows, {"encoding": encoding, "encoding_guessed": guessed, "row_numbers": numbers,
-                  "separator": {",": "comma", ";": "semicolon", "\t": "tab"}[sep]}
+        raise Refused(
+            _("The file could not be read as CSV text ({why}): save it again as CSV UTF-8, or as .xlsx.").format(
+                why=type(exc).__name__
+            )
+        ) from None
+    return rows, {
+        "encoding": encoding,
+        "encoding_guessed": guessed,
+        "row_numbers": numbers,
+        "separator": {",": "comma", ";": "semicolon", "\t": "tab"}[sep],
+    }
 
 
 def check_xlsx_zip(data: bytes, filename: str = "") -> None:
@@ -267,21 +279,26 @@ def check_xlsx_zip(data: bytes, filename: str = "") -> None:
         raise Refused(_("The workbook has too many parts to be a filled-in template; use CSV."))
     total = sum(i.file_size for i in infos)
     if total > ZIP_MAX_TOTAL:
-        raise Refused(_("The workbook unpacks to more than {n} MB; a template of {rows} rows is far smaller.")
-                      .format(n=ZIP_MAX_TOTAL // (1024 * 1024), rows=MAX_ROWS))
+        raise Refused(
+            _("The workbook unpacks to more than {n} MB; a template of {rows} rows is far smaller.").format(
+                n=ZIP_MAX_TOTAL // (1024 * 1024), rows=MAX_ROWS
+            )
+        )
     for i in infos:
         if i.file_size > 1024 * 1024 and i.file_size > ZIP_MAX_RATIO * max(i.compress_size, 1):
             raise Refused(_("The workbook is compressed suspiciously well (a “zip bomb”?); it was not opened."))
     names = [i.filename.lower() for i in infos]
     if any(n.endswith("vbaproject.bin") for n in names):
-        raise Refused(_("The workbook contains macros; they are refused. Save it as .xlsx without macros, "
-                        "or as CSV."))
+        raise Refused(_("The workbook contains macros; they are refused. Save it as .xlsx without macros, or as CSV."))
     if any(n.startswith("xl/externallinks/") for n in names):
-        raise Refused(_("The workbook links to other files (external links); they are refused. Copy the "
-                        "values into the template and upload that."))
+        raise Refused(
+            _(
+                "The workbook links to other files (external links); they are refused. Copy the "
+                "values into the template and upload that."
+            )
+        )
     if "[content_types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
-        raise Refused(_("This is a zip file but not an Excel workbook (.xlsx): save your figures as .xlsx or "
-                        "CSV."))
+        raise Refused(_("This is a zip file but not an Excel workbook (.xlsx): save your figures as .xlsx or CSV."))
 
 
 def _cell_text(v) -> str:
@@ -318,9 +335,12 @@ def read_xlsx_cells(data: bytes, filename: str = "") -> tuple[list[list[str]], d
         ws = wb["figures"] if "figures" in wb.sheetnames else wb.worksheets[0]
         for n, values in enumerate(ws.iter_rows(values_only=True, max_col=len(COLUMNS) + 5), start=1):
             if n > MAX_SCAN_ROWS:
-                raise Refused(_("The sheet runs past row {n}; a template holds at most {rows} rows of figures. "
-                                "Delete the empty rows under your figures, or save it as CSV.").format(
-                    n=fmt_number(MAX_SCAN_ROWS), rows=fmt_number(MAX_ROWS)))
+                raise Refused(
+                    _(
+                        "The sheet runs past row {n}; a template holds at most {rows} rows of figures. "
+                        "Delete the empty rows under your figures, or save it as CSV."
+                    ).format(n=fmt_number(MAX_SCAN_ROWS), rows=fmt_number(MAX_ROWS))
+                )
             cells = [_cell_text(v) for v in values]
             if _blank(cells):
                 continue
@@ -331,9 +351,12 @@ def read_xlsx_cells(data: bytes, filename: str = "") -> tuple[list[list[str]], d
     except Refused:
         raise
     except Exception as exc:  # a damaged workbook or sheet (zip, XML, styles): refused whole
-        raise Refused(_("The Excel workbook could not be read: a part of it is damaged ({why}). Open it in "
-                        "Excel or LibreOffice and save it again as .xlsx, or as CSV.").format(
-            why=type(exc).__name__)) from None
+        raise Refused(
+            _(
+                "The Excel workbook could not be read: a part of it is damaged ({why}). Open it in "
+                "Excel or LibreOffice and save it again as .xlsx, or as CSV."
+            ).format(why=type(exc).__name__)
+        ) from None
     finally:
         if wb is not None:
             try:
@@ -344,6 +367,7 @@ def read_xlsx_cells(data: bytes, filename: str = "") -> tuple[list[list[str]], d
 
 
 # ------------------------------------------------------------------------------------------ checks
+
 
 def parse_value(text: str) -> tuple[float | None, bool, str | None]:
     """(value, suppressed, problem) of a value cell: '12', '1 234', '12,5', '<5'."""
@@ -363,8 +387,11 @@ def parse_value(text: str) -> tuple[float | None, bool, str | None]:
     if value < 0:
         return None, False, _("a count cannot be negative")
     if not value.is_integer():
-        return None, False, _("a count must be a whole number (write thousands without a separator or "
-                              "with a space: 1234 or 1 234)")
+        return (
+            None,
+            False,
+            _("a count must be a whole number (write thousands without a separator or with a space: 1234 or 1 234)"),
+        )
     return value, False, None
 
 
@@ -372,8 +399,13 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", str(text)).strip()
 
 
-def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload", row_numbers: list[int] | None = None,
-               population: dict | None = None) -> Upload:
+def check_rows(
+    cells: list[list[str]],
+    codes: Codes,
+    filename: str = "upload",
+    row_numbers: list[int] | None = None,
+    population: dict | None = None,
+) -> Upload:
     """Check the cells of a template (header first) row by row; see the module's docstring.
 
     `row_numbers`: each row's number in the file (blank rows left out by the reader); default 1, 2, 3 …
@@ -387,8 +419,15 @@ def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload", r
     header = [re.sub(r"\s+", "_", _clean(h).lower()) for h in cells[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        problems.append(Problem(numbers[0], "", _("the header lacks the column(s) {cols}; the template's header is: "
-                                         "{header}").format(cols=", ".join(missing), header=",".join(COLUMNS))))
+        problems.append(
+            Problem(
+                numbers[0],
+                "",
+                _("the header lacks the column(s) {cols}; the template's header is: {header}").format(
+                    cols=", ".join(missing), header=",".join(COLUMNS)
+                ),
+            )
+        )
         return _result([], [], problems, {})
     extra = [h for h in header if h and h not in COLUMNS]
     body = cells[1:]
@@ -397,8 +436,15 @@ def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload", r
         return _result([], [], problems, {})
     too_many = len(body) > MAX_ROWS
     if too_many:
-        problems.append(Problem(None, "", _("More than {n} rows: nothing was read. Split the file (at most {n} "
-                                            "rows a file).").format(n=fmt_number(MAX_ROWS))))
+        problems.append(
+            Problem(
+                None,
+                "",
+                _("More than {n} rows: nothing was read. Split the file (at most {n} rows a file).").format(
+                    n=fmt_number(MAX_ROWS)
+                ),
+            )
+        )
         return _result([], [], problems, {})
     pos = {h: header.index(h) for h in COLUMNS if h in header}
     kept, refused, seen = [], [], {}
@@ -439,8 +485,12 @@ def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload", r
                 if not (YEAR_MIN <= start <= YEAR_MAX and YEAR_MIN <= end <= YEAR_MAX):
                     raise ValueError
             except ValueError:
-                bad("period", _("“{p}” is not a period (write a year, e.g. 2023, or a span, e.g. 2021-2023)")
-                    .format(p=_short(period)))
+                bad(
+                    "period",
+                    _("“{p}” is not a period (write a year, e.g. 2023, or a span, e.g. 2021-2023)").format(
+                        p=_short(period)
+                    ),
+                )
                 start = end = None
         indicator = cell["indicator"]
         ind_unit = None
@@ -468,8 +518,12 @@ def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload", r
             bad("unit", _("empty (write {unit})").format(unit=ind_unit or "persons"))
         elif unit not in codes.units:
             rate = unit.startswith("per") or unit in ("percent", "%")
-            bad("unit", _("only counts can be uploaded; rates are computed here from official population")
-                if rate else _unknown(N_("unit"), unit, codes.units))
+            bad(
+                "unit",
+                _("only counts can be uploaded; rates are computed here from official population")
+                if rate
+                else _unknown(N_("unit"), unit, codes.units),
+            )
         elif ind_unit and unit != ind_unit:
             bad("unit", _("{indicator} is counted in {unit}").format(indicator=indicator, unit=ind_unit))
         org = cell["organisation"]
@@ -489,26 +543,66 @@ def check_rows(cells: list[list[str]], codes: Codes, filename: str = "upload", r
                 seen[key] = n
         if mine:
             problems.extend(mine)
-            refused.append({**{c: cell.get(c, "") for c in COLUMNS}, "row": n,
-                            "problems": "; ".join(f"{p.column or _('row')}: {p.message}" for p in mine)})
+            refused.append(
+                {
+                    **{c: cell.get(c, "") for c in COLUMNS},
+                    "row": n,
+                    "problems": "; ".join(f"{p.column or _('row')}: {p.message}" for p in mine),
+                }
+            )
             continue
         limit = _population_at(population, code, start, end)
         if limit and not suppressed and value is not None and value > limit[1]:
-            warnings.append(Problem(n, "value", _("{value} is more than the population of {country} in {year} "
-                                                  "({population}): kept, but check the number").format(
-                value=fmt_number(value), country=codes.country_labels.get(code, code), year=limit[0],
-                population=fmt_number(limit[1]))))
-        kept.append({
-            "country": code, "period_start": start, "period_end": end, "period_label": period,
-            "indicator": indicator, "breakdown": breakdown, "category": category, "unit": unit,
-            "value": value, "value_low": 1.0 if suppressed else None, "value_high": 4.0 if suppressed else None,
-            "suppressed": suppressed, "source_id": OWN_SOURCE_PREFIX + org, "grade": OWN_GRADE,
-            "source_location": note or org, "preferred": False,
-            "flags": "suppressed_lt5" if suppressed else "", "note": note, "raw_file": filename, "raw_row": n,
-            "organisation": org})
+            warnings.append(
+                Problem(
+                    n,
+                    "value",
+                    _(
+                        "{value} is more than the population of {country} in {year} "
+                        "({population}): kept, but check the number"
+                    ).format(
+                        value=fmt_number(value),
+                        country=codes.country_labels.get(code, code),
+                        year=limit[0],
+                        population=fmt_number(limit[1]),
+                    ),
+                )
+            )
+        kept.append(
+            {
+                "country": code,
+                "period_start": start,
+                "period_end": end,
+                "period_label": period,
+                "indicator": indicator,
+                "breakdown": breakdown,
+                "category": category,
+                "unit": unit,
+                "value": value,
+                "value_low": 1.0 if suppressed else None,
+                "value_high": 4.0 if suppressed else None,
+                "suppressed": suppressed,
+                "source_id": OWN_SOURCE_PREFIX + org,
+                "grade": OWN_GRADE,
+                "source_location": note or org,
+                "preferred": False,
+                "flags": "suppressed_lt5" if suppressed else "",
+                "note": note,
+                "raw_file": filename,
+                "raw_row": n,
+                "organisation": org,
+            }
+        )
     if extra:
-        problems.append(Problem(1, "", _("column(s) not in the template, not read: {cols}").format(
-            cols=", ".join(_short(e, 30) for e in extra[:5]))))
+        problems.append(
+            Problem(
+                1,
+                "",
+                _("column(s) not in the template, not read: {cols}").format(
+                    cols=", ".join(_short(e, 30) for e in extra[:5])
+                ),
+            )
+        )
     return _result(kept, refused, problems, {}, warnings)
 
 
@@ -516,8 +610,12 @@ def population_of(table: pd.DataFrame) -> dict:
     """{country: {year: persons}} from the dataset's preferred single-year population rows (a cited figure)."""
     if table is None or table.empty:
         return {}
-    p = table[(table["indicator"] == "population") & (table["unit"] == "persons")
-              & (table["period_start"] == table["period_end"]) & table["value"].notna()]
+    p = table[
+        (table["indicator"] == "population")
+        & (table["unit"] == "persons")
+        & (table["period_start"] == table["period_end"])
+        & table["value"].notna()
+    ]
     if "preferred" in p.columns:
         p = p[p["preferred"].astype(bool)]
     out: dict = {}
@@ -535,35 +633,76 @@ def _population_at(population: dict | None, country, start, end) -> tuple[int, f
     return year, years[year]
 
 
-HARMONISED = ["country", "period_start", "period_end", "period_label", "indicator", "breakdown", "category", "unit",
-              "value", "value_low", "value_high", "suppressed", "source_id", "grade", "source_location", "preferred",
-              "flags", "note", "raw_file", "raw_row"]
+HARMONISED = [
+    "country",
+    "period_start",
+    "period_end",
+    "period_label",
+    "indicator",
+    "breakdown",
+    "category",
+    "unit",
+    "value",
+    "value_low",
+    "value_high",
+    "suppressed",
+    "source_id",
+    "grade",
+    "source_location",
+    "preferred",
+    "flags",
+    "note",
+    "raw_file",
+    "raw_row",
+]
 
 
-def _result(kept: list[dict], refused: list[dict], problems: list[Problem], info: dict,
-            warnings: list[Problem] | None = None) -> Upload:
+def _result(
+    kept: list[dict], refused: list[dict], problems: list[Problem], info: dict, warnings: list[Problem] | None = None
+) -> Upload:
     rows = pd.DataFrame(kept, columns=HARMONISED + ["organisation"])
     if not rows.empty:  # the build's own schema, as a last gate (the row checks above should catch all)
-        rows = rows.astype({"period_start": int, "period_end": int, "raw_row": int, "suppressed": bool,
-                            "preferred": bool, "value": float, "value_low": float, "value_high": float})
+        rows = rows.astype(
+            {
+                "period_start": int,
+                "period_end": int,
+                "raw_row": int,
+                "suppressed": bool,
+                "preferred": bool,
+                "value": float,
+                "value_low": float,
+                "value_high": float,
+            }
+        )
         schema = harmonised_schema(sorted(set(rows["indicator"])), sorted(set(rows["unit"])), ["suppressed_lt5"])
         try:
             schema.validate(rows[HARMONISED], lazy=True)
         except Exception:  # pragma: no cover - a rule above missed something: keep nothing rather than junk
-            problems.append(Problem(None, "", _("The rows passed the checks but not the dataset's schema; "
-                                                "nothing was kept.")))
+            problems.append(
+                Problem(None, "", _("The rows passed the checks but not the dataset's schema; nothing was kept."))
+            )
             rows = rows.iloc[0:0]
     refused_df = pd.DataFrame(refused, columns=["row", *COLUMNS, "problems"])
-    return Upload(rows=rows.reset_index(drop=True), problems=problems, refused=refused_df,
-                  summary=summarise(rows, len(kept) + len(refused), len(refused)), warnings=list(warnings or []))
+    return Upload(
+        rows=rows.reset_index(drop=True),
+        problems=problems,
+        refused=refused_df,
+        summary=summarise(rows, len(kept) + len(refused), len(refused)),
+        warnings=list(warnings or []),
+    )
 
 
 def summarise(rows: pd.DataFrame, n_read: int, n_refused: int) -> dict:
     years = (int(rows["period_start"].min()), int(rows["period_end"].max())) if not rows.empty else None
-    return {"rows_read": n_read, "rows_kept": int(len(rows)), "rows_refused": n_refused,
-            "countries": sorted(set(rows["country"])) if not rows.empty else [],
-            "years": years, "indicators": sorted(set(rows["indicator"])) if not rows.empty else [],
-            "organisations": sorted(set(rows["organisation"])) if not rows.empty else []}
+    return {
+        "rows_read": n_read,
+        "rows_kept": int(len(rows)),
+        "rows_refused": n_refused,
+        "countries": sorted(set(rows["country"])) if not rows.empty else [],
+        "years": years,
+        "indicators": sorted(set(rows["indicator"])) if not rows.empty else [],
+        "organisations": sorted(set(rows["organisation"])) if not rows.empty else [],
+    }
 
 
 def sniff(data: bytes) -> str:
@@ -594,8 +733,7 @@ _NOT_A_TEMPLATE = {
     "xls": N_("This is an old Excel file (.xls), which cannot be read here: save it as .xlsx or CSV."),
     "pdf": N_("This is a PDF document, not a CSV or Excel (.xlsx) file: upload the filled-in template."),
     "image": N_("This is an image, not a CSV or Excel (.xlsx) file: upload the filled-in template."),
-    "binary": N_("This is not a CSV or Excel (.xlsx) file (its content is not text): upload the filled-in "
-                 "template."),
+    "binary": N_("This is not a CSV or Excel (.xlsx) file (its content is not text): upload the filled-in template."),
 }
 
 
@@ -609,8 +747,12 @@ def read(data: bytes, filename: str, codebook, population: dict | None = None) -
         up.summary.update(file=name)
         return up
     if len(data) > MAX_BYTES:
-        return _refused(name, _("The file is larger than {mb} MB; at most {mb} MB and {rows} rows can be read. "
-                                "Split it.").format(mb=MAX_MB, rows=fmt_number(MAX_ROWS)))
+        return _refused(
+            name,
+            _("The file is larger than {mb} MB; at most {mb} MB and {rows} rows can be read. Split it.").format(
+                mb=MAX_MB, rows=fmt_number(MAX_ROWS)
+            ),
+        )
     kind = sniff(data)
     notices = []
     try:
@@ -626,22 +768,32 @@ def read(data: bytes, filename: str, codebook, population: dict | None = None) -
         return _refused(name, str(exc))
     except Exception as exc:  # a reader's error not foreseen above: still refused, named by the real format
         what = _("an Excel workbook") if kind == "xlsx" else _("CSV text")
-        return _refused(name, _("The file could not be read as {what} ({why}); save it again as CSV UTF-8 or "
-                                ".xlsx.").format(what=what, why=type(exc).__name__))
+        return _refused(
+            name,
+            _("The file could not be read as {what} ({why}); save it again as CSV UTF-8 or .xlsx.").format(
+                what=what, why=type(exc).__name__
+            ),
+        )
     numbers = info.pop("row_numbers", None)
     up = check_rows(cells, Codes.from_codebook(codebook), name, numbers, population)
     if info.get("encoding_guessed"):
-        notices.append(_("The file is not UTF-8, so its encoding was guessed: it was read as {encoding}. If "
-                         "letters look wrong in the table below (e.g. ń for ñ, or Ð for Š), save the file as "
-                         "“CSV UTF-8” and upload it again.").format(
-            encoding=_(ENCODING_NAMES.get(info["encoding"], info["encoding"]))))
+        notices.append(
+            _(
+                "The file is not UTF-8, so its encoding was guessed: it was read as {encoding}. If "
+                "letters look wrong in the table below (e.g. ń for ñ, or Ð for Š), save the file as "
+                "“CSV UTF-8” and upload it again."
+            ).format(encoding=_(ENCODING_NAMES.get(info["encoding"], info["encoding"])))
+        )
     up.notices = notices
     up.summary.update(file=name, **info)
     return up
 
 
-ENCODING_NAMES = {"Windows-1257": N_("Windows-1257 (Baltic)"), "Windows-1252": N_("Windows-1252 (Western European)"),
-                  "Windows-1251": N_("Windows-1251 (Cyrillic)")}
+ENCODING_NAMES = {
+    "Windows-1257": N_("Windows-1257 (Baltic)"),
+    "Windows-1252": N_("Windows-1252 (Western European)"),
+    "Windows-1251": N_("Windows-1251 (Cyrillic)"),
+}
 
 
 def _refused(name: str, message: str) -> Upload:
@@ -673,20 +825,28 @@ def summary_text(up: Upload, t=None) -> str:
     sep = s.get("separator", "")
     how = ", ".join(x for x in (s.get("encoding", ""), _(SEPARATORS[sep]) if sep in SEPARATORS else sep) if x)
     n = int(s.get("rows_read", 0))
-    text = (i18n.ngettext("Read {n} row from {file}", "Read {n} rows from {file}", n).format(
-                n=t.number(n), file=md_escape(s.get("file", "")))
-            + (f" ({md_escape(how)})" if how else "") + ": "
-            + _("{kept} kept, {refused} with problems.").format(kept=t.number(s.get("rows_kept", 0)),
-                                                                refused=t.number(s.get("rows_refused", 0))))
+    text = (
+        i18n.ngettext("Read {n} row from {file}", "Read {n} rows from {file}", n).format(
+            n=t.number(n), file=md_escape(s.get("file", ""))
+        )
+        + (f" ({md_escape(how)})" if how else "")
+        + ": "
+        + _("{kept} kept, {refused} with problems.").format(
+            kept=t.number(s.get("rows_kept", 0)), refused=t.number(s.get("rows_refused", 0))
+        )
+    )
     if s.get("countries"):
         a, b = s["years"]
         text += " " + _("Countries: {c}. Years: {y}. Organisations: {o}.").format(
-            c=", ".join(s["countries"]), y=str(a) if a == b else f"{a}–{b}",
-            o=md_escape("; ".join(s.get("organisations", []))))
+            c=", ".join(s["countries"]),
+            y=str(a) if a == b else f"{a}–{b}",
+            o=md_escape("; ".join(s.get("organisations", []))),
+        )
     return text
 
 
 # ---------------------------------------------------------------------------- files to take away
+
 
 def _value_text(v, suppressed) -> str:
     if suppressed:
@@ -699,17 +859,36 @@ def _value_text(v, suppressed) -> str:
 def template_frame(rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """The template's columns; with `rows` (kept rows), those rows as the template holds them."""
     if rows is None:
-        return pd.DataFrame([{
-            "country": "EE", "period": "2024", "indicator": "ngo_persons_assisted", "breakdown": "total",
-            "category": "total", "value": "12", "unit": "persons", "organisation": EXAMPLE_ORG,
-            "source_or_note": "Synthetic example, not a real figure: replace this row with your own."}],
-            columns=list(COLUMNS))
-    return pd.DataFrame({
-        "country": rows["country"], "period": rows["period_label"], "indicator": rows["indicator"],
-        "breakdown": rows["breakdown"], "category": rows["category"],
-        "value": [_value_text(v, s) for v, s in zip(rows["value"], rows["suppressed"])],
-        "unit": rows["unit"], "organisation": rows["organisation"], "source_or_note": rows["note"]},
-        columns=list(COLUMNS))
+        return pd.DataFrame(
+            [
+                {
+                    "country": "EE",
+                    "period": "2024",
+                    "indicator": "ngo_persons_assisted",
+                    "breakdown": "total",
+                    "category": "total",
+                    "value": "12",
+                    "unit": "persons",
+                    "organisation": EXAMPLE_ORG,
+                    "source_or_note": "Synthetic example, not a real figure: replace this row with your own.",
+                }
+            ],
+            columns=list(COLUMNS),
+        )
+    return pd.DataFrame(
+        {
+            "country": rows["country"],
+            "period": rows["period_label"],
+            "indicator": rows["indicator"],
+            "breakdown": rows["breakdown"],
+            "category": rows["category"],
+            "value": [_value_text(v, s) for v, s in zip(rows["value"], rows["suppressed"])],
+            "unit": rows["unit"],
+            "organisation": rows["organisation"],
+            "source_or_note": rows["note"],
+        },
+        columns=list(COLUMNS),
+    )
 
 
 def template_csv() -> bytes:
@@ -767,8 +946,9 @@ def template_xlsx(codebook, rows: pd.DataFrame | None = None) -> bytes:
         "country": [(c, codebook.country_label(c)) for c in COUNTRIES],
         "indicator": [(k, v[0]) for k, v in codes.indicators.items()],
         "breakdown": [(b, codebook.breakdown_label(b)) for b in codes.categories],
-        "category": sorted({(c, codebook.category_label(b, c)) for b, cs in codes.categories.items() for c in cs
-                            if c != "*"}),
+        "category": sorted(
+            {(c, codebook.category_label(b, c)) for b, cs in codes.categories.items() for c in cs if c != "*"}
+        ),
         "unit": [(u, codebook.unit_label(u)) for u in codes.units],
     }
     col = 1
@@ -784,12 +964,18 @@ def template_xlsx(codebook, rows: pd.DataFrame | None = None) -> bytes:
         col += 3
     target = {"country": "A", "indicator": "C", "breakdown": "D", "category": "E", "unit": "G"}
     for name, letter in target.items():
-        dv = DataValidation(type="list", formula1=letters[name], allow_blank=True, showErrorMessage=True,
-                            errorTitle=_("Not a code"), error=_("Choose a code from the list (sheet 'codes')."))
+        dv = DataValidation(
+            type="list",
+            formula1=letters[name],
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=_("Not a code"),
+            error=_("Choose a code from the list (sheet 'codes')."),
+        )
         dv.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
         ws.add_data_validation(dv)
     how = wb.create_sheet("how to")
-    for line in (HOW_TO if rows is None else (YOURS,) + HOW_TO[1:]):
+    for line in HOW_TO if rows is None else (YOURS,) + HOW_TO[1:]:
         how.append([_(line)])
     how.column_dimensions["A"].width = 110
     buf = io.BytesIO()
@@ -804,7 +990,9 @@ HOW_TO = (
     N_("indicator, breakdown, category, unit: codes from the drop-down lists (sheet 'codes')."),
     N_("breakdown and category: total and total for a figure without a breakdown."),
     N_("value: a whole number, or <5 for a count you withhold (kept as withheld, never as a number)."),
-    N_("organisation: your organisation's name, shown beside every figure. source_or_note: where the figure "
-       "comes from."),
+    N_(
+        "organisation: your organisation's name, shown beside every figure. source_or_note: where the figure "
+        "comes from."
+    ),
     N_("At most 5,000 rows and 2 MB. Your figures stay in your browser session: nothing is stored on the server."),
 )

@@ -12,8 +12,8 @@ valid view (property-tested).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping
 
 from components.core import pages as registry
 from components.core.i18n import DEFAULT as DEFAULT_LANG, LANGS, N_, _, normalise
@@ -34,6 +34,7 @@ IGNORED_PARAMS = {"v", "embed", "embed_options"}
 # short URL spellings of enumerations
 _MEASURE_Q = {"absolute": "abs", "per_million": "pm"}
 _STACK_Q = {"stacked": "stack", "percent": "pct"}
+
 
 @dataclass(frozen=True)
 class Options:
@@ -144,8 +145,9 @@ class ViewState:
 
     # ------------------------------------------------------------------ decode
     @classmethod
-    def from_query(cls, params: Mapping[str, object], options: Options, page: str = "overview"
-                   ) -> tuple["ViewState", list[str]]:
+    def from_query(
+        cls, params: Mapping[str, object], options: Options, page: str = "overview"
+    ) -> tuple[ViewState, list[str]]:
         """Each of the page's fields from its parameter, checked against what the data allows (in the
         order the page declares them: a period is checked against the indicator before it). Never raises."""
         page = page if page in PAGES else "overview"
@@ -162,8 +164,11 @@ class ViewState:
             raw[k] = _text(v, MAX_DECK_LINK + 1 if k == "mydeck" else 500)
         fields = [FIELDS[n] for n in PAGE_FIELDS[page]]
         known = {f.param for f in fields}
-        notices = [_("Ignored unknown link parameter '{name}'.").format(name=_safe(k)) for k in raw
-                   if k not in IGNORED_PARAMS and k not in known]
+        notices = [
+            _("Ignored unknown link parameter '{name}'.").format(name=_safe(k))
+            for k in raw
+            if k not in IGNORED_PARAMS and k not in known
+        ]
         values = {"page": page, **{n: getattr(base, n) for n in PAGE_FIELDS[page]}}
         kw: dict[str, object] = {}
         for f in fields:
@@ -172,8 +177,11 @@ class ViewState:
             try:
                 value, note = f.parse(raw[f.param], options, values)
             except _Bad as bad:
-                notices.append(_("Ignored {noun} '{value}'{why}; using the default.").format(
-                    noun=_(f.noun), value=_safe(raw[f.param]), why=_(bad.why) if bad.why else ""))
+                notices.append(
+                    _("Ignored {noun} '{value}'{why}; using the default.").format(
+                        noun=_(f.noun), value=_safe(raw[f.param]), why=_(bad.why) if bad.why else ""
+                    )
+                )
                 continue
             if note:
                 notices.append(note)
@@ -182,6 +190,7 @@ class ViewState:
 
 
 # ---------------------------------------------------------------------------------------- fields
+
 
 class _Bad(Exception):
     def __init__(self, why: str = ""):
@@ -222,6 +231,7 @@ def _choice(allowed: Callable, why: str = ""):
         if text in allowed(options, values):
             return text, None
         raise _Bad(why)
+
     return parse
 
 
@@ -233,6 +243,7 @@ def _spelled(spell: dict, allowed: Callable):
         if v in allowed(options, values):
             return v, None
         raise _Bad()
+
     return parse
 
 
@@ -250,7 +261,8 @@ def _countries(text, options, values):
     note = None
     if len(ok) != len(set(vals)):
         note = _("Ignored unknown countries in the link: {codes}.").format(
-            codes=", ".join(_safe(x) for x in vals if x not in ok))
+            codes=", ".join(_safe(x) for x in vals if x not in ok)
+        )
     return ok, note
 
 
@@ -320,7 +332,7 @@ def _ind(values, options):
     return ind if ind in options.indicators else options.indicator_default()
 
 
-def _period_breakdowns(options: "Options", values) -> list[str]:
+def _period_breakdowns(options: Options, values) -> list[str]:
     """The breakdowns the chosen period has (within those of the indicator); 'total' at least."""
     ind = _ind(values, options)
     per = values.get("period") or options.period_default_for(ind, values.get("countries"))
@@ -345,7 +357,7 @@ def _measure_default(options, values):
     return "absolute" if "absolute" in ms else ms[0]
 
 
-def _span(options: "Options", values) -> tuple[int, int]:
+def _span(options: Options, values) -> tuple[int, int]:
     """The years shown, as range() bounds."""
     lo, hi = values.get("years") or (options.year_min, options.year_max)
     return lo, hi + 1
@@ -397,99 +409,315 @@ def _one_country(text, options, values):
 
 _TRUE_FALSE = lambda b: "1" if b else "0"  # noqa: E731
 
-FIELDS: dict[str, Field] = {f.name: f for f in (
-    Field("countries", "c", N_("countries"), N_("Countries"), _countries, ",".join, widget="multiselect",
-          choices=lambda o, v: list(o.countries), default=lambda o, v: BALTIC, fmt="country", when=_not_forms),
-    Field("country", "one", N_("country"), N_("Country"), _one_country, widget="select",
-          choices=lambda o, v: [c for c in BALTIC if c in o.countries],
-          default=lambda o, v: next((c for c in BALTIC if c in o.countries), None), fmt="country", when=_forms),
-    Field("indicator", "ind", N_("indicator"), N_("Indicator"), _choice(lambda o, v: o.indicators), widget="select",
-          choices=lambda o, v: list(o.indicators), default=lambda o, v: o.indicator_default(), fmt="indicator",
-          help=N_("What is counted. Definitions differ by country: see Methodology."),
-          when=lambda v: v.get("view", "lines") in ("lines", "forms")),
-    Field("period", "per", N_("period"), N_("Year or period"), _choice(_periods, N_(" (no data for it)")),
-          widget="select",
-          choices=_periods, fmt="period",
-          default=lambda o, v: o.period_default_for(_ind(v, o), v.get("countries")),
-          help=N_("Multi-year periods (e.g. 2012-2016) are totals as published. Without a choice: the latest year "
-               "with an official figure for every selected country. 'Latest year per country' (Compare): each "
-               "country its own newest year, named under its bar."), width=1),
-    Field("breakdown", "bd", N_("breakdown"), N_("Breakdown"), _choice(lambda o, v: o.breakdowns_for(_ind(v, o))),
-          # every breakdown of the indicator stays on offer: a year without the chosen one says so in place and
-          # offers the nearest year that has it (the choice is never changed silently)
-          widget="select", choices=lambda o, v: list(o.breakdowns_for(_ind(v, o))), default=_breakdown_default,
-          fmt="breakdown",
-          # a link keeps 'bd=total' where the year lacks the usual breakdown: it still means the same later
-          url_default=lambda o, v: o.breakdown_default(_ind(v, o))),
-    Field("measure", "m", N_("measure"), N_("Measure"), _spelled(_MEASURE_Q, lambda o, v: o.measures_for(_ind(v, o))),
-          lambda m: _MEASURE_Q[m], widget="segmented", choices=lambda o, v: list(o.measures_for(_ind(v, o))),
-          default=_measure_default, fmt="measure", when=_lines),
-    Field("stack", "stack", N_("bar style"), N_("Bars"), _spelled(_STACK_Q, lambda o, v: STACKS), lambda s: _STACK_Q[s],
-          widget="segmented", choices=lambda o, v: list(STACKS), default=lambda o, v: "stacked", fmt="stack",
-          help=N_("100 %: shares of the categories with a known value. Categories that overlap are drawn side by "
-               "side instead.")),
-    Field("years", "yr", N_("year range"), N_("Years"), _years, lambda y: f"{y[0]}-{y[1]}", widget="years",
-          default=lambda o, v: None, width=3),
-    Field("index_base", "base", N_("index base year"), N_("Index to base year"), _index_base, widget="select",
-          choices=lambda o, v: [None] + list(range(*_span(o, v))), default=lambda o, v: None, fmt="index_base",
-          help=N_("Divides each country's values by its own value in the base year (×100), to compare change "
-               "rather than size."), when=_lines),
-    Field("view", "view", N_("view"), N_("View"), _choice(lambda o, v: VIEWS), widget="segmented",
-          choices=lambda o, v: list(VIEWS), default=lambda o, v: "lines", fmt="view"),
-    Field("filter_indicator", "fi", N_("indicator filter"), N_("Indicator"), _choice(lambda o, v: o.indicators),
-          widget="select", choices=lambda o, v: [None] + list(o.indicators), default=lambda o, v: None,
-          fmt="filter_indicator"),
-    Field("source", "src", N_("source"), N_("Source"), _choice(lambda o, v: o.sources), widget="select",
-          choices=lambda o, v: [None] + list(o.sources), default=lambda o, v: None, fmt="source", width=3),
-    Field("preferred_only", "pref", N_("preferred-only switch"), N_("Preferred only"), _bool, _TRUE_FALSE,
-          widget="toggle", default=lambda o, v: False, help=N_("Show only the value the charts use for each figure.")),
-    Field("grade", "gr", N_("evidence grade"), N_("Evidence grade"),
-          _choice(lambda o, v: GRADE_FILTERS + tuple(o.grades)), widget="select",
-          choices=lambda o, v: [None, *GRADE_FILTERS, *o.grades], default=lambda o, v: None, fmt="grade",
-          help=N_("Official grades: official statistics, official publications, international monitoring "
-               "reports. Unconfirmed: known only from NGO, news or secondary sources.")),
-    Field("search", "q", N_("search text"), N_("Search the rows"), _search, widget="text", default=lambda o, v: "",
-          help=N_("Keeps the rows whose country, period, indicator, category, value, source, location, flags or "
-               "note contain every word you type."), width=3),
-    Field("figure", "fig", N_("figure"), N_("Figure"), _figure, widget="figure",
-          default=lambda o, v: o.default_figure if v.get("page") == "check" else None),
-    Field("sel", "sel", N_("selected country"), N_("Country detail"), _sel, widget="select",
-          choices=lambda o, v: [None] + [c for c in BALTIC if c in o.countries], default=lambda o, v: None,
-          fmt="sel", help=N_("Or click a country on the map.")),
-    Field("flows", "flows", N_("flows switch"),
-          N_("Show flows (victims by citizenship and by country of repatriation)"),
-          _bool, _TRUE_FALSE, widget="toggle", default=lambda o, v: False,
-          help=N_("UNODC GLOTIP rows for the chosen year: arcs into a state from the capital of the victims' country "
-               "of citizenship, and out of it to the capital of the country they were repatriated from. Arc "
-               "width follows the count; '<5' is drawn as such.")),
-    Field("zoom", "zoom", N_("zoomable-map switch"), N_("Zoomable map"), _bool, _TRUE_FALSE, widget="toggle",
-          default=lambda o, v: False,
-          help=N_("Draws the map with WebGL: pan, zoom and hover for the figures. It takes longer to appear, "
-               "most of all on computers without a graphics card. The flows are always drawn this way.")),
-    Field("unconfirmed", "unc", N_("unconfirmed-figures switch"), N_("Include unconfirmed figures"), _bool, _TRUE_FALSE,
-          widget="toggle", default=lambda o, v: False,
-          help=N_("Also draw figures known only from news reports or secondary sources, with their own mark "
-               "(pale bars, hollow points). By default the charts show official-grade figures only.")),
-    Field("deck", "deck", N_("deck"), N_("Deck"), _deck, choices=lambda o, v: _decks(),
-          default=lambda o, v: DEFAULT_DECK),
-    Field("mydeck", "mydeck", N_("your deck"), N_("Your deck"), _my_deck),
-    Field("slide", "slide", N_("slide number"), N_("Slide"), _slide,
-          choices=lambda o, v: _slides(v.get("deck"), v.get("mydeck")),
-          default=lambda o, v: 1),
-    # the language: chosen in the frame's sidebar (controls.language), part of every page's view and link
-    Field("lang", "lang", N_("language"), N_("Language"), _language, choices=lambda o, v: list(LANGS),
-          default=lambda o, v: DEFAULT_LANG, fmt="lang"),
-)}
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field(
+            "countries",
+            "c",
+            N_("countries"),
+            N_("Countries"),
+            _countries,
+            ",".join,
+            widget="multiselect",
+            choices=lambda o, v: list(o.countries),
+            default=lambda o, v: BALTIC,
+            fmt="country",
+            when=_not_forms,
+        ),
+        Field(
+            "country",
+            "one",
+            N_("country"),
+            N_("Country"),
+            _one_country,
+            widget="select",
+            choices=lambda o, v: [c for c in BALTIC if c in o.countries],
+            default=lambda o, v: next((c for c in BALTIC if c in o.countries), None),
+            fmt="country",
+            when=_forms,
+        ),
+        Field(
+            "indicator",
+            "ind",
+            N_("indicator"),
+            N_("Indicator"),
+            _choice(lambda o, v: o.indicators),
+            widget="select",
+            choices=lambda o, v: list(o.indicators),
+            default=lambda o, v: o.indicator_default(),
+            fmt="indicator",
+            help=N_("What is counted. Definitions differ by country: see Methodology."),
+            when=lambda v: v.get("view", "lines") in ("lines", "forms"),
+        ),
+        Field(
+            "period",
+            "per",
+            N_("period"),
+            N_("Year or period"),
+            _choice(_periods, N_(" (no data for it)")),
+            widget="select",
+            choices=_periods,
+            fmt="period",
+            default=lambda o, v: o.period_default_for(_ind(v, o), v.get("countries")),
+            help=N_(
+                "Multi-year periods (e.g. 2012-2016) are totals as published. Without a choice: the latest year "
+                "with an official figure for every selected country. 'Latest year per country' (Compare): each "
+                "country its own newest year, named under its bar."
+            ),
+            width=1,
+        ),
+        Field(
+            "breakdown",
+            "bd",
+            N_("breakdown"),
+            N_("Breakdown"),
+            _choice(lambda o, v: o.breakdowns_for(_ind(v, o))),
+            # every breakdown of the indicator stays on offer: a year without the chosen one says so in place and
+            # offers the nearest year that has it (the choice is never changed silently)
+            widget="select",
+            choices=lambda o, v: list(o.breakdowns_for(_ind(v, o))),
+            default=_breakdown_default,
+            fmt="breakdown",
+            # a link keeps 'bd=total' where the year lacks the usual breakdown: it still means the same later
+            url_default=lambda o, v: o.breakdown_default(_ind(v, o)),
+        ),
+        Field(
+            "measure",
+            "m",
+            N_("measure"),
+            N_("Measure"),
+            _spelled(_MEASURE_Q, lambda o, v: o.measures_for(_ind(v, o))),
+            lambda m: _MEASURE_Q[m],
+            widget="segmented",
+            choices=lambda o, v: list(o.measures_for(_ind(v, o))),
+            default=_measure_default,
+            fmt="measure",
+            when=_lines,
+        ),
+        Field(
+            "stack",
+            "stack",
+            N_("bar style"),
+            N_("Bars"),
+            _spelled(_STACK_Q, lambda o, v: STACKS),
+            lambda s: _STACK_Q[s],
+            widget="segmented",
+            choices=lambda o, v: list(STACKS),
+            default=lambda o, v: "stacked",
+            fmt="stack",
+            help=N_(
+                "100 %: shares of the categories with a known value. Categories that overlap are drawn side by "
+                "side instead."
+            ),
+        ),
+        Field(
+            "years",
+            "yr",
+            N_("year range"),
+            N_("Years"),
+            _years,
+            lambda y: f"{y[0]}-{y[1]}",
+            widget="years",
+            default=lambda o, v: None,
+            width=3,
+        ),
+        Field(
+            "index_base",
+            "base",
+            N_("index base year"),
+            N_("Index to base year"),
+            _index_base,
+            widget="select",
+            choices=lambda o, v: [None] + list(range(*_span(o, v))),
+            default=lambda o, v: None,
+            fmt="index_base",
+            help=N_(
+                "Divides each country's values by its own value in the base year (×100), to compare change "
+                "rather than size."
+            ),
+            when=_lines,
+        ),
+        Field(
+            "view",
+            "view",
+            N_("view"),
+            N_("View"),
+            _choice(lambda o, v: VIEWS),
+            widget="segmented",
+            choices=lambda o, v: list(VIEWS),
+            default=lambda o, v: "lines",
+            fmt="view",
+        ),
+        Field(
+            "filter_indicator",
+            "fi",
+            N_("indicator filter"),
+            N_("Indicator"),
+            _choice(lambda o, v: o.indicators),
+            widget="select",
+            choices=lambda o, v: [None] + list(o.indicators),
+            default=lambda o, v: None,
+            fmt="filter_indicator",
+        ),
+        Field(
+            "source",
+            "src",
+            N_("source"),
+            N_("Source"),
+            _choice(lambda o, v: o.sources),
+            widget="select",
+            choices=lambda o, v: [None] + list(o.sources),
+            default=lambda o, v: None,
+            fmt="source",
+            width=3,
+        ),
+        Field(
+            "preferred_only",
+            "pref",
+            N_("preferred-only switch"),
+            N_("Preferred only"),
+            _bool,
+            _TRUE_FALSE,
+            widget="toggle",
+            default=lambda o, v: False,
+            help=N_("Show only the value the charts use for each figure."),
+        ),
+        Field(
+            "grade",
+            "gr",
+            N_("evidence grade"),
+            N_("Evidence grade"),
+            _choice(lambda o, v: GRADE_FILTERS + tuple(o.grades)),
+            widget="select",
+            choices=lambda o, v: [None, *GRADE_FILTERS, *o.grades],
+            default=lambda o, v: None,
+            fmt="grade",
+            help=N_(
+                "Official grades: official statistics, official publications, international monitoring "
+                "reports. Unconfirmed: known only from NGO, news or secondary sources."
+            ),
+        ),
+        Field(
+            "search",
+            "q",
+            N_("search text"),
+            N_("Search the rows"),
+            _search,
+            widget="text",
+            default=lambda o, v: "",
+            help=N_(
+                "Keeps the rows whose country, period, indicator, category, value, source, location, flags or "
+                "note contain every word you type."
+            ),
+            width=3,
+        ),
+        Field(
+            "figure",
+            "fig",
+            N_("figure"),
+            N_("Figure"),
+            _figure,
+            widget="figure",
+            default=lambda o, v: o.default_figure if v.get("page") == "check" else None,
+        ),
+        Field(
+            "sel",
+            "sel",
+            N_("selected country"),
+            N_("Country detail"),
+            _sel,
+            widget="select",
+            choices=lambda o, v: [None] + [c for c in BALTIC if c in o.countries],
+            default=lambda o, v: None,
+            fmt="sel",
+            help=N_("Or click a country on the map."),
+        ),
+        Field(
+            "flows",
+            "flows",
+            N_("flows switch"),
+            N_("Show flows (victims by citizenship and by country of repatriation)"),
+            _bool,
+            _TRUE_FALSE,
+            widget="toggle",
+            default=lambda o, v: False,
+            help=N_(
+                "UNODC GLOTIP rows for the chosen year: arcs into a state from the capital of the victims' country "
+                "of citizenship, and out of it to the capital of the country they were repatriated from. Arc "
+                "width follows the count; '<5' is drawn as such."
+            ),
+        ),
+        Field(
+            "zoom",
+            "zoom",
+            N_("zoomable-map switch"),
+            N_("Zoomable map"),
+            _bool,
+            _TRUE_FALSE,
+            widget="toggle",
+            default=lambda o, v: False,
+            help=N_(
+                "Draws the map with WebGL: pan, zoom and hover for the figures. It takes longer to appear, "
+                "most of all on computers without a graphics card. The flows are always drawn this way."
+            ),
+        ),
+        Field(
+            "unconfirmed",
+            "unc",
+            N_("unconfirmed-figures switch"),
+            N_("Include unconfirmed figures"),
+            _bool,
+            _TRUE_FALSE,
+            widget="toggle",
+            default=lambda o, v: False,
+            help=N_(
+                "Also draw figures known only from news reports or secondary sources, with their own mark "
+                "(pale bars, hollow points). By default the charts show official-grade figures only."
+            ),
+        ),
+        Field(
+            "deck",
+            "deck",
+            N_("deck"),
+            N_("Deck"),
+            _deck,
+            choices=lambda o, v: _decks(),
+            default=lambda o, v: DEFAULT_DECK,
+        ),
+        Field("mydeck", "mydeck", N_("your deck"), N_("Your deck"), _my_deck),
+        Field(
+            "slide",
+            "slide",
+            N_("slide number"),
+            N_("Slide"),
+            _slide,
+            choices=lambda o, v: _slides(v.get("deck"), v.get("mydeck")),
+            default=lambda o, v: 1,
+        ),
+        # the language: chosen in the frame's sidebar (controls.language), part of every page's view and link
+        Field(
+            "lang",
+            "lang",
+            N_("language"),
+            N_("Language"),
+            _language,
+            choices=lambda o, v: list(LANGS),
+            default=lambda o, v: DEFAULT_LANG,
+            fmt="lang",
+        ),
+    )
+}
 PARAM = {f.name: f.param for f in FIELDS.values()}
 PAGE_FIELDS: dict[str, tuple[str, ...]] = {p.id: p.fields for p in registry.PAGES}
 
 
-def field_default(f: Field, options: "Options", values: dict):
+def field_default(f: Field, options: Options, values: dict):
     d = f.default(options, values)
     return getattr(ViewState(), f.name) if d is _NOTHING else d
 
 
-def resolve(view: ViewState, options: "Options") -> tuple[ViewState, dict]:
+def resolve(view: ViewState, options: Options) -> tuple[ViewState, dict]:
     """What the page shows for `view`: each field kept when the data allows it given the fields before it,
     else its default (a breakdown the chosen year lacks falls back, as the page's selector does).
 
@@ -516,9 +744,7 @@ def resolve(view: ViewState, options: "Options") -> tuple[ViewState, dict]:
             v = " ".join(str(v or "").split())[:MAX_SEARCH]
         elif name == "figure":  # unset: the page's default figure; not a figure of the data: none
             v = v if v in options.figures else (default if v is None else None)
-        elif f.choices is not None and v not in f.choices(options, values):
-            v = default
-        elif v is None:
+        elif f.choices is not None and v not in f.choices(options, values) or v is None:
             v = default
         values[name] = v
         # left out of the link only when it is what a link without it shows, now and by the usual rule
@@ -528,7 +754,7 @@ def resolve(view: ViewState, options: "Options") -> tuple[ViewState, dict]:
     return replace(view, **canon), values
 
 
-def resolution_notices(view: ViewState, options: "Options") -> list[str]:
+def resolution_notices(view: ViewState, options: Options) -> list[str]:
     """Plain notices for the fields of a link that the data cannot show together (a breakdown the chosen
     year lacks, a slide beyond the deck's end): the page says what it shows instead, never silently."""
     shown, values = resolve(view, options)
@@ -539,8 +765,11 @@ def resolution_notices(view: ViewState, options: "Options") -> list[str]:
             continue
         if values[name] != given:
             f = FIELDS[name]
-            out.append(_("Ignored {noun} '{value}' (not available with the rest of this view); using the "
-                         "default.").format(noun=_(f.noun), value=_safe(f.encode(given))))
+            out.append(
+                _("Ignored {noun} '{value}' (not available with the rest of this view); using the default.").format(
+                    noun=_(f.noun), value=_safe(f.encode(given))
+                )
+            )
     return out
 
 
@@ -599,8 +828,13 @@ def options_from(ds_table, codebook, sources=()) -> Options:
     official = {i: r[q.official_mask(r, codebook)] for i, r in rows.items()}
     per_default = {i: q.best_period(official[i], i) for i in inds}
     totals = pd.concat(official.values()) if official else pref.iloc[0:0]
-    totals = totals[(totals["breakdown"] == "total") & (totals["category"] == "total") & totals["single_year"]
-                    & q.has_value(totals) & ~totals["unit"].isin(q.RATE_UNITS)]
+    totals = totals[
+        (totals["breakdown"] == "total")
+        & (totals["category"] == "total")
+        & totals["single_year"]
+        & q.has_value(totals)
+        & ~totals["unit"].isin(q.RATE_UNITS)
+    ]
     per_countries = {k: frozenset(g["country"]) for k, g in totals.groupby(["indicator", "period"])}
     bds = {i: tuple(q.breakdowns_available(rows[i], i)) for i in inds}
     by_period = q.breakdowns_by_period(pref)
@@ -610,9 +844,16 @@ def options_from(ds_table, codebook, sources=()) -> Options:
     figs = frozenset(figure_keys(ds_table))
     return Options(
         countries=tuple(q.countries_available(ds_table)),
-        indicators=inds, periods=per, period_default={k: v for k, v in per_default.items() if v},
-        breakdowns=bds, measures=ms,
-        year_min=min(years) if years else 2000, year_max=max(years) if years else 2030,
-        sources=tuple(sources), figures=figs, period_breakdowns=per_bds, period_countries=per_countries,
+        indicators=inds,
+        periods=per,
+        period_default={k: v for k, v in per_default.items() if v},
+        breakdowns=bds,
+        measures=ms,
+        year_min=min(years) if years else 2000,
+        year_max=max(years) if years else 2030,
+        sources=tuple(sources),
+        figures=figs,
+        period_breakdowns=per_bds,
+        period_countries=per_countries,
         grades=tuple(sorted(set(ds_table["grade"]) - {""})) if "grade" in ds_table.columns else (),
     )

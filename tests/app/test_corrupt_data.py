@@ -34,8 +34,13 @@ def _corrupt(text: str, case: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-CASES = {"missing_column": ("indicator",), "non_numeric": ("row 4", "12abc"),
-         "unknown_source": ("row 4", "NO_SUCH_SOURCE"), "empty": ("empty",), "missing_file": ("not found",)}
+CASES = {
+    "missing_column": ("indicator",),
+    "non_numeric": ("row 4", "12abc"),
+    "unknown_source": ("row 4", "NO_SUCH_SOURCE"),
+    "empty": ("empty",),
+    "missing_file": ("not found",),
+}
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -61,7 +66,8 @@ def test_app_names_file_and_row(tmp_path, monkeypatch, case):
 
 # ---- the table is verified against the build record (issue 27): a cut or edited copy, an unreadable file
 
-def _copy(tmp_path) -> "Path":
+
+def _copy(tmp_path) -> Path:
     shutil.copytree(FIXTURE_DIR, tmp_path / "d")
     return tmp_path / "d"
 
@@ -111,7 +117,7 @@ def test_an_edited_table_is_refused_by_its_digest(tmp_path, monkeypatch):
     _with_digest_version(d)
     text = (d / TABLE).read_text()
     i = text.index("\n", 400)  # one character of one row changed: same rows, other content
-    (d / TABLE).write_text(text[:i - 1] + ("8" if text[i - 1] != "8" else "9") + text[i:])
+    (d / TABLE).write_text(text[: i - 1] + ("8" if text[i - 1] != "8" else "9") + text[i:])
     monkeypatch.setenv("THB_DATA_DIR", str(d))
     msg = _error_text(open_page("trends"))
     assert "does not match the build record" in msg, msg
@@ -147,6 +153,7 @@ def test_an_unreadable_table_is_a_clear_error_without_the_servers_path(tmp_path,
         (d / TABLE).unlink()
         (d / TABLE).mkdir()
     else:
+
         def denied(path):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
 

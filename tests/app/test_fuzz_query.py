@@ -26,26 +26,62 @@ _DS = load(DATA_DIR)
 OPTS = options_from(_DS.table, _DS.codebook, q.source_ids_of(_DS.table))
 KNOWN = sorted(set(PARAM.values()))
 
-HOSTILE = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
-           "javascript:alert(1)", "{{7*7}}", "${7*7}", "../../etc/passwd", "%00", "\u0000", "\u202e",
-           "' OR 1=1 --", "=HYPERLINK(\"http://x\")", "NaN", "inf", "-1", "1e309", "0x10", "\ud7ff",
-           "ÄÖÜ 漢字 🙂", "EE,EE,EE", ",,,", " ", "null", "None", "true", "[]", "{}", "1800-2100", "2100-1900",
-           "2014-2014-2014", "99999", "२०२०"]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "[x](javascript:alert(1))",
+    "javascript:alert(1)",
+    "{{7*7}}",
+    "${7*7}",
+    "../../etc/passwd",
+    "%00",
+    "\u0000",
+    "\u202e",
+    "' OR 1=1 --",
+    '=HYPERLINK("http://x")',
+    "NaN",
+    "inf",
+    "-1",
+    "1e309",
+    "0x10",
+    "\ud7ff",
+    "ÄÖÜ 漢字 🙂",
+    "EE,EE,EE",
+    ",,,",
+    " ",
+    "null",
+    "None",
+    "true",
+    "[]",
+    "{}",
+    "1800-2100",
+    "2100-1900",
+    "2014-2014-2014",
+    "99999",
+    "२०२०",
+]
 valid_values = st.sampled_from(
-    list(OPTS.countries) + list(OPTS.indicators) + [p for ps in OPTS.periods.values() for p in ps]
-    + list(OPTS.sources) + sorted(OPTS.figures)[:20] + ["pm", "abs", "pct", "stack", "lines", "chain", "0", "1",
-                                                          f"{OPTS.year_min}-{OPTS.year_max}", str(OPTS.year_min)])
+    list(OPTS.countries)
+    + list(OPTS.indicators)
+    + [p for ps in OPTS.periods.values() for p in ps]
+    + list(OPTS.sources)
+    + sorted(OPTS.figures)[:20]
+    + ["pm", "abs", "pct", "stack", "lines", "chain", "0", "1", f"{OPTS.year_min}-{OPTS.year_max}", str(OPTS.year_min)]
+)
 scalar = st.one_of(
-    valid_values, st.sampled_from(HOSTILE), st.text(max_size=40),
+    valid_values,
+    st.sampled_from(HOSTILE),
+    st.text(max_size=40),
     st.text(alphabet=string.printable, max_size=12),
-    st.integers(-10**6, 10**6).map(str),
+    st.integers(-(10**6), 10**6).map(str),
     st.tuples(st.integers(1000, 3000), st.integers(1000, 3000)).map(lambda t: f"{t[0]}-{t[1]}"),
     st.integers(1, 20_000).map(lambda n: "x" * n),
     st.lists(valid_values, min_size=1, max_size=4).map(",".join),
 )
 value = st.one_of(scalar, st.lists(scalar, min_size=1, max_size=3))
-key = st.one_of(st.sampled_from(KNOWN + ["v", "embed", "junk", "C", "ind ", "__proto__"]),
-                st.text(min_size=1, max_size=12))
+key = st.one_of(
+    st.sampled_from(KNOWN + ["v", "embed", "junk", "C", "ind ", "__proto__"]), st.text(min_size=1, max_size=12)
+)
 params_st = st.dictionaries(key, value, max_size=7)
 
 
@@ -86,8 +122,14 @@ def test_codec_never_raises_and_settles(page, params):
 
 # ------------------------------------------------------------------ full pages under AppTest
 
-APP_PAGES = {"overview": None, "compare": "app_pages/compare.py", "trends": "app_pages/trends.py",
-             "data": "app_pages/data.py", "methodology": "app_pages/methodology.py", "map": "app_pages/map.py"}
+APP_PAGES = {
+    "overview": None,
+    "compare": "app_pages/compare.py",
+    "trends": "app_pages/trends.py",
+    "data": "app_pages/data.py",
+    "methodology": "app_pages/methodology.py",
+    "map": "app_pages/map.py",
+}
 RUNS_PER_PAGE = 35
 _SESSIONS: dict[str, AppTest] = {}
 
@@ -112,8 +154,13 @@ def test_every_page_survives_fuzzed_links(session):
     runs = []
 
     # no shrinking: a full page run per step would make a failure take minutes to shrink
-    @settings(max_examples=RUNS_PER_PAGE, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=RUNS_PER_PAGE,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(params_st)
     def one_link(params):
         at.query_params.clear()

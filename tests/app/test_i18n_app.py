@@ -118,8 +118,11 @@ def _page_text(at: AppTest) -> str:
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error"):
         parts += [str(e.value) for e in getattr(at, kind)]
-    parts += [str(e.label) for kind in ("button", "expander", "metric", "toggle", "selectbox", "multiselect")
-              for e in getattr(at, kind)]
+    parts += [
+        str(e.label)
+        for kind in ("button", "expander", "metric", "toggle", "selectbox", "multiselect")
+        for e in getattr(at, kind)
+    ]
     for chart in at.get("arrow_vega_lite_chart"):
         spec = json.loads(chart.proto.spec or "{}")
         title = spec.get("title") or {}

@@ -77,8 +77,9 @@ def test_defaults_render_the_drawn_map_with_legend_attribution_and_clean_url():
     params = spec["params"]
     assert [p["name"] for p in params] == ["pick"] and params[0]["select"]["fields"] == ["iso"]
     assert spec["config"]["legend"]["orient"] == "bottom"  # on screen; the files keep it on the right
-    domain = next(lay["encoding"]["color"]["scale"]["domain"] for lay in spec["layer"]
-                  if "color" in (lay.get("encoding") or {}))
+    domain = next(
+        lay["encoding"]["color"]["scale"]["domain"] for lay in spec["layer"] if "color" in (lay.get("encoding") or {})
+    )
     assert "no data" in domain or any("<5" in d for d in domain)
     sub = " ".join(spec["title"]["subtitle"]) if isinstance(spec["title"]["subtitle"], list) else ""
     assert "Natural Earth" in json.dumps(spec["title"]) and "GeoNames" in json.dumps(spec["title"]), sub
@@ -195,10 +196,16 @@ def test_flows_with_no_rows_say_so(real_data):
     assert any("No victims by citizenship" in c.value for c in at.caption)
 
 
-@pytest.mark.parametrize("params", [
-    {"sel": "<script>alert(1)</script>"}, {"sel": "EU27"}, {"flows": "yes"}, {"per": "1066"},
-    {"ind": "nonsense", "sel": "lv"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sel": "<script>alert(1)</script>"},
+        {"sel": "EU27"},
+        {"flows": "yes"},
+        {"per": "1066"},
+        {"ind": "nonsense", "sel": "lv"},
+    ],
+)
 def test_hostile_links_fall_back(params):
     at = open_map(params)
     assert_ok(at)

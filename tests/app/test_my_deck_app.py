@@ -89,13 +89,19 @@ def test_panel_reorders_retitles_edits_a_note_and_removes_and_the_link_holds_it(
     assert fresh.title[0].value.replace("\\", "") == got.slides[int(at.query_params.get("slide", 1)) - 1].title
     # the deck picker offers it with the shipped decks; the downloads take it
     assert any("Tallinn" in o for o in fresh.selectbox(key="present_deck").options)
-    assert {"Deck as PowerPoint", "Handout as PDF", "Download my deck (JSON)"} <= \
-        {d.proto.label for d in fresh.get("download_button")}
+    assert {"Deck as PowerPoint", "Handout as PDF", "Download my deck (JSON)"} <= {
+        d.proto.label for d in fresh.get("download_button")
+    }
 
 
 def test_a_tampered_link_warns_keeps_the_good_slides_and_rewrites_the_link():
-    mixed = _pack({"t": "Mixed", "s": [[s.page, s.query, s.title, s.note] for s in SLIDES]
-                   + [["nowhere", {}, "A slide of no page", ""], ["compare", {"zz": "1"}, "Odd setting", ""]]})
+    mixed = _pack(
+        {
+            "t": "Mixed",
+            "s": [[s.page, s.query, s.title, s.note] for s in SLIDES]
+            + [["nowhere", {}, "A slide of no page", ""], ["compare", {"zz": "1"}, "Odd setting", ""]],
+        }
+    )
     at = _present({"mydeck": mixed, "slide": "2"})
     assert_ok(at)
     text = " ".join(_plain(w) for w in at.warning)
@@ -123,8 +129,11 @@ def test_open_a_deck_file_good_and_bad():
     up.set_value(("session.json", good, "application/json")).run()
     assert_ok(at)
     assert _deck_in_link(at).slides == SLIDES and at.title[0].value == SLIDES[0].title
-    for name, data in (("notes.json", b"not json at all"), ("list.json", b"[1, 2, 3]"),
-                       ("empty.json", json.dumps({"title": "x", "slides": []}).encode())):
+    for name, data in (
+        ("notes.json", b"not json at all"),
+        ("list.json", b"[1, 2, 3]"),
+        ("empty.json", json.dumps({"title": "x", "slides": []}).encode()),
+    ):
         at.get("file_uploader")[0].set_value((name, data, "application/json")).run()
         assert_ok(at)
         assert any(name in _plain(w) and "not changed" in _plain(w) for w in at.warning), [w.value for w in at.warning]
@@ -174,9 +183,13 @@ def test_a_deck_built_in_estonian_is_presented_in_russian():
 # GitHub-flavoured Markdown's autolinks (what Streamlit's Markdown turns into <a href>), on the text the reader
 # sees (backslash escapes removed): www.…, http(s)://…, and e-mail addresses
 AUTOLINK = re.compile(r"(?i)(?:^|[\s*_~(])(?:www\.|https?://)|[\w.+-]+@[\w-]+\.[\w-]")
-EVIL = {"t": "https://evil.example/login", "s": [
-    ["compare", {"per": "2021"}, "www.evil.example/x", "Write to admin@evil.example or https://evil.example/login"],
-    ["trends", {}, "admin@evil.example", "[click](https://evil.example/login) <https://evil.example/login>"]]}
+EVIL = {
+    "t": "https://evil.example/login",
+    "s": [
+        ["compare", {"per": "2021"}, "www.evil.example/x", "Write to admin@evil.example or https://evil.example/login"],
+        ["trends", {}, "admin@evil.example", "[click](https://evil.example/login) <https://evil.example/login>"],
+    ],
+}
 
 
 def _markdown_sources(at: AppTest) -> list[str]:

@@ -36,8 +36,11 @@ def test_overview_content():
     md = " ".join(m.value for m in at.markdown)
     assert "not how many people are trafficked" in md
     metrics = [(m.label, m.value) for m in at.metric]
-    assert metrics == [("Registered victims, 2023", "90"), ("Registered victims, 2022", "24"),
-                       ("Registered victims, 2023", "58")]
+    assert metrics == [
+        ("Registered victims, 2023", "90"),
+        ("Registered victims, 2022", "24"),
+        ("Registered victims, 2023", "58"),
+    ]
     assert "Sexual exploitation (45)" in md
     assert "69.2" in md  # per million, EE 2023 (fake: 90 / 1.3 million)
 
@@ -52,6 +55,7 @@ def test_compare_default_chart_and_table():
 
 
 # ---------------------------------------------------------------- sweep every option of every widget
+
 
 def _widgets(at):
     out = []
@@ -161,8 +165,13 @@ ROUND_TRIPS = {
     "compare_breakdown": {"per": "2012-2016", "bd": "total"},
     "compare_sex": {"per": "2019", "bd": "sex", "stack": "pct"},
     "trends": {"c": "LV", "ind": "convicted", "m": "pm", "yr": "2013-2021", "base": "2015"},
-    "data": {"c": "EE", "fi": "victims", "src": "SYN_USTIP", "pref": "0",
-             "fig": "EE~2022~2022~victims~total~total~persons"},
+    "data": {
+        "c": "EE",
+        "fi": "victims",
+        "src": "SYN_USTIP",
+        "pref": "0",
+        "fig": "EE~2022~2022~victims~total~total~persons",
+    },
 }
 
 
@@ -188,10 +197,18 @@ def test_url_round_trip(case):
     at2 = open_page(page, got)
     assert_ok(at2)
     assert _qp(at2) == got
-    w1 = {w.key: w.value for kind in ("selectbox", "segmented_control", "multiselect", "toggle", "slider")
-          for w in getattr(at, kind) if w.key}
-    w2 = {w.key: w.value for kind in ("selectbox", "segmented_control", "multiselect", "toggle", "slider")
-          for w in getattr(at2, kind) if w.key}
+    w1 = {
+        w.key: w.value
+        for kind in ("selectbox", "segmented_control", "multiselect", "toggle", "slider")
+        for w in getattr(at, kind)
+        if w.key
+    }
+    w2 = {
+        w.key: w.value
+        for kind in ("selectbox", "segmented_control", "multiselect", "toggle", "slider")
+        for w in getattr(at2, kind)
+        if w.key
+    }
     assert w1 == w2
 
 
@@ -246,11 +263,14 @@ def test_hostile_params_fall_back_with_notice(page, params):
         text = at.info[0].value
         assert "<script" not in text and "javascript:" not in text
     # the URL is rewritten to the clean view
-    assert all(k in ("c", "ind", "per", "bd", "m", "stack", "yr", "base", "view", "fi", "src", "pref", "fig")
-               for k in at.query_params)
+    assert all(
+        k in ("c", "ind", "per", "bd", "m", "stack", "yr", "base", "view", "fi", "src", "pref", "fig")
+        for k in at.query_params
+    )
 
 
 # ---------------------------------------------------------------- broken or missing data
+
 
 @pytest.mark.parametrize("content", [None, "", "not,a,dataset\n1,2,3\n", "\x00\xff garbage"])
 @pytest.mark.parametrize("page", ["overview", "trends"])
@@ -281,6 +301,7 @@ def test_missing_codebook_shows_codes(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- timing
+
 
 def test_rerun_time_per_page(record_property):
     """Measure one warm rerun per page (reported, with a generous ceiling)."""
@@ -384,8 +405,10 @@ def test_compare_latest_year_per_country():
 
     opts = options_for(load(conftest.DATA_DIR))
     ind = opts.indicator_default()
-    newest = {c: max((p for (i, p), cs in opts.period_countries.items() if i == ind and c in cs), key=int)
-              for c in ("EE", "LV", "LT")}
+    newest = {
+        c: max((p for (i, p), cs in opts.period_countries.items() if i == ind and c in cs), key=int)
+        for c in ("EE", "LV", "LT")
+    }
     at = open_page("compare", {"per": "latest", "bd": "total"})
     assert_ok(at)
     assert at.selectbox(key="compare__period").value == "latest"

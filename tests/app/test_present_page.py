@@ -61,11 +61,20 @@ def test_every_slide_renders(n):
     assert dict(at.query_params) == ({"slide": str(n)} if n > 1 else {})
 
 
-@pytest.mark.parametrize("params", [
-    {"deck": "../../etc/passwd"}, {"deck": "<script>alert(1)</script>"}, {"deck": "no-such-deck"},
-    {"slide": "0"}, {"slide": "-1"}, {"slide": "999"}, {"slide": "abc"}, {"slide": str(N + 1)},
-    {"deck": "x" * 600, "slide": "=cmd|' /C calc'!A0"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"deck": "../../etc/passwd"},
+        {"deck": "<script>alert(1)</script>"},
+        {"deck": "no-such-deck"},
+        {"slide": "0"},
+        {"slide": "-1"},
+        {"slide": "999"},
+        {"slide": "abc"},
+        {"slide": str(N + 1)},
+        {"deck": "x" * 600, "slide": "=cmd|' /C calc'!A0"},
+    ],
+)
 def test_present_hostile_links_show_notice_and_first_slide(params):
     at = _open(params)
     assert_ok(at)

@@ -1,6 +1,7 @@
 """AppTest and builders on the real dataset: what a journalist quotes from the Overview and the chart
 subtitles (issue 25): a figure that counts something else is said to be, in words, before any comparison;
 a withheld count is never '<5' on a per-million chart; links from a key fact keep the language."""
+
 from __future__ import annotations
 
 import json
@@ -82,14 +83,18 @@ def _text_marks(spec) -> list:
         elif isinstance(node, list):
             for v in node:
                 walk(v)
+
     walk(spec)
     return out
 
 
 def test_a_per_million_chart_never_writes_under_five(real):
     ds, opts = real
-    for page, q in (("trends", {"ind": "convicted", "m": "pm"}), ("trends", {"ind": "prosecuted", "m": "pm"}),
-                    ("compare", {"ind": "convicted", "m": "pm", "per": "2022", "bd": "total"})):
+    for page, q in (
+        ("trends", {"ind": "convicted", "m": "pm"}),
+        ("trends", {"ind": "prosecuted", "m": "pm"}),
+        ("compare", {"ind": "convicted", "m": "pm", "per": "2022", "bd": "total"}),
+    ):
         view, _ = ViewState.from_query(q, opts, page)
         fig = build(ds, view, opts)[0]
         assert fig.rows["suppressed"].any(), (page, q)  # the view has withheld counts to write
@@ -112,8 +117,9 @@ def test_links_from_key_facts_keep_the_language(real):
     assert links and all("/check?fig=" in m and "&lang=lt" in m for m in links)
 
 
-@pytest.mark.parametrize("page, query", [("compare", {"per": "2022", "bd": "total", "m": "pm"}),
-                                         ("map", {"per": "2022", "m": "pm"})])
+@pytest.mark.parametrize(
+    "page, query", [("compare", {"per": "2022", "bd": "total", "m": "pm"}), ("map", {"per": "2022", "m": "pm"})]
+)
 def test_a_comparison_across_a_definition_change_is_said_first_on_screen_and_in_files(real, page, query):
     from components.draw import files as ex
 

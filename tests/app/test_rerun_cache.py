@@ -25,4 +25,4 @@ def test_second_run_builds_no_figure(page, monkeypatch):
     first = list(built)
     at.run()
     assert_ok(at)
-    assert built == first, f"a rerun of the same view rebuilt {built[len(first):]}"
+    assert built == first, f"a rerun of the same view rebuilt {built[len(first) :]}"

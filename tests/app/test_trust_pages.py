@@ -4,6 +4,7 @@ On the real dataset (data/): overlapping categories are never stacked on Compare
 unconfirmed figures appear only when asked (and the link keeps the choice), nothing newer is hidden on
 the Overview, an index never runs across a break, and the Data page's filters and search filter rows.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,15 @@ def test_no_compare_view_stacks_overlapping_categories(real):
             if breakdown == "total" or ds.codebook.breakdown_kind(indicator, breakdown) != "overlapping":
                 continue
             for period in opts.periods_for(indicator):
-                data = q.compare_data(ds.table, ds.codebook, indicator=indicator, period=period, breakdown=breakdown,
-                                      unit=q.unit_for(ds.table, indicator, "absolute"), unconfirmed=True)
+                data = q.compare_data(
+                    ds.table,
+                    ds.codebook,
+                    indicator=indicator,
+                    period=period,
+                    breakdown=breakdown,
+                    unit=q.unit_for(ds.table, indicator, "absolute"),
+                    unconfirmed=True,
+                )
                 if data.empty or not (data["status"] == "value").any():
                     continue
                 for stack in ("stacked", "percent"):
@@ -62,10 +70,13 @@ def test_no_compare_view_stacks_overlapping_categories(real):
     assert checked > 10
 
 
-@pytest.mark.parametrize("params", [
-    {"ind": "convicted", "bd": "exploitation", "per": "2015", "stack": "pct"},
-    {"ind": "victims", "bd": "citizenship", "per": "2017", "unc": "1"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"ind": "convicted", "bd": "exploitation", "per": "2015", "stack": "pct"},
+        {"ind": "victims", "bd": "citizenship", "per": "2017", "unc": "1"},
+    ],
+)
 def test_compare_page_draws_overlapping_side_by_side(real_data, params):
     at = open_page("compare", params)
     assert_ok(at)
@@ -127,8 +138,9 @@ def test_data_page_filters_and_search_filter_rows(real_data):
     table = at.dataframe[0].value
     assert len(table) > 0
     assert table["Period"].astype(str).str.contains("2024|2025").all()
-    assert (table["Evidence grade"].isin(["Official statistics", "Official publication",
-                                          "International monitoring report"])).all()
+    assert (
+        table["Evidence grade"].isin(["Official statistics", "Official publication", "International monitoring report"])
+    ).all()
     at = open_page("data", {"q": "zzzz-no-such-text"})
     assert len(at.dataframe[0].value) == 0
     assert any("No row matches" in c.value for c in at.caption)
@@ -170,5 +182,8 @@ def test_every_slide_on_the_present_page(real_data, slide):
     view, _ = dk.slide_view(dk.load(dk.DEFAULT_DECK).slides[slide - 1], opts)
     for el in at.get("vega_lite_chart"):
         spec = json.loads(el.proto.spec)
-        if view.page == "compare" and ds.codebook.breakdown_kind(view.indicator, view.resolved_breakdown(opts)) == "overlapping":
+        if (
+            view.page == "compare"
+            and ds.codebook.breakdown_kind(view.indicator, view.resolved_breakdown(opts)) == "overlapping"
+        ):
             assert not _stacked(spec)

@@ -15,11 +15,13 @@ from components.draw import files as ex
 from tests.app.conftest import ROOT, assert_ok, open_page
 
 ORG = "Synthetic Shelter (test)"
-TEMPLATE = ("country;period;indicator;breakdown;category;value;unit;organisation;source_or_note\n"
-            f"EE;2021;victims;total;total;31;persons;{ORG};synthetic test row\n"
-            f"EE;2022;victims;total;total;<5;persons;{ORG};synthetic test row\n"
-            f"LV;2022;victims;total;total;77;persons;{ORG};=HYPERLINK(\"http://example.invalid\")\n"
-            f"LT;2022;victim;total;total;5;persons;{ORG};unknown code\n").encode("utf-8")
+TEMPLATE = (
+    "country;period;indicator;breakdown;category;value;unit;organisation;source_or_note\n"
+    f"EE;2021;victims;total;total;31;persons;{ORG};synthetic test row\n"
+    f"EE;2022;victims;total;total;<5;persons;{ORG};synthetic test row\n"
+    f'LV;2022;victims;total;total;77;persons;{ORG};=HYPERLINK("http://example.invalid")\n'
+    f"LT;2022;victim;total;total;5;persons;{ORG};unknown code\n"
+).encode()
 
 
 def _specs(at):
@@ -27,8 +29,13 @@ def _specs(at):
 
 
 def _own_layers(spec):
-    return [l for l in spec.get("layer", []) if isinstance(l.get("data"), dict) and "values" in l["data"]
-            and any("organisation" in r for r in l["data"]["values"])]
+    return [
+        l
+        for l in spec.get("layer", [])
+        if isinstance(l.get("data"), dict)
+        and "values" in l["data"]
+        and any("organisation" in r for r in l["data"]["values"])
+    ]
 
 
 def _uploaded():
@@ -113,10 +120,12 @@ def test_official_figures_are_never_replaced_and_the_csv_labels_the_uploaded_row
     # the official rows, facts' rows and check links are the same objects' values: nothing replaced
     pd.testing.assert_frame_equal(fig.rows, official.rows)
     assert fig.check == official.check and fig.source_ids == official.source_ids
-    assert json.dumps(official.chart_spec()["layer"], sort_keys=True, default=str) == \
-        json.dumps(fig.chart_spec()["layer"][:len(official.chart_spec()["layer"])], sort_keys=True, default=str)
-    csv = pd.read_csv(io.BytesIO(ex.figure_csv(fig, ds.sources)), dtype=str, keep_default_na=False,
-                      encoding="utf-8-sig")
+    assert json.dumps(official.chart_spec()["layer"], sort_keys=True, default=str) == json.dumps(
+        fig.chart_spec()["layer"][: len(official.chart_spec()["layer"])], sort_keys=True, default=str
+    )
+    csv = pd.read_csv(
+        io.BytesIO(ex.figure_csv(fig, ds.sources)), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
     mine = csv[csv["grade"] == "own_figures"]
     assert len(mine) == 2 and set(mine["source_publisher"]) == {ORG}
     assert all(n.startswith(f"figures of {ORG}, not official statistics") for n in mine["note"])
@@ -137,8 +146,9 @@ def test_uploaded_counts_are_never_turned_into_a_rate():
 
     ds = load(DATA_DIR)
     opts = options_for(ds)
-    view, values = resolve(ViewState.from_query({"ind": "victims", "per": "2022", "bd": "total", "m": "pm"}, opts,
-                                                "compare")[0], opts)
+    view, values = resolve(
+        ViewState.from_query({"ind": "victims", "per": "2022", "bd": "total", "m": "pm"}, opts, "compare")[0], opts
+    )
     official = build(ds, view, opts)[0]
     fig = beside(official, read(TEMPLATE, "synthetic.csv", ds.codebook).rows, "compare", values, ds)
     assert len(fig.chart_spec()["layer"]) == len(official.chart_spec()["layer"]) and "own_rows" not in fig.extra
@@ -175,8 +185,12 @@ def test_a_slide_of_your_deck_draws_your_figures_beside_the_official():
     from components.decks import deck as dk
 
     at = _uploaded()
-    deck, _ = dk.parse({"title": "Synthetic deck", "slides": [
-        {"page": "trends", "query": {"ind": "victims"}, "title": "Victims over time", "note": ""}]})
+    deck, _ = dk.parse(
+        {
+            "title": "Synthetic deck",
+            "slides": [{"page": "trends", "query": {"ind": "victims"}, "title": "Victims over time", "note": ""}],
+        }
+    )
     at.switch_page("app_pages/present.py")
     at.query_params.clear()
     at.query_params["mydeck"] = dk.encode(deck)
@@ -194,15 +208,24 @@ JOURNEY_ORG = "Synthetic Shelter (journey test)"
 def _journey_csv() -> bytes:
     """14 synthetic rows: an NGO indicator in three countries over three years, victims_assisted for 2023 (a
     year the official table lacks for it), hotline contacts and a withheld multi-year count."""
-    rows = [f"{c},{y},ngo_persons_assisted,total,total,{n},persons,{JOURNEY_ORG},synthetic"
-            for n, (c, y) in enumerate(((c, y) for c in ("EE", "LV", "LT") for y in (2021, 2022, 2023)), start=30)]
-    rows += [f"{c},2023,victims_assisted,total,total,{v},persons,{JOURNEY_ORG},synthetic"
-             for c, v in (("EE", 23), ("LV", 41), ("LT", 17))]
-    rows += [f"EE,2022,ngo_hotline_contacts,total,total,250,contacts,{JOURNEY_ORG},synthetic",
-             f"LV,2021-2023,ngo_presumed_victims_referred,total,total,<5,persons,{JOURNEY_ORG},=not a formula"]
+    rows = [
+        f"{c},{y},ngo_persons_assisted,total,total,{n},persons,{JOURNEY_ORG},synthetic"
+        for n, (c, y) in enumerate(((c, y) for c in ("EE", "LV", "LT") for y in (2021, 2022, 2023)), start=30)
+    ]
+    rows += [
+        f"{c},2023,victims_assisted,total,total,{v},persons,{JOURNEY_ORG},synthetic"
+        for c, v in (("EE", 23), ("LV", 41), ("LT", 17))
+    ]
+    rows += [
+        f"EE,2022,ngo_hotline_contacts,total,total,250,contacts,{JOURNEY_ORG},synthetic",
+        f"LV,2021-2023,ngo_presumed_victims_referred,total,total,<5,persons,{JOURNEY_ORG},=not a formula",
+    ]
     assert len(rows) == 14
-    return ("country;period;indicator;breakdown;category;value;unit;organisation;source_or_note\n"
-            + "\n".join(r.replace(",", ";") for r in rows) + "\n").encode("utf-8")
+    return (
+        "country;period;indicator;breakdown;category;value;unit;organisation;source_or_note\n"
+        + "\n".join(r.replace(",", ";") for r in rows)
+        + "\n"
+    ).encode("utf-8")
 
 
 @pytest.fixture
@@ -246,8 +269,20 @@ def _links(at) -> dict:
     return {link.proto.page: dict(parse_qsl(link.proto.query_string)) for link in at.get("page_link")}
 
 
-ROUND_TRIP = ["country", "period_start", "period_end", "period_label", "indicator", "breakdown", "category", "unit",
-              "value", "suppressed", "organisation", "note"]
+ROUND_TRIP = [
+    "country",
+    "period_start",
+    "period_end",
+    "period_label",
+    "indicator",
+    "breakdown",
+    "category",
+    "unit",
+    "value",
+    "suppressed",
+    "organisation",
+    "note",
+]
 
 
 def test_the_download_gives_back_exactly_the_rows_uploaded(real_data, deferred):
@@ -283,8 +318,10 @@ def test_compare_and_trends_offer_the_ngo_indicators_as_yours(real_data):
         options = list(box.options)
         mine = [o for o in options if "your figures, not official statistics" in o]
         assert len(mine) == 3, options
-        assert options.index("□ Persons assisted by the organisation (NGO figure): your figures, not official "
-                              "statistics") == options.index("Victims assisted") + 1  # beside the nearest official
+        assert (
+            options.index("□ Persons assisted by the organisation (NGO figure): your figures, not official statistics")
+            == options.index("Victims assisted") + 1
+        )  # beside the nearest official
 
 
 def test_the_links_open_views_that_draw_the_uploaded_rows(real_data):
@@ -332,7 +369,11 @@ def test_victims_assisted_2023_on_trends_is_on_a_continuous_axis_with_a_legend(r
     spec = _specs(at)[0]
     own = _own_layers(spec)
     assert {r["year"] for layer in own for r in layer["data"]["values"]} == {2023}
-    xs = [layer["encoding"]["x"] for layer in spec["layer"] if layer.get("encoding", {}).get("x", {}).get("field") == "year"]
+    xs = [
+        layer["encoding"]["x"]
+        for layer in spec["layer"]
+        if layer.get("encoding", {}).get("x", {}).get("field") == "year"
+    ]
     assert xs and all(x["type"] == "quantitative" for x in xs)
     lo, hi = xs[0]["scale"]["domain"]
     assert hi == 2023 and xs[0]["axis"]["format"] == "d"  # one axis over every year, 2017…2022 too

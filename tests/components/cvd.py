@@ -11,12 +11,9 @@ from __future__ import annotations
 import math
 
 MACHADO = {
-    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216),
-                   (-0.003882, -0.048116, 1.051998)),
-    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413),
-                     (-0.011820, 0.042940, 0.968881)),
-    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602),
-                   (0.004733, 0.691367, 0.303900)),
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
+    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900)),
 }
 
 
@@ -31,7 +28,7 @@ def _gam(c: float) -> float:
 
 def hex_to_rgb(h: str) -> tuple[float, float, float]:
     h = h.lstrip("#")
-    return tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return tuple(int(h[i : i + 2], 16) / 255 for i in (0, 2, 4))
 
 
 def simulate(hex_color: str, deficiency: str | None) -> tuple[float, float, float]:
@@ -62,7 +59,7 @@ def ciede2000(lab1, lab2) -> float:
     L2, a2, b2 = lab2
     C1, C2 = math.hypot(a1, b1), math.hypot(a2, b2)
     Cb = (C1 + C2) / 2
-    G = 0.5 * (1 - math.sqrt(Cb ** 7 / (Cb ** 7 + 25 ** 7)))
+    G = 0.5 * (1 - math.sqrt(Cb**7 / (Cb**7 + 25**7)))
     a1p, a2p = (1 + G) * a1, (1 + G) * a2
     C1p, C2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
     h1p = math.degrees(math.atan2(b1, a1p)) % 360
@@ -86,10 +83,15 @@ def ciede2000(lab1, lab2) -> float:
         hbp = (h1p + h2p + 360) / 2
     else:
         hbp = (h1p + h2p - 360) / 2
-    T = (1 - 0.17 * math.cos(math.radians(hbp - 30)) + 0.24 * math.cos(math.radians(2 * hbp))
-         + 0.32 * math.cos(math.radians(3 * hbp + 6)) - 0.20 * math.cos(math.radians(4 * hbp - 63)))
+    T = (
+        1
+        - 0.17 * math.cos(math.radians(hbp - 30))
+        + 0.24 * math.cos(math.radians(2 * hbp))
+        + 0.32 * math.cos(math.radians(3 * hbp + 6))
+        - 0.20 * math.cos(math.radians(4 * hbp - 63))
+    )
     dtheta = 30 * math.exp(-(((hbp - 275) / 25) ** 2))
-    Rc = 2 * math.sqrt(Cbp ** 7 / (Cbp ** 7 + 25 ** 7))
+    Rc = 2 * math.sqrt(Cbp**7 / (Cbp**7 + 25**7))
     Sl = 1 + 0.015 * (Lbp - 50) ** 2 / math.sqrt(20 + (Lbp - 50) ** 2)
     Sc = 1 + 0.045 * Cbp
     Sh = 1 + 0.015 * Cbp * T
@@ -105,7 +107,7 @@ def delta_e(c1: str, c2: str, deficiency: str | None = None) -> float:
 def min_pair(colors, deficiency: str | None = None) -> tuple[float, str, str]:
     best = (math.inf, "", "")
     for i, a in enumerate(colors):
-        for b in colors[i + 1:]:
+        for b in colors[i + 1 :]:
             d = delta_e(a, b, deficiency)
             if d < best[0]:
                 best = (d, a, b)

@@ -15,8 +15,12 @@ from components.draw import charts
 
 def _trend(ds, **kw):
     t = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons", **kw)
-    return t, charts.trend_chart(t, title="Registered or identified victims, 2001–2025", unit_text="persons",
-                                 source_line="Sources: a long list of sources " * 5).to_dict()
+    return t, charts.trend_chart(
+        t,
+        title="Registered or identified victims, 2001–2025",
+        unit_text="persons",
+        source_line="Sources: a long list of sources " * 5,
+    ).to_dict()
 
 
 def test_no_aria_per_mark_axis_or_legend(ds):
@@ -28,8 +32,11 @@ def test_no_aria_per_mark_axis_or_legend(ds):
 
 def test_trend_lines_are_named_at_their_ends(ds):
     t, spec = _trend(ds)
-    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"
-             and layer["encoding"].get("text", {}).get("field") == "country_label"]
+    texts = [
+        layer
+        for layer in spec["layer"]
+        if layer["mark"]["type"] == "text" and layer["encoding"].get("text", {}).get("field") == "country_label"
+    ]
     assert len(texts) == 1
     rows = spec["datasets"][texts[0]["data"]["name"]]
     # one label per country, at the year of its last drawn point
@@ -39,8 +46,13 @@ def test_trend_lines_are_named_at_their_ends(ds):
 
 
 def test_line_end_labels_do_not_overlap():
-    rows = pd.DataFrame({"country_label": ["A", "B", "C", "A", "B", "C"], "year": [2020] * 3 + [2021] * 3,
-                         "value": [0.0, 50.0, 100.0, 50.0, 51.0, 50.5]})
+    rows = pd.DataFrame(
+        {
+            "country_label": ["A", "B", "C", "A", "B", "C"],
+            "year": [2020] * 3 + [2021] * 3,
+            "value": [0.0, 50.0, 100.0, 50.0, 51.0, 50.5],
+        }
+    )
     ch = charts.line_end_labels(rows, x="year:O", y="value:Q", yfield="value")
     got = sorted(r["value"] for r in ch.to_dict()["datasets"][ch.to_dict()["data"]["name"]])
     gap = (100.0 - 0.0) * 0.075
@@ -113,8 +125,9 @@ def test_screen_spec_wraps_on_screen_only(ds):
     from components.ui import store as frame
 
     t = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons")
-    s = charts.trend_chart(t, title="A rather long title for a small chart, 2001–2025", unit_text="persons",
-                           source_line="s").to_dict()
+    s = charts.trend_chart(
+        t, title="A rather long title for a small chart, 2001–2025", unit_text="persons", source_line="s"
+    ).to_dict()
     assert isinstance(s["title"]["text"], str)  # exports (vl-convert) read this one
     assert "expr" in frame._screen(s)["title"]["text"]
 

@@ -71,6 +71,7 @@ def expected_csv(rows: pd.DataFrame, sds) -> bytes:
 
 # ------------------------------------------------------------------------------------ figures
 
+
 def test_index_lists_the_endpoints(client):
     r = client.get(V)
     assert r.status_code == 200 and r.headers["x-dataset-version"] == "synthetic-0.0.1"
@@ -105,11 +106,26 @@ def test_the_whole_table_is_served_as_built():
 
 def test_figures_filters(client, sds):
     t = sds.table
-    r = client.get(V + "/figures.csv", params={"country": "LV,EE", "indicator": "victims", "from": "2015",
-                                                 "to": "2020", "unit": "persons", "breakdown": "sex"})
-    want = t[t["preferred"] & t["country"].isin(["EE", "LV"]) & (t["indicator"] == "victims")
-             & (t["period_start"] >= 2015) & (t["period_end"] <= 2020) & (t["unit"] == "persons")
-             & (t["breakdown"] == "sex")]
+    r = client.get(
+        V + "/figures.csv",
+        params={
+            "country": "LV,EE",
+            "indicator": "victims",
+            "from": "2015",
+            "to": "2020",
+            "unit": "persons",
+            "breakdown": "sex",
+        },
+    )
+    want = t[
+        t["preferred"]
+        & t["country"].isin(["EE", "LV"])
+        & (t["indicator"] == "victims")
+        & (t["period_start"] >= 2015)
+        & (t["period_end"] <= 2020)
+        & (t["unit"] == "persons")
+        & (t["breakdown"] == "sex")
+    ]
     assert len(want) > 0 and len(frame(r)) == len(want)
     assert r.content == ex.csv_bytes(ex.published_table(want))
     assert len(frame(client.get(V + "/figures.csv?preferred=all"))) == len(t)
@@ -144,9 +160,21 @@ def test_equivalent_queries_share_an_etag(client):
     assert client.get(V + "/figures.json?country=EE").headers["etag"] != c.headers["etag"]
 
 
-@pytest.mark.parametrize("path", ["/figures.csv?country=EE", "/figures.json", "/sources.csv", "/thb_baltic.csv",
-                                  "/codebook/indicators.csv", "/datapackage.json", "/dataset.zip", "",
-                                  "/view/compare.csv?ind=victims&bd=sex", "/view/trends.json?view=chain"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/figures.csv?country=EE",
+        "/figures.json",
+        "/sources.csv",
+        "/thb_baltic.csv",
+        "/codebook/indicators.csv",
+        "/datapackage.json",
+        "/dataset.zip",
+        "",
+        "/view/compare.csv?ind=victims&bd=sex",
+        "/view/trends.json?view=chain",
+    ],
+)
 def test_if_none_match_gives_304(client, path):
     r = client.get(V + path)
     assert r.status_code == 200
@@ -155,15 +183,23 @@ def test_if_none_match_gives_304(client, path):
         r2 = client.get(V + path, headers={"If-None-Match": inm})
         assert r2.status_code == 304 and r2.content == b""
         assert r2.headers["etag"] == tag and r2.headers["x-dataset-version"] == "synthetic-0.0.1"
-        assert r2.headers["access-control-allow-origin"] == "*" and r2.headers["cache-control"] == r.headers["cache-control"]
+        assert (
+            r2.headers["access-control-allow-origin"] == "*"
+            and r2.headers["cache-control"] == r.headers["cache-control"]
+        )
     assert client.get(V + path, headers={"If-None-Match": '"other"'}).status_code == 200
 
 
 def test_cors_reads_from_any_origin_and_nothing_writes(client):
     r = client.get(V + "/figures.csv", headers={"Origin": "https://newsroom.example"})
     assert r.headers["access-control-allow-origin"] == "*"
-    assert "ETag" in r.headers["access-control-expose-headers"] and "X-Dataset-Version" in r.headers["access-control-expose-headers"]
-    pre = client.options(V + "/figures.csv", headers={"Origin": "https://x.example", "Access-Control-Request-Method": "GET"})
+    assert (
+        "ETag" in r.headers["access-control-expose-headers"]
+        and "X-Dataset-Version" in r.headers["access-control-expose-headers"]
+    )
+    pre = client.options(
+        V + "/figures.csv", headers={"Origin": "https://x.example", "Access-Control-Request-Method": "GET"}
+    )
     assert pre.status_code == 204
     assert pre.headers["access-control-allow-methods"] == "GET, HEAD, OPTIONS"
     assert pre.headers["access-control-allow-origin"] == "*"
@@ -178,6 +214,7 @@ def test_cors_reads_from_any_origin_and_nothing_writes(client):
 
 # ------------------------------------------------------------------------------------ views
 
+
 def page_rows(sds, opts, page, query):
     """What the page's CSV holds for this link: the pages' own query functions, called directly."""
     view, notices = ViewState.from_query(query, opts, page)
@@ -190,19 +227,36 @@ def page_rows(sds, opts, page, query):
         bds = [b for b in q.breakdowns_available(t, view.indicator, period) if b in opts.breakdowns_for(view.indicator)]
         default = opts.breakdown_default(view.indicator)  # without a choice: the default if the period has it
         bd = view.breakdown if view.breakdown else (default if default in bds else "total")  # a choice is kept
-        d = q.compare_data(t, cb, indicator=view.indicator, period=period, breakdown=bd, unit=unit,
-                           countries=list(view.countries), unconfirmed=view.unconfirmed)
+        d = q.compare_data(
+            t,
+            cb,
+            indicator=view.indicator,
+            period=period,
+            breakdown=bd,
+            unit=unit,
+            countries=list(view.countries),
+            unconfirmed=view.unconfirmed,
+        )
         return d[~d["status"].isin(["no_data", "not_given"])]
     if page == "trends" and view.view == "chain":
         # the chain's rows, then one derived row per country: convictions per 100 registered victims
-        chain = q.chain_data(t, cb, countries=list(view.countries), year_from=years[0], year_to=years[1],
-                             unconfirmed=view.unconfirmed)
+        chain = q.chain_data(
+            t, cb, countries=list(view.countries), year_from=years[0], year_to=years[1], unconfirmed=view.unconfirmed
+        )
         conv = q.conversion(t, cb, countries=list(view.countries), year_from=years[0], year_to=years[1])
         return pd.concat([chain, q.conversion_rows(conv)], ignore_index=True)
     if page == "trends":
-        return q.trend_data(t, cb, indicator=view.indicator, unit=q.unit_for(t, view.indicator, view.measure),
-                            countries=list(view.countries), year_from=years[0], year_to=years[1],
-                            index_base=view.index_base, unconfirmed=view.unconfirmed)
+        return q.trend_data(
+            t,
+            cb,
+            indicator=view.indicator,
+            unit=q.unit_for(t, view.indicator, view.measure),
+            countries=list(view.countries),
+            year_from=years[0],
+            year_to=years[1],
+            index_base=view.index_base,
+            unconfirmed=view.unconfirmed,
+        )
     if page == "overview":
         return q.trend_data(t, cb, indicator="victims", unit="persons", countries=list(view.countries))
     if page == "map":
@@ -211,10 +265,16 @@ def page_rows(sds, opts, page, query):
         period, unit = view.resolved_period(opts), q.unit_for(t, view.indicator, view.measure)
         start, _, end = period.partition("-")
         # the map's CSV names what each state's value is (indicator, unit, period): a file stands alone
-        return choropleth_data(drawable(t, cb, view.unconfirmed), indicator=view.indicator, period=period,
-                               unit=unit).assign(indicator=view.indicator, unit=unit, breakdown="total",
-                                                 category="total", period_start=int(start),
-                                                 period_end=int(end or start))
+        return choropleth_data(
+            drawable(t, cb, view.unconfirmed), indicator=view.indicator, period=period, unit=unit
+        ).assign(
+            indicator=view.indicator,
+            unit=unit,
+            breakdown="total",
+            category="total",
+            period_start=int(start),
+            period_end=int(end or start),
+        )
     raise AssertionError(page)
 
 
@@ -294,8 +354,9 @@ def test_view_rows_is_the_one_function(sds, opts):
     """views.view_rows: the page's CSV rows with source columns, for any page (what the API serves)."""
     v, _ = ViewState.from_query({"ind": "victims", "per": "2022", "bd": "exploitation"}, opts, "compare")
     rows = views.view_rows(sds, v, opts)
-    assert ex.csv_bytes(rows) == expected_csv(page_rows(sds, opts, "compare", {"ind": "victims", "per": "2022",
-                                                                                "bd": "exploitation"}), sds)
+    assert ex.csv_bytes(rows) == expected_csv(
+        page_rows(sds, opts, "compare", {"ind": "victims", "per": "2022", "bd": "exploitation"}), sds
+    )
 
 
 # ------------------------------------------------------------------------------------ bad requests
@@ -352,7 +413,9 @@ def test_bad_requests_name_the_parameter_and_allowed_values(client, path, status
     assert e["status"] == status and e["parameter"] == param and e["message"]
     if allowed_example is not None:
         allowed = e["allowed"]
-        assert allowed_example in (allowed if isinstance(allowed, list) else [allowed]) or allowed_example in str(allowed)
+        assert allowed_example in (allowed if isinstance(allowed, list) else [allowed]) or allowed_example in str(
+            allowed
+        )
 
 
 def test_huge_repeated_and_malformed_queries_are_refused(client):
@@ -374,25 +437,52 @@ def test_an_echoed_value_is_short_and_inert(client):
     assert r.headers["x-content-type-options"] == "nosniff"  # JSON, never sniffed as HTML
 
 
-@pytest.mark.parametrize("path", ["/api", "/api/", "/api/v2/figures.csv", "/api/v1/figure.csv", "/api/v1/figures.xml",
-                                  "/api/v1/codebook", "/api/v1/view/", "/api/anything/else?x=1"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api",
+        "/api/",
+        "/api/v2/figures.csv",
+        "/api/v1/figure.csv",
+        "/api/v1/figures.xml",
+        "/api/v1/codebook",
+        "/api/v1/view/",
+        "/api/anything/else?x=1",
+    ],
+)
 def test_unknown_api_paths_are_json_404s(client, path):
     e = error(client.get(path), 404)
     assert any("/api/v1/" in a for a in e["allowed"]) or e.get("parameter")
 
 
-TRAVERSAL = ["..%2f..%2fsources.csv", "%2e%2e/sources.csv", "%2e%2e%2fsources.csv", "..%5c..%5csources.csv",
-             "..\\..\\sources.csv", "/etc/passwd", "%2fetc%2fpasswd", "C:%5cwindows%5cwin.ini", "indicators.csv/../../x",
-             "indicators.csv%00.csv", "..%252f..%252fsources.csv", "../mapping/precedence.csv", "../harmonised/build_meta.json",
-             "INDICATORS.CSV", "indicators", "indicators.csv.bak", "%2e%2e%2f%2e%2e%2fserver.py"]
+TRAVERSAL = [
+    "..%2f..%2fsources.csv",
+    "%2e%2e/sources.csv",
+    "%2e%2e%2fsources.csv",
+    "..%5c..%5csources.csv",
+    "..\\..\\sources.csv",
+    "/etc/passwd",
+    "%2fetc%2fpasswd",
+    "C:%5cwindows%5cwin.ini",
+    "indicators.csv/../../x",
+    "indicators.csv%00.csv",
+    "..%252f..%252fsources.csv",
+    "../mapping/precedence.csv",
+    "../harmonised/build_meta.json",
+    "INDICATORS.CSV",
+    "indicators",
+    "indicators.csv.bak",
+    "%2e%2e%2f%2e%2e%2fserver.py",
+]
 
 
 @pytest.mark.parametrize("name", TRAVERSAL)
 def test_no_request_reaches_a_file_outside_the_allow_list(client, name):
     r = client.get(V + "/codebook/" + name)
     e = error(r, 404)  # the codebook's own 404 (naming the tables) or, for a path the client resolved, the API's
-    assert e["allowed"] == [f"{t}.csv" for t in api.CODEBOOK_TABLES if (FIXTURE / "codebook" / f"{t}.csv").exists()] \
-        or e["allowed"][0].startswith("/api/v1/")
+    assert e["allowed"] == [
+        f"{t}.csv" for t in api.CODEBOOK_TABLES if (FIXTURE / "codebook" / f"{t}.csv").exists()
+    ] or e["allowed"][0].startswith("/api/v1/")
     assert b"source_id" not in r.content and b"root:" not in r.content and b"import" not in r.content
 
 
@@ -407,6 +497,7 @@ def test_codebook_tables_are_the_files_as_published(client):
 
 
 # ------------------------------------------------------------------------------------ data changes
+
 
 def _copy_fixture(tmp_path: Path) -> Path:
     d = tmp_path / "data"
@@ -437,14 +528,14 @@ def test_csv_injection_rule_applies(tmp_path, monkeypatch):
     d = _copy_fixture(tmp_path)
     p = d / "harmonised" / "thb_baltic.csv"
     t = pd.read_csv(p, dtype=str, keep_default_na=False)
-    t.loc[0, "note"] = "=HYPERLINK(\"http://evil.example\")"
+    t.loc[0, "note"] = '=HYPERLINK("http://evil.example")'
     t.loc[0, "preferred"] = "True"
     t.to_csv(p, index=False)
     monkeypatch.setenv("THB_DATA_DIR", str(d))
     c = TestClient(Starlette(routes=api.ROUTES))
     for path in ("/figures.csv?preferred=all", "/thb_baltic.csv"):
         notes = frame(c.get(V + path))["note"]
-        assert "'=HYPERLINK(\"http://evil.example\")" in set(notes)
+        assert '\'=HYPERLINK("http://evil.example")' in set(notes)
         assert not notes.str.startswith(("=", "+", "-", "@")).any()
 
 
@@ -504,6 +595,7 @@ def test_caches_are_bounded():
 
 # ------------------------------------------------------------------------------------ faults (issue 27)
 
+
 def test_a_truncated_table_is_a_503_not_fewer_rows(tmp_path, monkeypatch, caplog):
     """`head -n 500` of the table was served as 499 rows under the unchanged X-Dataset-Version."""
     d = _copy_fixture(tmp_path)
@@ -534,6 +626,7 @@ def test_an_unreadable_table_is_a_503_without_a_path_or_traceback(tmp_path, monk
         p.unlink()
         p.mkdir()
     else:
+
         def denied(path):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
@@ -579,16 +672,41 @@ async def _raw(app, method: str, path: str, raw: bytes | None = None):
     async def send(m):
         out.append(m)
 
-    await app({"type": "http", "method": method, "path": path, "raw_path": raw or path.encode(),
-               "query_string": b"", "headers": [], "scheme": "http", "server": ("t", 80), "client": ("c", 1),
-               "root_path": "", "http_version": "1.1", "asgi": {"version": "3.0"}}, receive, send)
+    await app(
+        {
+            "type": "http",
+            "method": method,
+            "path": path,
+            "raw_path": raw or path.encode(),
+            "query_string": b"",
+            "headers": [],
+            "scheme": "http",
+            "server": ("t", 80),
+            "client": ("c", 1),
+            "root_path": "",
+            "http_version": "1.1",
+            "asgi": {"version": "3.0"},
+        },
+        receive,
+        send,
+    )
     return out[0]["status"], dict(out[0]["headers"]), b"".join(m.get("body", b"") for m in out[1:])
 
 
-@pytest.mark.parametrize("method,path,status", [
-    ("GET", "/api/v1/../x", 400), ("GET", "/api/v1/codebook/../sources.csv", 400), ("GET", "/api/v1/a\x00b", 400),
-    ("GET", "/api/v1/view/a\\b.csv", 400), ("GET", "//api/v1/", 400), ("GET", "/api//v1", 400),
-    ("TRACE", "/api/v1/figures.csv", 405), ("PROPFIND", "/api/v1/", 405), ("FOO", "/api", 405)])
+@pytest.mark.parametrize(
+    "method,path,status",
+    [
+        ("GET", "/api/v1/../x", 400),
+        ("GET", "/api/v1/codebook/../sources.csv", 400),
+        ("GET", "/api/v1/a\x00b", 400),
+        ("GET", "/api/v1/view/a\\b.csv", 400),
+        ("GET", "//api/v1/", 400),
+        ("GET", "/api//v1", 400),
+        ("TRACE", "/api/v1/figures.csv", 405),
+        ("PROPFIND", "/api/v1/", 405),
+        ("FOO", "/api", 405),
+    ],
+)
 def test_what_streamlit_would_answer_in_plain_text_gets_the_apis_json(method, path, status):
     """Streamlit's path-security layer answered '..', '%2e%2e' and '%00' under /api/v1/ with a plain-text 400
     and Starlette unknown methods with a plain-text 405 (or a redirect): ApiGuard, ahead of both, answers
@@ -609,9 +727,13 @@ def test_what_streamlit_would_answer_in_plain_text_gets_the_apis_json(method, pa
 def test_one_parameter_rule_for_figures_and_views(client):
     """Codes in any case and digits of any script, as the pages' links (and the view API) take them: the
     figures endpoint refused country=ee while the view endpoint took c=ee."""
-    upper, lower = client.get(V + "/figures.csv?country=EE&indicator=victims"), \
-        client.get(V + "/figures.csv?country=ee&indicator=VICTIMS")
-    assert lower.status_code == 200 and lower.content == upper.content and lower.headers["etag"] == upper.headers["etag"]
+    upper, lower = (
+        client.get(V + "/figures.csv?country=EE&indicator=victims"),
+        client.get(V + "/figures.csv?country=ee&indicator=VICTIMS"),
+    )
+    assert (
+        lower.status_code == 200 and lower.content == upper.content and lower.headers["etag"] == upper.headers["etag"]
+    )
     assert client.get(V + "/figures.json?country=ee").json()["query"]["country"] == "EE"  # the canonical code
     view_lower = client.get(V + "/view/trends.csv?c=ee,lt")
     assert view_lower.status_code == 200 and view_lower.headers["x-view"].startswith("c=EE,LT")

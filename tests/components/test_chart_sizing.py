@@ -23,8 +23,9 @@ def _rows(spec, layer) -> list[dict]:
 
 def _trend(ds, indicator="victims"):
     t = q.trend_data(ds.table, ds.codebook, indicator=indicator, unit="persons")
-    return charts.trend_chart(t, title="Registered victims, 2001–2025", unit_text="persons",
-                              source_line="Source: synthetic").to_dict()
+    return charts.trend_chart(
+        t, title="Registered victims, 2001–2025", unit_text="persons", source_line="Source: synthetic"
+    ).to_dict()
 
 
 def test_compare_plot_is_at_least_320_px_from_three_countries(ds):
@@ -69,8 +70,9 @@ def test_break_markers_are_in_the_country_colour(ds):
 
 
 def test_withheld_marks_of_one_year_stand_side_by_side():
-    supp = pd.DataFrame({"country": ["LT", "EE", "LV", "EE"], "year": [2014, 2014, 2014, 2016],
-                         "value_low": 1.0, "value_high": 4.0})
+    supp = pd.DataFrame(
+        {"country": ["LT", "EE", "LV", "EE"], "year": [2014, 2014, 2014, 2016], "value_low": 1.0, "value_high": 4.0}
+    )
     s = charts.suppressed_offsets(supp, ["EE", "LV", "LT"])
     by = {(r.country, r.year): r.dx for r in s.itertuples()}
     assert by[("EE", 2014)] < by[("LV", 2014)] < by[("LT", 2014)]  # country order, centred
@@ -79,9 +81,14 @@ def test_withheld_marks_of_one_year_stand_side_by_side():
 
 
 def test_one_lt5_label_per_run_of_withheld_years():
-    supp = pd.DataFrame({"country": ["EE", "LV", "EE", "EE", "LT", "LT"],
-                         "year": [2003, 2003, 2007, 2008, 2009, 2013],
-                         "value_low": 1.0, "value_high": 4.0})
+    supp = pd.DataFrame(
+        {
+            "country": ["EE", "LV", "EE", "EE", "LT", "LT"],
+            "year": [2003, 2003, 2007, 2008, 2009, 2013],
+            "value_low": 1.0,
+            "value_high": 4.0,
+        }
+    )
     labels = charts.suppressed_labels(supp)
     assert list(labels["year"]) == [2003, 2008, 2013]  # 2007–2009 is one run, labelled in its middle
     assert set(labels["label"]) == {"<5"} and set(labels["value_high"]) == {4.0}
@@ -120,8 +127,13 @@ def test_compare_lt5_labels_wrap_instead_of_running_off(ds):
 
 
 def test_sparkline_has_a_minimal_scale(ds):
-    s = ds.table[(ds.table["country"] == "EE") & (ds.table["indicator"] == "victims")
-                 & (ds.table["unit"] == "persons") & ds.table["single_year"] & ds.table["preferred"]]
+    s = ds.table[
+        (ds.table["country"] == "EE")
+        & (ds.table["indicator"] == "victims")
+        & (ds.table["unit"] == "persons")
+        & ds.table["single_year"]
+        & ds.table["preferred"]
+    ]
     s = s[s["breakdown"] == "total"].sort_values("period_start")
     spec = charts.sparkline(s, country="EE", title="Registered or identified victims, 2008–2022").to_dict()
     enc = _layers(spec)[0]["encoding"]
@@ -146,8 +158,9 @@ def test_a_line_is_named_after_its_last_mark_a_withheld_year_too(ds):
     at = (t["country"] == "EE") & (t["year"] == last)
     t.loc[at, ["suppressed", "value", "value_low", "value_high"]] = [True, None, 1.0, 4.0]
     spec = charts.trend_chart(t, title="t", unit_text="persons", source_line="s").to_dict()
-    names = [x for x in _layers(spec) if x["mark"]["type"] == "text"
-             and x["encoding"]["text"]["field"] == "country_label"][0]
+    names = [
+        x for x in _layers(spec) if x["mark"]["type"] == "text" and x["encoding"]["text"]["field"] == "country_label"
+    ][0]
     ee = [r for r in _rows(spec, names) if r["country_label"] == "Estonia"][0]
     assert ee["year"] == last  # after the '<5' diamond, not on it
 

@@ -43,8 +43,13 @@ def _compare(ds, **kw):
     args.update(kw)
     d = q.compare_data(ds.table, ds.codebook, **args)
     src = source_line(q.source_ids_of(d), ds.sources)
-    return d, charts.compare_chart(d, title="Victims, 2022", unit_text="per million inhabitants", source_line=src,
-                                   stack=kw.get("stack", "stacked") if "stack" in kw else "stacked")
+    return d, charts.compare_chart(
+        d,
+        title="Victims, 2022",
+        unit_text="per million inhabitants",
+        source_line=src,
+        stack=kw.get("stack", "stacked") if "stack" in kw else "stacked",
+    )
 
 
 def test_compare_per_million_value_behind_chart(ds):
@@ -119,9 +124,11 @@ def test_trend_chart_indexed(ds):
 def test_empty_charts_say_no_data():
     import pandas as pd
 
-    for ch in (charts.compare_chart(pd.DataFrame(), title="t", unit_text="u", source_line="s"),
-               charts.trend_chart(pd.DataFrame(), title="t", unit_text="u", source_line="s"),
-               charts.chain_chart(pd.DataFrame(), title="t", unit_text="u", source_line="s", stage_order=[])):
+    for ch in (
+        charts.compare_chart(pd.DataFrame(), title="t", unit_text="u", source_line="s"),
+        charts.trend_chart(pd.DataFrame(), title="t", unit_text="u", source_line="s"),
+        charts.chain_chart(pd.DataFrame(), title="t", unit_text="u", source_line="s", stage_order=[]),
+    ):
         spec = _spec(ch)
         assert json.dumps(spec).count("No data for this selection") == 1
         assert spec["title"]["text"] == "t"
@@ -129,8 +136,15 @@ def test_empty_charts_say_no_data():
 
 def test_chain_and_coverage_charts(ds):
     c = q.chain_data(ds.table, ds.codebook)
-    spec = _spec(charts.chain_chart(c, title="Chain", unit_text="persons", source_line="Source: x",
-                                    stage_order=["Victims", "Suspects", "Investigations", "Prosecuted", "Convicted"]))
+    spec = _spec(
+        charts.chain_chart(
+            c,
+            title="Chain",
+            unit_text="persons",
+            source_line="Source: x",
+            stage_order=["Victims", "Suspects", "Investigations", "Prosecuted", "Convicted"],
+        )
+    )
     # small multiples: one panel per country, in the countries' order, stacked (each takes the column's
     # width on screen), one y scale for all
     panels = spec["vconcat"]
@@ -145,11 +159,26 @@ def test_chain_and_coverage_charts(ds):
     assert len(set(zip(colours, shapes, dashes))) == 5
     assert colours[0] == style.STAGE_STYLES["victims"][0] and shapes[-1] == style.STAGE_STYLES["convicted"][1]
     # the conversion line under each country's name
-    noted = _spec(charts.chain_chart(c, title="Chain", unit_text="persons", source_line="Source: x",
-                                     stage_order=["Victims", "Convicted"], panel_notes={"Latvia": "25 per 100"}))
+    noted = _spec(
+        charts.chain_chart(
+            c,
+            title="Chain",
+            unit_text="persons",
+            source_line="Source: x",
+            stage_order=["Victims", "Convicted"],
+            panel_notes={"Latvia": "25 per 100"},
+        )
+    )
     assert [p["title"]["subtitle"] for p in noted["vconcat"]] == ["", "25 per 100", ""]
-    one = _spec(charts.chain_chart(c[c["country"] == "LV"], title="Chain", unit_text="persons",
-                                   source_line="Source: x", stage_order=["Victims"]))
+    one = _spec(
+        charts.chain_chart(
+            c[c["country"] == "LV"],
+            title="Chain",
+            unit_text="persons",
+            source_line="Source: x",
+            stage_order=["Victims"],
+        )
+    )
     assert len(one["vconcat"]) == 1 and one["vconcat"][0]["height"] > panels[0]["height"]
     cov = q.coverage(ds.table, ds.codebook)
     spec = _spec(charts.coverage_chart(cov, title="Coverage", source_line="Source: x"))

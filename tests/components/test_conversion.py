@@ -42,8 +42,10 @@ def test_latest_five_common_years(ds):
     assert lv["ratio_low"] == pytest.approx(100 * 31 / 123)
     assert (lt["convicted_low"], lt["victims_low"]) == (60, 239)
     assert ee["short"] == "25 convictions per 100 victims, 2019–2023"
-    assert ee["text"] == ("Estonia: 25 convictions per 100 registered victims (5-year totals, 2019–2023: "
-                          "84 persons convicted, 336 registered victims).")
+    assert ee["text"] == (
+        "Estonia: 25 convictions per 100 registered victims (5-year totals, 2019–2023: "
+        "84 persons convicted, 336 registered victims)."
+    )
 
 
 def test_a_suppressed_year_gives_a_range_never_a_number(ds):
@@ -97,8 +99,11 @@ def test_the_chain_figure_carries_the_ratio(ds):
     assert q.CONVERSION_CAVEAT in fig.notes
     # under each country's panel
     subtitles = [p["title"]["subtitle"] for p in fig.spec["vconcat"]]
-    assert subtitles[:3] == ["25 convictions per 100 victims, 2019–2023", "25 convictions per 100 victims, 2018–2022",
-                             "25 convictions per 100 victims, 2019–2023"]
+    assert subtitles[:3] == [
+        "25 convictions per 100 victims, 2019–2023",
+        "25 convictions per 100 victims, 2018–2022",
+        "25 convictions per 100 victims, 2019–2023",
+    ]
     # in the rows (the CSV and the API): one derived row per country, with its years, sources and caveat
     ratios = fig.rows[fig.rows["indicator"] == q.CONVERSION].set_index("country")
     assert ratios.loc["EE", "value"] == 25.0 and ratios.loc["LV", "value"] == 25.2 and ratios.loc["LT", "value"] == 25.1

@@ -24,18 +24,29 @@ def test_loads_fixture(ds):
     assert t[t["preferred"]].groupby(KEY).size().max() == 1
 
 
-@pytest.mark.parametrize("content, problem", [
-    (None, "file not found"),
-    ("", "empty"),
-    ("country,period_start\nEE,2020\n", "missing required column"),
-    ("country,period_start,period_end,indicator,breakdown,category,unit,value,suppressed,source_id,preferred\n",
-     "no rows"),
-    ("country,period_start,period_end,indicator,breakdown,category,unit,value,suppressed,source_id,preferred\n"
-     "EE,twenty,2020,victims,total,total,persons,1,False,S,True\n", "must be a year"),
-    ("country,period_start,period_end,indicator,breakdown,category,unit,value,suppressed,source_id,preferred\n"
-     "EE,2020,2020,victims,total,total,persons,lots,False,S,True\n", "must be numeric"),
-    ('a,b\n"unterminated\n', "cannot be parsed as CSV"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (None, "file not found"),
+        ("", "empty"),
+        ("country,period_start\nEE,2020\n", "missing required column"),
+        (
+            "country,period_start,period_end,indicator,breakdown,category,unit,value,suppressed,source_id,preferred\n",
+            "no rows",
+        ),
+        (
+            "country,period_start,period_end,indicator,breakdown,category,unit,value,suppressed,source_id,preferred\n"
+            "EE,twenty,2020,victims,total,total,persons,1,False,S,True\n",
+            "must be a year",
+        ),
+        (
+            "country,period_start,period_end,indicator,breakdown,category,unit,value,suppressed,source_id,preferred\n"
+            "EE,2020,2020,victims,total,total,persons,lots,False,S,True\n",
+            "must be numeric",
+        ),
+        ('a,b\n"unterminated\n', "cannot be parsed as CSV"),
+    ],
+)
 def test_read_table_errors_name_the_problem(tmp_path, content, problem):
     path = tmp_path / "harmonised" / "thb_baltic.csv"
     if content is not None:
@@ -102,20 +113,19 @@ def test_labels_from_codebook(ds):
 
 
 def test_compare_data_no_data_and_suppressed(ds):
-    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2023", breakdown="total",
-                       unit="persons")
+    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2023", breakdown="total", unit="persons")
     st = dict(zip(d["country"], d["status"]))
     assert st == {"EE": "value", "LV": "no_data", "LT": "value"}
     assert d.loc[d["country"] == "EE", "value"].item() == 90
-    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2014", breakdown="total",
-                       unit="persons")
+    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2014", breakdown="total", unit="persons")
     lt = d[d["country"] == "LT"].iloc[0]
     assert lt["status"] == "suppressed" and pd.isna(lt["value"]) and (lt["value_low"], lt["value_high"]) == (1, 4)
 
 
 def test_compare_breakdown_excludes_total_and_keeps_order(ds):
-    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2022", breakdown="exploitation",
-                       unit="persons")
+    d = q.compare_data(
+        ds.table, ds.codebook, indicator="victims", period="2022", breakdown="exploitation", unit="persons"
+    )
     assert "total" not in set(d["category"])
     ee = d[d["country"] == "EE"]
     assert list(ee["category"]) == ["sexual", "labour", "criminality"]
@@ -123,8 +133,7 @@ def test_compare_breakdown_excludes_total_and_keeps_order(ds):
 
 
 def test_preferred_value_wins(ds):
-    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2022", breakdown="total",
-                       unit="persons")
+    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2022", breakdown="total", unit="persons")
     assert d.loc[d["country"] == "EE", "value"].item() == 111  # not 115 (US TIP) or 120 (news)
 
 
@@ -226,8 +235,12 @@ def test_options_from_dataset(ds):
 
 
 def test_suppressed_agrees_only_with_values_in_its_range():
-    base = {"suppressed": [True, False], "value": [float("nan"), 2.0], "value_low": [1.0, None],
-            "value_high": [4.0, None]}
+    base = {
+        "suppressed": [True, False],
+        "value": [float("nan"), 2.0],
+        "value_low": [1.0, None],
+        "value_high": [4.0, None],
+    }
     assert prov.values_agree(pd.DataFrame(base))
     base["value"] = [float("nan"), 0.0]
     assert not prov.values_agree(pd.DataFrame(base))
@@ -257,8 +270,15 @@ def test_overview_card_shows_newer_unconfirmed_figures(ds):
 
 
 def test_overlapping_breakdown_is_marked_and_never_stacked(ds):
-    d = q.compare_data(ds.table, ds.codebook, indicator="convicted", period="2020", breakdown="exploitation",
-                       unit="persons", countries=["LT"])
+    d = q.compare_data(
+        ds.table,
+        ds.codebook,
+        indicator="convicted",
+        period="2020",
+        breakdown="exploitation",
+        unit="persons",
+        countries=["LT"],
+    )
     assert set(d["kind"]) == {"overlapping"}
     spec = charts.compare_chart(d, title="t", unit_text="persons", source_line="s", stack="percent").to_dict()
     bars = [l for l in spec["layer"] if l.get("mark", {}).get("type") == "bar"][0]
@@ -266,10 +286,27 @@ def test_overlapping_breakdown_is_marked_and_never_stacked(ds):
 
 
 def test_categories_a_source_does_not_give_are_said_so(ds):
-    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2022", breakdown="exploitation",
-                       unit="persons", countries=["EE", "LT"])
+    d = q.compare_data(
+        ds.table,
+        ds.codebook,
+        indicator="victims",
+        period="2022",
+        breakdown="exploitation",
+        unit="persons",
+        countries=["EE", "LT"],
+    )
     lt = d[d["country"] == "LT"]
     assert set(lt["status"]) == {"no_data"}  # no breakdown at all for LT 2022 in the fixture
-    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period="2021", breakdown="citizenship",
-                       unit="persons", countries=["EE", "LV"])
-    assert "not_given" not in set(d["status"]) or set(d.loc[d["status"] == "not_given", "category"]) <= {"non_eu", "own_country"}
+    d = q.compare_data(
+        ds.table,
+        ds.codebook,
+        indicator="victims",
+        period="2021",
+        breakdown="citizenship",
+        unit="persons",
+        countries=["EE", "LV"],
+    )
+    assert "not_given" not in set(d["status"]) or set(d.loc[d["status"] == "not_given", "category"]) <= {
+        "non_eu",
+        "own_country",
+    }

@@ -28,25 +28,59 @@ ROOT = Path(__file__).resolve().parents[2]
 EMU_PER_PT = 12700
 
 # a short deck (a line chart, a bar chart and the map) keeps the test fast; the shipped deck uses the same code
-SYNTHETIC_DECK = {"id": "test-deck", "title": "Test deck (synthetic slides over the real data)", "slides": [
-    {"page": "trends", "query": {"ind": "victims", "yr": "2010-2024"}, "title": "Victims over time",
-     "note": "Speaker note one."},
-    {"page": "compare", "query": {"per": "latest", "bd": "total"}, "title": "Latest year per country",
-     "note": "Speaker note two."},
-    {"page": "map", "query": {"ind": "victims", "per": "2022"}, "title": "On the map", "note": "Speaker note three."},
-]}
+SYNTHETIC_DECK = {
+    "id": "test-deck",
+    "title": "Test deck (synthetic slides over the real data)",
+    "slides": [
+        {
+            "page": "trends",
+            "query": {"ind": "victims", "yr": "2010-2024"},
+            "title": "Victims over time",
+            "note": "Speaker note one.",
+        },
+        {
+            "page": "compare",
+            "query": {"per": "latest", "bd": "total"},
+            "title": "Latest year per country",
+            "note": "Speaker note two.",
+        },
+        {
+            "page": "map",
+            "query": {"ind": "victims", "per": "2022"},
+            "title": "On the map",
+            "note": "Speaker note three.",
+        },
+    ],
+}
 # the longest titles and notes a deck may have, on the slides with the most text (chain, map, shares)
 LONG = "Wer " + "sehr lange Überschriften schreibt, prüft den Umbruch auf der Folie " * 3
-LONG_DECK = {"title": ("A deck with the longest titles a deck can have " * 4)[:decks.MAX_TITLE], "slides": [
-    {"page": "trends", "query": {"view": "chain", "yr": "2015-2024"}, "title": LONG[:decks.MAX_TITLE],
-     "note": ("A long speaker note. " * 40)[:decks.MAX_NOTE]},
-    {"page": "map", "query": {"ind": "victims", "per": "2022", "m": "pm"},
-     "title": ("W" * decks.MAX_TITLE), "note": "One word longer than a line."},
-    {"page": "compare", "query": {"ind": "victims", "per": "2022", "bd": "exploitation", "stack": "pct"},
-     "title": ("Forms of exploitation as shares of the known categories in the three Baltic states in 2022, "
-               "Estonia, Latvia and Lithuania")[:decks.MAX_TITLE], "note": ""},
-    {"page": "trends", "query": {"view": "forms", "one": "LV"}, "title": "", "note": ""},  # the chart's own title
-]}
+LONG_DECK = {
+    "title": ("A deck with the longest titles a deck can have " * 4)[: decks.MAX_TITLE],
+    "slides": [
+        {
+            "page": "trends",
+            "query": {"view": "chain", "yr": "2015-2024"},
+            "title": LONG[: decks.MAX_TITLE],
+            "note": ("A long speaker note. " * 40)[: decks.MAX_NOTE],
+        },
+        {
+            "page": "map",
+            "query": {"ind": "victims", "per": "2022", "m": "pm"},
+            "title": ("W" * decks.MAX_TITLE),
+            "note": "One word longer than a line.",
+        },
+        {
+            "page": "compare",
+            "query": {"ind": "victims", "per": "2022", "bd": "exploitation", "stack": "pct"},
+            "title": (
+                "Forms of exploitation as shares of the known categories in the three Baltic states in 2022, "
+                "Estonia, Latvia and Lithuania"
+            )[: decks.MAX_TITLE],
+            "note": "",
+        },
+        {"page": "trends", "query": {"view": "forms", "one": "LV"}, "title": "", "note": ""},  # the chart's own title
+    ],
+}
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +118,9 @@ def test_powerpoint_reopens_with_pictures_notes_and_sources(setup):
             if sh.has_text_frame:
                 for para in sh.text_frame.paragraphs:
                     assert para.font.size is None or para.font.size >= Pt(deck_files.MIN_PT)
-    closing = " ".join(sh.text_frame.text for s in slides[1 + len(deck.slides):] for sh in s.shapes
-                       if sh.has_text_frame)
+    closing = " ".join(
+        sh.text_frame.text for s in slides[1 + len(deck.slides) :] for sh in s.shapes if sh.has_text_frame
+    )
     assert ds.meta.get("dataset_version", "unknown") in closing and "UNODC" in closing
 
 
@@ -104,6 +139,7 @@ def test_pdf_one_page_per_slide_with_titles_and_sources(setup):
 
 
 # ------------------------------------------------------------------ slides that fit and read (issue 26)
+
 
 def _shapes_pt(shape):
     return (shape.left / EMU_PER_PT, shape.top / EMU_PER_PT, shape.width / EMU_PER_PT, shape.height / EMU_PER_PT)
@@ -134,7 +170,7 @@ def _check_slides(prs, contents):
                     need += para.space_after.pt if para.space_after is not None else 0
                 assert need <= h + 0.5, (n, tf.text[:60], need, h)
         for i, a in enumerate(boxes):  # nothing drawn over anything else
-            for b in boxes[i + 1:]:
+            for b in boxes[i + 1 :]:
                 overlap_x = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
                 overlap_y = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
                 assert overlap_x <= 0.5 or overlap_y <= 0.5, (n, a, b)
@@ -149,8 +185,10 @@ def _check_slides(prs, contents):
 
 
 # a 1×1 PNG: the layout tests read positions and sizes, not pixels (the tests above render the real charts)
-TINY_PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-                         "0000000d49444154789c63f8ffff3f030008fc02fea79aa0a00000000049454e44ae426082")
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c63f8ffff3f030008fc02fea79aa0a00000000049454e44ae426082"
+)
 
 
 @pytest.fixture(scope="module", params=decks.available() + ["long-titles"])
@@ -178,8 +216,9 @@ def test_every_shape_lies_inside_the_slide_and_every_text_is_readable(built):
 def test_a_slide_has_a_short_source_line_and_the_full_citations_in_its_notes_and_at_the_end(built):
     deck, lang, prs, contents = built
     slides = list(prs.slides)
-    closing = " ".join(sh.text_frame.text for s in slides[1 + len(deck.slides):] for sh in s.shapes
-                       if sh.has_text_frame)
+    closing = " ".join(
+        sh.text_frame.text for s in slides[1 + len(deck.slides) :] for sh in s.shapes if sh.has_text_frame
+    )
     with i18n.using(lang):
         heads = (i18n._("Source: {names}").format(names=""), i18n._("Sources: {names}").format(names=""))
     for slide, content in zip(slides[1:], contents):
@@ -190,8 +229,11 @@ def test_a_slide_has_a_short_source_line_and_the_full_citations_in_its_notes_and
         notes = slide.notes_slide.notes_text_frame.text
         for full in content.sources_full:
             assert full in notes and full in closing
-    assert any("more, listed at the end" in c.source_line for c in contents) or lang != "en" or \
-        all(len(c.source_ids) <= 3 for c in contents)
+    assert (
+        any("more, listed at the end" in c.source_line for c in contents)
+        or lang != "en"
+        or all(len(c.source_ids) <= 3 for c in contents)
+    )
 
 
 def test_the_map_slide_carries_the_geodata_attribution(built):
@@ -226,6 +268,7 @@ def test_the_handout_prints_its_charts_readably(real):
 
 # ------------------------------------------------------------------ a deck has no language; a showing has one
 
+
 def test_a_deck_built_in_estonian_is_shown_in_russian(real):
     """Added on Estonian pages (no slide title of its own, the default deck title saved in Estonian), one slide
     copied from a shipped deck, one typed title: exported in Russian, every slide's title, chart title, unit,
@@ -236,13 +279,25 @@ def test_a_deck_built_in_estonian_is_shown_in_russian(real):
     ds, opts = real
     shipped = decks.load(decks.DEFAULT_DECK).slides[0]
     with i18n.using("et"):
-        saved = {"title": i18n._(decks.DEFAULT_TITLE), "slides": [
-            {"page": "compare", "query": {"ind": "victims", "per": "2021", "bd": "exploitation"}, "title": "",
-             "note": ""},
-            {"page": "map", "query": {"ind": "victims", "per": "2022", "m": "pm", "lang": "et"}, "title": "",
-             "note": ""},
-            {"page": shipped.page, "query": shipped.query, "title": shipped.title, "note": shipped.note},
-            {"page": "trends", "query": {"view": "chain"}, "title": "Õigusahel meie koolitusel", "note": ""}]}
+        saved = {
+            "title": i18n._(decks.DEFAULT_TITLE),
+            "slides": [
+                {
+                    "page": "compare",
+                    "query": {"ind": "victims", "per": "2021", "bd": "exploitation"},
+                    "title": "",
+                    "note": "",
+                },
+                {
+                    "page": "map",
+                    "query": {"ind": "victims", "per": "2022", "m": "pm", "lang": "et"},
+                    "title": "",
+                    "note": "",
+                },
+                {"page": shipped.page, "query": shipped.query, "title": shipped.title, "note": shipped.note},
+                {"page": "trends", "query": {"view": "chain"}, "title": "Õigusahel meie koolitusel", "note": ""},
+            ],
+        }
     deck, problems = decks.from_bytes(json.dumps(saved, ensure_ascii=False).encode("utf-8"))
     assert problems == []
     with i18n.using("ru"):
@@ -254,7 +309,7 @@ def test_a_deck_built_in_estonian_is_shown_in_russian(real):
     cyrillic = re.compile("[а-яё]", re.IGNORECASE)
     slides = list(prs.slides)
     assert slides[0].shapes[0].text_frame.text == wanted == "Мой набор слайдов"
-    titles = [s.shapes[0].text_frame.text for s in slides[1:1 + len(deck.slides)]]
+    titles = [s.shapes[0].text_frame.text for s in slides[1 : 1 + len(deck.slides)]]
     assert titles[0] == contents[0].figure_title and cyrillic.search(titles[0])  # the chart's own, in Russian
     assert titles[1] == contents[1].figure_title and cyrillic.search(titles[1])
     assert titles[2] == russian_shipped == "Зарегистрированные жертвы по годам"
@@ -273,26 +328,42 @@ def test_a_deck_built_in_estonian_is_shown_in_russian(real):
 
 # ------------------------------------------------------------------ the command line: any file name
 
+
 def _deck_file(directory: Path, name: str, data: dict | None = None) -> Path:
     path = directory / name
-    path.write_text(json.dumps(data or {"title": "", "slides": [SYNTHETIC_DECK["slides"][1]]}, ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(data or {"title": "", "slides": [SYNTHETIC_DECK["slides"][1]]}, ensure_ascii=False), encoding="utf-8"
+    )
     return path
 
 
-@pytest.mark.parametrize("name", ["ru_my-deck.json", "my-deck (1).json", "Мой доклад.json", "my deck.json",
-                                  "it's \"mine\" $HOME `id`.json", "deck-without-extension"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ru_my-deck.json",
+        "my-deck (1).json",
+        "Мой доклад.json",
+        "my deck.json",
+        'it\'s "mine" $HOME `id`.json',
+        "deck-without-extension",
+    ],
+)
 def test_any_file_name_is_a_deck_file(tmp_path, name):
     deck, problems = deck_files.read_deck(str(_deck_file(tmp_path, name)))
     assert problems == [] and len(deck.slides) == 1
     assert deck_files.default_out(str(tmp_path / name), deck, "pptx") == Path(Path(name).stem + ".pptx")
 
 
-@pytest.mark.parametrize("content,words", [
-    (b"{not json", "not JSON"), (b"\x89PNG\r\n\x1a\n", "not JSON"), (b"[1, 2]", "not a deck"),
-    (b'{"title": "x", "slides": [{"page": "nowhere", "title": "x"}]}', "None of its slides"),
-    (b" " * 70_000, "too large"),
-])
+@pytest.mark.parametrize(
+    "content,words",
+    [
+        (b"{not json", "not JSON"),
+        (b"\x89PNG\r\n\x1a\n", "not JSON"),
+        (b"[1, 2]", "not a deck"),
+        (b'{"title": "x", "slides": [{"page": "nowhere", "title": "x"}]}', "None of its slides"),
+        (b" " * 70_000, "too large"),
+    ],
+)
 def test_a_file_that_is_not_a_deck_gets_a_clear_error(tmp_path, capsys, content, words):
     bad = tmp_path / "my-deck (2).json"
     bad.write_bytes(content)
@@ -319,17 +390,24 @@ def test_a_shipped_deck_is_readable_by_id():
 def test_make_deck_takes_any_file_name(tmp_path):
     """The Makefile passes the names through the environment: quotes, spaces, brackets, `$` and backticks in a
     file name reach the program as they are (a one-slide deck as a PDF, in Lithuanian)."""
-    name = "my-deck (1) it's \"Мой\" `id` $HOME.json"
+    name = 'my-deck (1) it\'s "Мой" `id` $HOME.json'
     src = _deck_file(tmp_path, name)
     out = tmp_path / "out put (1).pdf"
     env = {k: v for k, v in os.environ.items() if k not in ("DECK", "OUT", "FORMAT", "DECK_LANG", "MAKEFLAGS")}
-    run = subprocess.run(["make", "-s", "deck", f"DECK={src}", "FORMAT=pdf", "DECK_LANG=lt", f"OUT={out}"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        ["make", "-s", "deck", f"DECK={src}", "FORMAT=pdf", "DECK_LANG=lt", f"OUT={out}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     assert out.read_bytes()[:5] == b"%PDF-"
     bad = _deck_file(tmp_path, "not a deck (1).json", {"hello": "world"})
-    run = subprocess.run(["make", "-s", "deck", f"DECK={bad}"], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=120)
+    run = subprocess.run(
+        ["make", "-s", "deck", f"DECK={bad}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert run.returncode != 0 and "It is not a deck" in run.stderr and "Traceback" not in run.stderr
 
 
@@ -339,14 +417,17 @@ def test_a_deck_carries_an_organisation_s_uploaded_figures_with_their_label(setu
 
     ds, options, _ = setup
     org = "Synthetic Shelter (deck test)"
-    csv = ("country;period;indicator;breakdown;category;value;unit;organisation;source_or_note\n"
-           f"EE;2021;victims;total;total;31;persons;{org};synthetic\n"
-           f"LV;2022;victims;total;total;77;persons;{org};synthetic\n").encode("utf-8")
+    csv = (
+        "country;period;indicator;breakdown;category;value;unit;organisation;source_or_note\n"
+        f"EE;2021;victims;total;total;31;persons;{org};synthetic\n"
+        f"LV;2022;victims;total;total;77;persons;{org};synthetic\n"
+    ).encode()
     mine = uploads.read(csv, "synthetic.csv", ds.codebook).rows
     deck, _ = decks.parse({"title": "Synthetic", "slides": [SYNTHETIC_DECK["slides"][0]]})
     plain = deck_files.contents(ds, options, deck)[0]
-    ours = deck_files.contents(ds, options, deck,
-                               decorate=lambda fig, page, values: overlay.beside(fig, mine, page, values, ds))[0]
+    ours = deck_files.contents(
+        ds, options, deck, decorate=lambda fig, page, values: overlay.beside(fig, mine, page, values, ds)
+    )[0]
     assert not any(org in n for n in plain.notes)
     assert any(org in n for n in ours.notes), ours.notes
     assert json.dumps(ours.spec) != json.dumps(plain.spec) and org in json.dumps(ours.spec, ensure_ascii=False)

@@ -23,16 +23,24 @@ TODAY = date(2026, 1, 2)
 
 @pytest.fixture(scope="module")
 def compare(ds):
-    d = q.compare_data(ds.table, ds.codebook, indicator="victims", period=q.best_period(ds.table, "victims"),
-                       breakdown="exploitation", unit="persons", countries=["EE", "LV", "LT"])
+    d = q.compare_data(
+        ds.table,
+        ds.codebook,
+        indicator="victims",
+        period=q.best_period(ds.table, "victims"),
+        breakdown="exploitation",
+        unit="persons",
+        countries=["EE", "LV", "LT"],
+    )
     src = source_line(q.source_ids_of(d), ds.sources)
     return d, compare_chart(d, title="Registered victims by exploitation", unit_text="persons", source_line=src), src
 
 
 def _fig(chart):
     """A chart as the smallest Figure-like object the exports take (spec, notes, source ids)."""
-    return SimpleNamespace(spec=chart.to_dict(), notes=(), source_line="", source_ids=(), rows=None,
-                           file_stem="thb-test")
+    return SimpleNamespace(
+        spec=chart.to_dict(), notes=(), source_line="", source_ids=(), rows=None, file_stem="thb-test"
+    )
 
 
 def test_svg_has_title_source_and_build_line(ds, compare):
@@ -58,9 +66,16 @@ def test_every_chart_kind_exports(ds):
     cb = ds.codebook
     t = q.trend_data(ds.table, cb, indicator="victims", unit="persons", countries=["EE", "LV", "LT"])
     c = q.chain_data(ds.table, cb, countries=["EE", "LV", "LT"])
-    for ch in (trend_chart(t, title="Trend T", unit_text="persons", source_line="Source: S"),
-               chain_chart(c, title="Chain T", unit_text="persons", source_line="Source: S",
-                           stage_order=[cb.indicator_label(i, short=True) for i in q.CHAIN])):
+    for ch in (
+        trend_chart(t, title="Trend T", unit_text="persons", source_line="Source: S"),
+        chain_chart(
+            c,
+            title="Chain T",
+            unit_text="persons",
+            source_line="Source: S",
+            stage_order=[cb.indicator_label(i, short=True) for i in q.CHAIN],
+        ),
+    ):
         svg = ex.render_svg(ex.figure_spec(_fig(ch), "Data as of X")).decode()
         assert "Data as of X" in svg and "Source: S" in svg
         assert ex.png_size(ex.figure_png(_fig(ch), ds.meta))[0] >= 1500
@@ -76,8 +91,9 @@ def test_export_spec_does_not_touch_the_screen_chart(compare):
 def test_csv_exact_rows_with_sources(ds, compare):
     d = compare[0]
     shown = d[["country", "category", "value", "source_id"]].head(7)
-    out = pd.read_csv(io.BytesIO(ex.csv_bytes(ex.with_source_columns(shown, ds.sources))), encoding="utf-8-sig",
-                      keep_default_na=False)
+    out = pd.read_csv(
+        io.BytesIO(ex.csv_bytes(ex.with_source_columns(shown, ds.sources))), encoding="utf-8-sig", keep_default_na=False
+    )
     assert len(out) == len(shown)
     assert list(out["country"]) == list(shown["country"])
     assert {"source_publisher", "source_title", "source_url"} <= set(out.columns)
@@ -85,17 +101,19 @@ def test_csv_exact_rows_with_sources(ds, compare):
 
 
 def test_csv_injection_neutralised():
-    df = pd.DataFrame({"a": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "ok", "a=b"],
-                       "n": [-1, 2, -3.5, 4, 5, 6, 7, 8]})
+    df = pd.DataFrame(
+        {"a": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx", "ok", "a=b"], "n": [-1, 2, -3.5, 4, 5, 6, 7, 8]}
+    )
     out = pd.read_csv(io.BytesIO(ex.csv_bytes(df)), encoding="utf-8-sig", keep_default_na=False)
-    assert list(out["a"][:4]) == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)"]
+    assert list(out["a"][:4]) == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@SUM(A1)"]
     assert out["a"][4] == "'\tx" and out["a"][6] == "ok" and out["a"][7] == "a=b"
     assert list(out["n"]) == [-1, 2, -3.5, 4, 5, 6, 7, 8]  # numbers untouched, negative stays a number
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.text(max_size=12), min_size=1, max_size=6), st.lists(st.integers(-1000, 1000), min_size=1,
-                                                                         max_size=6))
+@given(
+    st.lists(st.text(max_size=12), min_size=1, max_size=6), st.lists(st.integers(-1000, 1000), min_size=1, max_size=6)
+)
 def test_csv_property_no_cell_starts_a_formula(texts, nums):
     n = min(len(texts), len(nums))
     df = pd.DataFrame({"t": texts[:n], "v": nums[:n]})
@@ -107,18 +125,27 @@ def test_csv_property_no_cell_starts_a_formula(texts, nums):
 
 
 def test_file_names():
-    assert ex.file_name("csv", indicator="victims", unit="per_million", period="2015-2023") == \
-        "thb-baltic_victims_per-million_2015-2023.csv"
-    assert ex.file_name("png", countries=["EE", "LT"], indicator="convicted", period="2022") == \
-        "thb-ee-lt_convicted_2022.png"
+    assert (
+        ex.file_name("csv", indicator="victims", unit="per_million", period="2015-2023")
+        == "thb-baltic_victims_per-million_2015-2023.csv"
+    )
+    assert (
+        ex.file_name("png", countries=["EE", "LT"], indicator="convicted", period="2022")
+        == "thb-ee-lt_convicted_2022.png"
+    )
     assert ex.file_name("svg", indicator="../../etc/passwd") == "thb-baltic_etc-passwd.svg"
 
 
 def test_dataset_zip(ds):
     z = zipfile.ZipFile(io.BytesIO(ex.dataset_zip(ds.table, ds.sources, ds.data_dir, ds.meta, TODAY)))
     names = set(z.namelist())
-    assert {"thb_baltic.csv", "sources.csv", "README.txt", "codebook/indicators.csv",
-            "codebook/country_definitions.csv"} <= names
+    assert {
+        "thb_baltic.csv",
+        "sources.csv",
+        "README.txt",
+        "codebook/indicators.csv",
+        "codebook/country_definitions.csv",
+    } <= names
     t = pd.read_csv(z.open("thb_baltic.csv"), encoding="utf-8-sig")
     assert len(t) == len(ds.table)
     readme = z.read("README.txt").decode()
@@ -127,8 +154,12 @@ def test_dataset_zip(ds):
 
 
 def test_sources_detail_and_citation(ds):
-    rows = pd.DataFrame({"source_id": ["SYN_NAT_EE", "SYN_NAT_EE;SYN_EUROSTAT", "SYN_UNODC"],
-                         "source_location": ["Table 1", "Table 2", ""]})
+    rows = pd.DataFrame(
+        {
+            "source_id": ["SYN_NAT_EE", "SYN_NAT_EE;SYN_EUROSTAT", "SYN_UNODC"],
+            "source_location": ["Table 1", "Table 2", ""],
+        }
+    )
     d = sources_detail(rows, ds.sources)
     assert list(d["Source id"]) == ["SYN_NAT_EE", "SYN_EUROSTAT", "SYN_UNODC"]
     assert d.iloc[0]["Location"] == "Table 1; Table 2"
@@ -140,12 +171,25 @@ def test_sources_detail_and_citation(ds):
 
 # ------------------------------------------------------------------------------ Figures (issue 12)
 
+
 def _figure(rows, chart, *, ids=(), line="", notes=(), stem="thb-baltic_test"):
     from components.core.figure import Figure
 
-    return Figure(kind="chart", key="k", title="T", unit="persons", period=None, rows=rows, table=rows,
-                  source_ids=tuple(ids), source_line=line, alt_text="", spec=chart.to_dict(validate=False),
-                  notes=tuple(notes), file_stem=stem)
+    return Figure(
+        kind="chart",
+        key="k",
+        title="T",
+        unit="persons",
+        period=None,
+        rows=rows,
+        table=rows,
+        source_ids=tuple(ids),
+        source_line=line,
+        alt_text="",
+        spec=chart.to_dict(validate=False),
+        notes=tuple(notes),
+        file_stem=stem,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -156,8 +200,13 @@ def trend(ds):
     line = source_line(ids, ds.sources)
     notes = tuple(f"{r.country_label} {r.year}: {r.marker_note}" for r in t[t["marker_note"] != ""].itertuples())
     assert notes  # the synthetic data has breaks and source changes
-    return _figure(t, trend_chart(t, title="Registered victims, 2012–2023", unit_text="persons", source_line=line),
-                   ids=ids, line=line, notes=notes)
+    return _figure(
+        t,
+        trend_chart(t, title="Registered victims, 2012–2023", unit_text="persons", source_line=line),
+        ids=ids,
+        line=line,
+        notes=notes,
+    )
 
 
 def test_figure_export_carries_every_note_and_the_footer(ds, trend):
@@ -181,8 +230,13 @@ def test_no_chart_text_points_at_something_a_file_lacks(ds, trend, compare):
         assert not re.search(r"under the chart|below|see (the )?table|listed in the table", text), text
     # a page's own wording (the chain's unit "persons or cases (see table)") is not carried into a file
     c = q.chain_data(ds.table, ds.codebook, countries=["EE"])
-    ch = chain_chart(c, title="Chain", unit_text="persons or cases (see table)", source_line="Source: S",
-                     stage_order=[ds.codebook.indicator_label(i, short=True) for i in q.CHAIN])
+    ch = chain_chart(
+        c,
+        title="Chain",
+        unit_text="persons or cases (see table)",
+        source_line="Source: S",
+        stage_order=[ds.codebook.indicator_label(i, short=True) for i in q.CHAIN],
+    )
     assert ex.figure_spec(_figure(c, ch), "f")["title"]["subtitle"][0] == "persons or cases"
 
 
@@ -197,8 +251,13 @@ def test_export_png_in_the_apps_font_everywhere(ds, trend, compare):
     assert (ex.FONT_DIR / "SourceSansPro-Regular.ttf").is_file() and (ex.FONT_DIR / "SourceSansPro-Bold.ttf").is_file()
     assert "SIL Open Font License" in (ex.FONT_DIR / "LICENSE.md").read_text(encoding="utf-8")
     c = q.chain_data(ds.table, ds.codebook, countries=["EE", "LV", "LT"])
-    chain = chain_chart(c, title="Chain", unit_text="persons or cases", source_line="Source: S",
-                        stage_order=[ds.codebook.indicator_label(i, short=True) for i in q.CHAIN])
+    chain = chain_chart(
+        c,
+        title="Chain",
+        unit_text="persons or cases",
+        source_line="Source: S",
+        stage_order=[ds.codebook.indicator_label(i, short=True) for i in q.CHAIN],
+    )
     for fig in (trend, _figure(compare[0], compare[1]), _figure(c, chain)):
         svg = ex.figure_svg(fig, ds.meta, ds.sources, TODAY).decode()
         texts = re.findall(r"<text\b[^>]*>", svg)
@@ -208,9 +267,14 @@ def test_export_png_in_the_apps_font_everywhere(ds, trend, compare):
         assert all("font-family" in t for t in texts)
 
     def png(font):
-        spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": 200, "height": 20,
-                "data": {"values": [{"t": "◆ <5 ▽ Lietuva ąčė Latvija āēģ"}]}, "mark": {"type": "text", "font": font},
-                "encoding": {"text": {"field": "t"}}}
+        spec = {
+            "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+            "width": 200,
+            "height": 20,
+            "data": {"values": [{"t": "◆ <5 ▽ Lietuva ąčė Latvija āēģ"}]},
+            "mark": {"type": "text", "font": font},
+            "encoding": {"text": {"field": "t"}},
+        }
         return ex.render_png(spec, width=400)
 
     # drawn in Source Sans Pro, not in a fallback: a family vl-convert lacks would look the same as any other
@@ -219,9 +283,18 @@ def test_export_png_in_the_apps_font_everywhere(ds, trend, compare):
 
 def test_long_source_names_wrap_and_are_never_cut(ds, compare):
     long_title = " ".join(f"Synthetic annual report part {i} on trafficking in human beings" for i in range(6))
-    sources = pd.DataFrame([{"source_id": "SYN_LONG", "publisher": "SYNTHETIC Very long ministry name of a "
-                             "fictional country (Department of Statistics and Analysis)", "title": long_title,
-                             "url": "https://example.org/long", "date_accessed": "2026-01-01"}])
+    sources = pd.DataFrame(
+        [
+            {
+                "source_id": "SYN_LONG",
+                "publisher": "SYNTHETIC Very long ministry name of a "
+                "fictional country (Department of Statistics and Analysis)",
+                "title": long_title,
+                "url": "https://example.org/long",
+                "date_accessed": "2026-01-01",
+            }
+        ]
+    )
     line = source_line(["SYN_LONG"], sources)
     assert long_title in line and "…" not in line
     rows = compare[0].assign(source_id="SYN_LONG")
@@ -258,8 +331,13 @@ def test_figure_csv_is_the_pages_csv_and_names_from_the_stem(ds, compare):
 
 def test_small_multiples_export_at_their_width(ds):
     c = q.chain_data(ds.table, ds.codebook, countries=["EE", "LV", "LT"])
-    ch = chain_chart(c, title="Chain", unit_text="persons", source_line="Source: S",
-                     stage_order=[ds.codebook.indicator_label(i, short=True) for i in q.CHAIN])
+    ch = chain_chart(
+        c,
+        title="Chain",
+        unit_text="persons",
+        source_line="Source: S",
+        stage_order=[ds.codebook.indicator_label(i, short=True) for i in q.CHAIN],
+    )
     # the panels are stacked (on screen each takes the column's width): the file is one panel wide
     assert ex.spec_width(ch.to_dict(validate=False)) == CHAIN_PANEL_WIDTH
     assert ex.png_size(ex.figure_png(_fig(ch), ds.meta))[0] >= 1500
@@ -304,11 +382,16 @@ def test_an_svg_carries_its_font(ds):
 
     from fontTools.ttLib import TTFont
 
-    svg = ex.embed_fonts('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
-                         '<text font-family="Source Sans Pro" font-weight="bold">Ūdens 2015 Жертвы</text>'
-                         '<text font-family="Source Sans Pro">&lt;5 ąčęėįšųūž õäöü āēīķļņ</text></svg>')
-    faces = re.findall(r'@font-face\{font-family:"Source Sans Pro";font-weight:(\w+);font-style:(\w+);'
-                       r'src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)', svg)
+    svg = ex.embed_fonts(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<text font-family="Source Sans Pro" font-weight="bold">Ūdens 2015 Жертвы</text>'
+        '<text font-family="Source Sans Pro">&lt;5 ąčęėįšųūž õäöü āēīķļņ</text></svg>'
+    )
+    faces = re.findall(
+        r'@font-face\{font-family:"Source Sans Pro";font-weight:(\w+);font-style:(\w+);'
+        r"src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)",
+        svg,
+    )
     assert sorted((w, s) for w, s, _ in faces) == [("bold", "normal"), ("normal", "normal")]
     for _, _, data in faces:
         font = TTFont(io.BytesIO(base64.b64decode(data)))

@@ -89,15 +89,25 @@ def test_every_number_is_a_row_value_or_a_named_difference(real):
             assert set(said) <= shown, (page, q, f.text, said, shown)
             values = [float(v) for v in rows["value"].dropna()]
             # a withheld count in a rate is said as its range: the row's own bounds
-            values += [float(v) for c in ("value_low", "value_high") if c in rows.columns
-                       for v in rows.loc[rows["suppressed"].astype(bool), c].dropna()]
+            values += [
+                float(v)
+                for c in ("value_low", "value_high")
+                if c in rows.columns
+                for v in rows.loc[rows["suppressed"].astype(bool), c].dropna()
+            ]
             for n in f.numbers:
                 is_value = any(abs(n - v) < 1e-9 for v in values)
                 is_difference = any(abs(n - abs(a - b)) < 1e-9 for a in values for b in values)
-                assert is_value or (is_difference and ("more than" in f.text or "fewer than in" in f.text)), \
-                    (page, q, f.text, n)
-            assert f.source_ids and all(f"({fx.short_source(s, ds.sources)}" in f.text or
-                                        fx.short_source(s, ds.sources) in f.text for s in f.source_ids)
+                assert is_value or (is_difference and ("more than" in f.text or "fewer than in" in f.text)), (
+                    page,
+                    q,
+                    f.text,
+                    n,
+                )
+            assert f.source_ids and all(
+                f"({fx.short_source(s, ds.sources)}" in f.text or fx.short_source(s, ds.sources) in f.text
+                for s in f.source_ids
+            )
     assert seen > 50
 
 
@@ -139,9 +149,24 @@ def test_unconfirmed_figure_is_said_so():
     import pandas as pd
 
     ds = load(ROOT / "data")
-    rows = pd.DataFrame([{"country": "LV", "period_start": 2024, "period_end": 2024, "indicator": "victims",
-                          "breakdown": "total", "category": "total", "unit": "persons", "value": 38.0,
-                          "suppressed": False, "grade": "tertiary", "flags": "", "source_id": "X_SYNTHETIC"}])
+    rows = pd.DataFrame(
+        [
+            {
+                "country": "LV",
+                "period_start": 2024,
+                "period_end": 2024,
+                "indicator": "victims",
+                "breakdown": "total",
+                "category": "total",
+                "unit": "persons",
+                "value": 38.0,
+                "suppressed": False,
+                "grade": "tertiary",
+                "flags": "",
+                "source_id": "X_SYNTHETIC",
+            }
+        ]
+    )
     fig = SimpleNamespace(key="trend", rows=rows)
     text = fx.facts(fig, ds)[0].text
     assert "unconfirmed" in text and "38" in text

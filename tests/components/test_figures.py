@@ -126,8 +126,10 @@ def test_resolve_falls_back_like_the_widgets(synthetic):
     period = options.period_default_for(ind)
     view, values = resolve(ViewState(page="compare", indicator=ind, period=period), options)
     assert view.period is None and values["period"] == period
-    assert values["breakdown"] in options.period_breakdowns.get((ind, period), ("total",)) or \
-        values["breakdown"] == "total"
+    assert (
+        values["breakdown"] in options.period_breakdowns.get((ind, period), ("total",))
+        or values["breakdown"] == "total"
+    )
 
 
 def test_forms_over_time_is_compare_per_year(synthetic):
@@ -141,8 +143,15 @@ def test_forms_over_time_is_compare_per_year(synthetic):
     years = sorted(set(fig.rows["period_start"]))
     assert years and fig.period == (years[0], years[-1])
     for y in years[:3]:
-        want = q.compare_data(ds.table, ds.codebook, indicator="victims", period=str(y), breakdown="exploitation",
-                              unit="persons", countries=["LV"])
+        want = q.compare_data(
+            ds.table,
+            ds.codebook,
+            indicator="victims",
+            period=str(y),
+            breakdown="exploitation",
+            unit="persons",
+            countries=["LV"],
+        )
         want = want[~want["status"].isin(["no_data", "not_given"])]
         got = fig.rows[fig.rows["period_start"] == y]
         assert sorted(got["category"]) == sorted(want["category"])

@@ -27,8 +27,9 @@ def _code_messages() -> set:
     with open(ROOT / "babel.cfg", encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f)
     found = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(str(ROOT), method_map, options_map,
-                                                                   keywords=KEYWORDS):
+    for _file, _line, message, _comments, _ctx in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS
+    ):
         found.add(message if isinstance(message, str) else tuple(message))
     return found
 
@@ -77,10 +78,15 @@ def test_translations_are_used():
     assert i18n.translator("en").gettext("Countries") == "Countries"
 
 
-@pytest.mark.parametrize("lang,forms", [("lv", {1: "1 rinda", 2: "2 rindas", 10: "10 rindu", 21: "21 rinda"}),
-                                        ("ru", {1: "1 строка", 3: "3 строки", 5: "5 строк", 11: "11 строк"}),
-                                        ("lt", {1: "1 eilutė", 2: "2 eilutės", 12: "12 eilučių"}),
-                                        ("en", {1: "1 row", 2: "2 rows"})])
+@pytest.mark.parametrize(
+    "lang,forms",
+    [
+        ("lv", {1: "1 rinda", 2: "2 rindas", 10: "10 rindu", 21: "21 rinda"}),
+        ("ru", {1: "1 строка", 3: "3 строки", 5: "5 строк", 11: "11 строк"}),
+        ("lt", {1: "1 eilutė", 2: "2 eilutės", 12: "12 eilučių"}),
+        ("en", {1: "1 row", 2: "2 rows"}),
+    ],
+)
 def test_plural_forms(lang, forms):
     t = i18n.translator(lang)
     for n, text in forms.items():
@@ -169,8 +175,10 @@ def test_notices_follow_the_language():
         _, notices = ViewState.from_query({"ind": "nope", "zzz": "1"}, Options(), "compare")
     finally:
         i18n.use("en")
-    assert notices == ["Ignorēts nezināms saites parametrs 'zzz'.",
-                       "Ignorēts: rādītājs 'nope'; izmantota noklusējuma vērtība."]
+    assert notices == [
+        "Ignorēts nezināms saites parametrs 'zzz'.",
+        "Ignorēts: rādītājs 'nope'; izmantota noklusējuma vērtība.",
+    ]
 
 
 # ------------------------------------------------------------------------------ codebook labels, glossary
@@ -193,13 +201,19 @@ def _codebook_english() -> dict:
     en |= {("unit", r.unit, "label"): r.label for r in read("units.csv").itertuples()}
     for r in read("flags.csv").itertuples():
         en |= {("flag", r.flag, "label"): r.label, ("flag", r.flag, "meaning"): r.meaning}
-    en |= {("breakdown_rule", f"{r.indicator}:{r.breakdown}", "note"): r.note
-           for r in read("breakdown_rules.csv").itertuples()}
-    en |= {("country_definition", f"{r.country}:{r.indicator}", "definition"): r.definition
-           for r in read("country_definitions.csv").itertuples()}
+    en |= {
+        ("breakdown_rule", f"{r.indicator}:{r.breakdown}", "note"): r.note
+        for r in read("breakdown_rules.csv").itertuples()
+    }
+    en |= {
+        ("country_definition", f"{r.country}:{r.indicator}", "definition"): r.definition
+        for r in read("country_definitions.csv").itertuples()
+    }
     breaks = pd.read_csv(ROOT / "data" / "mapping" / "series_breaks.csv", dtype=str, keep_default_na=False)
-    en |= {("definition_note", f"{r.country}:{r.indicator}:{r.year}", "note"): r.differs_note
-           for r in breaks[breaks["kind"] == "definition"].itertuples()}
+    en |= {
+        ("definition_note", f"{r.country}:{r.indicator}:{r.year}", "note"): r.differs_note
+        for r in breaks[breaks["kind"] == "definition"].itertuples()
+    }
     return en
 
 
@@ -208,19 +222,28 @@ def test_codebook_labels_match_the_codebook_and_cover_the_widgets():
     keys = set(zip(LABELS["kind"], LABELS["code"], LABELS["field"]))
     assert not LABELS.duplicated(["kind", "code", "field"]).any()
     for r in LABELS.itertuples():
-        assert en.get((r.kind, r.code, r.field)) == r.en, \
+        assert en.get((r.kind, r.code, r.field)) == r.en, (
             f"{r.kind} {r.code} {r.field}: the codebook's text changed; update the row"
+        )
         for lang in TRANSLATED:
             assert getattr(r, lang).strip(), f"{r.kind} {r.code}: no {lang} label"
     # every label a widget offers (indicators, breakdowns, grades) and the units and flags are translated
     # and every text the figures show from the codebook: definitions, flag meanings, rule notes, categories
-    for kind in ("indicator", "breakdown", "grade", "unit", "flag", "breakdown_rule", "country_definition",
-                 "definition_note"):
+    for kind in (
+        "indicator",
+        "breakdown",
+        "grade",
+        "unit",
+        "flag",
+        "breakdown_rule",
+        "country_definition",
+        "definition_note",
+    ):
         assert {k for k in en if k[0] == kind and en[k]} <= keys, kind
     iso = re.compile(r"(citizenship_country|repatriation_country):[A-Z]{2}")
     assert {k for k in en if k[0] == "category" and not iso.fullmatch(k[1])} <= keys
     # countries: CLDR names for ISO codes, the table for the rest
-    for (kind, code, _field) in en:
+    for kind, code, _field in en:
         if kind == "country":
             assert (kind, code, "label") in keys or re.fullmatch(r"[A-Z]{2}", code), code
 
@@ -246,8 +269,23 @@ def test_glossary_terms_have_every_language_and_an_honest_source():
             cited = set(re.findall(r"source ([A-Z][A-Z0-9_]+)", r["source"]))
             assert cited <= sources, f"{r['term']} ({r['lang']}): unknown source id {cited - sources}"
             assert cited or "unverified draft: check against " in r["source"], r
-    for needed in ("trafficking in human beings", "victim", "presumed victim", "registered/identified victim",
-                   "suspect", "prosecuted", "convicted", "forced labour", "sexual exploitation", "sham marriage",
-                   "forced criminality", "begging", "organ removal", "per million inhabitants", "series break",
-                   "unconfirmed", "no data"):
+    for needed in (
+        "trafficking in human beings",
+        "victim",
+        "presumed victim",
+        "registered/identified victim",
+        "suspect",
+        "prosecuted",
+        "convicted",
+        "forced labour",
+        "sexual exploitation",
+        "sham marriage",
+        "forced criminality",
+        "begging",
+        "organ removal",
+        "per million inhabitants",
+        "series break",
+        "unconfirmed",
+        "no data",
+    ):
         assert set(terms.get(needed, {})) == set(i18n.LANGS), needed

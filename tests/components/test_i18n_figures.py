@@ -26,8 +26,15 @@ def _main(lang: str, page: str, **fields):
 
 def test_a_rate_reads_25_2_in_english_and_25_comma_2_in_latvian_on_screen_and_in_the_map_file():
     t = DS.table
-    rate = t[(t["country"] == "EE") & (t["unit"] == "per_million") & (t["breakdown"] == "total") & t["preferred"]
-             & t["single_year"] & (t["value"] % 1 > 0.05) & (t["value"] % 1 < 0.95)].iloc[-1]
+    rate = t[
+        (t["country"] == "EE")
+        & (t["unit"] == "per_million")
+        & (t["breakdown"] == "total")
+        & t["preferred"]
+        & t["single_year"]
+        & (t["value"] % 1 > 0.05)
+        & (t["value"] % 1 < 0.95)
+    ].iloc[-1]
     view = dict(indicator=rate["indicator"], measure="per_million", period=rate["period"])
     en, lv = _main("en", "map", **view), _main("lv", "map", **view)
     ee_en = en.table.loc[en.table["Country"] == "Estonia", "Value"].iloc[0]
@@ -51,9 +58,18 @@ def test_chart_axes_use_the_language_number_format():
     assert "locale" not in _main("en", "trends", indicator="victims").spec["config"]
 
 
-@pytest.mark.parametrize("page,fields", [("overview", {}), ("compare", {"breakdown": "exploitation"}),
-                                         ("trends", {"view": "chain"}), ("map", {}), ("check", {}),
-                                         ("data", {}), ("methodology", {})])
+@pytest.mark.parametrize(
+    "page,fields",
+    [
+        ("overview", {}),
+        ("compare", {"breakdown": "exploitation"}),
+        ("trends", {"view": "chain"}),
+        ("map", {}),
+        ("check", {}),
+        ("data", {}),
+        ("methodology", {}),
+    ],
+)
 def test_titles_notes_and_table_headers_follow_the_language(page, fields):
     fig_en, fig_ru = _main("en", page, **fields), _main("ru", page, **fields)
     assert fig_ru.title != fig_en.title

@@ -11,8 +11,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # the only modules under components/ and etl/ that may import Streamlit (UI and server glue)
-UI = {f"components.{m}" for m in ("frame", "controls", "share", "a11y", "safe_html", "render", "picker", "admission", "warmup",
-                                  "my_deck", "own", "connections", "not_found")}
+UI = {
+    f"components.{m}"
+    for m in (
+        "frame",
+        "controls",
+        "share",
+        "a11y",
+        "safe_html",
+        "render",
+        "picker",
+        "admission",
+        "warmup",
+        "my_deck",
+        "own",
+        "connections",
+        "not_found",
+    )
+}
 
 
 def _modules(package: str) -> dict[str, Path]:
@@ -27,14 +43,18 @@ def _imports(path: Path) -> set[str]:
             out |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom):
             if node.level:  # relative: resolve against the file's package
-                base = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-node.level])
+                base = ".".join(path.relative_to(ROOT).with_suffix("").parts[: -node.level])
                 mod = f"{base}.{node.module}" if node.module else base
             else:
                 mod = node.module or ""
             out.add(mod)
             out |= {f"{mod}.{a.name}" for a in node.names}  # `from components import frame`
-        elif isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
-                "import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant):
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("import_module", "__import__")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
             out.add(str(node.args[0].value))
     return out
 
@@ -52,24 +72,38 @@ def test_the_scan_sees_lazy_imports(tmp_path):
 
 
 def test_only_ui_modules_import_streamlit():
-    importers = {m for m, p in {**_modules("components"), **_modules("etl")}.items()
-                 if any(_is(i, "streamlit") for i in _imports(p))}
+    importers = {
+        m
+        for m, p in {**_modules("components"), **_modules("etl")}.items()
+        if any(_is(i, "streamlit") for i in _imports(p))
+    }
     assert importers <= UI, f"pure modules importing Streamlit: {sorted(importers - UI)}"
     assert "components.ui.store" in importers  # the scan sees the real importers
 
 
 def test_etl_never_imports_the_app():
-    bad = {m: sorted(i for i in _imports(p) if any(_is(i, t) for t in ("components", "app_pages", "app", "server")))
-           for m, p in _modules("etl").items()}
+    bad = {
+        m: sorted(i for i in _imports(p) if any(_is(i, t) for t in ("components", "app_pages", "app", "server")))
+        for m, p in _modules("etl").items()
+    }
     assert not {m: i for m, i in bad.items() if i}
 
 
 def test_pure_modules_import_without_streamlit():
     """In a fresh interpreter where `import streamlit` fails, every pure module still imports."""
-    assert {"components.core.dataset", "components.core.queries", "components.core.provenance", "components.builders.page_rows",
-            "components.serve.api", "components.decks.deck", "etl.figure_key"} <= set(PURE)
-    code = ("import importlib, sys\nsys.modules['streamlit'] = None\n"
-            f"for m in {PURE!r}:\n    importlib.import_module(m)\n"
-            "assert not any(k == 'streamlit' or k.startswith('streamlit.') for k, v in sys.modules.items() if v)\n")
+    assert {
+        "components.core.dataset",
+        "components.core.queries",
+        "components.core.provenance",
+        "components.builders.page_rows",
+        "components.serve.api",
+        "components.decks.deck",
+        "etl.figure_key",
+    } <= set(PURE)
+    code = (
+        "import importlib, sys\nsys.modules['streamlit'] = None\n"
+        f"for m in {PURE!r}:\n    importlib.import_module(m)\n"
+        "assert not any(k == 'streamlit' or k.startswith('streamlit.') for k, v in sys.modules.items() if v)\n"
+    )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]

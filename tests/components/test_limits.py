@@ -181,11 +181,24 @@ def test_the_event_loops_own_reports_are_rate_limited(caplog):
     assert len(caplog.records) == 1 and caplog.records[0].exc_info is None  # one line, no traceback
 
 
-@pytest.mark.parametrize("path,nested", [("/compare/x", True), ("/a/b", True), ("/compare/static/js/i.js", True),
-                                         ("/compare", False), ("/", False), ("/nope", False), ("/compare/", False),
-                                         ("/_stcore/health", False), ("/static/js/x.js", False),
-                                         ("/api/v1/x", False), ("/app/static/blank-style.json", False),
-                                         ("/media/ab.csv", False), ("/base/compare/x", True)])
+@pytest.mark.parametrize(
+    "path,nested",
+    [
+        ("/compare/x", True),
+        ("/a/b", True),
+        ("/compare/static/js/i.js", True),
+        ("/compare", False),
+        ("/", False),
+        ("/nope", False),
+        ("/compare/", False),
+        ("/_stcore/health", False),
+        ("/static/js/x.js", False),
+        ("/api/v1/x", False),
+        ("/app/static/blank-style.json", False),
+        ("/media/ab.csv", False),
+        ("/base/compare/x", True),
+    ],
+)
 def test_which_paths_are_nested_unknown(path, nested):
     assert not_found.is_nested_unknown(path) is nested
     assert not_found.is_nested_unknown("/base/compare", "/base") is False
@@ -208,8 +221,13 @@ def test_the_not_found_page_speaks_the_readers_language():
 def test_only_streamlits_index_page_is_replaced_by_the_404():
     async def streamlit(scope, receive, send):
         html = scope["path"] != "/media/x/y.csv"
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/html; charset=utf-8" if html else b"text/csv")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/html; charset=utf-8" if html else b"text/csv")],
+            }
+        )
         await send({"type": "http.response.body", "body": b"<html>index</html>" if html else b"a,b"})
 
     mw = not_found.NestedPathNotFound(streamlit)
@@ -221,8 +239,9 @@ def test_only_streamlits_index_page_is_replaced_by_the_404():
         async def send(m):
             out.append(m)
 
-        asyncio.run(mw({"type": "http", "method": method, "path": path, "headers": [], "query_string": b""},
-                       None, send))
+        asyncio.run(
+            mw({"type": "http", "method": method, "path": path, "headers": [], "query_string": b""}, None, send)
+        )
         return out[0]["status"], b"".join(m.get("body", b"") for m in out[1:])
 
     status, body = get("/compare/x")

@@ -45,6 +45,7 @@ def _build(ds, **kw):
 
 # ------------------------------------------------------------------------------------------- deck
 
+
 def test_layers_and_offline_base_style(real):
     d = _deck(_build(real))
     assert [lay["id"] for lay in d["layers"]] == BASE_LAYERS
@@ -69,8 +70,13 @@ def test_each_baltic_feature_carries_its_value(real):
     assert props["LV"]["value"] == 48.0 and props["LV"]["status"] == "value"
     assert props["LV"]["source_id"] == "UNODC_GLOTIP_2025"
     assert props["LV"]["tt_value"] == "48 persons"
-    p = real.table[real.table["preferred"] & (real.table["indicator"] == "victims") & (real.table["period"] == "2020")
-                   & (real.table["breakdown"] == "total") & (real.table["unit"] == "persons")]
+    p = real.table[
+        real.table["preferred"]
+        & (real.table["indicator"] == "victims")
+        & (real.table["period"] == "2020")
+        & (real.table["breakdown"] == "total")
+        & (real.table["unit"] == "persons")
+    ]
     for c in ("EE", "LT"):
         assert props[c]["value"] == float(p.loc[p["country"] == c, "value"].iloc[0])
     spec = _build(real)
@@ -108,8 +114,9 @@ def test_a_real_gap_is_no_data(real):
         for per in q.periods_available(real.table, ind):
             ch = mp.choropleth_data(real.table, indicator=ind, period=per, unit=unit)
             if (ch["status"] == "no_data").any() and (ch["status"] != "no_data").any():
-                props = _props(_deck(mp.build(real.table, real.sources, real.codebook, indicator=ind,
-                                              period=per, unit=unit)))
+                props = _props(
+                    _deck(mp.build(real.table, real.sources, real.codebook, indicator=ind, period=per, unit=unit))
+                )
                 for c in ch.loc[ch["status"] == "no_data", "country"]:
                     assert props[c]["fill"][:3] == mp.rgba(style.MAP_NO_DATA)[:3]
                 return
@@ -118,8 +125,14 @@ def test_a_real_gap_is_no_data(real):
 
 def test_suppressed_is_drawn_as_lt5_not_zero(real):
     t = real.table.copy()
-    m = (t["country"] == "EE") & (t["indicator"] == "victims") & (t["period"] == "2020") & (t["breakdown"] == "total") \
-        & (t["unit"] == "persons") & t["preferred"]
+    m = (
+        (t["country"] == "EE")
+        & (t["indicator"] == "victims")
+        & (t["period"] == "2020")
+        & (t["breakdown"] == "total")
+        & (t["unit"] == "persons")
+        & t["preferred"]
+    )
     t.loc[m, ["value", "suppressed", "value_low", "value_high"]] = [float("nan"), True, 1.0, 4.0]
     spec = mp.build(t, real.sources, real.codebook, indicator="victims", period="2020", unit="persons")
     props = _props(_deck(spec))
@@ -153,18 +166,25 @@ def test_tooltip_fields_on_every_pickable_layer(real):
 def test_tooltip_escapes_markup(real):
     s = real.sources.copy()
     s.loc[s["source_id"] == "UNODC_GLOTIP_2025", "publisher"] = "<img src=x onerror=alert(1)>"
-    props = _props(_deck(mp.build(real.table, s, real.codebook, indicator="victims", period="2020",
-                                  unit="persons")))
+    props = _props(_deck(mp.build(real.table, s, real.codebook, indicator="victims", period="2020", unit="persons")))
     assert "<img" not in props["LV"]["tt_source"] and "&lt;img" in props["LV"]["tt_source"]
 
 
 # ------------------------------------------------------------------------------------------ flows
 
+
 def _flow_rows_expected(t: pd.DataFrame, country: str, period: str) -> set[tuple[str, str]]:
-    p = t[t["preferred"] & (t["indicator"] == "victims") & (t["unit"] == "persons") & (t["period"] == period)
-          & (t["country"] == country) & t["breakdown"].isin(["citizenship_country", "repatriation_country"])
-          & (t["value"].notna() | t["suppressed"]) & (t["category"] != country)
-          & t["category"].str.fullmatch(r"[A-Z]{2}")]
+    p = t[
+        t["preferred"]
+        & (t["indicator"] == "victims")
+        & (t["unit"] == "persons")
+        & (t["period"] == period)
+        & (t["country"] == country)
+        & t["breakdown"].isin(["citizenship_country", "repatriation_country"])
+        & (t["value"].notna() | t["suppressed"])
+        & (t["category"] != country)
+        & t["category"].str.fullmatch(r"[A-Z]{2}")
+    ]
     return {(mp.FLOW_BREAKDOWNS[b], c) for b, c in zip(p["breakdown"], p["category"])}
 
 
@@ -198,12 +218,38 @@ def test_all_three_states_without_selection(real):
 
 def test_reported_no_count_arc_only_for_a_named_country(real):
     t = real.table
-    base = t[(t["country"] == "EE") & (t["indicator"] == "victims") & (t["period"] == "2020")
-             & (t["breakdown"] == "total") & (t["unit"] == "persons") & t["preferred"]].iloc[[0]].copy()
-    named = base.assign(breakdown="citizenship_country", category="VN", value=float("nan"), suppressed=False,
-                        preferred=False, source_id="TEST_NAMES_VN", source_location="p. 1", flags="")
-    spec = mp.build(pd.concat([t, named], ignore_index=True), real.sources, real.codebook,
-                    indicator="victims", period="2020", unit="persons", sel="EE", flows=True)
+    base = (
+        t[
+            (t["country"] == "EE")
+            & (t["indicator"] == "victims")
+            & (t["period"] == "2020")
+            & (t["breakdown"] == "total")
+            & (t["unit"] == "persons")
+            & t["preferred"]
+        ]
+        .iloc[[0]]
+        .copy()
+    )
+    named = base.assign(
+        breakdown="citizenship_country",
+        category="VN",
+        value=float("nan"),
+        suppressed=False,
+        preferred=False,
+        source_id="TEST_NAMES_VN",
+        source_location="p. 1",
+        flags="",
+    )
+    spec = mp.build(
+        pd.concat([t, named], ignore_index=True),
+        real.sources,
+        real.codebook,
+        indicator="victims",
+        period="2020",
+        unit="persons",
+        sel="EE",
+        flows=True,
+    )
     vn = spec.flows[spec.flows["partner"] == "VN"]
     assert len(vn) == 1 and vn.iloc[0]["status"] == "named" and vn.iloc[0]["label"] == "reported, no count"
     arc = next(a for a in _layer(_deck(spec), "flows")["data"] if a["label"].endswith("reported, no count"))
@@ -214,11 +260,25 @@ def test_reported_no_count_arc_only_for_a_named_country(real):
 
 def test_named_row_does_not_duplicate_a_count(real):
     t = real.table
-    row = t[(t["country"] == "LV") & (t["period"] == "2020") & (t["breakdown"] == "citizenship_country")
-            & (t["category"] == "TJ") & (t["unit"] == "persons") & t["preferred"]].copy()
+    row = t[
+        (t["country"] == "LV")
+        & (t["period"] == "2020")
+        & (t["breakdown"] == "citizenship_country")
+        & (t["category"] == "TJ")
+        & (t["unit"] == "persons")
+        & t["preferred"]
+    ].copy()
     row = row.assign(value=float("nan"), suppressed=False, preferred=False, source_id="TEST_TJ")
-    spec = mp.build(pd.concat([t, row], ignore_index=True), real.sources, real.codebook, indicator="victims",
-                    period="2020", unit="persons", sel="LV", flows=True)
+    spec = mp.build(
+        pd.concat([t, row], ignore_index=True),
+        real.sources,
+        real.codebook,
+        indicator="victims",
+        period="2020",
+        unit="persons",
+        sel="LV",
+        flows=True,
+    )
     assert (spec.flows["partner"] == "TJ").sum() == 1
     assert spec.flows.loc[spec.flows["partner"] == "TJ", "status"].iloc[0] == "value"
 
@@ -254,8 +314,12 @@ def test_alt_text_names_the_values(real):
 
 
 def test_selected_country_from_selection_event():
-    ev = {"selection": {"indices": {"baltic": [1]},
-                        "objects": {"baltic": [{"type": "Feature", "properties": {"iso_a2": "LV"}}]}}}
+    ev = {
+        "selection": {
+            "indices": {"baltic": [1]},
+            "objects": {"baltic": [{"type": "Feature", "properties": {"iso_a2": "LV"}}]},
+        }
+    }
     assert mp.selected_country(ev) == "LV"
     assert mp.selected_country({"selection": {"objects": {"baltic": [{"iso_a2": "EE"}]}}}) == "EE"
     assert mp.selected_country({"selection": {"objects": {"flows": [{"label": "x"}]}}}) is None
@@ -265,8 +329,12 @@ def test_selected_country_from_selection_event():
 
 # ------------------------------------------------------------------------------------ view state
 
-OPTS = Options(countries=("EE", "LV", "LT", "EU27"), indicators=("victims",), periods={"victims": ("2020",)},
-               measures={"victims": ("absolute", "per_million")})
+OPTS = Options(
+    countries=("EE", "LV", "LT", "EU27"),
+    indicators=("victims",),
+    periods={"victims": ("2020",)},
+    measures={"victims": ("absolute", "per_million")},
+)
 
 
 def test_map_view_state_round_trip():
@@ -285,6 +353,7 @@ def test_map_view_state_hostile(params):
 
 # ------------------------------------------------------------------------------- geometry and files
 
+
 def test_geometry_small_valid_and_in_place():
     total = sum(p.stat().st_size for p in (ROOT / "data" / "geo").iterdir())
     assert total < 800_000  # originals as copied + their lighter display copies
@@ -296,7 +365,7 @@ def test_geometry_small_valid_and_in_place():
     for name in ("countries", "context", "lakes", "regions"):
         for f in geo.layer(name)["features"]:
             g = f["geometry"]
-            for poly in (g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]):
+            for poly in g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]:
                 for ring in poly:
                     assert len(ring) >= 4 and ring[0] == ring[-1]
     assert {f["properties"]["iso_a2"] for f in geo.countries()["features"]} == {"EE", "LV", "LT"}
@@ -341,8 +410,12 @@ def test_class_breaks_are_round_and_read_as_ranges(real):
             labels = [i["label"] for i in mp.legend_items(b, unit)][:-2]
             assert labels[0].startswith("under ") and labels[-1].endswith(" or more")
             assert all("–" in x and "under" not in x for x in labels[1:-1])
-    assert [i["label"] for i in mp.legend_items([10.0, 25.0, 50.0], "persons")][:4] == \
-        ["under 10", "10–25", "25–50", "50 or more"]
+    assert [i["label"] for i in mp.legend_items([10.0, 25.0, 50.0], "persons")][:4] == [
+        "under 10",
+        "10–25",
+        "25–50",
+        "50 or more",
+    ]
 
 
 def test_display_copies_are_what_the_script_makes_and_keep_the_states_borders():
@@ -353,14 +426,17 @@ def test_display_copies_are_what_the_script_makes_and_keep_the_states_borders():
     import shapely
     from shapely.geometry import shape
     from shapely.ops import unary_union
+
     spec = importlib.util.spec_from_file_location("make_display", ROOT / "data" / "geo" / "make_display.py")
     make = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make)
     texts = make.texts()
-    assert {f"baltic_{n}_display.geojson" for n in ("countries", "context", "lakes", "regions")} | \
-        {f"baltic_{n}_static.geojson" for n in ("countries", "context", "lakes")} == set(texts)
+    assert {f"baltic_{n}_display.geojson" for n in ("countries", "context", "lakes", "regions")} | {
+        f"baltic_{n}_static.geojson" for n in ("countries", "context", "lakes")
+    } == set(texts)
     for name, text in texts.items():
         assert (ROOT / "data" / "geo" / name).read_text(encoding="utf-8") == text, f"{name}: run `make geo`"
+
     def union(features):
         return unary_union([shapely.make_valid(shape(f["geometry"])) for f in features])
 
@@ -375,12 +451,13 @@ def test_display_copies_are_what_the_script_makes_and_keep_the_states_borders():
     before = json.loads((ROOT / "data" / "geo" / "baltic_context.geojson").read_text())["features"]
     after = geo.context()["features"]
     for i, a in enumerate(before):
-        for b in before[i + 1:]:
+        for b in before[i + 1 :]:
             shared = union([a]).boundary.intersection(union([b]).buffer(1e-4)).length
             if shared < 0.1:
                 continue
-            a2, b2 = (union([f for f in after if f["properties"]["iso_a2"] == x["properties"]["iso_a2"]])
-                      for x in (a, b))
+            a2, b2 = (
+                union([f for f in after if f["properties"]["iso_a2"] == x["properties"]["iso_a2"]]) for x in (a, b)
+            )
             kept = a2.boundary.intersection(b2.buffer(1e-3)).length
             assert kept > 0.8 * shared, (a["properties"]["iso_a2"], b["properties"]["iso_a2"], shared, kept)
 
@@ -394,14 +471,20 @@ def test_the_app_reads_the_map_geometry_as_made_offline():
         path = ROOT / "data" / "geo" / f"baltic_{name}_display.geojson"
         assert geo.layer(name) == json.loads(path.read_text(encoding="utf-8"))
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("make_display", ROOT / "data" / "geo" / "make_display.py")
     make = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make)
     assert make.STATIC_PAD > ms.MARGIN  # context beyond the fitted box
     x0, y0, x1, y1 = ms._box()
-    xs = [pt[0] for f in geo.static_layer("context") for poly in
-          (f["geometry"]["coordinates"] if f["geometry"]["type"] == "MultiPolygon" else [f["geometry"]["coordinates"]])
-          for pt in poly[0]]
+    xs = [
+        pt[0]
+        for f in geo.static_layer("context")
+        for poly in (
+            f["geometry"]["coordinates"] if f["geometry"]["type"] == "MultiPolygon" else [f["geometry"]["coordinates"]]
+        )
+        for pt in poly[0]
+    ]
     assert min(xs) < x0 and max(xs) > x1  # the neighbours reach past the fitted box on both sides
     code = "import sys, components.draw.map_deck, components.draw.map_static, components.draw.geo; sys.exit('shapely' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

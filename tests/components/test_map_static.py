@@ -26,8 +26,16 @@ def _map(ds, period: str, sel: str | None = None, **kw):
     spec = mp.build(ds.table, ds.sources, ds.codebook, indicator="victims", period=period, unit="persons", sel=sel)
     choro, legend = mp.static_inputs(spec, ds.codebook)
     ids = tuple(dict.fromkeys(s for s in choro["source_id"] if s))
-    chart = static_map(choro, legend, title=f"Registered victims, {period}", unit="persons",
-                       source_line=source_line(ids, ds.sources), sel=sel, validate=True, **kw)
+    chart = static_map(
+        choro,
+        legend,
+        title=f"Registered victims, {period}",
+        unit="persons",
+        source_line=source_line(ids, ds.sources),
+        sel=sel,
+        validate=True,
+        **kw,
+    )
     return spec, choro, legend, chart, ids
 
 
@@ -52,19 +60,27 @@ def test_layers_projection_and_texts(ds):
     fills = [(lay["mark"].get("fill") or "").upper() for lay in shapes]
     assert style.MAP_LAND.upper() in fills and style.MAP_WATER.upper() in fills
     outline = shapes[-1]
-    assert outline["mark"]["filled"] is False and [f["properties"]["iso_a2"] for f in outline["data"]["values"]] == ["LV"]
+    assert outline["mark"]["filled"] is False and [f["properties"]["iso_a2"] for f in outline["data"]["values"]] == [
+        "LV"
+    ]
     texts = [lay for lay in _layers(d) if (lay.get("mark") or {}).get("type") == "text"]
-    names = {r["name"] for lay in texts for r in (d["datasets"][lay["data"]["name"]] if "name" in lay.get("data", {})
-                                                  else [])}
+    names = {
+        r["name"]
+        for lay in texts
+        for r in (d["datasets"][lay["data"]["name"]] if "name" in lay.get("data", {}) else [])
+    }
     assert {"Estonia", "Latvia", "Lithuania", "Tallinn", "Rīga", "Vilnius"} <= names
 
 
 def test_each_state_filled_like_the_pydeck_map(ds):
     for period in ("2014", "2020", "2012-2016"):  # a '<5', values in several classes, 'no data'
         spec, choro, legend, d, _ = _map(ds, period)
-        deck_props = {f["properties"]["iso_a2"]: f["properties"] for f in
-                      next(lay for lay in json.loads(spec.deck.to_json())["layers"]
-                           if lay["id"] == "baltic")["data"]["features"]}
+        deck_props = {
+            f["properties"]["iso_a2"]: f["properties"]
+            for f in next(lay for lay in json.loads(spec.deck.to_json())["layers"] if lay["id"] == "baltic")["data"][
+                "features"
+            ]
+        }
         props, lay = _baltic(d)
         scale = lay["encoding"]["color"]["scale"]
         colour_of = dict(zip(scale["domain"], scale["range"]))
@@ -131,17 +147,36 @@ def test_geometry_is_small_and_wound_for_d3(ds):
 
 def test_renders_offline_to_a_sensible_png_and_svg(ds):
     _, choro, _, d, ids = _map(ds, "2020", sel="EE")
-    fig = Figure(kind="map", key="map", title="Registered victims, 2020", unit="persons", period=(2020, 2020),
-                 rows=choro, table=choro, source_ids=ids, source_line=source_line(ids, ds.sources), alt_text="",
-                 spec=d, notes=("Synthetic note",), file_stem="thb-baltic_victims_2020")
+    fig = Figure(
+        kind="map",
+        key="map",
+        title="Registered victims, 2020",
+        unit="persons",
+        period=(2020, 2020),
+        rows=choro,
+        table=choro,
+        source_ids=ids,
+        source_line=source_line(ids, ds.sources),
+        alt_text="",
+        spec=d,
+        notes=("Synthetic note",),
+        file_stem="thb-baltic_victims_2020",
+    )
     png = ex.figure_png(fig, ds.meta, ds.sources, today=TODAY)
     w, h = ex.png_size(png)
     assert 1500 <= w <= 1700 and 0.8 * w <= h <= 1.4 * w  # a map, not a strip or a globe
     svg = ex.figure_svg(fig, ds.meta, ds.sources, today=TODAY).decode()
     assert "Registered victims, 2020" in svg and "Data as of 2026-01-01" in svg and "Natural Earth" in svg
     assert svg.count(">Note: Synthetic note<") == 1  # drawn once (the map gave no notes; the figure has one)
-    again = ex.figure_spec(Figure(**{**fig.__dict__, "spec": static_map(
-        choro, [], title="t", unit="persons", source_line="S", notes=("Synthetic note",))}), "f")
+    again = ex.figure_spec(
+        Figure(
+            **{
+                **fig.__dict__,
+                "spec": static_map(choro, [], title="t", unit="persons", source_line="S", notes=("Synthetic note",)),
+            }
+        ),
+        "f",
+    )
     assert sum("Synthetic note" in x for x in again["title"]["subtitle"]) == 1  # the map's own note, not repeated
     assert "<path" in svg and "Estonia" in svg and ex.figure_file_name(fig, "png") == "thb-baltic_victims_2020.png"
 
@@ -156,6 +191,9 @@ def test_static_inputs_leave_the_deck_alone(ds):
     rate = mp.build(ds.table, ds.sources, ds.codebook, indicator="victims", period="2020", unit="per_million")
     shown = mp.static_inputs(rate, ds.codebook)[0]
     for r in shown.itertuples():
-        assert r.shown == ("no data" if r.status == "no_data" else style.fmt_value(r.value, r.suppressed, "per_million",
-                                                                                  r.value_low, r.value_high))
+        assert r.shown == (
+            "no data"
+            if r.status == "no_data"
+            else style.fmt_value(r.value, r.suppressed, "per_million", r.value_low, r.value_high)
+        )
     assert geo.ATTRIBUTION

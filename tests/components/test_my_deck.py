@@ -41,9 +41,12 @@ def test_round_trip(deck):
 
 
 def test_round_trip_keeps_every_language_and_markup_as_text():
-    s = dk.Slide("compare", {"ind": "victims", "per": "2022"},
-                 "Кто жертвы: пол и возраст — Lietuvių ąčęėįšųūž",
-                 "Line one\nline two: *not bold* [not a link](x) <b>")
+    s = dk.Slide(
+        "compare",
+        {"ind": "victims", "per": "2022"},
+        "Кто жертвы: пол и возраст — Lietuvių ąčęėįšųūž",
+        "Line one\nline two: *not bold* [not a link](x) <b>",
+    )
     back, problems = dk.decode(dk.encode(dk.Deck(dk.OWN_ID, "Mano kaladė", (s,))))
     assert problems == [] and back.slides == (s,) and back.title == "Mano kaladė"
 
@@ -51,8 +54,9 @@ def test_round_trip_keeps_every_language_and_markup_as_text():
 def test_link_length_of_a_ten_slide_deck():
     """Measured (README): ten slides with their speaker notes ≈ 1,330 characters; without notes ≈ 460."""
     full = dk.encode(_ten())
-    bare = dk.encode(dk.Deck(dk.OWN_ID, "My deck",
-                             tuple(dk.Slide(s.page, s.query, s.title, "") for s in _ten().slides)))
+    bare = dk.encode(
+        dk.Deck(dk.OWN_ID, "My deck", tuple(dk.Slide(s.page, s.query, s.title, "") for s in _ten().slides))
+    )
     print(f"10-slide deck link: {len(full)} characters with notes, {len(bare)} without")
     assert len(bare) < 800 and len(full) < 2000
 
@@ -82,10 +86,17 @@ BAD_SLIDES = [  # (slide, words of its notice)
 
 @pytest.mark.parametrize("bad,words", BAD_SLIDES, ids=[str(i) for i in range(len(BAD_SLIDES))])
 def test_a_bad_slide_is_named_and_left_out_and_the_good_ones_kept(bad, words):
-    link = _pack({"t": "Mixed", "s": [[GOOD["page"], GOOD["query"], GOOD["title"], GOOD["note"]], bad]
-                  if not isinstance(bad, dict) else
-                  [[GOOD["page"], GOOD["query"], GOOD["title"], GOOD["note"]],
-                   [bad["page"], bad["query"], bad["title"], bad.get("note", "")]]})
+    link = _pack(
+        {
+            "t": "Mixed",
+            "s": [[GOOD["page"], GOOD["query"], GOOD["title"], GOOD["note"]], bad]
+            if not isinstance(bad, dict)
+            else [
+                [GOOD["page"], GOOD["query"], GOOD["title"], GOOD["note"]],
+                [bad["page"], bad["query"], bad["title"], bad.get("note", "")],
+            ],
+        }
+    )
     deck, problems = dk.decode(link)
     assert [s.title for s in deck.slides] == ["Good one"] and deck.title == "Mixed"
     assert len(problems) == 1 and problems[0].startswith("Slide 2") and words in problems[0], problems
@@ -103,17 +114,32 @@ def test_a_deck_has_no_language_a_showing_has_one():
     with i18n.using("et"):
         estonian_default = i18n._(dk.DEFAULT_TITLE)
     assert estonian_default == "Minu slaidikomplekt"
-    old = {"title": estonian_default, "lang": "et", "slides": [
-        {"page": "compare", "query": {"ind": "victims", "per": "2021", "lang": "et"}, "title": "", "note": ""},
-        {"page": "trends", "query": {"lang": "lv"}, "title": "Minu oma pealkiri", "note": "Minu märkus"},
-        {"page": "trends", "query": {"ind": "victims", "yr": "2010-2024"}, "title": "Registered victims over time",
-         "note": SHIPPED[0].slides[0].note}]}
-    for deck, problems in (dk.from_bytes(json.dumps(old).encode()),
-                           dk.decode(_pack({"t": old["title"], "s": [[x["page"], x["query"], x["title"], x["note"]]
-                                                                    for x in old["slides"]]}))):
+    old = {
+        "title": estonian_default,
+        "lang": "et",
+        "slides": [
+            {"page": "compare", "query": {"ind": "victims", "per": "2021", "lang": "et"}, "title": "", "note": ""},
+            {"page": "trends", "query": {"lang": "lv"}, "title": "Minu oma pealkiri", "note": "Minu märkus"},
+            {
+                "page": "trends",
+                "query": {"ind": "victims", "yr": "2010-2024"},
+                "title": "Registered victims over time",
+                "note": SHIPPED[0].slides[0].note,
+            },
+        ],
+    }
+    for deck, problems in (
+        dk.from_bytes(json.dumps(old).encode()),
+        dk.decode(
+            _pack({"t": old["title"], "s": [[x["page"], x["query"], x["title"], x["note"]] for x in old["slides"]]})
+        ),
+    ):
         assert problems == [] and deck.title == ""
-        assert [s.query for s in deck.slides] == [{"ind": "victims", "per": "2021"}, {}, {"ind": "victims",
-                                                                                         "yr": "2010-2024"}]
+        assert [s.query for s in deck.slides] == [
+            {"ind": "victims", "per": "2021"},
+            {},
+            {"ind": "victims", "yr": "2010-2024"},
+        ]
         with i18n.using("ru"):
             assert dk.deck_title(deck) == "Мой набор слайдов"
             assert dk.slide_title(deck.slides[0], "Заголовок графика") == "Заголовок графика"  # the chart's own
@@ -135,18 +161,23 @@ def test_shipped_decks_are_shown_in_every_language():
 
 
 def _cut(text: str) -> str:
-    return text[:len(text) // 2]
+    return text[: len(text) // 2]
 
 
 TAMPERED = [  # (link, words of the notice)
-    ("", "damaged"), ("garbage", "damaged"), ("1.", "damaged"), ("1.!!!!", "damaged"),
-    ("1.AAAA", "damaged"), ("<script>alert(1)</script>", "damaged"),
+    ("", "damaged"),
+    ("garbage", "damaged"),
+    ("1.", "damaged"),
+    ("1.!!!!", "damaged"),
+    ("1.AAAA", "damaged"),
+    ("<script>alert(1)</script>", "damaged"),
     (_cut(dk.encode(SHIPPED[0])), "cut short"),  # only part of the link copied
     (dk.encode(SHIPPED[0])[:-3], "cut short"),
     ("2." + dk.encode(SHIPPED[0])[2:], "another version"),
     ("1." + "A" * 7000, "too long"),
     (_pack({"t": "x", "s": [["trends", {}, "y" * 100_000, ""]]}), "more than a deck"),  # a small link, huge inside
-    (_pack([1, 2, 3]), "damaged"), (_pack({"t": "no slides"}), "damaged"),
+    (_pack([1, 2, 3]), "damaged"),
+    (_pack({"t": "no slides"}), "damaged"),
     (_pack({"t": "x", "s": []}), "None of its slides"),
     (_pack({"t": "x", "s": [["nowhere", {}, "a", ""]]}), "not a chart page"),
 ]
@@ -161,8 +192,13 @@ def test_a_tampered_link_gives_a_plain_notice_and_no_deck(link, words):
 
 
 def test_a_bad_file_gives_a_plain_notice():
-    for data, words in ((b"\x89PNG\r\n", "not JSON"), (b"[1, 2]", "not a deck"), (b'{"title": "x"}', "not a deck"),
-                        (b'{"slides": []}', "None of its slides"), (b" " * 70_000, "too large")):
+    for data, words in (
+        (b"\x89PNG\r\n", "not JSON"),
+        (b"[1, 2]", "not a deck"),
+        (b'{"title": "x"}', "not a deck"),
+        (b'{"slides": []}', "None of its slides"),
+        (b" " * 70_000, "too large"),
+    ):
         deck, problems = dk.from_bytes(data)
         assert deck is None and words in " ".join(problems), (data[:20], problems)
 
@@ -174,8 +210,10 @@ def test_too_many_slides_keeps_the_first_thirty():
 
 def test_encode_refuses_a_deck_too_long_for_a_link():
     rng = random.Random(16)  # notes that barely compress: thirty full ones do not fit a link
-    slides = tuple(dk.Slide("trends", {}, f"Slide {i}", "".join(rng.choice("abcdefgh ") for _ in range(dk.MAX_NOTE)))
-                   for i in range(dk.MAX_OWN_SLIDES))
+    slides = tuple(
+        dk.Slide("trends", {}, f"Slide {i}", "".join(rng.choice("abcdefgh ") for _ in range(dk.MAX_NOTE)))
+        for i in range(dk.MAX_OWN_SLIDES)
+    )
     with pytest.raises(dk.DeckError, match="too long for a link"):
         dk.encode(dk.Deck(dk.OWN_ID, "Long", slides))
 
@@ -188,6 +226,7 @@ def test_shipped_decks_keep_the_rules(tmp_path):
 
 
 # ------------------------------------------------------------------ the view field (the Present page's link)
+
 
 def test_the_link_field_keeps_a_good_deck_and_drops_what_it_cannot_use():
     good = dk.encode(SHIPPED[0])

@@ -54,16 +54,23 @@ def test_colours_shown_together_stay_apart(name, colors, minimum, vision):
     assert d >= minimum, f"{name}: {a} and {b} are {d:.1f} ΔE00 apart ({vision or 'normal vision'})"
 
 
-@pytest.mark.parametrize("name,colors", [("countries", [style.COUNTRY_COLORS[c] for c in style.BALTIC]),
-                                         ("stages", style.STAGE_COLORS),
-                                         ("EU27", [style.COUNTRY_COLORS["EU27"]])])
+@pytest.mark.parametrize(
+    "name,colors",
+    [
+        ("countries", [style.COUNTRY_COLORS[c] for c in style.BALTIC]),
+        ("stages", style.STAGE_COLORS),
+        ("EU27", [style.COUNTRY_COLORS["EU27"]]),
+    ],
+)
 def test_lines_keep_3_to_1_against_white(name, colors):
     low = [(c, round(contrast_on_white(c), 2)) for c in colors if contrast_on_white(c) < 3]
     assert low == []
 
 
-@pytest.mark.parametrize("color", [style.NO_DATA_COLOR, style.SUPPRESSED_COLOR, style.CHART_TEXT,
-                                   style.CHART_SUBTEXT, style.MAP_CONTEXT_LABEL])
+@pytest.mark.parametrize(
+    "color",
+    [style.NO_DATA_COLOR, style.SUPPRESSED_COLOR, style.CHART_TEXT, style.CHART_SUBTEXT, style.MAP_CONTEXT_LABEL],
+)
 def test_chart_text_colours_keep_4_5_to_1(color):
     assert contrast_on_white(color) >= 4.5
     # map labels sit on the land and water fills

@@ -160,6 +160,7 @@ def _health(gate, path="/_stcore/health", headers=()):
 def _check(problem):
     async def check():
         return problem
+
     return check
 
 
@@ -231,8 +232,9 @@ def test_one_process_has_no_health_gate_and_the_warm_up_yields_to_visitors(monke
     saved = dict(warmup.ACTIVITY)
     try:
         warmup.ACTIVITY["last"] = 0.0
-        asyncio.run(mw({"type": "websocket", "path": "/_stcore/stream",
-                        "headers": [warmup.WARMUP_HEADER]}, nothing, nothing))
+        asyncio.run(
+            mw({"type": "websocket", "path": "/_stcore/stream", "headers": [warmup.WARMUP_HEADER]}, nothing, nothing)
+        )
         assert warmup.ACTIVITY["last"] == 0.0  # the warm-up's own session is not a visitor
         asyncio.run(mw({"type": "websocket", "path": "/_stcore/stream", "headers": []}, nothing, nothing))
         assert warmup.ACTIVITY["last"] > 0.0
@@ -295,9 +297,17 @@ def test_nginx_config_limits_slow_and_greedy_clients(module):
     serve = _serve_module()
     with tempfile.TemporaryDirectory() as tmp:
         d = _directives(_render(Path(tmp), module=module).read_text())
-    for want in ("client_header_timeout 10s;", "client_body_timeout 30s;", "send_timeout 30s;",
-                 "keepalive_timeout 15s;", "reset_timedout_connection on;", "limit_conn_log_level info;",
-                 "limit_req_log_level info;", "limit_conn_status 429;", "limit_req_status 429;"):
+    for want in (
+        "client_header_timeout 10s;",
+        "client_body_timeout 30s;",
+        "send_timeout 30s;",
+        "keepalive_timeout 15s;",
+        "reset_timedout_connection on;",
+        "limit_conn_log_level info;",
+        "limit_req_log_level info;",
+        "limit_conn_status 429;",
+        "limit_req_status 429;",
+    ):
         assert want in d, want
     rlimit, connections = serve.fd_budget()
     assert f"worker_connections {connections};" in d and f"worker_rlimit_nofile {rlimit};" in d
@@ -305,13 +315,14 @@ def test_nginx_config_limits_slow_and_greedy_clients(module):
     assert d.count("limit_req zone=thb_pages burst=200 nodelay;") == 2  # pages and websocket openings
     assert "limit_req zone=thb_api burst=50 nodelay;" in d and "limit_conn thb_conn 16;" in d  # the API
     assert d.count("limit_conn thb_conn 256;") == 3  # pages, static files, websockets
-    health = "\n".join(d[d.index("location = /_stcore/health {"):][:5])
+    health = "\n".join(d[d.index("location = /_stcore/health {") :][:5])
     assert "limit_" not in health  # probes are never limited
     assert "proxy_read_timeout 1h;" in d  # websockets stay open
     if module:
         assert f"load_module {module};" in d and "limit_conn thb_front 77;" in d
-        assert "listen 127.0.0.1:18999;" in d and any(x.startswith("listen unix:") and x.endswith("proxy_protocol;")
-                                                       for x in d)
+        assert "listen 127.0.0.1:18999;" in d and any(
+            x.startswith("listen unix:") and x.endswith("proxy_protocol;") for x in d
+        )
         assert "real_ip_header proxy_protocol;" in d and "proxy_timeout 1h;" in d
     else:
         assert "stream {" not in d and not any("thb_front" in x or "proxy_protocol" in x for x in d)
@@ -329,8 +340,9 @@ def test_nginx_accepts_the_rendered_config(front):
         pytest.skip("needs nginx's stream module (apt-get install libnginx-mod-stream; .ci/run installs it)")
     with tempfile.TemporaryDirectory() as tmp:
         conf = _render(Path(tmp), module=module)
-        r = subprocess.run([NGINX, "-t", "-e", "stderr", "-p", tmp, "-c", str(conf)],
-                           capture_output=True, text=True, timeout=30)
+        r = subprocess.run(
+            [NGINX, "-t", "-e", "stderr", "-p", tmp, "-c", str(conf)], capture_output=True, text=True, timeout=30
+        )
     assert r.returncode == 0, r.stderr
 
 
@@ -368,21 +380,27 @@ def test_serve_reads_the_three_health_answers(monkeypatch):
 
         def urlopen(url, timeout):
             if status == 200:
+
                 class R(io.BytesIO):
                     def __enter__(self):
                         return self
 
                     def __exit__(self, *a):
                         return False
+
                 r = R(body)
                 r.status = 200
                 return r
             raise urllib.error.HTTPError(url, status, "x", {}, io.BytesIO(body))
+
         return urlopen
 
-    for status, body, want in ((200, b"ok", "ready"), (503, b"warming up", "warming"),
-                               (503, b"broken: harmonised/thb_baltic.csv: the file has 1 rows", "broken"),
-                               (500, b"Internal error", "broken")):
+    for status, body, want in (
+        (200, b"ok", "ready"),
+        (503, b"warming up", "warming"),
+        (503, b"broken: harmonised/thb_baltic.csv: the file has 1 rows", "broken"),
+        (500, b"Internal error", "broken"),
+    ):
         monkeypatch.setattr(serve.urllib.request, "urlopen", fake(status, body))
         assert serve.probe("http://x")[0] == want, (status, body)
 
@@ -402,8 +420,9 @@ def test_the_kubernetes_example_has_the_same_limits_and_health():
     env = {e["name"]: e.get("value") for e in app["env"]}
     assert env["THB_HEALTH_GATE"] == "1" and env["THB_HEADER_TIMEOUT_S"] == "10" and env["THB_MAX_CONNECTIONS"]
     assert app["readinessProbe"]["httpGet"]["path"] == "/_stcore/health"
-    ingresses = {i["spec"]["rules"][0]["http"]["paths"][0]["path"]: i["metadata"]["annotations"]
-                 for i in kinds["Ingress"]}
+    ingresses = {
+        i["spec"]["rules"][0]["http"]["paths"][0]["path"]: i["metadata"]["annotations"] for i in kinds["Ingress"]
+    }
     assert ingresses["/"]["nginx.ingress.kubernetes.io/limit-rps"] == "10"
     assert ingresses["/"]["nginx.ingress.kubernetes.io/proxy-read-timeout"] == "3600"  # websockets
     assert ingresses["/api/"]["nginx.ingress.kubernetes.io/limit-connections"] == "16"

@@ -23,8 +23,18 @@ def cb():
     return load(REPO / "data").codebook  # the real codebook: it holds the NGO indicators
 
 
-def row(country="EE", period="2023", indicator="victims_assisted", value="12", unit="persons", org=ORG,
-        note="synthetic", breakdown="total", category="total", sep=","):
+def row(
+    country="EE",
+    period="2023",
+    indicator="victims_assisted",
+    value="12",
+    unit="persons",
+    org=ORG,
+    note="synthetic",
+    breakdown="total",
+    category="total",
+    sep=",",
+):
     return sep.join([country, period, indicator, breakdown, category, value, unit, org, note])
 
 
@@ -64,12 +74,13 @@ def test_good_rows_are_kept_with_the_builds_columns(cb):
     assert set(up.rows["grade"]) == {u.OWN_GRADE} and not up.rows["preferred"].any()
     assert set(up.rows["source_id"]) == {"own:" + ORG}
     assert up.summary["countries"] == ["EE", "LV"] and up.summary["years"] == (2021, 2023)
-    assert "Read 2 rows from a.csv (UTF-8, comma): 2 kept, 0 with problems. Countries: EE, LV. Years: 2021–2023." \
+    assert (
+        "Read 2 rows from a.csv (UTF-8, comma): 2 kept, 0 with problems. Countries: EE, LV. Years: 2021–2023."
         in u.summary_text(up).replace("\\", "")
+    )
 
 
-@pytest.mark.parametrize("encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16", b""),
-                                          ("cp1257", b"")])
+@pytest.mark.parametrize("encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16", b""), ("cp1257", b"")])
 def test_encodings(cb, encoding, bom):
     org = "Šiaulių pagalbos centras (sintetinis) ā ū"
     up = u.read(bom + csv_file(row("LT", org=org), encoding=encoding), "enc.csv", cb)
@@ -111,9 +122,17 @@ def test_size_and_row_limits(cb):
 
 
 def test_unknown_codes_are_named_with_the_nearest(cb):
-    up = u.read(csv_file(row(indicator="victim_asisted"), row(country="Latvija", category="femal", breakdown="sex"),
-                         row(country="XX"), row(unit="per_million"), row(indicator="ngo_hotline_contacts")),
-                "codes.csv", cb)
+    up = u.read(
+        csv_file(
+            row(indicator="victim_asisted"),
+            row(country="Latvija", category="femal", breakdown="sex"),
+            row(country="XX"),
+            row(unit="per_million"),
+            row(indicator="ngo_hotline_contacts"),
+        ),
+        "codes.csv",
+        cb,
+    )
     by = {(p.row, p.column): p.message for p in up.problems}
     assert "unknown indicator “victim_asisted”; did you mean victims_assisted" in by[(2, "indicator")]
     assert "did you mean female" in by[(3, "category")] and (3, "country") not in by  # 'Latvija' is LV
@@ -126,8 +145,7 @@ def test_unknown_codes_are_named_with_the_nearest(cb):
 def test_every_problem_of_a_row_is_listed_and_good_rows_kept(cb):
     up = u.read(csv_file(row(), row("", "20x3", "", "-3", "", ""), row("LT")), "mix.csv", cb)
     assert sorted(up.rows["country"]) == ["EE", "LT"]
-    assert {c for r, c in problems(up) if r == 3} == {"country", "period", "indicator", "value", "unit",
-                                                       "organisation"}
+    assert {c for r, c in problems(up) if r == 3} == {"country", "period", "indicator", "value", "unit", "organisation"}
 
 
 def test_duplicates_and_the_example_row(cb):
@@ -149,22 +167,29 @@ def test_formulas_never_run_and_html_stays_text(cb):
 
 
 def test_xlsx_is_read_and_formulas_refused(cb):
-    data = xlsx_file([["EE", 2023, "victims_assisted", "total", "total", 12, "persons", ORG, "x"],
-                      ["LV", 2023.0, "victims_assisted", "total", "total", "=SUM(1,2)", "persons", ORG, "x"],
-                      ["LT", 2023, "victims_assisted", "total", "total", 7, "persons", "=HYPERLINK(\"x\")", "x"]])
+    data = xlsx_file(
+        [
+            ["EE", 2023, "victims_assisted", "total", "total", 12, "persons", ORG, "x"],
+            ["LV", 2023.0, "victims_assisted", "total", "total", "=SUM(1,2)", "persons", ORG, "x"],
+            ["LT", 2023, "victims_assisted", "total", "total", 7, "persons", '=HYPERLINK("x")', "x"],
+        ]
+    )
     up = u.read(data, "fig.xlsx", cb)
     assert up.rows["country"].tolist() == ["EE", "LT"] and up.rows["value"].tolist() == [12.0, 7.0]
     assert problems(up) == [(3, "value")]
     assert up.summary["encoding"] == "XLSX"
 
 
-@pytest.mark.parametrize("name,members,words", [
-    ("m.xlsm", None, "macros"),
-    ("m.xlsx", {"xl/vbaProject.bin": b"\x00" * 100}, "macros"),
-    ("l.xlsx", {"xl/externalLinks/externalLink1.xml": b"<externalLink/>"}, "external links"),
-    ("b.xlsx", {"xl/media/bomb.bin": b"\x00" * (30 * 1024 * 1024)}, "unpacks to more than"),
-    ("r.xlsx", {"xl/media/zeros.bin": b"\x00" * (5 * 1024 * 1024)}, "zip bomb"),
-])
+@pytest.mark.parametrize(
+    "name,members,words",
+    [
+        ("m.xlsm", None, "macros"),
+        ("m.xlsx", {"xl/vbaProject.bin": b"\x00" * 100}, "macros"),
+        ("l.xlsx", {"xl/externalLinks/externalLink1.xml": b"<externalLink/>"}, "external links"),
+        ("b.xlsx", {"xl/media/bomb.bin": b"\x00" * (30 * 1024 * 1024)}, "unpacks to more than"),
+        ("r.xlsx", {"xl/media/zeros.bin": b"\x00" * (5 * 1024 * 1024)}, "zip bomb"),
+    ],
+)
 def test_unsafe_workbooks_are_refused_before_opening(cb, name, members, words):
     data = xlsx_file([["EE", 2023, "victims_assisted", "total", "total", 12, "persons", ORG, "x"]], members)
     if len(data) > u.MAX_BYTES:
@@ -193,15 +218,26 @@ def test_template_xlsx_has_code_lists_and_a_synthetic_example(cb):
 
 
 def test_merge_replaces_the_same_figure_only():
-    a = pd.DataFrame({"country": ["EE", "LV"], "period_start": [2023, 2023], "period_end": [2023, 2023],
-                      "indicator": "victims", "breakdown": "total", "category": "total", "unit": "persons",
-                      "organisation": ORG, "value": [1.0, 2.0]})
+    a = pd.DataFrame(
+        {
+            "country": ["EE", "LV"],
+            "period_start": [2023, 2023],
+            "period_end": [2023, 2023],
+            "indicator": "victims",
+            "breakdown": "total",
+            "category": "total",
+            "unit": "persons",
+            "organisation": ORG,
+            "value": [1.0, 2.0],
+        }
+    )
     b = a.iloc[[0]].assign(value=5.0)
     m = u.merge(a, b)
     assert sorted(m["value"]) == [2.0, 5.0]
 
 
 # --------------------------------------------------------------- issue 27: every reading error caught
+
 
 def _truncated_sheet_xlsx() -> bytes:
     """A real workbook whose sheet XML is cut in the middle (openpyxl reads it only when the rows are read)."""
@@ -225,13 +261,18 @@ def _replace_member(name: str, data: bytes) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("data", [
-    pytest.param(_truncated_sheet_xlsx(), id="truncated sheet XML"),
-    pytest.param(_replace_member("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row r='1'><c"),
-                 id="sheet XML cut inside a cell"),
-    pytest.param(_replace_member("xl/workbook.xml", b"not xml at all"), id="workbook XML garbage"),
-    pytest.param(_replace_member("xl/styles.xml", b"<styleSheet><fonts"), id="styles XML cut"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(_truncated_sheet_xlsx(), id="truncated sheet XML"),
+        pytest.param(
+            _replace_member("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row r='1'><c"),
+            id="sheet XML cut inside a cell",
+        ),
+        pytest.param(_replace_member("xl/workbook.xml", b"not xml at all"), id="workbook XML garbage"),
+        pytest.param(_replace_member("xl/styles.xml", b"<styleSheet><fonts"), id="styles XML cut"),
+    ],
+)
 def test_a_damaged_workbook_is_refused_with_a_message_naming_excel(cb, data):
     up = u.read(data, "figures.xlsx", cb)  # never raises
     assert up.rows.empty and up.refused_whole
@@ -245,14 +286,20 @@ def test_the_truncated_sheet_is_refused_inside_the_guard(cb):
         u.read_xlsx_cells(_truncated_sheet_xlsx(), "figures.xlsx")
 
 
-@pytest.mark.parametrize("data,name,words", [
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "figures.csv", "PDF document"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "figures.xlsx", "image"),
-    (b"PK\x03\x04\x14\x00\x00\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet", "f.ods",
-     "OpenDocument spreadsheet"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "figures.xlsx", "old Excel file (.xls)"),
-    (bytes(range(256)) * 4, "figures.csv", "not a CSV or Excel"),
-])
+@pytest.mark.parametrize(
+    "data,name,words",
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "figures.csv", "PDF document"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "figures.xlsx", "image"),
+        (
+            b"PK\x03\x04\x14\x00\x00\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
+            "f.ods",
+            "OpenDocument spreadsheet",
+        ),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "figures.xlsx", "old Excel file (.xls)"),
+        (bytes(range(256)) * 4, "figures.csv", "not a CSV or Excel"),
+    ],
+)
 def test_a_file_of_another_format_is_named_by_what_it_is(cb, data, name, words):
     up = u.read(data, name, cb)
     assert up.rows.empty and words in up.problems[0].message
@@ -269,20 +316,25 @@ def test_the_format_is_known_by_content_not_by_name(cb):
     """A CSV named .xlsx is read as CSV (and the page says so); a workbook named .csv is read as a workbook."""
     up = u.read(csv_file(row()), "figures.xlsx", cb)
     assert len(up.rows) == 1 and any("read as CSV" in n for n in up.notices)
-    up = u.read(xlsx_file([["EE", 2023, "victims_assisted", "total", "total", 12, "persons", ORG, "x"]]),
-                "figures.csv", cb)
+    up = u.read(
+        xlsx_file([["EE", 2023, "victims_assisted", "total", "total", 12, "persons", ORG, "x"]]), "figures.csv", cb
+    )
     assert len(up.rows) == 1 and up.summary["encoding"] == "XLSX" and not up.notices
 
 
 # --------------------------------------------------------------------------- encodings: guessed, said
 
-@pytest.mark.parametrize("text,encoding,name", [
-    ("café ñ", "latin-1", "Windows-1252"),  # issue 27: was read as Windows-1257 ("café ń") without a word
-    ("Šiaulių pagalbos centras ā ū ė", "cp1257", "Windows-1257"),
-    ("Tallinna Naiste Kriisikodu õ ä ö ü š ž", "cp1257", "Windows-1257"),
-    ("Tallinna Naiste Kriisikodu õ ä ö ü š ž", "cp1252", "Windows-1252"),
-    ("Центр помощи жертвам торговли людьми", "cp1251", "Windows-1251"),
-])
+
+@pytest.mark.parametrize(
+    "text,encoding,name",
+    [
+        ("café ñ", "latin-1", "Windows-1252"),  # issue 27: was read as Windows-1257 ("café ń") without a word
+        ("Šiaulių pagalbos centras ā ū ė", "cp1257", "Windows-1257"),
+        ("Tallinna Naiste Kriisikodu õ ä ö ü š ž", "cp1257", "Windows-1257"),
+        ("Tallinna Naiste Kriisikodu õ ä ö ü š ž", "cp1252", "Windows-1252"),
+        ("Центр помощи жертвам торговли людьми", "cp1251", "Windows-1251"),
+    ],
+)
 def test_single_byte_encodings_are_guessed_and_the_page_says_so(cb, text, encoding, name):
     org = f"Synthetic {text}"
     up = u.read(csv_file(row(org=org), encoding=encoding), "enc.csv", cb)
@@ -292,14 +344,21 @@ def test_single_byte_encodings_are_guessed_and_the_page_says_so(cb, text, encodi
     assert len(up.notices) == 1 and "guessed" in up.notices[0] and name in up.notices[0]
 
 
-@pytest.mark.parametrize("data", [csv_file(row()), b"\xef\xbb\xbf" + csv_file(row(org="Šiaulių centras")),
-                                  csv_file(row(org="Šiaulių centras"), encoding="utf-16")])
+@pytest.mark.parametrize(
+    "data",
+    [
+        csv_file(row()),
+        b"\xef\xbb\xbf" + csv_file(row(org="Šiaulių centras")),
+        csv_file(row(org="Šiaulių centras"), encoding="utf-16"),
+    ],
+)
 def test_utf8_and_utf16_are_certain_no_notice(cb, data):
     up = u.read(data, "u.csv", cb)
     assert len(up.rows) == 1 and not up.notices and not up.summary["encoding_guessed"]
 
 
 # ------------------------------------------------------------------------ blank lines are not rows
+
 
 def test_blank_lines_do_not_count_as_rows(cb):
     """Issue 27: 3 good rows followed by 6,000 blank lines were refused as 'more than 5,000 rows'."""
@@ -324,10 +383,15 @@ def test_blank_rows_of_a_workbook_do_not_count(cb):
 
 # ------------------------------------------------------------------ implausible values: warned, kept
 
+
 def test_a_count_above_the_population_is_kept_with_a_warning(cb):
     population = {"EE": {2022: 1_331_796.0, 2023: 1_365_884.0}}  # synthetic numbers for the test
-    up = u.read(csv_file(row(value="2000000"), row(period="2022", value="12"), row("LV", value="3000000")),
-                "big.csv", cb, population=population)
+    up = u.read(
+        csv_file(row(value="2000000"), row(period="2022", value="12"), row("LV", value="3000000")),
+        "big.csv",
+        cb,
+        population=population,
+    )
     assert len(up.rows) == 3 and not up.problems  # kept: an organisation may have a reason; but warned
     assert [(w.row, w.column) for w in up.warnings] == [(2, "value")]  # LV: no population given, no guess
     assert "more than the population of Estonia in 2023" in up.warnings[0].message
@@ -344,20 +408,40 @@ def test_the_population_check_uses_the_datasets_cited_population(cb):
 
 # --------------------------------------------------------------------------- your figures to keep
 
-ROUND_TRIP_COLUMNS = ["country", "period_start", "period_end", "period_label", "indicator", "breakdown", "category",
-                      "unit", "value", "suppressed", "organisation", "note"]
+ROUND_TRIP_COLUMNS = [
+    "country",
+    "period_start",
+    "period_end",
+    "period_label",
+    "indicator",
+    "breakdown",
+    "category",
+    "unit",
+    "value",
+    "suppressed",
+    "organisation",
+    "note",
+]
 
 
 def _same_rows(a, b):
-    pd.testing.assert_frame_equal(a[ROUND_TRIP_COLUMNS].reset_index(drop=True),
-                                  b[ROUND_TRIP_COLUMNS].reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        a[ROUND_TRIP_COLUMNS].reset_index(drop=True), b[ROUND_TRIP_COLUMNS].reset_index(drop=True)
+    )
 
 
 def _mixed(cb):
-    up = u.read(csv_file(row(), row("LV", "2021-2023", "ngo_hotline_contacts", "1 234", "contacts"),
-                         row("LT", "2022", "ngo_persons_assisted", "<5", org="www.evil.example"),
-                         row("EE", "2021", note='=HYPERLINK("http://example.invalid")'),
-                         row("LV", "2020", note="-3 persons moved; +1 later", org="@Centre")), "mixed.csv", cb)
+    up = u.read(
+        csv_file(
+            row(),
+            row("LV", "2021-2023", "ngo_hotline_contacts", "1 234", "contacts"),
+            row("LT", "2022", "ngo_persons_assisted", "<5", org="www.evil.example"),
+            row("EE", "2021", note='=HYPERLINK("http://example.invalid")'),
+            row("LV", "2020", note="-3 persons moved; +1 later", org="@Centre"),
+        ),
+        "mixed.csv",
+        cb,
+    )
     assert not up.problems and len(up.rows) == 5
     return up
 
@@ -406,11 +490,14 @@ def test_organisation_names_are_escaped_in_the_summary(cb):
     assert md_escape("www.evil.example") in text and md_escape("@Centre") in text
 
 
-@pytest.mark.parametrize("reader,data,what", [("read_csv_cells", csv_file(row()), "CSV text"),
-                                              ("read_xlsx_cells", xlsx_file([]), "an Excel workbook")])
+@pytest.mark.parametrize(
+    "reader,data,what",
+    [("read_csv_cells", csv_file(row()), "CSV text"), ("read_xlsx_cells", xlsx_file([]), "an Excel workbook")],
+)
 def test_an_unforeseen_reader_error_is_still_refused_naming_the_format(cb, monkeypatch, reader, data, what):
     def broken(*args, **kwargs):
         raise RuntimeError("synthetic failure")
+
     monkeypatch.setattr(u, reader, broken)
     up = u.read(data, "f.bin", cb)
     assert up.rows.empty and f"could not be read as {what} (RuntimeError)" in up.problems[0].message

@@ -13,7 +13,8 @@ OPTS = Options(
     period_default={"victims": "2022"},
     breakdowns={"victims": ("total", "exploitation", "sex"), "suspects": ("total",), "convicted": ("total", "sex")},
     measures={"victims": ("absolute", "per_million"), "suspects": ("absolute",), "convicted": MEASURES},
-    year_min=2008, year_max=2024,
+    year_min=2008,
+    year_max=2024,
     sources=("SRC_A", "SRC_B"),
     figures=frozenset({"EE~2022~2022~victims~total~total~persons"}),
 )
@@ -23,8 +24,11 @@ OPTS = Options(
 def views(draw):
     page = draw(st.sampled_from(PAGES))
     ind = draw(st.sampled_from(OPTS.indicators))
-    years = draw(st.one_of(st.none(), st.tuples(st.integers(2008, 2024), st.integers(2008, 2024))
-                           .map(lambda t: (min(t), max(t)))))
+    years = draw(
+        st.one_of(
+            st.none(), st.tuples(st.integers(2008, 2024), st.integers(2008, 2024)).map(lambda t: (min(t), max(t)))
+        )
+    )
     lo, hi = years or (OPTS.year_min, OPTS.year_max)
     chosen = draw(st.sets(st.sampled_from(OPTS.countries), min_size=1))
     v = ViewState(
@@ -70,10 +74,23 @@ def test_default_view_has_clean_url():
 
 
 def test_readable_params():
-    v = ViewState(page="trends", countries=("EE", "LT"), indicator="convicted", measure="per_million",
-                  years=(2010, 2020), index_base=2015, view="chain")
-    assert v.to_query() == {"c": "EE,LT", "ind": "convicted", "m": "pm", "yr": "2010-2020", "base": "2015",
-                            "view": "chain"}
+    v = ViewState(
+        page="trends",
+        countries=("EE", "LT"),
+        indicator="convicted",
+        measure="per_million",
+        years=(2010, 2020),
+        index_base=2015,
+        view="chain",
+    )
+    assert v.to_query() == {
+        "c": "EE,LT",
+        "ind": "convicted",
+        "m": "pm",
+        "yr": "2010-2020",
+        "base": "2015",
+        "view": "chain",
+    }
 
 
 HOSTILE = [
@@ -131,10 +148,17 @@ def test_index_base_must_lie_in_year_range():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(PAGES),
-       st.dictionaries(st.sampled_from(["c", "ind", "per", "bd", "m", "stack", "yr", "base", "view", "fi", "src",
-                                        "pref", "fig", "v", "junk"]) | st.text(max_size=10),
-                       st.text(max_size=40) | st.lists(st.text(max_size=10), max_size=3), max_size=8))
+@given(
+    st.sampled_from(PAGES),
+    st.dictionaries(
+        st.sampled_from(
+            ["c", "ind", "per", "bd", "m", "stack", "yr", "base", "view", "fi", "src", "pref", "fig", "v", "junk"]
+        )
+        | st.text(max_size=10),
+        st.text(max_size=40) | st.lists(st.text(max_size=10), max_size=3),
+        max_size=8,
+    ),
+)
 def test_from_query_never_raises(page, params):
     v, notices = ViewState.from_query(params, OPTS, page)
     assert isinstance(v, ViewState)

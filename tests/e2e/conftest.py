@@ -42,9 +42,22 @@ def run_server(log_name: str = "e2e-server.log", script: str = "app.py"):
     (ROOT / "artifacts").mkdir(exist_ok=True)
     log = open(ROOT / "artifacts" / log_name, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true", f"--server.port={port}",
-         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -107,8 +120,12 @@ def new_offline_page(browser, base_url: str):
             r.abort()
 
     page.route("**/*", route)
-    page.on("console", lambda m: page.console_errors.append((m.text, (m.location or {}).get("url", "")))
-            if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: (
+            page.console_errors.append((m.text, (m.location or {}).get("url", ""))) if m.type == "error" else None
+        ),
+    )
     page.on("pageerror", lambda e: page.console_errors.append((f"pageerror: {e}", "")))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return page
@@ -116,9 +133,14 @@ def new_offline_page(browser, base_url: str):
 
 def app_console_errors(page) -> list[tuple[str, str]]:
     """Console errors other than Streamlit's own deep-link 404s."""
-    return [(t, u) for t, u in page.console_errors
-            if not (t.startswith("Failed to load resource: the server responded with a status of 404")
-                    and u.endswith(STREAMLIT_DEEP_LINK_404))]
+    return [
+        (t, u)
+        for t, u in page.console_errors
+        if not (
+            t.startswith("Failed to load resource: the server responded with a status of 404")
+            and u.endswith(STREAMLIT_DEEP_LINK_404)
+        )
+    ]
 
 
 @pytest.fixture

@@ -47,9 +47,18 @@ PAGES = [
 ]
 
 # The document title of each page and view: "<page> · Baltic THB statistics".
-TITLES = {"overview": "Overview", "compare": "Compare", "trends": "Trends", "trends_chain": "Justice chain",
-          "map": "Map", "data": "Data", "check": "Check a figure", "methodology": "Methodology",
-          "present": "Present", "your_figures": "Add your figures"}
+TITLES = {
+    "overview": "Overview",
+    "compare": "Compare",
+    "trends": "Trends",
+    "trends_chain": "Justice chain",
+    "map": "Map",
+    "data": "Data",
+    "check": "Check a figure",
+    "methodology": "Methodology",
+    "present": "Present",
+    "your_figures": "Add your figures",
+}
 
 # Findings caused by Streamlit's own markup that the app cannot fix: (rule id, regex on the node's
 # CSS selector as axe reports it, why). Matched per node; anything else fails the test.
@@ -139,9 +148,14 @@ def _nodes(response: dict) -> dict[tuple[str, str], dict]:
     for v in response["violations"]:
         for n in v["nodes"]:
             target = " ".join(str(t) for t in n["target"])
-            out[(v["id"], target)] = {"rule": v["id"], "impact": n.get("impact") or v["impact"], "target": target,
-                                      "html": n["html"][:300], "summary": n.get("failureSummary", "")[:400],
-                                      "known": known_reason(v["id"], target)}
+            out[(v["id"], target)] = {
+                "rule": v["id"],
+                "impact": n.get("impact") or v["impact"],
+                "target": target,
+                "html": n["html"][:300],
+                "summary": n.get("failureSummary", "")[:400],
+                "known": known_reason(v["id"], target),
+            }
     return out
 
 
@@ -169,8 +183,7 @@ def check_page(axe, page, viewport: dict) -> list[dict]:
             page.wait_for_timeout(500)  # charts and tables re-measure their size
             height = page.evaluate(_SCROLLER_JS)[0]
         assert height <= tall, f"the page ({height} px) is taller than the viewport checked ({tall} px)"
-        found = _nodes(_axe(axe, page, {"runOnly": {"type": "tag", "values": TAGS},
-                                        "resultTypes": ["violations"]}))
+        found = _nodes(_axe(axe, page, {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}))
     finally:
         page.set_viewport_size(viewport)
     return list(found.values())
@@ -211,16 +224,22 @@ def test_axe_no_serious_findings(axe, contexts, app_url, name, link, drawn):
         OUT.mkdir(parents=True, exist_ok=True)
         (OUT / f"axe_{name}_{vp}.json").write_text(json.dumps(found, indent=1))
         bad = [f for f in found if f["impact"] in ("critical", "serious") and not f["known"]]
-        counts = {k: sum(1 for f in found if f["impact"] == k and not f["known"])
-                  for k in ("critical", "serious", "moderate", "minor")}
+        counts = {
+            k: sum(1 for f in found if f["impact"] == k and not f["known"])
+            for k in ("critical", "serious", "moderate", "minor")
+        }
         known = sum(1 for f in found if f["known"])
-        SUMMARY[f"{name}@{vp}"] = (f"critical {counts['critical']}, serious {counts['serious']}, moderate "
-                                   f"{counts['moderate']}, minor {counts['minor']}, known-Streamlit {known} "
-                                   f"(loaded after {t1 - t0:.1f} s, check {time.perf_counter() - t1:.1f} s)")
+        SUMMARY[f"{name}@{vp}"] = (
+            f"critical {counts['critical']}, serious {counts['serious']}, moderate "
+            f"{counts['moderate']}, minor {counts['minor']}, known-Streamlit {known} "
+            f"(loaded after {t1 - t0:.1f} s, check {time.perf_counter() - t1:.1f} s)"
+        )
         (OUT / "summary.txt").write_text("\n".join(f"{k}: {v}" for k, v in SUMMARY.items()) + "\n")
         if not (title.endswith(" · Baltic THB statistics") and title.split(" · ")[0] == TITLES[name]):
             failures.append(f"{vp}: document title {title!r}")
         failures += [f"{vp}: headings: {h}" for h in headings]
-        failures += [f"{vp}: {f['impact']} {f['rule']}: {f['target']}\n   {f['html'][:160]}\n   {f['summary'][:240]}"
-                     for f in bad]
+        failures += [
+            f"{vp}: {f['impact']} {f['rule']}: {f['target']}\n   {f['html'][:160]}\n   {f['summary'][:240]}"
+            for f in bad
+        ]
     assert failures == [], "\n".join(failures)

@@ -52,6 +52,7 @@ TITLES_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChar
   return {width: c.clientWidth, title: lines('title-text'), subtitle: lines('title-subtitle')};
 })"""
 
+
 @pytest.fixture(scope="module")
 def expected_titles():
     """Each page's Figure titles for its link, from the builders the page uses (same data, same code)."""
@@ -124,8 +125,10 @@ def _check(page, name: str, size: str, n_charts: int, figure_titles: list[str]) 
             if line["text"].rstrip().endswith("…"):
                 problems.append(f"{where}: cut line {line['text']!r}")
             if line["left"] < -1 or line["right"] > c["width"] + 1:
-                problems.append(f"{where}: line {line['text']!r} spans {line['left']:.0f}–{line['right']:.0f} px "
-                                f"in a chart {c['width']} px wide")
+                problems.append(
+                    f"{where}: line {line['text']!r} spans {line['left']:.0f}–{line['right']:.0f} px "
+                    f"in a chart {c['width']} px wide"
+                )
     if name == "map":
         # the map is a chart like the others (its title drawn in it, checked above): it must be there
         if _norm(figure_titles[0]) not in {_norm(" ".join(line["text"] for line in c["title"])) for c in charts}:

@@ -66,10 +66,25 @@ def test_every_slide_fits_a_1440x900_screen_in_the_page_language(chromium_browse
 
 
 def test_a_deck_with_the_longest_title_and_note_fits(chromium_browser, app_url):
-    link = _pack({"t": "T" * dk.MAX_TITLE, "s": [
-        ["trends", {"view": "chain", "yr": "2015-2024"}, ("Long title words " * 10)[:dk.MAX_TITLE],
-         ("A speaker note that says a lot. " * 30)[:dk.MAX_NOTE]],
-        ["map", {"ind": "victims", "per": "2022"}, ("Kartē " * 30)[:dk.MAX_TITLE], ("Piezīme. " * 80)[:dk.MAX_NOTE]]]})
+    link = _pack(
+        {
+            "t": "T" * dk.MAX_TITLE,
+            "s": [
+                [
+                    "trends",
+                    {"view": "chain", "yr": "2015-2024"},
+                    ("Long title words " * 10)[: dk.MAX_TITLE],
+                    ("A speaker note that says a lot. " * 30)[: dk.MAX_NOTE],
+                ],
+                [
+                    "map",
+                    {"ind": "victims", "per": "2022"},
+                    ("Kartē " * 30)[: dk.MAX_TITLE],
+                    ("Piezīme. " * 80)[: dk.MAX_NOTE],
+                ],
+            ],
+        }
+    )
     page = new_offline_page(chromium_browser, app_url)
     page.set_viewport_size({"width": 1440, "height": 900})
     try:
@@ -82,9 +97,18 @@ def test_a_deck_with_the_longest_title_and_note_fits(chromium_browser, app_url):
         page.context.close()
 
 
-EVIL = {"t": "https://evil.example/login", "s": [
-    ["compare", {"per": "2021"}, "www.evil.example/x", "Write to admin@evil.example or https://evil.example/login"],
-    ["trends", {}, "admin@evil.example", "See WWW.EVIL.EXAMPLE/x, http://evil.example and [this](https://evil.example)"]]}
+EVIL = {
+    "t": "https://evil.example/login",
+    "s": [
+        ["compare", {"per": "2021"}, "www.evil.example/x", "Write to admin@evil.example or https://evil.example/login"],
+        [
+            "trends",
+            {},
+            "admin@evil.example",
+            "See WWW.EVIL.EXAMPLE/x, http://evil.example and [this](https://evil.example)",
+        ],
+    ],
+}
 
 
 def test_a_crafted_deck_link_shows_text_and_no_link(chromium_browser, app_url):
@@ -96,8 +120,9 @@ def test_a_crafted_deck_link_shows_text_and_no_link(chromium_browser, app_url):
             page.screenshot(path=str(ARTIFACTS / f"present_crafted_{n}.png"))
             hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
             # (the heading's own anchor, "#www-evil-example-x", stays on this page)
-            assert not [h for h in hrefs if not h.startswith("#") and ("evil" in h.lower() or
-                                                                       h.lower().startswith("mailto:"))], hrefs
+            assert not [
+                h for h in hrefs if not h.startswith("#") and ("evil" in h.lower() or h.lower().startswith("mailto:"))
+            ], hrefs
             text = page.inner_text("[data-testid='stMain']").replace("\u2060", "")
             assert ("www.evil.example/x" if n == 1 else "admin@evil.example") in text  # shown, as text
             assert ("https://evil.example/login" if n == 1 else "http://evil.example") in text

@@ -74,8 +74,14 @@ def one(tmp_path_factory):
     (ROOT / "artifacts").mkdir(exist_ok=True)
     log_path = ROOT / "artifacts" / "e2e-faults-server.log"
     log = open(log_path, "w")
-    proc = subprocess.Popen(_make_run_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (FD_LIMIT, FD_LIMIT)))
+    proc = subprocess.Popen(
+        _make_run_command(port),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (FD_LIMIT, FD_LIMIT)),
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 90
@@ -95,6 +101,7 @@ def one(tmp_path_factory):
 
 # ------------------------------------------------------------------------------------ slow clients
 
+
 async def slow_headers(host: str, port: int, n: int, seconds: float, source: str | None = None) -> dict:
     """n sockets that each send a request line and then one header every 5 s, reconnecting whenever the
     server closes one, for `seconds`. Returns what they saw: most held at once, connections made, closed
@@ -112,9 +119,10 @@ async def slow_headers(host: str, port: int, n: int, seconds: float, source: str
     async def one_client():
         while time.monotonic() < stop:
             try:
-                reader, writer = await asyncio.wait_for(asyncio.open_connection(
-                    host, port, local_addr=(source, 0) if source else None), 3)
-            except (OSError, asyncio.TimeoutError):
+                reader, writer = await asyncio.wait_for(
+                    asyncio.open_connection(host, port, local_addr=(source, 0) if source else None), 3
+                )
+            except (TimeoutError, OSError):
                 stats["refused"] += 1
                 await asyncio.sleep(0.2)
                 continue
@@ -129,7 +137,7 @@ async def slow_headers(host: str, port: int, n: int, seconds: float, source: str
                         if await asyncio.wait_for(reader.read(1024), 5.0) == b"":
                             stats["closed_by_server"] += 1
                             break
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         writer.write(b"X-Slow: 1\r\n")  # one more header, never the blank line
                         await writer.drain()
             except OSError:
@@ -176,22 +184,26 @@ def test_slow_header_clients_do_not_take_down_one_process(one):
     answering and the log grew by 80 MB of tracebacks in 40 s."""
     url, _, log_path, proc = one
     size_before = log_path.stat().st_size
-    stats, answers = attack("127.0.0.1", int(url.rsplit(":", 1)[1]),
-                            [url + "/_stcore/health", url + "/api/v1/sources.csv"])
+    stats, answers = attack(
+        "127.0.0.1", int(url.rsplit(":", 1)[1]), [url + "/_stcore/health", url + "/api/v1/sources.csv"]
+    )
     ok = [a for a in answers if a[0] == 200]
     slowest = max(a[2] for a in answers)
     grown = log_path.stat().st_size - size_before
     log_text = log_path.read_text()
-    note(f"make run (ulimit -n {FD_LIMIT}), {SLOW_SOCKETS} slow-header sockets for {ATTACK_S:.0f} s: "
-         f"{stats['connected']} connections made, at most {stats['most_held']} held open over a second, "
-         f"{stats['closed_by_server']} closed by the server; normal client: {len(ok)}/{len(answers)} answered "
-         f"200, slowest {slowest:.2f} s; log grew {grown} bytes")
+    note(
+        f"make run (ulimit -n {FD_LIMIT}), {SLOW_SOCKETS} slow-header sockets for {ATTACK_S:.0f} s: "
+        f"{stats['connected']} connections made, at most {stats['most_held']} held open over a second, "
+        f"{stats['closed_by_server']} closed by the server; normal client: {len(ok)}/{len(answers)} answered "
+        f"200, slowest {slowest:.2f} s; log grew {grown} bytes"
+    )
     assert proc.poll() is None
     assert len(answers) >= 10 and len(ok) == len(answers), [a[:1] + a[2:] for a in answers if a[0] != 200]
     assert stats["closed_by_server"] > 0  # the limits acted
     assert grown < 20_000 and "Traceback" not in log_text and "Too many open files" not in log_text
-    assert re.search(r"connections: \d+ closed after waiting 10 s for a request head, \d+ closed to make room",
-                     log_text)
+    assert re.search(
+        r"connections: \d+ closed after waiting 10 s for a request head, \d+ closed to make room", log_text
+    )
     limit, backlog = map(int, re.search(r"at most (\d+) open, .* accept backlog (\d+)", log_text).groups())
     assert stats["most_held"] <= limit + 2 * backlog  # bounded: what the limit promises
     t0 = time.monotonic()
@@ -200,6 +212,7 @@ def test_slow_header_clients_do_not_take_down_one_process(one):
 
 
 # ------------------------------------------------------------------------------------ data faults
+
 
 def _replace(path: Path, make) -> None:
     """Swap the table in one step (a new file, as a deploy or a copy would), so a reader never sees half."""
@@ -250,8 +263,10 @@ def test_a_truncated_table_is_refused_and_the_process_not_ready(one, chromium_br
         assert str(d) not in text and "/tmp" not in text
     finally:
         _replace(table, lambda p: p.write_bytes(whole))
-    note(f"make run: truncated table refused (API 503, health 503 broken, page error); mended: serving again "
-         f"after {_recovery(url):.2f} s")
+    note(
+        f"make run: truncated table refused (API 503, health 503 broken, page error); mended: serving again "
+        f"after {_recovery(url):.2f} s"
+    )
 
 
 @pytest.mark.skipif(not CHROMIUM, reason="needs Debian's chromium (apt-get install chromium)")
@@ -284,11 +299,14 @@ def test_an_unreadable_table_is_a_503_and_no_path(one, chromium_browser):
             assert get(url + "/api/v1/figures.csv")[0] == 503
         finally:
             table.chmod(0o644)
-    note(f"make run: unreadable table (a folder in its place) refused (API 503 x20, health 503, page error "
-         f"without a path); mended: serving again after {_recovery(url):.2f} s")
+    note(
+        f"make run: unreadable table (a folder in its place) refused (API 503 x20, health 503, page error "
+        f"without a path); mended: serving again after {_recovery(url):.2f} s"
+    )
 
 
 # ------------------------------------------------------------------------------------ a nested path
+
 
 @pytest.mark.skipif(not CHROMIUM, reason="needs Debian's chromium (apt-get install chromium)")
 def test_a_nested_unknown_path_is_a_page_not_a_blank(one, chromium_browser):
@@ -303,8 +321,9 @@ def test_a_nested_unknown_path_is_a_page_not_a_blank(one, chromium_browser):
         page.get_by_role("heading", name="Puslapis nerastas").wait_for(timeout=10_000)
         page.screenshot(path=str(ARTIFACTS / "e2e_nested_path_404.png"), full_page=True, animations="disabled")
         page.get_by_role("link", name="Palyginti").click()  # its links lead to the app's real pages
-        page.wait_for_selector("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas",
-                               timeout=90_000)
+        page.wait_for_selector(
+            "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas", timeout=90_000
+        )
         assert "/compare?lang=lt" in page.url  # in the language of the 404 page
         assert page.blocked == []
     finally:
@@ -316,9 +335,13 @@ def test_the_api_answers_in_json_what_was_plain_text(one):
     """Issue 27: '..', '%2e%2e', '%00' under /api/v1/ and unknown methods got plain-text 400/405."""
     url, _, _, _ = one
     host, port = "127.0.0.1", int(url.rsplit(":", 1)[1])
-    for method, path, status in (("GET", "/api/v1/%2e%2e/%2e%2e/etc/passwd", 400), ("GET", "/api/v1/../x", 400),
-                                 ("GET", "/api/v1/codebook/units.csv%00.csv", 400), ("TRACE", "/api/v1/", 405),
-                                 ("PROPFIND", "/api/v1/figures.csv", 405)):
+    for method, path, status in (
+        ("GET", "/api/v1/%2e%2e/%2e%2e/etc/passwd", 400),
+        ("GET", "/api/v1/../x", 400),
+        ("GET", "/api/v1/codebook/units.csv%00.csv", 400),
+        ("TRACE", "/api/v1/", 405),
+        ("PROPFIND", "/api/v1/figures.csv", 405),
+    ):
         with socket.create_connection((host, port), timeout=10) as s:
             s.sendall(f"{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
             raw = b""

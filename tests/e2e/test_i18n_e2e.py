@@ -96,8 +96,9 @@ def test_long_languages_fit_on_desktop_and_phone(chromium_browser, app_url, lang
             for name, path in (("overview", ""), ("compare", "compare")):
                 page.goto(f"{app_url}/{path}?lang={lang}")
                 _ready(page)
-                page.screenshot(path=str(ARTIFACTS / f"i18n_{lang}_{name}_{width}.png"), full_page=True,
-                                animations="disabled")
+                page.screenshot(
+                    path=str(ARTIFACTS / f"i18n_{lang}_{name}_{width}.png"), full_page=True, animations="disabled"
+                )
                 found = page.evaluate(CUT_JS)
                 if found:
                     cut[f"{name} {width}px"] = found

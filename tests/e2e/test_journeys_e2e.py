@@ -63,6 +63,7 @@ def _t(lang: str, text: str, n: int | None = None, plural: str | None = None) ->
 
 # ------------------------------------------------------------------------------------ the NGO worker
 
+
 def test_the_ngo_worker_in_estonian(chromium_browser, fresh_url, tmp_path):
     from tests.e2e import test_your_figures_e2e as ngo
 
@@ -70,6 +71,7 @@ def test_the_ngo_worker_in_estonian(chromium_browser, fresh_url, tmp_path):
 
 
 # ------------------------------------------------------------------------------------ the trainer
+
 
 def test_the_trainer_builds_in_estonian_and_presents_in_russian(chromium_browser, fresh_url, tmp_path):
     from pptx import Presentation
@@ -125,6 +127,7 @@ def test_the_trainer_builds_in_estonian_and_presents_in_russian(chromium_browser
 
 # ------------------------------------------------------------------------------------ the journalist
 
+
 def test_the_journalist_quotes_a_number_in_lithuanian_on_a_phone(chromium_browser, fresh_url):
     page = new_offline_page(chromium_browser, fresh_url)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -157,14 +160,24 @@ def test_the_journalist_quotes_a_number_in_lithuanian_on_a_phone(chromium_browse
     assert shown == quoted
     # and the API gives the same figure
     country, start, end, indicator, breakdown, category, unit = figure.split("~")
-    q = urllib.parse.urlencode({"country": country, "from": start, "to": end, "indicator": indicator,
-                                "breakdown": breakdown, "category": category, "unit": unit})
+    q = urllib.parse.urlencode(
+        {
+            "country": country,
+            "from": start,
+            "to": end,
+            "indicator": indicator,
+            "breakdown": breakdown,
+            "category": category,
+            "unit": unit,
+        }
+    )
     body = json.loads(urllib.request.urlopen(f"{fresh_url}/api/v1/figures.json?{q}", timeout=30).read())
     rows = body["rows"]  # the preferred value (the API's default: the values the charts use)
     assert len(rows) == 1 and f"{float(rows[0]['value']):g}" == quoted.replace("\u00a0", "").replace(",", ".")
 
 
 # ------------------------------------------------------------------------------------ the files
+
 
 def test_the_files_in_latvian(chromium_browser, fresh_url, tmp_path):
     from components.draw.files import png_size

@@ -83,15 +83,21 @@ class Walk:
             a = self.tab()
             if a and match(a):
                 return a
-        raise AssertionError(f"Tab never reached the control; focus went through: "
-                             f"{[(s['tag'], s['aria'] or s['text'] or s['label']) for s in self.seen[-limit:]]}")
+        raise AssertionError(
+            f"Tab never reached the control; focus went through: "
+            f"{[(s['tag'], s['aria'] or s['text'] or s['label']) for s in self.seen[-limit:]]}"
+        )
 
     def without_outline(self) -> list[dict]:
         """Focused controls drawn without a focus outline. A bare container (a DIV with no role, name or
         text) that the browser focuses for a moment while a rerun redraws the page is not a control the
         user can operate (WCAG 2.4.7 asks for a visible focus on those), so it is left out."""
-        return [s for s in self.seen if not s["outline"]
-                and not (s["tag"] == "DIV" and not s["role"] and not s["aria"] and not s["text"] and not s["label"])]
+        return [
+            s
+            for s in self.seen
+            if not s["outline"]
+            and not (s["tag"] == "DIV" and not s["role"] and not s["aria"] and not s["text"] and not s["label"])
+        ]
 
 
 def _is_select(label):
@@ -104,8 +110,12 @@ def _is_multi(label):
 
 def _is_segment(label):
     """A segmented control: one tab stop (the chosen option); the arrow keys move between options."""
-    return lambda a: (a["widget"] == "stButtonGroup" and a["label"] == label and a["tag"] == "BUTTON"
-                      and not (a["aria"] or "").startswith("Help for"))
+    return lambda a: (
+        a["widget"] == "stButtonGroup"
+        and a["label"] == label
+        and a["tag"] == "BUTTON"
+        and not (a["aria"] or "").startswith("Help for")
+    )
 
 
 def _pick_segment(walk: Walk, label: str, option: str) -> None:
@@ -184,10 +194,16 @@ def _compare_walk(page, app_url):
 
     # the chart's toolbar and the downloads are reachable too, and the toolbar shows while focused
     tb = walk.until(lambda a: a["tag"] == "BUTTON" and (a["aria"] or "").startswith("Show data"))
-    assert page.evaluate("() => getComputedStyle(document.activeElement.closest("
-                         "'[data-testid=\"stElementToolbar\"]')).opacity") == "1", tb
+    assert (
+        page.evaluate(
+            "() => getComputedStyle(document.activeElement.closest('[data-testid=\"stElementToolbar\"]')).opacity"
+        )
+        == "1"
+    ), tb
     walk.until(lambda a: a["text"].endswith("CSV"))
-    assert walk.without_outline() == [], [(s["tag"], s["widget"], s["label"], s["text"][:40]) for s in walk.without_outline()]
+    assert walk.without_outline() == [], [
+        (s["tag"], s["widget"], s["label"], s["text"][:40]) for s in walk.without_outline()
+    ]
 
 
 def _trends_walk(page, app_url):
@@ -222,7 +238,9 @@ def _trends_walk(page, app_url):
     walk.until(_is_select("Index to base year"))
     _choose_next_option(page)
     _wait_query(page, "base")
-    assert walk.without_outline() == [], [(s["tag"], s["widget"], s["label"], s["text"][:40]) for s in walk.without_outline()]
+    assert walk.without_outline() == [], [
+        (s["tag"], s["widget"], s["label"], s["text"][:40]) for s in walk.without_outline()
+    ]
 
     # the other view: back to the top, then the View control
     _open(page, page.url)
@@ -231,7 +249,9 @@ def _trends_walk(page, app_url):
     assert _wait_query(page, "view") == "chain"
     page.wait_for_selector(CHART, timeout=60_000)
     assert page.title() == "Justice chain · Trends · Baltic THB statistics"
-    assert walk.without_outline() == [], [(s["tag"], s["widget"], s["label"], s["text"][:40]) for s in walk.without_outline()]
+    assert walk.without_outline() == [], [
+        (s["tag"], s["widget"], s["label"], s["text"][:40]) for s in walk.without_outline()
+    ]
 
 
 def _twice(walk, page, app_url) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 import time
 
-
 from components.core.dataset import load
 from components.draw import map_deck as mp
 from tests.e2e.conftest import ARTIFACTS, ROOT, app_console_errors
@@ -29,8 +28,10 @@ def _pixel(view: dict, lon: float, lat: float, w: int, h: int) -> tuple[int, int
     size = 512 * 2 ** view["zoom"]
 
     def xy(lo, la):
-        return ((lo + 180) / 360 * size,
-                (1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi) / 2 * size)
+        return (
+            (lo + 180) / 360 * size,
+            (1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi) / 2 * size,
+        )
 
     x, y = xy(lon, lat)
     xc, yc = xy(view["longitude"], view["latitude"])
@@ -38,8 +39,7 @@ def _pixel(view: dict, lon: float, lat: float, w: int, h: int) -> tuple[int, int
 
 
 def _patch_rgb(img, x: int, y: int, r: int = 3) -> tuple[int, int, int]:
-    px = sorted((img.getpixel((i, j))[:3] for i in range(x - r, x + r + 1) for j in range(y - r, y + r + 1)),
-                key=sum)
+    px = sorted((img.getpixel((i, j))[:3] for i in range(x - r, x + r + 1) for j in range(y - r, y + r + 1)), key=sum)
     return px[len(px) // 2]
 
 
@@ -65,8 +65,11 @@ def _open_drawn(page, url: str) -> float:
 
 
 def _fills(page) -> set[str]:
-    return set(page.locator(VEGA_MAP).first.evaluate(
-        "c => [...c.querySelectorAll('path')].map(p => (p.getAttribute('fill') || '').toUpperCase())"))
+    return set(
+        page.locator(VEGA_MAP).first.evaluate(
+            "c => [...c.querySelectorAll('path')].map(p => (p.getAttribute('fill') || '').toUpperCase())"
+        )
+    )
 
 
 def test_drawn_map_shows_the_states_and_a_click_opens_the_detail(offline_page, app_url):

@@ -70,15 +70,23 @@ def _makefile_serve_command() -> list[str]:
 @pytest.fixture(scope="module")
 def served():
     port = _free_port()
-    args = [a.replace("$(REPLICAS)", "2").replace("$(PORT)", str(port)).replace("$(HOST)", "127.0.0.1")
-            for a in _makefile_serve_command()]
+    args = [
+        a.replace("$(REPLICAS)", "2").replace("$(PORT)", str(port)).replace("$(HOST)", "127.0.0.1")
+        for a in _makefile_serve_command()
+    ]
     assert args[0] == "deploy/serve.py"
     args += ["--conn-per-client", str(CONN_PER_CLIENT)]
     env = {k: v for k, v in os.environ.items() if k != "THB_DATA_DIR"}  # the real data
     (ROOT / "artifacts").mkdir(exist_ok=True)
     log = open(ROOT / "artifacts" / "e2e-serve.log", "w")
-    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (FD_LIMIT, FD_LIMIT)))
+    proc = subprocess.Popen(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (FD_LIMIT, FD_LIMIT)),
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 240
@@ -126,8 +134,11 @@ def test_health_through_nginx_and_the_affinity_cookie(served):
         assert all(f"'{v}':" in ln for v in VIEWS), ln
 
 
-@pytest.mark.parametrize("link,drawn", [("/trends?c=EE,LT&ind=convicted", CHART), ("/map?per=2019&sel=LV", MAP),
-                                        ("/?c=EE,LT", CHART)], ids=["trends", "map", "overview"])
+@pytest.mark.parametrize(
+    "link,drawn",
+    [("/trends?c=EE,LT&ind=convicted", CHART), ("/map?per=2019&sel=LV", MAP), ("/?c=EE,LT", CHART)],
+    ids=["trends", "map", "overview"],
+)
 def test_deep_link_through_nginx(chromium_browser, served, link, drawn):
     url, _ = served
     page = new_offline_page(chromium_browser, url)
@@ -197,15 +208,22 @@ def test_slow_header_clients_behind_nginx(served):
     127.0.0.1: the front holds at most CONN_PER_CLIENT of the slow one's sockets, each at most 10 s."""
     url, proc = served
     size_before = len(_serve_log())
-    stats, answers = attack("127.0.0.1", int(url.rsplit(":", 1)[1]),
-                            [url + "/_stcore/health", url + "/api/v1/sources.csv"], source="127.0.0.2", n=300)
+    stats, answers = attack(
+        "127.0.0.1",
+        int(url.rsplit(":", 1)[1]),
+        [url + "/_stcore/health", url + "/api/v1/sources.csv"],
+        source="127.0.0.2",
+        n=300,
+    )
     ok = [a for a in answers if a[0] == 200]
     grown = len(_serve_log()) - size_before
-    note(f"make serve (ulimit -n {FD_LIMIT}, {CONN_PER_CLIENT} connections per client at the front), 300 slow-header "
-         f"sockets from 127.0.0.2 for {ATTACK_S:.0f} s: {stats['connected']} connections made, at most "
-         f"{stats['most_held']} held open over a second, {stats['closed_by_server']} closed by nginx; normal "
-         f"client (127.0.0.1): {len(ok)}/{len(answers)} answered 200, slowest {max(a[2] for a in answers):.2f} s; "
-         f"log grew {grown} bytes")
+    note(
+        f"make serve (ulimit -n {FD_LIMIT}, {CONN_PER_CLIENT} connections per client at the front), 300 slow-header "
+        f"sockets from 127.0.0.2 for {ATTACK_S:.0f} s: {stats['connected']} connections made, at most "
+        f"{stats['most_held']} held open over a second, {stats['closed_by_server']} closed by nginx; normal "
+        f"client (127.0.0.1): {len(ok)}/{len(answers)} answered 200, slowest {max(a[2] for a in answers):.2f} s; "
+        f"log grew {grown} bytes"
+    )
     assert len(answers) >= 10 and len(ok) == len(answers), [a[:1] + a[2:] for a in answers if a[0] != 200]
     import importlib.util
 
@@ -267,9 +285,11 @@ def test_a_warming_process_is_waited_for_and_only_a_dead_one_restarted(served):
     os.kill(second, signal.SIGKILL)  # during its warm-up
     t0 = time.time()
     third = _replacement(proc, second, other)
-    note(f"make serve: a process kept busy for 22 s while warming ({sorted(seen)}) was left to warm up (no restart); "
-         f"killed during its warm-up ({'warming' if was_warming else 'after it'}), restarted after "
-         f"{time.time() - t0:.1f} s; the proxy's health said ok {health_ok} times meanwhile")
+    note(
+        f"make serve: a process kept busy for 22 s while warming ({sorted(seen)}) was left to warm up (no restart); "
+        f"killed during its warm-up ({'warming' if was_warming else 'after it'}), restarted after "
+        f"{time.time() - t0:.1f} s; the proxy's health said ok {health_ok} times meanwhile"
+    )
     assert restarts() == before + 2 and other in _app_pids(proc.pid)
     assert all("exited: restarting" in ln for ln in _serve_log().splitlines() if "restarting" in ln)
     assert third != second and proc.poll() is None

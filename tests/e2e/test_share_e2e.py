@@ -32,6 +32,7 @@ TABLE = "[data-testid='stDataFrame'], [data-testid='stTable']"
 
 # ----------------------------------------------------------------------------- user actions
 
+
 def click_option(page, group: str, option: str) -> None:
     """Click a segmented-control button (a radio in a radiogroup named by the widget's label)."""
     page.get_by_role("radiogroup", name=group, exact=True).get_by_role("radio", name=option, exact=True).click()
@@ -45,8 +46,9 @@ def choose(page, label: str, option: str) -> None:
 
 def remove_tag(page, label: str, option: str) -> None:
     """Remove one chosen option of a multiselect (its "x")."""
-    page.locator(f"[data-testid='stMain'] [data-testid='stMultiSelect']:has(input[aria-label='{label}'])") \
-        .get_by_role("button", name=f"Remove {option}", exact=True).click()
+    page.locator(f"[data-testid='stMain'] [data-testid='stMultiSelect']:has(input[aria-label='{label}'])").get_by_role(
+        "button", name=f"Remove {option}", exact=True
+    ).click()
 
 
 def click_button(page, text: str) -> None:
@@ -56,33 +58,57 @@ def click_button(page, text: str) -> None:
 # (name, title in the sidebar navigation, what must be drawn, user actions, (param, value) the view
 #  must then have (None: any value), widget values the user set that must then be visible)
 SCENARIOS = [
-    ("compare", "Compare", CHART,
-     [lambda p: choose(p, "Year or period", "2021"),  # not the year the page opens on: it goes into the link
-      lambda p: click_option(p, "Measure", "Per million"),
-      lambda p: click_option(p, "Bars", "100 %"),
-      lambda p: remove_tag(p, "Countries", "Lithuania")],
-     {"per": "2021", "m": "pm", "stack": "pct", "c": "EE,LV"},
-     {"select:Year or period": "2021", "radio:Measure": "Per million", "radio:Bars": "100 %",
-      "multi:Countries": "Estonia|Latvia"}),
-    ("trends", "Trends", CHART,
-     [lambda p: choose(p, "Indicator", "Convicted persons"),
-      lambda p: click_option(p, "Measure", "Per million")],
-     {"ind": "convicted", "m": "pm"},
-     {"select:Indicator": "Convicted persons", "radio:Measure": "Per million"}),
-    ("check", "Check a figure", TABLE,
-     [lambda p: choose(p, "Country", "Lithuania")],
-     {"fig": None},  # the figure key; the widgets and the heading say which figure
-     {"select:Country": "Lithuania"}),
-    ("map", "Map", MAP,
-     [lambda p: click_option(p, "Measure", "Per million"),
-      lambda p: choose(p, "Country detail", "Latvia")],
-     {"m": "pm", "sel": "LV"},
-     {"radio:Measure": "Per million", "select:Country detail": "Latvia"}),
+    (
+        "compare",
+        "Compare",
+        CHART,
+        [
+            lambda p: choose(p, "Year or period", "2021"),  # not the year the page opens on: it goes into the link
+            lambda p: click_option(p, "Measure", "Per million"),
+            lambda p: click_option(p, "Bars", "100 %"),
+            lambda p: remove_tag(p, "Countries", "Lithuania"),
+        ],
+        {"per": "2021", "m": "pm", "stack": "pct", "c": "EE,LV"},
+        {
+            "select:Year or period": "2021",
+            "radio:Measure": "Per million",
+            "radio:Bars": "100 %",
+            "multi:Countries": "Estonia|Latvia",
+        },
+    ),
+    (
+        "trends",
+        "Trends",
+        CHART,
+        [lambda p: choose(p, "Indicator", "Convicted persons"), lambda p: click_option(p, "Measure", "Per million")],
+        {"ind": "convicted", "m": "pm"},
+        {"select:Indicator": "Convicted persons", "radio:Measure": "Per million"},
+    ),
+    (
+        "check",
+        "Check a figure",
+        TABLE,
+        [lambda p: choose(p, "Country", "Lithuania")],
+        {"fig": None},  # the figure key; the widgets and the heading say which figure
+        {"select:Country": "Lithuania"},
+    ),
+    (
+        "map",
+        "Map",
+        MAP,
+        [lambda p: click_option(p, "Measure", "Per million"), lambda p: choose(p, "Country detail", "Latvia")],
+        {"m": "pm", "sel": "LV"},
+        {"radio:Measure": "Per million", "select:Country detail": "Latvia"},
+    ),
     # last: presenter mode hides the sidebar
-    ("present", "Present", CHART,
-     [lambda p: click_button(p, "Next"), lambda p: click_button(p, "Next")],
-     {"slide": "3"},
-     {"h1": "Forms of exploitation, 2021"}),
+    (
+        "present",
+        "Present",
+        CHART,
+        [lambda p: click_button(p, "Next"), lambda p: click_button(p, "Next")],
+        {"slide": "3"},
+        {"h1": "Forms of exploitation, 2021"},
+    ),
 ]
 IDS = [s[0] for s in SCENARIOS]
 COPIED: dict[str, str] = {}  # name -> the link copied on server A
@@ -90,6 +116,7 @@ SEEN: dict[str, dict] = {}  # name -> the visible state on server A
 
 
 # ----------------------------------------------------------------------------- reading the page
+
 
 def settle(page, drawn: str) -> None:
     page.wait_for_selector(READY, timeout=120_000)
@@ -182,6 +209,7 @@ def assert_clean(page) -> None:
 
 # ----------------------------------------------------------------------------- server A: copy
 
+
 class TestCopyOnServerA:
     @pytest.fixture(scope="class")
     def user_on_a(self, chromium_browser):
@@ -237,6 +265,7 @@ class TestCopyOnServerA:
 
 # ----------------------------------------------------------------------------- server B: reopen
 
+
 class TestReopenOnFreshServerB:
     @pytest.fixture(scope="class")
     def server_b(self):
@@ -264,9 +293,11 @@ class TestReopenOnFreshServerB:
             assert urlsplit(page.url).path.rstrip("/") == f"/{name}", page.url
             assert query(page.url) == query(copied), (page.url, copied)
             state = visible_state(page)
-            assert state == SEEN[name], {k: (SEEN[name].get(k), state.get(k))
-                                         for k in set(state) | set(SEEN[name])
-                                         if state.get(k) != SEEN[name].get(k)}
+            assert state == SEEN[name], {
+                k: (SEEN[name].get(k), state.get(k))
+                for k in set(state) | set(SEEN[name])
+                if state.get(k) != SEEN[name].get(k)
+            }
             # the reopened page offers the same link again (host B)
             box = link_box(page, name)
             assert query(box.inner_text().strip()) == query(copied)
@@ -276,6 +307,7 @@ class TestReopenOnFreshServerB:
 
 
 # ----------------------------------------------------------------------------- your own deck
+
 
 def test_own_deck_link_shows_its_slides_on_a_fresh_server(chromium_browser):
     """Issue 16: a deck made elsewhere (the link holds its slides, titles and notes) opens on a server
@@ -288,8 +320,11 @@ def test_own_deck_link_shows_its_slides_on_a_fresh_server(chromium_browser):
     if not CHROMIUM:
         pytest.skip("needs Debian's chromium")
     shipped = dk.load(dk.DEFAULT_DECK).slides
-    deck = dk.Deck(dk.OWN_ID, "Training, 3 March",
-                   (replace(shipped[0], title="Who is counted", note="Ask the room first."), shipped[2], shipped[-1]))
+    deck = dk.Deck(
+        dk.OWN_ID,
+        "Training, 3 March",
+        (replace(shipped[0], title="Who is counted", note="Ask the room first."), shipped[2], shipped[-1]),
+    )
     link = dk.encode(deck)
     with run_server("e2e-share-own-deck.log") as url:
         page = new_offline_page(chromium_browser, url)
@@ -299,8 +334,10 @@ def test_own_deck_link_shows_its_slides_on_a_fresh_server(chromium_browser):
             state = visible_state(page)
             assert state["h1"] == "Who is counted", state
             assert state["slide"].startswith("Training, 3 March · slide 1 of 3"), state
-            assert page.locator("[data-testid='stMarkdownContainer'] em").filter(has_text="Ask the room first.") \
-                .count() == 1  # the speaker note under the chart
+            assert (
+                page.locator("[data-testid='stMarkdownContainer'] em").filter(has_text="Ask the room first.").count()
+                == 1
+            )  # the speaker note under the chart
             assert page.locator("[data-testid='stAlertContentWarning']").count() == 0
             assert query(page.url) == {"mydeck": [link]}, page.url
             before = page.url

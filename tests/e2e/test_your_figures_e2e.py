@@ -17,24 +17,47 @@ READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = "[data-testid='stVegaLiteChart'] svg"
 UPLOAD = "[data-testid='stFileUploaderDropzoneInput']"
 ORG = "Synthetic Shelter (e2e test)"
-ROUND_TRIP = ["country", "period_start", "period_end", "period_label", "indicator", "breakdown", "category", "unit",
-              "value", "suppressed", "organisation", "note"]
+ROUND_TRIP = [
+    "country",
+    "period_start",
+    "period_end",
+    "period_label",
+    "indicator",
+    "breakdown",
+    "category",
+    "unit",
+    "value",
+    "suppressed",
+    "organisation",
+    "note",
+]
 SIZES = {"1440": (1440, 900), "390": (390, 844)}
-ET = {"limit": "Kuni 2 MB · CSV või Excel (.xlsx)", "kept": "14 vastu võetud, 0 probleemidega", "choose": "Vali fail",
-      "remove": "Eemalda"}
+ET = {
+    "limit": "Kuni 2 MB · CSV või Excel (.xlsx)",
+    "kept": "14 vastu võetud, 0 probleemidega",
+    "choose": "Vali fail",
+    "remove": "Eemalda",
+}
 
 
 def journey_csv() -> bytes:
     """14 synthetic rows (made-up organisation and counts): an NGO indicator in three countries and years,
     victims_assisted for 2023, hotline contacts, a withheld multi-year count."""
-    rows = [f"{c},{y},ngo_persons_assisted,total,total,{n},persons,{ORG},synthetic"
-            for n, (c, y) in enumerate(((c, y) for c in ("EE", "LV", "LT") for y in (2021, 2022, 2023)), start=30)]
-    rows += [f"{c},2023,victims_assisted,total,total,{v},persons,{ORG},synthetic"
-             for c, v in (("EE", 23), ("LV", 41), ("LT", 17))]
-    rows += [f"EE,2022,ngo_hotline_contacts,total,total,250,contacts,{ORG},synthetic",
-             f"LV,2021-2023,ngo_presumed_victims_referred,total,total,<5,persons,{ORG},synthetic"]
-    return ("country,period,indicator,breakdown,category,value,unit,organisation,source_or_note\n"
-            + "\n".join(rows) + "\n").encode("utf-8")
+    rows = [
+        f"{c},{y},ngo_persons_assisted,total,total,{n},persons,{ORG},synthetic"
+        for n, (c, y) in enumerate(((c, y) for c in ("EE", "LV", "LT") for y in (2021, 2022, 2023)), start=30)
+    ]
+    rows += [
+        f"{c},2023,victims_assisted,total,total,{v},persons,{ORG},synthetic"
+        for c, v in (("EE", 23), ("LV", 41), ("LT", 17))
+    ]
+    rows += [
+        f"EE,2022,ngo_hotline_contacts,total,total,250,contacts,{ORG},synthetic",
+        f"LV,2021-2023,ngo_presumed_victims_referred,total,total,<5,persons,{ORG},synthetic",
+    ]
+    return (
+        "country,period,indicator,breakdown,category,value,unit,organisation,source_or_note\n" + "\n".join(rows) + "\n"
+    ).encode("utf-8")
 
 
 def _ready(page, chart: bool = False) -> None:
@@ -47,8 +70,10 @@ def _ready(page, chart: bool = False) -> None:
 
 def _after(page, selector: str) -> str:
     """The CSS ::after text of the first element matching `selector` (the uploader's words we write)."""
-    return page.evaluate("(s) => { const e = document.querySelector(s); return e ? "
-                         "getComputedStyle(e, '::after').content : null; }", selector)
+    return page.evaluate(
+        "(s) => { const e = document.querySelector(s); return e ? getComputedStyle(e, '::after').content : null; }",
+        selector,
+    )
 
 
 def _shot(page, name: str, lang: str, anchor: str) -> None:
@@ -84,8 +109,10 @@ def _journey(page, tmp_path, app_url, lang: str, texts: dict) -> None:
     _ready(page)
     page.wait_for_selector(".st-key-own_file [data-testid='stFileUploaderDropzoneInstructions']", timeout=60_000)
     # the uploader's own English words are replaced by the page's
-    assert _after(page, ".st-key-own_file [data-testid='stFileUploaderDropzoneInstructions'] > div") == \
-        '"' + texts["limit"] + '"'
+    assert (
+        _after(page, ".st-key-own_file [data-testid='stFileUploaderDropzoneInstructions'] > div")
+        == '"' + texts["limit"] + '"'
+    )
     assert page.locator(".st-key-own_file [data-testid='stFileUploaderDropzoneInstructions'] span").is_hidden()
     # and a screen reader hears the page's words for its buttons, never Streamlit's English
     page.locator(".st-key-own_file button[aria-label='" + texts["choose"] + "']").wait_for(timeout=10_000)
@@ -93,7 +120,8 @@ def _journey(page, tmp_path, app_url, lang: str, texts: dict) -> None:
     page.get_by_text(texts["kept"]).first.wait_for(timeout=60_000)
     _ready(page)
     page.locator(".st-key-own_file button[aria-label='" + texts["remove"] + " minu_andmed.csv']").wait_for(
-        timeout=10_000)
+        timeout=10_000
+    )
     _shot(page, "page", lang, ".st-key-own_forget")
 
 
@@ -122,7 +150,10 @@ def ngo_journey(chromium_browser, app_url, tmp_path):
         chart = page.locator("[data-testid='stVegaLiteChart']").first
         legend = f"{ORG} andmed, mitte ametlik statistika"
         assert chart.locator("svg text", has_text=legend).count() >= 1  # the legend entry
-        years = [t.strip() for t in chart.locator("svg .role-axis-label text").evaluate_all("els => els.map(e => e.textContent)")]
+        years = [
+            t.strip()
+            for t in chart.locator("svg .role-axis-label text").evaluate_all("els => els.map(e => e.textContent)")
+        ]
         assert {"2021", "2022", "2023"} <= set(years)
         assert not [y for y in years if y.isdigit() and len(y) == 4 and years.count(y) > 1]  # no year twice
         _shot(page, "trends", "et", CHART)
@@ -158,18 +189,23 @@ def test_a_file_over_the_limit_is_refused_in_estonian(chromium_browser, app_url,
         _ready(page)
         assert page.get_by_text("Fail on suurem kui 2 MB", exact=False).count() == 1
         assert page.get_by_text("failist minu_andmed.csv").count() == 0
-        page.screenshot(path=str(ARTIFACTS / "your_figures_et_too_large_1440.png"), full_page=True,
-                        animations="disabled")
+        page.screenshot(
+            path=str(ARTIFACTS / "your_figures_et_too_large_1440.png"), full_page=True, animations="disabled"
+        )
         # over the uploader's own limit: refused before it is sent, said in Estonian (not Streamlit's English)
         _upload(page, tmp_path, "liiga_suur.csv", b"x" * (11 * 1024 * 1024))
         page.locator(".st-key-own_file [data-testid='stFileChip'][aria-invalid='true']").wait_for(timeout=30_000)
-        assert _after(page, ".st-key-own_file [data-testid='stFileChip'] [role='alert']") == \
-            '"Ei loetud: suurem kui 2 MB või ei ole CSV- ega Exceli fail."'
+        assert (
+            _after(page, ".st-key-own_file [data-testid='stFileChip'] [role='alert']")
+            == '"Ei loetud: suurem kui 2 MB või ei ole CSV- ega Exceli fail."'
+        )
         page.locator(".st-key-own_file [data-testid='stFileChip'][aria-invalid='true']").hover()
         page.locator("[data-testid='stTooltipErrorContent']").wait_for(timeout=10_000)
         page.wait_for_timeout(300)
-        assert _after(page, "[data-testid='stTooltipErrorContent']") == \
-            '"Ei loetud: suurem kui 2 MB või ei ole CSV- ega Exceli fail."'
+        assert (
+            _after(page, "[data-testid='stTooltipErrorContent']")
+            == '"Ei loetud: suurem kui 2 MB või ei ole CSV- ega Exceli fail."'
+        )
         page.screenshot(path=str(ARTIFACTS / "your_figures_et_refused_chip_1440.png"), animations="disabled")
         assert not app_console_errors(page) and not page.blocked
     finally:
@@ -180,9 +216,18 @@ def test_the_journey_in_latvian_for_the_screenshots(chromium_browser, app_url, t
     page = new_offline_page(chromium_browser, app_url)
     page.set_viewport_size({"width": 1440, "height": 900})
     try:
-        _journey(page, tmp_path, app_url, "lv", {"limit": "Ne vairāk kā 2 MB · CSV vai Excel (.xlsx)",
-                                                  "kept": "14 pieņemtas", "choose": "Izvēlēties failu",
-                                                  "remove": "Noņemt"})
+        _journey(
+            page,
+            tmp_path,
+            app_url,
+            "lv",
+            {
+                "limit": "Ne vairāk kā 2 MB · CSV vai Excel (.xlsx)",
+                "kept": "14 pieņemtas",
+                "choose": "Izvēlēties failu",
+                "remove": "Noņemt",
+            },
+        )
         page.get_by_role("link", name="Skatīt tos lapā Tendences").click()
         _ready(page, chart=True)
         chart = page.locator("[data-testid='stVegaLiteChart']").first

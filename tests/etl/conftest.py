@@ -2,6 +2,7 @@
 
 Every number in these fixtures is made up (SYNTHETIC) and only exercises the rules.
 """
+
 from __future__ import annotations
 
 import csv
@@ -12,10 +13,33 @@ import pytest
 
 from etl.paths import REPO_ROOT, DataPaths
 
-RESEARCH_HEADER = ["country", "period_label", "period_start", "period_end", "src_indicator", "src_dimension",
-                   "src_category", "value", "unit", "status", "source_id", "location"]
-GLOTIP_HEADER = ["country", "year", "src_indicator", "src_dimension", "src_category", "src_sex", "src_age",
-                 "value", "unit", "source_id", "location"]
+RESEARCH_HEADER = [
+    "country",
+    "period_label",
+    "period_start",
+    "period_end",
+    "src_indicator",
+    "src_dimension",
+    "src_category",
+    "value",
+    "unit",
+    "status",
+    "source_id",
+    "location",
+]
+GLOTIP_HEADER = [
+    "country",
+    "year",
+    "src_indicator",
+    "src_dimension",
+    "src_category",
+    "src_sex",
+    "src_age",
+    "value",
+    "unit",
+    "source_id",
+    "location",
+]
 from etl.reference import SERIES_BREAK_COLUMNS, SOURCE_COLUMNS as SOURCE_HEADER  # noqa: E402
 
 SYNTHETIC_SOURCES = [
@@ -36,16 +60,49 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
         writer.writerows(rows)
 
 
-def research_row(country, period, indicator, dimension, category, value, source, unit="persons", status="",
-                 location="synthetic table 1"):
+def research_row(
+    country,
+    period,
+    indicator,
+    dimension,
+    category,
+    value,
+    source,
+    unit="persons",
+    status="",
+    location="synthetic table 1",
+):
     start, _, end = str(period).partition("-")
-    return [country, str(period), start, end or start, indicator, dimension, category, str(value), unit, status,
-            source, location]
+    return [
+        country,
+        str(period),
+        start,
+        end or start,
+        indicator,
+        dimension,
+        category,
+        str(value),
+        unit,
+        status,
+        source,
+        location,
+    ]
 
 
 def glotip_row(country, year, indicator, dimension, category, value, sex="Total", age="Total", row=100):
-    return [country, str(year), indicator, dimension, category, sex, age, str(value), "Counts", "SYN_UNODC",
-            f"sheet data_glotip_1, row {row}"]
+    return [
+        country,
+        str(year),
+        indicator,
+        dimension,
+        category,
+        sex,
+        age,
+        str(value),
+        "Counts",
+        "SYN_UNODC",
+        f"sheet data_glotip_1, row {row}",
+    ]
 
 
 class SyntheticTree:
@@ -54,15 +111,48 @@ class SyntheticTree:
         for folder in ("codebook", "mapping"):
             shutil.copytree(REPO_ROOT / "data" / folder, root / folder)
         # the real overrides and series breaks cite real documents; start the synthetic tree without them
-        write_csv(root / "mapping" / "precedence_overrides.csv",
-                  ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit",
-                   "preferred_source_id", "why"], [])
-        write_csv(root / "codebook" / "country_definitions.csv", ["country", "indicator", "definition", "source_ids"], [])
-        self.sources = [[sid, fam, g, "synthetic grade", "", f"Synthetic publisher {sid}", f"Synthetic document {sid}",
-                         "", year, "2026-11-28", "synthetic", f"Synthetic citation {sid}", "", "", "", ""]
-                        for sid, fam, g, year in SYNTHETIC_SOURCES]
-        self.research: dict[str, list[list]] = {name: [] for name in
-                                                ("national.csv", "us_tip.csv", "greta.csv", "eurostat_ec.csv", "secondary.csv")}
+        write_csv(
+            root / "mapping" / "precedence_overrides.csv",
+            [
+                "country",
+                "period_start",
+                "period_end",
+                "indicator",
+                "breakdown",
+                "category",
+                "unit",
+                "preferred_source_id",
+                "why",
+            ],
+            [],
+        )
+        write_csv(
+            root / "codebook" / "country_definitions.csv", ["country", "indicator", "definition", "source_ids"], []
+        )
+        self.sources = [
+            [
+                sid,
+                fam,
+                g,
+                "synthetic grade",
+                "",
+                f"Synthetic publisher {sid}",
+                f"Synthetic document {sid}",
+                "",
+                year,
+                "2026-11-28",
+                "synthetic",
+                f"Synthetic citation {sid}",
+                "",
+                "",
+                "",
+                "",
+            ]
+            for sid, fam, g, year in SYNTHETIC_SOURCES
+        ]
+        self.research: dict[str, list[list]] = {
+            name: [] for name in ("national.csv", "us_tip.csv", "greta.csv", "eurostat_ec.csv", "secondary.csv")
+        }
         self.glotip: list[list] = []
         self.series_breaks: list[list] = []  # SERIES_BREAK_COLUMNS; a test adds its own
 

@@ -41,8 +41,9 @@ def _validate(path: Path):
 
 
 def _errors(report) -> list[str]:
-    return [f"{t.name}: {e.type}: {e.note}" for t in report.tasks for e in t.errors] + \
-        [f"package: {e.type}: {e.note}" for e in report.errors]
+    return [f"{t.name}: {e.type}: {e.note}" for t in report.tasks for e in t.errors] + [
+        f"package: {e.type}: {e.note}" for e in report.errors
+    ]
 
 
 def test_the_zipped_package_validates(unzipped):
@@ -59,8 +60,9 @@ def test_frictionless_cli_validates_it_too(unzipped):
     cli = Path(sys.executable).parent / "frictionless"
     if not cli.exists():
         pytest.skip("frictionless CLI not installed")
-    out = subprocess.run([str(cli), "validate", "datapackage.json"], cwd=unzipped, capture_output=True, text=True,
-                         timeout=300)
+    out = subprocess.run(
+        [str(cli), "validate", "datapackage.json"], cwd=unzipped, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
 
 
@@ -86,16 +88,19 @@ def test_keys_licences_and_citation(real, unzipped):
     pkg = json.loads((unzipped / "datapackage.json").read_text())
     table = pkg["resources"][0]
     fks = {fk["fields"]: fk["reference"] for fk in table["schema"]["foreignKeys"]}
-    assert fks == {"country": {"resource": "countries", "fields": "iso2"},
-                   "indicator": {"resource": "indicators", "fields": "indicator"},
-                   "unit": {"resource": "units", "fields": "unit"}}
+    assert fks == {
+        "country": {"resource": "countries", "fields": "iso2"},
+        "indicator": {"resource": "indicators", "fields": "indicator"},
+        "unit": {"resource": "units", "fields": "unit"},
+    }
     assert "source_id" not in fks  # rate rows hold two ids: said in the descriptor, checked below
     assert table["schema"]["primaryKey"][:2] == ["country", "indicator"]
     by = {r["name"]: r for r in pkg["resources"]}
     assert by["sources"]["schema"]["primaryKey"] == ["source_id"]
     assert by["categories"]["schema"]["primaryKey"] == ["breakdown", "category"]
-    assert {"fields": "indicator", "reference": {"resource": "indicators", "fields": "indicator"}} \
-        in by["country_definitions"]["schema"]["foreignKeys"]
+    assert {"fields": "indicator", "reference": {"resource": "indicators", "fields": "indicator"}} in by[
+        "country_definitions"
+    ]["schema"]["foreignKeys"]
     assert pkg["licenses"][0]["name"] == "CC-BY-4.0" and pkg["code_licenses"][0]["name"] == "MIT"
     assert "sources.csv" in pkg["description"] and "licence" in table["description"]
     assert pkg["version"] == real.meta["dataset_version"]

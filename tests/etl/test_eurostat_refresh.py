@@ -16,6 +16,7 @@ Where the fixture shapes come from (eurostat 1.1.1, the version requirements/etl
 Every dataset, code and number below is SYNTHETIC (invented): only 'freq', 'unit', 'sex' and 'geo' and the
 sex codes T/M/F appear in the package README; 'leg_stat' and 'exploit' codes are made up on purpose.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,12 +56,16 @@ FORM_DIMS = ["freq", "unit", "exploit", "geo"]
 
 def sex_data(ee_total_2021=10.0, ee_total_2021_flag=""):
     return {
-        "EE": wide(SEX_DIMS, [2021, 2022], [
-            ("A", "NR", "T", "SYN_VICT", "EE", ee_total_2021, ee_total_2021_flag, 12.0, "p"),
-            ("A", "NR", "F", "SYN_VICT", "EE", 7.0, "e", None, ":"),
-            ("A", "NR", "M", "SYN_VICT", "EE", None, ": c", 3.0, "b"),
-            ("A", "NR", "T", "SYN_SUSP", "EE", 4.0, "", 5.0, ""),
-        ]),
+        "EE": wide(
+            SEX_DIMS,
+            [2021, 2022],
+            [
+                ("A", "NR", "T", "SYN_VICT", "EE", ee_total_2021, ee_total_2021_flag, 12.0, "p"),
+                ("A", "NR", "F", "SYN_VICT", "EE", 7.0, "e", None, ":"),
+                ("A", "NR", "M", "SYN_VICT", "EE", None, ": c", 3.0, "b"),
+                ("A", "NR", "T", "SYN_SUSP", "EE", 4.0, "", 5.0, ""),
+            ],
+        ),
         "LV": wide(SEX_DIMS, [2021, 2022], [("A", "NR", "T", "SYN_VICT", "LV", 20.0, "", 22.0, "")]),
         "LT": None,  # nothing for this geo: get_data returns None
         "EU27_2020": wide(SEX_DIMS, [2021, 2022], [("A", "NR", "T", "SYN_VICT", "EU27_2020", 1000.0, "", 1100.0, "p")]),
@@ -69,12 +74,18 @@ def sex_data(ee_total_2021=10.0, ee_total_2021_flag=""):
 
 def form_data(new_value=2.0, new_flag=""):
     return {
-        "EE": wide(FORM_DIMS, [2021], [
-            ("A", "NR", "SYN_SEX", "EE", 4.0, ""),
-            ("A", "NR", "SYN_LAB", "EE", 3.0, ""),
-            ("A", "NR", "SYN_NEW", "EE", new_value, new_flag),  # a category the mapping has never seen
-        ]),
-        "LV": None, "LT": None, "EU27_2020": None,
+        "EE": wide(
+            FORM_DIMS,
+            [2021],
+            [
+                ("A", "NR", "SYN_SEX", "EE", 4.0, ""),
+                ("A", "NR", "SYN_LAB", "EE", 3.0, ""),
+                ("A", "NR", "SYN_NEW", "EE", new_value, new_flag),  # a category the mapping has never seen
+            ],
+        ),
+        "LV": None,
+        "LT": None,
+        "EU27_2020": None,
     }
 
 
@@ -94,13 +105,30 @@ class FakeEurostat:
         self.calls.append(("get_toc_df", kwargs))
         self._maybe_fail("get_toc_df")
         head = ["title", "code", "type", "last update of data", "last table structure change", "data start", "data end"]
-        return pd.DataFrame([
-            ("Synthetic persons by sex and legal status", "CRIM_THB_SYNSEX", "dataset", "2026-05-04T23:00:00+0200",
-             "2026-05-04T23:00:00+0200", "2021", "2022"),
-            ("Synthetic victims by form", "CRIM_THB_SYNFORM", "dataset", "2026-05-04T23:00:00+0200",
-             "2026-05-04T23:00:00+0200", "2021", "2021"),
-            ("Population on 1 January", "TPS00001", "dataset", "2026-03-01T23:00:00+0100", "", "2014", "2025"),
-        ], columns=head)
+        return pd.DataFrame(
+            [
+                (
+                    "Synthetic persons by sex and legal status",
+                    "CRIM_THB_SYNSEX",
+                    "dataset",
+                    "2026-05-04T23:00:00+0200",
+                    "2026-05-04T23:00:00+0200",
+                    "2021",
+                    "2022",
+                ),
+                (
+                    "Synthetic victims by form",
+                    "CRIM_THB_SYNFORM",
+                    "dataset",
+                    "2026-05-04T23:00:00+0200",
+                    "2026-05-04T23:00:00+0200",
+                    "2021",
+                    "2021",
+                ),
+                ("Population on 1 January", "TPS00001", "dataset", "2026-03-01T23:00:00+0100", "", "2014", "2025"),
+            ],
+            columns=head,
+        )
 
     def get_pars(self, code):
         self._maybe_fail("get_pars")
@@ -112,12 +140,22 @@ class FakeEurostat:
             return [(d, d.upper() + " (synthetic name)", None) for d in self.get_pars(code)]
         assert kwargs == {"frmt": "dict", "full": False}
         labels = {
-            "freq": {"A": "Annual"}, "unit": {"NR": "Number"},
+            "freq": {"A": "Annual"},
+            "unit": {"NR": "Number"},
             "sex": {"T": "Total", "M": "Males", "F": "Females"},
             "leg_stat": {"SYN_VICT": "Synthetic victims", "SYN_SUSP": "Synthetic suspects"},
-            "exploit": {"SYN_SEX": "Synthetic sexual", "SYN_LAB": "Synthetic labour", "SYN_NEW": "Synthetic brand-new form"},
-            "geo": {"EE": "Estonia", "LV": "Latvia", "LT": "Lithuania", "EU27_2020": "European Union - 27 countries (from 2020)",
-                    "BE": "Belgium"},
+            "exploit": {
+                "SYN_SEX": "Synthetic sexual",
+                "SYN_LAB": "Synthetic labour",
+                "SYN_NEW": "Synthetic brand-new form",
+            },
+            "geo": {
+                "EE": "Estonia",
+                "LV": "Latvia",
+                "LT": "Lithuania",
+                "EU27_2020": "European Union - 27 countries (from 2020)",
+                "BE": "Belgium",
+            },
         }
         return labels[par]
 
@@ -176,20 +214,27 @@ def review(paths: DataPaths, skip: tuple[str, ...] = ()) -> None:
 
 @pytest.fixture
 def paths(tree) -> DataPaths:
-    tree.glotip += [glotip_row("EE", 2021, "Detected trafficking victims", "Total", "Total", 9, row=10),
-                    glotip_row("EE", 2020, "Detected trafficking victims", "Total", "Total", 6, row=11)]
+    tree.glotip += [
+        glotip_row("EE", 2021, "Detected trafficking victims", "Total", "Total", 9, row=10),
+        glotip_row("EE", 2020, "Detected trafficking victims", "Total", "Total", 6, row=11),
+    ]
     paths = tree.write()
     build(paths)
     return paths
 
 
 def snapshot_of_tree(root) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def table(paths: DataPaths) -> pd.DataFrame:
-    return pd.read_csv(paths.output, keep_default_na=False, na_values={"value": [""], "value_low": [""], "value_high": [""]})
+    return pd.read_csv(
+        paths.output, keep_default_na=False, na_values={"value": [""], "value_low": [""], "value_high": [""]}
+    )
 
 
 def one(frame, **where):
@@ -203,16 +248,28 @@ def one(frame, **where):
 
 # ------------------------------------------------------------------------------------------------ shape
 
+
 def test_tidy_turns_the_wide_frame_into_one_observation_a_row():
     frame = tidy("crim_thb_synsex", SEX_SID, sex_data()["EE"])
-    assert list(frame.columns) == ["dataset", "source_id", "geo", "time", "freq", "unit", "sex", "leg_stat", "value", "flag"]
+    assert list(frame.columns) == [
+        "dataset",
+        "source_id",
+        "geo",
+        "time",
+        "freq",
+        "unit",
+        "sex",
+        "leg_stat",
+        "value",
+        "flag",
+    ]
     assert len(frame) == 8
     got = {(r.sex, r.leg_stat, r.time): (r.value, r.flag) for r in frame.itertuples()}
     assert got[("T", "SYN_VICT", "2021")] == ("10", "")
     assert got[("T", "SYN_VICT", "2022")] == ("12", "p")
     assert got[("F", "SYN_VICT", "2021")] == ("7", "e")
-    assert got[("F", "SYN_VICT", "2022")] == ("", ":")          # missing: empty, never 0
-    assert got[("M", "SYN_VICT", "2021")] == ("", ": c")        # confidential: empty, flag kept
+    assert got[("F", "SYN_VICT", "2022")] == ("", ":")  # missing: empty, never 0
+    assert got[("M", "SYN_VICT", "2021")] == ("", ": c")  # confidential: empty, flag kept
 
 
 def test_tidy_refuses_an_unexpected_shape():
@@ -225,12 +282,15 @@ def test_tidy_refuses_an_unexpected_shape():
 
 # ------------------------------------------------------------------------------------------------ review of new codes
 
+
 def test_first_refresh_lists_every_new_code_and_writes_only_the_code_table(api, paths):
     before = snapshot_of_tree(paths.root)
     outcome = refresh(paths, day=DAY)
     assert outcome.exit_code == EXIT_REVIEW, outcome.text
     assert "unmapped, needs review" in outcome.text
-    assert "sex=F 'Females' (new)" in outcome.text and "exploit=SYN_NEW 'Synthetic brand-new form' (new)" in outcome.text
+    assert (
+        "sex=F 'Females' (new)" in outcome.text and "exploit=SYN_NEW 'Synthetic brand-new form' (new)" in outcome.text
+    )
     assert "@dataset=crim_thb_synsex" in outcome.text
     assert "geo=BE" not in outcome.text  # only the geo codes asked for
     after = snapshot_of_tree(paths.root)
@@ -280,13 +340,18 @@ def test_the_build_refuses_an_unmapped_code_in_the_snapshot(api, paths):
 
 # ------------------------------------------------------------------------------------------------ a successful refresh
 
+
 @pytest.fixture
 def refreshed(api, paths):
     review(paths, skip=())
     codes = pd.read_csv(paths.mapping / "eurostat_codes.csv", dtype=str, keep_default_na=False)
     extra = dict.fromkeys(EUROSTAT_CODE_COLUMNS, "")
-    extra.update(dataset="*", dimension="exploit", code="SYN_NEW", action="map", breakdown="exploitation", category="other")
-    pd.concat([codes, pd.DataFrame([extra])]).to_csv(paths.mapping / "eurostat_codes.csv", index=False, lineterminator="\n")
+    extra.update(
+        dataset="*", dimension="exploit", code="SYN_NEW", action="map", breakdown="exploitation", category="other"
+    )
+    pd.concat([codes, pd.DataFrame([extra])]).to_csv(
+        paths.mapping / "eurostat_codes.csv", index=False, lineterminator="\n"
+    )
     outcome = refresh(paths, day=DAY)
     assert outcome.exit_code == EXIT_OK, outcome.text
     return paths, outcome
@@ -296,9 +361,18 @@ def test_flags_missing_and_confidential_values(refreshed):
     paths, outcome = refreshed
     t = table(paths)
     es = t[t["source_id"] == SEX_SID]
-    assert one(es, country="EE", period_start=2022, indicator="victims", breakdown="total", unit="persons")["flags"] == "preliminary"
-    assert "estimated" in one(es, country="EE", period_start=2021, breakdown="sex", category="female", unit="persons")["flags"]
-    assert "series_break" in one(es, country="EE", period_start=2022, breakdown="sex", category="male", unit="persons")["flags"]
+    assert (
+        one(es, country="EE", period_start=2022, indicator="victims", breakdown="total", unit="persons")["flags"]
+        == "preliminary"
+    )
+    assert (
+        "estimated"
+        in one(es, country="EE", period_start=2021, breakdown="sex", category="female", unit="persons")["flags"]
+    )
+    assert (
+        "series_break"
+        in one(es, country="EE", period_start=2022, breakdown="sex", category="male", unit="persons")["flags"]
+    )
     # ':' and 'c' give no row at all (never a zero)
     assert es[(es["country"] == "EE") & (es["period_start"] == 2022) & (es["category"] == "female")].empty
     assert es[(es["country"] == "EE") & (es["period_start"] == 2021) & (es["category"] == "male")].empty
@@ -310,22 +384,38 @@ def test_flags_missing_and_confidential_values(refreshed):
     forms = t[(t["source_id"] == FORM_SID) & (t["unit"] == "persons")]
     assert set(zip(forms["category"], forms["value"])) == {("sexual", 4), ("labour", 3), ("other", 2)}
     assert set(t.loc[t["source_id"].isin([SEX_SID, FORM_SID]), "raw_file"]) == {
-        "eurostat/2026-11-28/crim_thb_synsex.csv", "eurostat/2026-11-28/crim_thb_synform.csv"}
+        "eurostat/2026-11-28/crim_thb_synsex.csv",
+        "eurostat/2026-11-28/crim_thb_synform.csv",
+    }
 
 
 def test_eurostat_beats_unodc_for_the_same_figure(refreshed):
     paths, outcome = refreshed
     t = table(paths)
-    figure = t[(t["country"] == "EE") & (t["period_start"] == 2021) & (t["indicator"] == "victims")
-               & (t["breakdown"] == "total") & (t["unit"] == "persons")]
-    assert set(zip(figure["source_id"], figure["value"], figure["preferred"])) == {(SEX_SID, 10, True), ("SYN_UNODC", 9, False)}
+    figure = t[
+        (t["country"] == "EE")
+        & (t["period_start"] == 2021)
+        & (t["indicator"] == "victims")
+        & (t["breakdown"] == "total")
+        & (t["unit"] == "persons")
+    ]
+    assert set(zip(figure["source_id"], figure["value"], figure["preferred"])) == {
+        (SEX_SID, 10, True),
+        ("SYN_UNODC", 9, False),
+    }
     assert figure["flags"].str.contains("conflict").all()
     assert "official statistics (eurostat)" in one(figure, source_id=SEX_SID)["note"]
     # the diff names the old and the new value and the source now preferred
     assert "EE 2021 victims/total/total (persons): 9 [SYN_UNODC] -> 10 [ESTAT_CRIM_THB_SYNSEX_20261128]" in outcome.text
-    assert "Figures added:" in outcome.text and "EE 2022 victims/total/total (persons): 12 [ESTAT_CRIM_THB_SYNSEX_20261128]" in outcome.text
+    assert (
+        "Figures added:" in outcome.text
+        and "EE 2022 victims/total/total (persons): 12 [ESTAT_CRIM_THB_SYNSEX_20261128]" in outcome.text
+    )
     # a figure only UNODC has keeps UNODC
-    assert one(t, country="EE", period_start=2020, indicator="victims", unit="persons", preferred=True)["source_id"] == "SYN_UNODC"
+    assert (
+        one(t, country="EE", period_start=2020, indicator="victims", unit="persons", preferred=True)["source_id"]
+        == "SYN_UNODC"
+    )
 
 
 def test_snapshot_manifest_sources_and_meta(refreshed):
@@ -364,7 +454,10 @@ def test_eurostat_revisions_between_the_two_latest_snapshots(refreshed, api):
     assert "Same value, preferred source changed: 0" in outcome.text
     assert "crim_thb_synsex geo=EE time=2021 freq=A unit=NR sex=T leg_stat=SYN_VICT: 10 -> 11 p" in outcome.text
     assert "values or flags revised: 1" in outcome.text
-    assert "EE 2021 victims/total/total (persons): 10 [ESTAT_CRIM_THB_SYNSEX_20261128] -> 11 [ESTAT_CRIM_THB_SYNSEX_20261205]" in outcome.text
+    assert (
+        "EE 2021 victims/total/total (persons): 10 [ESTAT_CRIM_THB_SYNSEX_20261128] -> 11 [ESTAT_CRIM_THB_SYNSEX_20261205]"
+        in outcome.text
+    )
     # history kept; only the latest snapshot is read
     assert (paths.raw / "eurostat" / "2026-11-28" / "crim_thb_synsex.csv").exists()
     t = table(paths)
@@ -385,6 +478,7 @@ def test_a_second_refresh_on_the_same_day_replaces_that_days_snapshot(refreshed)
 
 
 # ------------------------------------------------------------------------------------------------ failures
+
 
 @pytest.mark.parametrize("where", ["get_toc_df", "get_dic", "get_data_df:crim_thb_synform"])
 def test_an_api_error_exits_non_zero_and_leaves_data_untouched(api, paths, capsys, where):

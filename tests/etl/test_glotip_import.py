@@ -1,4 +1,5 @@
 """Importing a dataUNODC export: a SYNTHETIC file in the export's layout (numbers invented)."""
+
 from __future__ import annotations
 
 import csv
@@ -12,10 +13,66 @@ from etl.glotip_import import EXPORT_COLUMNS, GlotipFormatError, import_glotip
 from tests.etl.conftest import write_csv
 
 SYNTHETIC_ROWS = [
-    ["EST", "Estonia", "Europe", "Northern Europe", "Detected trafficking victims", "Total", "Total", "Total", "Total", "2023", "Counts", "41", "GLOTIP"],
-    ["EST", "Estonia", "Europe", "Northern Europe", "Detected trafficking victims", "by citizenship", "Ukraineans", "Total", "Total", "2023", "Counts", "<5", "GLOTIP"],
-    ["FIN", "Finland", "Europe", "Northern Europe", "Detected trafficking victims", "Total", "Total", "Total", "Total", "2023", "Counts", "99", "GLOTIP"],
-    ["LVA", "Latvia", "Europe", "Northern Europe", "Persons convicted", "Total", "Total", "Male", "18 years or over", "2023", "Counts", "7", "GLOTIP"],
+    [
+        "EST",
+        "Estonia",
+        "Europe",
+        "Northern Europe",
+        "Detected trafficking victims",
+        "Total",
+        "Total",
+        "Total",
+        "Total",
+        "2023",
+        "Counts",
+        "41",
+        "GLOTIP",
+    ],
+    [
+        "EST",
+        "Estonia",
+        "Europe",
+        "Northern Europe",
+        "Detected trafficking victims",
+        "by citizenship",
+        "Ukraineans",
+        "Total",
+        "Total",
+        "2023",
+        "Counts",
+        "<5",
+        "GLOTIP",
+    ],
+    [
+        "FIN",
+        "Finland",
+        "Europe",
+        "Northern Europe",
+        "Detected trafficking victims",
+        "Total",
+        "Total",
+        "Total",
+        "Total",
+        "2023",
+        "Counts",
+        "99",
+        "GLOTIP",
+    ],
+    [
+        "LVA",
+        "Latvia",
+        "Europe",
+        "Northern Europe",
+        "Persons convicted",
+        "Total",
+        "Total",
+        "Male",
+        "18 years or over",
+        "2023",
+        "Counts",
+        "7",
+        "GLOTIP",
+    ],
 ]
 
 
@@ -61,11 +118,14 @@ def test_csv_export_and_one_command_import_then_build(paths, tmp_path):
     assert set(mine["category"]) == {"total", "UA", "male_adult"}
 
 
-@pytest.mark.parametrize("grid, message", [
-    ([["just", "a", "table"], ["1", "2", "3"]], "Iso3_code"),
-    (export_grid(rows=[r[:11] + ["12.5", "GLOTIP"] for r in SYNTHETIC_ROWS[:1]]), "neither a count"),
-    (export_grid(rows=SYNTHETIC_ROWS[2:3]), "no rows for EST, LVA or LTU"),
-])
+@pytest.mark.parametrize(
+    "grid, message",
+    [
+        ([["just", "a", "table"], ["1", "2", "3"]], "Iso3_code"),
+        (export_grid(rows=[r[:11] + ["12.5", "GLOTIP"] for r in SYNTHETIC_ROWS[:1]]), "neither a count"),
+        (export_grid(rows=SYNTHETIC_ROWS[2:3]), "no rows for EST, LVA or LTU"),
+    ],
+)
 def test_wrong_shape_is_refused_with_a_clear_message(paths, tmp_path, grid, message):
     export = tmp_path / "wrong.csv"
     with export.open("w", newline="") as handle:

@@ -1,4 +1,5 @@
 """Mapping, precedence, rates and flags on synthetic figures (all numbers invented)."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,10 +23,16 @@ def one(table, **where):
     return found.iloc[0]
 
 
-@pytest.mark.parametrize("label, expected", [
-    ("2020", (2020, 2020)), ("2012-2016", (2012, 2016)), ("2013-08/2015-12", (2013, 2015)),
-    ("2012-01/05", (2012, 2012)), ("2025-06", (2025, 2025)),
-])
+@pytest.mark.parametrize(
+    "label, expected",
+    [
+        ("2020", (2020, 2020)),
+        ("2012-2016", (2012, 2016)),
+        ("2013-08/2015-12", (2013, 2015)),
+        ("2012-01/05", (2012, 2012)),
+        ("2025-06", (2025, 2025)),
+    ],
+)
 def test_periods_keep_their_span(label, expected):
     assert parse_period(label) == expected
 
@@ -62,9 +69,20 @@ def test_research_wording_maps_through_the_tables(tree):
 def test_glotip_wording_sex_age_forms_and_demonyms(tree):
     tree.glotip += [
         glotip_row("LT", 2021, "Detected trafficking victims", "Total", "Total", 20, row=4),
-        glotip_row("LT", 2021, "Detected trafficking victims", "Total", "Total", 6, sex="Female", age="0 to 17 years", row=5),
-        glotip_row("LT", 2021, "Detected trafficking victims", "by form of exploitation", "Forced labour", "<5",
-                   sex="Male", age="18 years or over", row=6),
+        glotip_row(
+            "LT", 2021, "Detected trafficking victims", "Total", "Total", 6, sex="Female", age="0 to 17 years", row=5
+        ),
+        glotip_row(
+            "LT",
+            2021,
+            "Detected trafficking victims",
+            "by form of exploitation",
+            "Forced labour",
+            "<5",
+            sex="Male",
+            age="18 years or over",
+            row=6,
+        ),
         glotip_row("LT", 2021, "Detected trafficking victims", "by citizenship", "Uzbecki", 7, row=7),
         glotip_row("LT", 2021, "Detected trafficking victims", "by citizenship", "Nationals", 9, row=8),
     ]
@@ -94,7 +112,9 @@ def test_precedence_official_collection_over_national_over_tip(tree):
     tree.research["us_tip.csv"].append(research_row("LT", 2018, "identified_victims", "total", "all", 58, "SYN_TIP"))
     tree.research["national.csv"].append(research_row("LT", 2019, "identified_victims", "total", "all", 36, "SYN_NEWS"))
     tree.research["us_tip.csv"].append(research_row("LT", 2019, "identified_victims", "total", "all", 35, "SYN_TIP"))
-    tree.research["national.csv"].append(research_row("LT", 2019, "identified_victims", "total", "all", 37, "SYN_MINISTRY"))
+    tree.research["national.csv"].append(
+        research_row("LT", 2019, "identified_victims", "total", "all", 37, "SYN_MINISTRY")
+    )
     table = harmonise(tree.write()).table
     y2018 = rows(table, indicator="victims", unit="persons", period_start=2018)
     assert y2018.loc[y2018["preferred"], "source_id"].tolist() == ["SYN_UNODC"]
@@ -113,10 +133,22 @@ def test_population_official_first_then_newest_and_overrides_apply(tree):
     ]
     paths = tree.write()
     from tests.etl.conftest import write_csv
-    write_csv(paths.mapping / "precedence_overrides.csv",
-              ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit",
-               "preferred_source_id", "why"],
-              [["EE", 2020, 2020, "population", "total", "total", "persons", "SYN_WIKI", "synthetic reason"]])
+
+    write_csv(
+        paths.mapping / "precedence_overrides.csv",
+        [
+            "country",
+            "period_start",
+            "period_end",
+            "indicator",
+            "breakdown",
+            "category",
+            "unit",
+            "preferred_source_id",
+            "why",
+        ],
+        [["EE", 2020, 2020, "population", "total", "total", "persons", "SYN_WIKI", "synthetic reason"]],
+    )
     table = harmonise(paths).table
     preferred = rows(table, indicator="population", preferred=True).set_index("period_start")["source_id"]
     # 2019: the official statistic beats the tertiary page even though that one says "refined"
@@ -125,8 +157,10 @@ def test_population_official_first_then_newest_and_overrides_apply(tree):
 
 
 def test_no_rate_from_a_population_below_official_grade(tree):
-    tree.glotip += [glotip_row("EE", 2019, "Detected trafficking victims", "Total", "Total", 13, row=40),
-                    glotip_row("EE", 2020, "Detected trafficking victims", "Total", "Total", 13, row=41)]
+    tree.glotip += [
+        glotip_row("EE", 2019, "Detected trafficking victims", "Total", "Total", 13, row=40),
+        glotip_row("EE", 2020, "Detected trafficking victims", "Total", "Total", 13, row=41),
+    ]
     tree.research["national.csv"] += [
         research_row("EE", 2019, "population", "total", "all", 1300000, "SYN_STATS"),
         research_row("EE", 2020, "population", "total", "all", 1311000, "SYN_WIKI"),
@@ -181,7 +215,9 @@ def test_breakdown_above_total_is_flagged_and_convictions_repeating_victims_are_
         glotip_row("EE", 2021, "Persons convicted", "Total", "Total", "<5", row=20),
         glotip_row("EE", 2021, "Persons convicted", "by form of exploitation", "Sexual exploitation", 26, row=21),
         glotip_row("EE", 2021, "Detected trafficking victims", "Total", "Total", 35, row=22),
-        glotip_row("EE", 2021, "Detected trafficking victims", "by form of exploitation", "Sexual exploitation", 26, row=23),
+        glotip_row(
+            "EE", 2021, "Detected trafficking victims", "by form of exploitation", "Sexual exploitation", 26, row=23
+        ),
         glotip_row("LV", 2020, "Detected trafficking victims", "Total", "Total", 48, row=24),
         glotip_row("LV", 2020, "Detected trafficking victims", "by citizenship", "Latvian", 30, row=25),
         glotip_row("LV", 2020, "Detected trafficking victims", "by citizenship", "Tajiki", 20, row=26),
@@ -197,8 +233,24 @@ def test_breakdown_above_total_is_flagged_and_convictions_repeating_victims_are_
 
 def test_repeated_unodc_key_is_kept_flagged_and_never_preferred(tree):
     tree.glotip += [
-        glotip_row("EE", 2017, "Detected trafficking victims", "by form of exploitation", "Other forms of exploitation", "<5", row=30),
-        glotip_row("EE", 2017, "Detected trafficking victims", "by form of exploitation", "Other forms of exploitation", 6, row=31),
+        glotip_row(
+            "EE",
+            2017,
+            "Detected trafficking victims",
+            "by form of exploitation",
+            "Other forms of exploitation",
+            "<5",
+            row=30,
+        ),
+        glotip_row(
+            "EE",
+            2017,
+            "Detected trafficking victims",
+            "by form of exploitation",
+            "Other forms of exploitation",
+            6,
+            row=31,
+        ),
     ]
     table = harmonise(tree.write()).table
     other = rows(table, breakdown="exploitation", category="other", unit="persons")
@@ -223,9 +275,28 @@ def test_tip_tier_period_is_the_report_year(tree):
 
 
 def test_low_confidence_figure_is_kept_but_never_preferred(tree):
-    tree.sources.append(["SYN_SHAKY", "national", "tertiary", "synthetic grade", "", "Synthetic aggregator",
-                         "Synthetic item", "", "2025", "2026-11-28", "synthetic", "Synthetic citation", "", "", "",
-                         "TERTIARY, LOW CONFIDENCE. Truncated text."])
-    tree.research["national.csv"].append(research_row("LV", 2024, "identified_victims", "total", "all", 38, "SYN_SHAKY"))
+    tree.sources.append(
+        [
+            "SYN_SHAKY",
+            "national",
+            "tertiary",
+            "synthetic grade",
+            "",
+            "Synthetic aggregator",
+            "Synthetic item",
+            "",
+            "2025",
+            "2026-11-28",
+            "synthetic",
+            "Synthetic citation",
+            "",
+            "",
+            "",
+            "TERTIARY, LOW CONFIDENCE. Truncated text.",
+        ]
+    )
+    tree.research["national.csv"].append(
+        research_row("LV", 2024, "identified_victims", "total", "all", 38, "SYN_SHAKY")
+    )
     figure = one(harmonise(tree.write()).table, indicator="victims", unit="persons")
     assert "low_confidence" in figure["flags"] and not figure["preferred"]

@@ -3,6 +3,7 @@
 Invariants over the committed dataset (the build refuses a table that breaks them) and the cases found
 when the dashboard was tried as a new user would, as regressions. Synthetic rules at the end.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,8 +24,9 @@ def ref():
 
 @pytest.fixture(scope="module")
 def table():
-    t = pd.read_csv(DEFAULT_PATHS.output, keep_default_na=False,
-                    na_values={"value": [""], "value_low": [""], "value_high": [""]})
+    t = pd.read_csv(
+        DEFAULT_PATHS.output, keep_default_na=False, na_values={"value": [""], "value_low": [""], "value_high": [""]}
+    )
     for c in ("preferred", "suppressed"):
         t[c] = t[c].astype(str) == "True"
     return t
@@ -39,6 +41,7 @@ def fig(t, **where):
 
 # ------------------------------------------------------------------ invariants on the real dataset
 
+
 def test_no_preferred_breakdown_set_mixes_sources(table):
     assert invariants.mixed_source_sets(table) == []
 
@@ -49,7 +52,11 @@ def test_no_preferred_exclusive_set_sums_above_its_total(table, ref):
 
 def test_every_overlapping_set_is_flagged(table, ref):
     assert invariants.overlapping_unflagged(table, ref.breakdown_kind) == []
-    assert fig(table, indicator="convicted", breakdown="exploitation")["flags"].str.contains("overlapping_categories").all()
+    assert (
+        fig(table, indicator="convicted", breakdown="exploitation")["flags"]
+        .str.contains("overlapping_categories")
+        .all()
+    )
 
 
 def test_no_figure_preferred_under_two_keys(table):
@@ -77,6 +84,7 @@ def test_each_row_carries_its_source_grade(table, ref):
 
 
 # ------------------------------------------------------------------ the cases a new user found
+
 
 def test_news_sites_are_not_rated_official_and_the_document_is_cited(table, ref):
     lt = fig(table, country="LT", period_start=2024, indicator="victims", breakdown="total", unit="persons")
@@ -120,8 +128,9 @@ def test_lv_2018_forms_come_from_one_source(table):
 def test_lv_2020_sets_that_exceed_the_total_are_not_used(table):
     sex = fig(table, country="LV", period_start=2020, indicator="victims", breakdown="sex", unit="persons")
     assert not sex["preferred"].any() and sex["flags"].str.contains("breakdown_exceeds_total").all()
-    cit = fig(table, country="LV", period_start=2020, indicator="victims", breakdown="citizenship_country",
-              unit="persons")
+    cit = fig(
+        table, country="LV", period_start=2020, indicator="victims", breakdown="citizenship_country", unit="persons"
+    )
     chosen = cit[cit["preferred"]]
     assert set(chosen["source_id"]) == {"LV_IEM_CT_2020"} and chosen["value"].sum() == 48
 
@@ -148,6 +157,7 @@ def test_series_breaks_are_marked(table):
 
 # ------------------------------------------------------------------ the rules, on synthetic figures
 
+
 def test_the_set_that_reconciles_with_the_total_is_chosen_whole(tree):
     tree.glotip += [
         glotip_row("LV", 2020, "Detected trafficking victims", "Total", "Total", 48, row=24),
@@ -167,11 +177,22 @@ def test_a_category_from_another_source_never_joins_the_set(tree):
     tree.glotip += [
         glotip_row("LV", 2018, "Detected trafficking victims", "Total", "Total", 23, row=1),
         glotip_row("LV", 2018, "Detected trafficking victims", "by form of exploitation", "Forced labour", 11, row=2),
-        glotip_row("LV", 2018, "Detected trafficking victims", "by form of exploitation", "Other forms of exploitation", 6, row=3),
-        glotip_row("LV", 2018, "Detected trafficking victims", "by form of exploitation", "Sexual exploitation", 6, row=4),
+        glotip_row(
+            "LV",
+            2018,
+            "Detected trafficking victims",
+            "by form of exploitation",
+            "Other forms of exploitation",
+            6,
+            row=3,
+        ),
+        glotip_row(
+            "LV", 2018, "Detected trafficking victims", "by form of exploitation", "Sexual exploitation", 6, row=4
+        ),
     ]
     tree.research["national.csv"] += [
-        research_row("LV", 2018, "identified_victims", "exploitation", "sham_marriage", 5, "SYN_NEWS")]
+        research_row("LV", 2018, "identified_victims", "exploitation", "sham_marriage", 5, "SYN_NEWS")
+    ]
     t = harmonise(tree.write()).table
     forms = t[(t["breakdown"] == "exploitation") & t["preferred"]]
     assert set(forms["source_id"]) == {"SYN_UNODC"} and "marriage" not in set(forms["category"])
@@ -179,7 +200,8 @@ def test_a_category_from_another_source_never_joins_the_set(tree):
 
 def test_own_nationals_are_spelled_as_the_country_code(tree):
     tree.research["national.csv"].append(
-        research_row("LV", 2017, "identified_victims", "citizenship", "latvian_citizens", 18, "SYN_MINISTRY"))
+        research_row("LV", 2017, "identified_victims", "citizenship", "latvian_citizens", 18, "SYN_MINISTRY")
+    )
     t = harmonise(tree.write()).table
     row = t[t["indicator"] == "victims"].iloc[0]
     assert (row["breakdown"], row["category"]) == ("citizenship_country", "LV")
@@ -187,18 +209,24 @@ def test_own_nationals_are_spelled_as_the_country_code(tree):
 
 def test_unit_synonyms_merge_into_one_key(tree):
     tree.research["national.csv"] += [
-        research_row("EE", 2017, "registered_offences", "penal_code_section", "s175_minors", 67, "SYN_MINISTRY",
-                     unit="offences"),
-        research_row("EE", 2017, "registered_offences", "penal_code_section", "s175_minors", 67, "SYN_NEWS",
-                     unit="cases"),
+        research_row(
+            "EE", 2017, "registered_offences", "penal_code_section", "s175_minors", 67, "SYN_MINISTRY", unit="offences"
+        ),
+        research_row(
+            "EE", 2017, "registered_offences", "penal_code_section", "s175_minors", 67, "SYN_NEWS", unit="cases"
+        ),
     ]
     t = harmonise(tree.write()).table
     assert set(t["unit"]) == {"offences"} and t["preferred"].sum() == 1
 
 
 def test_clean_citation_drops_curator_notes():
-    record = {"publisher": "delfi.lv, citing CSB", "title": "Population (title reconstructed from URL slug)",
-              "date_published": "2023 (inferred)", "url": "https://example.org/x"}
+    record = {
+        "publisher": "delfi.lv, citing CSB",
+        "title": "Population (title reconstructed from URL slug)",
+        "date_published": "2023 (inferred)",
+        "url": "https://example.org/x",
+    }
     text = clean_citation(record)
     assert text == "delfi.lv, citing CSB (2023). Population. https://example.org/x"
     assert curator_notes_in(text) == []
@@ -212,22 +240,62 @@ def test_research_additions_are_added_once_with_a_grade_to_review(tree, tmp_path
     tree.research["national.csv"].append(research_row("EE", 2019, "population", "total", "all", 1300000, "SYN_STATS"))
     paths = tree.write()
     folder = tmp_path / "additions"
-    write_csv(folder / "2026-11-30_figures.csv",
-              ["family", "country", "year", "indicator", "dimension", "category", "value", "unit", "source_id",
-               "location", "quote"],
-              [["national", "EE", "2020", "population", "total", "all", "1310000", "persons", "SYN_NEW_NEWS",
-                "para 1", "synthetic quote, never imported"]])
-    write_csv(folder / "2026-11-30_sources.csv",
-              ["source_id", "family", "title", "publisher", "year_published", "url", "notes", "aliases"],
-              [["SYN_NEW_NEWS", "national", "Synthetic news (fake)", "Synthetic outlet, citing the office",
-                "2024 (inferred)", "", "NEWS citing the office", ""]])
+    write_csv(
+        folder / "2026-11-30_figures.csv",
+        [
+            "family",
+            "country",
+            "year",
+            "indicator",
+            "dimension",
+            "category",
+            "value",
+            "unit",
+            "source_id",
+            "location",
+            "quote",
+        ],
+        [
+            [
+                "national",
+                "EE",
+                "2020",
+                "population",
+                "total",
+                "all",
+                "1310000",
+                "persons",
+                "SYN_NEW_NEWS",
+                "para 1",
+                "synthetic quote, never imported",
+            ]
+        ],
+    )
+    write_csv(
+        folder / "2026-11-30_sources.csv",
+        ["source_id", "family", "title", "publisher", "year_published", "url", "notes", "aliases"],
+        [
+            [
+                "SYN_NEW_NEWS",
+                "national",
+                "Synthetic news (fake)",
+                "Synthetic outlet, citing the office",
+                "2024 (inferred)",
+                "",
+                "NEWS citing the office",
+                "",
+            ]
+        ],
+    )
     first = add_research(folder, paths, accessed="2026-11-30")
     again = add_research(folder, paths, accessed="2026-11-30")
     assert first == {"national.csv": 1, "sources.csv": 1} and again == {"national.csv": 0, "sources.csv": 0}
     sources = pd.read_csv(paths.sources, dtype=str, keep_default_na=False).set_index("source_id")
     assert sources.at["SYN_NEW_NEWS", "grade"] == "news_citing_official"
     assert "review" in sources.at["SYN_NEW_NEWS", "grade_reason"]
-    assert sources.at["SYN_NEW_NEWS", "citation"] == "Synthetic outlet, citing the office (2024). Synthetic news (fake)."
+    assert (
+        sources.at["SYN_NEW_NEWS", "citation"] == "Synthetic outlet, citing the office (2024). Synthetic news (fake)."
+    )
     raw = (paths.raw / "national.csv").read_text()
     assert "synthetic quote" not in raw  # quotes stay out of the project
     harmonise(paths)  # the added rows and source build
@@ -237,9 +305,15 @@ def test_research_additions_are_added_once_with_a_grade_to_review(tree, tmp_path
 # reviewed (an unmodified Eurostat file, a verbatim press release, an EU institution's page). A new source
 # of this kind must be reviewed and added here, or graded by what it is (a news report).
 REVIEWED_COPIES = {
-    "EUROSTAT_TPS00001_SNAP2016", "EUROSTAT_TPS00001_SNAP2017", "EUROSTAT_TPS00001_SNAP2020",
-    "EUROSTAT_TPS00001_SNAP2021", "EUROSTAT_TPS00001_SNAP2022", "EUROSTAT_TPS00001_SNAP2023",
-    "GRETA_LT3_PR", "NAT_LT_OMBUDSMAN_2025", "TIP2015_EE_AASSONE",
+    "EUROSTAT_TPS00001_SNAP2016",
+    "EUROSTAT_TPS00001_SNAP2017",
+    "EUROSTAT_TPS00001_SNAP2020",
+    "EUROSTAT_TPS00001_SNAP2021",
+    "EUROSTAT_TPS00001_SNAP2022",
+    "EUROSTAT_TPS00001_SNAP2023",
+    "GRETA_LT3_PR",
+    "NAT_LT_OMBUDSMAN_2025",
+    "TIP2015_EE_AASSONE",
 }
 
 
@@ -247,6 +321,9 @@ def test_no_source_is_graded_official_for_whom_it_quotes(ref):
     """A general check, not a list of the cases found: an official grade for a document that says it
     quotes, cites or reports someone else is a news report unless reviewed."""
     official = ref.sources[ref.sources["grade"].isin(ref.official_grades)]
-    says_quoted = official[official["publisher"].str.contains(
-        r"citing|quoting|reporting|\bvia\b|republish|copy|hosted|summaris", case=False, regex=True)]
+    says_quoted = official[
+        official["publisher"].str.contains(
+            r"citing|quoting|reporting|\bvia\b|republish|copy|hosted|summaris", case=False, regex=True
+        )
+    ]
     assert set(says_quoted["source_id"]) <= REVIEWED_COPIES, sorted(set(says_quoted["source_id"]) - REVIEWED_COPIES)

@@ -1,4 +1,5 @@
 """The build refuses bad input with a message naming file and row, and overwrites nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,7 +12,9 @@ from tests.etl.conftest import RESEARCH_HEADER, glotip_row, research_row, write_
 
 def good_tree(tree):
     tree.glotip.append(glotip_row("EE", 2020, "Detected trafficking victims", "Total", "Total", 5))
-    tree.research["national.csv"].append(research_row("EE", 2020, "identified_victims", "total", "all", 6, "SYN_MINISTRY"))
+    tree.research["national.csv"].append(
+        research_row("EE", 2020, "identified_victims", "total", "all", 6, "SYN_MINISTRY")
+    )
     return tree.write()
 
 
@@ -29,13 +32,17 @@ def test_a_good_tree_builds_and_writes_both_outputs(tree):
 
 @pytest.mark.parametrize("value, expected", [("-3", "value"), ("twelve", "value"), ("", "value")])
 def test_non_numeric_or_negative_values_are_refused(tree, value, expected):
-    tree.research["national.csv"].append(research_row("EE", 2020, "identified_victims", "total", "all", value, "SYN_MINISTRY"))
+    tree.research["national.csv"].append(
+        research_row("EE", 2020, "identified_victims", "total", "all", value, "SYN_MINISTRY")
+    )
     message = refused(tree.write())
     assert "national.csv line 2" in message and expected in message
 
 
 def test_unknown_source_id_is_refused(tree):
-    tree.research["us_tip.csv"].append(research_row("LT", 2019, "identified_victims", "total", "all", 3, "NOT_A_SOURCE"))
+    tree.research["us_tip.csv"].append(
+        research_row("LT", 2019, "identified_victims", "total", "all", 3, "NOT_A_SOURCE")
+    )
     message = refused(tree.write())
     assert "us_tip.csv line(s) 2" in message and "NOT_A_SOURCE" in message
 
@@ -51,7 +58,9 @@ def test_missing_column_empty_file_and_missing_file_are_named(tree):
 
 
 def test_out_of_range_year_and_unknown_country_are_refused(tree):
-    tree.research["national.csv"].append(research_row("FI", 1890, "identified_victims", "total", "all", 3, "SYN_MINISTRY"))
+    tree.research["national.csv"].append(
+        research_row("FI", 1890, "identified_victims", "total", "all", 3, "SYN_MINISTRY")
+    )
     message = refused(tree.write())
     assert "'country'" in message and "'period_start'" in message
 
@@ -60,14 +69,18 @@ def test_a_failed_build_leaves_the_previous_output_untouched(tree):
     paths = good_tree(tree)
     build(paths)
     before = paths.output.read_bytes(), paths.meta.read_bytes()
-    tree.research["national.csv"].append(research_row("EE", 2021, "identified_victims", "total", "all", "x", "SYN_MINISTRY"))
+    tree.research["national.csv"].append(
+        research_row("EE", 2021, "identified_victims", "total", "all", "x", "SYN_MINISTRY")
+    )
     tree.write()
     refused(paths)
     assert (paths.output.read_bytes(), paths.meta.read_bytes()) == before
 
 
 def test_cli_exit_code_and_message_on_bad_input(tree, capsys):
-    tree.research["national.csv"].append(research_row("EE", 2020, "identified_victims", "total", "all", "-1", "SYN_MINISTRY"))
+    tree.research["national.csv"].append(
+        research_row("EE", 2020, "identified_victims", "total", "all", "-1", "SYN_MINISTRY")
+    )
     paths = tree.write()
     assert main(["--data", str(paths.root)]) == 1
     err = capsys.readouterr().err

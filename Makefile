@@ -103,7 +103,7 @@ DECK_LANG ?= en
 OUT ?=
 shell_quoted = '$(subst ','\'',$(value $1))'
 deck: $(STAMP)
-	$(BIN)/python -m components.deck_files --deck $(call shell_quoted,DECK) --format $(call shell_quoted,FORMAT) \
+	$(BIN)/python -m components.decks.files --deck $(call shell_quoted,DECK) --format $(call shell_quoted,FORMAT) \
 		--lang $(call shell_quoted,DECK_LANG) $(if $(value OUT),--out $(call shell_quoted,OUT))
 
 # Needs internet: pull Eurostat's crim_thb datasets, snapshot them under data/raw/eurostat/<date>/, rebuild, print a diff.

@@ -11,12 +11,12 @@ from components.core import i18n, pages as registry
 from components.core.cite import dataset_citation, licence_summary
 from components.core.i18n import _
 from components.core.style import md_escape
-from components.ui import a11y, store as frame
-from components.ui.controls import language, language_picker, reset
+from components.ui import a11y, language, store as frame
+from components.ui.controls import reset
 from components.ui.share import copy_box, copy_link
-from components.view.state import PAGE_FIELDS
+from components.view.params import PAGE_FIELDS
 
-lang = language()  # before any text: the link's lang=, the session's choice, the browser's language, English
+language.decide()  # before any text: the link's lang=, the session's choice, the browser's language, English
 st.set_page_config(page_title=_(a11y.SITE_NAME), page_icon="📊", layout="wide")
 
 PAGES = [
@@ -38,7 +38,7 @@ def _as_of(meta) -> str:
 
 
 with st.sidebar:
-    language_picker()
+    language.picker()
     st.markdown("**" + _("Trafficking in human beings — Estonia, Latvia, Lithuania") + "**")
     st.caption(_("Official statistics, every figure traceable to its source."))
     if ds is not None:
@@ -50,7 +50,7 @@ with st.sidebar:
         )
     st.caption(_("The address bar always holds the current view: copy it to share exactly what you see."))
     link_slot = st.container()  # filled after the page ran (the page writes its view into the URL)
-    if set(PAGE_FIELDS.get(page_id, ())) - set(registry.COMMON_FIELDS):
+    if PAGE_FIELDS.get(page_id):
         if st.button(_("Reset this view"), icon=":material/restart_alt:", key="reset_view"):
             reset(page_id)
             st.rerun()

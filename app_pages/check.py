@@ -23,11 +23,11 @@ st.markdown(
         "what the country counts, and a citation you can paste."
     )
 )
-view, values = controls.bind(PAGE, ds, opts, custom={"figure": lambda v: figure_picker(ds, opts, v)})
-if values["figure"] is None:
+shown = controls.bind(PAGE, ds, opts, custom={"figure": lambda v: figure_picker(ds, opts, v)})
+if shown.figure is None:
     st.warning(i18n._("No figure for this choice."))
     st.stop()
-fig = frame.figures(ds, view, opts)[0]
+fig = frame.figures(ds, shown, opts)[0]
 x = fig.extra
 
 a11y.section_heading(i18n._("The figure"))  # its label below is an h3
@@ -65,7 +65,7 @@ render.table(
         "Copy read at": st.column_config.LinkColumn(i18n._("Copy read at")),
     },
 )
-for line in own.figure_lines(values["figure"]):  # an upload's value: beside the sources, never one of them
+for line in own.figure_lines(shown.figure):  # an upload's value: beside the sources, never one of them
     st.caption(md_escape(line))
 st.markdown(i18n._("**Why this one:** {why}").format(why=md_escape(x["why"])))
 with st.expander(i18n._("The precedence rule")):

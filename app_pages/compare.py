@@ -11,8 +11,8 @@ PAGE = "compare"
 ds = frame.dataset()
 opts = own.options(ds, frame.options(ds))  # with this session's figures: their indicators, years
 st.title(i18n._("Compare the countries"))
-view, values = controls.bind(PAGE, ds, opts)
-fig = own.beside(own.figures(ds, view, opts)[0], ds, PAGE, values)  # yours beside, never mixed in
+shown = controls.bind(PAGE, ds, opts)
+fig = own.beside(own.figures(ds, shown, opts)[0], ds, PAGE, shown)  # yours beside, never mixed in
 if fig.extra["period_note"]:
     st.caption(fig.extra["period_note"])
 if fig.extra["missing"]:
@@ -25,8 +25,8 @@ if fig.extra["missing"]:
             key="compare_nearest",
         )
 render.figure(fig, ds)
-if not own.session_only(ds, view, opts):  # a deck holds views of the official data: it is shown elsewhere
-    my_deck.add_button(view)  # the view as a slide of your own deck
+if not own.session_only(ds, shown, opts):  # a deck holds views of the official data: it is shown elsewhere
+    my_deck.add_button(shown.view)  # the view as a slide of your own deck
 
 if fig.extra["row_notes"]:
     with st.expander(i18n._("Notes on these figures ({n})").format(n=len(fig.extra["row_notes"]))):

@@ -32,8 +32,8 @@ st.markdown(
         "pick a figure below) to see every source's value side by side."
     )
 )
-view, values = controls.bind(PAGE, ds, opts)
-fig = frame.figures(ds, view, opts)[0]
+shown = controls.bind(PAGE, ds, opts)
+fig = frame.figures(ds, shown, opts)[0]
 st.caption(
     i18n.ngettext("{n} row", "{n} rows", len(fig.table)).format(n=fmt_number(len(fig.table)))
     + " · "

@@ -58,8 +58,8 @@ def _deck_map(fig, flows: bool) -> None:
 ds = frame.dataset()
 opts = frame.options(ds)
 st.title(i18n._("Map"))
-view, values = controls.bind(PAGE, ds, opts)
-fig, *detail = frame.figures(ds, view, opts)
+shown = controls.bind(PAGE, ds, opts)
+fig, *detail = frame.figures(ds, shown, opts)
 if fig.extra["period_note"]:
     st.caption(fig.extra["period_note"])
 render.caveats(fig)  # a state whose figure counts something else: said before the map compares it
@@ -69,9 +69,9 @@ with map_col:
     if fig.deck is None:  # the drawn map: its title, legend and sources are in it, as in its files
         render.chart(fig, key=STATIC_KEY, on_select=_on_pick)
     else:
-        _deck_map(fig, values["flows"])
+        _deck_map(fig, shown.flows)
 with detail_col:
-    if not values["sel"]:
+    if not shown.sel:
         st.info(
             i18n._(
                 "Click a country on the map, or choose it under *Country detail*, to see its figures over "
@@ -81,7 +81,7 @@ with detail_col:
         )
     else:
         a11y.section_heading(i18n._("Country detail"))  # the country's name below is an h3
-        st.subheader(ds.codebook.country_label(values["sel"]))
+        st.subheader(ds.codebook.country_label(shown.sel))
         for d in detail:
             render.chart(d)
             render.notes(d)
@@ -105,4 +105,4 @@ st.caption(
     i18n._("Downloads: the map as an image (PNG/SVG, with legend, unit, period and sources) and its figures (CSV).")
 )
 share.export_panel(fig, ds)
-my_deck.add_button(view)  # the view as a slide of your own deck
+my_deck.add_button(shown.view)  # the view as a slide of your own deck

@@ -33,8 +33,8 @@ BREAKDOWNS = i18n.N_(
 
 ds = frame.dataset()
 opts = frame.options(ds)
-view, _ = controls.bind("methodology", ds, opts)
-fig = frame.figures(ds, view, opts)[0]
+shown = controls.bind("methodology", ds, opts)
+fig = frame.figures(ds, shown, opts)[0]
 x = fig.extra
 
 st.title(i18n._("Methodology"))

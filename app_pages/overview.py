@@ -16,8 +16,8 @@ ds = frame.dataset()
 opts = frame.options(ds)
 st.title(i18n._("Trafficking in human beings in the Baltic states"))
 st.markdown(i18n._(CAVEAT))
-view, _ = controls.bind(PAGE, ds, opts)
-main, *sparks = frame.figures(ds, view, opts)
+shown = controls.bind(PAGE, ds, opts)
+main, *sparks = frame.figures(ds, shown, opts)
 spark = {f.key: f for f in sparks}
 cards = main.extra["cards"]
 if main.extra["years"]:
@@ -71,7 +71,7 @@ with st.expander(i18n._("Numbers behind the cards")):
 
 st.caption(i18n._("Download the figures behind the cards (as one line chart, with sources):"))
 share.export_panel(main, ds)
-my_deck.add_button(view)  # the view as a slide of your own deck
+my_deck.add_button(shown.view)  # the view as a slide of your own deck
 st.page_link("app_pages/compare.py", label=i18n._("Compare the countries in detail"), icon=":material/arrow_forward:")
 st.page_link(
     "app_pages/trends.py", label=i18n._("See the trends and the justice chain"), icon=":material/arrow_forward:"

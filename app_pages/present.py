@@ -14,8 +14,8 @@ import streamlit as st
 
 from components.core import i18n
 from components.core.style import md_escape
-from components.decks import deck as dk
 from components.ui import controls, my_deck, render, safe_html, share, store as frame
+from components.view import deck as dk
 
 PAGE = "present"
 # a constant: no data or URL text goes into it (double braces: safe_html formats the template)
@@ -39,12 +39,12 @@ ds = frame.dataset()
 opts = frame.options(ds)
 safe_html.markdown(CHROME_CSS)
 my_deck.from_link()  # your own deck in the link (mydeck=): slides that cannot be used are named and left out
-view, values = controls.bind(PAGE, ds, opts)
-fig, deck, n, slide, slide_notices = my_deck.current(ds, view, values, opts)
+shown = controls.bind(PAGE, ds, opts)
+fig, deck, n, slide, slide_notices = my_deck.current(ds, shown, opts)
 
 
 def _go(to: int) -> None:
-    controls.go(replace(view, slide=to))
+    controls.go(replace(shown.view, slide=to))
 
 
 main, nav = st.container(), st.container()
@@ -78,8 +78,8 @@ with nav:
 with main:
     render.slide(fig, slide, ds, slide_notices)
 with nav:
-    my_deck.picker(view, deck)
+    my_deck.picker(shown.view, deck)
     share.copy_link(PAGE, label=i18n._("Link to this slide"))
     share.deck_downloads(deck, ds, opts)
-    my_deck.panel(view, deck)
+    my_deck.panel(shown.view, deck)
 st.stop()  # a slide is the whole screen: no footer under it

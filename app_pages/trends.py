@@ -17,11 +17,11 @@ CHAIN_INTRO = i18n.N_(
 ds = frame.dataset()
 opts = own.options(ds, frame.options(ds))  # with this session's figures: their indicators, years
 st.title(i18n._("Trends over time"))
-view, values = controls.bind(PAGE, ds, opts)
-fig = own.beside(own.figures(ds, view, opts)[0], ds, PAGE, values)  # yours beside, never mixed in
-if values["view"] == "chain":
+shown = controls.bind(PAGE, ds, opts)
+fig = own.beside(own.figures(ds, shown, opts)[0], ds, PAGE, shown)  # yours beside, never mixed in
+if shown.chart == "chain":
     a11y.set_title(i18n._("Justice chain"), i18n._("Trends"))
     st.markdown(i18n._(CHAIN_INTRO))
 render.figure(fig, ds)
-if not own.session_only(ds, view, opts):  # a deck holds views of the official data: it is shown elsewhere
-    my_deck.add_button(view)  # the view as a slide of your own deck
+if not own.session_only(ds, shown, opts):  # a deck holds views of the official data: it is shown elsewhere
+    my_deck.add_button(shown.view)  # the view as a slide of your own deck

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import importlib
 
-from components.core import i18n, pages as registry
+from components.core import pages as registry
 from components.core.figure import Figure
+from components.view.options import Options
+from components.view.state import Resolved, ViewState, resolve
 
 
-def build(ds, view, options) -> tuple[Figure, ...]:
-    spec = registry.page(view.page)
+def build(ds, view: Resolved | ViewState, options: Options) -> tuple[Figure, ...]:
+    """The page's Figures for a view, in the language of the text layer (i18n: the run's, or the one an
+    export or the API set). The app and the server pass the view they resolved once; a bare ViewState (a
+    slide's, a script's) is resolved here, the builders' one entry: the page modules never resolve."""
+    resolved = view if isinstance(view, Resolved) else resolve(view, options)
+    spec = registry.page(resolved.page)
     if not spec.builder:
         return ()
-    # in the view's language (its `lang` field): the same view builds the same Figure in any thread
-    with i18n.using(getattr(view, "lang", None)):
-        return importlib.import_module(f"components.{spec.builder}").build(ds, view, options)
+    return importlib.import_module(f"components.{spec.builder}").build(ds, resolved, options)
 
 
-def main_figure(ds, view, options) -> Figure | None:
+def main_figure(ds, view: Resolved | ViewState, options: Options) -> Figure | None:
     figs = build(ds, view, options)
     return figs[0] if figs else None

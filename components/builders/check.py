@@ -9,7 +9,7 @@ from components.core.cite import figure_citation, source_line, source_record
 from components.core.figure import Figure, years_covered
 from components.core.i18n import N_
 from components.draw import files as ex
-from components.view.state import resolve
+from components.view.state import Resolved
 from etl.figure_key import parse_figure_key
 
 COLUMNS = {
@@ -30,9 +30,8 @@ COLUMNS = {
 }
 
 
-def build(ds, view, options):
-    view, v = resolve(view, options)
-    figure = v["figure"] or options.default_figure
+def build(ds, r: Resolved, options):
+    figure = r.figure or options.default_figure
     side = side_by_side(ds, figure) if figure else None
     if side is None:
         empty = ds.table.iloc[0:0]

@@ -16,16 +16,15 @@ from components.core import i18n, queries as q
 from components.core.cite import source_line
 from components.core.i18n import N_
 from components.draw.charts import compare_chart
-from components.view.state import resolve
+from components.view.state import Resolved
 
 
-def build(ds, view, options):
-    view, v = resolve(view, options)
+def build(ds, r: Resolved, options):
     cb, t = ds.codebook, ds.table
-    indicator, breakdown, stack = v["indicator"], v["breakdown"], v["stack"]
-    countries = list(v["countries"])
-    period = v["period"] or ""
-    unit = q.unit_for(t, indicator, v["measure"])
+    indicator, breakdown, stack = r.indicator, r.breakdown, r.stack
+    countries = list(r.countries)
+    period = r.period or ""
+    unit = q.unit_for(t, indicator, r.measure)
     data = q.compare_data(
         t,
         cb,
@@ -34,7 +33,7 @@ def build(ds, view, options):
         breakdown=breakdown,
         unit=unit,
         countries=countries,
-        unconfirmed=v["unconfirmed"],
+        unconfirmed=r.unconfirmed,
     )
     label = cb.indicator_label(indicator)
     bd_text = (
@@ -119,7 +118,7 @@ def build(ds, view, options):
                 countries=", ".join(nodata)
             )
         )
-    if not v["unconfirmed"]:
+    if not r.unconfirmed:
         # with each country's latest year: the unconfirmed figures newer than the year it shows
         hidden = q.newer_than_shown(
             t,

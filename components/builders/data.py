@@ -11,7 +11,7 @@ from components.core.cite import source_line
 from components.core.figure import Figure, years_covered
 from components.core.i18n import N_
 from components.draw import files as ex
-from components.view.state import resolve
+from components.view.state import Resolved
 from etl.figure_key import parse_figure_key
 
 COLUMNS = {
@@ -99,31 +99,30 @@ def filter_figures(
     return full[mask].reset_index(drop=True)
 
 
-def build(ds, view, options):
-    view, v = resolve(view, options)
+def build(ds, r: Resolved, options):
     # labelled in the run's language: one display table per dataset and language
     rows = filter_figures(
         derived(ds, f"figures_display:{i18n.lang()}", figures_display),
-        list(v["countries"]),
-        v["filter_indicator"],
-        v["source"],
-        v["preferred_only"],
-        v["years"],
-        v["grade"],
-        v["search"],
+        list(r.countries),
+        r.filter_indicator,
+        r.source,
+        r.preferred_only,
+        r.years,
+        r.grade,
+        r.search,
     )
     multi = prov.multi_source_figures(rows)
-    if v["figure"] and v["figure"] not in multi:
-        multi.append(v["figure"])
+    if r.figure and r.figure not in multi:
+        multi.append(r.figure)
     ids = tuple(dict.fromkeys(s for sid in rows["source_id"] for s in str(sid).split(";") if s))
     extra = {
         "figures": tuple(multi),
         "labels": prov.figure_labels(multi, ds.codebook),
         "n_figures": int(rows["figure"].nunique()),
         "keys": tuple(rows["figure"]),
-        "selected": side_by_side(ds, v["figure"]) if v["figure"] else None,
+        "selected": side_by_side(ds, r.figure) if r.figure else None,
     }
-    src = v["source"]
+    src = r.source
     return (
         Figure(
             kind="table",
@@ -138,9 +137,9 @@ def build(ds, view, options):
             alt_text=i18n._("Harmonised data table with sources"),
             file_stem=ex.file_name(
                 "x",
-                countries=v["countries"],
-                indicator=v["filter_indicator"],
-                extra=("source-" + src) if src else ("preferred" if v["preferred_only"] else "all-rows"),
+                countries=r.countries,
+                indicator=r.filter_indicator,
+                extra=("source-" + src) if src else ("preferred" if r.preferred_only else "all-rows"),
             )[:-2],
             extra=extra,
         ),

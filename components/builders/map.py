@@ -8,7 +8,7 @@ from functools import partial
 
 import pandas as pd
 
-from components.builders import compare, trends
+from components.builders import main_figure, trends
 from components.builders.common import definition_notes, period_note, period_text, value_texts
 from components.core import i18n, queries as q
 from components.core.cite import source_line
@@ -17,7 +17,7 @@ from components.core.i18n import N_
 from components.core.style import BALTIC
 from components.draw import files as ex, geo, map_deck as mp
 from components.draw.map_static import static_map
-from components.view.state import ViewState, resolve
+from components.view.state import Resolved, ViewState
 
 
 def _years(period: str | None) -> tuple[int, int] | None:
@@ -27,12 +27,11 @@ def _years(period: str | None) -> tuple[int, int] | None:
     return int(a), int(b or a)
 
 
-def build(ds, view, options):
-    view, v = resolve(view, options)
+def build(ds, r: Resolved, options):
     cb, t = ds.codebook, ds.table
-    indicator, period, sel, flows = v["indicator"], v["period"], v["sel"], v["flows"]
-    zoomable = flows or v["zoom"]  # the arcs need the WebGL map; otherwise the page draws the static one
-    unit = q.unit_for(t, indicator, v["measure"])
+    indicator, period, sel, flows = r.indicator, r.period, r.sel, r.flows
+    zoomable = flows or r.zoom  # the arcs need the WebGL map; otherwise the page draws the static one
+    unit = q.unit_for(t, indicator, r.measure)
     spec = mp.build(
         t,
         ds.sources,
@@ -42,7 +41,7 @@ def build(ds, view, options):
         unit=unit,
         sel=sel,
         flows=flows,
-        unconfirmed=v["unconfirmed"],
+        unconfirmed=r.unconfirmed,
     )
     label, unit_text = cb.indicator_label(indicator), cb.unit_label(unit)
     title = i18n._("{indicator}, {period}").format(indicator=label, period=period_text(period))
@@ -92,7 +91,7 @@ def build(ds, view, options):
         notes=tuple(notes),
         sel=sel,
         unit_code=unit,
-        lang=view.lang,
+        lang=i18n.lang(),
     )
     main = Figure(
         kind="map",
@@ -126,9 +125,9 @@ def build(ds, view, options):
                 trends.lines(
                     ds,
                     indicator=indicator,
-                    measure=v["measure"],
+                    measure=r.measure,
                     countries=[sel],
-                    unconfirmed=v["unconfirmed"],
+                    unconfirmed=r.unconfirmed,
                     key="detail-trend",
                     subject=i18n._("{indicator} over time, {country}").format(
                         indicator=label, country=cb.country_label(sel)
@@ -140,15 +139,15 @@ def build(ds, view, options):
         if "exploitation" in q.breakdowns_available(t, indicator, period):
             by_form = ViewState(
                 page="compare",
-                lang=view.lang,
                 countries=(sel,),
                 indicator=indicator,
                 period=period,
                 breakdown="exploitation",
-                measure=v["measure"],
-                unconfirmed=v["unconfirmed"],
+                measure=r.measure,
+                unconfirmed=r.unconfirmed,
             )
-            figs.append(replace(compare.build(ds, by_form, options)[0], key="detail-exploitation"))
+            # the Compare page's own Figure for that view (resolved at the builders' entry)
+            figs.append(replace(main_figure(ds, by_form, options), key="detail-exploitation"))
     return tuple(figs)
 
 

@@ -13,7 +13,7 @@ from components.draw.charts import coverage_chart
 COVERAGE_TITLE = N_("Which figures exist: country × year × indicator")
 
 
-def build(ds, view, options):
+def build(ds, r, options):  # the page has no view fields
     cb = ds.codebook
     cov = q.coverage(ds.table, cb)
     total_rows = ds.table[ds.table["breakdown"] == "total"]

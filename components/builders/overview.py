@@ -16,15 +16,14 @@ from components.core.i18n import N_
 from components.core.queries import DEFINITION_FLAG
 from components.core.style import fmt_number, fmt_value
 from components.draw.charts import sparkline
-from components.view.state import resolve
+from components.view.state import Resolved
 
 INDICATOR = "victims"
 
 
-def build(ds, view, options):
-    view, v = resolve(view, options)
+def build(ds, r: Resolved, options):
     cb, t = ds.codebook, ds.table
-    countries = list(v["countries"])
+    countries = list(r.countries)
     label = cb.indicator_label(INDICATOR)
     cards = [card_text(c, ds, label) for c in q.overview_cards(t, cb, countries)]
     main = lines(ds, indicator=INDICATOR, measure="absolute", countries=countries, key="overview")

@@ -16,7 +16,8 @@ from components.builders import main_figure
 from components.core import pages as registry, queries as q
 from components.core.dataset import Dataset, period_key
 from components.draw import files as ex
-from components.view.state import Options, ViewState, options_from, resolve
+from components.view.options import Options, options_from
+from components.view.state import ViewState, resolve
 from etl.figure_key import figure_key
 
 CHART_PAGES = tuple(p.id for p in registry.PAGES if p.api == "chart" and p.id != "present")
@@ -61,10 +62,10 @@ def default_figure(ds: Dataset, options: Options) -> str | None:
 
 def view_data(ds: Dataset, view: ViewState, options: Options) -> ViewData:
     """The rows `view.page` shows for `view` (see the module docstring)."""
-    shown, _ = resolve(view, options)
-    fig = main_figure(ds, view, options)
+    shown = resolve(view, options)  # the one resolution of an API request
+    fig = main_figure(ds, shown, options)
     rows = fig.rows if fig is not None else ex.tidy(ds.table.iloc[0:0])
-    return ViewData(shown, rows, rows)
+    return ViewData(shown.view, rows, rows)
 
 
 def csv_rows(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:

@@ -12,25 +12,24 @@ from components.core.figure import years_covered
 from components.core.i18n import N_
 from components.core.style import fmt_value, round_half_up
 from components.draw.charts import chain_chart, compare_chart, trend_chart
-from components.view.state import resolve
+from components.view.state import Resolved
 
 
-def build(ds, view, options):
-    view, v = resolve(view, options)
-    lo, hi = v["years"] or (options.year_min, options.year_max)
-    if v["view"] == "chain":
-        return (chain(ds, list(v["countries"]), lo, hi, v["unconfirmed"]),)
-    if v["view"] == "forms":
-        return (forms(ds, v["country"], v["indicator"], lo, hi, v["unconfirmed"]),)
+def build(ds, r: Resolved, options):
+    lo, hi = r.years or (options.year_min, options.year_max)
+    if r.chart == "chain":
+        return (chain(ds, list(r.countries), lo, hi, r.unconfirmed),)
+    if r.chart == "forms":
+        return (forms(ds, r.country, r.indicator, lo, hi, r.unconfirmed),)
     return (
         lines(
             ds,
-            indicator=v["indicator"],
-            measure=v["measure"],
-            countries=list(v["countries"]),
+            indicator=r.indicator,
+            measure=r.measure,
+            countries=list(r.countries),
             years=(lo, hi),
-            base=v["index_base"],
-            unconfirmed=v["unconfirmed"],
+            base=r.index_base,
+            unconfirmed=r.unconfirmed,
         ),
     )
 

@@ -54,6 +54,14 @@ def N_(message: str) -> str:
     return message
 
 
+def from_link(text: object) -> str | None:
+    """A link's `lang=` value: exactly one of LANGS (any case, spaces trimmed), else None."""
+    if text is None:
+        return None
+    code = str(text).strip().lower()
+    return code if code in LANGS else None
+
+
 def normalise(lang: object) -> str | None:
     """'lv', 'LV', 'lv-LV', 'lv_LV' -> 'lv'; an unsupported or unreadable language -> None."""
     text = str(lang or "").strip().replace("_", "-").lower()

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 
 from components.core.i18n import N_  # titles are marked for the catalogues; app.py shows them translated
 
-COMMON_FIELDS = ("lang",)  # fields of every page's view (the language, chosen in the frame's sidebar)
-
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -26,9 +24,6 @@ class PageSpec:
     api: str | None = None  # 'chart' or 'table': the HTTP API serves its rows (/api/v1/view/<id>.csv)
     default: bool = False
     path: str | None = None  # the URL path when it is not the id (ids are module names: no hyphens)
-
-    def __post_init__(self):
-        object.__setattr__(self, "fields", tuple(self.fields) + tuple(f for f in COMMON_FIELDS if f not in self.fields))
 
     @property
     def url(self) -> str:
@@ -67,9 +62,9 @@ PAGES: tuple[PageSpec, ...] = (
         "trends",
         N_("Trends"),
         ":material/show_chart:",
-        fields=("view", "countries", "country", "indicator", "measure", "years", "index_base", "unconfirmed"),
+        fields=("chart", "countries", "country", "indicator", "measure", "years", "index_base", "unconfirmed"),
         layout=(
-            ("view",),
+            ("chart",),
             ("countries", "country", "indicator", "measure"),
             ("years",),
             ("index_base",),

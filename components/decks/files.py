@@ -24,9 +24,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from components.builders import main_figure
 from components.core import cite, i18n
-from components.decks import deck as decks, layout as lay
+from components.decks import layout as lay
+from components.decks.present import slide_view
 from components.draw import files as export
+from components.view import deck as decks
 
 # type sizes (points), stated in the README; tests check every slide against them
 TITLE_PT = (32, 28, 26)  # a slide's title: 32, long titles down to 26 (at most 3 lines)
@@ -70,15 +73,12 @@ def more_sources() -> str:
 def contents(ds, options, deck: decks.Deck, decorate=None) -> list[SlideContent]:
     """Each slide's texts and chart, in the run's language. `decorate(fig, page, values)`: the session's own
     additions to a slide's Figure (an organisation's uploaded figures beside the official ones, own.py)."""
-    from components.view.state import resolve
-
     out = []
     for slide in deck.slides:
-        view, notices = decks.slide_view(slide, options)
-        view = replace(view, lang=i18n.lang())  # the charts, titles and notes in the showing's language
-        fig = decks.slide_figure(ds, options, view)
+        shown, notices = slide_view(slide, options)
+        fig = main_figure(ds, shown, options)  # in the run's language: the showing's
         if decorate is not None:
-            fig = decorate(fig, slide.page, resolve(view, options)[1])
+            fig = decorate(fig, slide.page, shown)
         unit, _ = lay.chart_lines(fig)
         ids = tuple(fig.source_ids)
         out.append(

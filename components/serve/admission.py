@@ -107,7 +107,11 @@ class FirstRunAdmission:
 
         async def watched_send(msg: dict) -> None:
             if state["held"]:
-                if msg.get("type") == "websocket.close" or msg.get("type") == "websocket.send" and _is_run_end(msg.get("bytes") or b""):
+                if (
+                    msg.get("type") == "websocket.close"
+                    or msg.get("type") == "websocket.send"
+                    and _is_run_end(msg.get("bytes") or b"")
+                ):
                     release()
             await send(msg)
 

@@ -49,7 +49,9 @@ from components.builders import page_rows as views
 from components.core.dataset import DataError, Dataset, assemble_dataset, assemble_once, data_dir, stat_signature
 from components.draw import files as ex
 from components.serve.log_limit import limit
-from components.view.state import FIELDS, IGNORED_PARAMS, PAGE_FIELDS, PARAM, ViewState, resolve
+from components.view.fields import FIELDS
+from components.view.params import IGNORED_PARAMS, PAGE_FIELDS, PARAM
+from components.view.state import ViewState, decode
 from etl.datapackage import CODEBOOK_TABLES  # the fixed allow-list of codebook tables
 
 log = logging.getLogger(__name__)
@@ -69,9 +71,6 @@ JSON_TYPE = "application/json"
 FIGURE_LISTS = ("country", "indicator", "breakdown", "category", "unit", "grade")
 FIGURE_PARAMS = FIGURE_LISTS + ("from", "to", "preferred")
 PREFERRED_VALUES = ("true", "false", "all")
-BOOL_VALUES = ("1", "0", "true", "false")
-# view parameters whose allowed values depend on another one
-DEPENDS = {"per": ("ind",), "bd": ("ind",), "m": ("ind",), "base": ("yr",)}
 LICENCE = (
     "Harmonisation CC BY 4.0; each figure keeps its publisher's terms (sources.csv, column 'licence'); "
     "cite the original publisher together with this dataset."
@@ -506,84 +505,32 @@ def figures_json(request: Request, params: dict, s: State) -> Response:
 # ------------------------------------------------------------------------------------ views
 
 
-def _allowed(page: str, param: str, params: dict, s: State):
-    """The allowed values of a view parameter given the others: the field's own declaration
-    (view_state.FIELDS), so the API, the widgets and the links accept the same values."""
-    o = s.options
-    field = next((f for f in FIELDS.values() if f.param == param), None)
-    if field is None:
-        return None
-    if param == "yr":
-        return f"YYYY-YYYY within {o.year_min}-{o.year_max}"
-    if param == "base":
-        return f"a year within {params.get('yr') or f'{o.year_min}-{o.year_max}'}"
-    if param == "fig":
-        return "a figure key country~start~end~indicator~breakdown~category~unit of the data, e.g. " + (
-            sorted(o.figures)[0] if o.figures else "EE~2020~2020~victims~total~total~persons"
-        )
-    if param == "q":
-        return "plain text, at most 80 characters"
-    if field.widget == "toggle":
-        return list(BOOL_VALUES)
-    if field.choices is None:
-        return None
-    context, _ = ViewState.from_query({k: v for k, v in params.items() if k != param}, o, page)
-    _, values = resolve(context, o)
-    encode = (lambda c: c) if field.widget == "multiselect" else field.encode
-    return [encode(c) for c in field.choices(o, {**values, "page": page}) if c is not None]
-
-
 def decode_view(page: str, params: dict, s: State) -> ViewState:
-    """The page's own codec, strict: any part it would ignore (and the page replace by a default) is a 400."""
-    fields = PAGE_FIELDS[page]
-    names = {PARAM[f] for f in fields}
+    """The page's own codec, strict: a parameter the page would not use as given (and replace by a default,
+    or use in part) is a 400 naming it and what it accepts, the first in the page's order (an indicator
+    before its period). The same per-parameter results as the page's notices: no second set of rules."""
+    names = {PARAM[f] for f in PAGE_FIELDS[page]}
     _check_names(params, names, IGNORED_PARAMS)
-    given = {k: v for k, v in params.items() if k in names}
-    for k in sorted(given, key=lambda k: (k in DEPENDS, k)):
-        sub = {d: given[d] for d in DEPENDS.get(k, ()) if d in given}
-        sub[k] = given[k]
-        _, notices = ViewState.from_query(sub, s.options, page)
-        if notices:
+    decoded = decode({k: v for k, v in params.items() if k in names}, s.options, page)
+    for p in decoded.params.values():
+        if p.status == "invalid" or p.note:
+            param = PARAM[p.name]
             raise ApiError(
                 400,
-                f"Parameter '{k}' of the {page} page has a value it cannot show: '{_echo(given[k])}'.",
-                parameter=k,
-                value=given[k],
-                allowed=_allowed(page, k, given, s),
+                f"Parameter '{param}' of the {page} page has a value it cannot show: '{_echo(p.raw or '')}'.",
+                parameter=param,
+                value=p.raw,
+                allowed=p.allowed if p.status == "invalid" else FIELDS[p.name].allowed(s.options, {"page": page}),
             )
-    view, notices = ViewState.from_query(given, s.options, page)
-    if notices:  # a combination no single parameter explains
-        raise ApiError(400, "These parameters cannot be shown together: " + " ".join(notices))
-    if page == "present":
-        from components.decks import deck as dk
-
-        if view.mydeck:  # each slide of an own deck is a view of its page: ask for that view
-            raise ApiError(
-                400,
-                "An own deck (mydeck) is not served as one view: each of its slides is a view of "
-                "its page (/api/v1/view/<page>.csv with the slide's query).",
-                parameter="mydeck",
-                value=_echo(params.get("mydeck", "")),
-            )
-        try:
-            deck = dk.load(view.deck or dk.DEFAULT_DECK)
-        except dk.DeckError:
-            raise ApiError(
-                400,
-                f"There is no deck '{_echo(view.deck)}'.",
-                parameter="deck",
-                value=view.deck,
-                allowed=dk.available(),
-            ) from None
-        if view.slide > len(deck.slides):
-            raise ApiError(
-                400,
-                f"The deck has {len(deck.slides)} slides.",
-                parameter="slide",
-                value=str(view.slide),
-                allowed=f"1-{len(deck.slides)}",
-            )
-    return view
+    if decoded.view.mydeck:  # each slide of an own deck is a view of its page: ask for that view
+        raise ApiError(
+            400,
+            "An own deck (mydeck) is not served as one view: each of its slides is a view of "
+            "its page (/api/v1/view/<page>.csv with the slide's query).",
+            parameter="mydeck",
+            value=_echo(params.get("mydeck", "")),
+        )
+    return decoded.view
 
 
 def _page_path(page: str) -> str:

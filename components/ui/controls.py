@@ -21,17 +21,12 @@ from components.core import i18n, pages as registry
 from components.core.i18n import N_, _
 from components.core.queries import LATEST_PERIOD
 from components.core.style import MEASURE_LABELS, md_escape
+from components.ui.language import link_query
 from components.uploads import overlay
-from components.view.state import (
-    FIELDS,
-    PAGE_FIELDS,
-    Field,
-    Options,
-    ViewState,
-    field_default,
-    resolution_notices,
-    resolve,
-)
+from components.view.fields import FIELDS, Field
+from components.view.options import Options
+from components.view.params import MAX_SEARCH, PAGE_FIELDS
+from components.view.state import Resolved, ViewState, resolve
 
 _STORE = "_views"
 NONE = ""  # widget value of None ("all", "off", "none"): a select box cannot hold None as an option
@@ -56,7 +51,7 @@ def labels(ds) -> dict[str, Callable]:
     )
     measures = {k: t.gettext(v) for k, v in MEASURES.items()}
     stacks = {k: t.gettext(v) for k, v in STACKS.items()}
-    views = {k: t.gettext(v) for k, v in VIEWS.items()}
+    charts = {k: t.gettext(v) for k, v in CHARTS.items()}
     grades = {k: t.gettext(v) for k, v in GRADES.items()}
     country = lambda c: t.country(c, cb.country_label(c))  # noqa: E731
     ngo, yours = overlay.ngo_indicators(cb), overlay.indicator_label("{indicator}")
@@ -72,21 +67,20 @@ def labels(ds) -> dict[str, Callable]:
         "breakdown": breakdown,
         "measure": lambda m: measures.get(m) or MEASURE_LABELS.get(m) or str(m),
         "stack": lambda s: stacks.get(s, str(s)),
-        "view": lambda v: views.get(v, str(v)),
+        "chart": lambda v: charts.get(v, str(v)),
         "period": lambda p: latest if p == LATEST_PERIOD else str(p),
         "index_base": lambda y: off if y is None else f"{y} = 100",
         "filter_indicator": lambda i: all_ind if i is None else indicator(i),
         "source": lambda s: all_src if s is None else source_name(s, ds.sources, 60),
         "grade": lambda g: grades[g] if g in grades else t.label("grade", g, cb.grade_label(g)),
         "sel": lambda c: no_sel if c is None else country(c),
-        "lang": lambda lang: i18n.ENDONYMS.get(lang, str(lang)),
     }
 
 
 # widget option labels (translated where shown)
 MEASURES = {"absolute": N_("Number"), "per_million": N_("Per million")}  # as style.MEASURE_LABELS
 STACKS = {"stacked": N_("Stacked"), "percent": N_("100 %")}
-VIEWS = {"lines": N_("One indicator"), "chain": N_("Justice chain"), "forms": N_("Forms of exploitation")}
+CHARTS = {"lines": N_("One indicator"), "chain": N_("Justice chain"), "forms": N_("Forms of exploitation")}
 GRADES = {None: N_("All grades"), "official": N_("Official grades (charted)"), "unconfirmed": N_("Unconfirmed only")}
 
 
@@ -119,9 +113,9 @@ def _from_widget(f: Field, value, options: Options):
 
 def _push(view: ViewState, options: Options, only_missing: bool = False) -> None:
     """Write a view's resolved values into the page's widget keys."""
-    _view, values = resolve(view, options)
-    for name, value in values.items():
-        f = FIELDS[name]
+    shown = resolve(view, options)
+    for name in PAGE_FIELDS[view.page]:
+        f, value = FIELDS[name], shown.value(name)
         key = wkey(view.page, name)
         if f.widget is None or (only_missing and key in st.session_state):
             continue
@@ -140,7 +134,6 @@ def _start(page: str, options: Options) -> ViewState:
         view, notices = store[page], []
     else:
         view, notices = ViewState.from_query(params, options, page)
-        notices += resolution_notices(view, options)
     _push(view, options)
     if notices:
         st.info(
@@ -153,7 +146,7 @@ def _start(page: str, options: Options) -> ViewState:
 
 
 def _finish(view: ViewState) -> None:
-    q = view.to_query()
+    q = link_query(view.to_query())
     if _params() != q:
         st.query_params.from_dict(q)
     st.session_state[f"_qs_{view.page}"] = q
@@ -179,7 +172,7 @@ def _draw(
             _(f.label),
             key=key,
             help=_(f.help) if f.help else None,
-            max_chars=80,
+            max_chars=MAX_SEARCH,
             placeholder=_("e.g. Latvia 2024, Ombudsman, sham"),
         )
     if f.widget == "years":
@@ -192,7 +185,7 @@ def _draw(
         return col.slider(_(f.label), min_value=lo, max_value=hi, key=key, help=_(f.help) if f.help else None)
     choices = lists.get(f.name) if f.name in lists else f.choices(options, values)
     wopts = [NONE if c is None else c for c in choices]
-    default = _to_widget(f, field_default(f, options, values), options)
+    default = _to_widget(f, f.default_value(options, values), options)
     if f.widget == "multiselect":
         cur = st.session_state.get(key)
         if not isinstance(cur, list) or any(c not in wopts for c in cur):
@@ -218,8 +211,9 @@ def _draw(
 
 def bind(
     page: str, ds, options: Options, *, custom: dict | None = None, lists: dict | None = None, container=st
-) -> tuple[ViewState, dict]:
-    """Draw the page's widgets and return (canonical view, resolved values). `lists` overrides what a
+) -> Resolved:
+    """Draw the page's widgets and return the view they show, resolved (the run's one resolution: the
+    page's builders and links use it). `lists` overrides what a
     select offers (e.g. the Data page's figures given by several sources); `custom[field](value) -> value`
     draws a page-specific editor for a field."""
     spec = registry.page(page)
@@ -238,9 +232,7 @@ def bind(
         for col, f in zip(cols, shown):
             values[f.name] = _from_widget(f, _draw(page, f, options, values, fmt, col, custom, lists, view), options)
     for name in PAGE_FIELDS[page]:  # fields drawn later by the page (select_field) or not at all
-        if name == "lang":  # chosen in the frame (language()), the same on every page
-            values[name] = i18n.lang()
-        elif name not in values:
+        if name not in values:
             key = wkey(page, name)
             values[name] = (
                 _from_widget(FIELDS[name], st.session_state[key], options)
@@ -248,9 +240,9 @@ def bind(
                 else getattr(view, name)
             )
     values.pop("page")
-    view, resolved = resolve(ViewState(page=page, **values), options)
-    _finish(view)
-    return view, resolved
+    shown = resolve(ViewState(page=page, **values), options)
+    _finish(shown.view)
+    return shown
 
 
 def select_field(page: str, name: str, choices, label_of: Callable, *, label: str, none_label: str, container=st):
@@ -286,7 +278,7 @@ def go(view: ViewState) -> None:
     """From a callback: show this view (the URL is written now; the page's widgets follow)."""
     st.session_state.setdefault(_STORE, {})[view.page] = view
     st.session_state.pop(f"_qs_{view.page}", None)
-    st.query_params.from_dict(view.to_query())
+    st.query_params.from_dict(link_query(view.to_query()))
 
 
 def stored(page: str) -> ViewState | None:
@@ -320,84 +312,4 @@ def choose(
         key=key,
         format_func=format_func,
         on_change=lambda: on_pick(st.session_state[key]),
-    )
-
-
-# ------------------------------------------------------------------------------------------ language
-
-LANG_KEY = "_lang"  # the session's language (kept across pages: a page switch clears the URL)
-_PICK = "lang_picker"
-
-
-def language() -> str:
-    """The language of this run, chosen once per run by the frame before anything is drawn: the link's
-    `lang=` when valid; else the session's choice; else the browser's language (`st.context.locale`) when
-    supported; else English. A `lang=` that cannot be used is removed from the link with a notice."""
-    param = FIELDS["lang"].param
-    raw = st.query_params.get(param)
-    lang = i18n.normalise(raw) if raw is not None and str(raw).strip().lower() in i18n.LANGS else None
-    bad = raw is not None and lang is None
-    if bad:
-        del st.query_params[param]  # the binding then writes the language shown
-    if lang is None:
-        lang = st.session_state.get(LANG_KEY) or i18n.from_locale(_browser_locale())
-    st.session_state[LANG_KEY] = lang
-    i18n.use(lang)
-    if bad:
-        from components.view.state import _safe
-
-        st.info(
-            _("This link had parts that could not be used, so defaults were used instead:")
-            + "\n\n- "
-            + md_escape(
-                _("Ignored language '{value}' (not one of en, et, lv, lt, ru); showing {language}.").format(
-                    value=_safe(raw), language=i18n.ENDONYMS[lang]
-                )
-            ),
-            icon=":material/translate:",
-        )
-    return lang
-
-
-def _session_language() -> str | None:
-    """The session's language, for a script thread that has not set one (a fragment rerun)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    if get_script_run_ctx(suppress_warning=True) is None:  # not a session's script (the data API, a test)
-        return None
-    return st.session_state.get(LANG_KEY)
-
-
-i18n.set_resolver(_session_language)
-
-
-def _browser_locale():
-    try:
-        return st.context.locale
-    except Exception:  # no browser (a bare script run)
-        return None
-
-
-def _set_language() -> None:
-    lang = st.session_state.get(_PICK)
-    if lang in i18n.LANGS:
-        st.session_state[LANG_KEY] = lang
-        if lang == i18n.DEFAULT:
-            st.query_params.pop(FIELDS["lang"].param, None)
-        else:
-            st.query_params[FIELDS["lang"].param] = lang
-
-
-def language_picker(container=st) -> None:
-    """The language picker of the frame: labelled with every language's own name, so a person who reads
-    none of the current language finds it."""
-    f = FIELDS["lang"]
-    st.session_state[_PICK] = i18n.lang()
-    container.selectbox(
-        i18n.PICKER_LABEL,
-        list(f.choices(None, {})),
-        key=_PICK,
-        format_func=i18n.ENDONYMS.get,
-        on_change=_set_language,
-        help=_("The language of the page. It is part of the link."),
     )

@@ -1,7 +1,7 @@
 """Your own deck (Streamlit): "Add this view to my deck" on the chart pages, the deck in the Present page's
 link, and the panel that edits it.
 
-- A slide is what a shipped deck's slide is (components/decks/deck.py): a page and its view's query (no language),
+- A slide is what a shipped deck's slide is (components/view/deck.py): a page and its view's query (no language),
   a title, a speaker note. Adding the current view appends one without a title of its own: it shows its chart's
   title in the language of each showing until its author types one. The deck is kept in the session (across
   pages) and shown on /present?mydeck=1.<…> (deck.encode: compact JSON, zlib, base64url), a link to bookmark
@@ -22,9 +22,10 @@ import streamlit as st
 from components.core import i18n
 from components.core.pages import page as page_spec
 from components.core.style import md_escape
-from components.decks import deck as dk
+from components.decks.present import slide_view
 from components.ui import controls, own as own_figures, safe_html, store as frame
-from components.view.state import ViewState, resolve
+from components.view import deck as dk
+from components.view.state import Resolved, ViewState
 
 PRESENT = "present"
 PARAM = "mydeck"
@@ -77,7 +78,7 @@ def _checked(deck: dk.Deck) -> tuple[dk.Deck, str] | None:
 
 
 def _slide_query(view: ViewState) -> dict[str, str]:
-    return {k: v for k, v in view.to_query().items() if k != "lang"}  # a deck is shown in the reader's language
+    return view.to_query()  # a view has no language: a deck is shown in the reader's
 
 
 def _add(page: str, query: dict) -> None:
@@ -181,16 +182,15 @@ def from_link() -> None:
         )
 
 
-def current(ds, view: ViewState, values: dict, options):
+def current(ds, view: Resolved, options):
     """(Figure, deck, slide number, slide, notices) of the slide shown: your own deck's slide is its page's
     Figure for the slide's view (the page's cached Figure); a shipped deck's comes from the Present builder."""
     deck = dk.decode(view.mydeck)[0] if view.mydeck else None
     if deck is not None:
-        n = values["slide"]
+        n = view.slide
         slide = deck.slides[n - 1]
-        slide_view, notices = dk.slide_view(slide, options)
-        slide_view = replace(slide_view, lang=i18n.lang())
-        fig = _with_own_figures(frame.figures(ds, slide_view, options)[0], ds, slide, slide_view, options)
+        shown, notices = slide_view(slide, options)
+        fig = _with_own_figures(frame.figures(ds, shown, options)[0], ds, slide, shown, options)
         return fig, deck, n, slide, tuple(notices)
     fig = frame.figures(ds, view, options)[0]
     slide = fig.extra["slide"]
@@ -198,13 +198,13 @@ def current(ds, view: ViewState, values: dict, options):
     return fig, fig.extra["deck"], fig.extra["n"], slide, fig.extra["slide_notices"]
 
 
-def _with_own_figures(fig, ds, slide, slide_view, options):
+def _with_own_figures(fig, ds, slide, shown: Resolved | None, options):
     """An organisation's uploaded figures beside the official ones, as on the slide's page; the slide's view
     is resolved only when there are such figures (a rerun of Present without them does no extra work)."""
     if own_figures.rows() is None:
         return fig
-    slide_view = slide_view or dk.slide_view(slide, options)[0]
-    return own_figures.beside(fig, ds, slide.page, resolve(slide_view, options)[1])
+    shown = shown or slide_view(slide, options)[0]
+    return own_figures.beside(fig, ds, slide.page, shown)
 
 
 def _show(picked: str) -> None:

@@ -2,7 +2,7 @@
 
 `rows()` the accepted uploaded rows (or None), `keep(upload)` adds an upload's kept rows, `clear()` forgets
 them, `options(ds, base)` what Compare and Trends offer with them (their indicators, periods and years),
-`figures(ds, view, options)` the official Figures of such a view, `beside(fig, ds, page, values)` the Figure
+`figures(ds, view, options)` the official Figures of such a view, `beside(fig, ds, page, view)` the Figure
 with them drawn beside it (components/uploads/overlay.py), `download(...)` the files that give them back.
 """
 
@@ -16,8 +16,9 @@ import streamlit as st
 from components.core import i18n
 from components.core.i18n import _
 from components.ui import store as frame
+from components.ui.language import link_query
 from components.uploads import overlay, read as uploads
-from components.view.state import resolve
+from components.view.state import Resolved, resolve
 
 KEY = "own_figures"  # the one session-state key of the uploaded figures (no file, no cache, no server copy)
 
@@ -36,12 +37,12 @@ def clear() -> None:
     st.session_state.pop(KEY, None)
 
 
-def beside(fig, ds, page: str, values: dict):
+def beside(fig, ds, page: str, view: Resolved):
     """`fig` as shared by the cache, or a copy with this session's matching figures drawn beside it."""
     own = rows()
     if own is None or fig is None:
         return fig
-    new = overlay.beside(fig, own, page, values, ds)
+    new = overlay.beside(fig, own, page, view, ds)
     if new is fig or new.spec is None:
         return new
     from dataclasses import replace
@@ -55,7 +56,7 @@ def for_slides(ds):
     own = rows()
     if own is None:
         return None
-    return lambda fig, page, values: overlay.beside(fig, own, page, values, ds)
+    return lambda fig, page, view: overlay.beside(fig, own, page, view, ds)
 
 
 UPLOAD_KEY = "own_figures_upload"  # (file id, Upload) of the last file read: read and kept once per file
@@ -97,14 +98,14 @@ def options(ds, base):
     return base if own is None else overlay.with_own(base, own, ds.codebook)
 
 
-def session_only(ds, view, opts) -> bool:
+def session_only(ds, view: Resolved, opts) -> bool:
     """Whether only this session's figures make `view` possible (an NGO indicator, a year with an uploaded
     figure only): the data's own options would show something else."""
     base = frame.options(ds)
-    return opts is not base and resolve(view, base) != resolve(view, opts)
+    return opts is not base and resolve(view.view, base) != view
 
 
-def figures(ds, view, opts):
+def figures(ds, view: Resolved, opts):
     """The official Figures of `view` under this session's options. A view any session can open comes from
     the shared cache (frame.figures); a session-only view is built for this session and never cached for the
     others (their options would resolve the same link to another view)."""
@@ -112,9 +113,8 @@ def figures(ds, view, opts):
         return frame.figures(ds, view, frame.options(ds))
     from components.builders import build
 
-    shown, _values = resolve(view, opts)
     return tuple(
-        replace(f, screen=frame.screen_spec(f.spec)) if f.spec is not None else f for f in build(ds, shown, opts)
+        replace(f, screen=frame.screen_spec(f.spec)) if f.spec is not None else f for f in build(ds, view, opts)
     )
 
 
@@ -138,9 +138,7 @@ def link_params(ds, opts, page: str) -> dict:
         s, e = int(newest["period_start"]), int(newest["period_end"])
         query.update(per=str(s) if s == e else f"{s}-{e}", bd="total")
     # Trends: the lines of every country over all years, which cover every uploaded year (with_own)
-    if i18n.lang() != i18n.DEFAULT:
-        query["lang"] = i18n.lang()
-    return query
+    return link_query(query)
 
 
 def download(make, *args):

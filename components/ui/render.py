@@ -87,8 +87,9 @@ def slide(fig: Figure, slide, ds, notices=()) -> None:
     side on a wide screen, stacked on a narrow one), a short source line (all of them in its tooltip), a
     map's geodata attribution, the speaker note and a link to the view."""
     from components.core import cite
-    from components.decks import deck as dk, layout as slide_layout
+    from components.decks import layout as slide_layout
     from components.ui import store as frame
+    from components.view import deck as dk
 
     title = dk.slide_title(slide, fig.title)
     st.title(md_escape(title))

@@ -25,7 +25,8 @@ from components.core.dataset import (
 )
 from components.core.figure import Figure
 from components.draw.charts import reflow_title
-from components.view.state import Options, ViewState, resolve
+from components.view.options import Options
+from components.view.state import Resolved
 
 _DS = "_dataset"
 
@@ -133,14 +134,14 @@ screen_spec = _screen  # the public name (components/ui/own.py: a Figure with a 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _figures_cached(
-    digest: str, page: str, query: str, _ds: Dataset, _view: ViewState, _options: Options
-) -> tuple[Figure, ...]:
+    digest: str, lang: str, page: str, query: str, _ds: Dataset, _view: Resolved, _options: Options
+) -> tuple[Figure, ...]:  # lang: the texts' language (a view has none); the rest: the view's canonical link
     figs = build(_ds, _view, _options)
     return tuple(replace(f, screen=_screen(f.spec)) if f.spec is not None else f for f in figs)
 
 
-def figures(ds: Dataset, view: ViewState, options: Options) -> tuple[Figure, ...]:
-    """The page's Figures for this view: the one cache of the app, keyed on (dataset digest, page, the
-    view's canonical query). Built once, shared by every session: never mutate what it returns."""
-    view, _ = resolve(view, options)
-    return _figures_cached(ds.digest, view.page, view.query_string(), ds, view, options)
+def figures(ds: Dataset, view: Resolved, options: Options) -> tuple[Figure, ...]:
+    """The page's Figures for this view (resolved once, by the page's binding): the one cache of the app,
+    keyed on (dataset digest, language, page, the view's canonical query). Built once, shared by every
+    session: never mutate what it returns."""
+    return _figures_cached(ds.digest, i18n.lang(), view.page, view.view.query_string(), ds, view, options)

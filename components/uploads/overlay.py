@@ -1,6 +1,6 @@
 """An organisation's own figures beside an official Figure, never mixed in. Pure: no Streamlit.
 
-`beside(fig, own, values, ds)` returns a copy of an official Figure (Compare or Trends) with the uploaded
+`beside(fig, own, page, view, ds)` returns a copy of an official Figure (Compare or Trends) with the uploaded
 rows that match its view (indicator, countries, period or years, breakdown, unit) added as a separate layer
 of the chart: hollow black squares (and a dashed line on Trends) labelled "figures of <organisation>, not
 official statistics". The official rows, bars, lines, key facts, check links and sources are untouched:
@@ -20,6 +20,7 @@ import pandas as pd
 from components.core import queries as q, style
 from components.core.i18n import _
 from components.uploads.read import COUNT_UNITS, OWN_GRADE
+from components.view.state import Resolved
 
 OWN_COLOR = "#1A1A1A"  # near-black: apart from every country and category colour
 SQUARE = "□"
@@ -116,17 +117,17 @@ def _unit(ds, indicator: str, measure: str | None) -> str:
     return str(row["unit"].iloc[0]) if not row.empty and row["unit"].iloc[0] else "persons"
 
 
-def matching(own: pd.DataFrame | None, page: str, values: dict, ds, fig) -> tuple[pd.DataFrame, list[str]]:
+def matching(own: pd.DataFrame | None, page: str, view: Resolved, ds, fig) -> tuple[pd.DataFrame, list[str]]:
     """The uploaded rows this view shows, and notes on the uploaded rows it cannot show (and why)."""
     if own is None or own.empty:
         return pd.DataFrame(), []
-    indicator = values.get("indicator")
-    countries = list(values.get("countries") or ())
+    indicator = view.indicator
+    countries = list(view.countries or ())
     mine = own[(own["indicator"] == indicator) & own["country"].isin(countries)]
     if mine.empty:
         return mine, []
     notes = []
-    unit = _unit(ds, indicator, values.get("measure"))
+    unit = _unit(ds, indicator, view.measure)
     if unit not in COUNT_UNITS:
         return mine.iloc[0:0], [
             _(
@@ -136,7 +137,7 @@ def matching(own: pd.DataFrame | None, page: str, values: dict, ds, fig) -> tupl
         ]
     mine = mine[mine["unit"] == unit]
     if page == "compare":
-        breakdown = values.get("breakdown") or "total"
+        breakdown = view.breakdown or "total"
         if (
             breakdown != "total"
             and not mine[mine["breakdown"] == "total"].empty
@@ -149,7 +150,7 @@ def matching(own: pd.DataFrame | None, page: str, values: dict, ds, fig) -> tupl
                 )
             )
         mine = mine[mine["breakdown"] == breakdown]
-        period = values.get("period") or ""
+        period = view.period or ""
         if period == q.LATEST_PERIOD:  # each country's year as the official bar shows it
             shown = {}
             if fig.rows is not None and not fig.rows.empty:
@@ -166,10 +167,10 @@ def matching(own: pd.DataFrame | None, page: str, values: dict, ds, fig) -> tupl
             key = [str(a) if a == b else f"{a}-{b}" for a, b in zip(mine["period_start"], mine["period_end"])]
             mine = mine[[k == period for k in key]]
     else:  # trends: single years within the years shown, totals only
-        if values.get("view") not in (None, "lines") or values.get("index_base") is not None:
+        if view.chart not in (None, "lines") or view.index_base is not None:
             return mine.iloc[0:0], [_("Your figures are drawn on the lines per country without an index.")]
         mine = mine[(mine["breakdown"] == "total") & (mine["period_start"] == mine["period_end"])]
-        years = values.get("years")
+        years = view.years
         if years:
             mine = mine[(mine["period_start"] >= years[0]) & (mine["period_start"] <= years[1])]
     return mine.reset_index(drop=True), notes
@@ -417,7 +418,7 @@ def _nothing_official(fig) -> bool:
 
 
 def _own_only(
-    spec: dict, recs: list[dict], page: str, values: dict, ds, mine: pd.DataFrame, ngo: bool
+    spec: dict, recs: list[dict], page: str, view: Resolved, ds, mine: pd.DataFrame, ngo: bool
 ) -> tuple[dict, str, str]:
     """A chart of the uploaded figures alone, where the official figure has nothing to draw (an NGO indicator,
     or a year or country without an official figure): (spec, title, alt text). It keeps the official chart's
@@ -425,8 +426,8 @@ def _own_only(
     cb = ds.codebook
     from components.builders.common import span_text
 
-    indicator = values.get("indicator")
-    unit_text = cb.unit_label(_unit(ds, indicator, values.get("measure")))
+    indicator = view.indicator
+    unit_text = cb.unit_label(_unit(ds, indicator, view.measure))
     years = (int(mine["period_start"].min()), int(mine["period_end"].max()))
     title = _("{indicator}, {period}").format(indicator=cb.indicator_label(indicator), period=span_text(years))
     orgs = sorted(set(mine["organisation"]))
@@ -437,9 +438,7 @@ def _own_only(
     )
     subtitle = [unit_text, why, _own_line(orgs)]
     if page == "compare":
-        countries = [c for c in style.COUNTRY_ORDER if c in set(values.get("countries") or ())] or sorted(
-            set(mine["country"])
-        )
+        countries = [c for c in style.COUNTRY_ORDER if c in set(view.countries or ())] or sorted(set(mine["country"]))
         labels = [cb.country_label(c) for c in countries]
         for r in recs:
             r["country_label"] = cb.country_label(r["country"])
@@ -533,10 +532,10 @@ def csv_rows(mine: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def beside(fig, own: pd.DataFrame | None, page: str, values: dict, ds):
+def beside(fig, own: pd.DataFrame | None, page: str, view: Resolved, ds):
     """`fig` with the matching uploaded rows drawn beside it (a new Figure; `fig` is not changed). Where the
     official figure has nothing to draw, the chart shows the uploaded figures alone and says so."""
-    mine, notes = matching(own, page, values, ds, fig)
+    mine, notes = matching(own, page, view, ds, fig)
     notes = list(notes)
     if mine.empty and not notes:
         return fig
@@ -544,13 +543,13 @@ def beside(fig, own: pd.DataFrame | None, page: str, values: dict, ds):
     extra = dict(fig.extra or {})
     spec = fig.chart_spec()
     new_spec, title, alt_text = spec, fig.title, fig.alt_text
-    ngo = values.get("indicator") in ngo_indicators(cb)
+    ngo = view.indicator in ngo_indicators(cb)
     drawn = False
     if not mine.empty and spec is not None:
         chartable = mine if page != "compare" else mine[mine["breakdown"] == "total"]
         if not chartable.empty and (_nothing_official(fig) or ngo):
             recs = _records(chartable, {}, cb)
-            new_spec, title, alt_text = _own_only(spec, recs, page, values, ds, chartable, ngo)
+            new_spec, title, alt_text = _own_only(spec, recs, page, view, ds, chartable, ngo)
             drawn = True
             if ngo:  # what the official builder said about an indicator it never holds does not apply
                 fig = replace(

@@ -190,7 +190,13 @@ def _plausibility(text: str, latin: bool) -> int:
         elif ch == "\ufffd" or ch < "\xa0":
             score -= 2
     for word in _WORD.findall(text):
-        if latin and all(c >= "\x80" for c in word) or not latin and any(_cyrillic(c) for c in word) and any(c < "\x80" for c in word):
+        if (
+            latin
+            and all(c >= "\x80" for c in word)
+            or not latin
+            and any(_cyrillic(c) for c in word)
+            and any(c < "\x80" for c in word)
+        ):
             score -= 2
     return score
 

@@ -19,7 +19,9 @@ from streamlit.testing.v1 import AppTest
 
 from components.core import queries as q
 from components.core.dataset import load
-from components.view.state import PAGE_FIELDS, PAGES, PARAM, ViewState, options_from
+from components.view.options import options_from
+from components.view.params import PAGE_FIELDS, PAGES, PARAM
+from components.view.state import ViewState
 from tests.app.conftest import DATA_DIR, ROOT
 
 _DS = load(DATA_DIR)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.core import i18n, pages as registry
 from components.ui import controls
-from components.view.state import FIELDS
+from components.view.fields import FIELDS
 from tests.app.conftest import ROOT, assert_ok
 
 

@@ -11,7 +11,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.decks import deck as dk
+from components.view import deck as dk
 from tests.app import conftest
 from tests.app.conftest import assert_ok
 from tests.components.test_my_deck import _pack

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.decks import deck as dk
+from components.view import deck as dk
 from tests.app import conftest
 from tests.app.conftest import assert_ok
 
@@ -88,7 +88,7 @@ def test_every_slide_of_the_shipped_deck_shows_real_data():
     """On the committed dataset: each slide's link decodes without notices and has figures to draw."""
     from components.core import queries as q
     from components.core.dataset import load
-    from components.view.state import options_from
+    from components.view.options import options_from
 
     ds = load(conftest.ROOT / "data")
     opts = options_from(ds.table, ds.codebook, tuple(q.source_ids_of(ds.table)))

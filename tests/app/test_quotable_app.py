@@ -11,7 +11,8 @@ import pytest
 from components.builders import build, facts as fx
 from components.core import i18n
 from components.core.dataset import load
-from components.view.state import ViewState, options_from
+from components.view.options import options_from
+from components.view.state import ViewState
 from tests.app.conftest import ROOT, assert_ok, open_page
 
 REAL = ROOT / "data"

@@ -13,8 +13,9 @@ import pytest
 
 from components.core import queries as q
 from components.core.dataset import load
-from components.decks import deck as dk
-from components.view.state import options_from
+from components.view import deck as dk
+from components.view.options import options_from
+from components.view.state import resolve
 from tests.app.conftest import ROOT, assert_ok, open_page
 
 REAL = ROOT / "data"
@@ -94,7 +95,7 @@ def test_every_slide_of_every_deck_keeps_overlapping_categories_apart(real):
             fig = dk.slide_figure(ds, opts, view)
             if fig.kind != "altair" or view.page != "compare":
                 continue
-            kind = ds.codebook.breakdown_kind(view.indicator, view.resolved_breakdown(opts))
+            kind = ds.codebook.breakdown_kind(view.indicator, resolve(view, opts).breakdown)
             if kind == "overlapping":
                 assert not _stacked(fig.chart.to_dict()), (deck_id, slide.title)
 
@@ -184,6 +185,6 @@ def test_every_slide_on_the_present_page(real_data, slide):
         spec = json.loads(el.proto.spec)
         if (
             view.page == "compare"
-            and ds.codebook.breakdown_kind(view.indicator, view.resolved_breakdown(opts)) == "overlapping"
+            and ds.codebook.breakdown_kind(view.indicator, resolve(view, opts).breakdown) == "overlapping"
         ):
             assert not _stacked(spec)

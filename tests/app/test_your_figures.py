@@ -113,10 +113,10 @@ def test_official_figures_are_never_replaced_and_the_csv_labels_the_uploaded_row
     ds = load(DATA_DIR)
     opts = options_for(ds)
     view = ViewState.from_query({"ind": "victims", "per": "2022", "bd": "total"}, opts, "compare")[0]
-    view, values = resolve(view, opts)
-    official = build(ds, view, opts)[0]
+    shown = resolve(view, opts)
+    official = build(ds, shown, opts)[0]
     up = read(TEMPLATE, "synthetic.csv", ds.codebook)
-    fig = beside(official, up.rows, "compare", values, ds)
+    fig = beside(official, up.rows, "compare", shown, ds)
     # the official rows, facts' rows and check links are the same objects' values: nothing replaced
     pd.testing.assert_frame_equal(fig.rows, official.rows)
     assert fig.check == official.check and fig.source_ids == official.source_ids
@@ -146,11 +146,11 @@ def test_uploaded_counts_are_never_turned_into_a_rate():
 
     ds = load(DATA_DIR)
     opts = options_for(ds)
-    view, values = resolve(
+    shown = resolve(
         ViewState.from_query({"ind": "victims", "per": "2022", "bd": "total", "m": "pm"}, opts, "compare")[0], opts
     )
-    official = build(ds, view, opts)[0]
-    fig = beside(official, read(TEMPLATE, "synthetic.csv", ds.codebook).rows, "compare", values, ds)
+    official = build(ds, shown, opts)[0]
+    fig = beside(official, read(TEMPLATE, "synthetic.csv", ds.codebook).rows, "compare", shown, ds)
     assert len(fig.chart_spec()["layer"]) == len(official.chart_spec()["layer"]) and "own_rows" not in fig.extra
     assert any("never divided by the population" in n for n in fig.notes)
 
@@ -172,8 +172,8 @@ def test_the_chart_with_uploaded_figures_is_valid_vega_lite_and_exports():
     own = read(TEMPLATE, "synthetic.csv", ds.codebook).rows
     schema = load_schema()
     for page, query in (("compare", {"ind": "victims", "per": "2022", "bd": "total"}), ("trends", {"ind": "victims"})):
-        view, values = resolve(ViewState.from_query(query, opts, page)[0], opts)
-        fig = beside(build(ds, view, opts)[0], own, page, values, ds)
+        shown = resolve(ViewState.from_query(query, opts, page)[0], opts)
+        fig = beside(build(ds, shown, opts)[0], own, page, shown, ds)
         assert "own_rows" in fig.extra, page
         validate_jsonschema(fig.chart_spec(), schema)
         svg = ex.figure_svg(fig, ds.meta, ds.sources).decode("utf-8")
@@ -182,7 +182,7 @@ def test_the_chart_with_uploaded_figures_is_valid_vega_lite_and_exports():
 
 def test_a_slide_of_your_deck_draws_your_figures_beside_the_official():
     """Issue 17: slides carry the uploaded figures with their mark and label, as the page does."""
-    from components.decks import deck as dk
+    from components.view import deck as dk
 
     at = _uploaded()
     deck, _ = dk.parse(

@@ -22,11 +22,11 @@ from starlette.testclient import TestClient
 from components.builders import page_rows as views
 from components.core import provenance as prov, queries as q
 from components.core.dataset import REPO, Dataset, assemble_dataset
-from components.decks import deck as _deck
 from components.draw import files as ex
 from components.draw.map_deck import choropleth_data
 from components.serve import api
-from components.view.state import ViewState
+from components.view import deck as _deck
+from components.view.state import ViewState, resolve
 from etl.figure_key import parse_figure_key
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "synthetic"
@@ -223,7 +223,7 @@ def page_rows(sds, opts, page, query):
     years = view.years or (opts.year_min, opts.year_max)
     if page == "compare":
         unit = q.unit_for(t, view.indicator, view.measure)
-        period = view.resolved_period(opts)
+        period = resolve(view, opts).period
         bds = [b for b in q.breakdowns_available(t, view.indicator, period) if b in opts.breakdowns_for(view.indicator)]
         default = opts.breakdown_default(view.indicator)  # without a choice: the default if the period has it
         bd = view.breakdown if view.breakdown else (default if default in bds else "total")  # a choice is kept
@@ -262,7 +262,7 @@ def page_rows(sds, opts, page, query):
     if page == "map":
         from components.draw.map_deck import drawable
 
-        period, unit = view.resolved_period(opts), q.unit_for(t, view.indicator, view.measure)
+        period, unit = resolve(view, opts).period, q.unit_for(t, view.indicator, view.measure)
         start, _, end = period.partition("-")
         # the map's CSV names what each state's value is (indicator, unit, period): a file stands alone
         return choropleth_data(
@@ -337,7 +337,7 @@ def test_table_views_data_check_present(client, sds, opts):
     assert len(got) == len(want) >= 1 and got["preferred"].iloc[0] == "True"
     assert set(got["country"]) == {"EE"} and set(got["period_start"]) == {"2020"}
     assert client.get(f"{V}/view/check.csv").status_code == 200  # the page's default figure
-    from components.decks import deck as dk
+    from components.view import deck as dk
 
     deck = dk.load(dk.DEFAULT_DECK)
     for n in (1, len(deck.slides)):

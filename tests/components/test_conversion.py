@@ -94,7 +94,7 @@ def test_years_text():
 
 def test_the_chain_figure_carries_the_ratio(ds):
     options = options_for(ds)
-    fig = main_figure(ds, ViewState(page="trends", view="chain"), options)
+    fig = main_figure(ds, ViewState(page="trends", chart="chain"), options)
     assert any(n.startswith("Estonia: 25 convictions per 100 registered victims") for n in fig.notes)
     assert q.CONVERSION_CAVEAT in fig.notes
     # under each country's panel
@@ -117,7 +117,7 @@ def test_the_chain_figure_carries_the_ratio(ds):
 def test_the_unconfirmed_toggle_does_not_change_the_ratio(ds):
     """Drawing unconfirmed figures adds Latvia's 2023 news figure to the chart, not to the ratio."""
     options = options_for(ds)
-    fig = main_figure(ds, ViewState(page="trends", view="chain", countries=("LV",), unconfirmed=True), options)
+    fig = main_figure(ds, ViewState(page="trends", chart="chain", countries=("LV",), unconfirmed=True), options)
     assert 2023 in set(fig.rows.loc[fig.rows["indicator"] == "victims", "period_start"])
     ratio = fig.rows[fig.rows["indicator"] == q.CONVERSION].iloc[0]
     assert ratio["period_label"] == "2018-2022" and ratio["value"] == 25.2

@@ -224,7 +224,7 @@ def test_coverage_and_conflicts(ds):
 
 
 def test_options_from_dataset(ds):
-    from components.view.state import options_from
+    from components.view.options import options_from
 
     o = options_from(ds.table, ds.codebook)
     assert "population" not in o.indicators and "victims" in o.indicators

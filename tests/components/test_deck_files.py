@@ -21,8 +21,9 @@ import pytest
 from components.builders.page_rows import options_for
 from components.core import cite, i18n
 from components.core.dataset import load
-from components.decks import deck as decks, files as deck_files, layout as lay
+from components.decks import files as deck_files, layout as lay
 from components.draw import geo
+from components.view import deck as decks
 
 ROOT = Path(__file__).resolve().parents[2]
 EMU_PER_PT = 12700

@@ -15,7 +15,7 @@ from components.builders.page_rows import options_for
 from components.core import pages as registry
 from components.core.dataset import load
 from components.core.figure import Figure
-from components.decks import deck as dk
+from components.view import deck as dk
 from components.view.state import ViewState, resolve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,7 +72,11 @@ def test_every_figure_spec_is_valid_vega_lite(real):
     schema = load_schema()
     ds, options = real
     for spec in registry.PAGES:
-        for view in (ViewState(page=spec.id), ViewState(page=spec.id, view="chain"), ViewState(page=spec.id, sel="LV")):
+        for view in (
+            ViewState(page=spec.id),
+            ViewState(page=spec.id, chart="chain"),
+            ViewState(page=spec.id, sel="LV"),
+        ):
             for f in build(ds, view, options):
                 if f.chart_spec() is not None:
                     validate_jsonschema(f.chart_spec(), schema)
@@ -124,12 +128,9 @@ def test_resolve_falls_back_like_the_widgets(synthetic):
     ds, options = synthetic
     ind = options.indicator_default()
     period = options.period_default_for(ind)
-    view, values = resolve(ViewState(page="compare", indicator=ind, period=period), options)
-    assert view.period is None and values["period"] == period
-    assert (
-        values["breakdown"] in options.period_breakdowns.get((ind, period), ("total",))
-        or values["breakdown"] == "total"
-    )
+    shown = resolve(ViewState(page="compare", indicator=ind, period=period), options)
+    assert shown.view.period is None and shown.period == period
+    assert shown.breakdown in options.period_breakdowns.get((ind, period), ("total",)) or shown.breakdown == "total"
 
 
 def test_forms_over_time_is_compare_per_year(synthetic):
@@ -138,7 +139,7 @@ def test_forms_over_time_is_compare_per_year(synthetic):
     from components.core import queries as q
 
     ds, options = synthetic
-    fig = main_figure(ds, ViewState(page="trends", view="forms", country="LV"), options)
+    fig = main_figure(ds, ViewState(page="trends", chart="forms", country="LV"), options)
     assert fig.key == "forms" and "by form of exploitation, Latvia" in fig.title
     years = sorted(set(fig.rows["period_start"]))
     assert years and fig.period == (years[0], years[-1])

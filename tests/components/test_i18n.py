@@ -12,7 +12,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from components.core import i18n
-from components.view.state import Options, ViewState
+from components.view.options import Options
+from components.view.state import ViewState
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [lang for lang in i18n.LANGS if lang != i18n.DEFAULT]
@@ -44,7 +45,7 @@ def test_the_code_marks_its_frame_and_control_texts():
 
 def test_the_shipped_decks_texts_are_catalogue_entries():
     """A deck has no language (issue 26): the shipped decks' titles and notes are translated where shown."""
-    from components.decks import deck as dk
+    from components.view import deck as dk
 
     for deck_id in dk.available():
         deck = dk.load(deck_id)
@@ -158,15 +159,16 @@ def test_a_thread_without_a_language_asks_the_resolver(monkeypatch):
     assert out["text"] == "Countries"
 
 
-def test_lang_is_a_view_field_of_every_page():
+def test_a_view_has_no_language_and_a_link_with_one_still_opens():
+    """The language is the text layer's (issue 28): a link from before, with `lang=`, opens the same view
+    without a notice; the language is read once per run by the app's frame (components/ui/language.py)."""
     opts = Options()
     for page in ("overview", "compare", "methodology", "present"):
-        v = ViewState(page=page, lang="lv")
-        assert v.to_query().get("lang") == "lv"
-        assert ViewState.from_query(v.to_query(), opts, page) == (v, [])
-        assert "lang" not in ViewState(page=page).to_query()  # English, the default, keeps a clean link
-    view, notices = ViewState.from_query({"lang": "xx"}, opts, "compare")
-    assert view.lang == "en" and len(notices) == 1 and "language 'xx'" in notices[0]
+        assert "lang" not in ViewState(page=page).to_query()
+        assert ViewState.from_query({"lang": "lv"}, opts, page) == (ViewState(page=page), [])
+        assert ViewState.from_query({"lang": "xx"}, opts, page) == (ViewState(page=page), [])
+    assert not hasattr(ViewState(), "lang")
+    assert i18n.from_link("LV ") == "lv" and i18n.from_link("lv-LV") is None and i18n.from_link("xx") is None
 
 
 def test_notices_follow_the_language():

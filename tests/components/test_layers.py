@@ -97,7 +97,7 @@ def test_pure_modules_import_without_streamlit():
         "components.core.provenance",
         "components.builders.page_rows",
         "components.serve.api",
-        "components.decks.deck",
+        "components.view.deck",
         "etl.figure_key",
     } <= set(PURE)
     code = (

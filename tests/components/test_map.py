@@ -15,7 +15,8 @@ import pytest
 from components.core import queries as q, style
 from components.core.dataset import Dataset, load
 from components.draw import geo, map_deck as mp
-from components.view.state import Options, ViewState
+from components.view.options import Options
+from components.view.state import ViewState
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_LAYERS = ["context", "baltic", "lakes", "regions", "cities", "place_labels", "country_labels"]

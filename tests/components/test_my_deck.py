@@ -11,7 +11,7 @@ import zlib
 
 import pytest
 
-from components.decks import deck as dk
+from components.view import deck as dk
 from components.view.state import ViewState
 from tests.components.test_view_state import OPTS
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from components.view.state import MEASURES, PAGE_FIELDS, PAGES, STACKS, VIEWS, Options, ViewState
+from components.view.fields import CHARTS, MEASURES, STACKS
+from components.view.options import Options
+from components.view.params import PAGE_FIELDS, PAGES
+from components.view.state import ViewState
 
 OPTS = Options(
     countries=("EE", "LV", "LT", "EU27"),
@@ -41,7 +44,7 @@ def views(draw):
         stack=draw(st.sampled_from(STACKS)),
         years=years,
         index_base=draw(st.one_of(st.none(), st.integers(lo, hi))),
-        view=draw(st.sampled_from(VIEWS)),
+        chart=draw(st.sampled_from(CHARTS)),
         filter_indicator=draw(st.one_of(st.none(), st.sampled_from(OPTS.indicators))),
         source=draw(st.one_of(st.none(), st.sampled_from(OPTS.sources))),
         preferred_only=draw(st.booleans()),
@@ -81,7 +84,7 @@ def test_readable_params():
         measure="per_million",
         years=(2010, 2020),
         index_base=2015,
-        view="chain",
+        chart="chain",
     )
     assert v.to_query() == {
         "c": "EE,LT",

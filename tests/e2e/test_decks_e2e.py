@@ -13,7 +13,7 @@ import zlib
 import pytest
 
 from components.core import i18n
-from components.decks import deck as dk
+from components.view import deck as dk
 from tests.e2e.conftest import ARTIFACTS, app_console_errors, new_offline_page
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"

@@ -315,7 +315,7 @@ def test_own_deck_link_shows_its_slides_on_a_fresh_server(chromium_browser):
     moves within it and keeps the deck in the link."""
     from dataclasses import replace
 
-    from components.decks import deck as dk
+    from components.view import deck as dk
 
     if not CHROMIUM:
         pytest.skip("needs Debian's chromium")

@@ -1,7 +1,7 @@
 """Presenter decks (pure): a deck is data (data/decks/<id>.json), a list of views with a title and a
 one-line speaker note. Each slide's view is an ordinary page query, decoded by the ViewState codec,
-so a slide shows exactly what its page shows for that link. `slide_figure` builds the one chart of a
-slide with the same builders the pages use: a slide is its page's main Figure.
+so a slide shows exactly what its page shows for that link (components/decks/present.py draws it: a slide
+is its page's main Figure).
 
 Your own deck (issue 16) is the same data with the same rules (`parse`), kept in the Present page's link
 as `mydeck=1.<base64url(zlib(compact JSON))>` (`encode`/`decode`) and downloaded/uploaded as the JSON of
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from components.core import i18n
 from components.core.pages import SLIDE_PAGES
-from components.view.state import DECK_RE, DEFAULT_DECK, MAX_DECK_LINK, PAGE_FIELDS, PARAM, Options, ViewState  # noqa: F401
+from components.view.params import DECK_RE, DEFAULT_DECK, LANG_PARAM, MAX_DECK_LINK, PAGE_FIELDS, PARAM  # noqa: F401 (DEFAULT_DECK: the decks' own name for it)
 from etl.paths import REPO_ROOT
 
 DECK_DIR = REPO_ROOT / "data" / "decks"
@@ -169,10 +169,10 @@ def _slide(raw, i: int) -> Slide | str:
     query = raw.get("query") or {}
     if not isinstance(query, dict):
         return i18n._("{slide} was left out: its view is not a list of settings.").format(slide=name)
-    known = {PARAM[f] for f in PAGE_FIELDS[page]} - {PARAM["lang"]}
+    known = {PARAM[f] for f in PAGE_FIELDS[page]}
     clean: dict[str, str] = {}
     for k, v in query.items():
-        if k == PARAM["lang"]:  # a deck made before decks had no language: shown in the showing's language
+        if k == LANG_PARAM:  # a deck made before decks had no language: shown in the showing's language
             continue
         if k not in known:
             return i18n._(
@@ -301,17 +301,3 @@ def from_bytes(data: bytes) -> tuple[Deck | None, list[str]]:
     except DeckError as exc:
         return None, [str(exc)]
     return deck, problems
-
-
-def slide_view(slide: Slide, options: Options) -> tuple[ViewState, list[str]]:
-    from components.view.state import resolution_notices
-
-    view, notices = ViewState.from_query(slide.query, options, slide.page)
-    return view, notices + resolution_notices(view, options)
-
-
-def slide_figure(ds, options: Options, view: ViewState):
-    """The Figure a slide shows: its page's main Figure for the slide's view (components/builders)."""
-    from components.builders import main_figure
-
-    return main_figure(ds, view, options)

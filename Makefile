@@ -126,7 +126,7 @@ refresh: $(STAMP) $(ETL_STAMP)
 geo: $(GEO_STAMP)
 	$(BIN)/python data/geo/make_display.py
 
-# The interface texts: extract what the code marks, update every catalogue (README "Languages").
+# The interface texts: extract what the code marks, update every catalogue (docs/development.md, "Translations").
 .PHONY: messages
 messages: $(STAMP)
 	PYTHONPATH=. $(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output -w 100 \

@@ -73,7 +73,7 @@ dev: $(STAMP)
 # The tests without a browser in TEST_WORKERS processes (pytest-xdist: AppTest and the builders are CPU-bound),
 # then the browser tests one after another (each starts its own server; some time what they wait for).
 TEST_WORKERS ?= 2
-test: $(DEV_STAMP) deps
+test: $(DEV_STAMP) deps docs-check
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --ignore=tests/e2e
 	$(BIN)/python -m pytest -q tests/e2e
 
@@ -87,6 +87,16 @@ DEPTRY_RUNTIME = --exclude '\.venv|\.git|artifacts|locale|static|tests|bench|dat
 deps: $(DEV_STAMP)
 	$(BIN)/deptry --no-ansi .
 	$(BIN)/deptry --no-ansi . $(DEPTRY_RUNTIME)
+
+# The documentation site (mkdocs-material, mkdocs.yml): `make docs` builds it into site/. `make test` runs
+# docs-check: the same strict build (a warning, a broken link between pages or a page left out of the
+# navigation fails) into a temporary folder, so the tree stays clean.
+.PHONY: docs docs-check
+docs: $(DEV_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+docs-check: $(DEV_STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir "$$tmp"
 
 data: $(STAMP)
 	$(BIN)/python -m etl
@@ -116,7 +126,7 @@ refresh: $(STAMP) $(ETL_STAMP)
 geo: $(GEO_STAMP)
 	$(BIN)/python data/geo/make_display.py
 
-# The interface texts: extract what the code marks, update every catalogue (README "Languages").
+# The interface texts: extract what the code marks, update every catalogue (docs/development.md, "Translations").
 .PHONY: messages
 messages: $(STAMP)
 	PYTHONPATH=. $(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output -w 100 \
@@ -124,4 +134,4 @@ messages: $(STAMP)
 	$(BIN)/pybabel -q update -i locale/messages.pot -d locale --no-fuzzy-matching -w 100
 
 clean:
-	rm -rf $(VENV) .pytest_cache artifacts
+	rm -rf $(VENV) .pytest_cache artifacts site

@@ -615,7 +615,7 @@ def test_a_truncated_table_is_a_503_not_fewer_rows(tmp_path, monkeypatch, caplog
 
 @pytest.mark.parametrize("how", ["folder", "permission"])
 def test_an_unreadable_table_is_a_503_without_a_path_or_traceback(tmp_path, monkeypatch, caplog, how):
-    """It was a 500 "Internal error" with a traceback in the log (the README promises 503)."""
+    """It was a 500 "Internal error" with a traceback in the log (docs/api.md promises 503)."""
     import errno
 
     from components.core import dataset

@@ -52,7 +52,7 @@ def test_round_trip_keeps_every_language_and_markup_as_text():
 
 
 def test_link_length_of_a_ten_slide_deck():
-    """Measured (README): ten slides with their speaker notes ≈ 1,330 characters; without notes ≈ 460."""
+    """Measured (docs/using.md): ten slides with their speaker notes ≈ 1,330 characters; without notes ≈ 460."""
     full = dk.encode(_ten())
     bare = dk.encode(
         dk.Deck(dk.OWN_ID, "My deck", tuple(dk.Slide(s.page, s.query, s.title, "") for s in _ten().slides))

@@ -2,7 +2,7 @@
 loopback only (issue 27): slow-header clients while a normal client keeps asking, a truncated and an
 unreadable data file (in a copy of data/ named by THB_DATA_DIR) and how long the server takes to recover
 once the file is mended, and a nested unknown path. The server runs with `ulimit -n 256`, so a few hundred
-sockets are enough to go past its limits. Figures go to artifacts/faults.txt (the README quotes them).
+sockets are enough to go past its limits. Figures go to artifacts/faults.txt (docs/deploy.md quotes them).
 
 The same faults behind nginx (`make serve`) and a process killed during its warm-up: test_serve_e2e.py.
 """

@@ -50,10 +50,11 @@ with st.sidebar:
         )
     st.caption(_("The address bar always holds the current view: copy it to share exactly what you see."))
     link_slot = st.container()  # filled after the page ran (the page writes its view into the URL)
-    if set(PAGE_FIELDS.get(page_id, ())) - set(registry.COMMON_FIELDS):
-        if st.button(_("Reset this view"), icon=":material/restart_alt:", key="reset_view"):
-            reset(page_id)
-            st.rerun()
+    if set(PAGE_FIELDS.get(page_id, ())) - set(registry.COMMON_FIELDS) and st.button(
+        _("Reset this view"), icon=":material/restart_alt:", key="reset_view"
+    ):
+        reset(page_id)
+        st.rerun()
 
 if ds is not None:
     page.run()

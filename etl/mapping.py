@@ -376,7 +376,7 @@ def map_eurostat(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[li
             raw_file=raw_file,
             raw_row=int(line),
         )
-        for ch, r in flag_rules:
+        for _ch, r in flag_rules:
             if r["flag"]:
                 draft.flags.add(r["flag"])
             if r["flag"] == "preliminary":

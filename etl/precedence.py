@@ -95,7 +95,7 @@ def choose_preferred(drafts: list[Draft], ref: Reference) -> dict[int, bool]:
         candidates = [r for r in rows if not (r.flags & NEVER_PREFERRED)]
         override = overrides.get(key)
 
-        def order(d: Draft):
+        def order(d: Draft, *, override=override, scope=scope):  # this group's, bound here
             forced = 0 if override is not None and d.source_id == override.preferred_source_id else 1
             rank = ranker.rank(scope, d.source_id)
             status = STATUS_RANK.get(d.status, 1)
@@ -174,7 +174,7 @@ def choose_breakdown_sets(
             eligible.append((source_id, usable))
         forced = {r.preferred_source_id for k, r in overrides.items() if (k[0], k[1], k[2], k[3], k[6], k[4]) == skey}
 
-        def order(item):
+        def order(item, *, total=total, forced=forced):  # this set's, bound here
             source_id, rows = item
             same_as_total = 0 if total is not None and total.source_id == source_id else 1
             return (

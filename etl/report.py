@@ -149,7 +149,6 @@ def quotable(table: pd.DataFrame, result) -> str:
     ref = result.reference
     src = ref.sources.set_index("source_id")
     used = {s for ids in table["source_id"] for s in ids.split(";")}
-    main_ids = table["source_id"].str.split(";").str[0]
     lines = ["Quotable to the last digit: the rules the build applies, and what they found", ""]
     # 1. citations name the publisher; copies are provenance
     hosts = Hosts(ref.hosts)
@@ -163,7 +162,7 @@ def quotable(table: pd.DataFrame, result) -> str:
     copies = src[src["copy_kind"] != ""]
     for kind, group in copies.groupby("copy_kind"):
         ids = [i for i in group.index if i in used]
-        rows = int(table["source_id"].map(lambda x: any(p in ids for p in x.split(";"))).sum())
+        rows = int(table["source_id"].map(lambda x, ids=ids: any(p in ids for p in x.split(";"))).sum())
         lines.append(
             f"   read in a copy ({kind}): {len(group)} source(s), {rows} table row(s) cite them: "
             + ", ".join(sorted(group.index))

@@ -144,10 +144,7 @@ class _Writer:
         p = self.phrases.get(indicator)
         if not p:
             return None
-        if unit in ("per_million",):
-            form = p.get("rate") or ""
-        else:
-            form = p["one"] if n_value == 1 else p["many"]
+        form = (p.get("rate") or "") if unit in ("per_million",) else p["one"] if n_value == 1 else p["many"]
         return form.replace("{n}", n_text) if form else None
 
     def value(self, row) -> tuple[str, str, tuple[float, ...]]:

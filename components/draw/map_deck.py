@@ -482,10 +482,7 @@ def _country_label_rows(choro: pd.DataFrame, unit: str, cb) -> list[dict]:
     rows = []
     for r in choro.to_dict("records"):
         lon, lat = geo.label_point(r["country"])
-        if r["status"] == "no_data":
-            v = i18n._("no data")
-        else:
-            v = style.fmt_value(r["value"], r["suppressed"], unit)
+        v = i18n._("no data") if r["status"] == "no_data" else style.fmt_value(r["value"], r["suppressed"], unit)
         rows.append({"lon": lon, "lat": lat, "text": f"{cb.country_label(r['country'])}\n{v}"})
     return rows
 

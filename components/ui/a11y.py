@@ -69,7 +69,7 @@ input[type="checkbox"]:focus-visible + div, input[type="radio"]:focus-visible + 
 [data-testid="stVegaLiteChart"] { max-width: 100%%; overflow-x: auto; }
 [data-testid="stBaseButton-secondary"] p, [data-testid="stBaseButton-primary"] p,
 [data-testid="stDownloadButton"] p { white-space: normal; overflow-wrap: break-word; }
-""" % {"caption": CAPTION_COLOR, "focus": FOCUS_COLOR}
+""" % {"caption": CAPTION_COLOR, "focus": FOCUS_COLOR}  # noqa: UP031  CSS is all braces: %-placeholders keep it CSS
 
 # Sets the page language and puts a skip link first in the document (once: a rerun keeps it).
 FRAME_JS = """

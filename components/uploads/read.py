@@ -23,6 +23,7 @@ Hostile or broken input loses nothing and reveals nothing:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import io
@@ -190,7 +191,13 @@ def _plausibility(text: str, latin: bool) -> int:
         elif ch == "\ufffd" or ch < "\xa0":
             score -= 2
     for word in _WORD.findall(text):
-        if latin and all(c >= "\x80" for c in word) or not latin and any(_cyrillic(c) for c in word) and any(c < "\x80" for c in word):
+        if (
+            latin
+            and all(c >= "\x80" for c in word)
+            or not latin
+            and any(_cyrillic(c) for c in word)
+            and any(c < "\x80" for c in word)
+        ):
             score -= 2
     return score
 
@@ -218,7 +225,7 @@ def decode(data: bytes) -> tuple[str, str, bool]:
     except UnicodeDecodeError:
         pass
     best = None
-    for i, (codec, name) in enumerate(SINGLE_BYTE):
+    for codec, name in SINGLE_BYTE:
         text = data.decode(codec, errors="replace")
         score = _plausibility(text, latin=codec != "cp1251")
         if best is None or score > best[0]:
@@ -359,10 +366,8 @@ def read_xlsx_cells(data: bytes, filename: str = "") -> tuple[list[list[str]], d
         ) from None
     finally:
         if wb is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a damaged workbook: nothing left to lose
                 wb.close()
-            except Exception:  # closing a damaged workbook: nothing left to lose
-                pass
     return rows, {"encoding": "XLSX", "encoding_guessed": False, "separator": "", "row_numbers": numbers}
 
 
@@ -459,7 +464,7 @@ def check_rows(
                 cell[c] = cell[c][1:]
         mine: list[Problem] = []
 
-        def bad(column, message):
+        def bad(column, message, *, mine=mine, n=n):  # this line's list and number, bound here
             mine.append(Problem(n, column, message))
 
         for c in ("country", "period", "indicator", "breakdown", "category", "unit"):

@@ -80,7 +80,7 @@ def test_each_baltic_feature_carries_its_value(real):
     for c in ("EE", "LT"):
         assert props[c]["value"] == float(p.loc[p["country"] == c, "value"].iloc[0])
     spec = _build(real)
-    for c, pr in props.items():
+    for pr in props.values():
         assert pr["fill"][:3] == mp.rgba(mp.class_color(pr["value"], spec.breaks))[:3]
     labels = {r["text"].split("\n")[0]: r["text"].split("\n")[1] for r in _layer(d, "country_labels")["data"]}
     assert labels["Latvia"] == "48"

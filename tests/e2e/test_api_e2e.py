@@ -16,6 +16,7 @@ import json
 import urllib.error
 import urllib.request
 import zipfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -252,7 +253,7 @@ def test_the_pages_csv_download_is_the_apis_csv(base, chromium_browser, page_nam
         button.scroll_into_view_if_needed()
         with page.expect_download(timeout=60_000) as dl:
             button.click()
-        body = open(dl.value.path(), "rb").read()
+        body = Path(dl.value.path()).read_bytes()
         assert page.blocked == [], page.blocked
     finally:
         page.context.close()

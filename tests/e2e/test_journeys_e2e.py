@@ -19,6 +19,7 @@ import json
 import re
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -51,7 +52,7 @@ def _ready(page, chart: bool = False) -> None:
 def _download(page, name: str) -> tuple[str, bytes]:
     with page.expect_download(timeout=120_000) as dl:
         page.get_by_test_id("stDownloadButton").filter(has_text=name).first.click()
-    data = open(dl.value.path(), "rb").read()
+    data = Path(dl.value.path()).read_bytes()
     (ARTIFACTS / f"journey_{dl.value.suggested_filename}").write_bytes(data)
     return dl.value.suggested_filename, data
 

@@ -73,17 +73,20 @@ dev: $(STAMP)
 # The tests without a browser in TEST_WORKERS processes (pytest-xdist: AppTest and the builders are CPU-bound),
 # then the browser tests one after another (each starts its own server; some time what they wait for).
 TEST_WORKERS ?= 2
-test: $(DEV_STAMP) deps lint
+test: $(DEV_STAMP) deps lint types
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --ignore=tests/e2e
 	$(BIN)/python -m pytest -q tests/e2e
 
-# The habits (configured in pyproject.toml), before the tests: lint and format (ruff), the import contracts
-# between the packages (import-linter).
-.PHONY: lint
+# The habits (configured in pyproject.toml), each before the tests: lint and format (ruff), the import contracts
+# between the packages (import-linter), the type hints of the core and the build (mypy).
+.PHONY: lint types
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+types: $(DEV_STAMP)
+	$(BIN)/mypy
 
 # The dependency check (deptry, configured in pyproject.toml): every package the code and the tests import is
 # declared and every declared one is used; then the code the image runs (not tests/, bench/, data/'s build

@@ -260,9 +260,6 @@ def check_eurostat_codes(ref: Reference) -> list[str]:
     return problems
 
 
-GRADE_COLUMNS_NEED = ("grade", "grade_reason")
-
-
 def check_sources(ref: Reference) -> list[str]:
     """Every source has a known evidence grade with a reason; `reports_on` names a known source; no citation
     line (publisher, title, citation) holds a curator's note or names a code host or a document-sharing site;

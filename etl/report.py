@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from etl.build import harmonise
+from etl.build import BuildResult, harmonise
 from etl.figure_key import KEY
 from etl.paths import DataPaths
+
+if TYPE_CHECKING:
+    from etl.rates import RateGap
+    from etl.reference import Reference
 
 COUNTRIES = ["EE", "LV", "LT"]
 
@@ -59,7 +64,7 @@ def coverage(table: pd.DataFrame, families: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _value(r) -> str:
+def _value(r: Any) -> str:  # a row of the table (itertuples)
     if r.suppressed:
         return "<5"
     return f"{r.value:,.0f}" if float(r.value).is_integer() else f"{r.value:g}"
@@ -96,7 +101,7 @@ def flagged(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def grades(table: pd.DataFrame, ref) -> str:
+def grades(table: pd.DataFrame, ref: Reference) -> str:
     """How many figures rest on each evidence grade, and which preferred figures are unconfirmed."""
     official = ref.official_grades
     p = table[table["preferred"] & ~table["unit"].isin(["per_million", "per_100k"])]
@@ -115,7 +120,7 @@ def grades(table: pd.DataFrame, ref) -> str:
     return "\n".join(lines)
 
 
-def breakdown_sets(table: pd.DataFrame, ref, gaps) -> str:
+def breakdown_sets(table: pd.DataFrame, ref: Reference, gaps: list[RateGap]) -> str:
     from etl import invariants
 
     excluded = table[
@@ -142,7 +147,7 @@ def _same_at_precision(exact: float, printed: float) -> bool:
     return abs(exact - printed) <= step / 2
 
 
-def quotable(table: pd.DataFrame, result) -> str:
+def quotable(table: pd.DataFrame, result: BuildResult) -> str:
     """What stands beside the numbers (issue 'quotable to the last digit'): each rule and its findings."""
     from etl.hosts import Hosts
 

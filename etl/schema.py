@@ -5,6 +5,8 @@ Failures are turned into BuildError lines that name the file and the CSV line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -113,7 +115,7 @@ def harmonised_schema(
     )
 
 
-def validate(schema: pa.DataFrameSchema, frame: pd.DataFrame, where) -> pd.DataFrame:
+def validate(schema: pa.DataFrameSchema, frame: pd.DataFrame, where: Callable[[object], str]) -> pd.DataFrame:
     """Validate lazily; `where(index)` names the file and row of a failing index."""
     try:
         return schema.validate(frame, lazy=True)

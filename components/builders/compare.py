@@ -121,7 +121,7 @@ def build(ds, view, options):
         )
     if not v["unconfirmed"]:
         # with each country's latest year: the unconfirmed figures newer than the year it shows
-        hidden = q.newer_than_shown(
+        hidden = q.hidden_unconfirmed(
             t,
             cb,
             indicator=indicator,

@@ -27,7 +27,7 @@ class PageSpec:
     default: bool = False
     path: str | None = None  # the URL path when it is not the id (ids are module names: no hyphens)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "fields", tuple(self.fields) + tuple(f for f in COMMON_FIELDS if f not in self.fields))
 
     @property

@@ -40,13 +40,14 @@ from typing import Any
 
 import pandas as pd
 
+from etl.countries import BALTIC
 from etl.errors import BuildError
 from etl.figure_key import KEY
 from etl.mapping import EUROSTAT_DIR, latest_eurostat_snapshot
 from etl.paths import DataPaths
 from etl.reference import EUROSTAT_CODE_COLUMNS
 
-GEOS = ["EE", "LV", "LT", "EU27_2020"]
+GEOS = [*BALTIC, "EU27_2020"]  # Eurostat's code of the EU of 27 since 2020
 DOMAIN = "crim_thb"
 # Other datasets every refresh pulls, with the dimension filters sent to the API: the population on
 # 1 January (all ages, both sexes), the denominator of every per-capita rate.

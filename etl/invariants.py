@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from etl.countries import BALTIC
+
 if TYPE_CHECKING:
     from etl.reference import Reference
 
@@ -27,7 +29,6 @@ SET_KEY = ["country", "period_start", "period_end", "indicator", "unit", "breakd
 TOTAL_KEY = ["country", "period_start", "period_end", "indicator", "unit"]
 NO_SUM_UNITS = {"percent", "tier", "per_million", "per_100k"}
 SYNONYM_UNITS = ({"cases", "offences"},)
-BALTIC = ("EE", "LV", "LT")
 
 
 def _pref(table: pd.DataFrame) -> pd.DataFrame:

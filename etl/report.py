@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from etl.build import BuildResult, harmonise
+from etl.countries import BALTIC
 from etl.figure_key import KEY
 from etl.paths import DataPaths
 
 if TYPE_CHECKING:
     from etl.rates import RateGap
     from etl.reference import Reference
-
-COUNTRIES = ["EE", "LV", "LT"]
 
 
 def _short(source_ids: pd.Series, families: dict[str, str]) -> str:
@@ -36,7 +35,7 @@ def _short(source_ids: pd.Series, families: dict[str, str]) -> str:
 def coverage(table: pd.DataFrame, families: dict[str, str]) -> str:
     counts = table[
         (table["breakdown"] == "total")
-        & table["country"].isin(COUNTRIES)
+        & table["country"].isin(BALTIC)
         & (table["period_start"] == table["period_end"])
         & ~table["unit"].isin(["per_million", "per_100k", "percent"])
     ]
@@ -47,7 +46,7 @@ def coverage(table: pd.DataFrame, families: dict[str, str]) -> str:
         "",
     ]
     header = f"{'':4}{'indicator':<30}" + "".join(f"{str(y)[2:]:>4}" for y in years)
-    for country in COUNTRIES:
+    for country in BALTIC:
         lines += [f"{country}", header]
         part = counts[counts["country"] == country]
         for indicator, rows in part.groupby("indicator", sort=True):
@@ -111,7 +110,7 @@ def grades(table: pd.DataFrame, ref: Reference) -> str:
     weak = p[
         ~p["grade"].isin(official)
         & (p["breakdown"] == "total")
-        & p["country"].isin(COUNTRIES)
+        & p["country"].isin(BALTIC)
         & (p["indicator"] != "population")
     ]
     lines += ["", f"Unconfirmed totals for the three states ({len(weak)}: known only from weaker sources):"]

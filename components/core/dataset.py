@@ -28,7 +28,6 @@ from components.core.i18n import N_
 from components.core.style import humanise
 from etl.paths import REPO_ROOT
 
-REPO = REPO_ROOT
 TABLE = Path("harmonised") / "thb_baltic.csv"
 META = Path("harmonised") / "build_meta.json"
 # a reader of a data file: (path, its digest) -> the table (the app passes its cached readers)
@@ -94,7 +93,7 @@ NOT_FOUND = N_("file not found. Build it with `make data` (python -m etl).")
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("THB_DATA_DIR") or (REPO / "data"))
+    return Path(os.environ.get("THB_DATA_DIR") or (REPO_ROOT / "data"))
 
 
 def file_digest(path: Path) -> str:

@@ -40,9 +40,8 @@ from etl.paths import REPO_ROOT
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
-ROOT = REPO_ROOT
-LOCALE_DIR = ROOT / "locale"
-LABELS_CSV = ROOT / "data" / "i18n" / "codebook_labels.csv"
+LOCALE_DIR = REPO_ROOT / "locale"
+LABELS_CSV = REPO_ROOT / "data" / "i18n" / "codebook_labels.csv"
 DOMAIN = "messages"
 
 LANGS = ("en", "et", "lv", "lt", "ru")

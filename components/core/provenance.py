@@ -17,7 +17,7 @@ from components.core import i18n
 from components.core.dataset import Codebook
 from components.core.i18n import N_
 from components.core.queries import with_labels
-from components.core.style import COUNTRY_ORDER
+from etl.countries import COUNTRY_ORDER
 from etl.figure_key import KEY, figure_keys, parse_figure_key
 
 COUNT_UNITS = ("persons", "cases", "offences")

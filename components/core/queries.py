@@ -17,13 +17,12 @@ from components.core import i18n
 from components.core.dataset import Codebook
 from components.core.i18n import N_
 from components.core.style import (
-    BALTIC,
-    COUNTRY_ORDER,
     fmt_number as style_fmt_count,
     fmt_ratio as style_fmt_ratio,
     round_half_up,
     year_runs,
 )
+from etl.countries import BALTIC, COUNTRY_ORDER
 
 RATE_UNITS = ("per_million", "per_100k")
 CHAIN = ("victims", "suspects", "investigations", "cases_to_court", "prosecuted", "convicted")

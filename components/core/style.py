@@ -17,11 +17,9 @@ COUNTRY_COLORS: dict[str, str] = {
     "EU27": "#555555",  # dark grey: context (#7F7F7F was within 8 ΔE00 of Lithuania under deuteranopia)
     "EU28": "#B0B0B0",
 }
-BALTIC = ("EE", "LV", "LT")
 # One marker shape per country on line charts, so that lines differ by more than colour (WCAG 1.4.1).
 # (Not the diamond, which marks '<5', nor the downward triangle, which marks a series break.)
 COUNTRY_SHAPES: dict[str, str] = {"EE": "circle", "LV": "square", "LT": "triangle-up", "EU27": "cross", "EU28": "cross"}
-COUNTRY_ORDER = ("EE", "LV", "LT", "EU27", "EU28")
 
 # Categorical palette for categories within a breakdown: Okabe-Ito without the country colours first,
 # then Paul Tol's and IBM's colour-blind-safe sets, chosen so that every pair of the first 10 stays at

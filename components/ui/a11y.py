@@ -14,8 +14,6 @@ from components.core import i18n
 from components.core.i18n import N_, _
 from components.ui import safe_html
 
-# The language of the page (`<html lang>`): the language of the run (components/core/i18n.py); this is the default.
-LANG = i18n.DEFAULT
 SITE_NAME = N_("Baltic THB statistics")
 SKIP_TEXT = N_("Skip to main content")
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from components.core import pages as registry
 from components.core.i18n import DEFAULT as DEFAULT_LANG, LANGS, N_, _, normalise
 from components.core.queries import LATEST_PERIOD
-from components.core.style import BALTIC
+from etl.countries import BALTIC
 
 PAGES = registry.PAGE_IDS
 MEASURES = ("absolute", "per_million")

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.draw import files as ex
+from etl.countries import BALTIC
 from tests.app.conftest import ROOT, assert_ok, open_page
 
 ORG = "Synthetic Shelter (test)"
@@ -210,7 +211,7 @@ def _journey_csv() -> bytes:
     year the official table lacks for it), hotline contacts and a withheld multi-year count."""
     rows = [
         f"{c},{y},ngo_persons_assisted,total,total,{n},persons,{JOURNEY_ORG},synthetic"
-        for n, (c, y) in enumerate(((c, y) for c in ("EE", "LV", "LT") for y in (2021, 2022, 2023)), start=30)
+        for n, (c, y) in enumerate(((c, y) for c in BALTIC for y in (2021, 2022, 2023)), start=30)
     ]
     rows += [
         f"{c},2023,victims_assisted,total,total,{v},persons,{JOURNEY_ORG},synthetic"
@@ -352,7 +353,7 @@ def test_the_links_open_views_that_draw_the_uploaded_rows(real_data):
     spec = _specs(at)[0]
     own = _own_layers(spec)
     drawn = {(r["country"], r["year"]) for layer in own for r in layer["data"]["values"]}
-    assert drawn == {(c, y) for c in ("EE", "LV", "LT") for y in (2021, 2022, 2023)}
+    assert drawn == {(c, y) for c in BALTIC for y in (2021, 2022, 2023)}
     assert all(layer["encoding"]["x"]["type"] == "quantitative" for layer in spec["layer"])  # one continuous axis
     legend = next(layer["encoding"]["fill"] for layer in own if "fill" in layer["encoding"])
     assert legend["scale"]["domain"] == [f"{JOURNEY_ORG} andmed, mitte ametlik statistika"]

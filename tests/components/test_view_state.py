@@ -5,9 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 from components.view.state import MEASURES, PAGE_FIELDS, PAGES, STACKS, VIEWS, Options, ViewState
+from etl.countries import BALTIC
 
 OPTS = Options(
-    countries=("EE", "LV", "LT", "EU27"),
+    countries=(*BALTIC, "EU27"),
     indicators=("victims", "suspects", "convicted"),
     periods={"victims": ("2023", "2022", "2012-2016"), "suspects": ("2022", "2021"), "convicted": ("2020",)},
     period_default={"victims": "2022"},

@@ -73,9 +73,28 @@ dev: $(STAMP)
 # The tests without a browser in TEST_WORKERS processes (pytest-xdist: AppTest and the builders are CPU-bound),
 # then the browser tests one after another (each starts its own server; some time what they wait for).
 TEST_WORKERS ?= 2
-test: $(DEV_STAMP) deps docs-check
+test: $(DEV_STAMP) deps lint types dead docs-check
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --ignore=tests/e2e
 	$(BIN)/python -m pytest -q tests/e2e
+
+# The habits (configured in pyproject.toml), each before the tests: lint and format (ruff), the import contracts
+# between the packages (import-linter), the type hints of the core and the build (mypy),
+# no dead names (vulture).
+.PHONY: lint types dead
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+types: $(DEV_STAMP)
+	$(BIN)/mypy
+
+# Names nothing uses (functions, classes, constants, attributes; 60 % confidence and up). What only another
+# library or a configuration file uses by name (babel's extractor, attributes a library reads) is listed in
+# vulture_whitelist.py; the tests are not scanned, so a name only a test uses fails too.
+DEAD_CODE = components etl app_pages app.py server.py deploy bench vulture_whitelist.py
+dead: $(DEV_STAMP)
+	$(BIN)/vulture $(DEAD_CODE) --min-confidence 60
 
 # The dependency check (deptry, configured in pyproject.toml): every package the code and the tests import is
 # declared and every declared one is used; then the code the image runs (not tests/, bench/, data/'s build

@@ -50,10 +50,9 @@ with st.sidebar:
         )
     st.caption(_("The address bar always holds the current view: copy it to share exactly what you see."))
     link_slot = st.container()  # filled after the page ran (the page writes its view into the URL)
-    if PAGE_FIELDS.get(page_id):
-        if st.button(_("Reset this view"), icon=":material/restart_alt:", key="reset_view"):
-            reset(page_id)
-            st.rerun()
+    if PAGE_FIELDS.get(page_id) and st.button(_("Reset this view"), icon=":material/restart_alt:", key="reset_view"):
+        reset(page_id)
+        st.rerun()
 
 if ds is not None:
     page.run()

@@ -40,7 +40,7 @@ x = fig.extra
 st.title(i18n._("Methodology"))
 st.markdown(i18n._(ABOUT))
 st.header(i18n._("What each country counts"))
-for tab, (country, items) in zip(
+for tab, (_country, items) in zip(
     st.tabs([c for c, _ in x["definitions"]]) if x["definitions"] else [], x["definitions"]
 ):
     with tab:

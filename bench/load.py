@@ -301,9 +301,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        self.t0 = time.perf_counter()
         wait_health(self.url, self.proc)
-        self.started_s = time.perf_counter() - self.t0
         self.pids = [self.proc.pid]
 
     def stop(self) -> None:

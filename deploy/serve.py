@@ -96,7 +96,6 @@ class Replica:
         self.url = f"http://127.0.0.1:{port}"
         self.start_timeout = start_timeout
         self.proc: subprocess.Popen | None = None
-        self.restarts = 0
         self.started_at = 0.0
         self.state = "starting"
         self.was_ready = False
@@ -292,7 +291,7 @@ def main() -> int:
     nginx: subprocess.Popen | None = None
     stopping = False
 
-    def on_signal(signum, _frame):
+    def on_signal(_signum, _frame):
         nonlocal stopping
         stopping = True
 
@@ -362,7 +361,6 @@ def main() -> int:
                     + ": restarting"
                 )
                 r.stop()
-                r.restarts += 1
                 r.start()
         return 0
     finally:

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from etl.errors import BuildError
 from etl.mapping import Draft
+from etl.precedence import high
 from etl.reference import Reference
 
 SECONDARY_GRADES = {"news_citing_official", "secondary", "tertiary"}
@@ -75,10 +76,6 @@ def flag_repeated_keys(drafts: list[Draft]) -> None:
         raise BuildError(problems)
 
 
-def _upper(d: Draft) -> float:
-    return d.value_high if d.suppressed else d.value
-
-
 def flag_breakdowns(drafts: list[Draft]) -> None:
     """Compare each breakdown with the total from the same source, country, period, indicator and unit."""
     totals, parts = {}, defaultdict(list)
@@ -98,7 +95,7 @@ def flag_breakdowns(drafts: list[Draft]) -> None:
         total = totals.get(group)
         if total is None:
             continue
-        total_high = _upper(total)
+        total_high = high(total)
         for r in rows:
             if r.value is not None and r.value > total_high:
                 r.flags.add("breakdown_exceeds_total")

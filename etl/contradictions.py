@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from etl.mapping import Draft
+from etl.precedence import high, low
 from etl.reference import Reference
 
 TOLERANCE_SHARE = 0.10
@@ -27,14 +28,6 @@ RATE_UNITS = {"per_million", "per_100k"}
 
 def _tolerance(bound: float) -> float:
     return max(TOLERANCE_MIN, TOLERANCE_SHARE * abs(bound))
-
-
-def _low(d: Draft) -> float:
-    return float(d.value_low if d.suppressed else d.value)
-
-
-def _high(d: Draft) -> float:
-    return float(d.value_high if d.suppressed else d.value)
 
 
 def contradiction(row: Draft, official: dict[int, Draft]) -> str | None:
@@ -50,20 +43,20 @@ def contradiction(row: Draft, official: dict[int, Draft]) -> str | None:
     )
     if row.period_start == row.period_end:
         o = held[0]
-        if _high(row) < _low(o) - _tolerance(_low(o)) or _low(row) > _high(o) + _tolerance(_high(o)):
+        if high(row) < low(o) - _tolerance(low(o)) or low(row) > high(o) + _tolerance(high(o)):
             return f"the official figure is {shown}"
         return None
     if row.unit in COUNT_UNITS:
-        floor = max(_low(d) for d in held)
+        floor = max(low(d) for d in held)
     elif row.unit in RATE_UNITS:
-        floor = min(_low(d) for d in held)
+        floor = min(low(d) for d in held)
     else:
         return None
-    if _high(row) < floor - _tolerance(floor):
+    if high(row) < floor - _tolerance(floor):
         return f"it is below what the official figures for the years it spans allow ({shown})"
     if len(held) == len(years):
-        ceiling = sum(_high(d) for d in held)
-        if _low(row) > ceiling + _tolerance(ceiling):
+        ceiling = sum(high(d) for d in held)
+        if low(row) > ceiling + _tolerance(ceiling):
             return f"it is above the sum of the official figures for the years it spans ({shown})"
     return None
 

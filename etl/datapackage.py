@@ -113,7 +113,8 @@ ID_PATTERN = r"[A-Za-z0-9_.\-]+(;[A-Za-z0-9_.\-]+)*"
 
 
 def harmonised_fields(columns: list[str], codebook: dict[str, pd.DataFrame]) -> list[dict]:
-    from etl.schema import COUNTRY_CODES, YEAR_MAX, YEAR_MIN
+    from etl.countries import COUNTRY_ORDER
+    from etl.schema import YEAR_MAX, YEAR_MIN
 
     ind = _codes(codebook.get("indicators"), "indicator")
     units = _codes(codebook.get("units"), "unit")
@@ -124,7 +125,7 @@ def harmonised_fields(columns: list[str], codebook: dict[str, pd.DataFrame]) -> 
     grades = _codes(codebook.get("grades"), "grade")
     years = {"minimum": YEAR_MIN, "maximum": YEAR_MAX}
     spec: dict[str, dict] = {
-        "country": {"type": "string", "constraints": {"required": True, "enum": list(COUNTRY_CODES)}},
+        "country": {"type": "string", "constraints": {"required": True, "enum": list(COUNTRY_ORDER)}},
         "period_start": {"type": "integer", "constraints": {"required": True, **years}},
         "period_end": {"type": "integer", "constraints": {"required": True, **years}},
         "period_label": {"type": "string"},

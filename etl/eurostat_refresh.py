@@ -32,18 +32,22 @@ import math
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pandas as pd
 
+from etl.countries import BALTIC
 from etl.errors import BuildError
 from etl.figure_key import KEY
 from etl.mapping import EUROSTAT_DIR, latest_eurostat_snapshot
 from etl.paths import DataPaths
 from etl.reference import EUROSTAT_CODE_COLUMNS
 
-GEOS = ["EE", "LV", "LT", "EU27_2020"]
+GEOS = [*BALTIC, "EU27_2020"]  # Eurostat's code of the EU of 27 since 2020
 DOMAIN = "crim_thb"
 # Other datasets every refresh pulls, with the dimension filters sent to the API: the population on
 # 1 January (all ages, both sexes), the denominator of every per-capita rate.
@@ -64,9 +68,8 @@ class Dataset:
     title: str
     last_update: str
     dimensions: list[str] = field(default_factory=list)
-    dimension_names: dict[str, str] = field(default_factory=dict)
     codelists: dict[str, dict[str, str]] = field(default_factory=dict)
-    tidy: pd.DataFrame | None = None
+    tidy: pd.DataFrame = field(default_factory=pd.DataFrame)  # the observations, once fetched
     empty_geos: list[str] = field(default_factory=list)
 
 
@@ -87,7 +90,7 @@ def source_id(code: str, day: dt.date) -> str:
 # ---------------------------------------------------------------- talking to Eurostat (through the package)
 
 
-def _client():
+def _client() -> ModuleType:
     try:
         import eurostat  # noqa: PLC0415 (lazy on purpose: only the refresh needs it)
     except ImportError as exc:
@@ -108,7 +111,7 @@ def _package_version() -> str:
         return "unknown"
 
 
-def _call(what: str, fn, *args, **kwargs):
+def _call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Every API call goes through here: any failure becomes one RefreshError naming the call."""
     try:
         return fn(*args, **kwargs)
@@ -116,7 +119,7 @@ def _call(what: str, fn, *args, **kwargs):
         raise RefreshError(f"{what} failed: {type(exc).__name__}: {exc}") from exc
 
 
-def discover(es, only: list[str] | None = None) -> list[Dataset]:
+def discover(es: Any, only: list[str] | None = None) -> list[Dataset]:
     toc = _call("reading Eurostat's table of contents (get_toc_df)", es.get_toc_df, agency="EUROSTAT")
     if toc is None or "code" not in getattr(toc, "columns", []):
         raise RefreshError("Eurostat's table of contents came back without a 'code' column")
@@ -141,13 +144,11 @@ def discover(es, only: list[str] | None = None) -> list[Dataset]:
     return [found[c] for c in sorted(found)]
 
 
-def fetch(es, ds: Dataset, geos: list[str], sid: str) -> Dataset:
+def fetch(es: Any, ds: Dataset, geos: list[str], sid: str) -> Dataset:
     pars = _call(f"{ds.code}: get_pars", es.get_pars, ds.code)
     if not pars:
         raise RefreshError(f"{ds.code}: get_pars returned no dimension")
     ds.dimensions = [str(p) for p in pars]
-    names = _call(f"{ds.code}: get_dic", es.get_dic, ds.code) or []
-    ds.dimension_names = {str(t[0]).lower(): str(t[1] or "") for t in names}
     for par in ds.dimensions:
         labels = _call(f"{ds.code}: get_dic({par!r})", es.get_dic, ds.code, par, frmt="dict", full=False) or {}
         ds.codelists[par.lower()] = {str(k): str(v) for k, v in labels.items()}
@@ -182,7 +183,7 @@ def fetch(es, ds: Dataset, geos: list[str], sid: str) -> Dataset:
     return ds
 
 
-def _value_text(value) -> str:
+def _value_text(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, str):
@@ -253,8 +254,9 @@ def _sha256(path: Path) -> str:
 def write_snapshot(folder: Path, datasets: list[Dataset], accessed: dt.datetime, geos: list[str]) -> dict[str, str]:
     """data/raw/eurostat/<date>/<dataset>.csv + _codelists.csv + manifest.json; returns {dataset: sha256}."""
     folder.mkdir(parents=True, exist_ok=True)
-    sums, codelists = {}, []
-    manifest = {
+    sums: dict[str, str] = {}
+    codelists: list[tuple[str, str, str, str]] = []
+    manifest: dict[str, Any] = {
         "accessed": accessed.isoformat(timespec="seconds"),
         "api": "Eurostat dissemination API via the "
         f"'eurostat' Python package {_package_version()} (get_data_df, flags=True)",
@@ -398,14 +400,14 @@ def _read_harmonised(path: Path) -> pd.DataFrame | None:
     return pd.read_csv(path, keep_default_na=False, na_values={"value": [""], "value_low": [""], "value_high": [""]})
 
 
-def _show(row) -> str:
+def _show(row: Mapping[str, Any]) -> str:
     if row["suppressed"] in (True, "True"):
         return "<5"
     value = float(row["value"])
     return f"{value:g}"
 
 
-def _figure(key) -> str:
+def _figure(key: tuple) -> str:
     country, start, end, indicator, breakdown, category, unit = key
     period = str(start) if start == end else f"{start}-{end}"
     return f"{country} {period} {indicator}/{breakdown}/{category} ({unit})"
@@ -421,7 +423,7 @@ def diff_harmonised(old: pd.DataFrame | None, new: pd.DataFrame) -> dict[str, li
     """Preferred figures added, changed (old -> new value, with the preferred source) and removed.
     Computed rates are left out (they follow their counts)."""
 
-    def preferred(table):
+    def preferred(table: pd.DataFrame | None) -> dict[tuple, dict]:
         if table is None:
             return {}
         keep = table[table["preferred"].astype(str) == "True"]
@@ -429,7 +431,7 @@ def diff_harmonised(old: pd.DataFrame | None, new: pd.DataFrame) -> dict[str, li
         return {tuple(r[k] for k in KEY): r for r in keep.to_dict("records")}
 
     before, after = preferred(old), preferred(new)
-    out = {"added": [], "changed": [], "source_switched": [], "same_series": [], "removed": []}
+    out: dict[str, list[str]] = {"added": [], "changed": [], "source_switched": [], "same_series": [], "removed": []}
     for key in sorted(after, key=str):
         now = after[key]
         if key not in before:
@@ -455,7 +457,7 @@ def diff_harmonised(old: pd.DataFrame | None, new: pd.DataFrame) -> dict[str, li
 
 def diff_snapshots(previous: Path | None, current: Path) -> tuple[str, dict[str, list[str]]]:
     """What Eurostat revised between two snapshots: values or flags changed, observations new or gone."""
-    out = {"revised": [], "new": [], "gone": []}
+    out: dict[str, list[str]] = {"revised": [], "new": [], "gone": []}
     if previous is None:
         return "", out
     for path in sorted(p for p in current.glob("*.csv") if not p.name.startswith("_")):

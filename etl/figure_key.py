@@ -7,6 +7,9 @@ links, the Data page, the share links, the HTTP API). Pure: pandas only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 KEY = ["country", "period_start", "period_end", "indicator", "breakdown", "category", "unit"]
@@ -16,7 +19,7 @@ SEP = "~"
 PERIODS = ("period_start", "period_end")
 
 
-def _text(key: str, value) -> str:
+def _text(key: str, value: Any) -> str:
     """A key part as text; a period always a whole year ('2022', never '2022.0' from a float column)."""
     if key in PERIODS:
         try:
@@ -26,7 +29,7 @@ def _text(key: str, value) -> str:
     return str(value)
 
 
-def figure_key(row) -> str:
+def figure_key(row: Mapping[str, Any]) -> str:
     """URL-safe id of a figure: EE~2022~2022~victims~total~total~persons."""
     return SEP.join(_text(k, row[k]) for k in KEY)
 
@@ -42,12 +45,12 @@ def figure_keys(df: pd.DataFrame) -> pd.Series:
     return out.rename("figure")
 
 
-def parse_figure_key(s: str) -> dict | None:
+def parse_figure_key(s: str) -> dict[str, Any] | None:
     """The key's fields (periods as int) from its text form; None when it does not parse."""
     parts = str(s).split(SEP)
     if len(parts) != len(KEY):
         return None
-    d = dict(zip(KEY, parts))
+    d: dict[str, Any] = dict(zip(KEY, parts))
     try:
         d["period_start"], d["period_end"] = int(d["period_start"]), int(d["period_end"])
     except ValueError:

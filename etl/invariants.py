@@ -16,14 +16,19 @@ checks on any table: the committed one, a fresh build or a fixture.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+from etl.countries import BALTIC
+
+if TYPE_CHECKING:
+    from etl.reference import Reference
 
 SET_KEY = ["country", "period_start", "period_end", "indicator", "unit", "breakdown"]
 TOTAL_KEY = ["country", "period_start", "period_end", "indicator", "unit"]
 NO_SUM_UNITS = {"percent", "tier", "per_million", "per_100k"}
 SYNONYM_UNITS = ({"cases", "offences"},)
-BALTIC = ("EE", "LV", "LT")
 
 
 def _pref(table: pd.DataFrame) -> pd.DataFrame:
@@ -96,7 +101,9 @@ def preferred_twice(table: pd.DataFrame) -> list[str]:
 
 
 def weak_population_rates(
-    table: pd.DataFrame, grade_of: Callable[[str], str], official: set[str] = frozenset({"official_statistics"})
+    table: pd.DataFrame,
+    grade_of: Callable[[str], str],
+    official: frozenset[str] | set[str] = frozenset({"official_statistics"}),
 ) -> list[str]:
     rates = table[table["unit"].isin(["per_million", "per_100k"]) & table["flags"].str.contains("derived_rate")]
     ids = rates["source_id"].str.split(";")
@@ -131,7 +138,7 @@ def definition_spans_unflagged(table: pd.DataFrame, series_breaks: pd.DataFrame)
     return out
 
 
-def violations(table: pd.DataFrame, ref) -> list[str]:
+def violations(table: pd.DataFrame, ref: Reference) -> list[str]:
     return (
         mixed_source_sets(table)
         + exclusive_sets_over_total(table, ref.breakdown_kind)

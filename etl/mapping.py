@@ -10,12 +10,16 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from etl.errors import BuildError
 from etl.reference import Reference, read_table
 from etl.schema import EUROSTAT_RAW, EUROSTAT_RESERVED, GLOTIP_RAW, RESEARCH_RAW, validate
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 RESEARCH_FILES = ["national.csv", "us_tip.csv", "greta.csv", "eurostat_ec.csv", "secondary.csv"]
 GLOTIP_GLOB = "unodc_glotip_*.csv"
@@ -79,7 +83,7 @@ def _label_to_iso(ref: Reference) -> dict[str, str]:
     return dict(zip(ref.country_labels["label"], ref.country_labels["iso2"]))
 
 
-def read_raw(path: Path, schema) -> pd.DataFrame:
+def read_raw(path: Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
     frame = read_table(path, list(schema.columns))
     return validate(schema, frame, lambda i: f"{path.name} line {i}")
 
@@ -376,7 +380,8 @@ def map_eurostat(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[li
             raw_file=raw_file,
             raw_row=int(line),
         )
-        for ch, r in flag_rules:
+        for _ch, r in flag_rules:
+            assert r is not None  # an unmapped flag stopped the row above
             if r["flag"]:
                 draft.flags.add(r["flag"])
             if r["flag"] == "preliminary":

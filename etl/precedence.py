@@ -18,6 +18,7 @@ confidence are never preferred.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from etl.mapping import Draft
 from etl.reference import Reference
@@ -36,20 +37,26 @@ def _year(text: str) -> int:
 
 def _disagree(rows: list[Draft]) -> bool:
     """True when two values cannot both be right: different numbers, or a number outside a suppressed range."""
-    exact = {r.value for r in rows if not r.suppressed}
+    exact = {low(r) for r in rows if not r.suppressed}
     if len(exact) > 1:
         return True
-    ranges = [(r.value_low, r.value_high) for r in rows if r.suppressed]
+    ranges = [(low(r), high(r)) for r in rows if r.suppressed]
     return any(not (low <= value <= high) for value in exact for low, high in ranges)
 
 
 def low(d: Draft) -> float:
     """The smallest value a row can stand for (a suppressed '<5' is at least 1)."""
-    return float(d.value_low if d.suppressed else d.value)
+    return _number(d.value_low if d.suppressed else d.value)
 
 
 def high(d: Draft) -> float:
-    return float(d.value_high if d.suppressed else d.value)
+    return _number(d.value_high if d.suppressed else d.value)
+
+
+def _number(value: float | None) -> float:
+    """A row's value or bound: every row the mapping made has its value, and its range when suppressed."""
+    assert value is not None, "a row without its value or range"
+    return float(value)
 
 
 class Ranker:
@@ -95,7 +102,7 @@ def choose_preferred(drafts: list[Draft], ref: Reference) -> dict[int, bool]:
         candidates = [r for r in rows if not (r.flags & NEVER_PREFERRED)]
         override = overrides.get(key)
 
-        def order(d: Draft):
+        def order(d: Draft, *, override: Any = override, scope: str = scope) -> tuple:  # this group's, bound here
             forced = 0 if override is not None and d.source_id == override.preferred_source_id else 1
             rank = ranker.rank(scope, d.source_id)
             status = STATUS_RANK.get(d.status, 1)
@@ -174,7 +181,9 @@ def choose_breakdown_sets(
             eligible.append((source_id, usable))
         forced = {r.preferred_source_id for k, r in overrides.items() if (k[0], k[1], k[2], k[3], k[6], k[4]) == skey}
 
-        def order(item):
+        def order(
+            item: tuple[str, list[Draft]], *, total: Draft | None = total, forced: set[str] = forced
+        ) -> tuple:  # this set's, bound here
             source_id, rows = item
             same_as_total = 0 if total is not None and total.source_id == source_id else 1
             return (

@@ -233,7 +233,7 @@ EUROSTAT_ACTIONS = {"map", "ignore", "exclude", "missing", "review"}
 
 def check_eurostat_codes(ref: Reference) -> list[str]:
     """The Eurostat code table must be well formed before any row is mapped through it."""
-    from etl.schema import COUNTRY_CODES
+    from etl.countries import COUNTRY_ORDER
 
     problems = []
     table = ref.eurostat_codes
@@ -250,17 +250,14 @@ def check_eurostat_codes(ref: Reference) -> list[str]:
             problems.append(f"{where} {line}: indicator {r['indicator']!r} is not in codebook/indicators.csv")
         if r["unit"] and r["unit"] not in units:
             problems.append(f"{where} {line}: unit {r['unit']!r} is not in codebook/units.csv")
-        if r["country"] and r["country"] not in COUNTRY_CODES:
-            problems.append(f"{where} {line}: country {r['country']!r} is not one of {COUNTRY_CODES}")
+        if r["country"] and r["country"] not in COUNTRY_ORDER:
+            problems.append(f"{where} {line}: country {r['country']!r} is not one of {list(COUNTRY_ORDER)}")
         if r["flag"] and r["flag"] not in flags:
             problems.append(f"{where} {line}: flag {r['flag']!r} is not in codebook/flags.csv")
     keys = table.groupby(["dataset", "dimension", "code"]).size()
     for key in keys[keys > 1].index:
         problems.append(f"mapping/eurostat_codes.csv: {key} is listed more than once")
     return problems
-
-
-GRADE_COLUMNS_NEED = ("grade", "grade_reason")
 
 
 def check_sources(ref: Reference) -> list[str]:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from etl.build import harmonise
+from etl.build import BuildResult, harmonise
+from etl.countries import BALTIC
 from etl.figure_key import KEY
 from etl.paths import DataPaths
 
-COUNTRIES = ["EE", "LV", "LT"]
+if TYPE_CHECKING:
+    from etl.rates import RateGap
+    from etl.reference import Reference
 
 
 def _short(source_ids: pd.Series, families: dict[str, str]) -> str:
@@ -31,7 +35,7 @@ def _short(source_ids: pd.Series, families: dict[str, str]) -> str:
 def coverage(table: pd.DataFrame, families: dict[str, str]) -> str:
     counts = table[
         (table["breakdown"] == "total")
-        & table["country"].isin(COUNTRIES)
+        & table["country"].isin(BALTIC)
         & (table["period_start"] == table["period_end"])
         & ~table["unit"].isin(["per_million", "per_100k", "percent"])
     ]
@@ -42,7 +46,7 @@ def coverage(table: pd.DataFrame, families: dict[str, str]) -> str:
         "",
     ]
     header = f"{'':4}{'indicator':<30}" + "".join(f"{str(y)[2:]:>4}" for y in years)
-    for country in COUNTRIES:
+    for country in BALTIC:
         lines += [f"{country}", header]
         part = counts[counts["country"] == country]
         for indicator, rows in part.groupby("indicator", sort=True):
@@ -59,7 +63,7 @@ def coverage(table: pd.DataFrame, families: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _value(r) -> str:
+def _value(r: Any) -> str:  # a row of the table (itertuples)
     if r.suppressed:
         return "<5"
     return f"{r.value:,.0f}" if float(r.value).is_integer() else f"{r.value:g}"
@@ -96,7 +100,7 @@ def flagged(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def grades(table: pd.DataFrame, ref) -> str:
+def grades(table: pd.DataFrame, ref: Reference) -> str:
     """How many figures rest on each evidence grade, and which preferred figures are unconfirmed."""
     official = ref.official_grades
     p = table[table["preferred"] & ~table["unit"].isin(["per_million", "per_100k"])]
@@ -106,7 +110,7 @@ def grades(table: pd.DataFrame, ref) -> str:
     weak = p[
         ~p["grade"].isin(official)
         & (p["breakdown"] == "total")
-        & p["country"].isin(COUNTRIES)
+        & p["country"].isin(BALTIC)
         & (p["indicator"] != "population")
     ]
     lines += ["", f"Unconfirmed totals for the three states ({len(weak)}: known only from weaker sources):"]
@@ -115,7 +119,7 @@ def grades(table: pd.DataFrame, ref) -> str:
     return "\n".join(lines)
 
 
-def breakdown_sets(table: pd.DataFrame, ref, gaps) -> str:
+def breakdown_sets(table: pd.DataFrame, ref: Reference, gaps: list[RateGap]) -> str:
     from etl import invariants
 
     excluded = table[
@@ -142,14 +146,13 @@ def _same_at_precision(exact: float, printed: float) -> bool:
     return abs(exact - printed) <= step / 2
 
 
-def quotable(table: pd.DataFrame, result) -> str:
+def quotable(table: pd.DataFrame, result: BuildResult) -> str:
     """What stands beside the numbers (issue 'quotable to the last digit'): each rule and its findings."""
     from etl.hosts import Hosts
 
     ref = result.reference
     src = ref.sources.set_index("source_id")
     used = {s for ids in table["source_id"] for s in ids.split(";")}
-    main_ids = table["source_id"].str.split(";").str[0]
     lines = ["Quotable to the last digit: the rules the build applies, and what they found", ""]
     # 1. citations name the publisher; copies are provenance
     hosts = Hosts(ref.hosts)
@@ -163,7 +166,7 @@ def quotable(table: pd.DataFrame, result) -> str:
     copies = src[src["copy_kind"] != ""]
     for kind, group in copies.groupby("copy_kind"):
         ids = [i for i in group.index if i in used]
-        rows = int(table["source_id"].map(lambda x: any(p in ids for p in x.split(";"))).sum())
+        rows = int(table["source_id"].map(lambda x, ids=ids: any(p in ids for p in x.split(";"))).sum())
         lines.append(
             f"   read in a copy ({kind}): {len(group)} source(s), {rows} table row(s) cite them: "
             + ", ".join(sorted(group.index))

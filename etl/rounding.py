@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
-def round_half_up(value: float, decimals: int) -> Decimal:
+def round_half_up(value: float | Decimal, decimals: int) -> Decimal:
     """`value` rounded half up on its decimal value (5.35 -> 5.4, 3.95 -> 4.0, -0.25 -> -0.3), not on its binary
     one (Python's round(5.35, 1) and f'{5.35:.1f}' give 5.3, because 5.35 is stored as 5.3499…). The value's
     shortest decimal form (repr) is what is rounded; NaN for what is not a number."""

@@ -5,18 +5,20 @@ Failures are turned into BuildError lines that name the file and the CSV line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import pandera.pandas as pa
 
+from etl.countries import BALTIC, COUNTRY_ORDER
 from etl.errors import BuildError
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
-COUNTRY_CODES = ["EE", "LV", "LT", "EU27", "EU28"]
 _NUMBER = r"\d+(\.\d+)?"
 
 RESEARCH_RAW = pa.DataFrameSchema(
     {
-        "country": pa.Column(str, pa.Check.isin(COUNTRY_CODES)),
+        "country": pa.Column(str, pa.Check.isin(list(COUNTRY_ORDER))),
         "period_label": pa.Column(str, pa.Check.str_length(min_value=4)),
         "period_start": pa.Column(str, pa.Check.str_matches(r"^(19|20)\d\d$")),
         "period_end": pa.Column(str, pa.Check.str_matches(r"^(19|20)\d\d$")),
@@ -34,7 +36,7 @@ RESEARCH_RAW = pa.DataFrameSchema(
 
 GLOTIP_RAW = pa.DataFrameSchema(
     {
-        "country": pa.Column(str, pa.Check.isin(["EE", "LV", "LT"])),
+        "country": pa.Column(str, pa.Check.isin(list(BALTIC))),
         "year": pa.Column(str, pa.Check.str_matches(r"^(19|20)\d\d$")),
         "src_indicator": pa.Column(str, pa.Check.str_length(min_value=1)),
         "src_dimension": pa.Column(str, pa.Check.str_length(min_value=1)),
@@ -77,7 +79,7 @@ def harmonised_schema(
 
     return pa.DataFrameSchema(
         {
-            "country": pa.Column(str, pa.Check.isin(COUNTRY_CODES)),
+            "country": pa.Column(str, pa.Check.isin(list(COUNTRY_ORDER))),
             "period_start": pa.Column(int, pa.Check.in_range(YEAR_MIN, YEAR_MAX)),
             "period_end": pa.Column(int, pa.Check.in_range(YEAR_MIN, YEAR_MAX)),
             "period_label": pa.Column(str),
@@ -113,7 +115,7 @@ def harmonised_schema(
     )
 
 
-def validate(schema: pa.DataFrameSchema, frame: pd.DataFrame, where) -> pd.DataFrame:
+def validate(schema: pa.DataFrameSchema, frame: pd.DataFrame, where: Callable[[object], str]) -> pd.DataFrame:
     """Validate lazily; `where(index)` names the file and row of a failing index."""
     try:
         return schema.validate(frame, lazy=True)

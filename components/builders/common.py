@@ -11,8 +11,6 @@ from components.core.style import fmt_value
 from components.draw import files as ex
 from etl.figure_key import figure_key
 
-SHOWN = ("value", "suppressed")  # statuses of rows that carry a figure
-
 
 def shown_rows(data: pd.DataFrame) -> pd.DataFrame:
     """The rows with a figure (not the 'no data' / 'not given' placeholders): what a chart's CSV holds."""

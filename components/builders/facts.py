@@ -5,7 +5,7 @@ a value of those rows (or a difference the sentence names), each sentence with i
 
 Wording rules (tested in tests/components/test_facts.py):
 - the indicator's phrase comes from data/codebook/fact_phrases.csv ("registered or identified … victims";
-  never "trafficked people": FORBIDDEN);
+  never "trafficked people");
 - no arithmetic across a series break, a change of definition or a change of source: the sentence says
   "not comparable with 2021: series break" instead;
 - '<5' is said as "fewer than 5" and never enters arithmetic;
@@ -30,7 +30,6 @@ from components.core.style import fmt_number, withheld_text
 from etl.figure_key import figure_key
 from etl.paths import REPO_ROOT
 
-FORBIDDEN = ("trafficked people", "trafficked persons", "people trafficked")
 BREAK_WORDS = {
     "series_break": i18n.N_("series break"),
     "definition_differs": i18n.N_("definition differs"),
@@ -144,10 +143,7 @@ class _Writer:
         p = self.phrases.get(indicator)
         if not p:
             return None
-        if unit in ("per_million",):
-            form = p.get("rate") or ""
-        else:
-            form = p["one"] if n_value == 1 else p["many"]
+        form = (p.get("rate") or "") if unit in ("per_million",) else p["one"] if n_value == 1 else p["many"]
         return form.replace("{n}", n_text) if form else None
 
     def value(self, row) -> tuple[str, str, tuple[float, ...]]:

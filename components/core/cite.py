@@ -49,10 +49,7 @@ def source_name(sid: str, sources: pd.DataFrame | None, max_len: int | None = No
     with "…" where one line must do (a select box's option)."""
     r = source_record(sid, sources)
     pub, title = str(r.get("publisher") or "").strip(), str(r.get("title") or "").strip()
-    if pub and title:
-        name = f"{pub}: {title}"
-    else:
-        name = pub or title or sid
+    name = f"{pub}: {title}" if pub and title else pub or title or sid
     return name if max_len is None or len(name) <= max_len else name[: max_len - 1] + "…"
 
 
@@ -62,7 +59,8 @@ _RELEASE = re.compile(r"^(?P<head>.*), (?P<year>(19|20)\d\d) release$")
 def _names(ids: list[str], sources: pd.DataFrame | None) -> list[str]:
     """Each source's name once; the releases of one dataset in one name ('Eurostat: Population on 1 January
     (tps00001), 2016, 2020–2023 releases'), in the place of the first."""
-    names, releases = [], {}
+    names: list[str] = []
+    releases: dict[str, list[int]] = {}
     for sid in ids:
         name = source_name(sid, sources)
         m = _RELEASE.match(name)
@@ -132,7 +130,8 @@ def short_source_line(
     for sid in ids:
         rec = source_record(sid, sources)
         groups.setdefault(short_name(rec), []).append(rec)
-    names, named = [], 0
+    names: list[str] = []
+    named = 0
     head = i18n._("Source: {names}") if len(ids) == 1 else i18n._("Sources: {names}")
     for name, recs in groups.items():
         years = sorted({y for y in map(_year, recs) if y})
@@ -277,10 +276,7 @@ def figure_citation(
     names the document first, then the report it was read in."""
     today = today or date.today()
     where = f", {location}" if location else ""
-    if original:
-        orig = f"{_cited(original)}; as reported by {_cited(source)}{where}"
-    else:
-        orig = f"{_cited(source)}{where}"
+    orig = f"{_cited(original)}; as reported by {_cited(source)}{where}" if original else f"{_cited(source)}{where}"
     return (
         f"{label}: {value_text}. Source: {orig}. Via {APP_NAME}, dataset version "
         f"{meta.get('dataset_version', 'unknown')} (data as of {meta.get('data_as_of', 'unknown')}), "

@@ -16,6 +16,7 @@ import json
 import os
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,9 +28,10 @@ from components.core.i18n import N_
 from components.core.style import humanise
 from etl.paths import REPO_ROOT
 
-REPO = REPO_ROOT
 TABLE = Path("harmonised") / "thb_baltic.csv"
 META = Path("harmonised") / "build_meta.json"
+# a reader of a data file: (path, its digest) -> the table (the app passes its cached readers)
+CsvReader = Callable[[str, str], pd.DataFrame]
 
 REQUIRED_COLUMNS = [
     "country",
@@ -65,7 +67,7 @@ class DataError(Exception):
     the language of the run (the pages). `template` is the English text marked for translation, `params` its
     values (whole numbers are written in the reader's number format)."""
 
-    def __init__(self, path: Path | str, template: str, **params):
+    def __init__(self, path: Path | str, template: str, **params: object) -> None:
         self.path = str(path)
         self.template, self.params = template, params
         self.problem = template.format(**{k: f"{v:,}" if isinstance(v, int) else v for k, v in params.items()})
@@ -91,7 +93,7 @@ NOT_FOUND = N_("file not found. Build it with `make data` (python -m etl).")
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("THB_DATA_DIR") or (REPO / "data"))
+    return Path(os.environ.get("THB_DATA_DIR") or (REPO_ROOT / "data"))
 
 
 def file_digest(path: Path) -> str:
@@ -352,7 +354,9 @@ class Dataset:
     warnings: list[str] = field(default_factory=list)
 
 
-def _optional_csv(path: Path, warnings: list[str], digests: list[str] | None = None, load_csv=None) -> pd.DataFrame:
+def _optional_csv(
+    path: Path, warnings: list[str], digests: list[str] | None = None, load_csv: CsvReader | None = None
+) -> pd.DataFrame:
     if not path.exists():
         warnings.append(f"{path.name} not found: showing codes instead of labels where needed.")
         return pd.DataFrame()
@@ -382,7 +386,7 @@ SIDE_FILES = (
 
 def stat_signature(d: Path) -> tuple:
     """(name, mtime, size, inode) of every file the dataset reads: cheap to take on every rerun."""
-    sig = []
+    sig: list[tuple] = []
     for name in (TABLE, *SIDE_FILES):
         try:
             st_ = (d / name).stat()
@@ -420,8 +424,10 @@ def read_build_record(d: Path, warnings: list[str]) -> dict:
     except FileNotFoundError:
         warnings.append("build_meta.json not found: dataset version unknown, the table not verified.")
         return {}
-    except (ValueError, OSError):
-        raise DataError(path, N_("the build record cannot be read, so the table cannot be checked against it."))
+    except (ValueError, OSError) as exc:
+        raise DataError(
+            path, N_("the build record cannot be read, so the table cannot be checked against it.")
+        ) from exc
     if not isinstance(meta, dict):
         raise DataError(path, N_("the build record cannot be read, so the table cannot be checked against it."))
     return meta
@@ -453,7 +459,9 @@ def verify_against_build(path: Path, table: pd.DataFrame, digest: str, meta: dic
         )
 
 
-def assemble_dataset(directory: Path | str, load_table=None, load_csv=None) -> Dataset:
+def assemble_dataset(
+    directory: Path | str, load_table: CsvReader | None = None, load_csv: CsvReader | None = None
+) -> Dataset:
     """The dataset from its files, uncached and verified against the build record. `load_table(path, digest)` /
     `load_csv(path, digest)` default to plain reads (the app passes its Streamlit-cached readers, see
     `components.ui.store`)."""
@@ -499,10 +507,10 @@ def assemble_dataset(directory: Path | str, load_table=None, load_csv=None) -> D
     return Dataset(table, sources, cb, defs, meta, key, d, warnings)
 
 
-_FAILED: OrderedDict = OrderedDict()  # (folder, stat signature) -> DataError
+_FAILED: OrderedDict[tuple[str, tuple], DataError] = OrderedDict()  # (folder, stat signature) -> DataError
 
 
-def assemble_once(directory: Path | str, signature: tuple, assemble) -> Dataset:
+def assemble_once(directory: Path | str, signature: tuple, assemble: Callable[[], Dataset]) -> Dataset:
     """`assemble()` for this version of the files, unless it already failed for that version: then the same
     DataError again at the cost of nothing (a broken file is read once, not on every request and rerun;
     any change to the files gives a new signature and a new try)."""

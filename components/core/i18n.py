@@ -24,20 +24,24 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from etl.paths import REPO_ROOT
 
-ROOT = REPO_ROOT
-LOCALE_DIR = ROOT / "locale"
-LABELS_CSV = ROOT / "data" / "i18n" / "codebook_labels.csv"
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+LOCALE_DIR = REPO_ROOT / "locale"
+LABELS_CSV = REPO_ROOT / "data" / "i18n" / "codebook_labels.csv"
 DOMAIN = "messages"
 
 LANGS = ("en", "et", "lv", "lt", "ru")
@@ -89,7 +93,7 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def read_catalog(lang: str):
+def read_catalog(lang: str) -> Catalog | None:
     """The Babel catalogue of a language (None for English, the source language, without a file)."""
     from babel.messages.pofile import read_po
 
@@ -107,7 +111,7 @@ _REVIEW_RE = {
 
 
 def review_of(header_comment: str) -> Review:
-    def get(k):
+    def get(k: str) -> str:
         m = _REVIEW_RE[k].search(header_comment or "")
         return m.group(1).strip() if m else ""
 
@@ -173,7 +177,7 @@ class Translator:
         return english
 
     # ---------------------------------------------------------------- numbers and dates
-    def number(self, value, decimals: int | None = None) -> str:
+    def number(self, value: float | Decimal, decimals: int | None = None) -> str:
         """CLDR decimal: grouping and decimal sign of the language ('25,2', '1 908 000')."""
         from babel.numbers import format_decimal
 
@@ -194,7 +198,7 @@ class Translator:
 
         if isinstance(value, str):
             try:
-                value = date.fromisoformat(value[:10])
+                return format_date(date.fromisoformat(value[:10]), format=fmt, locale=self.lang)
             except ValueError:
                 return value
         return format_date(value, format=fmt, locale=self.lang)
@@ -232,12 +236,13 @@ def use(lang: str | None) -> Translator:
 
 
 @contextmanager
-def using(lang: str | None):
+def using(lang: str | None) -> Iterator[Translator]:
     """`lang` for the code inside the block, then the language before it (a builder called by the API, the
     warm start or an export for a view in another language than the run's)."""
-    token = _current.set(translator(lang or DEFAULT))
+    t = translator(lang or DEFAULT)
+    token = _current.set(t)
     try:
-        yield _current.get()
+        yield t
     finally:
         _current.reset(token)
 

@@ -8,6 +8,7 @@ conflicts list. The figure key itself is `etl.figure_key`. Pure: no Streamlit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,7 @@ from components.core import i18n
 from components.core.dataset import Codebook
 from components.core.i18n import N_
 from components.core.queries import with_labels
-from components.core.style import COUNTRY_ORDER
+from etl.countries import COUNTRY_ORDER
 from etl.figure_key import KEY, figure_keys, parse_figure_key
 
 COUNT_UNITS = ("persons", "cases", "offences")
@@ -32,7 +33,7 @@ def figure_label(figure: str, cb: Codebook) -> str:
     return f"{cb.country_label(k['country'])} {per}: {cb.indicator_label(k['indicator'])}{cat} ({cb.unit_label(k['unit'])})"
 
 
-def figure_labels(figures, cb: Codebook) -> dict[str, str]:
+def figure_labels(figures: Iterable[str], cb: Codebook) -> dict[str, str]:
     return {f: figure_label(f, cb) for f in figures}
 
 

@@ -8,19 +8,21 @@ the controls offer (`*_available`, `unit_for`, `best_period`), the rows of each 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
 import pandas as pd
 
 from components.core import i18n
 from components.core.dataset import Codebook
 from components.core.i18n import N_
 from components.core.style import (
-    BALTIC,
-    COUNTRY_ORDER,
     fmt_number as style_fmt_count,
     fmt_ratio as style_fmt_ratio,
     round_half_up,
     year_runs,
 )
+from etl.countries import BALTIC, COUNTRY_ORDER
 
 RATE_UNITS = ("per_million", "per_100k")
 CHAIN = ("victims", "suspects", "investigations", "cases_to_court", "prosecuted", "convicted")
@@ -31,11 +33,11 @@ BREAK_FLAGS = ("series_break", "definition_change")
 DEFINITION_FLAG = "definition_differs"
 
 
-def flag_set(flags) -> set[str]:
+def flag_set(flags: object) -> set[str]:
     return {f for f in str(flags or "").split(";") if f}
 
 
-def not_comparable(prev, cur) -> str | None:
+def not_comparable(prev: Mapping[str, Any], cur: Mapping[str, Any]) -> str | None:
     """Why two years of one series cannot be compared: 'series_break' (a break in `cur`),
     'definition_differs' (one of the two counts something else), 'source' (the source changes); None if they
     can. `prev`, `cur`: rows (mappings) with `flags` and `source_id`."""
@@ -81,7 +83,7 @@ def chart_rows(df: pd.DataFrame, cb: Codebook, unconfirmed: bool = False) -> pd.
     return p
 
 
-def sort_countries(codes) -> list[str]:
+def sort_countries(codes: Iterable[str]) -> list[str]:
     order = {c: i for i, c in enumerate(COUNTRY_ORDER)}
     return sorted(set(codes), key=lambda c: (order.get(c, 99), c))
 
@@ -121,7 +123,7 @@ def unit_for(df: pd.DataFrame, indicator: str, measure: str) -> str:
     return units.value_counts().index[0]
 
 
-def periods_available(df: pd.DataFrame, indicator: str, countries=BALTIC) -> list[str]:
+def periods_available(df: pd.DataFrame, indicator: str, countries: Iterable[str] = BALTIC) -> list[str]:
     """Period keys ('2022', '2012-2016') with a preferred value for the indicator, newest first."""
     p = preferred(df)
     p = p[(p["indicator"] == indicator) & p["country"].isin(countries) & has_value(p)]
@@ -130,7 +132,7 @@ def periods_available(df: pd.DataFrame, indicator: str, countries=BALTIC) -> lis
     return per["period"].tolist()
 
 
-def best_period(df: pd.DataFrame, indicator: str, countries=BALTIC) -> str | None:
+def best_period(df: pd.DataFrame, indicator: str, countries: Iterable[str] = BALTIC) -> str | None:
     """The default period for a comparison: the single year where most countries have a total
     (ties: the one with most breakdown rows, then the newest)."""
     p = preferred(df)
@@ -189,7 +191,7 @@ def compare_data(
     period: str,
     breakdown: str,
     unit: str,
-    countries=BALTIC,
+    countries: Iterable[str] = BALTIC,
     unconfirmed: bool = False,
 ) -> pd.DataFrame:
     """One row per (country, category) for the compare chart.
@@ -284,7 +286,7 @@ def trend_data(
     *,
     indicator: str,
     unit: str,
-    countries=BALTIC,
+    countries: Iterable[str] = BALTIC,
     year_from: int | None = None,
     year_to: int | None = None,
     index_base: int | None = None,
@@ -340,7 +342,7 @@ def trend_data(
     s["index"] = float("nan")
     s["index_note"] = ""
     if index_base is not None:
-        for country, rows in s.groupby("country"):
+        for _country, rows in s.groupby("country"):
             base = rows[(rows["year"] == index_base) & ~rows["suppressed"]]
             if base.empty or not base["value"].iloc[0]:
                 s.loc[rows.index, "index_note"] = i18n._("no index: no (unsuppressed) value in {year}").format(
@@ -372,7 +374,7 @@ def chain_data(
     df: pd.DataFrame,
     cb: Codebook,
     *,
-    countries=BALTIC,
+    countries: Iterable[str] = BALTIC,
     year_from: int | None = None,
     year_to: int | None = None,
     unconfirmed: bool = False,
@@ -429,7 +431,7 @@ CONVERSION_CAVEAT = N_(
 )
 
 
-def years_text(years, dash: str = "–") -> str:
+def years_text(years: Iterable[int], dash: str = "–") -> str:
     """[2015, 2017, 2018, 2019] -> '2015, 2017–2019' (runs of consecutive years joined)."""
     runs = year_runs(years)
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}{dash}{r[-1]}" for r in runs)
@@ -449,7 +451,7 @@ def _bounds(rows: list[dict]) -> tuple[float, float]:
     return low, high
 
 
-def _span(lo: float, hi: float, fmt) -> str:
+def _span(lo: float, hi: float, fmt: Callable[[float], str]) -> str:
     a, b = fmt(lo), fmt(hi)
     return a if a == b else f"{a}–{b}"
 
@@ -458,7 +460,7 @@ def conversion(
     df: pd.DataFrame,
     cb: Codebook,
     *,
-    countries=BALTIC,
+    countries: Iterable[str] = BALTIC,
     year_from: int | None = None,
     year_to: int | None = None,
     n_years: int = CONVERSION_YEARS,
@@ -511,7 +513,7 @@ def conversion(
     out = []
     for c in sort_countries(countries):
         label = cb.country_label(c)
-        rec = dict(
+        rec: dict[str, Any] = dict(
             country=c,
             country_label=label,
             status="no_data",
@@ -538,8 +540,8 @@ def conversion(
             ).format(country=label, what=what, missing=missing)
             out.append(rec)
             continue
-        vp = {}  # year -> row, in persons (the first of a year if a table ever held two)
-        kp = {}
+        vp: dict[int, dict] = {}  # year -> row, in persons (the first of a year if a table ever held two)
+        kp: dict[int, dict] = {}
         for rows, into in ((vic, vp), (con, kp)):
             for r in rows:
                 if r["unit"] == "persons":
@@ -683,7 +685,9 @@ def conversion_rows(conv: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def overview_cards(df: pd.DataFrame, cb: Codebook, countries=BALTIC, indicator: str = "victims") -> list[dict]:
+def overview_cards(
+    df: pd.DataFrame, cb: Codebook, countries: Iterable[str] = BALTIC, indicator: str = "victims"
+) -> list[dict]:
     """Per country: the latest year with an official-grade total, value, change vs previous year, per
     million, the series for a sparkline, the dominant forms of exploitation in that year, and `newer`:
     every figure for a later (or overlapping multi-year) period that is not an official yearly total
@@ -802,7 +806,7 @@ def hidden_unconfirmed(
     *,
     indicator: str,
     unit: str,
-    countries=BALTIC,
+    countries: Iterable[str] = BALTIC,
     period: str | None = None,
     breakdown: str = "total",
     newer_than: dict[str, int] | None = None,
@@ -841,10 +845,6 @@ def hidden_unconfirmed(
     return out
 
 
-def newer_than_shown(df: pd.DataFrame, cb: Codebook, **view) -> list[str]:
-    return hidden_unconfirmed(df, cb, **view)
-
-
 def newer_figures(
     df: pd.DataFrame, cb: Codebook, country: str, indicator: str, unit: str, after: int | None
 ) -> list[dict]:
@@ -865,7 +865,7 @@ def newer_figures(
         return []
     t = t.assign(_g=[cb.grade_order(g) for g in t["grade"]]).sort_values(["period_end", "period_start", "_g"])
     out = []
-    for (start, end, value, supp), rows in t.groupby(
+    for (start, end, _value, _supp), rows in t.groupby(
         ["period_start", "period_end", "value", "suppressed"], sort=False, dropna=False
     ):
         r = rows.iloc[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 
 from components.core import i18n
 from etl.rounding import round_half_up  # noqa: F401  (one rounding rule for the build and the app)
@@ -16,11 +17,9 @@ COUNTRY_COLORS: dict[str, str] = {
     "EU27": "#555555",  # dark grey: context (#7F7F7F was within 8 ΔE00 of Lithuania under deuteranopia)
     "EU28": "#B0B0B0",
 }
-BALTIC = ("EE", "LV", "LT")
 # One marker shape per country on line charts, so that lines differ by more than colour (WCAG 1.4.1).
 # (Not the diamond, which marks '<5', nor the downward triangle, which marks a series break.)
 COUNTRY_SHAPES: dict[str, str] = {"EE": "circle", "LV": "square", "LT": "triangle-up", "EU27": "cross", "EU28": "cross"}
-COUNTRY_ORDER = ("EE", "LV", "LT", "EU27", "EU28")
 
 # Categorical palette for categories within a breakdown: Okabe-Ito without the country colours first,
 # then Paul Tol's and IBM's colour-blind-safe sets, chosen so that every pair of the first 10 stays at
@@ -53,12 +52,10 @@ STAGE_STYLES: dict[str, tuple[str, str, list[int]]] = {  # stage (indicator code
     "prosecuted": ("#AA3377", "cross", [4, 2]),
     "convicted": ("#997700", "square", []),
 }
-STAGE_COLORS = [c for c, _, _ in STAGE_STYLES.values()]
 STAGE_EMPHASIS = ("victims", "convicted")  # drawn thicker: the conversion line compares these two
 
 SUPPRESSED_COLOR = "#444444"
 NO_DATA_COLOR = "#5E5E5E"  # 'no data' text: 6.5:1 on white (was #888888, 3.5:1: below WCAG's 4.5:1)
-BREAK_COLOR = "#000000"
 CHART_TEXT = "#333333"  # axis, legend and header text: 12.6:1 on white
 CHART_SUBTEXT = "#444444"  # subtitles (unit, sources): 9.7:1
 
@@ -186,7 +183,7 @@ def md_line_start(text: str) -> str:
     return _LIST_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}{m.group(4)}", str(text))
 
 
-def year_runs(years) -> list[list[int]]:
+def year_runs(years: Iterable[int]) -> list[list[int]]:
     """[2015, 2017, 2018, 2019] -> [[2015], [2017, 2018, 2019]]: sorted runs of consecutive years."""
     runs: list[list[int]] = []
     for y in sorted(set(int(y) for y in years)):

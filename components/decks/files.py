@@ -37,7 +37,6 @@ COVER_PT = (40, 34, 30)
 FIGURE_TITLE_PT = (20, 18)  # the chart's own title with its unit
 BODY_PT = 18  # the cover's line
 SOURCE_PT = 14  # the source line, the map's attribution, the closing slides' citations
-MIN_PT = 14  # no text box on a slide is smaller
 CHART_MIN_PT = 14  # the chart's smallest text (tick labels, legend, '<5' labels) as printed on the slide
 SLIDE_W, SLIDE_H = 960.0, 540.0  # points: 13.333 × 7.5 inches, 16:9
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 36.0, 22.0, 20.0
@@ -45,8 +44,6 @@ GAP = 8.0
 # the PDF handout (A4 landscape, read in the hand): its own, smaller minimum
 PDF_MIN_PT = 9
 PDF_CHART_MIN_PT = 9
-FONT_DIR = export.FONT_DIR
-SLIDE_W_IN, SLIDE_H_IN = SLIDE_W / 72, SLIDE_H / 72
 
 
 @dataclass(frozen=True)
@@ -281,9 +278,9 @@ def pdf_bytes(
     pdf.set_margins(margin, margin, margin)
     pdf.set_auto_page_break(auto=True, margin=margin)
     # Source Sans Pro (shipped): Latin with Baltic letters and Cyrillic
-    pdf.add_font("SSP", "", str(FONT_DIR / "SourceSansPro-Regular.ttf"))
-    pdf.add_font("SSP", "B", str(FONT_DIR / "SourceSansPro-Bold.ttf"))
-    pdf.add_font("SSP", "I", str(FONT_DIR / "SourceSansPro-It.ttf"))
+    pdf.add_font("SSP", "", str(export.FONT_DIR / "SourceSansPro-Regular.ttf"))
+    pdf.add_font("SSP", "B", str(export.FONT_DIR / "SourceSansPro-Bold.ttf"))
+    pdf.add_font("SSP", "I", str(export.FONT_DIR / "SourceSansPro-It.ttf"))
     pdf.set_title(decks.deck_title(deck))
     pdf.set_creator(i18n._(cite.APP_NAME))
     width = pdf.w - 2 * margin

@@ -15,6 +15,7 @@ import pandas as pd
 
 from components.core import i18n, style
 from components.core.i18n import N_
+from etl.countries import COUNTRY_ORDER
 
 SUPPRESSED_NOTE = N_("◆ <5 = a count between 1 and 4, withheld by the source; never drawn as 0")
 # in a rate's unit a withheld count is its range (1 to 4 persons over the population), never '<5'
@@ -569,9 +570,7 @@ def trend_chart(
         return _empty(title, subtitle)
     d = data.copy()
     yfield = "index" if indexed else "value"
-    codes = [c for c in style.COUNTRY_ORDER if c in set(d["country"])] + sorted(
-        set(d["country"]) - set(style.COUNTRY_ORDER)
-    )
+    codes = [c for c in COUNTRY_ORDER if c in set(d["country"])] + sorted(set(d["country"]) - set(COUNTRY_ORDER))
     labels = [d.loc[d["country"] == c, "country_label"].iloc[0] for c in codes]
     # fill missing years with empty rows so the line breaks instead of bridging a gap
     lo = year_domain[0] if year_domain else int(d["year"].min())
@@ -777,7 +776,7 @@ def chain_chart(
     d["plot"] = d["value"].where(~d["suppressed"], d["value_high"])
     labels = [
         d.loc[d["country"] == c, "country_label"].iloc[0]
-        for c in sorted(set(d["country"]), key=lambda c: (style.COUNTRY_ORDER + (c,)).index(c))
+        for c in sorted(set(d["country"]), key=lambda c: (COUNTRY_ORDER + (c,)).index(c))
     ]
     years = list(range(int(d["year"].min()), int(d["year"].max()) + 1))
     # complete the grid so lines break at missing years instead of bridging them
@@ -918,7 +917,7 @@ def coverage_chart(cov: pd.DataFrame, *, title: str, source_line: str) -> alt.Ch
     )
     labels = [
         d.loc[d["country"] == c, "country_label"].iloc[0]
-        for c in sorted(set(d["country"]), key=lambda c: (style.COUNTRY_ORDER + (c,)).index(c))
+        for c in sorted(set(d["country"]), key=lambda c: (COUNTRY_ORDER + (c,)).index(c))
     ]
     chart = (
         alt.layer(rect, text, data=d)

@@ -27,7 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from components.core.cite import APP_NAME, dataset_citation
-from components.core.style import BALTIC, FONT
+from components.core.style import FONT
+from etl.countries import BALTIC
 from etl.paths import REPO_ROOT
 
 PNG_WIDTH = 1600
@@ -211,11 +212,6 @@ def _vlc():
         vlc.register_font_directory(str(FONT_DIR))
         _FONTS.append(str(FONT_DIR))
     return vlc
-
-
-def font_families() -> list[str]:
-    """The families the exports name (style.FONT), first the one shipped and registered."""
-    return [f.strip() for f in FONT.split(",")]
 
 
 def render_svg(spec: dict) -> bytes:
@@ -486,13 +482,6 @@ def figure_file_name(fig, ext: str) -> str:
     """<fig.file_stem>.<ext>, made safe for a file name."""
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(getattr(fig, "file_stem", "") or "thb-baltic")).strip("-.")
     return (stem or "thb-baltic")[:120] + "." + ext.lstrip(".")
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    """(width, height) from the PNG header."""
-    if png[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("not a PNG")
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 # ------------------------------------------------------------------------------------ dataset zip

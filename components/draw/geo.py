@@ -20,7 +20,6 @@ from components.core.i18n import N_
 from etl.paths import REPO_ROOT
 
 GEO_DIR = REPO_ROOT / "data" / "geo"
-DISPLAY_COPIES = ("context", "lakes", "regions")  # drawn for orientation: simplified (make_display.py)
 
 ATTRIBUTION = N_(
     "Boundaries: Natural Earth (public domain) · Regions: NUTS 2021, © European Union/Eurostat · "

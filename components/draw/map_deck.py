@@ -30,8 +30,8 @@ from pydeck.bindings.json_tools import default_serialize
 
 from components.core import i18n, style
 from components.core.cite import source_name
-from components.core.style import BALTIC
 from components.draw import geo
+from etl.countries import BALTIC
 
 MAP_STYLE = "app/static/blank-style.json"  # served by Streamlit (server.enableStaticServing)
 FLOW_INDICATOR = "victims"
@@ -60,7 +60,6 @@ def _context_name(code: str, english: str) -> str:
 
 # pydeck reads a bare string argument as a JS expression; a quoted one stays a string
 FONT = '"Source Sans Pro, Helvetica, Arial, sans-serif"'
-TOOLTIP_KEYS = ("tt_title", "tt_value", "tt_period", "tt_source", "tt_flags")
 TOOLTIP = {
     "html": "<b>{tt_title}</b><br/>{tt_value}<br/><span style='opacity:.8'>{tt_period}</span><br/>"
     "<span style='font-size:0.85em'>{tt_source}</span><br/><i style='font-size:0.85em'>{tt_flags}</i>",
@@ -482,10 +481,7 @@ def _country_label_rows(choro: pd.DataFrame, unit: str, cb) -> list[dict]:
     rows = []
     for r in choro.to_dict("records"):
         lon, lat = geo.label_point(r["country"])
-        if r["status"] == "no_data":
-            v = i18n._("no data")
-        else:
-            v = style.fmt_value(r["value"], r["suppressed"], unit)
+        v = i18n._("no data") if r["status"] == "no_data" else style.fmt_value(r["value"], r["suppressed"], unit)
         rows.append({"lon": lon, "lat": lat, "text": f"{cb.country_label(r['country'])}\n{v}"})
     return rows
 

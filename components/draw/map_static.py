@@ -29,9 +29,9 @@ import altair as alt
 import pandas as pd
 
 from components.core import i18n, style
-from components.core.style import BALTIC
 from components.draw import geo
 from components.draw.files import AXIS_PX, note_line, wrap_lines  # one wrapping rule for every exported text
+from etl.countries import BALTIC
 
 WIDTH, HEIGHT = 460, 560  # the plot; the three states are taller than wide
 MARGIN = 0.35  # degrees around the three states' box, so the neighbours frame them

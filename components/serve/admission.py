@@ -106,13 +106,12 @@ class FirstRunAdmission:
             return msg
 
         async def watched_send(msg: dict) -> None:
-            if state["held"]:
-                if (
-                    msg.get("type") == "websocket.close"
-                    or msg.get("type") == "websocket.send"
-                    and _is_run_end(msg.get("bytes") or b"")
-                ):
-                    release()
+            if state["held"] and (
+                msg.get("type") == "websocket.close"
+                or msg.get("type") == "websocket.send"
+                and _is_run_end(msg.get("bytes") or b"")
+            ):
+                release()
             await send(msg)
 
         try:

@@ -14,8 +14,6 @@ from components.core import i18n
 from components.core.i18n import N_, _
 from components.ui import safe_html
 
-# The language of the page (`<html lang>`): the language of the run (components/core/i18n.py); this is the default.
-LANG = i18n.DEFAULT
 SITE_NAME = N_("Baltic THB statistics")
 SKIP_TEXT = N_("Skip to main content")
 
@@ -69,7 +67,7 @@ input[type="checkbox"]:focus-visible + div, input[type="radio"]:focus-visible + 
 [data-testid="stVegaLiteChart"] { max-width: 100%%; overflow-x: auto; }
 [data-testid="stBaseButton-secondary"] p, [data-testid="stBaseButton-primary"] p,
 [data-testid="stDownloadButton"] p { white-space: normal; overflow-wrap: break-word; }
-""" % {"caption": CAPTION_COLOR, "focus": FOCUS_COLOR}
+""" % {"caption": CAPTION_COLOR, "focus": FOCUS_COLOR}  # noqa: UP031  CSS is all braces: %-placeholders keep it CSS
 
 # Sets the page language and puts a skip link first in the document (once: a rerun keeps it).
 FRAME_JS = """

@@ -25,7 +25,7 @@ def current_url(path: str = "") -> str:
     if not base:
         base = "/" + path.strip("/")
     q = {}
-    for k in st.query_params.keys():
+    for k in st.query_params:
         vals = st.query_params.get_all(k)
         q[k] = ",".join(vals)
     return base + ("?" + urlencode(q, safe=",~") if q else "")

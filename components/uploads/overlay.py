@@ -21,6 +21,7 @@ from components.core import queries as q, style
 from components.core.i18n import _
 from components.uploads.read import COUNT_UNITS, OWN_GRADE
 from components.view.state import Resolved
+from etl.countries import COUNTRY_ORDER
 
 OWN_COLOR = "#1A1A1A"  # near-black: apart from every country and category colour
 SQUARE = "□"
@@ -321,7 +322,7 @@ def _trend_layers(recs: list[dict], x: dict, y: dict | None = None) -> list[dict
     data = {"values": recs}
     y = y or {"field": "value", "type": "quantitative"}
     counted = [r for r in recs if r["shown"] != "<5"]  # a withheld count is a mark, not a point of the line
-    codes = [c for c in style.COUNTRY_ORDER if any(r["country"] == c for r in recs)]
+    codes = [c for c in COUNTRY_ORDER if any(r["country"] == c for r in recs)]
     line = {
         "data": {"values": counted},
         "mark": {"type": "line", "strokeDash": [5, 4], "strokeWidth": 2},
@@ -438,7 +439,7 @@ def _own_only(
     )
     subtitle = [unit_text, why, _own_line(orgs)]
     if page == "compare":
-        countries = [c for c in style.COUNTRY_ORDER if c in set(view.countries or ())] or sorted(set(mine["country"]))
+        countries = [c for c in COUNTRY_ORDER if c in set(view.countries or ())] or sorted(set(mine["country"]))
         labels = [cb.country_label(c) for c in countries]
         for r in recs:
             r["country_label"] = cb.country_label(r["country"])

@@ -23,6 +23,7 @@ Hostile or broken input loses nothing and reveals nothing:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import io
@@ -35,12 +36,12 @@ import pandas as pd
 from components.core.i18n import N_, _
 from components.core.style import fmt_number
 from components.draw import files as ex
+from etl.countries import BALTIC  # an organisation's figures are about one of them
 from etl.periods import parse_period
 from etl.schema import YEAR_MAX, YEAR_MIN, harmonised_schema
 
 COLUMNS = ("country", "period", "indicator", "breakdown", "category", "value", "unit", "organisation", "source_or_note")
 REQUIRED = ("country", "period", "indicator", "value", "unit", "organisation")
-COUNTRIES = ("EE", "LV", "LT")  # the dashboard's countries: an organisation's figures are about one of them
 MAX_BYTES = 2 * 1024 * 1024  # 2 MB: a few thousand rows take a few hundred kB
 MAX_MB = 2  # the uploader's limit (st.file_uploader(max_upload_size=...)), the same number
 MAX_ROWS = 5000
@@ -123,12 +124,12 @@ class Codes:
         cats: dict = {}
         for r in cb.categories.to_dict("records"):
             cats.setdefault(r["breakdown"], set()).add(r["category"])
-        names = {c.lower(): c for c in COUNTRIES}
-        for c in COUNTRIES:
+        names = {c.lower(): c for c in BALTIC}
+        for c in BALTIC:
             names[cb.country_label(c).lower()] = c
         names.update({"eesti": "EE", "latvija": "LV", "lietuva": "LT", "est": "EE", "lva": "LV", "ltu": "LT"})
         units = tuple(u for u in COUNT_UNITS if u in set(cb.units.get("unit", pd.Series(dtype=str))))
-        return cls(ind, units or COUNT_UNITS, cats, names, {c: cb.country_label(c) for c in COUNTRIES})
+        return cls(ind, units or COUNT_UNITS, cats, names, {c: cb.country_label(c) for c in BALTIC})
 
 
 def nearest(value: str, codes, labels: dict | None = None, n: int = 3) -> list[str]:
@@ -224,7 +225,7 @@ def decode(data: bytes) -> tuple[str, str, bool]:
     except UnicodeDecodeError:
         pass
     best = None
-    for i, (codec, name) in enumerate(SINGLE_BYTE):
+    for codec, name in SINGLE_BYTE:
         text = data.decode(codec, errors="replace")
         score = _plausibility(text, latin=codec != "cp1251")
         if best is None or score > best[0]:
@@ -365,10 +366,8 @@ def read_xlsx_cells(data: bytes, filename: str = "") -> tuple[list[list[str]], d
         ) from None
     finally:
         if wb is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a damaged workbook: nothing left to lose
                 wb.close()
-            except Exception:  # closing a damaged workbook: nothing left to lose
-                pass
     return rows, {"encoding": "XLSX", "encoding_guessed": False, "separator": "", "row_numbers": numbers}
 
 
@@ -465,7 +464,7 @@ def check_rows(
                 cell[c] = cell[c][1:]
         mine: list[Problem] = []
 
-        def bad(column, message):
+        def bad(column, message, *, mine=mine, n=n):  # this line's list and number, bound here
             mine.append(Problem(n, column, message))
 
         for c in ("country", "period", "indicator", "breakdown", "category", "unit"):
@@ -480,7 +479,7 @@ def check_rows(
         if not country:
             bad("country", _("empty (write EE, LV or LT)"))
         elif not code:
-            bad("country", _unknown(N_("country"), country, COUNTRIES))
+            bad("country", _unknown(N_("country"), country, BALTIC))
         period = cell["period"]
         start = end = None
         if not period:
@@ -949,7 +948,7 @@ def template_xlsx(codebook, rows: pd.DataFrame | None = None) -> bytes:
         ws.column_dimensions[col].width = width
     lists = ws.parent.create_sheet("codes")
     columns = {
-        "country": [(c, codebook.country_label(c)) for c in COUNTRIES],
+        "country": [(c, codebook.country_label(c)) for c in BALTIC],
         "indicator": [(k, v[0]) for k, v in codes.indicators.items()],
         "breakdown": [(b, codebook.breakdown_label(b)) for b in codes.categories],
         "category": sorted(

@@ -88,7 +88,7 @@ def _default_titles() -> frozenset[str]:
     return frozenset(i18n.translator(lang).gettext(DEFAULT_TITLE) for lang in i18n.LANGS)
 
 
-def extract_messages(fileobj, keywords, comment_tags, options):
+def extract_messages(fileobj, _keywords, _comment_tags, options):  # babel calls it with these four
     """Babel extractor (babel.cfg): a shipped deck's title, slide titles and notes as catalogue entries,
     normalised as `parse` reads them."""
     raw = json.loads(fileobj.read().decode("utf-8"))

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from components.core.i18n import N_, _
 from components.core.queries import LATEST_PERIOD
-from components.core.style import BALTIC
 from components.view import deck
 from components.view.options import Options
 from components.view.params import DECK_RE, DEFAULT_DECK, MAX_SEARCH, MAX_SLIDES, PARAM
+from etl.countries import BALTIC
 
 MEASURES = ("absolute", "per_million")
 STACKS = ("stacked", "percent")

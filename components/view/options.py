@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from components.core.style import BALTIC
+from etl.countries import BALTIC
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from components.core.i18n import N_, _
-from components.core.style import BALTIC
 from components.view.fields import FIELDS, Bad, Field, safe_echo
 from components.view.options import Options
 from components.view.params import IGNORED_PARAMS, MAX_DECK_LINK, MAX_SEARCH, MAX_VALUE, PAGE_FIELDS, PAGES
+from etl.countries import BALTIC
 
 MAX_NOTICES = 8
 

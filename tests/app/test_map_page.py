@@ -9,6 +9,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from etl.countries import BALTIC
 from tests.app.conftest import ROOT, assert_ok
 
 MAP = "app_pages/map.py"
@@ -73,7 +74,7 @@ def test_defaults_render_the_drawn_map_with_legend_attribution_and_clean_url():
     spec = static_map(at)
     chart = next(c for c in at.get("vega_lite_chart") if "projection" in json.loads(c.proto.spec))
     assert "Estonia" in chart.proto.alt and "Latvia" in chart.proto.alt  # the alt text names each state
-    assert set(static_states(at)) == {"EE", "LV", "LT"}
+    assert set(static_states(at)) == set(BALTIC)
     params = spec["params"]
     assert [p["name"] for p in params] == ["pick"] and params[0]["select"]["fields"] == ["iso"]
     assert spec["config"]["legend"]["orient"] == "bottom"  # on screen; the files keep it on the right

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from etl.countries import BALTIC
 from tests.app import conftest
 from tests.app.conftest import PAGES, assert_ok, open_page, synthetic_only
 
@@ -347,7 +348,7 @@ def test_compare_and_map_open_on_the_latest_year_every_country_has():
     opts = options_for(ds)
     ind = opts.indicator_default()
     have = {p: cs for (i, p), cs in opts.period_countries.items() if i == ind}
-    newest_all = max((p for p, cs in have.items() if {"EE", "LV", "LT"} <= cs), key=int)
+    newest_all = max((p for p, cs in have.items() if set(BALTIC) <= cs), key=int)
     at = open_page("compare")
     assert at.selectbox(key="compare__period").value == newest_all
     assert any(f"Showing {newest_all}, the latest year" in c.value for c in at.caption)
@@ -406,8 +407,7 @@ def test_compare_latest_year_per_country():
     opts = options_for(load(conftest.DATA_DIR))
     ind = opts.indicator_default()
     newest = {
-        c: max((p for (i, p), cs in opts.period_countries.items() if i == ind and c in cs), key=int)
-        for c in ("EE", "LV", "LT")
+        c: max((p for (i, p), cs in opts.period_countries.items() if i == ind and c in cs), key=int) for c in BALTIC
     }
     at = open_page("compare", {"per": "latest", "bd": "total"})
     assert_ok(at)

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.draw import files as ex
+from etl.countries import BALTIC
 from tests.app.conftest import ROOT, assert_ok, open_page
 
 ORG = "Synthetic Shelter (test)"
@@ -30,11 +31,11 @@ def _specs(at):
 
 def _own_layers(spec):
     return [
-        l
-        for l in spec.get("layer", [])
-        if isinstance(l.get("data"), dict)
-        and "values" in l["data"]
-        and any("organisation" in r for r in l["data"]["values"])
+        layer
+        for layer in spec.get("layer", [])
+        if isinstance(layer.get("data"), dict)
+        and "values" in layer["data"]
+        and any("organisation" in r for r in layer["data"]["values"])
     ]
 
 
@@ -68,7 +69,7 @@ def test_upload_lists_problems_keeps_good_rows_and_shows_them_beside_the_officia
     assert own, "the uploaded figures are drawn"
     values = own[0]["data"]["values"]
     assert {(r["country"], r["shown"]) for r in values} == {("EE", "<5"), ("LV", "77")}
-    assert all(l["encoding"]["x"].get("stack") is None for l in own)  # never stacked into a bar
+    assert all(layer["encoding"]["x"].get("stack") is None for layer in own)  # never stacked into a bar
     assert f"figures of {ORG}, not official statistics" in json.dumps(spec["title"])  # the chart says whose
     assert any(f"figures of {ORG}" in c.value.replace("\\", "") for c in at.caption)  # the note (escaped)
 
@@ -82,7 +83,7 @@ def test_upload_lists_problems_keeps_good_rows_and_shows_them_beside_the_officia
     own = _own_layers(spec)
     drawn = {(r["country"], r["year"], r["shown"]) for layer in own for r in layer["data"]["values"]}
     assert drawn == {("EE", 2021, "31"), ("EE", 2022, "<5"), ("LV", 2022, "77")}
-    line = next(l for l in own if l["mark"].get("strokeDash"))  # dashed, and a withheld count is not on it
+    line = next(layer for layer in own if layer["mark"].get("strokeDash"))  # dashed, and a withheld count is not on it
     assert {r["shown"] for r in line["data"]["values"]} == {"31", "77"}
 
     # Overview cards and the Check page: a labelled line beside the official figure, never in its place
@@ -105,8 +106,8 @@ def test_official_figures_are_never_replaced_and_the_csv_labels_the_uploaded_row
     from components.builders import build
     from components.builders.page_rows import options_for
     from components.core.dataset import load
-    from components.uploads import read
     from components.uploads.overlay import beside
+    from components.uploads.read import read
     from components.view.state import ViewState, resolve
     from tests.app.conftest import DATA_DIR
 
@@ -139,8 +140,8 @@ def test_uploaded_counts_are_never_turned_into_a_rate():
     from components.builders import build
     from components.builders.page_rows import options_for
     from components.core.dataset import load
-    from components.uploads import read
     from components.uploads.overlay import beside
+    from components.uploads.read import read
     from components.view.state import ViewState, resolve
     from tests.app.conftest import DATA_DIR
 
@@ -162,8 +163,8 @@ def test_the_chart_with_uploaded_figures_is_valid_vega_lite_and_exports():
     from components.builders import build
     from components.builders.page_rows import options_for
     from components.core.dataset import load
-    from components.uploads import read
     from components.uploads.overlay import beside
+    from components.uploads.read import read
     from components.view.state import ViewState, resolve
     from tests.app.conftest import DATA_DIR
 
@@ -210,7 +211,7 @@ def _journey_csv() -> bytes:
     year the official table lacks for it), hotline contacts and a withheld multi-year count."""
     rows = [
         f"{c},{y},ngo_persons_assisted,total,total,{n},persons,{JOURNEY_ORG},synthetic"
-        for n, (c, y) in enumerate(((c, y) for c in ("EE", "LV", "LT") for y in (2021, 2022, 2023)), start=30)
+        for n, (c, y) in enumerate(((c, y) for c in BALTIC for y in (2021, 2022, 2023)), start=30)
     ]
     rows += [
         f"{c},2023,victims_assisted,total,total,{v},persons,{JOURNEY_ORG},synthetic"
@@ -287,7 +288,7 @@ ROUND_TRIP = [
 
 def test_the_download_gives_back_exactly_the_rows_uploaded(real_data, deferred):
     from components.core.dataset import load
-    from components.uploads import read
+    from components.uploads.read import read
 
     at = _journey()
     text = " ".join(m.value for m in at.markdown)
@@ -352,7 +353,7 @@ def test_the_links_open_views_that_draw_the_uploaded_rows(real_data):
     spec = _specs(at)[0]
     own = _own_layers(spec)
     drawn = {(r["country"], r["year"]) for layer in own for r in layer["data"]["values"]}
-    assert drawn == {(c, y) for c in ("EE", "LV", "LT") for y in (2021, 2022, 2023)}
+    assert drawn == {(c, y) for c in BALTIC for y in (2021, 2022, 2023)}
     assert all(layer["encoding"]["x"]["type"] == "quantitative" for layer in spec["layer"])  # one continuous axis
     legend = next(layer["encoding"]["fill"] for layer in own if "fill" in layer["encoding"])
     assert legend["scale"]["domain"] == [f"{JOURNEY_ORG} andmed, mitte ametlik statistika"]

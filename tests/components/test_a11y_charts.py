@@ -9,8 +9,9 @@ import json
 import pandas as pd
 import pytest
 
-from components.core import queries as q, style
+from components.core import i18n, queries as q, style
 from components.draw import charts
+from etl.countries import BALTIC
 
 
 def _trend(ds, **kw):
@@ -67,7 +68,7 @@ def test_trend_points_have_a_shape_per_country(ds):
     assert pts[0]["encoding"]["shape"] == pts[1]["encoding"]["shape"]
     assert [p["mark"]["filled"] for p in pts] == [True, False]
     scale = pts[0]["encoding"]["shape"]["scale"]
-    assert scale["range"] == [style.COUNTRY_SHAPES[c] for c in ("EE", "LV", "LT")]
+    assert scale["range"] == [style.COUNTRY_SHAPES[c] for c in BALTIC]
     assert len(set(scale["range"])) == 3
     # not the shapes that mean something else on this chart
     assert not {"diamond", "triangle-down"} & set(style.COUNTRY_SHAPES.values())
@@ -152,4 +153,4 @@ def test_frame_css_and_script_are_constants():
 
     assert "<" not in a11y.FRAME_CSS and "</" not in a11y.FRAME_JS
     assert a11y.page_title("Justice chain", "Trends") == "Justice chain · Trends · Baltic THB statistics"
-    assert a11y.page_title() == a11y.SITE_NAME and a11y.LANG == "en"
+    assert a11y.page_title() == a11y.SITE_NAME and i18n.DEFAULT == "en"

@@ -21,13 +21,14 @@ from starlette.testclient import TestClient
 
 from components.builders import page_rows as views
 from components.core import provenance as prov, queries as q
-from components.core.dataset import REPO, Dataset, assemble_dataset
+from components.core.dataset import Dataset, assemble_dataset
 from components.draw import files as ex
 from components.draw.map_deck import choropleth_data
 from components.serve import api
 from components.view import deck as _deck
 from components.view.state import ViewState, resolve
 from etl.figure_key import parse_figure_key
+from etl.paths import REPO_ROOT
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "synthetic"
 V = "/api/v1"
@@ -99,9 +100,9 @@ def test_figures_csv_defaults_to_the_preferred_rows_as_built(client, sds):
 
 def test_the_whole_table_is_served_as_built():
     """On the real data: /api/v1/thb_baltic.csv is the committed build byte for byte (BOM and CRLF aside)."""
-    real = assemble_dataset(REPO / "data")
+    real = assemble_dataset(REPO_ROOT / "data")
     text = ex.csv_bytes(ex.published_table(real.table)).decode("utf-8-sig").replace("\r\n", "\n")
-    assert text == (REPO / "data" / "harmonised" / "thb_baltic.csv").read_text(encoding="utf-8")
+    assert text == (REPO_ROOT / "data" / "harmonised" / "thb_baltic.csv").read_text(encoding="utf-8")
 
 
 def test_figures_filters(client, sds):

@@ -10,6 +10,7 @@ import pandas as pd
 
 from components.core import queries as q, style
 from components.draw import charts
+from etl.countries import BALTIC
 
 
 def _layers(spec) -> list[dict]:
@@ -65,7 +66,7 @@ def test_break_markers_are_in_the_country_colour(ds):
     color = marks[0]["encoding"]["color"]
     line_color = _layers(spec)[0]["encoding"]["color"]
     assert color["field"] == "country_label" and color["scale"] == line_color["scale"]
-    assert color["scale"]["range"] == [style.country_color(c) for c in ("EE", "LV", "LT")]
+    assert color["scale"]["range"] == [style.country_color(c) for c in BALTIC]
     assert "color" not in marks[0]["mark"]  # no fixed colour over the scale
 
 
@@ -73,7 +74,7 @@ def test_withheld_marks_of_one_year_stand_side_by_side():
     supp = pd.DataFrame(
         {"country": ["LT", "EE", "LV", "EE"], "year": [2014, 2014, 2014, 2016], "value_low": 1.0, "value_high": 4.0}
     )
-    s = charts.suppressed_offsets(supp, ["EE", "LV", "LT"])
+    s = charts.suppressed_offsets(supp, list(BALTIC))
     by = {(r.country, r.year): r.dx for r in s.itertuples()}
     assert by[("EE", 2014)] < by[("LV", 2014)] < by[("LT", 2014)]  # country order, centred
     assert by[("LV", 2014)] == 0 and by[("EE", 2016)] == 0  # alone in its year: on the year

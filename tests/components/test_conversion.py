@@ -22,8 +22,7 @@ from components.builders import main_figure
 from components.builders.page_rows import options_for
 from components.core import queries as q
 from components.view.state import ViewState
-
-COUNTRIES = ["EE", "LV", "LT"]
+from etl.countries import BALTIC
 
 
 def _by_country(conv: pd.DataFrame) -> dict:
@@ -31,7 +30,7 @@ def _by_country(conv: pd.DataFrame) -> dict:
 
 
 def test_latest_five_common_years(ds):
-    c = _by_country(q.conversion(ds.table, ds.codebook, countries=COUNTRIES))
+    c = _by_country(q.conversion(ds.table, ds.codebook, countries=BALTIC))
     ee, lv, lt = c["EE"], c["LV"], c["LT"]
     assert ee["years"] == (2019, 2020, 2021, 2022, 2023) and ee["status"] == "ok"
     assert (ee["convicted_low"], ee["convicted_high"], ee["victims_low"], ee["victims_high"]) == (84, 84, 336, 336)

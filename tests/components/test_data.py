@@ -281,7 +281,7 @@ def test_overlapping_breakdown_is_marked_and_never_stacked(ds):
     )
     assert set(d["kind"]) == {"overlapping"}
     spec = charts.compare_chart(d, title="t", unit_text="persons", source_line="s", stack="percent").to_dict()
-    bars = [l for l in spec["layer"] if l.get("mark", {}).get("type") == "bar"][0]
+    bars = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "bar"][0]
     assert bars["encoding"]["x"].get("stack") is None and "yOffset" in bars["encoding"]
 
 

@@ -27,6 +27,7 @@ from components.view import deck as decks
 
 ROOT = Path(__file__).resolve().parents[2]
 EMU_PER_PT = 12700
+MIN_PT = 14  # no text box on a slide is smaller (the source line's size, SOURCE_PT)
 
 # a short deck (a line chart, a bar chart and the map) keeps the test fast; the shipped deck uses the same code
 SYNTHETIC_DECK = {
@@ -118,7 +119,7 @@ def test_powerpoint_reopens_with_pictures_notes_and_sources(setup):
         for sh in s.shapes:
             if sh.has_text_frame:
                 for para in sh.text_frame.paragraphs:
-                    assert para.font.size is None or para.font.size >= Pt(deck_files.MIN_PT)
+                    assert para.font.size is None or para.font.size >= Pt(MIN_PT)
     closing = " ".join(
         sh.text_frame.text for s in slides[1 + len(deck.slides) :] for sh in s.shapes if sh.has_text_frame
     )
@@ -166,7 +167,7 @@ def _check_slides(prs, contents):
                 need = 0.0
                 for para in tf.paragraphs:
                     size = para.font.size.pt
-                    assert para.font.size >= Pt(deck_files.MIN_PT), (n, para.text[:40], size)
+                    assert para.font.size >= Pt(MIN_PT), (n, para.text[:40], size)
                     need += lay.lines_height(len(lay.wrap(para.text, size, w, "B" if para.font.bold else "")), size)
                     need += para.space_after.pt if para.space_after is not None else 0
                 assert need <= h + 0.5, (n, tf.text[:60], need, h)

@@ -17,8 +17,15 @@ from components.core import queries as q
 from components.core.cite import figure_citation, source_line, sources_detail
 from components.draw import files as ex
 from components.draw.charts import CHAIN_PANEL_WIDTH, chain_chart, compare_chart, trend_chart
+from etl.countries import BALTIC
 
 TODAY = date(2026, 1, 2)
+
+
+def _png_width(png: bytes) -> int:
+    from PIL import Image
+
+    return Image.open(io.BytesIO(png)).size[0]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +37,7 @@ def compare(ds):
         period=q.best_period(ds.table, "victims"),
         breakdown="exploitation",
         unit="persons",
-        countries=["EE", "LV", "LT"],
+        countries=list(BALTIC),
     )
     src = source_line(q.source_ids_of(d), ds.sources)
     return d, compare_chart(d, title="Registered victims by exploitation", unit_text="persons", source_line=src), src
@@ -56,16 +63,14 @@ def test_png_is_slide_sized(ds, compare):
     from PIL import Image
 
     png = ex.figure_png(_fig(compare[1]), ds.meta, today=TODAY)
-    w, h = ex.png_size(png)
-    img = Image.open(io.BytesIO(png))
-    assert img.size == (w, h)
+    w, h = Image.open(io.BytesIO(png)).size
     assert 1500 <= w <= 1700 and h >= 300
 
 
 def test_every_chart_kind_exports(ds):
     cb = ds.codebook
-    t = q.trend_data(ds.table, cb, indicator="victims", unit="persons", countries=["EE", "LV", "LT"])
-    c = q.chain_data(ds.table, cb, countries=["EE", "LV", "LT"])
+    t = q.trend_data(ds.table, cb, indicator="victims", unit="persons", countries=list(BALTIC))
+    c = q.chain_data(ds.table, cb, countries=list(BALTIC))
     for ch in (
         trend_chart(t, title="Trend T", unit_text="persons", source_line="Source: S"),
         chain_chart(
@@ -78,7 +83,7 @@ def test_every_chart_kind_exports(ds):
     ):
         svg = ex.render_svg(ex.figure_spec(_fig(ch), "Data as of X")).decode()
         assert "Data as of X" in svg and "Source: S" in svg
-        assert ex.png_size(ex.figure_png(_fig(ch), ds.meta))[0] >= 1500
+        assert _png_width(ex.figure_png(_fig(ch), ds.meta)) >= 1500
 
 
 def test_export_spec_does_not_touch_the_screen_chart(compare):
@@ -195,7 +200,7 @@ def _figure(rows, chart, *, ids=(), line="", notes=(), stem="thb-baltic_test"):
 @pytest.fixture(scope="module")
 def trend(ds):
     cb = ds.codebook
-    t = q.trend_data(ds.table, cb, indicator="victims", unit="persons", countries=["EE", "LV", "LT"])
+    t = q.trend_data(ds.table, cb, indicator="victims", unit="persons", countries=list(BALTIC))
     ids = q.source_ids_of(t)
     line = source_line(ids, ds.sources)
     notes = tuple(f"{r.country_label} {r.year}: {r.marker_note}" for r in t[t["marker_note"] != ""].itertuples())
@@ -246,11 +251,11 @@ def test_export_png_in_the_apps_font_everywhere(ds, trend, compare):
 
     from components.core import style
 
-    fam = ex.font_families()[0]
+    fam = ex.FONT.split(",")[0].strip()  # the family the exports name first
     assert fam == "Source Sans Pro"
     assert (ex.FONT_DIR / "SourceSansPro-Regular.ttf").is_file() and (ex.FONT_DIR / "SourceSansPro-Bold.ttf").is_file()
     assert "SIL Open Font License" in (ex.FONT_DIR / "LICENSE.md").read_text(encoding="utf-8")
-    c = q.chain_data(ds.table, ds.codebook, countries=["EE", "LV", "LT"])
+    c = q.chain_data(ds.table, ds.codebook, countries=list(BALTIC))
     chain = chain_chart(
         c,
         title="Chain",
@@ -330,7 +335,7 @@ def test_figure_csv_is_the_pages_csv_and_names_from_the_stem(ds, compare):
 
 
 def test_small_multiples_export_at_their_width(ds):
-    c = q.chain_data(ds.table, ds.codebook, countries=["EE", "LV", "LT"])
+    c = q.chain_data(ds.table, ds.codebook, countries=list(BALTIC))
     ch = chain_chart(
         c,
         title="Chain",
@@ -340,7 +345,7 @@ def test_small_multiples_export_at_their_width(ds):
     )
     # the panels are stacked (on screen each takes the column's width): the file is one panel wide
     assert ex.spec_width(ch.to_dict(validate=False)) == CHAIN_PANEL_WIDTH
-    assert ex.png_size(ex.figure_png(_fig(ch), ds.meta))[0] >= 1500
+    assert _png_width(ex.figure_png(_fig(ch), ds.meta)) >= 1500
 
 
 def test_a_view_csv_writes_whole_years_and_a_label_beside_each_code():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from components.core.dataset import Dataset, load
 from components.draw import geo, map_deck as mp
 from components.view.options import Options
 from components.view.state import ViewState
+from etl.countries import BALTIC
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_LAYERS = ["context", "baltic", "lakes", "regions", "cities", "place_labels", "country_labels"]
@@ -81,7 +83,7 @@ def test_each_baltic_feature_carries_its_value(real):
     for c in ("EE", "LT"):
         assert props[c]["value"] == float(p.loc[p["country"] == c, "value"].iloc[0])
     spec = _build(real)
-    for c, pr in props.items():
+    for pr in props.values():
         assert pr["fill"][:3] == mp.rgba(mp.class_color(pr["value"], spec.breaks))[:3]
     labels = {r["text"].split("\n")[0]: r["text"].split("\n")[1] for r in _layer(d, "country_labels")["data"]}
     assert labels["Latvia"] == "48"
@@ -154,14 +156,15 @@ def test_class_breaks_and_legend(real):
 
 def test_tooltip_fields_on_every_pickable_layer(real):
     d = _deck(_build(real, flows=True))
+    tooltip_keys = re.findall(r"\{(\w+)\}", mp.TOOLTIP["html"])
+    assert len(tooltip_keys) == 5
     for lay in d["layers"]:
         if not lay.get("pickable"):
             continue
         rows = lay["data"]["features"] if isinstance(lay["data"], dict) else lay["data"]
         for r in rows:
             r = r.get("properties", r)
-            assert all(k in r for k in mp.TOOLTIP_KEYS), lay["id"]
-    assert all("{" + k + "}" in mp.TOOLTIP["html"] for k in mp.TOOLTIP_KEYS)
+            assert all(k in r for k in tooltip_keys), lay["id"]
 
 
 def test_tooltip_escapes_markup(real):
@@ -211,8 +214,8 @@ def test_arcs_only_where_a_source_row_exists(real):
 
 def test_all_three_states_without_selection(real):
     spec = _build(real, period="2022", flows=True)
-    assert set(spec.flows["country"]) <= {"EE", "LV", "LT"}
-    for c in ("EE", "LV", "LT"):
+    assert set(spec.flows["country"]) <= set(BALTIC)
+    for c in BALTIC:
         sub = spec.flows[spec.flows["country"] == c]
         assert set(zip(sub["direction"], sub["partner"])) == _flow_rows_expected(real.table, c, "2022")
 
@@ -331,7 +334,7 @@ def test_selected_country_from_selection_event():
 # ------------------------------------------------------------------------------------ view state
 
 OPTS = Options(
-    countries=("EE", "LV", "LT", "EU27"),
+    countries=(*BALTIC, "EU27"),
     indicators=("victims",),
     periods={"victims": ("2020",)},
     measures={"victims": ("absolute", "per_million")},
@@ -359,7 +362,7 @@ def test_geometry_small_valid_and_in_place():
     total = sum(p.stat().st_size for p in (ROOT / "data" / "geo").iterdir())
     assert total < 800_000  # originals as copied + their lighter display copies
     # what the browser gets for the orientation layers (issue 18: the map's first draw): about half
-    sent = sum(len(json.dumps(geo.layer(n), separators=(",", ":"))) for n in geo.DISPLAY_COPIES)
+    sent = sum(len(json.dumps(geo.layer(n), separators=(",", ":"))) for n in ("context", "lakes", "regions"))
     assert sent < 200_000
     x0, y0, x1, y1 = geo.bounds(geo.countries())
     assert (20.5 < x0 < 21.5) and (53.5 < y0 < 54.2) and (28 < x1 < 28.5) and (59.5 < y1 < 60)
@@ -369,9 +372,9 @@ def test_geometry_small_valid_and_in_place():
             for poly in g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]:
                 for ring in poly:
                     assert len(ring) >= 4 and ring[0] == ring[-1]
-    assert {f["properties"]["iso_a2"] for f in geo.countries()["features"]} == {"EE", "LV", "LT"}
+    assert {f["properties"]["iso_a2"] for f in geo.countries()["features"]} == set(BALTIC)
     assert len(geo.regions()["features"]) == 21
-    for c in ("EE", "LV", "LT"):
+    for c in BALTIC:
         lon, lat = geo.label_point(c)
         assert x0 < lon < x1 and y0 < lat < y1
 

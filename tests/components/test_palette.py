@@ -8,16 +8,17 @@ from __future__ import annotations
 import pytest
 
 from components.core import style
+from etl.countries import BALTIC
 from tests.components.cvd import _lin, ciede2000, delta_e, hex_to_rgb, min_pair, simulate, to_lab
 
 VISIONS = (None, "deuteranopia", "protanopia")
 
 # (name, colours that appear together, minimum ΔE00)
 GROUPS = [
-    ("countries (Baltic)", [style.COUNTRY_COLORS[c] for c in style.BALTIC], 15),
-    ("countries with the EU27 line", [style.COUNTRY_COLORS[c] for c in ("EE", "LV", "LT", "EU27")], 15),
+    ("countries (Baltic)", [style.COUNTRY_COLORS[c] for c in BALTIC], 15),
+    ("countries with the EU27 line", [style.COUNTRY_COLORS[c] for c in (*BALTIC, "EU27")], 15),
     ("categories of one breakdown (up to 10)", style.CATEGORY_COLORS[:10], 11),
-    ("justice-chain stages", style.STAGE_COLORS, 15),
+    ("justice-chain stages", [c for c, _, _ in style.STAGE_STYLES.values()], 15),
 ]
 
 
@@ -57,8 +58,8 @@ def test_colours_shown_together_stay_apart(name, colors, minimum, vision):
 @pytest.mark.parametrize(
     "name,colors",
     [
-        ("countries", [style.COUNTRY_COLORS[c] for c in style.BALTIC]),
-        ("stages", style.STAGE_COLORS),
+        ("countries", [style.COUNTRY_COLORS[c] for c in BALTIC]),
+        ("stages", [c for c, _, _ in style.STAGE_STYLES.values()]),
         ("EU27", [style.COUNTRY_COLORS["EU27"]]),
     ],
 )

@@ -8,9 +8,10 @@ from components.view.fields import CHARTS, MEASURES, STACKS
 from components.view.options import Options
 from components.view.params import PAGE_FIELDS, PAGES
 from components.view.state import ViewState
+from etl.countries import BALTIC
 
 OPTS = Options(
-    countries=("EE", "LV", "LT", "EU27"),
+    countries=(*BALTIC, "EU27"),
     indicators=("victims", "suspects", "convicted"),
     periods={"victims": ("2023", "2022", "2012-2016"), "suspects": ("2022", "2021"), "convicted": ("2020",)},
     period_default={"victims": "2022"},

@@ -40,24 +40,25 @@ def run_server(log_name: str = "e2e-server.log", script: str = "app.py"):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "THB_DATA_DIR"}  # the real data
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    log = open(ROOT / "artifacts" / log_name, "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--browser.gatherUsageStats=false",
-            "--server.fileWatcherType=none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    # the server writes into its own copy of the descriptor: ours is closed once it has started
+    with open(ROOT / "artifacts" / log_name, "w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.headless=true",
+                f"--server.port={port}",
+                "--browser.gatherUsageStats=false",
+                "--server.fileWatcherType=none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -77,7 +78,6 @@ def run_server(log_name: str = "e2e-server.log", script: str = "app.py"):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

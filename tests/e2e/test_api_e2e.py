@@ -16,13 +16,15 @@ import json
 import urllib.error
 import urllib.request
 import zipfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
 
 from components.builders import page_rows as views
-from components.core.dataset import REPO, assemble_dataset
+from components.core.dataset import assemble_dataset
+from etl.paths import REPO_ROOT
 from tests.components.test_api import VIEW_CASES, expected_csv, page_rows
 from tests.e2e.conftest import CHROMIUM, new_offline_page, run_server
 
@@ -42,7 +44,7 @@ def base():
 
 @pytest.fixture(scope="module")
 def real():
-    ds = assemble_dataset(REPO / "data")
+    ds = assemble_dataset(REPO_ROOT / "data")
     return ds, views.options_for(ds)
 
 
@@ -145,7 +147,7 @@ def test_view_rows_equal_the_pages_query_functions(base, real, page, query):
 def test_figures_are_the_preferred_rows_as_built(base, real):
     ds, _ = real
     got = csv_frame(get(base + V + "/figures.csv").body)
-    built = pd.read_csv(REPO / "data" / "harmonised" / "thb_baltic.csv", dtype=str, keep_default_na=False)
+    built = pd.read_csv(REPO_ROOT / "data" / "harmonised" / "thb_baltic.csv", dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(got, built[built["preferred"] == "True"].reset_index(drop=True))
     z = zipfile.ZipFile(io.BytesIO(get(base + V + "/dataset.zip").body))
     assert json.loads(z.read("datapackage.json")) == get(base + V + "/datapackage.json").json()
@@ -180,7 +182,9 @@ def test_bad_requests_on_the_server(base, path, status, param):
     r = get(base + V + path)
     if status is None:  # the grade filter: accepted once the build writes the column, a 400 naming it before
         status = (
-            200 if "grade" in pd.read_csv(REPO / "data" / "harmonised" / "thb_baltic.csv", nrows=0).columns else 400
+            200
+            if "grade" in pd.read_csv(REPO_ROOT / "data" / "harmonised" / "thb_baltic.csv", nrows=0).columns
+            else 400
         )
         if status == 200:
             pytest.skip("the table has a grade column: covered by the unit tests")
@@ -252,7 +256,7 @@ def test_the_pages_csv_download_is_the_apis_csv(base, chromium_browser, page_nam
         button.scroll_into_view_if_needed()
         with page.expect_download(timeout=60_000) as dl:
             button.click()
-        body = open(dl.value.path(), "rb").read()
+        body = Path(dl.value.path()).read_bytes()
         assert page.blocked == [], page.blocked
     finally:
         page.context.close()

@@ -128,8 +128,9 @@ def _check(page, name: str, size: str, n_charts: int, figure_titles: list[str]) 
                     f"{where}: line {line['text']!r} spans {line['left']:.0f}–{line['right']:.0f} px "
                     f"in a chart {c['width']} px wide"
                 )
-    if name == "map":
-        # the map is a chart like the others (its title drawn in it, checked above): it must be there
-        if _norm(figure_titles[0]) not in {_norm(" ".join(line["text"] for line in c["title"])) for c in charts}:
-            problems.append(f"map {size}: the map's title {figure_titles[0]!r} is not on the page")
+    # the map is a chart like the others (its title drawn in it, checked above): it must be there
+    if name == "map" and _norm(figure_titles[0]) not in {
+        _norm(" ".join(line["text"] for line in c["title"])) for c in charts
+    }:
+        problems.append(f"map {size}: the map's title {figure_titles[0]!r} is not on the page")
     return problems

@@ -73,15 +73,15 @@ def one(tmp_path_factory):
     env.pop("THB_HEALTH_GATE", None)
     (ROOT / "artifacts").mkdir(exist_ok=True)
     log_path = ROOT / "artifacts" / "e2e-faults-server.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        _make_run_command(port),
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (FD_LIMIT, FD_LIMIT)),
-    )
+    with open(log_path, "w") as log:  # the server writes into its own copy of the descriptor
+        proc = subprocess.Popen(
+            _make_run_command(port),
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (FD_LIMIT, FD_LIMIT)),
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 90
@@ -96,7 +96,6 @@ def one(tmp_path_factory):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
-        log.close()
 
 
 # ------------------------------------------------------------------------------------ slow clients

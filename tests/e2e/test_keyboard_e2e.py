@@ -264,8 +264,8 @@ def _twice(walk, page, app_url) -> None:
         page.goto("about:blank")
         try:
             walk(page, app_url)
-        except Exception:
-            raise first
+        except Exception as second:
+            raise first from second
 
 
 def test_compare_by_keyboard(kpage, app_url):

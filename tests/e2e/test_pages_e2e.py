@@ -11,6 +11,7 @@ go to artifacts/screens/e2e_<page>.png.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -102,7 +103,7 @@ def test_csv_download_arrives_with_its_name(chromium_browser, fresh_url):
         name = dl.value.suggested_filename
         assert name.startswith("thb-") and name.endswith(".csv"), name
         assert "ee" in name.lower() and "lv" in name.lower() and "per-million" in name, name
-        body = open(dl.value.path(), encoding="utf-8-sig").read()
+        body = Path(dl.value.path()).read_text(encoding="utf-8-sig")
         assert body.count("\n") >= 2 and "source" in body.splitlines()[0].lower()
         assert page.blocked == [], page.blocked
     finally:

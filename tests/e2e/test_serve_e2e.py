@@ -78,15 +78,15 @@ def served():
     args += ["--conn-per-client", str(CONN_PER_CLIENT)]
     env = {k: v for k, v in os.environ.items() if k != "THB_DATA_DIR"}  # the real data
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    log = open(ROOT / "artifacts" / "e2e-serve.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (FD_LIMIT, FD_LIMIT)),
-    )
+    with open(ROOT / "artifacts" / "e2e-serve.log", "w") as log:  # the server writes into its own copy
+        proc = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (FD_LIMIT, FD_LIMIT)),
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 240
@@ -101,7 +101,6 @@ def served():
             proc.wait(timeout=40)
         except subprocess.TimeoutExpired:
             proc.kill()
-        log.close()
 
 
 def _app_pids(serve_pid: int) -> list[int]:
@@ -172,7 +171,7 @@ def test_csv_download_through_nginx(chromium_browser, served):
         name = dl.value.suggested_filename
         assert name.startswith("thb-") and name.endswith(".csv") and "per-million" in name, name
         assert dl.value.failure() is None
-        body = open(dl.value.path(), encoding="utf-8-sig").read()
+        body = Path(dl.value.path()).read_text(encoding="utf-8-sig")
         assert body.count("\n") >= 2 and "source" in body.splitlines()[0].lower()
         page.screenshot(path=str(ARTIFACTS / "e2e_serve_compare.png"), full_page=True, animations="disabled")
         assert page.blocked == [], page.blocked

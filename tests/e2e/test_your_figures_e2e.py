@@ -127,15 +127,16 @@ def _journey(page, tmp_path, app_url, lang: str, texts: dict) -> None:
 
 def ngo_journey(chromium_browser, app_url, tmp_path):
     """The NGO worker's journey (tests/e2e/test_journeys_e2e.py runs it on a fresh server)."""
-    from components.core.dataset import REPO, load
-    from components.uploads import read
+    from components.core.dataset import load
+    from components.uploads.read import read
+    from etl.paths import REPO_ROOT
 
     page = new_offline_page(chromium_browser, app_url)
     page.set_viewport_size({"width": 1440, "height": 900})
     try:
         _journey(page, tmp_path, app_url, "et", ET)
         # download and compare: exactly the rows uploaded, in both files
-        cb = load(REPO / "data").codebook
+        cb = load(REPO_ROOT / "data").codebook
         uploaded = read(journey_csv(), "minu_andmed.csv", cb).rows
         for label in ("Laadi oma andmed alla (CSV)", "Laadi oma andmed alla (Excel)"):
             data = _downloaded(page, label, tmp_path)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from etl.build import build
+from etl.countries import BALTIC, COUNTRY_ORDER, EU_AGGREGATES
 from etl.figure_key import KEY
 from etl.paths import DEFAULT_PATHS, DataPaths
 
@@ -17,6 +18,13 @@ def committed() -> pd.DataFrame:
     return pd.read_csv(
         DEFAULT_PATHS.output, keep_default_na=False, na_values={"value": [""], "value_low": [""], "value_high": [""]}
     )
+
+
+def test_the_codebook_names_the_countries_of_the_code_in_their_order():
+    countries = pd.read_csv(DEFAULT_PATHS.codebook / "countries.csv", dtype=str, keep_default_na=False)
+    assert tuple(countries.loc[countries["kind"] == "baltic", "iso2"]) == BALTIC
+    assert tuple(countries.loc[countries["kind"] == "aggregate", "iso2"]) == EU_AGGREGATES
+    assert COUNTRY_ORDER == BALTIC + EU_AGGREGATES
 
 
 def test_committed_harmonised_equals_a_fresh_build(tmp_path):
@@ -68,7 +76,7 @@ def test_all_three_countries_are_covered(committed):
         & (committed["unit"] == "persons")
         & committed["preferred"]
     ]
-    for country in ("EE", "LV", "LT"):
+    for country in BALTIC:
         assert len(victims[victims["country"] == country]) >= 10
 
 

@@ -78,7 +78,7 @@ def test_population_citations_name_eurostat_and_keep_the_copy_as_provenance(ref,
     src = ref.sources.set_index("source_id")
     copies = src[src.index.str.startswith("EUROSTAT_TPS00001_SNAP")]
     assert len(copies) == 6
-    for sid, r in copies.iterrows():
+    for _sid, r in copies.iterrows():
         assert r["publisher"] == "Eurostat" and "tps00001" in r["title"] and "release" in r["title"]
         assert host_of(r["url"]) == "ec.europa.eu" and "github" not in r["citation"].lower()
         assert host_of(r["copy_url"]) == "github.com" and r["copy_kind"] == "data_copy" and r["copy_note"]

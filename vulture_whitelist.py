@@ -29,8 +29,3 @@ extract_messages  # babel.cfg: the decks' extractor (components/decks/deck.py)
 # A field of the view read by its name (view["filter_indicator"], the pages' registry, the URL codec)
 filter_indicator
 
-# Used only by the tests, in modules being rewritten for issue 28 (view/state.py, builders/page_rows.py): they go,
-# or the app uses them, when those land; then these lines go.
-resolved_period  # tests/components/test_api.py
-resolved_breakdown  # tests/app/test_trust_pages.py
-view_rows  # tests/components/test_api.py

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HELPER = ROOT / "components" / "safe_html.py"
+HELPER = ROOT / "components" / "ui" / "safe_html.py"
 
 
 def _sources():

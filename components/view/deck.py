@@ -22,9 +22,11 @@ import binascii
 import json
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from components.core import i18n
 from components.core.pages import SLIDE_PAGES
@@ -88,7 +90,9 @@ def _default_titles() -> frozenset[str]:
     return frozenset(i18n.translator(lang).gettext(DEFAULT_TITLE) for lang in i18n.LANGS)
 
 
-def extract_messages(fileobj, _keywords, _comment_tags, options):  # babel calls it with these four
+def extract_messages(
+    fileobj: Any, _keywords: Any, _comment_tags: Any, options: Any
+) -> Iterator[tuple]:  # babel calls it with these four
     """Babel extractor (babel.cfg): a shipped deck's title, slide titles and notes as catalogue entries,
     normalised as `parse` reads them."""
     raw = json.loads(fileobj.read().decode("utf-8"))
@@ -128,7 +132,7 @@ def load(deck_id: str, directory: Path = DECK_DIR) -> Deck:
 # ------------------------------------------------------------------------------------------ rules
 
 
-def _text(value, limit: int, *, lines: bool = False) -> str | None:
+def _text(value: object, limit: int, *, lines: bool = False) -> str | None:
     """Plain text within `limit` characters (control characters dropped, a title on one line); None if not."""
     if not isinstance(value, str):
         return None
@@ -137,12 +141,12 @@ def _text(value, limit: int, *, lines: bool = False) -> str | None:
     return text if len(text) <= limit else None
 
 
-def _echo(text, n: int = 40) -> str:
+def _echo(text: object, n: int = 40) -> str:
     t = " ".join(str(text).split())
     return t[:n] + ("…" if len(t) > n else "")
 
 
-def _slide(raw, i: int) -> Slide | str:
+def _slide(raw: object, i: int) -> Slide | str:
     """One slide by the rules, or a plain sentence saying why it is left out."""
     if not isinstance(raw, dict):
         return i18n._("Slide {n} was left out: it is not a slide (a page, its view, a title and a note).").format(n=i)
@@ -186,15 +190,19 @@ def _slide(raw, i: int) -> Slide | str:
     return Slide(page=page, query=clean, title=title, note=note)
 
 
-def parse(raw, deck_id: str = OWN_ID, *, max_slides: int = MAX_OWN_SLIDES) -> tuple[Deck, list[str]]:
+def parse(raw: object, deck_id: str = OWN_ID, *, max_slides: int = MAX_OWN_SLIDES) -> tuple[Deck, list[str]]:
     """A deck from its JSON data (data/decks/ format): the slides that keep the rules, and a plain sentence
     for each one left out. Raises DeckError (a plain sentence) when it is not a deck or no slide is usable."""
     if not isinstance(raw, dict) or not isinstance(raw.get("slides"), list):
         raise DeckError(i18n._("It is not a deck: a deck is a JSON object with a title and a list of slides."))
-    slides, problems = [], []
+    slides: list[Slide] = []
+    problems: list[str] = []
     for i, s in enumerate(raw["slides"], 1):
         got = _slide(s, i)
-        (slides if isinstance(got, Slide) else problems).append(got)
+        if isinstance(got, Slide):
+            slides.append(got)
+        else:
+            problems.append(got)
     if len(slides) > max_slides:
         problems.append(i18n._("Only the first {n} slides were kept (a deck has at most {n}).").format(n=max_slides))
         slides = slides[:max_slides]
@@ -237,7 +245,7 @@ def encode(deck: Deck) -> str:
     return text
 
 
-def decode(text) -> tuple[Deck | None, list[str]]:
+def decode(text: object) -> tuple[Deck | None, list[str]]:
     """A deck link's value -> (the deck of its usable slides, or None; plain notices). Never raises."""
     deck, problems = _decode(text if isinstance(text, str) else "", i18n.lang())
     return deck, list(problems)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from components.core.i18n import N_, _
 from components.core.queries import LATEST_PERIOD
@@ -20,6 +21,8 @@ STACKS = ("stacked", "percent")
 CHARTS = ("lines", "chain", "forms")  # Trends: one indicator, the justice chain, forms of exploitation
 GRADE_FILTERS = ("official", "unconfirmed")  # besides one grade code: all official grades, all the others
 # short URL spellings of enumerations
+Values = Mapping[str, Any]  # the fields read so far (and "page"), by name
+Parsed = tuple[Any, "str | None"]  # a field's value and a notice (a part left out), or raises Bad
 _MEASURE_Q = {"absolute": "abs", "per_million": "pm"}
 _STACK_Q = {"stacked": "stack", "percent": "pct"}
 
@@ -32,7 +35,7 @@ class Bad(Exception):
 _NOTHING = object()
 
 
-def _no_default(options, values):
+def _no_default(options: Options, values: Values) -> object:
     return _NOTHING
 
 
@@ -63,11 +66,11 @@ class Field:
         """The field's URL parameter (params.PARAM: the one table of spellings)."""
         return PARAM[self.name]
 
-    def default_value(self, options: Options, values: Mapping):
+    def default_value(self, options: Options, values: Values) -> Any:
         d = self.default(options, values)
         return None if d is _NOTHING else d
 
-    def allowed(self, options: Options, values: Mapping) -> list[str] | str | None:
+    def allowed(self, options: Options, values: Values) -> list[str] | str | None:
         """What a link may give this parameter, given the fields before it: the API's 400s name it."""
         if self.accepts is not None:
             return self.accepts(options, values)
@@ -79,8 +82,8 @@ class Field:
         return [encode(c) for c in self.choices(options, values) if c is not None]
 
 
-def _choice(allowed: Callable, why: str = ""):
-    def parse(text, options, values):
+def _choice(allowed: Callable, why: str = "") -> Callable[[str, Options, Values], Parsed]:
+    def parse(text: str, options: Options, values: Values) -> Parsed:
         if text in allowed(options, values):
             return text, None
         raise Bad(why)
@@ -88,10 +91,10 @@ def _choice(allowed: Callable, why: str = ""):
     return parse
 
 
-def _spelled(spell: dict, allowed: Callable):
+def _spelled(spell: dict, allowed: Callable) -> Callable[[str, Options, Values], Parsed]:
     back = {v: k for k, v in spell.items()}
 
-    def parse(text, options, values):
+    def parse(text: str, options: Options, values: Values) -> Parsed:
         v = back.get(text, text)
         if v in allowed(options, values):
             return v, None
@@ -103,13 +106,13 @@ def _spelled(spell: dict, allowed: Callable):
 BOOL_TEXT = ("1", "0", "true", "false")
 
 
-def _bool(text, options, values):
+def _bool(text: str, options: Options, values: Values) -> Parsed:
     if text in BOOL_TEXT:
         return text in ("1", "true"), None
     raise Bad()
 
 
-def _countries(text, options, values):
+def _countries(text: str, options: Options, values: Values) -> Parsed:
     vals = [x.strip().upper() for x in text.split(",") if x.strip()]
     ok = tuple(c for c in options.countries if c in vals)
     if not ok:
@@ -122,14 +125,14 @@ def _countries(text, options, values):
     return ok, note
 
 
-def _years(text, options, values):
+def _years(text: str, options: Options, values: Values) -> Parsed:
     y = _parse_years(text, options)
     if y is None:
         raise Bad(N_(" (not a year range within the data)"))
     return y, None
 
 
-def _index_base(text, options, values):
+def _index_base(text: str, options: Options, values: Values) -> Parsed:
     lo, hi = values.get("years") or (options.year_min, options.year_max)
     y = _parse_int(text)
     if y is not None and lo <= y <= hi:
@@ -137,20 +140,20 @@ def _index_base(text, options, values):
     raise Bad(N_(" (outside the years shown)"))
 
 
-def _search(text, options, values):
+def _search(text: str, options: Options, values: Values) -> Parsed:
     t = _clean_search(text)
     if t is None:
         raise Bad(N_(" (too long or not plain text)"))
     return t, None
 
 
-def _deck(text, options, values):
+def _deck(text: str, options: Options, values: Values) -> Parsed:
     if DECK_RE.fullmatch(text):
         return text, None
     raise Bad()
 
 
-def _my_deck(text, options, values):
+def _my_deck(text: str, options: Options, values: Values) -> Parsed:
     """Your own deck in the link: the usable slides kept (re-encoded), the others named in one notice."""
     own, problems = deck.decode(text)
     if own is None:
@@ -161,32 +164,32 @@ def _my_deck(text, options, values):
         raise Bad(N_(" (a damaged, cut-short or unknown deck link)")) from None
 
 
-def _slide(text, options, values):
+def _slide(text: str, options: Options, values: Values) -> Parsed:
     n = text.strip()
     if re.fullmatch(r"\d{1,2}", n) and 1 <= int(n) <= MAX_SLIDES:
         return int(n), None
     raise Bad()
 
 
-def _sel(text, options, values):
+def _sel(text: str, options: Options, values: Values) -> Parsed:
     s = text.strip().upper()
     if s in options.countries and s in BALTIC:
         return s, None
     raise Bad()
 
 
-def _figure(text, options, values):
+def _figure(text: str, options: Options, values: Values) -> Parsed:
     if text in options.figures:
         return text, None
     raise Bad(N_(" (no such figure)"))
 
 
-def _ind(values, options):
+def _ind(values: Values, options: Options) -> str:
     ind = values.get("indicator")
     return ind if ind in options.indicators else options.indicator_default()
 
 
-def _period_breakdowns(options: Options, values) -> list[str]:
+def _period_breakdowns(options: Options, values: Values) -> list[str]:
     """The breakdowns the chosen period has (within those of the indicator); 'total' at least."""
     ind = _ind(values, options)
     per = values.get("period") or options.period_default_for(ind, values.get("countries"))
@@ -195,23 +198,23 @@ def _period_breakdowns(options: Options, values) -> list[str]:
     return [b for b in (given if given is not None else allowed) if b in allowed] or ["total"]
 
 
-def _periods(options, values) -> list[str]:
+def _periods(options: Options, values: Values) -> list[str]:
     """The periods of the chosen indicator; Compare also offers each country's own latest year."""
     own = list(options.periods_for(_ind(values, options)))
     return ([LATEST_PERIOD] if values.get("page") == "compare" and own else []) + own
 
 
-def _breakdown_default(options, values):
+def _breakdown_default(options: Options, values: Values) -> str:
     d = options.breakdown_default(_ind(values, options))
     return d if d in _period_breakdowns(options, values) else "total"
 
 
-def _measure_default(options, values):
+def _measure_default(options: Options, values: Values) -> str:
     ms = options.measures_for(_ind(values, options))
     return "absolute" if "absolute" in ms else ms[0]
 
 
-def _span(options: Options, values) -> tuple[int, int]:
+def _span(options: Options, values: Values) -> tuple[int, int]:
     """The years shown, as range() bounds."""
     lo, hi = values.get("years") or (options.year_min, options.year_max)
     return lo, hi + 1
@@ -221,7 +224,7 @@ def _decks() -> list[str]:
     return deck.available()
 
 
-def _slides(deck_id, mydeck=None) -> list[int]:
+def _slides(deck_id: str | None, mydeck: str | None = None) -> list[int]:
     if mydeck:
         own, _problems = deck.decode(mydeck)
         return list(range(1, len(own.slides) + 1)) if own else [1]
@@ -231,19 +234,19 @@ def _slides(deck_id, mydeck=None) -> list[int]:
         return [1]
 
 
-def _lines(values) -> bool:
+def _lines(values: Values) -> bool:
     return values.get("chart", "lines") == "lines"
 
 
-def _not_forms(values) -> bool:
+def _not_forms(values: Values) -> bool:
     return values.get("chart", "lines") != "forms"
 
 
-def _forms(values) -> bool:
+def _forms(values: Values) -> bool:
     return values.get("chart", "lines") == "forms"
 
 
-def _one_country(text, options, values):
+def _one_country(text: str, options: Options, values: Values) -> Parsed:
     c = text.strip().upper()
     if c in options.countries and c in BALTIC:
         return c, None

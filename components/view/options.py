@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from etl.countries import BALTIC
 
@@ -33,7 +34,7 @@ class Options:
     def periods_for(self, indicator: str) -> tuple[str, ...]:
         return tuple(self.periods.get(indicator, ()))
 
-    def period_default_for(self, indicator: str, countries=None) -> str | None:
+    def period_default_for(self, indicator: str, countries: Iterable[str] | None = None) -> str | None:
         """The newest year in which every one of `countries` (default: the Baltic states) has an
         official-grade total; else the newest year with the most of them; else the best-covered period."""
         per = self.periods_for(indicator)
@@ -64,7 +65,7 @@ class Options:
         return self.default_breakdown if self.default_breakdown in b else b[0]
 
 
-def options_from(ds_table, codebook, sources=()) -> Options:
+def options_from(ds_table: Any, codebook: Any, sources: Iterable[str] = ()) -> Options:
     """Build Options from the harmonised table (pure; imported lazily to keep this module light)."""
     import pandas as pd
 

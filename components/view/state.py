@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from components.core.i18n import N_, _
@@ -105,10 +105,6 @@ class Decoded:
     unknown: tuple[str, ...] = ()  # parameters the page does not have
     unreadable: bool = False  # not a mapping at all
 
-    @property
-    def invalid(self) -> list[Param]:
-        return [p for p in self.params.values() if p.status == "invalid"]
-
     def notices(self) -> list[str]:
         """Short, sanitised sentences in the run's language, at most MAX_NOTICES."""
         if self.unreadable:
@@ -175,7 +171,7 @@ def decode(params: Mapping[str, object], options: Options, page: str = "overview
         read[f.name] = p = _read(f, raw[f.param], options, values)
         if p.status == "valid":
             values[f.name] = p.value
-    kw = {name: p.value for name, p in read.items() if p.status == "valid"}
+    kw: dict[str, Any] = {name: p.value for name, p in read.items() if p.status == "valid"}
     return Decoded(replace(base, **kw), read, unknown)
 
 
@@ -225,8 +221,8 @@ class Resolved:
 def resolve(view: ViewState, options: Options) -> Resolved:
     """What the page shows for `view`: each field kept when the data allows it given the fields before it,
     else its default (a breakdown the chosen year lacks falls back, as the page's selector does)."""
-    values: dict[str, object] = {"page": view.page}
-    canon: dict[str, object] = {}
+    values: dict[str, Any] = {"page": view.page}
+    canon: dict[str, Any] = {}
     blank = ViewState(page=view.page)
     for name in PAGE_FIELDS[view.page]:
         f = FIELDS[name]

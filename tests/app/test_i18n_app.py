@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.core import i18n, pages as registry
-from components.ui import controls
+from components.ui import language
 from components.view.fields import FIELDS
 from tests.app.conftest import ROOT, assert_ok
 
@@ -74,12 +74,12 @@ def test_a_bad_lang_falls_back_with_a_notice():
 
 
 def test_the_browser_language_chooses_when_the_link_has_none(monkeypatch):
-    monkeypatch.setattr(controls, "_browser_locale", lambda: "ru-RU")
+    monkeypatch.setattr(language, "_browser_locale", lambda: "ru-RU")
     at = _open("compare")
     assert_ok(at)
     assert "Страны" in _labels(at)
     assert _lang(at) == "ru"
-    monkeypatch.setattr(controls, "_browser_locale", lambda: "de-DE")
+    monkeypatch.setattr(language, "_browser_locale", lambda: "de-DE")
     at = _open("compare")
     assert "Countries" in _labels(at) and _lang(at) is None
 

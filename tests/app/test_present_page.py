@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from components.builders import main_figure
+from components.decks.present import slide_view
 from components.view import deck as dk
 from tests.app import conftest
 from tests.app.conftest import assert_ok
@@ -93,9 +95,9 @@ def test_every_slide_of_the_shipped_deck_shows_real_data():
     ds = load(conftest.ROOT / "data")
     opts = options_from(ds.table, ds.codebook, tuple(q.source_ids_of(ds.table)))
     for s in dk.load(dk.DEFAULT_DECK).slides:
-        v, notices = dk.slide_view(s, opts)
+        v, notices = slide_view(s, opts)
         assert notices == [], (s.title, notices)
-        f = dk.slide_figure(ds, opts, v)
+        f = main_figure(ds, v, opts)
         rows = f.rows
         if "status" in rows:
             rows = rows[rows["status"] != "no_data"]

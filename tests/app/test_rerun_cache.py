@@ -14,7 +14,7 @@ def test_second_run_builds_no_figure(page, monkeypatch):
     build = frame.build
 
     def counting(ds, view, options):
-        built.append(view.query_string())
+        built.append(view.view.query_string())
         return build(ds, view, options)
 
     monkeypatch.setattr(frame, "build", counting)

@@ -11,11 +11,12 @@ import json
 
 import pytest
 
+from components.builders import main_figure
 from components.core import queries as q
 from components.core.dataset import load
+from components.decks.present import slide_view
 from components.view import deck as dk
 from components.view.options import options_from
-from components.view.state import resolve
 from tests.app.conftest import ROOT, assert_ok, open_page
 
 REAL = ROOT / "data"
@@ -91,11 +92,11 @@ def test_every_slide_of_every_deck_keeps_overlapping_categories_apart(real):
     for deck_id in dk.available():
         deck = dk.load(deck_id)
         for slide in deck.slides:
-            view, _ = dk.slide_view(slide, opts)
-            fig = dk.slide_figure(ds, opts, view)
-            if fig.kind != "altair" or view.page != "compare":
+            shown, _ = slide_view(slide, opts)
+            fig = main_figure(ds, shown, opts)
+            if fig.kind != "altair" or shown.page != "compare":
                 continue
-            kind = ds.codebook.breakdown_kind(view.indicator, resolve(view, opts).breakdown)
+            kind = ds.codebook.breakdown_kind(shown.indicator, shown.breakdown)
             if kind == "overlapping":
                 assert not _stacked(fig.chart.to_dict()), (deck_id, slide.title)
 
@@ -180,11 +181,8 @@ def test_every_slide_on_the_present_page(real_data, slide):
     assert_ok(at)
     ds = load(REAL)
     opts = options_from(ds.table, ds.codebook)
-    view, _ = dk.slide_view(dk.load(dk.DEFAULT_DECK).slides[slide - 1], opts)
+    shown, _ = slide_view(dk.load(dk.DEFAULT_DECK).slides[slide - 1], opts)
     for el in at.get("vega_lite_chart"):
         spec = json.loads(el.proto.spec)
-        if (
-            view.page == "compare"
-            and ds.codebook.breakdown_kind(view.indicator, resolve(view, opts).breakdown) == "overlapping"
-        ):
+        if shown.page == "compare" and ds.codebook.breakdown_kind(shown.indicator, shown.breakdown) == "overlapping":
             assert not _stacked(spec)

@@ -19,9 +19,10 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from components.builders import page_rows as views
+from components.builders import main_figure, page_rows as views
 from components.core import provenance as prov, queries as q
 from components.core.dataset import Dataset, assemble_dataset
+from components.decks.present import slide_view
 from components.draw import files as ex
 from components.draw.map_deck import choropleth_data
 from components.serve import api
@@ -344,8 +345,8 @@ def test_table_views_data_check_present(client, sds, opts):
     for n in (1, len(deck.slides)):
         r = client.get(f"{V}/view/present.csv?slide={n}")
         assert r.status_code == 200
-        v, _ = dk.slide_view(deck.slides[n - 1], opts)
-        rows = dk.slide_figure(sds, opts, v).rows
+        v, _ = slide_view(deck.slides[n - 1], opts)
+        rows = main_figure(sds, v, opts).rows
         if v.page == "compare":
             rows = rows[rows["status"] != "no_data"]
         assert r.content == expected_csv(rows, sds)

@@ -64,7 +64,7 @@ def test_chart_axes_use_the_language_number_format():
     [
         ("overview", {}),
         ("compare", {"breakdown": "exploitation"}),
-        ("trends", {"view": "chain"}),
+        ("trends", {"chart": "chain"}),
         ("map", {}),
         ("check", {}),
         ("data", {}),

@@ -1,109 +1,104 @@
-"""Who may import whom: pure code (components' queries, builders, codecs; all of etl) never imports
-Streamlit, and the build (etl) never imports the app. Only the frame, pages and UI modules may."""
+"""Who may import whom. The rules themselves are import contracts in pyproject.toml ([tool.importlinter],
+run by `make lint`: each package of components/ imports only the layers below it, the pure packages never
+import Streamlit, the build never imports the app). Here: what a static contract cannot see (a pure module
+really imports in an interpreter without Streamlit), and the shape of the graph of files: no import circle,
+and the longest chain of imports shorter than before the packages (13 files)."""
 
 from __future__ import annotations
 
 import ast
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-
-# the only modules under components/ and etl/ that may import Streamlit (UI and server glue)
-UI = {
-    f"components.{m}"
-    for m in (
-        "frame",
-        "controls",
-        "share",
-        "a11y",
-        "safe_html",
-        "render",
-        "picker",
-        "admission",
-        "warmup",
-        "my_deck",
-        "own",
-        "connections",
-        "not_found",
-    )
-}
+PURE_PACKAGES = ("core", "view", "draw", "builders", "decks", "uploads")
+MAX_CHAIN = 12  # files in the longest import chain (13 before issue 28)
 
 
-def _modules(package: str) -> dict[str, Path]:
-    return {f"{package}.{p.stem}": p for p in sorted((ROOT / package).glob("*.py")) if p.stem != "__init__"}
-
-
-def _imports(path: Path) -> set[str]:
-    """Every module a file imports, at the top or inside a function (relative imports resolved)."""
-    out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        if isinstance(node, ast.Import):
-            out |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:  # relative: resolve against the file's package
-                base = ".".join(path.relative_to(ROOT).with_suffix("").parts[: -node.level])
-                mod = f"{base}.{node.module}" if node.module else base
-            else:
-                mod = node.module or ""
-            out.add(mod)
-            out |= {f"{mod}.{a.name}" for a in node.names}  # `from components import frame`
-        elif (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("import_module", "__import__")
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-        ):
-            out.add(str(node.args[0].value))
+def _modules() -> dict[str, Path]:
+    """Every first-party module of the app and the build (not tests, not scripts): dotted name -> file."""
+    out = {}
+    for folder in ("components", "etl", "app_pages"):
+        for p in sorted((ROOT / folder).rglob("*.py")):
+            parts = p.relative_to(ROOT).with_suffix("").parts
+            out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = p
+    out.update(app=ROOT / "app.py", server=ROOT / "server.py")
     return out
 
 
-def _is(mod: str, top: str) -> bool:
-    return mod == top or mod.startswith(top + ".")
+MODULES = _modules()
 
 
-PURE = sorted(m for m in {**_modules("components"), **_modules("etl")} if m not in UI)
+def _imports(path: Path) -> set[str]:
+    """The first-party modules a file imports, at the top or inside a function (`from a import b`: the module
+    a.b when it is one, else a)."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [
+                f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in MODULES else node.module for a in node.names
+            ]
+        else:
+            continue
+        out |= {n for n in names if n in MODULES}
+    return out
 
 
-def test_the_scan_sees_lazy_imports(tmp_path):
-    (tmp_path / "x.py").write_text("def f():\n    from streamlit import config\n    import streamlit.logger\n")
-    assert _is("streamlit.logger", "streamlit") and "streamlit" in _imports(tmp_path / "x.py")
-
-
-def test_only_ui_modules_import_streamlit():
-    importers = {
-        m
-        for m, p in {**_modules("components"), **_modules("etl")}.items()
-        if any(_is(i, "streamlit") for i in _imports(p))
-    }
-    assert importers <= UI, f"pure modules importing Streamlit: {sorted(importers - UI)}"
-    assert "components.ui.store" in importers  # the scan sees the real importers
-
-
-def test_etl_never_imports_the_app():
-    bad = {
-        m: sorted(i for i in _imports(p) if any(_is(i, t) for t in ("components", "app_pages", "app", "server")))
-        for m, p in _modules("etl").items()
-    }
-    assert not {m: i for m, i in bad.items() if i}
+GRAPH = {m: _imports(p) - {m} for m, p in MODULES.items()}
 
 
 def test_pure_modules_import_without_streamlit():
     """In a fresh interpreter where `import streamlit` fails, every pure module still imports."""
-    assert {
-        "components.core.dataset",
-        "components.core.queries",
-        "components.core.provenance",
-        "components.builders.page_rows",
-        "components.serve.api",
-        "components.view.deck",
-        "etl.figure_key",
-    } <= set(PURE)
+    pure = sorted(
+        m for m in MODULES if m.startswith("etl") or any(m.startswith(f"components.{p}") for p in PURE_PACKAGES)
+    )
+    assert {"components.core.dataset", "components.view.state", "components.builders.page_rows"} <= set(pure)
     code = (
         "import importlib, sys\nsys.modules['streamlit'] = None\n"
-        f"for m in {PURE!r}:\n    importlib.import_module(m)\n"
+        f"for m in {pure!r}:\n    importlib.import_module(m)\n"
         "assert not any(k == 'streamlit' or k.startswith('streamlit.') for k, v in sys.modules.items() if v)\n"
     )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
+
+
+def _circle() -> list[str] | None:
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(m: str) -> list[str] | None:
+        state[m] = 1
+        path.append(m)
+        for n in sorted(GRAPH[m]):
+            if state.get(n) == 1:
+                return path[path.index(n) :] + [n]
+            if n not in state and (found := visit(n)):
+                return found
+        path.pop()
+        state[m] = 2
+        return None
+
+    for m in sorted(GRAPH):
+        if m not in state and (found := visit(m)):
+            return found
+    return None
+
+
+def test_no_import_circle():
+    assert _circle() is None, " -> ".join(_circle() or [])
+
+
+def test_the_longest_import_chain_is_short():
+    @cache
+    def depth(m: str) -> int:  # files in the longest chain that starts at m
+        return 1 + max((depth(n) for n in GRAPH[m]), default=0)
+
+    longest = max(MODULES, key=depth)
+    chain = [longest]
+    while GRAPH[chain[-1]]:
+        chain.append(max(GRAPH[chain[-1]], key=depth))
+    assert depth(longest) <= MAX_CHAIN, " -> ".join(chain)

@@ -9,13 +9,13 @@ import streamlit as st
 from components.core import i18n
 from components.core.provenance import PRECEDENCE_TEXT
 from components.core.style import md_escape
-from components.ui import a11y, controls, own, render, share, store as frame
+from components.ui import a11y, controls, own, page_data, render, share
 from components.ui.picker import figure_picker
 
 PAGE = "check"
 
-ds = frame.dataset()
-opts = frame.options(ds)
+ds = page_data.dataset()
+opts = page_data.options(ds)
 st.title(i18n._("Check a figure"))
 st.markdown(
     i18n._(
@@ -27,7 +27,7 @@ view, values = controls.bind(PAGE, ds, opts, custom={"figure": lambda v: figure_
 if values["figure"] is None:
     st.warning(i18n._("No figure for this choice."))
     st.stop()
-fig = frame.figures(ds, view, opts)[0]
+fig = page_data.figures(ds, view, opts)[0]
 x = fig.extra
 
 a11y.section_heading(i18n._("The figure"))  # its label below is an h3

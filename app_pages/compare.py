@@ -4,12 +4,12 @@ import streamlit as st
 
 from components.core import i18n
 from components.core.style import md_escape
-from components.ui import controls, my_deck, own, render, store as frame
+from components.ui import controls, my_deck, own, page_data, render
 
 PAGE = "compare"
 
-ds = frame.dataset()
-opts = own.options(ds, frame.options(ds))  # with this session's figures: their indicators, years
+ds = page_data.dataset()
+opts = own.options(ds, page_data.options(ds))  # with this session's figures: their indicators, years
 st.title(i18n._("Compare the countries"))
 view, values = controls.bind(PAGE, ds, opts)
 fig = own.beside(own.figures(ds, view, opts)[0], ds, PAGE, values)  # yours beside, never mixed in

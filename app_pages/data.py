@@ -6,7 +6,7 @@ from components.core import i18n
 from components.core.provenance import PRECEDENCE_TEXT
 from components.core.style import fmt_number, md_escape
 from components.draw import files as ex
-from components.ui import a11y, controls, render, share, store as frame
+from components.ui import a11y, controls, page_data, render, share
 
 PAGE = "data"
 SIDE = [
@@ -22,8 +22,8 @@ SIDE = [
     "url",
 ]
 
-ds = frame.dataset()
-opts = frame.options(ds)
+ds = page_data.dataset()
+opts = page_data.options(ds)
 st.title(i18n._("Data and sources"))
 st.markdown(
     i18n._(
@@ -33,7 +33,7 @@ st.markdown(
     )
 )
 view, values = controls.bind(PAGE, ds, opts)
-fig = frame.figures(ds, view, opts)[0]
+fig = page_data.figures(ds, view, opts)[0]
 st.caption(
     i18n.ngettext("{n} row", "{n} rows", len(fig.table)).format(n=fmt_number(len(fig.table)))
     + " · "

@@ -11,7 +11,7 @@ from components.core import i18n
 from components.core.style import md_escape
 from components.draw import map_deck as mp
 from components.draw.map_static import selected_country
-from components.ui import a11y, controls, my_deck, render, safe_html, share, store as frame
+from components.ui import a11y, controls, my_deck, page_data, render, safe_html, share
 
 PAGE = "map"
 DECK_KEY = "map_deck"
@@ -55,11 +55,11 @@ def _deck_map(fig, flows: bool) -> None:
         safe_html.markdown(FLOWS_KEY, inbound=i18n._(FLOWS_IN), outbound=i18n._(FLOWS_OUT))
 
 
-ds = frame.dataset()
-opts = frame.options(ds)
+ds = page_data.dataset()
+opts = page_data.options(ds)
 st.title(i18n._("Map"))
 view, values = controls.bind(PAGE, ds, opts)
-fig, *detail = frame.figures(ds, view, opts)
+fig, *detail = page_data.figures(ds, view, opts)
 if fig.extra["period_note"]:
     st.caption(fig.extra["period_note"])
 render.caveats(fig)  # a state whose figure counts something else: said before the map compares it

@@ -6,7 +6,7 @@ import streamlit as st
 from components.core import i18n
 from components.core.provenance import PRECEDENCE_TEXT
 from components.core.style import md_escape
-from components.ui import controls, render, share, store as frame
+from components.ui import controls, page_data, render, share
 
 ABOUT = i18n.N_(
     "**What the numbers are.** These are official statistics: victims, suspects and cases that authorities "
@@ -31,10 +31,10 @@ BREAKDOWNS = i18n.N_(
     "by this source”, never as an empty bar."
 )
 
-ds = frame.dataset()
-opts = frame.options(ds)
+ds = page_data.dataset()
+opts = page_data.options(ds)
 view, _ = controls.bind("methodology", ds, opts)
-fig = frame.figures(ds, view, opts)[0]
+fig = page_data.figures(ds, view, opts)[0]
 x = fig.extra
 
 st.title(i18n._("Methodology"))

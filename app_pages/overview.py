@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.core import i18n
 from components.core.style import md_escape
-from components.ui import a11y, controls, my_deck, own, render, share, store as frame
+from components.ui import a11y, controls, my_deck, own, page_data, render, share
 
 PAGE = "overview"
 CAVEAT = i18n.N_(
@@ -12,12 +12,12 @@ CAVEAT = i18n.N_(
     "trafficked.** More victims in the statistics can mean more trafficking, or better detection."
 )
 
-ds = frame.dataset()
-opts = frame.options(ds)
+ds = page_data.dataset()
+opts = page_data.options(ds)
 st.title(i18n._("Trafficking in human beings in the Baltic states"))
 st.markdown(i18n._(CAVEAT))
 view, _ = controls.bind(PAGE, ds, opts)
-main, *sparks = frame.figures(ds, view, opts)
+main, *sparks = page_data.figures(ds, view, opts)
 spark = {f.key: f for f in sparks}
 cards = main.extra["cards"]
 if main.extra["years"]:

@@ -3,7 +3,8 @@ Figure's rows (components/builders), so the API, the page, its CSV and its slide
 
 `ViewData.view` is the view the page ends up showing (after the same fallbacks as its widgets:
 `view_state.resolve`); `ViewData.table` is exactly what the page's CSV download holds before the source
-columns; `ViewData.chart` is the same rows (kept for callers that name them so).
+columns. The API takes them from the process-wide store (components/store.py), which keeps the Figures the
+pages draw; `view_data` here builds them afresh (tests, scripts).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from components.builders import main_figure
+from components.builders import build
 from components.core import pages as registry, queries as q
 from components.core.dataset import Dataset, period_key
+from components.core.figure import Figure
 from components.draw import files as ex
 from components.view.state import Options, ViewState, options_from, resolve
 from etl.figure_key import figure_key
@@ -27,7 +29,6 @@ VIEW_PAGES = CHART_PAGES + TABLE_PAGES + ("present",)
 @dataclass
 class ViewData:
     view: ViewState
-    chart: pd.DataFrame
     table: pd.DataFrame
 
 
@@ -60,11 +61,14 @@ def default_figure(ds: Dataset, options: Options) -> str | None:
 
 
 def view_data(ds: Dataset, view: ViewState, options: Options) -> ViewData:
-    """The rows `view.page` shows for `view` (see the module docstring)."""
+    """The rows `view.page` shows for `view` (see the module docstring), built now."""
     shown, _ = resolve(view, options)
-    fig = main_figure(ds, view, options)
-    rows = fig.rows if fig is not None else ex.tidy(ds.table.iloc[0:0])
-    return ViewData(shown, rows, rows)
+    return view_data_of(ds, shown, build(ds, view, options))
+
+
+def view_data_of(ds: Dataset, shown: ViewState, figures: tuple[Figure, ...]) -> ViewData:
+    """The rows of the page's main Figure (the first), or none in the table's columns."""
+    return ViewData(shown, figures[0].rows if figures else ex.tidy(ds.table.iloc[0:0]))
 
 
 def csv_rows(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:

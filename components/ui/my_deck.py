@@ -23,7 +23,7 @@ from components.core import i18n
 from components.core.pages import page as page_spec
 from components.core.style import md_escape
 from components.decks import deck as dk
-from components.ui import controls, own as own_figures, safe_html, store as frame
+from components.ui import controls, own as own_figures, page_data, safe_html
 from components.view.state import ViewState, resolve
 
 PRESENT = "present"
@@ -190,9 +190,9 @@ def current(ds, view: ViewState, values: dict, options):
         slide = deck.slides[n - 1]
         slide_view, notices = dk.slide_view(slide, options)
         slide_view = replace(slide_view, lang=i18n.lang())
-        fig = _with_own_figures(frame.figures(ds, slide_view, options)[0], ds, slide, slide_view, options)
+        fig = _with_own_figures(page_data.figures(ds, slide_view, options)[0], ds, slide, slide_view, options)
         return fig, deck, n, slide, tuple(notices)
-    fig = frame.figures(ds, view, options)[0]
+    fig = page_data.figures(ds, view, options)[0]
     slide = fig.extra["slide"]
     fig = _with_own_figures(fig, ds, slide, None, options)
     return fig, fig.extra["deck"], fig.extra["n"], slide, fig.extra["slide_notices"]

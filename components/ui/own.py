@@ -15,7 +15,7 @@ import streamlit as st
 
 from components.core import i18n
 from components.core.i18n import _
-from components.ui import store as frame
+from components.ui import page_data
 from components.uploads import overlay, read as uploads
 from components.view.state import resolve
 
@@ -46,7 +46,7 @@ def beside(fig, ds, page: str, values: dict):
         return new
     from dataclasses import replace
 
-    return replace(new, screen=frame.screen_spec(new.spec))
+    return replace(new, screen=page_data.screen_spec(new.spec))
 
 
 def for_slides(ds):
@@ -100,21 +100,21 @@ def options(ds, base):
 def session_only(ds, view, opts) -> bool:
     """Whether only this session's figures make `view` possible (an NGO indicator, a year with an uploaded
     figure only): the data's own options would show something else."""
-    base = frame.options(ds)
+    base = page_data.options(ds)
     return opts is not base and resolve(view, base) != resolve(view, opts)
 
 
 def figures(ds, view, opts):
     """The official Figures of `view` under this session's options. A view any session can open comes from
-    the shared cache (frame.figures); a session-only view is built for this session and never cached for the
+    the shared cache (page_data.figures); a session-only view is built for this session and never cached for the
     others (their options would resolve the same link to another view)."""
     if not session_only(ds, view, opts):
-        return frame.figures(ds, view, frame.options(ds))
+        return page_data.figures(ds, view, page_data.options(ds))
     from components.builders import build
 
     shown, _values = resolve(view, opts)
     return tuple(
-        replace(f, screen=frame.screen_spec(f.spec)) if f.spec is not None else f for f in build(ds, shown, opts)
+        replace(f, screen=page_data.screen_spec(f.spec)) if f.spec is not None else f for f in build(ds, shown, opts)
     )
 
 

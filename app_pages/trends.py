@@ -18,7 +18,7 @@ ds = page_data.dataset()
 opts = own.options(ds, page_data.options(ds))  # with this session's figures: their indicators, years
 st.title(i18n._("Trends over time"))
 view, values = controls.bind(PAGE, ds, opts)
-fig = own.beside(own.figures(ds, view, opts)[0], ds, PAGE, values)  # yours beside, never mixed in
+fig = own.beside(own.page_build(ds, view, opts), ds, PAGE, values).main  # yours beside, never mixed in
 if values["view"] == "chain":
     a11y.set_title(i18n._("Justice chain"), i18n._("Trends"))
     st.markdown(i18n._(CHAIN_INTRO))

@@ -65,7 +65,7 @@ def _child(page: str, query: str, steps: list[str]) -> dict:
     for i, step in enumerate(steps):
         t0 = time.perf_counter()
         if step == "page":
-            ui.figures(ds, view, opts)
+            (ui.page_build if hasattr(ui, "page_build") else ui.figures)(ds, view, opts)
         else:
             fmt = "json" if step == "api.json" else "csv"
             r = client.get(f"/api/v1/view/{page}.{fmt}?{query}")

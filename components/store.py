@@ -1,13 +1,15 @@
-"""The process-wide store: the dataset, the options it allows and the Figures of a view, kept once per process
-and shared by the app's sessions (components/ui/page_data.py), the HTTP data API (components/serve/api.py) and
-the warm-up (components/serve/warmup.py), so what one of them builds the others find. Pure: no Streamlit.
+"""The process-wide store: the dataset, the options it allows and the build of a view (its Figures and page
+model), kept once per process and shared by the app's sessions (components/ui/page_data.py), the HTTP data API
+(components/serve/api.py) and the warm-up (components/serve/warmup.py), so what one of them builds the others
+find. Pure: no Streamlit.
 
     dataset()                          the dataset of data_dir(), assembled and verified once per version of its
                                        files (their stat signature: a few stat calls per call); a broken version
                                        raises the same DataError again without reading it again
     options(ds)                        what the data allows, once per dataset digest
-    figures(ds, view, options)         the page's Figures for the view, once per (dataset digest, page, canonical
-                                       query), at most FIGURES_KEPT of them (least recently used go first)
+    page_build(ds, view, options)      the page's Figures and page model for the view (a PageBuild), once per
+                                       (dataset digest, page, canonical query), at most BUILDS_KEPT of them (the
+                                       least recently used go first)
     view_data(ds, view, options)       the rows the page shows (the API's view rows): its main Figure's rows
 
 Every cache is bounded and safe across threads; a value being made by one thread is waited for, not made a
@@ -37,11 +39,11 @@ from components.core.dataset import (
     read_table,
     stat_signature,
 )
-from components.core.figure import Figure
+from components.core.figure import Figure, PageBuild
 from components.view.state import Options, ViewState, resolve
 
 DATASETS_KEPT = 4  # versions of the files (the current one and those before, for sessions still on them)
-FIGURES_KEPT = 256  # (dataset, page, canonical query) entries
+BUILDS_KEPT = 256  # (dataset, page, canonical query) entries
 
 
 class Cache:
@@ -118,45 +120,47 @@ def options(ds: Dataset) -> Options:
     return _OPTIONS.get(ds.digest, lambda: options_for(ds))
 
 
-# ------------------------------------------------------------------------------------ the Figures of a view
+# ------------------------------------------------------------------------------------ the build of a view
 
 
 @dataclass
 class _Built:
-    figures: tuple[Figure, ...]
+    build: PageBuild
     on_screen: bool = False  # each chart's `screen` spec is set
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-_FIGURES = Cache(FIGURES_KEPT)
+_BUILDS = Cache(BUILDS_KEPT)
 
 
-def figures(
+def page_build(
     ds: Dataset, view: ViewState, options: Options, screen: Callable[[dict], dict] | None = None
-) -> tuple[Figure, ...]:
-    """The page's Figures for `view` (components/builders `build`), built once per (dataset digest, page, the
-    view's canonical query) for every session and the API. `screen(spec)`: how the screen draws a chart's spec
-    (the app's; the API passes none): set as each chart's `screen` once per entry, so a Figure first built for
-    the API is made ready for the screen on the page's first use."""
+) -> PageBuild:
+    """The page's Figures and page model for `view` (components/builders `build`), built once per (dataset
+    digest, page, the view's canonical query) for every session and the API. `screen(spec)`: how the screen
+    draws a chart's spec (the app's; the API passes none): set as each chart's `screen` once per entry, so a
+    build first made for the API is made ready for the screen on the page's first use."""
     view, _ = resolve(view, options)
-    built: _Built = _FIGURES.get((ds.digest, view.page, view.query_string()), lambda: _Built(build(ds, view, options)))
+    built: _Built = _BUILDS.get((ds.digest, view.page, view.query_string()), lambda: _Built(build(ds, view, options)))
     if screen is not None and not built.on_screen:
         with built.lock:
             if not built.on_screen:
-                built.figures = tuple(
-                    replace(f, screen=screen(f.spec)) if f.spec is not None else f for f in built.figures
-                )
+                built.build = replace(built.build, figures=tuple(_on_screen(f, screen) for f in built.build.figures))
                 built.on_screen = True
-    return built.figures
+    return built.build
+
+
+def _on_screen(fig: Figure, screen: Callable[[dict], dict]) -> Figure:
+    return replace(fig, screen=screen(fig.spec)) if fig.spec is not None else fig
 
 
 def view_data(ds: Dataset, view: ViewState, options: Options) -> ViewData:
-    """The rows `view.page` shows for `view` (the data API's view rows): its main Figure's, from `figures`."""
+    """The rows `view.page` shows for `view` (the data API's view rows): its main Figure's, from `page_build`."""
     shown, _ = resolve(view, options)
-    return view_data_of(ds, shown, figures(ds, shown, options))
+    return view_data_of(ds, shown, page_build(ds, shown, options))
 
 
 def clear() -> None:
     """Forget everything kept (tests; a benchmark's cold start)."""
-    for cache in (_TABLES, _DATASETS, _OPTIONS, _FIGURES):
+    for cache in (_TABLES, _DATASETS, _OPTIONS, _BUILDS):
         cache.clear()

@@ -72,7 +72,6 @@ def chart_figure(
     name: dict,
     notes=(),
     check=(),
-    extra=None,
     csv_rows=None,
     source_rows=None,
     caveats=(),
@@ -98,7 +97,6 @@ def chart_figure(
         caveats=tuple(caveats),
         file_stem=stem,
         check=tuple(check),
-        extra=extra or {},
     )
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from components.builders import build
 from components.core import pages as registry, queries as q
 from components.core.dataset import Dataset, period_key
-from components.core.figure import Figure
+from components.core.figure import PageBuild
 from components.draw import files as ex
 from components.view.state import Options, ViewState, options_from, resolve
 from etl.figure_key import figure_key
@@ -66,9 +66,9 @@ def view_data(ds: Dataset, view: ViewState, options: Options) -> ViewData:
     return view_data_of(ds, shown, build(ds, view, options))
 
 
-def view_data_of(ds: Dataset, shown: ViewState, figures: tuple[Figure, ...]) -> ViewData:
-    """The rows of the page's main Figure (the first), or none in the table's columns."""
-    return ViewData(shown, figures[0].rows if figures else ex.tidy(ds.table.iloc[0:0]))
+def view_data_of(ds: Dataset, shown: ViewState, built: PageBuild) -> ViewData:
+    """The rows of the page's main Figure, or none in the table's columns."""
+    return ViewData(shown, built.main.rows if built.main is not None else ex.tidy(ds.table.iloc[0:0]))
 
 
 def csv_rows(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:

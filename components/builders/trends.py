@@ -8,30 +8,33 @@ import pandas as pd
 from components.builders.common import chart_figure, check_links, shown_rows, span_text, value_texts
 from components.core import i18n, queries as q
 from components.core.cite import source_line
-from components.core.figure import years_covered
+from components.core.figure import PageBuild, years_covered
 from components.core.i18n import N_
 from components.core.style import fmt_value, round_half_up
 from components.draw.charts import chain_chart, compare_chart, trend_chart
 from components.view.state import resolve
 
 
-def build(ds, view, options):
+def build(ds, view, options) -> PageBuild[None]:
+    """The page's one chart; the page shows nothing beside it that the Figure does not hold (no page model)."""
     view, v = resolve(view, options)
     lo, hi = v["years"] or (options.year_min, options.year_max)
     if v["view"] == "chain":
-        return (chain(ds, list(v["countries"]), lo, hi, v["unconfirmed"]),)
+        return PageBuild((chain(ds, list(v["countries"]), lo, hi, v["unconfirmed"]),))
     if v["view"] == "forms":
-        return (forms(ds, v["country"], v["indicator"], lo, hi, v["unconfirmed"]),)
-    return (
-        lines(
-            ds,
-            indicator=v["indicator"],
-            measure=v["measure"],
-            countries=list(v["countries"]),
-            years=(lo, hi),
-            base=v["index_base"],
-            unconfirmed=v["unconfirmed"],
-        ),
+        return PageBuild((forms(ds, v["country"], v["indicator"], lo, hi, v["unconfirmed"]),))
+    return PageBuild(
+        (
+            lines(
+                ds,
+                indicator=v["indicator"],
+                measure=v["measure"],
+                countries=list(v["countries"]),
+                years=(lo, hi),
+                base=v["index_base"],
+                unconfirmed=v["unconfirmed"],
+            ),
+        )
     )
 
 
@@ -218,7 +221,6 @@ def chain(ds, countries: list[str], lo: int, hi: int, unconfirmed: bool):
         ).format(title=title, stages=", ".join(stages)),
         table=q.chain_table(data, cb),
         notes=notes,
-        extra={"conversion": conv},
         name=dict(countries=countries, indicator="justice-chain", period=span_text(covered).replace("–", "-") or None),
     )
 

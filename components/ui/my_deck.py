@@ -190,12 +190,12 @@ def current(ds, view: ViewState, values: dict, options):
         slide = deck.slides[n - 1]
         slide_view, notices = dk.slide_view(slide, options)
         slide_view = replace(slide_view, lang=i18n.lang())
-        fig = _with_own_figures(page_data.figures(ds, slide_view, options)[0], ds, slide, slide_view, options)
+        fig = _with_own_figures(page_data.page_build(ds, slide_view, options).main, ds, slide, slide_view, options)
         return fig, deck, n, slide, tuple(notices)
-    fig = page_data.figures(ds, view, options)[0]
-    slide = fig.extra["slide"]
-    fig = _with_own_figures(fig, ds, slide, None, options)
-    return fig, fig.extra["deck"], fig.extra["n"], slide, fig.extra["slide_notices"]
+    built = page_data.page_build(ds, view, options)
+    shown = built.page  # components/decks/present.py PresentPage
+    fig = _with_own_figures(built.main, ds, shown.slide, None, options)
+    return fig, shown.deck, shown.n, shown.slide, shown.slide_notices
 
 
 def _with_own_figures(fig, ds, slide, slide_view, options):
@@ -204,7 +204,7 @@ def _with_own_figures(fig, ds, slide, slide_view, options):
     if own_figures.rows() is None:
         return fig
     slide_view = slide_view or dk.slide_view(slide, options)[0]
-    return own_figures.beside(fig, ds, slide.page, resolve(slide_view, options)[1])
+    return own_figures.beside_figure(fig, ds, slide.page, resolve(slide_view, options)[1])
 
 
 def _show(picked: str) -> None:

@@ -1,10 +1,12 @@
 """What a page run draws from (Streamlit side of the process-wide store, components/store.py): the dataset for
-this run (kept in the session by app.py, or an error shown in the reader's language), the options it allows and
-the page's Figures, with each chart's spec prepared for the screen. The store keeps one copy of each per process,
-shared with the data API and the warm-up. Pages draw what `figures()` returns with components/ui/render.py."""
+this run (kept in the session by app.py, or an error shown in the reader's language), the options it allows
+and the page's build (its Figures, each chart's spec prepared for the screen, and its page model). The store
+keeps one copy of each per process, shared with the data API and the warm-up. Pages draw what `page_build()`
+returns with components/ui/render.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +15,7 @@ import streamlit as st
 from components import store
 from components.core import i18n
 from components.core.dataset import TABLE, DataError, Dataset
-from components.core.figure import Figure
+from components.core.figure import Figure, PageBuild
 from components.draw.charts import reflow_title
 from components.view.state import Options, ViewState
 
@@ -88,7 +90,17 @@ def screen_spec(spec: dict) -> dict:
     return screen
 
 
-def figures(ds: Dataset, view: ViewState, options: Options) -> tuple[Figure, ...]:
-    """The page's Figures for this view, ready for the screen: the store's, keyed on (dataset digest, page, the
-    view's canonical query). Built once, shared by every session and the API: never mutate what it returns."""
-    return store.figures(ds, view, options, screen=screen_spec)
+def page_build(ds: Dataset, view: ViewState, options: Options) -> PageBuild:
+    """The page's Figures (ready for the screen) and page model for this view: the store's, keyed on (dataset
+    digest, page, the view's canonical query). Built once, shared by every session and the API: never mutate
+    what it returns."""
+    return store.page_build(ds, view, options, screen=screen_spec)
+
+
+def on_screen(built: PageBuild) -> PageBuild:
+    """`built` with each chart's spec prepared for the screen (a build of this session only: not in the store)."""
+    return replace(built, figures=tuple(_on_screen(f) for f in built.figures))
+
+
+def _on_screen(fig: Figure) -> Figure:
+    return replace(fig, screen=screen_spec(fig.spec)) if fig.spec is not None else fig

@@ -20,7 +20,7 @@ def chart(
     on_select=None,
     width: str = "stretch",
 ) -> None:
-    """The chart alone (with its alt text). `screen`: the spec prepared for the screen (page_data.figures).
+    """The chart alone (with its alt text). `screen`: the spec prepared for the screen (page_data.page_build).
     `on_select`: a callback when the chart's selection changes (the map's click on a state). `width`:
     "content" keeps the spec's own width (a slide's map, side-by-side panels)."""
     spec = screen or fig.screen or fig.chart_spec()

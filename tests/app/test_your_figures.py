@@ -105,8 +105,8 @@ def test_official_figures_are_never_replaced_and_the_csv_labels_the_uploaded_row
     from components.builders import build
     from components.builders.page_rows import options_for
     from components.core.dataset import load
-    from components.uploads import read
     from components.uploads.overlay import beside
+    from components.uploads.read import read
     from components.view.state import ViewState, resolve
     from tests.app.conftest import DATA_DIR
 
@@ -114,7 +114,7 @@ def test_official_figures_are_never_replaced_and_the_csv_labels_the_uploaded_row
     opts = options_for(ds)
     view = ViewState.from_query({"ind": "victims", "per": "2022", "bd": "total"}, opts, "compare")[0]
     view, values = resolve(view, opts)
-    official = build(ds, view, opts)[0]
+    official = build(ds, view, opts).main
     up = read(TEMPLATE, "synthetic.csv", ds.codebook)
     fig = beside(official, up.rows, "compare", values, ds)
     # the official rows, facts' rows and check links are the same objects' values: nothing replaced
@@ -139,8 +139,8 @@ def test_uploaded_counts_are_never_turned_into_a_rate():
     from components.builders import build
     from components.builders.page_rows import options_for
     from components.core.dataset import load
-    from components.uploads import read
     from components.uploads.overlay import beside
+    from components.uploads.read import read
     from components.view.state import ViewState, resolve
     from tests.app.conftest import DATA_DIR
 
@@ -149,9 +149,9 @@ def test_uploaded_counts_are_never_turned_into_a_rate():
     view, values = resolve(
         ViewState.from_query({"ind": "victims", "per": "2022", "bd": "total", "m": "pm"}, opts, "compare")[0], opts
     )
-    official = build(ds, view, opts)[0]
+    official = build(ds, view, opts).main
     fig = beside(official, read(TEMPLATE, "synthetic.csv", ds.codebook).rows, "compare", values, ds)
-    assert len(fig.chart_spec()["layer"]) == len(official.chart_spec()["layer"]) and "own_rows" not in fig.extra
+    assert len(fig.chart_spec()["layer"]) == len(official.chart_spec()["layer"]) and fig.own_rows is None
     assert any("never divided by the population" in n for n in fig.notes)
 
 
@@ -162,8 +162,8 @@ def test_the_chart_with_uploaded_figures_is_valid_vega_lite_and_exports():
     from components.builders import build
     from components.builders.page_rows import options_for
     from components.core.dataset import load
-    from components.uploads import read
     from components.uploads.overlay import beside
+    from components.uploads.read import read
     from components.view.state import ViewState, resolve
     from tests.app.conftest import DATA_DIR
 
@@ -173,8 +173,8 @@ def test_the_chart_with_uploaded_figures_is_valid_vega_lite_and_exports():
     schema = load_schema()
     for page, query in (("compare", {"ind": "victims", "per": "2022", "bd": "total"}), ("trends", {"ind": "victims"})):
         view, values = resolve(ViewState.from_query(query, opts, page)[0], opts)
-        fig = beside(build(ds, view, opts)[0], own, page, values, ds)
-        assert "own_rows" in fig.extra, page
+        fig = beside(build(ds, view, opts).main, own, page, values, ds)
+        assert fig.own_rows is not None, page
         validate_jsonschema(fig.chart_spec(), schema)
         svg = ex.figure_svg(fig, ds.meta, ds.sources).decode("utf-8")
         assert f"figures of {ORG}" in svg.replace("&#39;", "'"), page
@@ -287,7 +287,7 @@ ROUND_TRIP = [
 
 def test_the_download_gives_back_exactly_the_rows_uploaded(real_data, deferred):
     from components.core.dataset import load
-    from components.uploads import read
+    from components.uploads.read import read
 
     at = _journey()
     text = " ".join(m.value for m in at.markdown)

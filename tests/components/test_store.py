@@ -1,5 +1,5 @@
-"""The process-wide store (components/store.py): one dataset, one options index and one set of Figures per
-view for the app, the data API and the warm-up; bounded, safe across threads. Synthetic fixture."""
+"""The process-wide store (components/store.py): one dataset, one options index and one build (Figures and page
+model) per view for the app, the data API and the warm-up; bounded, safe across threads. Synthetic fixture."""
 
 from __future__ import annotations
 
@@ -51,32 +51,32 @@ def test_a_view_the_page_built_is_served_by_the_api_without_building_again(fixtu
     ds = store.dataset()
     opts = store.options(ds)
     view, _ = ViewState.from_query({"per": "2022"}, opts, "compare")
-    page = store.figures(ds, view, opts, screen=lambda spec: {"screen": True})
+    page = store.page_build(ds, view, opts, screen=lambda spec: {"screen": True})
     assert len(builds) == 1
     with TestClient(Starlette(routes=api.ROUTES)) as client:
         for fmt in ("csv", "json"):
             assert client.get(f"/api/v1/view/compare.{fmt}?per=2022").status_code == 200
     assert len(builds) == 1, builds
-    assert store.view_data(ds, view, opts).table is page[0].rows
+    assert store.view_data(ds, view, opts).table is page.main.rows
 
 
 def test_a_figure_first_built_for_the_api_gets_its_screen_spec_on_the_pages_first_use(fixture_data, builds):
     ds = store.dataset()
     opts = store.options(ds)
     view = ViewState(page="trends")
-    plain = store.figures(ds, view, opts)
-    assert plain[0].screen is None
-    shown = store.figures(ds, view, opts, screen=lambda spec: {"screen": True})
-    assert shown[0].screen == {"screen": True} and shown[0].rows is plain[0].rows
-    assert store.figures(ds, view, opts)[0].screen == {"screen": True}  # the API gets the same objects now
+    plain = store.page_build(ds, view, opts)
+    assert plain.main.screen is None
+    shown = store.page_build(ds, view, opts, screen=lambda spec: {"screen": True})
+    assert shown.main.screen == {"screen": True} and shown.main.rows is plain.main.rows
+    assert store.page_build(ds, view, opts).main.screen == {"screen": True}  # the API gets the same ones now
     assert len(builds) == 1
 
 
 def test_views_that_resolve_alike_share_one_entry(fixture_data, builds):
     ds = store.dataset()
     opts = store.options(ds)
-    store.figures(ds, ViewState(page="compare"), opts)
-    store.figures(ds, store.resolve(ViewState(page="compare"), opts)[0], opts)
+    store.page_build(ds, ViewState(page="compare"), opts)
+    store.page_build(ds, store.resolve(ViewState(page="compare"), opts)[0], opts)
     assert len(builds) == 1
 
 

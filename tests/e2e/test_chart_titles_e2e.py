@@ -67,7 +67,7 @@ def expected_titles():
     for name, page_id, link, _ in PAGES:
         view, _ = ViewState.from_query(dict(parse_qsl(urlsplit(link).query)), options, page_id)
         view, _ = resolve(view, options)
-        out[name] = [f.title for f in build(ds, view, options)]
+        out[name] = [f.title for f in build(ds, view, options).figures]
     return out
 
 

@@ -52,7 +52,7 @@ def beside_figure(fig, ds, page: str, values: dict):
     if own is None or fig is None:
         return fig
     new = overlay.beside(fig, own, page, values, ds)
-    return new if new is fig else page_data.on_screen(PageBuild((new,))).main
+    return new if new is fig else page_data.figure_on_screen(new)
 
 
 def for_slides(ds):

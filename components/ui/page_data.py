@@ -99,8 +99,9 @@ def page_build(ds: Dataset, view: ViewState, options: Options) -> PageBuild:
 
 def on_screen(built: PageBuild) -> PageBuild:
     """`built` with each chart's spec prepared for the screen (a build of this session only: not in the store)."""
-    return replace(built, figures=tuple(_on_screen(f) for f in built.figures))
+    return replace(built, figures=tuple(figure_on_screen(f) for f in built.figures))
 
 
-def _on_screen(fig: Figure) -> Figure:
+def figure_on_screen(fig: Figure) -> Figure:
+    """`fig` with its chart's spec prepared for the screen (a Figure of this session only)."""
     return replace(fig, screen=screen_spec(fig.spec)) if fig.spec is not None else fig

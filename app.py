@@ -11,7 +11,7 @@ from components.core import i18n, pages as registry
 from components.core.cite import dataset_citation, licence_summary
 from components.core.i18n import _
 from components.core.style import md_escape
-from components.ui import a11y, language, store as frame
+from components.ui import a11y, language, page_data
 from components.ui.controls import reset
 from components.ui.share import copy_box, copy_link
 from components.view.params import PAGE_FIELDS
@@ -28,7 +28,7 @@ page_id = page.url_path or "overview"
 a11y.set_title(page.title)  # a <title> per page (a page may name its view: Trends' justice chain)
 a11y.frame()  # language, skip link, contrast, focus outlines, reflow
 
-ds = frame.load_or_error()
+ds = page_data.load_or_error()
 
 
 def _as_of(meta) -> str:

@@ -28,4 +28,3 @@ extract_messages  # babel.cfg: the decks' extractor (components/decks/deck.py)
 
 # A field of the view read by its name (view["filter_indicator"], the pages' registry, the URL codec)
 filter_indicator
-

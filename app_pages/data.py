@@ -6,7 +6,7 @@ from components.core import i18n
 from components.core.provenance import PRECEDENCE_TEXT
 from components.core.style import fmt_number, md_escape
 from components.draw import files as ex
-from components.ui import a11y, controls, render, share, store as frame
+from components.ui import a11y, controls, page_data, render, share
 
 PAGE = "data"
 SIDE = [
@@ -22,8 +22,8 @@ SIDE = [
     "url",
 ]
 
-ds = frame.dataset()
-opts = frame.options(ds)
+ds = page_data.dataset()
+opts = page_data.options(ds)
 st.title(i18n._("Data and sources"))
 st.markdown(
     i18n._(
@@ -33,11 +33,12 @@ st.markdown(
     )
 )
 shown = controls.bind(PAGE, ds, opts)
-fig = frame.figures(ds, shown, opts)[0]
+built = page_data.page_build(ds, shown, opts)
+fig, x = built.main, built.page
 st.caption(
     i18n.ngettext("{n} row", "{n} rows", len(fig.table)).format(n=fmt_number(len(fig.table)))
     + " · "
-    + i18n.ngettext("{n} figure", "{n} figures", fig.extra["n_figures"]).format(n=fmt_number(fig.extra["n_figures"]))
+    + i18n.ngettext("{n} figure", "{n} figures", x.n_figures).format(n=fmt_number(x.n_figures))
 )
 dl = st.columns([1, 1, 3])
 dl[0].download_button(
@@ -70,7 +71,7 @@ picked = render.table(
     column_config={"Preferred": st.column_config.CheckboxColumn(i18n._("Preferred"), width="small")},
 )
 rows = getattr(getattr(picked, "selection", None), "rows", None) or []
-if rows and 0 <= rows[0] < len(fig.table) and controls.pick(PAGE, "figure", fig.extra["keys"][rows[0]]):
+if rows and 0 <= rows[0] < len(fig.table) and controls.pick(PAGE, "figure", x.keys[rows[0]]):
     st.rerun()
 if fig.table.empty:
     st.caption(i18n._("**No row matches these filters.** Widen the years, the grade or the search."))
@@ -78,17 +79,17 @@ if fig.table.empty:
 controls.select_field(
     PAGE,
     "figure",
-    fig.extra["figures"],
-    fig.extra["labels"].get,
+    x.figures,
+    x.labels.get,
     label=i18n._("Figure (the list offers figures given by several sources)"),
     none_label=i18n._("— choose a figure —"),
 )
-side = fig.extra["selected"]
+side = x.selected
 if side:
     a11y.section_heading(i18n._("The selected figure"))  # its label below is an h3
-    st.subheader(side["label"])
+    st.subheader(side.label)
     render.table(
-        side["rows"][SIDE].rename(
+        side.rows[SIDE].rename(
             columns={
                 "preferred": "Preferred",
                 "title": "Source",
@@ -105,11 +106,11 @@ if side:
             "Link": st.column_config.LinkColumn(i18n._("Link")),
         },
     )
-    st.markdown(i18n._("**Why this one:** {why}").format(why=md_escape(side["why"])))
+    st.markdown(i18n._("**Why this one:** {why}").format(why=md_escape(side.why)))
     st.caption(i18n._(PRECEDENCE_TEXT))
     st.page_link(
         "app_pages/check.py",
         label=i18n._("Check this figure: definition, flags and a citation to paste"),
         icon=":material/fact_check:",
-        query_params={"fig": side["figure"]},
+        query_params={"fig": side.figure},
     )

@@ -11,7 +11,7 @@ from components.core import i18n
 from components.core.style import md_escape
 from components.draw import map_deck as mp
 from components.draw.map_static import selected_country
-from components.ui import a11y, controls, my_deck, render, safe_html, share, store as frame
+from components.ui import a11y, controls, my_deck, page_data, render, safe_html, share
 
 PAGE = "map"
 DECK_KEY = "map_deck"
@@ -41,7 +41,7 @@ def _on_pick() -> None:
     controls.set_value(PAGE, "sel", selected_country(st.session_state.get(STATIC_KEY)))
 
 
-def _deck_map(fig, flows: bool) -> None:
+def _deck_map(fig, legend, flows: bool) -> None:
     st.markdown(f"**{md_escape(fig.title)}** — {md_escape(fig.unit)}")
     st.pydeck_chart(
         fig.deck, height=mp.HEIGHT, on_select=_on_select, selection_mode="single-object", key=DECK_KEY, alt=fig.alt_text
@@ -49,19 +49,20 @@ def _deck_map(fig, flows: bool) -> None:
     safe_html.markdown(
         "<div style='font-size:0.85rem;line-height:1.8'><b>{unit}</b> &nbsp; {swatches}</div>",
         unit=fig.unit.capitalize(),
-        swatches=[safe_html.fragment(SWATCH, **item) for item in fig.extra["legend"]],
+        swatches=[safe_html.fragment(SWATCH, **item) for item in legend],
     )
     if flows:
         safe_html.markdown(FLOWS_KEY, inbound=i18n._(FLOWS_IN), outbound=i18n._(FLOWS_OUT))
 
 
-ds = frame.dataset()
-opts = frame.options(ds)
+ds = page_data.dataset()
+opts = page_data.options(ds)
 st.title(i18n._("Map"))
 shown = controls.bind(PAGE, ds, opts)
-fig, *detail = frame.figures(ds, shown, opts)
-if fig.extra["period_note"]:
-    st.caption(fig.extra["period_note"])
+built = page_data.page_build(ds, shown, opts)
+fig, detail, x = built.main, built.figures[1:], built.page
+if x.period_note:
+    st.caption(x.period_note)
 render.caveats(fig)  # a state whose figure counts something else: said before the map compares it
 
 map_col, detail_col = st.columns([3, 2])
@@ -69,7 +70,7 @@ with map_col:
     if fig.deck is None:  # the drawn map: its title, legend and sources are in it, as in its files
         render.chart(fig, key=STATIC_KEY, on_select=_on_pick)
     else:
-        _deck_map(fig, shown.flows)
+        _deck_map(fig, x.legend, shown.flows)
 with detail_col:
     if not shown.sel:
         st.info(
@@ -97,10 +98,10 @@ render.table(
     fig.table,
     alt_text=i18n._("Table of the numbers on the map: {title}, {unit}").format(title=fig.title, unit=fig.unit),
 )
-if fig.extra["flows"] is not None:
-    render.table(fig.extra["flows"], alt_text=i18n._("Table of the flow arcs, {period}").format(period=fig.period_text))
+if x.flows is not None:
+    render.table(x.flows, alt_text=i18n._("Table of the flow arcs, {period}").format(period=fig.period_text))
 render.notes(fig)
-st.caption(md_escape(fig.extra["attribution"]))
+st.caption(md_escape(x.attribution))
 st.caption(
     i18n._("Downloads: the map as an image (PNG/SVG, with legend, unit, period and sources) and its figures (CSV).")
 )

@@ -6,7 +6,7 @@ import streamlit as st
 from components.core import i18n
 from components.core.provenance import PRECEDENCE_TEXT
 from components.core.style import md_escape
-from components.ui import controls, render, share, store as frame
+from components.ui import controls, page_data, render, share
 
 ABOUT = i18n.N_(
     "**What the numbers are.** These are official statistics: victims, suspects and cases that authorities "
@@ -31,42 +31,40 @@ BREAKDOWNS = i18n.N_(
     "by this source”, never as an empty bar."
 )
 
-ds = frame.dataset()
-opts = frame.options(ds)
+ds = page_data.dataset()
+opts = page_data.options(ds)
 shown = controls.bind("methodology", ds, opts)
-fig = frame.figures(ds, shown, opts)[0]
-x = fig.extra
+built = page_data.page_build(ds, shown, opts)
+fig, x = built.main, built.page
 
 st.title(i18n._("Methodology"))
 st.markdown(i18n._(ABOUT))
 st.header(i18n._("What each country counts"))
-for tab, (_country, items) in zip(
-    st.tabs([c for c, _ in x["definitions"]]) if x["definitions"] else [], x["definitions"]
-):
+for tab, (country, items) in zip(st.tabs([c for c, _ in x.definitions]) if x.definitions else [], x.definitions):
     with tab:
         for indicator, definition, sources in items:
             st.markdown(f"**{md_escape(indicator)}**")
             st.text(definition)
             if sources:
                 st.caption(i18n._("Sources: {names}").format(names=md_escape(sources)))
-if not x["definitions"]:
+if not x.definitions:
     st.caption(i18n._("codebook/country_definitions.csv not available."))
-if x["indicators"] is not None:
+if x.indicators is not None:
     with st.expander(i18n._("Harmonised indicators (codebook)")):
-        render.table(x["indicators"], alt_text=i18n._("Indicator codebook"))
+        render.table(x.indicators, alt_text=i18n._("Indicator codebook"))
 
 st.header(i18n._("How sure is a figure: evidence grades"))
 st.markdown(i18n._(GRADES))
-if x["grades"] is not None:
-    render.table(x["grades"], alt_text=i18n._("Evidence grades"))
+if x.grades is not None:
+    render.table(x.grades, alt_text=i18n._("Evidence grades"))
 st.header(i18n._("Which source is shown when several give the same figure"))
 st.markdown(i18n._(PRECEDENCE_TEXT))
-if not x["precedence"].empty:
-    render.table(x["precedence"], alt_text=i18n._("Precedence of source grades"))
+if not x.precedence.empty:
+    render.table(x.precedence, alt_text=i18n._("Precedence of source grades"))
 st.header(i18n._("Breakdowns: which categories add up"))
 st.markdown(i18n._(BREAKDOWNS))
-if x["rules"] is not None:
-    render.table(x["rules"], alt_text=i18n._("Breakdown rules"))
+if x.rules is not None:
+    render.table(x.rules, alt_text=i18n._("Breakdown rules"))
 
 st.header(i18n._("Coverage"))
 render.chart(fig)
@@ -75,7 +73,7 @@ if fig.table is not None:
         render.table(fig.table, alt_text=i18n._("Coverage table"))
 
 st.header(i18n._("Known conflicts between sources"))
-conflicts, n_conflicts = x["conflicts"]
+conflicts, n_conflicts = x.conflicts, x.n_conflicts
 if conflicts.empty:
     st.caption(i18n._("No figure has sources that disagree."))
 else:
@@ -92,7 +90,7 @@ else:
 
 st.header(i18n._("Sources and licences"))
 render.table(
-    x["licences"],
+    x.licences,
     alt_text=i18n._("Sources and their licences"),
     column_config={
         "Link": st.column_config.LinkColumn(i18n._("Link")),
@@ -100,8 +98,8 @@ render.table(
     },
 )
 st.header(i18n._("How to cite"))
-st.markdown(md_escape(x["citation"]))
-share.copy_box(i18n._("Copy the citation"), x["citation"])
+st.markdown(md_escape(x.citation))
+share.copy_box(i18n._("Copy the citation"), x.citation)
 st.caption(i18n._("Please also cite the original publisher of any figure you quote (named under each chart)."))
 
 st.header(i18n._("Languages"))

@@ -14,8 +14,8 @@ import streamlit as st
 
 from components.core import i18n
 from components.core.style import md_escape
-from components.ui import controls, my_deck, render, safe_html, share, store as frame
 from components.view import deck as dk
+from components.ui import controls, my_deck, page_data, render, safe_html, share
 
 PAGE = "present"
 # a constant: no data or URL text goes into it (double braces: safe_html formats the template)
@@ -35,8 +35,8 @@ button [data-testid="stMarkdownContainer"] p {{ font-size: 1.1rem; white-space: 
   .st-key-present_narrow {{ display: none; }} }}
 </style>"""
 
-ds = frame.dataset()
-opts = frame.options(ds)
+ds = page_data.dataset()
+opts = page_data.options(ds)
 safe_html.markdown(CHROME_CSS)
 my_deck.from_link()  # your own deck in the link (mydeck=): slides that cannot be used are named and left out
 shown = controls.bind(PAGE, ds, opts)

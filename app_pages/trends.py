@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.core import i18n
-from components.ui import a11y, controls, my_deck, own, render, store as frame
+from components.ui import a11y, controls, my_deck, own, page_data, render
 
 PAGE = "trends"
 CHAIN_INTRO = i18n.N_(
@@ -14,11 +14,11 @@ CHAIN_INTRO = i18n.N_(
     "rate (see the notes under the chart)."
 )
 
-ds = frame.dataset()
-opts = own.options(ds, frame.options(ds))  # with this session's figures: their indicators, years
+ds = page_data.dataset()
+opts = own.options(ds, page_data.options(ds))  # with this session's figures: their indicators, years
 st.title(i18n._("Trends over time"))
 shown = controls.bind(PAGE, ds, opts)
-fig = own.beside(own.figures(ds, shown, opts)[0], ds, PAGE, shown)  # yours beside, never mixed in
+fig = own.beside(own.page_build(ds, shown, opts), ds, PAGE, shown).main  # yours beside, never mixed in
 if shown.chart == "chain":
     a11y.set_title(i18n._("Justice chain"), i18n._("Trends"))
     st.markdown(i18n._(CHAIN_INTRO))

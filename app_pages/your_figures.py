@@ -5,10 +5,10 @@ import streamlit as st
 from components.core import pages as registry
 from components.core.i18n import _
 from components.core.style import fmt_number, md_escape
-from components.ui import own, store as frame
+from components.ui import own, page_data
 from components.uploads import read as uploads
 
-ds = frame.dataset()
+ds = page_data.dataset()
 compare, trends = _(registry.page("compare").title), _(registry.page("trends").title)  # as the menu names them
 st.title(_("Add your figures"))
 st.markdown(
@@ -139,7 +139,7 @@ if kept is not None:
             "file again in a later session."
         ),
     )
-    opts = own.options(ds, frame.options(ds))  # a view that draws them: their indicator, year and countries
+    opts = own.options(ds, page_data.options(ds))  # a view that draws them: their indicator, year and countries
     c3, c4, c5 = st.columns(3)
     c3.page_link(
         registry.page("compare").file,

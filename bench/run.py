@@ -126,14 +126,14 @@ def build(runs: int) -> None:
     import pandas as pd
     import streamlit as st
 
-    from components.ui import store as frame
+    from components.ui import page_data
 
     lt, lr = [], []
     for _ in range(runs):
         st.cache_data.clear()
         st.cache_resource.clear()
         t0 = time.perf_counter()
-        frame.load_dataset(ROOT / "data")
+        page_data.load_dataset(ROOT / "data")
         lt.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         pd.read_csv(ROOT / "data" / "harmonised" / "thb_baltic.csv")

@@ -3,10 +3,12 @@ the flags, the country's definition, and a citation to paste. The main Figure is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from components.builders.data import side_by_side
 from components.core import i18n, provenance as prov
 from components.core.cite import figure_citation, source_line, source_record
-from components.core.figure import Figure, years_covered
+from components.core.figure import Figure, PageBuild, years_covered
 from components.core.i18n import N_
 from components.draw import files as ex
 from components.view.state import Resolved
@@ -30,26 +32,45 @@ COLUMNS = {
 }
 
 
-def build(ds, r: Resolved, options):
+@dataclass(frozen=True, eq=False)
+class CheckPage:
+    """What the Check page says beside the table of every source's value for one figure."""
+
+    figure: str  # the figure key
+    indicator_label: str
+    country_label: str
+    used: str | None  # the value the dashboard uses (None: no source's value is used)
+    n_sources: int
+    unconfirmed: str | None  # how an unconfirmed value is shown (its grade); None when official
+    why: str  # why this source's value is the one used
+    flags: tuple[tuple[str, str], ...]  # (label, meaning) of each flag on the rows
+    definitions: tuple[str, ...]  # what the country counts as the indicator
+    harmonised: str  # the harmonised definition
+    citation: str  # the figure's citation, ready to paste
+
+
+def build(ds, r: Resolved, options) -> PageBuild[CheckPage]:
     figure = r.figure or options.default_figure
     side = side_by_side(ds, figure) if figure else None
     if side is None:
         empty = ds.table.iloc[0:0]
-        return (
-            Figure(
-                kind="table",
-                key="check",
-                title=i18n._("No figure"),
-                unit="",
-                period=None,
-                rows=ex.tidy(empty),
-                table=empty,
-                source_ids=(),
-                source_line="",
-                alt_text=i18n._("No figure"),
-            ),
+        return PageBuild(
+            (
+                Figure(
+                    kind="table",
+                    key="check",
+                    title=i18n._("No figure"),
+                    unit="",
+                    period=None,
+                    rows=ex.tidy(empty),
+                    table=empty,
+                    source_ids=(),
+                    source_line="",
+                    alt_text=i18n._("No figure"),
+                ),
+            )
         )
-    cb, rows, key = ds.codebook, side["rows"], parse_figure_key(figure)
+    cb, rows, key = ds.codebook, side.rows, parse_figure_key(figure)
     label = cb.indicator_label(key["indicator"])
     cat = (
         ""
@@ -72,34 +93,32 @@ def build(ds, r: Resolved, options):
         else defs.iloc[0:0]
     )
     ids = tuple(dict.fromkeys(s for sid in rows["source_id"] for s in str(sid).split(";") if s))
-    extra = {
-        "figure": figure,
-        "indicator_label": label,
-        "country_label": cb.country_label(key["country"]),
-        "used": None if used.empty else first["Value"],
-        "n_sources": len(rows),
-        "unconfirmed": None if used.empty or cb.is_official(first["grade"]) else cb.grade_shown_as(first["grade"]),
-        "why": side["why"],
-        "flags": tuple((cb.flag_label(f), cb.flag_meaning(f)) for f in flags),
-        "definitions": tuple(cb.country_definition(r.country, r.indicator, r.definition) for r in d.itertuples()),
-        "harmonised": cb.indicator_definition(key["indicator"]),
-        "citation": figure_citation(
+    page = CheckPage(
+        figure=figure,
+        indicator_label=label,
+        country_label=cb.country_label(key["country"]),
+        used=None if used.empty else first["Value"],
+        n_sources=len(rows),
+        unconfirmed=None if used.empty or cb.is_official(first["grade"]) else cb.grade_shown_as(first["grade"]),
+        why=side.why,
+        flags=tuple((cb.flag_label(f), cb.flag_meaning(f)) for f in flags),
+        definitions=tuple(cb.country_definition(r.country, r.indicator, r.definition) for r in d.itertuples()),
+        harmonised=cb.indicator_definition(key["indicator"]),
+        citation=figure_citation(
             title, first["Value"], rec, str(first.get("source_location") or ""), ds.meta, original=original
         ),
-    }
-    return (
-        Figure(
-            kind="table",
-            key="check",
-            title=title,
-            unit=cb.unit_label(key["unit"]),
-            period=years_covered(rows),
-            rows=ex.tidy(rows),
-            table=rows.rename(columns=COLUMNS)[list(COLUMNS.values())],
-            source_ids=ids,
-            source_line=source_line(ids, ds.sources),
-            alt_text=i18n._("Every source's value for {title}").format(title=title),
-            file_stem=f"thb-check_{figure.replace('~', '_')}",
-            extra=extra,
-        ),
     )
+    main = Figure(
+        kind="table",
+        key="check",
+        title=title,
+        unit=cb.unit_label(key["unit"]),
+        period=years_covered(rows),
+        rows=ex.tidy(rows),
+        table=rows.rename(columns=COLUMNS)[list(COLUMNS.values())],
+        source_ids=ids,
+        source_line=source_line(ids, ds.sources),
+        alt_text=i18n._("Every source's value for {title}").format(title=title),
+        file_stem=f"thb-check_{figure.replace('~', '_')}",
+    )
+    return PageBuild((main,), page)

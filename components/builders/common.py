@@ -70,7 +70,6 @@ def chart_figure(
     name: dict,
     notes=(),
     check=(),
-    extra=None,
     csv_rows=None,
     source_rows=None,
     caveats=(),
@@ -96,7 +95,6 @@ def chart_figure(
         caveats=tuple(caveats),
         file_stem=stem,
         check=tuple(check),
-        extra=extra or {},
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from components.builders.common import (
     chart_figure,
     check_links,
@@ -14,12 +16,32 @@ from components.builders.common import (
 )
 from components.core import i18n, queries as q
 from components.core.cite import source_line
+from components.core.figure import PageBuild
 from components.core.i18n import N_
 from components.draw.charts import compare_chart
 from components.view.state import Resolved
 
 
-def build(ds, r: Resolved, options):
+@dataclass(frozen=True, eq=False)
+class Missing:
+    """The chosen breakdown in a year that does not have it: said in place, with the nearest year."""
+
+    text: str
+    period: str | None  # the nearest period that has it (a button opens it), None when there is none
+
+
+@dataclass(frozen=True, eq=False)
+class ComparePage:
+    """What the Compare page says beside its chart."""
+
+    row_notes: tuple[str, ...] = ()  # the notes of the rows drawn ("Estonia · Forced labour: …")
+    definitions: tuple[tuple[str, str], ...] = ()  # (country label, what it counts as the indicator)
+    indicator_label: str = ""
+    period_note: str = ""  # how the period was chosen, when it is not the one asked for
+    missing: Missing | None = None
+
+
+def build(ds, r: Resolved, options) -> PageBuild[ComparePage]:
     cb, t = ds.codebook, ds.table
     indicator, breakdown, stack = r.indicator, r.breakdown, r.stack
     countries = list(r.countries)
@@ -91,14 +113,14 @@ def build(ds, r: Resolved, options):
             period=period_text(period),
             near=period_text(near),
         )
-        missing = {
-            "text": (
+        missing = Missing(
+            text=(
                 i18n._("No data by {breakdown} for {indicator} in {period}; the nearest year with it is {near}.")
                 if near
                 else i18n._("No data by {breakdown} for {indicator} in {period}.")
             ).format(**what),
-            "period": near,
-        }
+            period=near,
+        )
     if cb.breakdown_kind(indicator, breakdown) == "overlapping":
         notes.append(
             (
@@ -120,7 +142,7 @@ def build(ds, r: Resolved, options):
         )
     if not r.unconfirmed:
         # with each country's latest year: the unconfirmed figures newer than the year it shows
-        hidden = q.hidden_unconfirmed(
+        hidden = q.newer_than_shown(
             t,
             cb,
             indicator=indicator,
@@ -174,32 +196,31 @@ def build(ds, r: Resolved, options):
         + (i18n._("No data for {countries}.").format(countries=", ".join(nodata)) + " " if nodata else "")
         + i18n._("The same numbers are in the table below the chart.")
     )
-    return (
-        chart_figure(
-            ds,
-            key="compare",
-            chart=chart,
-            rows=data,
-            title=title,
-            unit=unit_text,
-            alt_text=alt_text,
-            table=table,
-            name=dict(
-                countries=countries,
-                indicator=indicator,
-                unit=unit,
-                extra=None if breakdown == "total" else breakdown,
-                period=period,
-            ),
-            notes=notes,
-            caveats=caveats,
-            check=check_links(data, lambda r: f"{r['country_label']} · {r['category_label']}"),
-            extra={
-                "row_notes": row_notes,
-                "definitions": definitions,
-                "indicator_label": label,
-                "period_note": period_note(options, indicator, period, countries, cb),
-                "missing": missing,
-            },
+    main = chart_figure(
+        ds,
+        key="compare",
+        chart=chart,
+        rows=data,
+        title=title,
+        unit=unit_text,
+        alt_text=alt_text,
+        table=table,
+        name=dict(
+            countries=countries,
+            indicator=indicator,
+            unit=unit,
+            extra=None if breakdown == "total" else breakdown,
+            period=period,
         ),
+        notes=notes,
+        caveats=caveats,
+        check=check_links(data, lambda r: f"{r['country_label']} · {r['category_label']}"),
     )
+    page = ComparePage(
+        row_notes=row_notes,
+        definitions=definitions,
+        indicator_label=label,
+        period_note=period_note(options, indicator, period, countries, cb),
+        missing=missing,
+    )
+    return PageBuild((main,), page)

@@ -3,12 +3,14 @@ side. The main Figure is a table (its CSV is the page's 'CSV of these rows')."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from components.builders.common import derived, value_texts
 from components.core import i18n, provenance as prov
 from components.core.cite import source_line
-from components.core.figure import Figure, years_covered
+from components.core.figure import Figure, PageBuild, years_covered
 from components.core.i18n import N_
 from components.draw import files as ex
 from components.view.state import Resolved
@@ -99,7 +101,28 @@ def filter_figures(
     return full[mask].reset_index(drop=True)
 
 
-def build(ds, r: Resolved, options):
+@dataclass(frozen=True, eq=False)
+class SideBySide:
+    """Every source's value for one figure, the one the dashboard uses and why (the Data and Check pages)."""
+
+    figure: str  # the figure key
+    label: str  # the figure in words
+    rows: pd.DataFrame  # one row per source's value
+    why: str  # why the used value is the one used
+
+
+@dataclass(frozen=True, eq=False)
+class DataPage:
+    """What the Data page shows beside its table of rows."""
+
+    figures: tuple[str, ...]  # the figures the picker offers (those several sources give, and the chosen one)
+    labels: dict[str, str]  # figure key -> the figure in words
+    n_figures: int  # how many figures the rows hold
+    keys: tuple[str, ...]  # the figure key of each row of the table (a selected row opens its figure)
+    selected: SideBySide | None  # the chosen figure's sources side by side
+
+
+def build(ds, r: Resolved, options) -> PageBuild[DataPage]:
     # labelled in the run's language: one display table per dataset and language
     rows = filter_figures(
         derived(ds, f"figures_display:{i18n.lang()}", figures_display),
@@ -115,38 +138,36 @@ def build(ds, r: Resolved, options):
     if r.figure and r.figure not in multi:
         multi.append(r.figure)
     ids = tuple(dict.fromkeys(s for sid in rows["source_id"] for s in str(sid).split(";") if s))
-    extra = {
-        "figures": tuple(multi),
-        "labels": prov.figure_labels(multi, ds.codebook),
-        "n_figures": int(rows["figure"].nunique()),
-        "keys": tuple(rows["figure"]),
-        "selected": side_by_side(ds, r.figure) if r.figure else None,
-    }
-    src = r.source
-    return (
-        Figure(
-            kind="table",
-            key="data",
-            title=i18n._("Harmonised data with sources"),
-            unit="",
-            period=years_covered(rows),
-            rows=ex.tidy(rows),
-            table=rows.rename(columns=COLUMNS)[list(COLUMNS.values())],
-            source_ids=ids,
-            source_line=source_line(ids, ds.sources),
-            alt_text=i18n._("Harmonised data table with sources"),
-            file_stem=ex.file_name(
-                "x",
-                countries=r.countries,
-                indicator=r.filter_indicator,
-                extra=("source-" + src) if src else ("preferred" if r.preferred_only else "all-rows"),
-            )[:-2],
-            extra=extra,
-        ),
+    page = DataPage(
+        figures=tuple(multi),
+        labels=prov.figure_labels(multi, ds.codebook),
+        n_figures=int(rows["figure"].nunique()),
+        keys=tuple(rows["figure"]),
+        selected=side_by_side(ds, r.figure) if r.figure else None,
     )
+    src = r.source
+    main = Figure(
+        kind="table",
+        key="data",
+        title=i18n._("Harmonised data with sources"),
+        unit="",
+        period=years_covered(rows),
+        rows=ex.tidy(rows),
+        table=rows.rename(columns=COLUMNS)[list(COLUMNS.values())],
+        source_ids=ids,
+        source_line=source_line(ids, ds.sources),
+        alt_text=i18n._("Harmonised data table with sources"),
+        file_stem=ex.file_name(
+            "x",
+            countries=r.countries,
+            indicator=r.filter_indicator,
+            extra=("source-" + src) if src else ("preferred" if r.preferred_only else "all-rows"),
+        )[:-2],
+    )
+    return PageBuild((main,), page)
 
 
-def side_by_side(ds, figure: str) -> dict | None:
+def side_by_side(ds, figure: str) -> SideBySide | None:
     """Every source's value for one figure, preferred first, and why the preferred one was chosen."""
     key = parse_figure_key(figure)
     if key is None:
@@ -160,4 +181,4 @@ def side_by_side(ds, figure: str) -> dict | None:
     rows["Value"] = value_texts(rows)
     rows["Flags"] = [cb.flags_text(f) for f in rows["flags"]]
     rows["Evidence grade"] = [cb.grade_label(g) for g in rows["grade"]]
-    return {"figure": figure, "label": prov.figure_label(figure, cb), "rows": rows, "why": prov.why_preferred(rows)}
+    return SideBySide(figure=figure, label=prov.figure_label(figure, cb), rows=rows, why=prov.why_preferred(rows))

@@ -3,21 +3,21 @@ Vega-Lite map for PNG/SVG and slides), optional flows, and a chosen country's de
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 
 import pandas as pd
 
-from components.builders import main_figure, trends
+from components.builders import compare, trends
 from components.builders.common import definition_notes, period_note, period_text, value_texts
 from components.core import i18n, queries as q
 from components.core.cite import source_line
-from components.core.figure import Figure
+from components.core.figure import Figure, PageBuild
 from components.core.i18n import N_
+from components.core.style import BALTIC
 from components.draw import files as ex, geo, map_deck as mp
 from components.draw.map_static import static_map
 from components.view.state import Resolved, ViewState
-from etl.countries import BALTIC
 
 
 def _years(period: str | None) -> tuple[int, int] | None:
@@ -27,7 +27,17 @@ def _years(period: str | None) -> tuple[int, int] | None:
     return int(a), int(b or a)
 
 
-def build(ds, r: Resolved, options):
+@dataclass(frozen=True, eq=False)
+class MapPage:
+    """What the Map page shows beside its map and the chosen country's detail charts."""
+
+    period_note: str  # how the period was chosen, when it is not the one asked for
+    legend: tuple[dict, ...]  # the zoomable map's legend swatches (the drawn map holds its own)
+    attribution: str  # the geodata's and the capitals' attribution
+    flows: pd.DataFrame | None  # the table of the flow arcs (None when they are not drawn)
+
+
+def build(ds, r: Resolved, options) -> PageBuild[MapPage]:
     cb, t = ds.codebook, ds.table
     indicator, period, sel, flows = r.indicator, r.period, r.sel, r.flows
     zoomable = flows or r.zoom  # the arcs need the WebGL map; otherwise the page draws the static one
@@ -110,13 +120,12 @@ def build(ds, r: Resolved, options):
         notes=tuple(notes),
         caveats=caveats,
         file_stem=ex.file_name("x", countries=BALTIC, indicator=indicator, unit=unit, period=period)[:-2],
-        extra={
-            "period_note": period_note(options, indicator, period, list(BALTIC), cb),
-            "legend": tuple(spec.legend),
-            "attribution": f"{geo.attribution()}. " + i18n._("Flow ends: capitals from GeoNames."),
-            "flows": _flows_table(spec.flows, cb) if flows else None,
-            "flow_rows": spec.flows,
-        },
+    )
+    page = MapPage(
+        period_note=period_note(options, indicator, period, list(BALTIC), cb),
+        legend=tuple(spec.legend),
+        attribution=f"{geo.attribution()}. " + i18n._("Flow ends: capitals from GeoNames."),
+        flows=_flows_table(spec.flows, cb) if flows else None,
     )
     figs = [main]
     if sel:
@@ -139,6 +148,7 @@ def build(ds, r: Resolved, options):
         if "exploitation" in q.breakdowns_available(t, indicator, period):
             by_form = ViewState(
                 page="compare",
+                lang=i18n.lang(),
                 countries=(sel,),
                 indicator=indicator,
                 period=period,
@@ -146,9 +156,8 @@ def build(ds, r: Resolved, options):
                 measure=r.measure,
                 unconfirmed=r.unconfirmed,
             )
-            # the Compare page's own Figure for that view (resolved at the builders' entry)
-            figs.append(replace(main_figure(ds, by_form, options), key="detail-exploitation"))
-    return tuple(figs)
+            figs.append(replace(compare.build(ds, by_form, options).main, key="detail-exploitation"))
+    return PageBuild(tuple(figs), page)
 
 
 def _static_spec(rows, legend, lang=None, **kw) -> dict:

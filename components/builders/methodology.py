@@ -3,9 +3,14 @@ evidence grades, precedence, breakdown rules, conflicts, licences, the dataset c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pandas as pd
+
 from components.builders.common import chart_figure, derived, value_texts
 from components.core import i18n, provenance as prov, queries as q
 from components.core.cite import dataset_citation, licences, source_line
+from components.core.figure import PageBuild
 from components.core.i18n import N_
 from components.draw import files as ex
 from components.draw.charts import coverage_chart
@@ -13,7 +18,22 @@ from components.draw.charts import coverage_chart
 COVERAGE_TITLE = N_("Which figures exist: country × year × indicator")
 
 
-def build(ds, r, options):  # the page has no view fields
+@dataclass(frozen=True, eq=False)
+class MethodologyPage:
+    """The tables the Methodology page explains (its coverage chart is the Figure)."""
+
+    definitions: tuple  # (country label, [(indicator label, definition, sources line)]) per country
+    grades: pd.DataFrame | None  # evidence grades
+    precedence: pd.DataFrame  # which source grade wins
+    rules: pd.DataFrame | None  # breakdown rules: which categories add up
+    conflicts: pd.DataFrame  # figures on which sources disagree (one row per source's value)
+    n_conflicts: int  # how many figures that is
+    licences: pd.DataFrame  # sources and their licences
+    citation: str  # the dataset's citation
+    indicators: pd.DataFrame | None  # the harmonised indicators (codebook)
+
+
+def build(ds, r, options) -> PageBuild[MethodologyPage]:
     cb = ds.codebook
     cov = q.coverage(ds.table, cb)
     total_rows = ds.table[ds.table["breakdown"] == "total"]
@@ -31,35 +51,35 @@ def build(ds, r, options):  # the page has no view fields
         )
         wide.columns = [str(c) for c in wide.columns]
         wide = wide.rename(columns={"country_label": N_("Country"), "indicator_label": N_("Indicator")})
-    extra = {
-        "definitions": _definitions(ds),
-        "grades": _grades(cb),
-        "precedence": derived(ds, "precedence", lambda d: prov.precedence_table(d.data_dir)),
-        "rules": _rules(cb),
-        "conflicts": _conflicts(ds),
-        "licences": licences(ds.sources),
-        "citation": dataset_citation(ds.meta),
-        "indicators": cb.indicators.rename(columns=str.capitalize) if not cb.indicators.empty else None,
-    }
-    return (
-        chart_figure(
-            ds,
-            key="coverage",
-            chart=chart,
-            rows=total_rows,
-            csv_rows=ex.tidy(total_rows.iloc[0:0]),
-            title=title,
-            unit="",
-            table=wide,
-            name=dict(indicator="coverage"),
-            alt_text=i18n._(
-                "Heatmap of data coverage: for each country, indicator and year, whether a "
-                "total exists, is suppressed, or has no preferred value, and how many sources "
-                "give it. The table below lists the same."
-            ),
-            extra=extra,
+    conflicts, n_conflicts = _conflicts(ds)
+    page = MethodologyPage(
+        definitions=_definitions(ds),
+        grades=_grades(cb),
+        precedence=derived(ds, "precedence", lambda d: prov.precedence_table(d.data_dir)),
+        rules=_rules(cb),
+        conflicts=conflicts,
+        n_conflicts=n_conflicts,
+        licences=licences(ds.sources),
+        citation=dataset_citation(ds.meta),
+        indicators=cb.indicators.rename(columns=str.capitalize) if not cb.indicators.empty else None,
+    )
+    figure = chart_figure(
+        ds,
+        key="coverage",
+        chart=chart,
+        rows=total_rows,
+        csv_rows=ex.tidy(total_rows.iloc[0:0]),
+        title=title,
+        unit="",
+        table=wide,
+        name=dict(indicator="coverage"),
+        alt_text=i18n._(
+            "Heatmap of data coverage: for each country, indicator and year, whether a "
+            "total exists, is suppressed, or has no preferred value, and how many sources "
+            "give it. The table below lists the same."
         ),
     )
+    return PageBuild((figure,), page)
 
 
 def _definitions(ds) -> tuple:

@@ -3,7 +3,7 @@ figure is the line chart of registered victims behind the cards (its export, its
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -11,7 +11,7 @@ from components.builders.common import span_text
 from components.builders.trends import lines
 from components.core import i18n, queries as q
 from components.core.cite import source_line
-from components.core.figure import Figure, years_covered
+from components.core.figure import Figure, PageBuild, years_covered
 from components.core.i18n import N_
 from components.core.queries import DEFINITION_FLAG
 from components.core.style import fmt_number, fmt_value
@@ -21,7 +21,37 @@ from components.view.state import Resolved
 INDICATOR = "victims"
 
 
-def build(ds, r: Resolved, options):
+@dataclass(frozen=True, eq=False)
+class Card:
+    """Everything a country's card says, as text (the page only lays it out). Without an official figure
+    (`year` None) only `country_label` and `newer` are filled."""
+
+    country: str
+    country_label: str
+    year: int | None
+    metric_label: str = ""
+    value: str | None = None
+    delta: str | None = None  # the change against the previous year ("+3 vs 2021"), None when not shown
+    change_note: str = ""  # why there is no change shown (a series break, a suppressed value)
+    newer: str = ""  # newer or other figures than the card's
+    comparability: str = ""  # "Not comparable: …" when the year counts something else
+    rate: str = ""  # the rate per million (markdown), with the EU27 benchmark where comparable
+    rate_missing: str = ""  # why there is no rate
+    forms: tuple[str, tuple[tuple[str, str], ...]] | None = None  # (heading, ((form, number), …))
+    flags: str = ""
+    source: str = ""
+    spark: Figure | None = None  # the small trend line
+    series: pd.DataFrame | None = None  # the rows of the trend line
+
+
+@dataclass(frozen=True, eq=False)
+class OverviewPage:
+    cards: tuple[Card, ...]
+    years: str  # a note when the latest year with data differs by country ("" when it does not)
+    numbers: pd.DataFrame  # the numbers behind the cards
+
+
+def build(ds, r: Resolved, options) -> PageBuild[OverviewPage]:
     cb, t = ds.codebook, ds.table
     countries = list(r.countries)
     label = cb.indicator_label(INDICATOR)
@@ -30,22 +60,24 @@ def build(ds, r: Resolved, options):
     numbers = pd.DataFrame(
         [
             {
-                N_("Country"): c["country_label"],
+                N_("Country"): c.country_label,
                 N_("Year"): int(r.period_start),
                 label: fmt_value(r.value, r.suppressed, r.unit),
                 N_("Source id"): r.source_id,
                 N_("Flags"): r.flags,
             }
             for c in cards
-            for r in c["series"].itertuples()
+            for r in c.series.itertuples()
         ]
     )
-    main = replace(main, extra={"cards": tuple(cards), "years": _years_note(cards, cb), "numbers": numbers})
-    return (main, *(c["spark"] for c in cards if c["spark"] is not None))
+    return PageBuild(
+        (main, *(c.spark for c in cards if c.spark is not None)),
+        OverviewPage(cards=tuple(cards), years=_years_note(cards, cb), numbers=numbers),
+    )
 
 
 def _years_note(cards, cb) -> str:
-    years = {c["country"]: c["year"] for c in cards if c["year"]}
+    years = {c.country: c.year for c in cards if c.year}
     if len(set(years.values())) > 1:
         return i18n._("The latest year with data differs by country: {years}.").format(
             years=", ".join(f"{cb.country_label(c)} {y}" for c, y in years.items())
@@ -53,62 +85,61 @@ def _years_note(cards, cb) -> str:
     return ""
 
 
-def card_text(card: dict, ds, label: str) -> dict:
+def card_text(card: dict, ds, label: str) -> Card:
     """Everything a card says, as text (the page only lays it out)."""
     cb = ds.codebook
-    out = {
-        "country": card["country"],
-        "country_label": card["country_label"],
-        "year": card["year"],
-        "metric_label": f"{label}, {card['year']}",
-        "value": None,
-        "delta": None,
-        "change_note": "",
-        "newer": _newer_line(card),
-        "comparability": "",
-        "rate": "",
-        "rate_missing": "",
-        "forms": "",
-        "flags": "",
-        "source": "",
-        "spark": None,
-        "series": card["series"],
-    }
+    base = dict(
+        country=card["country"],
+        country_label=card["country_label"],
+        year=card["year"],
+        newer=_newer_line(card),
+        series=card["series"],
+    )
     if card["year"] is None:
-        return out
-    out["value"] = fmt_value(card["value"], card["suppressed"], card["unit"])
+        return Card(**base, metric_label=f"{label}, {card['year']}")
+    delta = None
     if card["change"] is not None:
-        out["delta"] = i18n._("{change} vs {year}").format(
+        delta = i18n._("{change} vs {year}").format(
             change=("+" if card["change"] > 0 else "") + fmt_number(card["change"]), year=card["prev_year"]
         )
-    out["change_note"] = card["change_note"]
+    comparability, rate, rate_missing, forms = "", "", "", None
     differs = DEFINITION_FLAG in str(card["flags"]).split(";")
     if differs:  # said in words before any comparison; no EU benchmark beside a figure that counts something else
         note = cb.definition_note(card["country"], INDICATOR, card["year"]) or cb.flag_meaning(DEFINITION_FLAG)
-        out["comparability"] = i18n._("Not comparable: {note}").format(note=note)
+        comparability = i18n._("Not comparable: {note}").format(note=note)
     if card["per_million"] is not None or card["per_million_suppressed"]:
         pm = (
             i18n._("fewer than 5 persons")
             if card["per_million_suppressed"]
             else f"**{fmt_number(card['per_million'], 'per_million')}** {cb.unit_label('per_million')}"
         )
-        out["rate"] = pm + ("" if differs else _eu_text(ds, card["year"]))
+        rate = pm + ("" if differs else _eu_text(ds, card["year"]))
     else:
-        out["rate_missing"] = i18n._(
+        rate_missing = i18n._(
             "No rate per million for {year}: the dataset holds no official population "
             "figure (statistics office or Eurostat) for that year."
         ).format(year=card["year"])
     if card["top_forms"]:
         fy = card["forms_year"]
         when = str(fy) if fy == card["year"] else i18n._("{year}, the latest year with this breakdown").format(year=fy)
-        out["forms"] = (
+        forms = (
             i18n._("Main forms of exploitation ({when})").format(when=when),
             tuple((n, fmt_number(v)) for n, v in card["top_forms"]),
         )
-    out["flags"] = cb.flags_text(card["flags"]) if card["flags"] else ""
-    out["source"] = source_line(q.source_ids_of(pd.DataFrame({"source_id": card["source_ids"]})), ds.sources)
-    out["spark"] = _spark(card, label, ds) if len(card["series"]) > 1 else None
-    return out
+    return Card(
+        **base,
+        metric_label=f"{label}, {card['year']}",
+        value=fmt_value(card["value"], card["suppressed"], card["unit"]),
+        delta=delta,
+        change_note=card["change_note"],
+        comparability=comparability,
+        rate=rate,
+        rate_missing=rate_missing,
+        forms=forms,
+        flags=cb.flags_text(card["flags"]) if card["flags"] else "",
+        source=source_line(q.source_ids_of(pd.DataFrame({"source_id": card["source_ids"]})), ds.sources),
+        spark=_spark(card, label, ds) if len(card["series"]) > 1 else None,
+    )
 
 
 def _eu_text(ds, year: int) -> str:

@@ -3,7 +3,8 @@ Figure's rows (components/builders), so the API, the page, its CSV and its slide
 
 `ViewData.view` is the view the page ends up showing (after the same fallbacks as its widgets:
 `view_state.resolve`); `ViewData.table` is exactly what the page's CSV download holds before the source
-columns; `ViewData.chart` is the same rows (kept for callers that name them so).
+columns. The API takes them from the process-wide store (components/store.py), which keeps the Figures the
+pages draw; `view_data` here builds them afresh (tests, scripts).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from components.builders import main_figure
+from components.builders import build
 from components.core import pages as registry, queries as q
 from components.core.dataset import Dataset, period_key
+from components.core.figure import PageBuild
 from components.draw import files as ex
 from components.view.options import Options, options_from
 from components.view.state import ViewState, resolve
@@ -28,7 +30,6 @@ VIEW_PAGES = CHART_PAGES + TABLE_PAGES + ("present",)
 @dataclass
 class ViewData:
     view: ViewState
-    chart: pd.DataFrame
     table: pd.DataFrame
 
 
@@ -61,19 +62,17 @@ def default_figure(ds: Dataset, options: Options) -> str | None:
 
 
 def view_data(ds: Dataset, view: ViewState, options: Options) -> ViewData:
-    """The rows `view.page` shows for `view` (see the module docstring)."""
+    """The rows `view.page` shows for `view` (see the module docstring), built now."""
     shown = resolve(view, options)  # the one resolution of an API request
-    fig = main_figure(ds, shown, options)
-    rows = fig.rows if fig is not None else ex.tidy(ds.table.iloc[0:0])
-    return ViewData(shown.view, rows, rows)
+    return view_data_of(ds, shown.view, build(ds, shown, options))
+
+
+def view_data_of(ds: Dataset, shown: ViewState, built: PageBuild) -> ViewData:
+    """The rows of the page's main Figure, or none in the table's columns."""
+    return ViewData(shown, built.main.rows if built.main is not None else ex.tidy(ds.table.iloc[0:0]))
 
 
 def csv_rows(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:
     """A view's rows as its CSV holds them (the page's download and the API): a label beside each code in the
     run's language, then the source columns (publisher, title, link, accessed)."""
     return ex.with_source_columns(ex.with_label_columns(table, ds.codebook), ds.sources)
-
-
-def view_rows(ds: Dataset, view: ViewState, options: Options) -> pd.DataFrame:
-    """The rows of the page's CSV for this view."""
-    return csv_rows(ds, view_data(ds, view, options).table)

@@ -8,29 +8,32 @@ import pandas as pd
 from components.builders.common import chart_figure, check_links, shown_rows, span_text, value_texts
 from components.core import i18n, queries as q
 from components.core.cite import source_line
-from components.core.figure import years_covered
+from components.core.figure import PageBuild, years_covered
 from components.core.i18n import N_
 from components.core.style import fmt_value, round_half_up
 from components.draw.charts import chain_chart, compare_chart, trend_chart
 from components.view.state import Resolved
 
 
-def build(ds, r: Resolved, options):
+def build(ds, r: Resolved, options) -> PageBuild[None]:
+    """The page's one chart; the page shows nothing beside it that the Figure does not hold (no page model)."""
     lo, hi = r.years or (options.year_min, options.year_max)
     if r.chart == "chain":
-        return (chain(ds, list(r.countries), lo, hi, r.unconfirmed),)
+        return PageBuild((chain(ds, list(r.countries), lo, hi, r.unconfirmed),))
     if r.chart == "forms":
-        return (forms(ds, r.country, r.indicator, lo, hi, r.unconfirmed),)
-    return (
-        lines(
-            ds,
-            indicator=r.indicator,
-            measure=r.measure,
-            countries=list(r.countries),
-            years=(lo, hi),
-            base=r.index_base,
-            unconfirmed=r.unconfirmed,
-        ),
+        return PageBuild((forms(ds, r.country, r.indicator, lo, hi, r.unconfirmed),))
+    return PageBuild(
+        (
+            lines(
+                ds,
+                indicator=r.indicator,
+                measure=r.measure,
+                countries=list(r.countries),
+                years=(lo, hi),
+                base=r.index_base,
+                unconfirmed=r.unconfirmed,
+            ),
+        )
     )
 
 
@@ -217,7 +220,6 @@ def chain(ds, countries: list[str], lo: int, hi: int, unconfirmed: bool):
         ).format(title=title, stages=", ".join(stages)),
         table=q.chain_table(data, cb),
         notes=notes,
-        extra={"conversion": conv},
         name=dict(countries=countries, indicator="justice-chain", period=span_text(covered).replace("–", "-") or None),
     )
 

@@ -3,9 +3,8 @@
 `read_table` reads and checks `harmonised/thb_baltic.csv` (a DataError names the file and the problem,
 never junk); `assemble_dataset` adds the side files (sources, codebook, build metadata) into a
 `Dataset` whose `digest` covers the content of every file it read (the key of every derived cache).
-Pure: no Streamlit. `load` caches one `Dataset` per version of the files for code without Streamlit
-(tests, scripts); the HTTP API keeps its own per-version state (`stat_signature` + `assemble_dataset`),
-and the app's loader, on Streamlit's caches, is `components.ui.store.load_dataset`.
+Pure: no Streamlit. `load` caches one `Dataset` per version of the files for tests and scripts; the server's
+(the app's, the data API's and the warm-up's) is the process-wide store, `components.store.dataset`.
 """
 
 from __future__ import annotations
@@ -463,8 +462,8 @@ def assemble_dataset(
     directory: Path | str, load_table: CsvReader | None = None, load_csv: CsvReader | None = None
 ) -> Dataset:
     """The dataset from its files, uncached and verified against the build record. `load_table(path, digest)` /
-    `load_csv(path, digest)` default to plain reads (the app passes its Streamlit-cached readers, see
-    `components.ui.store`)."""
+    `load_csv(path, digest)` default to plain reads (the store passes its cached table reader, see
+    `components.store`)."""
     load_table = load_table or (lambda path, digest: read_table(path))
     load_csv = load_csv or read_csv_text
     d = Path(directory)

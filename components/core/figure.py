@@ -1,7 +1,8 @@
 """The Figure: one chart (or map) with everything said about it, built once and drawn everywhere.
 
 A page, a slide, a PNG/SVG/CSV export, the Check page's links and the HTTP API all render the same
-Figure for the same view; nothing else builds a title, a period or a source line. Pure: no Streamlit.
+Figure for the same view; nothing else builds a title, a period or a source line. What a page shows beside
+its Figures (cards, tables, a legend) is the page's model, beside them in a `PageBuild`. Pure: no Streamlit.
 
     Figure(kind="chart", title="Registered victims, 2007–2024", unit="persons", period=(2007, 2024),
            spec={...Vega-Lite...}, rows=<tidy rows>, table=<labelled table>, source_ids=("UNODC-…", …),
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import pandas as pd
 
@@ -37,7 +39,7 @@ class Figure:
     #                                that counts something else, so the comparison the chart invites is not valid
     file_stem: str = "thb-baltic"  # export file names: <stem>.png / .svg / .csv
     check: tuple[tuple[str, str], ...] = ()  # (label, figure key) offered as links to /check
-    extra: dict = field(default_factory=dict)  # builder-specific parts a page shows (map legend, cards …)
+    own_rows: pd.DataFrame | None = None  # a session's uploaded figures drawn beside it (CSV rows, labelled)
     screen: dict | None = None  # the spec as the screen draws it (set by the UI's figure cache, not builders)
     make_spec: Callable[[], dict] | None = None  # a spec only files and slides need, built on first use
     _made: dict = field(default_factory=dict, repr=False)  # make_spec's result, once
@@ -96,6 +98,23 @@ class Figure:
             "notes": self.caveats + self.notes,
             "numbers": numbers,
         }
+
+
+P = TypeVar("P")  # a page's model
+
+
+@dataclass(frozen=True, eq=False)
+class PageBuild(Generic[P]):
+    """What a page's builder returns (`components.builders.build`): its Figures, the first being the page's
+    main one (its slide, its export, the data API's rows), and the page's model: a small frozen dataclass of
+    what the page shows beside the Figures (an Overview's cards, the Methodology's tables …), or None."""
+
+    figures: tuple[Figure, ...] = ()
+    page: P | None = None
+
+    @property
+    def main(self) -> Figure | None:
+        return self.figures[0] if self.figures else None
 
 
 def years_covered(rows: pd.DataFrame) -> tuple[int, int] | None:

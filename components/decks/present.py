@@ -3,12 +3,23 @@ same title, period, unit, numbers and sources); the deck adds the slide's headin
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 
 from components.builders import main_figure
+from components.core.figure import PageBuild
 from components.view import deck as dk
 from components.view.options import Options
 from components.view.state import Resolved, ViewState, resolve
+
+
+@dataclass(frozen=True, eq=False)
+class PresentPage:
+    """The slide shown, within its deck (its Figure is the PageBuild's one Figure)."""
+
+    deck: dk.Deck
+    n: int  # 1-based number of the slide
+    slide: dk.Slide
+    slide_notices: tuple[str, ...]  # what of the slide's view the data cannot show
 
 
 def slide_view(slide: dk.Slide, options: Options) -> tuple[Resolved, list[str]]:
@@ -17,9 +28,11 @@ def slide_view(slide: dk.Slide, options: Options) -> tuple[Resolved, list[str]]:
     return resolve(view, options), notices
 
 
-def build(ds, r: Resolved, options: Options):
+def build(ds, r: Resolved, options: Options) -> PageBuild[PresentPage]:
     deck = dk.load(r.deck)  # an unknown deck or a slide beyond its end: resolved to the default, with a notice
     slide = deck.slides[r.slide - 1]
     shown, bad = slide_view(slide, options)
-    fig = main_figure(ds, shown, options)
-    return (replace(fig, extra={**fig.extra, "deck": deck, "n": r.slide, "slide": slide, "slide_notices": tuple(bad)}),)
+    return PageBuild(
+        (main_figure(ds, shown, options),),
+        PresentPage(deck=deck, n=r.slide, slide=slide, slide_notices=tuple(bad)),
+    )

@@ -125,8 +125,8 @@ def _configure(chart):
 
 
 # Reflow (WCAG 1.4.10): in a narrow chart (a phone, 400 % zoom, a card) the title and subtitle wrap
-# instead of being cut with "…". The on-screen spec (frame._screen) holds the lines wrapped at a few
-# widths and picks the widest that fits the chart's width (its container's, at least the plot's: Vega's
+# instead of being cut with "…". The on-screen spec (ui/page_data.py: screen_spec) holds the lines wrapped at a
+# few widths and picks the widest that fits the chart's width (its container's, at least the plot's: Vega's
 # `width` signal, so that the choice follows a resize); for small multiples, which have
 # no one width, the window's width less the page's margins. A line's width is estimated from its
 # characters: _TITLE_EM / _SUBTITLE_EM em per character, measured on the widest fallback font a browser

@@ -472,7 +472,7 @@ def figure_csv(fig, sources: pd.DataFrame | None, cb=None) -> bytes:
     their sources' publisher, title, link and access date (as the pages' CSV); then the uploaded figures drawn
     beside it, if any (components/uploads/overlay.py: labelled, their organisation as source)."""
     rows = with_source_columns(with_label_columns(fig.rows, cb), sources)  # as components.builders.page_rows.csv_rows
-    own = (getattr(fig, "extra", None) or {}).get("own_rows")
+    own = getattr(fig, "own_rows", None)
     if own is not None and not own.empty:
         rows = pd.concat([rows, own], ignore_index=True)
     return csv_bytes(rows)

@@ -21,8 +21,8 @@ parameter and its allowed values; an unknown path under /api/ a 404, a '..' or N
 that fails its checks a 503 (all JSON: `ApiGuard` answers what would reach Streamlit's plain-text layer).
 Parameters follow one rule with the pages' links: codes in any case (country=ee), digits of any script
 (fullwidth ２０２２); the canonical form names the answer (ETag, X-View, "query"). The API serves the dataset
-as built and computes no new figures: view rows come from the pages' own query functions
-(`components/builders/page_rows.py`), CSVs from `components/draw/files.py` (CSV injection rule included). No file is read
+as built and computes no new figures: view rows are the rows of the pages' own Figures, from the store the
+pages draw from (`components/store.py`), CSVs from `components/draw/files.py` (CSV injection rule included). No file is read
 from a name in the request: codebook tables come from a fixed allow-list.
 """
 
@@ -45,8 +45,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from components import store
 from components.builders import page_rows as views
-from components.core.dataset import DataError, Dataset, assemble_dataset, assemble_once, data_dir, stat_signature
+from components.core.dataset import DataError, Dataset
 from components.draw import files as ex
 from components.serve.log_limit import limit
 from components.view.fields import FIELDS
@@ -97,7 +98,8 @@ class ApiError(Exception):
 
 @dataclass
 class State:
-    """The dataset for one version of its files, and what the API derives from it (lazily, once)."""
+    """The dataset of one version of its files (the process-wide store's, components/store.py) and what only
+    the API derives from it (lazily, once)."""
 
     ds: Dataset
     _lazy: dict = field(default_factory=dict)
@@ -116,7 +118,7 @@ class State:
 
     @property
     def options(self):
-        return self.get("options", lambda: views.options_for(self.ds))
+        return store.options(self.ds)
 
 
 _STATES = cachetools.LRUCache(maxsize=2)  # the current version of the files, and the one before
@@ -124,15 +126,14 @@ _STATES_LOCK = threading.Lock()
 
 
 def state() -> State:
-    """The dataset of `data_dir()` (THB_DATA_DIR or data/), read once per version of its files
-    (their stat signature; the dataset digest covers their content). No Streamlit cache."""
-    d = data_dir()
-    sig = stat_signature(d)
-    key = (str(d), sig)
+    """The dataset of `data_dir()` (THB_DATA_DIR or data/) from the store: read and verified once per version
+    of its files (their stat signature; the dataset digest covers their content), shared with the app."""
+    ds = store.dataset()
+    key = (str(ds.data_dir), ds.digest)
     with _STATES_LOCK:
         s = _STATES.get(key)
-        if s is None:
-            s = State(assemble_once(d, sig, lambda: assemble_dataset(d)))  # a broken version: read once
+        if s is None or s.ds is not ds:
+            s = State(ds)
             _STATES[key] = s
         return s
 
@@ -164,7 +165,6 @@ class LRU:
 
 
 _BODIES = LRU(128, max_bytes=64 << 20)  # recent answers by ETag (at most 64 MB): a repeat costs no pandas work
-_VIEWS = LRU(32)  # recent view rows, keyed by (dataset digest, page, canonical query)
 
 
 # ------------------------------------------------------------------------------------ requests
@@ -550,7 +550,7 @@ def view_endpoint(request: Request, params: dict, s: State) -> Response:
         )
     view = decode_view(page, params, s)
     key = urlencode(sorted(view.to_query().items()))
-    vd = _VIEWS.get((s.ds.digest, page, key), lambda: views.view_data(s.ds, view, s.options))
+    vd = store.view_data(s.ds, view, s.options)  # the page's own Figure: built once for the page and the API
     shown_q = vd.view.to_query()
     link = _page_path(page) + ("?" + urlencode(shown_q, safe=",~") if shown_q else "")
     extra = {"X-View": urlencode(shown_q, safe=",~"), "Link": f'<{link}>; rel="alternate"; type="text/html"'}

@@ -1,12 +1,14 @@
 """Warm start: the server does the first visitor's work when it starts (the `st.App` lifespan).
 
 1. Before the server answers anyone: import the heavy libraries, load the dataset and run the
-   `steps` (by default the options index) — all into the same process-wide caches the pages use.
+   `steps` (by default the options index) — all into the process-wide store (components/store.py) that
+   the pages and the data API both draw from.
 2. Then, in the background: open one session per view in `views` over the server's own websocket on
    127.0.0.1 (exactly what a browser does) and wait for each run to finish. That runs the real pages,
    so every query, chart spec and compiled script the default views need is cached, whatever the pages
-   build. Each view waits until visitors have been quiet for QUIET_S (VisitorActivity sees their
-   requests and the messages sent to them): the warm-up is for visitors, not ahead of them.
+   build; their Figures land in the same store, so the API's rows of those views are ready too. Each
+   view waits until visitors have been quiet for QUIET_S (VisitorActivity sees their requests and the
+   messages sent to them): the warm-up is for visitors, not ahead of them.
 3. Behind a proxy (THB_HEALTH_GATE=1), `/_stcore/health` answers 503 "warming up" until step 2 is done
    (HealthGate), so the proxy or Kubernetes sends visitors only to a warm process. With one process
    (make run) the gate is off: a visitor who comes during the warm-up is served at once.
@@ -70,10 +72,10 @@ async def _quiet(quiet_s: float = QUIET_S, max_s: float = MAX_YIELD_S) -> None:
 
 
 def options_index(ds) -> None:
-    """Build the options index (what indicators, periods and breakdowns exist) into its cache."""
-    from components.ui import store as frame
+    """Build the options index (what indicators, periods and breakdowns exist) into the store."""
+    from components import store
 
-    frame.options(ds)
+    store.options(ds)
 
 
 STEPS: tuple[Callable[[Any], None], ...] = (options_index,)
@@ -86,11 +88,11 @@ def warm_data(steps: Iterable[Callable[[Any], None]] = STEPS) -> dict[str, float
     import altair  # noqa: F401  (the pages' imports, paid here once)
     import pandas  # noqa: F401
 
-    from components.ui import store as frame
+    from components import store
 
     times["imports"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    ds = frame.load_dataset()
+    ds = store.dataset()
     times["load_dataset"] = time.perf_counter() - t0
     for step in steps:
         t0 = time.perf_counter()
@@ -211,14 +213,14 @@ def gate_enabled() -> bool:
 async def dataset_problem() -> str | None:
     """None when the dataset loads and passes its checks, else '<file>: <problem>' (no server path). Checked
     again only when the files change (their stat signature), in a thread: a health check costs a few stats."""
+    from components import store
     from components.core.dataset import DataError, data_dir, stat_signature
-    from components.serve import api
 
     d = data_dir()
     key = (str(d), stat_signature(d))
     if key != _DATA_CHECK["key"]:
         try:
-            await asyncio.to_thread(api.state)  # the API's own per-version state: loaded once, verified
+            await asyncio.to_thread(store.dataset)  # the store's, per version of the files: loaded once, verified
             problem = None
         except DataError as exc:
             problem = f"{exc.file}: {exc.problem}"

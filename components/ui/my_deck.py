@@ -23,7 +23,7 @@ from components.core import i18n
 from components.core.pages import page as page_spec
 from components.core.style import md_escape
 from components.decks.present import slide_view
-from components.ui import controls, own as own_figures, safe_html, store as frame
+from components.ui import controls, own as own_figures, page_data, safe_html
 from components.view import deck as dk
 from components.view.state import Resolved, ViewState
 
@@ -190,12 +190,12 @@ def current(ds, view: Resolved, options):
         n = view.slide
         slide = deck.slides[n - 1]
         shown, notices = slide_view(slide, options)
-        fig = _with_own_figures(frame.figures(ds, shown, options)[0], ds, slide, shown, options)
+        fig = _with_own_figures(page_data.page_build(ds, shown, options).main, ds, slide, shown, options)
         return fig, deck, n, slide, tuple(notices)
-    fig = frame.figures(ds, view, options)[0]
-    slide = fig.extra["slide"]
-    fig = _with_own_figures(fig, ds, slide, None, options)
-    return fig, fig.extra["deck"], fig.extra["n"], slide, fig.extra["slide_notices"]
+    built = page_data.page_build(ds, view, options)
+    shown = built.page  # components/decks/present.py PresentPage
+    fig = _with_own_figures(built.main, ds, shown.slide, None, options)
+    return fig, shown.deck, shown.n, shown.slide, shown.slide_notices
 
 
 def _with_own_figures(fig, ds, slide, shown: Resolved | None, options):
@@ -204,7 +204,7 @@ def _with_own_figures(fig, ds, slide, shown: Resolved | None, options):
     if own_figures.rows() is None:
         return fig
     shown = shown or slide_view(slide, options)[0]
-    return own_figures.beside(fig, ds, slide.page, shown)
+    return own_figures.beside_figure(fig, ds, slide.page, shown)
 
 
 def _show(picked: str) -> None:

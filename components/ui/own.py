@@ -2,20 +2,20 @@
 
 `rows()` the accepted uploaded rows (or None), `keep(upload)` adds an upload's kept rows, `clear()` forgets
 them, `options(ds, base)` what Compare and Trends offer with them (their indicators, periods and years),
-`figures(ds, view, options)` the official Figures of such a view, `beside(fig, ds, page, view)` the Figure
-with them drawn beside it (components/uploads/overlay.py), `download(...)` the files that give them back.
+`page_build(ds, view, options)` the official Figures and page model of such a view, `beside(built, ds, page,
+view)` the same with them drawn beside the main Figure (components/uploads/overlay.py; `beside_figure` for a
+Figure alone), `download(...)` the files that give them back.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
 from components.core import i18n
+from components.core.figure import PageBuild
 from components.core.i18n import _
-from components.ui import store as frame
+from components.ui import page_data
 from components.ui.language import link_query
 from components.uploads import overlay, read as uploads
 from components.view.state import Resolved, resolve
@@ -37,17 +37,23 @@ def clear() -> None:
     st.session_state.pop(KEY, None)
 
 
-def beside(fig, ds, page: str, view: Resolved):
-    """`fig` as shared by the cache, or a copy with this session's matching figures drawn beside it."""
+def beside(built: PageBuild, ds, page: str, view: Resolved) -> PageBuild:
+    """`built` as shared by the store, or a copy whose main Figure has this session's matching figures drawn
+    beside it (and whose page model no longer says what does not apply to them)."""
+    own = rows()
+    if own is None:
+        return built
+    new = overlay.beside_build(built, own, page, view, ds)
+    return new if new is built else page_data.on_screen(new)
+
+
+def beside_figure(fig, ds, page: str, view: Resolved):
+    """`fig` as shared by the store, or a copy with this session's matching figures drawn beside it."""
     own = rows()
     if own is None or fig is None:
         return fig
     new = overlay.beside(fig, own, page, view, ds)
-    if new is fig or new.spec is None:
-        return new
-    from dataclasses import replace
-
-    return replace(new, screen=frame.screen_spec(new.spec))
+    return new if new is fig else page_data.figure_on_screen(new)
 
 
 def for_slides(ds):
@@ -101,21 +107,19 @@ def options(ds, base):
 def session_only(ds, view: Resolved, opts) -> bool:
     """Whether only this session's figures make `view` possible (an NGO indicator, a year with an uploaded
     figure only): the data's own options would show something else."""
-    base = frame.options(ds)
+    base = page_data.options(ds)
     return opts is not base and resolve(view.view, base) != view
 
 
-def figures(ds, view: Resolved, opts):
-    """The official Figures of `view` under this session's options. A view any session can open comes from
-    the shared cache (frame.figures); a session-only view is built for this session and never cached for the
-    others (their options would resolve the same link to another view)."""
+def page_build(ds, view: Resolved, opts) -> PageBuild:
+    """The official Figures and page model of `view` under this session's options. A view any session can open
+    comes from the shared store (page_data.page_build); a session-only view is built for this session and never
+    kept for the others (their options would resolve the same link to another view)."""
     if not session_only(ds, view, opts):
-        return frame.figures(ds, view, frame.options(ds))
+        return page_data.page_build(ds, view, page_data.options(ds))
     from components.builders import build
 
-    return tuple(
-        replace(f, screen=frame.screen_spec(f.spec)) if f.spec is not None else f for f in build(ds, view, opts)
-    )
+    return page_data.on_screen(build(ds, view, opts))
 
 
 def link_params(ds, opts, page: str) -> dict:

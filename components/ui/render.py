@@ -20,7 +20,7 @@ def chart(
     on_select=None,
     width: str = "stretch",
 ) -> None:
-    """The chart alone (with its alt text). `screen`: the spec prepared for the screen (frame.figures).
+    """The chart alone (with its alt text). `screen`: the spec prepared for the screen (page_data.page_build).
     `on_select`: a callback when the chart's selection changes (the map's click on a state). `width`:
     "content" keeps the spec's own width (a slide's map, side-by-side panels)."""
     spec = screen or fig.screen or fig.chart_spec()
@@ -88,7 +88,7 @@ def slide(fig: Figure, slide, ds, notices=()) -> None:
     map's geodata attribution, the speaker note and a link to the view."""
     from components.core import cite
     from components.decks import layout as slide_layout
-    from components.ui import store as frame
+    from components.ui import page_data
     from components.view import deck as dk
 
     title = dk.slide_title(slide, fig.title)
@@ -105,10 +105,10 @@ def slide(fig: Figure, slide, ds, notices=()) -> None:
     spec = slide_layout.screen_spec(fig, slide_layout.screen_plot_height(title, note))  # fits 1440×900
     stacked = slide_layout.screen_stacked(fig, slide_layout.screen_plot_height(title, note))
     with st.container(key="present_wide" if stacked else None):
-        chart(fig, frame.screen_spec(spec), key="present_chart", width=slide_layout.screen_width(spec))
+        chart(fig, page_data.screen_spec(spec), key="present_chart", width=slide_layout.screen_width(spec))
     if stacked:
         with st.container(key="present_narrow"):
-            chart(fig, frame.screen_spec(stacked), key="present_chart_stacked")
+            chart(fig, page_data.screen_spec(stacked), key="present_chart_stacked")
     st.caption(
         md_escape(cite.short_source_line(fig.source_ids, ds.sources, i18n._("+{n} more"))),
         help=md_escape(cite.source_line(fig.source_ids, ds.sources, max_n=len(fig.source_ids))),

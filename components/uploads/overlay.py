@@ -6,8 +6,11 @@ of the chart: hollow black squares (and a dashed line on Trends) labelled "figur
 official statistics". The official rows, bars, lines, key facts, check links and sources are untouched:
 an uploaded figure is never preferred over an official one, never stacked into an official bar, never
 turned into a per-capita rate. The uploaded rows go to the table under the chart and, through
-`fig.extra["own_rows"]`, to the chart's CSV (export.figure_csv), with the label and the organisation as
-source. The Figures in the app's cache are shared by every session: this makes a new one, per session.
+`fig.own_rows`, to the chart's CSV (export.figure_csv), with the label and the organisation as source.
+`beside_build(built, own, page, values, ds)` does the same to a page's main Figure and, where the chart then
+shows an NGO indicator the official data never hold, clears what the official builder said about it (its
+period note, missing breakdown, definitions and row notes) from the page's model. The Figures in the store
+are shared by every session and the API: this makes new ones, per session.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from components.builders.compare import ComparePage
 from components.core import queries as q, style
 from components.core.i18n import _
 from components.uploads.read import COUNT_UNITS, OWN_GRADE
@@ -536,12 +540,32 @@ def csv_rows(mine: pd.DataFrame) -> pd.DataFrame:
 def beside(fig, own: pd.DataFrame | None, page: str, view: Resolved, ds):
     """`fig` with the matching uploaded rows drawn beside it (a new Figure; `fig` is not changed). Where the
     official figure has nothing to draw, the chart shows the uploaded figures alone and says so."""
+    return _beside(fig, own, page, view, ds)[0]
+
+
+def beside_build(built, own: pd.DataFrame | None, page: str, view: Resolved, ds):
+    """A page's PageBuild with its main Figure `beside(...)`; where that chart shows an NGO indicator alone,
+    the page model's official notes about it are cleared (they do not apply)."""
+    if built.main is None:
+        return built
+    fig, official_cleared = _beside(built.main, own, page, view, ds)
+    if fig is built.main:
+        return built
+    model = built.page
+    if official_cleared and isinstance(model, ComparePage):
+        model = replace(model, period_note="", missing=None, definitions=(), row_notes=())
+    return replace(built, figures=(fig, *built.figures[1:]), page=model)
+
+
+def _beside(fig, own, page, view, ds):
+    """(the new Figure, whether the official builder's notes about the view were cleared)."""
     mine, notes = matching(own, page, view, ds, fig)
     notes = list(notes)
     if mine.empty and not notes:
-        return fig
+        return fig, False
     cb = ds.codebook
-    extra = dict(fig.extra or {})
+    own_rows = None
+    cleared = False
     spec = fig.chart_spec()
     new_spec, title, alt_text = spec, fig.title, fig.alt_text
     ngo = view.indicator in ngo_indicators(cb)
@@ -553,13 +577,8 @@ def beside(fig, own: pd.DataFrame | None, page: str, view: Resolved, ds):
             new_spec, title, alt_text = _own_only(spec, recs, page, view, ds, chartable, ngo)
             drawn = True
             if ngo:  # what the official builder said about an indicator it never holds does not apply
-                fig = replace(
-                    fig,
-                    notes=(),
-                    table=fig.table.iloc[0:0] if fig.table is not None else None,
-                    extra={**extra, "period_note": "", "missing": None, "definitions": (), "row_notes": ()},
-                )
-                extra = dict(fig.extra)
+                fig = replace(fig, notes=(), table=fig.table.iloc[0:0] if fig.table is not None else None)
+                cleared = True
         elif not chartable.empty and isinstance(spec.get("layer"), list):
             new_spec = copy.deepcopy(spec)
             recs = _records(chartable, _country_labels(spec, cb), cb)
@@ -588,7 +607,7 @@ def beside(fig, own: pd.DataFrame | None, page: str, view: Resolved, ds):
                 "figures, never instead of them or added to them."
             ).format(square=SQUARE, n=len(mine), labels="; ".join(label(o) for o in orgs))
         )
-        extra["own_rows"] = csv_rows(mine)
+        own_rows = csv_rows(mine)
     return replace(
         fig,
         spec=new_spec,
@@ -597,10 +616,10 @@ def beside(fig, own: pd.DataFrame | None, page: str, view: Resolved, ds):
         _made={},
         notes=tuple(fig.notes) + tuple(notes),
         table=_table(fig, mine, cb),
-        extra=extra,
+        own_rows=own_rows,
         title=title,
         alt_text=alt_text,
-    )
+    ), cleared
 
 
 def _line(r) -> str:

@@ -49,5 +49,7 @@ def test_no_magic_expressions(path):
 
 
 def test_pages_average_about_forty_statements():
-    statements = [sum(isinstance(n, ast.stmt) for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))) for p in FILES]
+    statements = [
+        sum(isinstance(n, ast.stmt) for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))) for p in FILES
+    ]
     assert sum(statements) / len(statements) <= 45, statements

@@ -62,10 +62,11 @@ def test_russian_change_note_has_one_full_stop(real_data):
 def test_overview_card_builder_keeps_the_eu_text_off_a_definition_change(real):
     ds, opts = real
     view, _ = ViewState.from_query({}, opts, "overview")
-    main = build(ds, view, opts)[0]
-    cards = {c["country"]: c for c in main.extra["cards"]}
-    assert cards["EE"]["comparability"].startswith("Not comparable: ")
-    assert "EU27" not in cards["EE"]["rate"] and "EU27" in cards["LV"]["rate"]
+    built = build(ds, view, opts)
+    main = built.main
+    cards = {c.country: c for c in built.page.cards}
+    assert cards["EE"].comparability.startswith("Not comparable: ")
+    assert "EU27" not in cards["EE"].rate and "EU27" in cards["LV"].rate
     facts = [f.text for f in fx.facts(main, ds)]
     estonia = next(f for f in facts if "Estonia" in f)
     assert "what it counts differs" in estonia and "presumed victims" in estonia
@@ -97,7 +98,7 @@ def test_a_per_million_chart_never_writes_under_five(real):
         ("compare", {"ind": "convicted", "m": "pm", "per": "2022", "bd": "total"}),
     ):
         view, _ = ViewState.from_query(q, opts, page)
-        fig = build(ds, view, opts)[0]
+        fig = build(ds, view, opts).main
         assert fig.rows["suppressed"].any(), (page, q)  # the view has withheld counts to write
         text = json.dumps(fig.spec, ensure_ascii=False)
         assert '"<5"' not in text and "<5 =" not in text, (page, q)
@@ -111,7 +112,7 @@ def test_links_from_key_facts_keep_the_language(real):
     view, _ = ViewState.from_query({}, opts, "trends")
     i18n.use("lt")
     try:
-        fig = build(ds, view, opts)[0]
+        fig = build(ds, view, opts).main
         links = [f.markdown for f in fx.facts(fig, ds)]
     finally:
         i18n.use("en")
@@ -126,7 +127,7 @@ def test_a_comparison_across_a_definition_change_is_said_first_on_screen_and_in_
 
     ds, opts = real
     view, _ = ViewState.from_query(query, opts, page)
-    fig = build(ds, view, opts)[0]
+    fig = build(ds, view, opts).main
     assert len(fig.caveats) == 1 and fig.caveats[0].startswith("Estonia: not comparable")
     subtitle = " ".join(ex.figure_spec(fig, "footer", ds.sources)["title"]["subtitle"])
     assert "Estonia: not comparable with the other states" in subtitle

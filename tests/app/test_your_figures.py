@@ -115,7 +115,7 @@ def test_official_figures_are_never_replaced_and_the_csv_labels_the_uploaded_row
     opts = options_for(ds)
     view = ViewState.from_query({"ind": "victims", "per": "2022", "bd": "total"}, opts, "compare")[0]
     shown = resolve(view, opts)
-    official = build(ds, shown, opts)[0]
+    official = build(ds, shown, opts).main
     up = read(TEMPLATE, "synthetic.csv", ds.codebook)
     fig = beside(official, up.rows, "compare", shown, ds)
     # the official rows, facts' rows and check links are the same objects' values: nothing replaced
@@ -150,9 +150,9 @@ def test_uploaded_counts_are_never_turned_into_a_rate():
     shown = resolve(
         ViewState.from_query({"ind": "victims", "per": "2022", "bd": "total", "m": "pm"}, opts, "compare")[0], opts
     )
-    official = build(ds, shown, opts)[0]
+    official = build(ds, shown, opts).main
     fig = beside(official, read(TEMPLATE, "synthetic.csv", ds.codebook).rows, "compare", shown, ds)
-    assert len(fig.chart_spec()["layer"]) == len(official.chart_spec()["layer"]) and "own_rows" not in fig.extra
+    assert len(fig.chart_spec()["layer"]) == len(official.chart_spec()["layer"]) and fig.own_rows is None
     assert any("never divided by the population" in n for n in fig.notes)
 
 
@@ -174,8 +174,8 @@ def test_the_chart_with_uploaded_figures_is_valid_vega_lite_and_exports():
     schema = load_schema()
     for page, query in (("compare", {"ind": "victims", "per": "2022", "bd": "total"}), ("trends", {"ind": "victims"})):
         shown = resolve(ViewState.from_query(query, opts, page)[0], opts)
-        fig = beside(build(ds, shown, opts)[0], own, page, shown, ds)
-        assert "own_rows" in fig.extra, page
+        fig = beside(build(ds, shown, opts).main, own, page, shown, ds)
+        assert fig.own_rows is not None, page
         validate_jsonschema(fig.chart_spec(), schema)
         svg = ex.figure_svg(fig, ds.meta, ds.sources).decode("utf-8")
         assert f"figures of {ORG}" in svg.replace("&#39;", "'"), page

@@ -123,14 +123,14 @@ def test_screen_title_wraps_and_exports_keep_the_plain_title(ds):
 
 
 def test_screen_spec_wraps_on_screen_only(ds):
-    from components.ui import store as frame
+    from components.ui import page_data
 
     t = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons")
     s = charts.trend_chart(
         t, title="A rather long title for a small chart, 2001–2025", unit_text="persons", source_line="s"
     ).to_dict()
     assert isinstance(s["title"]["text"], str)  # exports (vl-convert) read this one
-    assert "expr" in frame._screen(s)["title"]["text"]
+    assert "expr" in page_data.screen_spec(s)["title"]["text"]
 
 
 def test_safe_style_and_script_refuse_markup(monkeypatch):

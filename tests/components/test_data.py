@@ -88,19 +88,22 @@ def test_cache_key_follows_content(tmp_path):
 
 
 def test_app_loader_caches_per_version_of_the_files(tmp_path):
-    """The app's loader (Streamlit caches, components/ui/store.py) gives the same dataset as the pure one."""
-    from components.ui import store as frame
+    """The app's loader (the process-wide store, components/store.py, through components/ui/page_data.py)
+    gives the same dataset as the pure one."""
+    from components import store
+    from components.ui import page_data
 
     with pytest.raises(DataError):
-        frame.load_dataset(tmp_path)
+        page_data.load_dataset(tmp_path)
     (tmp_path / "harmonised").mkdir()
     dst = tmp_path / "harmonised" / "thb_baltic.csv"
     shutil.copy(FIXTURE_DIR / "harmonised" / "thb_baltic.csv", dst)
-    a = frame.load_dataset(tmp_path)
-    assert frame.load_dataset(tmp_path) is a  # a shared resource: no copy per rerun
+    a = page_data.load_dataset(tmp_path)
+    assert page_data.load_dataset(tmp_path) is a  # a shared resource: no copy per rerun
+    assert store.dataset(tmp_path) is a  # the API's and the warm-up's too
     assert a.digest == load(tmp_path).digest and a.table.equals(load(tmp_path).table)
     dst.write_text("\n".join(dst.read_text().splitlines()[:50]) + "\n")
-    b = frame.load_dataset(tmp_path)
+    b = page_data.load_dataset(tmp_path)
     assert b.digest != a.digest and len(b.table) == 49
 
 

@@ -363,7 +363,7 @@ def test_a_view_csv_writes_whole_years_and_a_label_beside_each_code():
     real = load(Path(__file__).resolve().parents[2] / "data")
     opts = options_for(real)
     view, _ = ViewState.from_query({"ind": "convicted", "per": "2008", "bd": "total"}, opts, "compare")
-    fig = build(real, view, opts)[0]
+    fig = build(real, view, opts).main
     assert fig.rows["period_start"].dtype.kind == "f" or True  # whatever the frame holds, the file is whole years
     i18n.use("lv")
     try:

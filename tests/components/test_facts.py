@@ -63,7 +63,7 @@ def _figures(real):
         ds, options = real
         for page, q in _sweep(options):
             view, _ = ViewState.from_query(q, options, page)
-            _SWEPT.append((page, q, build(ds, view, options)[0]))
+            _SWEPT.append((page, q, build(ds, view, options).main))
     return _SWEPT
 
 
@@ -130,17 +130,17 @@ def test_wording_rules(real):
 
 def test_no_arithmetic_across_a_break_and_unconfirmed_said(real):
     ds, options = real
-    fig = build(ds, ViewState.from_query({}, options, "trends")[0], options)[0]
+    fig = build(ds, ViewState.from_query({}, options, "trends")[0], options).main
     said = {f.text.split(",")[1].split()[0]: f.text for f in fx.facts(fig, ds)}
     ee = next(t for t in said.values() if "Estonia" in t)
     # Estonia 2022 counts something else: said in words (before any comparison), no arithmetic
     assert "what it counts differs" in ee and "more than" not in ee and "fewer than in" not in ee
     # Lithuania's newest figure changes source from the year before (with unconfirmed figures on)
-    fig_u = build(ds, ViewState.from_query({"unc": "1"}, options, "trends")[0], options)[0]
+    fig_u = build(ds, ViewState.from_query({"unc": "1"}, options, "trends")[0], options).main
     lt = next(f.text for f in fx.facts(fig_u, ds) if "Lithuania" in f.text)
     assert "not comparable with 2023: change of source" in lt
     # a withheld count is never used in arithmetic
-    fig_c = build(ds, ViewState.from_query({"ind": "convicted"}, options, "trends")[0], options)[0]
+    fig_c = build(ds, ViewState.from_query({"ind": "convicted"}, options, "trends")[0], options).main
     for f in fx.facts(fig_c, ds):
         if "fewer than 5" in f.text:
             assert "more than" not in f.text and "fewer than in" not in f.text
@@ -177,7 +177,7 @@ def test_unconfirmed_figure_is_said_so():
 
 def test_copy_with_citation_names_every_source_in_full(real):
     ds, options = real
-    fig = build(ds, ViewState.from_query({}, options, "trends")[0], options)[0]
+    fig = build(ds, ViewState.from_query({}, options, "trends")[0], options).main
     items = fx.facts(fig, ds)
     text = fx.with_citations(items, ds)
     for f in items:

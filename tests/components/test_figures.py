@@ -36,7 +36,7 @@ def _page_figure(ds, options, page: str, query: dict) -> Figure:
     """What the page shows for this link: the codec, then the page's builder (as the page does)."""
     view, notices = ViewState.from_query(query, options, page)
     assert notices == []
-    return build(ds, view, options)[0]
+    return build(ds, view, options).main
 
 
 @pytest.mark.parametrize("n", range(1, len(dk.load(dk.DEFAULT_DECK).slides) + 1))
@@ -44,18 +44,19 @@ def test_slide_figure_equals_page_figure(real, n):
     ds, options = real
     deck = dk.load(dk.DEFAULT_DECK)
     slide = deck.slides[n - 1]
-    present = build(ds, ViewState(page="present", slide=n), options)[0]
+    built = build(ds, ViewState(page="present", slide=n), options)
+    present = built.main
     page = _page_figure(ds, options, slide.page, slide.query)
     assert present.summary() == page.summary()
     # the same chart, not a look-alike (as JSON: NaN cells compare equal)
     assert json.dumps(present.chart_spec(), sort_keys=True) == json.dumps(page.chart_spec(), sort_keys=True)
-    assert present.extra["slide"] == slide
+    assert built.page.slide == slide and built.page.n == n
 
 
 def test_every_page_builds_on_both_datasets(real, synthetic):
     for ds, options in (real, synthetic):
         for spec in (s for s in registry.PAGES if s.builder):  # (a page without figures: Add your figures)
-            figs = build(ds, ViewState(page=spec.id), options)
+            figs = build(ds, ViewState(page=spec.id), options).figures
             assert figs and all(isinstance(f, Figure) for f in figs), spec.id
             for f in figs:
                 assert f.title and f.alt_text
@@ -77,7 +78,7 @@ def test_every_figure_spec_is_valid_vega_lite(real):
             ViewState(page=spec.id, chart="chain"),
             ViewState(page=spec.id, sel="LV"),
         ):
-            for f in build(ds, view, options):
+            for f in build(ds, view, options).figures:
                 if f.chart_spec() is not None:
                     validate_jsonschema(f.chart_spec(), schema)
 

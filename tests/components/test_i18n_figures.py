@@ -22,7 +22,7 @@ OPTS = options_for(DS)
 
 def _main(lang: str, page: str, **fields):
     with i18n.using(lang):  # the text layer's language: a view has none
-        return build(DS, ViewState(page=page, **fields), OPTS)[0]
+        return build(DS, ViewState(page=page, **fields), OPTS).main
 
 
 def test_a_rate_reads_25_2_in_english_and_25_comma_2_in_latvian_on_screen_and_in_the_map_file():

@@ -66,7 +66,7 @@ def expected_titles():
     out = {}
     for name, page_id, link, _ in PAGES:
         view, _ = ViewState.from_query(dict(parse_qsl(urlsplit(link).query)), options, page_id)
-        out[name] = [f.title for f in build(ds, resolve(view, options), options)]
+        out[name] = [f.title for f in build(ds, resolve(view, options), options).figures]
     return out
 
 

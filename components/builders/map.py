@@ -14,7 +14,6 @@ from components.core import i18n, queries as q
 from components.core.cite import source_line
 from components.core.figure import Figure, PageBuild
 from components.core.i18n import N_
-from components.core.style import BALTIC
 from components.draw import files as ex, geo, map_deck as mp
 from components.draw.map_static import static_map
 from components.view.state import Resolved, ViewState

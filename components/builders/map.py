@@ -8,7 +8,7 @@ from functools import partial
 
 import pandas as pd
 
-from components.builders import compare, trends
+from components.builders import main_figure, trends
 from components.builders.common import definition_notes, period_note, period_text, value_texts
 from components.core import i18n, queries as q
 from components.core.cite import source_line
@@ -17,6 +17,7 @@ from components.core.i18n import N_
 from components.draw import files as ex, geo, map_deck as mp
 from components.draw.map_static import static_map
 from components.view.state import Resolved, ViewState
+from etl.countries import BALTIC
 
 
 def _years(period: str | None) -> tuple[int, int] | None:
@@ -147,7 +148,6 @@ def build(ds, r: Resolved, options) -> PageBuild[MapPage]:
         if "exploitation" in q.breakdowns_available(t, indicator, period):
             by_form = ViewState(
                 page="compare",
-                lang=i18n.lang(),
                 countries=(sel,),
                 indicator=indicator,
                 period=period,
@@ -155,7 +155,8 @@ def build(ds, r: Resolved, options) -> PageBuild[MapPage]:
                 measure=r.measure,
                 unconfirmed=r.unconfirmed,
             )
-            figs.append(replace(compare.build(ds, by_form, options).main, key="detail-exploitation"))
+            # the Compare page's own Figure for that view (resolved at the builders' entry)
+            figs.append(replace(main_figure(ds, by_form, options), key="detail-exploitation"))
     return PageBuild(tuple(figs), page)
 
 

@@ -40,7 +40,7 @@ fig, x = built.main, built.page
 st.title(i18n._("Methodology"))
 st.markdown(i18n._(ABOUT))
 st.header(i18n._("What each country counts"))
-for tab, (country, items) in zip(st.tabs([c for c, _ in x.definitions]) if x.definitions else [], x.definitions):
+for tab, (_country, items) in zip(st.tabs([c for c, _ in x.definitions]) if x.definitions else [], x.definitions):
     with tab:
         for indicator, definition, sources in items:
             st.markdown(f"**{md_escape(indicator)}**")

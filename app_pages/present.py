@@ -14,8 +14,8 @@ import streamlit as st
 
 from components.core import i18n
 from components.core.style import md_escape
-from components.view import deck as dk
 from components.ui import controls, my_deck, page_data, render, safe_html, share
+from components.view import deck as dk
 
 PAGE = "present"
 # a constant: no data or URL text goes into it (double braces: safe_html formats the template)

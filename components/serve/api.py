@@ -404,9 +404,11 @@ def figures_query(s: State, params: dict) -> tuple[dict, Callable[[pd.DataFrame]
                 value=params[name],
                 allowed=[],
             )
-        allowed = s.get(f"allowed:{name}", lambda: sorted(set(t[name].astype(str)) - {""}))
+        allowed = s.get(
+            f"allowed:{name}", lambda name=name: sorted(set(t[name].astype(str)) - {""})
+        )  # s.get calls it at once
         # codes in any case (country=ee is EE), as the pages' links take them; the answer names the code
-        folded = s.get(f"folded:{name}", lambda: {a.casefold(): a for a in allowed})
+        folded = s.get(f"folded:{name}", lambda allowed=allowed: {a.casefold(): a for a in allowed})
         vals = [folded.get(v.strip().casefold(), v.strip()) for v in params[name].split(",") if v.strip()]
         bad = [v for v in vals if v not in allowed]
         if not vals or bad:

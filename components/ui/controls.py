@@ -86,7 +86,7 @@ GRADES = {None: N_("All grades"), "official": N_("Official grades (charted)"), "
 
 def _params() -> dict[str, str]:
     out: dict[str, str] = {}
-    for k in st.query_params.keys():
+    for k in st.query_params:
         vals = st.query_params.get_all(k)
         out[k] = ",".join(vals) if len(vals) > 1 else (vals[0] if vals else "")
     return out

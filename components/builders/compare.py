@@ -142,7 +142,7 @@ def build(ds, r: Resolved, options) -> PageBuild[ComparePage]:
         )
     if not r.unconfirmed:
         # with each country's latest year: the unconfirmed figures newer than the year it shows
-        hidden = q.newer_than_shown(
+        hidden = q.hidden_unconfirmed(
             t,
             cb,
             indicator=indicator,

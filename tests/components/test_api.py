@@ -240,7 +240,7 @@ def page_rows(sds, opts, page, query):
             unconfirmed=view.unconfirmed,
         )
         return d[~d["status"].isin(["no_data", "not_given"])]
-    if page == "trends" and view.view == "chain":
+    if page == "trends" and view.chart == "chain":
         # the chain's rows, then one derived row per country: convictions per 100 registered victims
         chain = q.chain_data(
             t, cb, countries=list(view.countries), year_from=years[0], year_to=years[1], unconfirmed=view.unconfirmed

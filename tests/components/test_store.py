@@ -33,7 +33,7 @@ def builds(monkeypatch):
     build = store.build
 
     def counting(ds, view, options):
-        built.append((view.page, view.query_string()))
+        built.append((view.page, view.view.query_string()))
         return build(ds, view, options)
 
     monkeypatch.setattr(store, "build", counting)
@@ -76,7 +76,7 @@ def test_views_that_resolve_alike_share_one_entry(fixture_data, builds):
     ds = store.dataset()
     opts = store.options(ds)
     store.page_build(ds, ViewState(page="compare"), opts)
-    store.page_build(ds, store.resolve(ViewState(page="compare"), opts)[0], opts)
+    store.page_build(ds, store.resolve(ViewState(page="compare"), opts).view, opts)
     assert len(builds) == 1
 
 

@@ -37,7 +37,7 @@ from streamlit.logger import get_logger
 _LOG = get_logger("thb.warmup")  # Streamlit's handler and level: the lines appear in the server log
 
 # the default views: what a shared link or a trainer's "open this" most often opens first
-VIEWS: tuple[str, ...] = ("/", "/compare", "/trends", "/map", "/data")
+WARM_PATHS: tuple[str, ...] = ("/", "/compare", "/trends", "/map", "/data")
 READY = {"done": False, "seconds": None, "views": {}}  # read by HealthGate and by tests
 WARMUP_HEADER = (b"x-thb-warmup", b"1")  # marks the warm-up's own connections (not visitors)
 QUIET_S = 1.5  # a warm-up view starts after this long without visitor traffic
@@ -145,7 +145,7 @@ async def run_view(ws_url: str, view: str, timeout: float = 60.0) -> float:
 
 
 async def run_views(
-    views: Iterable[str] = VIEWS, ws_url: str | None = None, start_timeout: float = 60.0, total_timeout: float = 180.0
+    views: Iterable[str] = WARM_PATHS, ws_url: str | None = None, start_timeout: float = 60.0, total_timeout: float = 180.0
 ) -> None:
     """Run each view once through the server's own websocket (after it starts listening)."""
     t_all = time.perf_counter()
@@ -175,7 +175,7 @@ async def _run_each(views: Iterable[str], ws_url: str, start_timeout: float) -> 
             return
 
 
-def make_lifespan(views: Iterable[str] = VIEWS, steps: Iterable[Callable[[Any], None]] = STEPS):
+def make_lifespan(views: Iterable[str] = WARM_PATHS, steps: Iterable[Callable[[Any], None]] = STEPS):
     """An `st.App` lifespan that warms the data (steps) before serving, then the views in the background."""
     views, steps = tuple(views), tuple(steps)
 

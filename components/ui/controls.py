@@ -112,14 +112,17 @@ def _from_widget(f: Field, value, options: Options):
 
 
 def _push(view: ViewState, options: Options, only_missing: bool = False) -> None:
-    """Write a view's resolved values into the page's widget keys."""
+    """Write a view's resolved values into the page's widget keys (`only_missing`: those Streamlit dropped)."""
+    names = [
+        n
+        for n in PAGE_FIELDS[view.page]
+        if FIELDS[n].widget is not None and not (only_missing and wkey(view.page, n) in st.session_state)
+    ]
+    if not names:  # a rerun of the view on screen: every widget holds its value, nothing to resolve
+        return
     shown = resolve(view, options)
-    for name in PAGE_FIELDS[view.page]:
-        f, value = FIELDS[name], shown.value(name)
-        key = wkey(view.page, name)
-        if f.widget is None or (only_missing and key in st.session_state):
-            continue
-        st.session_state[key] = _to_widget(f, value, options)
+    for name in names:
+        st.session_state[wkey(view.page, name)] = _to_widget(FIELDS[name], shown.value(name), options)
 
 
 def _start(page: str, options: Options) -> ViewState:

@@ -125,12 +125,12 @@ def test_health_through_nginx_and_the_affinity_cookie(served):
     assert any(c.startswith("thb_route=") and "HttpOnly" in c for c in cookies), cookies
     assert len(_app_pids(proc.pid)) == 2
     # each process warmed up before it said ok: it ran every default view (components/serve/warmup.py)
-    from components.serve.warmup import VIEWS
+    from components.serve.warmup import WARM_PATHS
 
     done = [ln for ln in (ROOT / "artifacts" / "e2e-serve.log").read_text().splitlines() if "warm-up done" in ln]
     assert len(done) >= 2, done
     for ln in done[:2]:
-        assert all(f"'{v}':" in ln for v in VIEWS), ln
+        assert all(f"'{v}':" in ln for v in WARM_PATHS), ln
 
 
 @pytest.mark.parametrize(

@@ -145,7 +145,10 @@ async def run_view(ws_url: str, view: str, timeout: float = 60.0) -> float:
 
 
 async def run_views(
-    views: Iterable[str] = WARM_PATHS, ws_url: str | None = None, start_timeout: float = 60.0, total_timeout: float = 180.0
+    views: Iterable[str] = WARM_PATHS,
+    ws_url: str | None = None,
+    start_timeout: float = 60.0,
+    total_timeout: float = 180.0,
 ) -> None:
     """Run each view once through the server's own websocket (after it starts listening)."""
     t_all = time.perf_counter()

@@ -37,6 +37,7 @@ for col, card in zip(st.columns(len(x.cards)) if x.cards else [], x.cards):
             card.value,
             delta=card.delta,
             delta_color="off",
+            delta_arrow=card.delta_arrow,  # the text's minus is typographic ('−35'): the arrow is said, not read
             help=i18n._(
                 "Change against the previous year, in persons. Not shown across a series break or "
                 "when a value is suppressed (<5)."

@@ -3,6 +3,13 @@ a value of those rows (or a difference the sentence names), each sentence with i
 
 "In 2022, Latvia registered or identified 26 victims of trafficking, 35 fewer than in 2021 (UNODC)."
 
+Each language writes its own sentences: the frames are catalogue entries with named placeholders ("{when},
+{country} {what}"; Estonian puts the year last), the indicator's phrases come in every plural form the language
+has (data/i18n/fact_phrases.csv: `forms` after a number, `rate`, and `counted`, the noun phrase for a list of
+categories, with `{where}` and `{when}`), a country is named in the case the sentence needs
+(data/i18n/fact_places.csv: "in Estonia", "Eestis", "Igaunijā", "Estijoje", "в Эстонии") and a breakdown as a
+"by" phrase (data/i18n/fact_breakdowns.csv: "pēc ekspluatācijas veida", "по форме эксплуатации").
+
 Wording rules (tested in tests/components/test_facts.py):
 - the indicator's phrase comes from data/codebook/fact_phrases.csv ("registered or identified … victims";
   never "trafficked people");
@@ -23,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+from babel.lists import format_list
 
 from components.core import i18n
 from components.core.queries import CHAIN, DEFINITION_FLAG, not_comparable, sort_countries
@@ -40,6 +48,9 @@ PHRASES_FILE = "fact_phrases.csv"
 # the phrases in the other languages: indicator, lang, forms (the plural forms in the catalogue's order,
 # joined by " | "), rate; an indicator without a row in a language has no sentence in it (never English)
 TRANSLATED_PHRASES = REPO_ROOT / "data" / "i18n" / "fact_phrases.csv"
+# a country as a sentence names a place ("in Estonia", "в Эстонии") and a breakdown as "by …", per language
+PLACES = REPO_ROOT / "data" / "i18n" / "fact_places.csv"
+BREAKDOWNS_BY = REPO_ROOT / "data" / "i18n" / "fact_breakdowns.csv"
 
 
 @dataclass(frozen=True)
@@ -67,9 +78,33 @@ def translated_phrases() -> dict[tuple[str, str], dict]:
         return {}
     df = pd.read_csv(TRANSLATED_PHRASES, dtype=str, keep_default_na=False)
     return {
-        (r["indicator"], r["lang"]): {"forms": [f.strip() for f in r["forms"].split("|")], "rate": r["rate"]}
+        (r["indicator"], r["lang"]): {
+            "forms": [f.strip() for f in r["forms"].split("|")],
+            "rate": r["rate"],
+            "counted": r.get("counted", ""),
+        }
         for r in df.to_dict("records")
     }
+
+
+@lru_cache(maxsize=4)
+def words(path: Path) -> dict[str, dict[str, str]]:
+    """code -> {lang: text} from a table with one column per language (fact_places.csv, fact_breakdowns.csv)."""
+    if not path.exists():
+        return {}
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    key = df.columns[0]
+    return {r[key]: {k: v for k, v in r.items() if k != key and v} for r in df.to_dict("records")}
+
+
+def _sentence(text: str) -> str:
+    """The first letter capitalised (a frame may start with its 'in 2022')."""
+    return text[:1].upper() + text[1:]
+
+
+def _and(items: list[str]) -> str:
+    """'a, b and c' in the reader's language (CLDR's list patterns)."""
+    return format_list(items, locale=i18n.current().lang) if items else ""
 
 
 def short_source(sid: str, sources: pd.DataFrame | None) -> str:
@@ -146,6 +181,31 @@ class _Writer:
         form = (p.get("rate") or "") if unit in ("per_million",) else p["one"] if n_value == 1 else p["many"]
         return form.replace("{n}", n_text) if form else None
 
+    def when(self, row, multi: bool = True) -> str:
+        """'in 2022' / 'in 2012–2016 (a multi-year total)', as the language says it."""
+        a, b = int(row["period_start"]), int(row["period_end"])
+        if a == b or not multi:
+            return i18n._("in {year}").format(year=a)
+        return i18n._("in {start}–{end}").format(start=a, end=b) + " " + i18n._("(a multi-year total)")
+
+    def where(self, country: str) -> str:
+        """'in Estonia', 'Eestis', 'в Эстонии': the country as a place, in the case the language needs."""
+        said = words(PLACES).get(country, {}).get(i18n.current().lang)
+        return said or i18n._("in {country}").format(country=self.cb.country_label(country))
+
+    def by(self, breakdown: str) -> str:
+        """'by form of exploitation', 'pēc ekspluatācijas veida', 'по форме эксплуатации'."""
+        said = words(BREAKDOWNS_BY).get(breakdown, {}).get(i18n.current().lang)
+        return said or i18n._("by {breakdown}").format(breakdown=self.cb.breakdown_label(breakdown).lower())
+
+    def counted(self, indicator: str) -> str | None:
+        """The noun phrase for what an indicator counts, with {where} and {when} ('victims of trafficking
+        registered or identified {where} {when}'); None where the language has none."""
+        lang = i18n.current().lang
+        if lang != i18n.DEFAULT:
+            return (translated_phrases().get((indicator, lang)) or {}).get("counted") or None
+        return str((self.phrases.get(indicator) or {}).get("counted") or "") or None
+
     def value(self, row) -> tuple[str, str, tuple[float, ...]]:
         """(plain, linked, numbers) for a row's value: 'fewer than 5' for a withheld count."""
         key = figure_key(row)
@@ -176,6 +236,11 @@ def _comparable(prev, cur) -> str | None:
     return i18n._(BREAK_WORDS[why]) if why else None
 
 
+def _said(frame: str, **parts: str) -> str:
+    """A frame filled in, its first letter capitalised ('in {year}' may open it)."""
+    return _sentence(frame.format(**parts))
+
+
 def _latest_fact(w: _Writer, rows: pd.DataFrame, country: str) -> Fact | None:
     """The country's latest single-year figure in `rows`, with the change on the year before."""
     r = rows[(rows["country"] == country) & (rows["period_start"] == rows["period_end"])]
@@ -202,8 +267,13 @@ def _latest_fact(w: _Writer, rows: pd.DataFrame, country: str) -> Fact | None:
             change_md = change
         elif cur["suppressed"] or prev["suppressed"]:
             p_plain, p_link, p_nums = w.value(prev)
-            change, change_md = f"; {year - 1}: {p_plain}", f"; {year - 1}: {p_link}"
-            numbers += p_nums
+            if cur["suppressed"] and prev["suppressed"]:  # 'fewer than 5, as in 2021'
+                change = change_md = ", " + i18n._("as in {year}").format(year=year - 1)
+            else:  # 'fewer than 5, 7 in 2021': never a difference
+                then = i18n._("{value} in {year}")
+                change = ", " + then.format(value=p_plain, year=year - 1)
+                change_md = ", " + then.format(value=p_link, year=year - 1)
+                numbers += p_nums
         else:
             diff = float(cur["value"]) - float(prev["value"])
             unit = cur["unit"]
@@ -219,10 +289,10 @@ def _latest_fact(w: _Writer, rows: pd.DataFrame, country: str) -> Fact | None:
     change, change_md = differs + change, differs + change_md
     src = w.src([cur["source_id"]])
     tail = f"{w.grade_note(cur)} ({src})." if src else f"{w.grade_note(cur)}."
-    frame = i18n._("In {year}, {country} {what}")
+    frame, when = i18n._("{when}, {country} {what}"), w.when(cur)
     return Fact(
-        text=frame.format(year=year, country=name, what=say) + change + tail,
-        markdown=frame.format(year=year, country=name, what=say_md) + change_md + tail,
+        text=_said(frame, when=when, country=name, what=say) + change + tail,
+        markdown=_said(frame, when=when, country=name, what=say_md) + change_md + tail,
         numbers=numbers,
         source_ids=tuple(_ids([cur["source_id"]])),
     )
@@ -239,7 +309,7 @@ def _period_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
         if r.empty:
             continue
         first = r.iloc[0].to_dict()
-        when, multi = _period(first)
+        when = w.when(first)
         name = w.cb.country_label(country)
         src = w.src(r["source_id"])
         ids = tuple(_ids(r["source_id"]))
@@ -250,41 +320,53 @@ def _period_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
                 continue
             say_md = w.phrase(first["indicator"], first["unit"], linked, numbers[0] if numbers else None)
             tail = f"{w.grade_note(first)}{w.definition_note(first)} ({src})."
-            frame = i18n._("In {year}, {country} {what}")
+            frame = i18n._("{when}, {country} {what}")
             out.append(
                 Fact(
-                    frame.format(year=when + multi, country=name, what=say) + tail,
-                    frame.format(year=when + multi, country=name, what=say_md) + tail,
+                    _said(frame, when=when, country=name, what=say) + tail,
+                    _said(frame, when=when, country=name, what=say_md) + tail,
                     numbers,
                     ids,
                 )
             )
             continue
         parts, parts_md, numbers = [], [], ()
+        item = i18n._("{category} {value}")  # 'сексуальная эксплуатация — 48'
         for row in r.to_dict("records"):
             plain, linked, nums = w.value(row)
             label = w.cb.category_label(row["breakdown"], row["category"]).lower()
-            parts.append(f"{label} {plain}{w.grade_note(row)}")
-            parts_md.append(f"{label} {linked}{w.grade_note(row)}")
+            parts.append(item.format(category=label, value=plain + w.grade_note(row)))
+            parts_md.append(item.format(category=label, value=linked + w.grade_note(row)))
             numbers += nums
-        ind = w.cb.indicator_label(first["indicator"]).lower()
-        unit = w.cb.unit_label(first["unit"])
         overlap = (
             " " + i18n._("(the categories overlap: one person can count in several, so they do not add up)")
             if w.cb.breakdown_kind(first["indicator"], first["breakdown"]) == "overlapping"
             else ""
         )
-        lead = i18n._("{country}, {indicator} by {breakdown}, {period}, in {unit}: ").format(
-            country=name,
-            indicator=ind,
-            breakdown=w.cb.breakdown_label(first["breakdown"]).lower(),
-            period=when + multi,
-            unit=unit,
-        )
+        counted = w.counted(first["indicator"])
+        if counted:  # 'Victims of trafficking registered or identified in Estonia in 2022, by form of exploitation: '
+            lead = _sentence(
+                i18n._("{counted}, {by}: {parts}").format(
+                    counted=counted.format(where=w.where(country), when=when),
+                    by=w.by(str(first["breakdown"])),
+                    parts="{parts}",
+                )
+            )
+        else:  # an indicator without a phrase: its label, as a table caption says it
+            lead = (
+                i18n._("{country}, {indicator} by {breakdown}, {period}, in {unit}: ").format(
+                    country=name,
+                    indicator=w.cb.indicator_label(first["indicator"]).lower(),
+                    breakdown=w.cb.breakdown_label(first["breakdown"]).lower(),
+                    period=_period(first)[0] + _period(first)[1],
+                    unit=w.cb.unit_label(first["unit"]),
+                )
+                + "{parts}"
+            )
         out.append(
             Fact(
-                lead + ", ".join(parts) + f"{overlap} ({src}).",
-                lead + ", ".join(parts_md) + f"{overlap} ({src}).",
+                lead.replace("{parts}", ", ".join(parts)) + f"{overlap} ({src}).",
+                lead.replace("{parts}", ", ".join(parts_md)) + f"{overlap} ({src}).",
                 numbers,
                 ids,
             )
@@ -294,7 +376,7 @@ def _period_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
 
 def _chain_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
     """The justice chain: one sentence a country, its latest year with registered victims, every step of that
-    year listed with its unit (steps count persons or cases from different registers: never a funnel)."""
+    year said with its own noun (steps count persons or cases from different registers: never a funnel)."""
     out = []
     for country in sort_countries(rows["country"]):
         r = rows[(rows["country"] == country) & (rows["period_start"] == rows["period_end"])]
@@ -310,19 +392,26 @@ def _chain_facts(w: _Writer, rows: pd.DataFrame) -> list[Fact]:
         parts, parts_md, numbers = [], [], ()
         for row in r.to_dict("records"):
             plain, linked, nums = w.value(row)
-            what = "{label} ({unit})".format(
-                label=w.cb.indicator_label(row["indicator"], short=True).lower(), unit=w.cb.unit_label(row["unit"])
-            )
-            parts.append(f"{what} {plain}{w.grade_note(row)}")
-            parts_md.append(f"{what} {linked}{w.grade_note(row)}")
+            n = nums[0] if nums else None
+            said = w.phrase(row["indicator"], row["unit"], plain, n)
+            said_md = w.phrase(row["indicator"], row["unit"], linked, n)
+            if said is None or said_md is None:  # no phrase: the step's label and unit
+                what = "{label} ({unit})".format(
+                    label=w.cb.indicator_label(row["indicator"], short=True).lower(),
+                    unit=w.cb.unit_label(row["unit"]),
+                )
+                said, said_md = f"{what} {plain}", f"{what} {linked}"
+            parts.append(said + w.grade_note(row))
+            parts_md.append(said_md + w.grade_note(row))
             numbers += nums
-        frame = i18n._("In {year}, {country}: {steps}")
+        frame = i18n._("{when}, {country} {what}")
         name, src = w.cb.country_label(country), w.src(r["source_id"])
+        when = w.when(r.iloc[0].to_dict())
         tail = f" ({src})." if src else "."
         out.append(
             Fact(
-                frame.format(year=year, country=name, steps="; ".join(parts)) + tail,
-                frame.format(year=year, country=name, steps="; ".join(parts_md)) + tail,
+                _said(frame, when=when, country=name, what=_and(parts)) + tail,
+                _said(frame, when=when, country=name, what=_and(parts_md)) + tail,
                 numbers,
                 tuple(_ids(r["source_id"])),
             )

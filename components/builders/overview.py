@@ -32,6 +32,7 @@ class Card:
     metric_label: str = ""
     value: str | None = None
     delta: str | None = None  # the change against the previous year ("+3 vs 2021"), None when not shown
+    delta_arrow: str = "off"  # "up" or "down" with a change (the text's minus is typographic: '−35')
     change_note: str = ""  # why there is no change shown (a series break, a suppressed value)
     newer: str = ""  # newer or other figures than the card's
     comparability: str = ""  # "Not comparable: …" when the year counts something else
@@ -97,11 +98,13 @@ def card_text(card: dict, ds, label: str) -> Card:
     )
     if card["year"] is None:
         return Card(**base, metric_label=f"{label}, {card['year']}")
-    delta = None
+    delta, arrow = None, "off"
     if card["change"] is not None:
-        delta = i18n._("{change} vs {year}").format(
-            change=("+" if card["change"] > 0 else "") + fmt_number(card["change"]), year=card["prev_year"]
-        )
+        # '+3', '−35' (a true minus sign, as the reader writes it), '0'; the arrow is given, not read from the text
+        change = card["change"]
+        sign = "+" if change > 0 else "\u2212" if change < 0 else ""
+        delta = i18n._("{change} vs {year}").format(change=sign + fmt_number(abs(change)), year=card["prev_year"])
+        arrow = "up" if change > 0 else "down" if change < 0 else "off"
     comparability, rate, rate_missing, forms = "", "", "", None
     differs = DEFINITION_FLAG in str(card["flags"]).split(";")
     if differs:  # said in words before any comparison; no EU benchmark beside a figure that counts something else
@@ -131,6 +134,7 @@ def card_text(card: dict, ds, label: str) -> Card:
         metric_label=f"{label}, {card['year']}",
         value=fmt_value(card["value"], card["suppressed"], card["unit"]),
         delta=delta,
+        delta_arrow=arrow,
         change_note=card["change_note"],
         comparability=comparability,
         rate=rate,

@@ -183,3 +183,47 @@ def test_copy_with_citation_names_every_source_in_full(real):
     for f in items:
         assert f.text in text
     assert "United Nations Office on Drugs and Crime" in text and "dataset version" in text
+
+
+ENGLISH_LEFT = re.compile(r"\b(In|in|by|of|fewer than|more than|registered|victims|persons)\b")
+
+
+@pytest.mark.parametrize("lang", ["et", "lv", "lt", "ru"])
+def test_every_language_writes_sentences_with_the_rows_numbers(real, lang):
+    """Issue 29: in each language a fact is a sentence of its own words (no placeholder, no English frame),
+    names its country, says only the rows' numbers (formatted in that language) and links them to /check
+    in that language."""
+    from components.core import i18n
+
+    ds, _ = real
+    seen = 0
+    with i18n.using(lang):
+        few = i18n._("fewer than 5")
+        places = fx.words(fx.PLACES)
+        for page, q, fig in _figures(real):
+            rows = fig.rows
+            names = [ds.codebook.country_label(c) for c in set(rows["country"])]
+            names += [places.get(c, {}).get(lang, "\0") for c in set(rows["country"])]
+            labels = []
+            if {"breakdown", "category"} <= set(rows.columns):
+                labels = [ds.codebook.category_label(b, c) for b, c in zip(rows["breakdown"], rows["category"])]
+            for f in fx.facts(fig, ds):
+                seen += 1
+                text = f.text
+                assert "{" not in text and "}" not in text, (lang, page, q, text)
+                assert text[:1] == text[:1].upper(), text
+                assert any(n in text for n in names), (lang, page, q, text)
+                bare = text
+                for sid in f.source_ids:
+                    bare = bare.replace(fx.short_source(sid, ds.sources), "")
+                assert not ENGLISH_LEFT.search(bare.split("; ")[0]), (lang, page, q, text)
+                for label in sorted(labels, key=len, reverse=True):
+                    bare = bare.replace(label.lower(), "")
+                bare = bare.replace(few, "").replace("\u00a0", "").replace("\u202f", "")
+                said = [t.rstrip(",") for t in NUMBER.findall(bare)]
+                said = [t for t in said if not (len(t) == 4 and t.isdigit() and 1990 <= int(t) <= 2035)]
+                unit = str(rows["unit"].iloc[0])
+                shown = {fmt_number(n, unit).replace("\u00a0", "").replace("\u202f", "") for n in f.numbers}
+                assert set(said) <= shown, (lang, page, q, text, said, shown)
+                assert f"&lang={lang})" in f.markdown, f.markdown
+    assert seen > 50

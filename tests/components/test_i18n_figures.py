@@ -90,7 +90,7 @@ def test_key_facts_are_written_in_the_language_with_its_numbers():
     with i18n.using("lv"):
         items = facts.facts(fig, DS)
         pasted = facts.with_citations(items, DS)
-    assert items and all(f.text.startswith("2022: ") and "upur" in f.text for f in items), [f.text for f in items]
+    assert items and all(f.text.startswith("2022. gadā ") and "upur" in f.text for f in items), [f.text for f in items]
     assert "Avoti:" in pasted and "datu kopas versija" in pasted
 
 

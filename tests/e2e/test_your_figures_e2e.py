@@ -171,7 +171,7 @@ def ngo_journey(chromium_browser, app_url, tmp_path):
         assert chart.locator("svg text", has_text=legend).count() >= 1
         _shot(page, "trends_victims_assisted", "et", CHART)
         # the session's figures survive the page switches (the uploader is on another page now)
-        page.locator("[data-testid='stSidebarNavLink']", has_text="Lisa oma andmed").click()
+        page.locator("[data-testid='stSidebarNavLink']", has_text="Oma andmete lisamine").click()
         _ready(page)
         assert page.get_by_text("Teie andmed selles seansis").count() == 1
         assert not app_console_errors(page) and not page.blocked

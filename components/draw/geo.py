@@ -74,9 +74,37 @@ def regions() -> dict:
     return layer("regions")
 
 
+def _geonameid(source: str) -> int | None:
+    """The GeoNames id in a points file's `source` column ("GeoNames geonameid 588409")."""
+    tail = source.rsplit(" ", 1)[-1]
+    return int(tail) if source.startswith("GeoNames geonameid ") and tail.isdigit() else None
+
+
+@cache
+def place_names() -> dict[tuple[int, str], str]:
+    """(geonameid, language) -> the place's name in that language: data/geo/place_names.csv, made offline by
+    data/geo/make_place_names.py from the Unicode CLDR's exemplar cities (see data/geo/SOURCES.md). Only the
+    places and languages CLDR names; the others keep their GeoNames name."""
+    with (GEO_DIR / "place_names.csv").open(encoding="utf-8", newline="") as f:
+        return {(int(r["geonameid"]), r["lang"]): r["name"] for r in csv.DictReader(f)}
+
+
+def place_name(place: dict, lang: str | None = None) -> str:
+    """A city's or capital's name in `lang` (default: the run's language). English keeps the map's long-standing
+    names (the Baltic places in their own spelling, the others' English name); another language takes its
+    sourced name, else the GeoNames name: never an English exonym on a page in another language."""
+    lang = lang or i18n.lang()
+    local = place.get("name") or place.get("capital") or ""
+    if lang == i18n.DEFAULT:
+        return local if place.get("country") in ("EE", "LV", "LT") else place.get("name_en") or local
+    gid = place.get("geonameid")
+    return place_names().get((gid, lang), local) if gid is not None else local
+
+
 @cache
 def cities() -> tuple[dict, ...]:
-    """City points: name (local spelling), name_en, country, lon, lat, population, capital (bool)."""
+    """City points: name (local spelling), name_en, country, lon, lat, population, capital (bool), geonameid.
+    Name them for a reader with `place_name`."""
     out = []
     with (GEO_DIR / "baltic_cities.csv").open(encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
@@ -89,6 +117,7 @@ def cities() -> tuple[dict, ...]:
                     "lat": float(r["lat"]),
                     "population": int(float(r["population"] or 0)),
                     "capital": r["capital"] == "yes",
+                    "geonameid": _geonameid(r["source"]),
                 }
             )
     return tuple(out)
@@ -96,7 +125,7 @@ def cities() -> tuple[dict, ...]:
 
 @cache
 def capitals() -> dict[str, dict]:
-    """ISO alpha-2 -> {capital, lon, lat, source}: the end point of a flow arc (GeoNames)."""
+    """ISO alpha-2 -> {capital, country, lon, lat, source, geonameid}: the end point of a flow arc (GeoNames)."""
     out: dict[str, dict] = {}
     with (GEO_DIR / "capitals.csv").open(encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
@@ -106,6 +135,7 @@ def capitals() -> dict[str, dict]:
                 "lon": float(r["lon"]),
                 "lat": float(r["lat"]),
                 "source": r["source"],
+                "geonameid": _geonameid(r["source"]),
             }
     return out
 

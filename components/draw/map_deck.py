@@ -498,7 +498,7 @@ def _city_rows() -> list[dict]:
                 "lon": c["lon"],
                 "lat": c["lat"],
                 "capital": c["capital"],
-                "label": c["name"] if baltic else c["name_en"],
+                "label": geo.place_name(c),  # in the run's language where a source names it
                 "radius": 5500 if c["capital"] else 3500,
             }
         )

@@ -213,7 +213,7 @@ def static_map(
         )
     caps = pd.DataFrame(
         [
-            {"lon": c["lon"], "lat": c["lat"], "name": c["name"]}
+            {"lon": c["lon"], "lat": c["lat"], "name": geo.place_name(c)}
             for c in geo.cities()
             if c["capital"] and c["country"] in BALTIC
         ]

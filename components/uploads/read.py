@@ -30,9 +30,11 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cache
 
 import pandas as pd
 
+from components.core import i18n
 from components.core.i18n import N_, _
 from components.core.style import fmt_number
 from components.draw import files as ex
@@ -49,7 +51,8 @@ MAX_TEXT = {"organisation": 80, "source_or_note": 300}
 MAX_CELL = 200  # a code or number cell longer than this is not a code or a number
 OWN_GRADE = "own_figures"  # the grade of every uploaded row: not in codebook/grades.csv, never official
 OWN_SOURCE_PREFIX = "own:"  # source_id of an uploaded row: own:<organisation>
-EXAMPLE_ORG = "EXAMPLE (synthetic) - delete this row"
+EXAMPLE_ORG = N_("EXAMPLE (synthetic) - delete this row")  # written in the reader's language, known in any
+EXAMPLE_NOTE = N_("Synthetic example, not a real figure: replace this row with your own.")
 COUNT_UNITS = ("persons", "cases", "offences", "contacts")  # counts only: rates come from official population
 NOT_UPLOADABLE_KINDS = ("context", "rank")  # population, the US TIP tier: not an organisation's count
 # the zip of an .xlsx: refused before it is opened when any of these is exceeded (a zip bomb stops here)
@@ -120,7 +123,7 @@ class Codes:
         for r in cb.indicators.to_dict("records"):
             if r.get("kind") in NOT_UPLOADABLE_KINDS or r.get("unit") not in COUNT_UNITS:
                 continue
-            ind[r["indicator"]] = (r.get("label") or r["indicator"], r["unit"])
+            ind[r["indicator"]] = (cb.indicator_label(r["indicator"]), r["unit"])  # in the run's language
         cats: dict = {}
         for r in cb.categories.to_dict("records"):
             cats.setdefault(r["breakdown"], set()).add(r["category"])
@@ -130,6 +133,13 @@ class Codes:
         names.update({"eesti": "EE", "latvija": "LV", "lietuva": "LT", "est": "EE", "lva": "LV", "ltu": "LT"})
         units = tuple(u for u in COUNT_UNITS if u in set(cb.units.get("unit", pd.Series(dtype=str))))
         return cls(ind, units or COUNT_UNITS, cats, names, {c: cb.country_label(c) for c in BALTIC})
+
+
+@cache
+def _example_orgs() -> frozenset[str]:
+    """The example row's organisation in every language: a template downloaded in one language and uploaded
+    in another is still recognised."""
+    return frozenset(i18n.translator(lang).gettext(EXAMPLE_ORG) for lang in i18n.LANGS)
 
 
 def nearest(value: str, codes, labels: dict | None = None, n: int = 3) -> list[str]:
@@ -535,7 +545,7 @@ def check_rows(
         note = cell.get("source_or_note", "")
         if not org:
             bad("organisation", _("empty (write the organisation's name: it is shown beside each figure)"))
-        elif org == EXAMPLE_ORG:
+        elif org in _example_orgs():
             bad("organisation", _("the template's example row: replace it with your own figures"))
         for c, text in (("organisation", org), ("source_or_note", note)):
             if len(text) > MAX_TEXT[c]:
@@ -874,8 +884,8 @@ def template_frame(rows: pd.DataFrame | None = None) -> pd.DataFrame:
                     "category": "total",
                     "value": "12",
                     "unit": "persons",
-                    "organisation": EXAMPLE_ORG,
-                    "source_or_note": "Synthetic example, not a real figure: replace this row with your own.",
+                    "organisation": _(EXAMPLE_ORG),
+                    "source_or_note": _(EXAMPLE_NOTE),
                 }
             ],
             columns=list(COLUMNS),
@@ -960,7 +970,7 @@ def template_xlsx(codebook, rows: pd.DataFrame | None = None) -> bytes:
     letters = {}
     for name, items in columns.items():
         lists.cell(row=1, column=col, value=name).font = Font(bold=True)
-        lists.cell(row=1, column=col + 1, value=f"{name} label").font = Font(bold=True)
+        lists.cell(row=1, column=col + 1, value=_("{column} label").format(column=name)).font = Font(bold=True)
         for i, (code, label) in enumerate(items, start=2):
             lists.cell(row=i, column=col, value=code)
             lists.cell(row=i, column=col + 1, value=label)
@@ -979,7 +989,7 @@ def template_xlsx(codebook, rows: pd.DataFrame | None = None) -> bytes:
         )
         dv.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
         ws.add_data_validation(dv)
-    how = wb.create_sheet("how to")
+    how = wb.create_sheet(_("how to"))  # "figures" and "codes" are names the file and its formulas use
     for line in HOW_TO if rows is None else (YOURS,) + HOW_TO[1:]:
         how.append([_(line)])
     how.column_dimensions["A"].width = 110

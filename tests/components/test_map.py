@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components.core import queries as q, style
+from components.core import i18n, queries as q, style
 from components.core.dataset import Dataset, load
 from components.draw import geo, map_deck as mp
 from components.view.options import Options
@@ -386,6 +386,28 @@ def test_every_named_country_has_a_capital(real):
     assert iso and iso <= set(geo.capitals())
     assert geo.capitals()["UZ"]["capital"] == "Tashkent"
     assert all(-180 <= c["lon"] <= 180 and -90 <= c["lat"] <= 90 for c in geo.capitals().values())
+
+
+def test_place_names_in_the_readers_language(real):
+    """Issue 29: the interactive map's city labels in the run's language where a source names them (CLDR), the
+    GeoNames name otherwise (never an English exonym on a non-English page); English keeps its names."""
+
+    def labels() -> set[str]:
+        return {r["label"] for r in _layer(_deck(_build(real)), "place_labels")["data"]}
+
+    with i18n.using("ru"):
+        ru = labels()
+    assert {"Таллин", "Рига", "Вильнюс", "Хельсинки", "Стокгольм", "Калининград"} <= ru
+    assert "Kaunas" in ru and "Sankt-Peterburg" in ru and "Saint Petersburg" not in ru  # no sourced Russian name
+    with i18n.using("en"):
+        en = labels()
+    assert {"Tallinn", "Rīga", "Vilnius", "Helsinki", "Saint Petersburg"} <= en
+    names = geo.place_names()
+    assert names[(588409, "ru")] == "Таллин" and names[(456172, "lt")] == "Ryga" and names[(593116, "lv")] == "Viļņa"
+    rows = (ROOT / "data" / "geo" / "place_names.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0].split(",")[-1] == "source" and all(r.split(",")[-1].startswith("CLDR ") for r in rows[1:])
+    ids = {c["geonameid"] for c in geo.cities()} | {c["geonameid"] for c in geo.capitals().values()}
+    assert None not in ids and {gid for gid, _ in names} <= ids
 
 
 def test_attribution_and_static_style():

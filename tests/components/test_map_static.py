@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from components.core import style
+from components.core import i18n, style
 from components.core.cite import source_line
 from components.core.figure import Figure
 from components.draw import files as ex, geo, map_deck as mp
@@ -73,6 +73,33 @@ def test_layers_projection_and_texts(ds):
         for r in (d["datasets"][lay["data"]["name"]] if "name" in lay.get("data", {}) else [])
     }
     assert {"Estonia", "Latvia", "Lithuania", "Tallinn", "Rīga", "Vilnius"} <= names
+
+
+def _text_names(d: dict) -> set[str]:
+    texts = [lay for lay in _layers(d) if (lay.get("mark") or {}).get("type") == "text"]
+    return {
+        r["name"]
+        for lay in texts
+        for r in (d["datasets"][lay["data"]["name"]] if "name" in lay.get("data", {}) else [])
+    }
+
+
+def test_capitals_in_the_readers_language_attribution_unchanged(ds):
+    """Issue 29: a Russian map names the capitals as Russian does (CLDR's names, data/geo/place_names.csv);
+    Latvian and Lithuanian too; the attribution line is the same, only translated."""
+    with i18n.using("ru"):
+        _, _, _, d, _ = _map(ds, "2014", sel="LV")
+        credit = geo.attribution()
+    names = _text_names(d)
+    assert {"Таллин", "Рига", "Вильнюс"} <= names and not {"Tallinn", "Rīga", "Vilnius"} & names
+    assert "Эстония" in names  # the countries' names were already CLDR's
+    assert credit in " ".join(d["title"]["subtitle"]) and "GeoNames" in credit
+    with i18n.using("lv"):
+        assert {"Tallina", "Rīga", "Viļņa"} <= _text_names(_map(ds, "2014")[3])
+    with i18n.using("lt"):
+        assert {"Talinas", "Ryga", "Vilnius"} <= _text_names(_map(ds, "2014")[3])  # no CLDR name: GeoNames'
+    with i18n.using("et"):
+        assert {"Tallinn", "Riia", "Vilnius"} <= _text_names(_map(ds, "2014")[3])
 
 
 def test_each_state_filled_like_the_pydeck_map(ds):

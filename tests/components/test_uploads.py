@@ -478,9 +478,41 @@ def test_the_workbooks_texts_are_in_the_language_asked_for(cb):
     up = _mixed(cb)
     english = load_workbook(io.BytesIO(u.figures_xlsx(up.rows, cb)))["how to"]["A1"].value
     with i18n.using("et"):
-        estonian = load_workbook(io.BytesIO(u.figures_xlsx(up.rows, cb)))["how to"]["A1"].value
+        estonian = load_workbook(io.BytesIO(u.figures_xlsx(up.rows, cb))).worksheets[2]["A1"].value
         expected = i18n._(u.YOURS)
     assert english == u.YOURS and estonian == expected and estonian != english
+
+
+@pytest.mark.parametrize("lang", ["et", "lv", "lt", "ru"])
+def test_the_templates_explain_in_the_language_asked_for(cb, lang):
+    """Issue 29: the templates' words (example row, how-to sheet and its title, the codes' label headers and
+    labels, the drop-down's error) in the reader's language; the column names and codes stay codes. A template
+    downloaded in one language still has its example row recognised in another."""
+    from components.core import i18n
+
+    english_csv = u.template_csv().decode("utf-8-sig")
+    english = load_workbook(io.BytesIO(u.template_xlsx(cb)))
+    with i18n.using(lang):
+        csv_text, data = u.template_csv().decode("utf-8-sig"), u.template_xlsx(cb)
+        victims_label = cb.indicator_label("victims")
+    header, example = csv_text.splitlines()[:2]
+    assert header == ",".join(u.COLUMNS) and u.EXAMPLE_ORG not in example and "Synthetic" not in example
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames[:2] == ["figures", "codes"] and wb.sheetnames[2] != "how to"
+    assert [c.value for c in wb["figures"][1]] == list(u.COLUMNS)
+    for mine, theirs in zip(
+        wb.worksheets[2].iter_rows(values_only=True), english["how to"].iter_rows(values_only=True)
+    ):
+        assert mine[0] != theirs[0]  # every line translated
+    heads = [c.value for c in wb["codes"][1] if c.value]
+    assert "indicator" in heads and "indicator label" not in heads
+    victims = next(r for r in wb["codes"].iter_rows(min_row=2, values_only=True) if r[3] == "victims")
+    assert victims[4] == victims_label and victims[4] != "Registered or identified victims"
+    dv = wb["figures"].data_validations.dataValidation[0]
+    assert dv.errorTitle != "Not a code"
+    # uploaded as it is, in English: the example row is still the example
+    up = u.read(csv_text.encode("utf-8"), "template.csv", cb)
+    assert [p.column for p in up.problems] == ["organisation"] and english_csv != csv_text
 
 
 def test_organisation_names_are_escaped_in_the_summary(cb):

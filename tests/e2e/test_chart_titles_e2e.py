@@ -58,6 +58,7 @@ def expected_titles():
     """Each page's Figure titles for its link, from the builders the page uses (same data, same code)."""
     from components.builders import build
     from components.builders.page_rows import options_for
+    from components.core import i18n
     from components.core.dataset import load
     from components.view.state import ViewState, resolve
 
@@ -65,8 +66,10 @@ def expected_titles():
     options = options_for(ds)
     out = {}
     for name, page_id, link, _ in PAGES:
-        view, _ = ViewState.from_query(dict(parse_qsl(urlsplit(link).query)), options, page_id)
-        out[name] = [f.title for f in build(ds, resolve(view, options), options).figures]
+        query = dict(parse_qsl(urlsplit(link).query))
+        view, _ = ViewState.from_query(query, options, page_id)
+        with i18n.using(query.get("lang")):  # the link's language is the text layer's, not the view's
+            out[name] = [f.title for f in build(ds, resolve(view, options), options).figures]
     return out
 
 

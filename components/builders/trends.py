@@ -201,7 +201,8 @@ def chain(ds, countries: list[str], lo: int, hi: int, unconfirmed: bool):
     else:
         notes.extend(conv["text"])
         notes.append(i18n._(q.CONVERSION_CAVEAT))
-        units = data.groupby("stage")["unit"].agg(lambda u: ", ".join(sorted(set(u))))
+        unit_label = ds.codebook.unit_label  # the units' names in the reader's language, never their codes
+        units = data.groupby("stage")["unit"].agg(lambda u: ", ".join(sorted({unit_label(x) for x in u})))
         notes.append(i18n._("Units: {units}.").format(units="; ".join(f"{s}: {u}" for s, u in units.items())))
     ratios = q.conversion_rows(conv) if not data.empty else pd.DataFrame()
     csv_rows = pd.concat([shown_rows(data), ratios], ignore_index=True) if not ratios.empty else None

@@ -59,7 +59,8 @@ def key_facts(fig: Figure, ds, container=st) -> None:
     items = facts.facts(fig, ds)
     if not items:
         return
-    container.markdown(f"**{i18n._('Key facts')}**\n\n" + "\n".join(f"- {md_line_start(f.markdown)}" for f in items))
+    heading = i18n._("Key facts")  # outside the f-string: the extractor does not read calls inside one
+    container.markdown(f"**{heading}**\n\n" + "\n".join(f"- {md_line_start(f.markdown)}" for f in items))
     share.copy_box(
         i18n._("Copy with citation"),
         facts.with_citations(items, ds),

@@ -128,6 +128,7 @@ def _strip_allowed(text: str) -> str:
         if name in text:
             text = text.replace(name, " ")
     # links, e-mail addresses, code spans and snake_case names (a file's column names are codes)
+    text = re.sub(r"\]\([^)\s]*\)", "]", text)  # a Markdown link's target
     text = re.sub(r"https?://\S+|(?<!\S)/[\w/?=&.%-]*|www\.\S+|\S+@\S+|`[^`]*`|\b\w+_\w+\b", " ", text)
     return text
 
@@ -182,7 +183,7 @@ def _spec_texts(spec, out: list[str], key: str = "") -> None:
 def _table_texts(df: pd.DataFrame, out: list[str]) -> None:
     out += [str(c) for c in df.columns]
     for c in df.columns:
-        if df[c].dtype == object:
+        if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]):
             out += sorted({str(v) for v in df[c].dropna().head(200) if isinstance(v, str)})
 
 

@@ -134,13 +134,14 @@ def lines(
     tbl = data.copy()
     tbl["Value"] = value_texts(tbl)
     tbl["index"] = [float(round_half_up(v, 1)) if pd.notna(v) else float("nan") for v in tbl["index"]]
+    tbl["flags"] = [ds.codebook.flags_text(f) for f in tbl["flags"].fillna("")]  # labels, never codes
     cols = ["country_label", "year", "Value"] + (["index"] if base is not None else []) + ["source_id", "flags"]
     table = tbl[cols].rename(
         columns={
             "country_label": N_("Country"),
             "year": N_("Year"),
             "Value": N_("Value"),
-            "index": f"Index ({base}=100)",
+            "index": i18n._("Index ({base}=100)").format(base=base),
             "source_id": N_("Source id"),
             "flags": N_("Flags"),
         }

@@ -246,7 +246,7 @@ def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
                 "Location": "; ".join(ls[:3]) + more,
                 "Published": str(r.get("date_published") or ""),
                 "Accessed": str(r.get("date_accessed") or ""),
-                "Licence": str(r.get("licence") or ""),
+                "Licence": i18n.current().licence(str(r.get("licence") or "")),
                 "Link": str(r.get("url") or ""),
                 "Source id": sid,
             }

@@ -219,6 +219,8 @@ def _codebook_english() -> dict:
     # licences have no id in sources.csv: a row's English must be one of the licences the sources state
     stated = set(pd.read_csv(ROOT / "data" / "sources.csv", dtype=str, keep_default_na=False)["licence"]) - {""}
     en |= {(r.kind, r.code, r.field): r.en for r in LABELS[LABELS["kind"] == "licence"].itertuples() if r.en in stated}
+    prec = pd.read_csv(ROOT / "data" / "mapping" / "precedence.csv", dtype=str, keep_default_na=False)
+    en |= {("precedence", f"{r.scope}:{r.grade}:{r.family}", "why"): r.why for r in prec.itertuples()}
     return en
 
 
@@ -253,6 +255,7 @@ def test_codebook_labels_match_the_codebook_and_cover_the_widgets():
         "breakdown_rule",
         "country_definition",
         "definition_note",
+        "precedence",
     ):
         assert {k for k in en if k[0] == kind and en[k]} <= keys, kind
     iso = re.compile(r"(citizenship_country|repatriation_country):[A-Z]{2}")

@@ -55,13 +55,13 @@ def build(ds, r, options) -> PageBuild[MethodologyPage]:
     page = MethodologyPage(
         definitions=_definitions(ds),
         grades=_grades(cb),
-        precedence=derived(ds, "precedence", lambda d: prov.precedence_table(d.data_dir)),
+        precedence=_precedence(cb, derived(ds, "precedence", lambda d: prov.precedence_table(d.data_dir))),
         rules=_rules(cb),
         conflicts=conflicts,
         n_conflicts=n_conflicts,
         licences=licences(ds.sources),
         citation=dataset_citation(ds.meta),
-        indicators=cb.indicators.rename(columns=str.capitalize) if not cb.indicators.empty else None,
+        indicators=_indicators(cb),
     )
     figure = chart_figure(
         ds,
@@ -103,6 +103,47 @@ def _definitions(ds) -> tuple:
         ]
         out.append((cb.country_label(code), items))
     return tuple(out)
+
+
+def _indicators(cb):
+    """The harmonised indicators in the reader's language: label, short label, definition, unit (the code kept)."""
+    ind = cb.indicators
+    if ind.empty or "indicator" not in ind.columns:
+        return None
+    codes = list(ind["indicator"])
+    rate = ind["rate"] if "rate" in ind.columns else [""] * len(codes)
+    return pd.DataFrame(
+        {
+            N_("Code"): codes,
+            N_("Indicator"): [cb.indicator_label(c) for c in codes],
+            N_("Short name"): [cb.indicator_label(c, short=True) for c in codes],
+            N_("Definition"): [cb.indicator_definition(c) for c in codes],
+            N_("Unit"): [cb.unit_label(u) for u in ind.get("unit", [""] * len(codes))],
+            N_("Rate per population"): [i18n._("yes") if r == "yes" else i18n._("no") for r in rate],
+        }
+    )
+
+
+SCOPES = {"default": N_("figures"), "population": N_("population figures")}  # data/mapping/precedence.csv `scope`
+
+
+def _precedence(cb, p: pd.DataFrame) -> pd.DataFrame:
+    """The precedence rules in the reader's language: grades by their label, each rule's reason from the data
+    texts' catalogue (id 'scope:grade:family'; the original, marked, where none is translated)."""
+    if p.empty or not {"scope", "grade", "rank", "why"} <= set(p.columns):
+        return p
+    t = i18n.current()
+    fam = p["family"] if "family" in p.columns else pd.Series([""] * len(p), index=p.index)
+    ids = [f"{s}:{g}:{f}" for s, g, f in zip(p["scope"], p["grade"], fam)]
+    return pd.DataFrame(
+        {
+            N_("Applies to"): [i18n._(SCOPES[s]) if s in SCOPES else s for s in p["scope"]],
+            N_("Grade"): [cb.grade_label(g) for g in p["grade"]],
+            N_("Source family"): list(fam),
+            N_("Rank (lower wins)"): list(p["rank"]),
+            N_("Why"): [t.data_text("precedence", i, w, "why") for i, w in zip(ids, p["why"])],
+        }
+    )
 
 
 def _grades(cb):

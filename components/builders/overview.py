@@ -65,7 +65,7 @@ def build(ds, r: Resolved, options) -> PageBuild[OverviewPage]:
                 N_("Year"): int(r.period_start),
                 label: fmt_value(r.value, r.suppressed, r.unit),
                 N_("Source id"): r.source_id,
-                N_("Flags"): r.flags,
+                N_("Flags"): cb.flags_text(r.flags or ""),  # the flags' labels, never their codes
             }
             for c in cards
             for r in c.series.itertuples()

@@ -134,13 +134,14 @@ def lines(
     tbl = data.copy()
     tbl["Value"] = value_texts(tbl)
     tbl["index"] = [float(round_half_up(v, 1)) if pd.notna(v) else float("nan") for v in tbl["index"]]
+    tbl["flags"] = [ds.codebook.flags_text(f) for f in tbl["flags"].fillna("")]  # labels, never codes
     cols = ["country_label", "year", "Value"] + (["index"] if base is not None else []) + ["source_id", "flags"]
     table = tbl[cols].rename(
         columns={
             "country_label": N_("Country"),
             "year": N_("Year"),
             "Value": N_("Value"),
-            "index": f"Index ({base}=100)",
+            "index": i18n._("Index ({base}=100)").format(base=base),
             "source_id": N_("Source id"),
             "flags": N_("Flags"),
         }
@@ -201,7 +202,8 @@ def chain(ds, countries: list[str], lo: int, hi: int, unconfirmed: bool):
     else:
         notes.extend(conv["text"])
         notes.append(i18n._(q.CONVERSION_CAVEAT))
-        units = data.groupby("stage")["unit"].agg(lambda u: ", ".join(sorted(set(u))))
+        unit_label = ds.codebook.unit_label  # the units' names in the reader's language, never their codes
+        units = data.groupby("stage")["unit"].agg(lambda u: ", ".join(sorted({unit_label(x) for x in u})))
         notes.append(i18n._("Units: {units}.").format(units="; ".join(f"{s}: {u}" for s, u in units.items())))
     ratios = q.conversion_rows(conv) if not data.empty else pd.DataFrame()
     csv_rows = pd.concat([shown_rows(data), ratios], ignore_index=True) if not ratios.empty else None

@@ -79,7 +79,7 @@ def _names(ids: list[str], sources: pd.DataFrame | None) -> list[str]:
             continue
         runs = year_runs(years)
         text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
-        out.append(f"{name}, {text} " + ("release" if len(years) == 1 else "releases"))
+        out.append(f"{name}, " + i18n.ngettext("{years} release", "{years} releases", len(years)).format(years=text))
     return out
 
 
@@ -180,7 +180,8 @@ def licences(sources: pd.DataFrame | None) -> pd.DataFrame:
         {
             "Source": s["title"].where(s["title"] != "", s["source_id"]),
             "Publisher": s["publisher"],
-            "Licence": s["licence"].where(s["licence"] != "", i18n._("not stated")),
+            # the licence's terms in the reader's language (data/i18n/codebook_labels.csv, kind 'licence')
+            "Licence": [i18n.current().licence(x) if x else i18n._("not stated") for x in s["licence"]],
             "Link": s["url"],
             # provenance: how the project obtained a copy when it was not read at the publisher
             "Read in a copy": s["copy_note"],
@@ -194,7 +195,7 @@ def licence_summary(sources: pd.DataFrame | None) -> str:
     lic = licences(sources)
     if lic.empty:
         return i18n._("Licences: see each source (sources.csv not available).")
-    counts = lic["Licence"].value_counts()
+    counts = lic["Licence"].map(i18n.current().licence).value_counts()
     parts = [
         f"{name} (" + i18n.ngettext("{n} source", "{n} sources", n).format(n=n) + ")" for name, n in counts.items()
     ]
@@ -245,7 +246,7 @@ def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
                 "Location": "; ".join(ls[:3]) + more,
                 "Published": str(r.get("date_published") or ""),
                 "Accessed": str(r.get("date_accessed") or ""),
-                "Licence": str(r.get("licence") or ""),
+                "Licence": i18n.current().licence(str(r.get("licence") or "")),
                 "Link": str(r.get("url") or ""),
                 "Source id": sid,
             }
@@ -276,9 +277,21 @@ def figure_citation(
     names the document first, then the report it was read in."""
     today = today or date.today()
     where = f", {location}" if location else ""
-    orig = f"{_cited(original)}; as reported by {_cited(source)}{where}" if original else f"{_cited(source)}{where}"
-    return (
-        f"{label}: {value_text}. Source: {orig}. Via {APP_NAME}, dataset version "
-        f"{meta.get('dataset_version', 'unknown')} (data as of {meta.get('data_as_of', 'unknown')}), "
-        f"accessed {today.isoformat()}."
+    orig = (
+        i18n._("{original}; as reported by {report}").format(original=_cited(original), report=_cited(source) + where)
+        if original
+        else f"{_cited(source)}{where}"
+    )
+    # the template is the interface's (translated); the publisher's name and title stay as published
+    return i18n._(
+        "{label}: {value}. Source: {source}. Via {app}, dataset version {version} (data as of {as_of}), "
+        "accessed {today}."
+    ).format(
+        label=label,
+        value=value_text,
+        source=orig,
+        app=i18n._(APP_NAME),
+        version=meta.get("dataset_version", i18n._("unknown")),
+        as_of=meta.get("data_as_of", i18n._("unknown")),
+        today=today.isoformat(),
     )

@@ -131,6 +131,16 @@ def _labels() -> dict[tuple[str, str, str], dict[str, str]]:
         }
 
 
+# a data text with no translation: the original, said to be so in the reader's language
+UNTRANSLATED = N_("{text} (in English: not yet translated)")
+
+
+@cache
+def _ids_by_english() -> dict[tuple[str, str, str], str]:
+    """(kind, field, English text) -> the text's id, for data texts that come without one (licences)."""
+    return {(k, f, row["en"]): code for (k, code, f), row in _labels().items() if row.get("en")}
+
+
 @dataclass
 class Translator:
     """One language: messages, plurals, codebook labels, numbers and dates."""
@@ -161,6 +171,23 @@ class Translator:
         if not row or row.get("en") != english:
             return english
         return row.get(self.lang) or english
+
+    def data_text(self, kind: str, code: str, english: str, fld: str = "text") -> str:
+        """A data text (a licence's terms, a precedence rule's reason) by its stable id `code` in
+        `data/i18n/codebook_labels.csv`, while the row's English still equals the data's. With no translation:
+        the original, marked as such in the reader's language."""
+        if self.lang == DEFAULT or not english:
+            return english
+        row = _labels().get((kind, str(code), fld))
+        if row and row.get("en") == english and row.get(self.lang):
+            return row[self.lang]
+        return self.gettext(UNTRANSLATED).format(text=english)
+
+    def licence(self, english: str) -> str:
+        """A source's licence terms (sources.csv `licence`, which has no id column: the row whose English is the
+        text gives the id) in this language."""
+        code = _ids_by_english().get(("licence", "text", english), "")
+        return self.data_text("licence", code, english)
 
     def country(self, code: str, english: str) -> str:
         """A country's name: CLDR's territory name for an ISO code, the table for aggregates (EU27)."""

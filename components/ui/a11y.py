@@ -52,6 +52,9 @@ input[type="checkbox"]:focus-visible + div, input[type="radio"]:focus-visible + 
   background: #ffffff; color: #0b3d63; border: 2px solid %(focus)s; border-radius: 0.3rem;
   font-weight: 600; text-decoration: underline; }
 .thb-skip:focus, .thb-skip:focus-visible { top: 0.5rem; }
+/* Streamlit's own skip link says "Skip to main content" in English whatever the page's language: ours, in the
+   page's language, is the one skip link */
+[data-testid="stSkipToContent"] { display: none !important; }
 /* headings for screen readers only (section_heading) */
 .thb-sr-only { position: absolute !important; width: 1px !important; height: 1px !important; padding: 0 !important;
   margin: -1px !important; overflow: hidden !important; clip: rect(0 0 0 0) !important; white-space: nowrap !important;

@@ -216,7 +216,22 @@ def _codebook_english() -> dict:
         ("definition_note", f"{r.country}:{r.indicator}:{r.year}", "note"): r.differs_note
         for r in breaks[breaks["kind"] == "definition"].itertuples()
     }
+    # licences have no id in sources.csv: a row's English must be one of the licences the sources state
+    stated = set(pd.read_csv(ROOT / "data" / "sources.csv", dtype=str, keep_default_na=False)["licence"]) - {""}
+    en |= {(r.kind, r.code, r.field): r.en for r in LABELS[LABELS["kind"] == "licence"].itertuples() if r.en in stated}
+    prec = pd.read_csv(ROOT / "data" / "mapping" / "precedence.csv", dtype=str, keep_default_na=False)
+    en |= {("precedence", f"{r.scope}:{r.grade}:{r.family}", "why"): r.why for r in prec.itertuples()}
     return en
+
+
+def test_every_licence_the_sources_state_is_translated():
+    stated = set(pd.read_csv(ROOT / "data" / "sources.csv", dtype=str, keep_default_na=False)["licence"]) - {""}
+    assert stated <= set(LABELS[LABELS["kind"] == "licence"]["en"])
+    ru = i18n.translator("ru")
+    assert ru.licence("(c) Council of Europe. Facts reused with attribution.").startswith("© Совет Европы")
+    # a text with no translation: the original, said to be in English, in the reader's language
+    assert "A new licence." in ru.licence("A new licence.") and ru.licence("A new licence.") != "A new licence."
+    assert i18n.translator("en").licence("A new licence.") == "A new licence."
 
 
 def test_codebook_labels_match_the_codebook_and_cover_the_widgets():
@@ -240,6 +255,7 @@ def test_codebook_labels_match_the_codebook_and_cover_the_widgets():
         "breakdown_rule",
         "country_definition",
         "definition_note",
+        "precedence",
     ):
         assert {k for k in en if k[0] == kind and en[k]} <= keys, kind
     iso = re.compile(r"(citizenship_country|repatriation_country):[A-Z]{2}")

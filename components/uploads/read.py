@@ -38,6 +38,7 @@ from components.core import i18n
 from components.core.i18n import N_, _
 from components.core.style import fmt_number
 from components.draw import files as ex
+from etl.build import COLUMNS as HARMONISED_COLUMNS  # an upload's rows have these too, plus the organisation
 from etl.countries import BALTIC  # an organisation's figures are about one of them
 from etl.periods import parse_period
 from etl.schema import YEAR_MAX, YEAR_MIN, harmonised_schema
@@ -648,34 +649,10 @@ def _population_at(population: dict | None, country, start, end) -> tuple[int, f
     return year, years[year]
 
 
-HARMONISED = [
-    "country",
-    "period_start",
-    "period_end",
-    "period_label",
-    "indicator",
-    "breakdown",
-    "category",
-    "unit",
-    "value",
-    "value_low",
-    "value_high",
-    "suppressed",
-    "source_id",
-    "grade",
-    "source_location",
-    "preferred",
-    "flags",
-    "note",
-    "raw_file",
-    "raw_row",
-]
-
-
 def _result(
     kept: list[dict], refused: list[dict], problems: list[Problem], info: dict, warnings: list[Problem] | None = None
 ) -> Upload:
-    rows = pd.DataFrame(kept, columns=HARMONISED + ["organisation"])
+    rows = pd.DataFrame(kept, columns=HARMONISED_COLUMNS + ["organisation"])
     if not rows.empty:  # the build's own schema, as a last gate (the row checks above should catch all)
         rows = rows.astype(
             {
@@ -691,7 +668,7 @@ def _result(
         )
         schema = harmonised_schema(sorted(set(rows["indicator"])), sorted(set(rows["unit"])), ["suppressed_lt5"])
         try:
-            schema.validate(rows[HARMONISED], lazy=True)
+            schema.validate(rows[HARMONISED_COLUMNS], lazy=True)
         except Exception:  # pragma: no cover - a rule above missed something: keep nothing rather than junk
             problems.append(
                 Problem(None, "", _("The rows passed the checks but not the dataset's schema; nothing was kept."))

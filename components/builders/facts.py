@@ -186,7 +186,9 @@ class _Writer:
         a, b = int(row["period_start"]), int(row["period_end"])
         if a == b or not multi:
             return i18n._("in {year}").format(year=a)
-        return i18n._("in {start}–{end}").format(start=a, end=b) + " " + i18n._("(a multi-year total)")
+        # one entry, not two joined: a language that says it at the sentence's end (et) writes it without
+        # brackets, so that it is not followed by the source's brackets ('… kogusumma) (UNODC).')
+        return i18n._("in {start}–{end} (a multi-year total)").format(start=a, end=b)
 
     def where(self, country: str) -> str:
         """'in Estonia', 'Eestis', 'в Эстонии': the country as a place, in the case the language needs."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from components.builders.data import side_by_side
-from components.core import i18n, provenance as prov
+from components.core import i18n, locations, provenance as prov
 from components.core.cite import figure_citation, source_line, source_record
 from components.core.figure import Figure, PageBuild, years_covered
 from components.core.i18n import N_
@@ -21,7 +21,7 @@ COLUMNS = {
     "publisher": N_("Publisher"),
     "Evidence grade": N_("Evidence grade"),
     "grade_rank": N_("Rank"),
-    "source_location": N_("Where in the source"),
+    "location_shown": N_("Where in the source"),
     "period_label": N_("Period as printed"),
     "Flags": N_("Flags"),
     "note": N_("Note"),
@@ -105,7 +105,7 @@ def build(ds, r: Resolved, options) -> PageBuild[CheckPage]:
         definitions=tuple(cb.country_definition(r.country, r.indicator, r.definition) for r in d.itertuples()),
         harmonised=cb.indicator_definition(key["indicator"]),
         citation=figure_citation(
-            title, first["Value"], rec, str(first.get("source_location") or ""), ds.meta, original=original
+            title, first["Value"], rec, locations.said(first.get("source_location")), ds.meta, original=original
         ),
     )
     main = Figure(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from components.builders.common import derived, value_texts
-from components.core import i18n, provenance as prov
+from components.core import i18n, locations, provenance as prov
 from components.core.cite import source_line
 from components.core.figure import Figure, PageBuild, years_covered
 from components.core.i18n import N_
@@ -29,7 +29,7 @@ COLUMNS = {
     "n_sources": N_("Sources for figure"),
     "title": N_("Source"),
     "publisher": N_("Publisher"),
-    "source_location": N_("Location"),
+    "location_shown": N_("Location"),
     "Flags": N_("Flags"),
     "note": N_("Note"),
     "source_id": N_("Source id"),
@@ -46,6 +46,7 @@ def figures_display(ds) -> pd.DataFrame:
     full["Unit"] = full["unit"].map({u: cb.unit_label(u) for u in full["unit"].unique()})
     full["Flags"] = [cb.flags_text(f) for f in full["flags"]]
     full["grade_label"] = full["grade"].map({g: cb.grade_label(g) if g else "" for g in full["grade"].unique()})
+    full["location_shown"] = full["source_location"].map(locations.said)  # in the reader's language
     full["official"] = full["grade"].map({g: cb.is_official(g) for g in full["grade"].unique()}).astype(bool)
     text = full["country_label"].fillna("").astype(str)
     for c in (
@@ -59,7 +60,7 @@ def figures_display(ds) -> pd.DataFrame:
         "title",
         "publisher",
         "source_id",
-        "source_location",
+        "location_shown",
         "Flags",
         "note",
         "grade_label",
@@ -181,4 +182,5 @@ def side_by_side(ds, figure: str) -> SideBySide | None:
     rows["Value"] = value_texts(rows)
     rows["Flags"] = [cb.flags_text(f) for f in rows["flags"]]
     rows["Evidence grade"] = [cb.grade_label(g) for g in rows["grade"]]
+    rows["location_shown"] = rows["source_location"].map(locations.said)
     return SideBySide(figure=figure, label=prov.figure_label(figure, cb), rows=rows, why=prov.why_preferred(rows))

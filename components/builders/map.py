@@ -10,7 +10,7 @@ import pandas as pd
 
 from components.builders import main_figure, trends
 from components.builders.common import definition_notes, period_note, period_text, value_texts
-from components.core import i18n, queries as q
+from components.core import i18n, locations, queries as q
 from components.core.cite import source_line
 from components.core.figure import Figure, PageBuild
 from components.core.i18n import N_
@@ -175,6 +175,7 @@ def _flows_table(flows: pd.DataFrame, cb) -> pd.DataFrame | None:
         {"in": i18n._("citizenship (into the state)"), "out": i18n._("repatriated from (out of the state)")}
     )
     fl["Flags"] = [cb.flags_text(f) for f in fl["flags"].fillna("")]
+    fl["source_location"] = fl["source_location"].map(locations.said)
     fl = fl.rename(
         columns={"label": N_("Victims"), "source_id": "Source id", "source_location": N_("Where in the source")}
     )

@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from components.core import i18n
+from components.core import i18n, locations
 from components.core.i18n import N_
 from components.core.style import year_runs
 
@@ -243,7 +243,7 @@ def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
             {
                 "Publisher": str(r.get("publisher") or ""),
                 "Title": title,
-                "Location": "; ".join(ls[:3]) + more,
+                "Location": locations.joined(ls[:3], tail=more),  # in the reader's language
                 "Published": str(r.get("date_published") or ""),
                 "Accessed": str(r.get("date_accessed") or ""),
                 "Licence": i18n.current().licence(str(r.get("licence") or "")),

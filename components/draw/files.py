@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from components.core import locations
 from components.core.cite import APP_NAME, dataset_citation
 from components.core.style import FONT
 from etl.countries import BALTIC
@@ -98,6 +99,7 @@ LABEL_COLUMNS = (
     ("breakdown", "breakdown_label"),
     ("category", "category_label"),
     ("unit", "unit_label"),
+    ("source_location", "source_location_label"),
 )
 
 
@@ -116,6 +118,7 @@ def with_label_columns(df: pd.DataFrame, cb) -> pd.DataFrame:
             else cb.category_label(r["breakdown"], r["category"])
         ),
         "unit_label": lambda r: cb.unit_label(r["unit"]),
+        "source_location_label": lambda r: locations.said(r["source_location"]),
     }
     records = out.to_dict("records")
     for code, label in LABEL_COLUMNS:

@@ -28,7 +28,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from components.core import i18n, style
+from components.core import i18n, locations, style
 from components.core.cite import source_name
 from components.draw import geo
 from etl.countries import BALTIC
@@ -556,7 +556,7 @@ def _flow_rows(flows: pd.DataFrame, cb, sources: pd.DataFrame | None, capitals: 
                 "tt_period": _esc(what.format(b=b, p=p) + f" · {r['period']}"),
                 "tt_source": _esc(
                     _sources_text(r["source_id"], sources)
-                    + (f" ({r['source_location']})" if r["source_location"] else "")
+                    + (f" ({locations.said(r['source_location'])})" if r["source_location"] else "")
                 ),
                 "tt_flags": _esc(_flags_text(r["flags"], cb)),
             }

@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.core import cite, i18n, pages as registry
+from components.core import cite, i18n, locations, pages as registry
 from etl.paths import REPO_ROOT
 from tests.app.conftest import ROOT
 
@@ -75,14 +75,6 @@ KNOWN: list[tuple[str, str, str]] = [
     ("*", r"^Contradicts the official|estimates the population with a new method|^Named country or demonym", _ETL_NOTE),
     ("*", r"^Nationals of the reporting|This source's .* categories|Sex and age from|Rate computed from", _ETL_NOTE),
     ("*", r"^Before 2012, when trafficking in human beings became", _ETL_NOTE),
-    # where in the publisher's file a figure was read ('sheet data_glotip_1, row 15098', 'PROTECTION section,
-    # para 1', 'summary bullet 6'): written by the ETL in English (also inside /check's citation); a location
-    # vocabulary (sheet, row, page, para, section, bullet) to translate is still to do
-    (
-        "*",
-        r"\b(sheet|row|page|para|line|column|bullet|p\.) ?\d|\bsection\b|^Prosecution section$|population: ",
-        "source locations: the ETL's English",
-    ),
     # sources.csv texts the project wrote without an id yet: how a source was read in a copy (`copy_note`), an
     # unknown publication date ('unknown (c. 2013)')
     (
@@ -151,6 +143,10 @@ def _source_names() -> tuple[str, ...]:
                 if m:  # the releases of one dataset, named once ('…, 2016, 2020–2023 releases')
                     names.add(m["head"])
     names |= set(i18n.ENDONYMS.values())  # the language picker names each language in its own name
+    # where in a file a figure was read keeps what the publisher printed: a section's heading ('PROSECUTION'),
+    # quoted words, file names, codes (components/core/locations.py)
+    table = pd.read_csv(DATA_DIR / "harmonised" / "thb_baltic.csv", dtype=str, usecols=["source_location"])
+    names |= {w for loc in table["source_location"].dropna().unique() for w in locations.printed(loc) if len(w) >= 3}
     return tuple(sorted(names, key=len, reverse=True))
 
 

@@ -28,3 +28,6 @@ extract_messages  # babel.cfg: the decks' extractor (components/decks/deck.py)
 
 # A field of the view read by its name (view["filter_indicator"], the pages' registry, the URL codec)
 filter_indicator
+
+# The location vocabulary's ids, read by the tests (every id has a row in data/i18n/locations.csv)
+TEMPLATE_IDS

@@ -230,10 +230,10 @@ def _render(pieces: tuple[Piece, ...], lang: str) -> str | None:
             out.append(p.text)
             continue
         if p.id in dict(PREFIXES):
-            tpl = templates().get(p.id, {}).get(lang)
-            if tpl is None:
+            wrap = templates().get(p.id, {}).get(lang)
+            if wrap is None:
                 return None
-            prefix_at.append((len(out), tpl))
+            prefix_at.append((len(out), wrap))
             continue
         said = _say(p, lang)
         if said is None:

@@ -467,6 +467,37 @@ def figure_png(
     return render_png(figure_spec(fig, footer_line(meta, today), sources), width)
 
 
+def figure_pdf(fig, meta: dict, sources: pd.DataFrame | None = None, today: date | None = None) -> bytes:
+    """PDF of a Figure (vector, the app's font embedded): the same drawing as its SVG."""
+    return render_pdf(figure_spec(fig, footer_line(meta, today), sources))
+
+
+def render_pdf(spec: dict) -> bytes:
+    vlc = _vlc()
+    try:
+        return vlc.vegalite_to_pdf(spec, vl_version=_vl_version(spec))
+    except ValueError:
+        return vlc.vegalite_to_pdf(spec)
+
+
+# a chart's image files: what the page's download buttons and the API's /view/<page>.<fmt> serve
+IMAGE_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+_IMAGE_MAKERS = {"png": figure_png, "svg": figure_svg, "pdf": figure_pdf}
+
+
+def figure_image(fig, fmt: str, meta: dict, sources: pd.DataFrame | None = None, today: date | None = None) -> bytes:
+    """The image file `fmt` (png, svg, pdf) of a Figure, in the run's language: the one function behind the
+    page's PNG/SVG download buttons and the data API's chart images, so both give the same bytes."""
+    return _IMAGE_MAKERS[fmt](fig, meta, sources, today)
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """A PNG's width and height in pixels (its IHDR chunk)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        return (0, 0)
+    return (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big"))
+
+
 def figure_csv(fig, sources: pd.DataFrame | None, cb=None) -> bytes:
     """The figure's rows with a label beside each code (in the run's language, with the codebook `cb`) and
     their sources' publisher, title, link and access date (as the pages' CSV); then the uploaded figures drawn

@@ -86,7 +86,7 @@ def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None
     if image and (fig.spec is not None or fig.make_spec is not None):
         cols[0].download_button(
             "PNG",
-            data=in_language(lambda: ex.figure_png(fig, ds.meta, ds.sources)),
+            data=in_language(lambda: ex.figure_image(fig, "png", ds.meta, ds.sources)),
             file_name=ex.figure_file_name(fig, "png"),
             mime="image/png",
             on_click="ignore",
@@ -96,7 +96,7 @@ def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None
         )
         cols[1].download_button(
             "SVG",
-            data=in_language(lambda: ex.figure_svg(fig, ds.meta, ds.sources)),
+            data=in_language(lambda: ex.figure_image(fig, "svg", ds.meta, ds.sources)),
             file_name=ex.figure_file_name(fig, "svg"),
             mime="image/svg+xml",
             on_click="ignore",

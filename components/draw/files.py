@@ -215,8 +215,25 @@ def _vlc():
 
 
 def render_svg(spec: dict) -> bytes:
-    """An SVG that looks the same on any machine: the app's font embedded (see `embed_fonts`)."""
-    return embed_fonts(_svg(_vlc(), spec)).encode("utf-8")
+    """An SVG that looks the same on any machine (the app's font embedded, see `embed_fonts`) and is the same
+    file for the same chart whenever it is made (`stable_ids`)."""
+    return embed_fonts(stable_ids(_svg(_vlc(), spec))).encode("utf-8")
+
+
+_VEGA_ID = re.compile(r'(id="|url\(#)(clip|gradient_?|pattern_?)(\d+)')
+
+
+def stable_ids(svg: str) -> str:
+    """Vega numbers its clip paths (and gradients) with a counter that runs on across the charts a process
+    draws ('clip4' for the second chart's first clip): renumbered from 1 in the order they appear, so a chart's
+    SVG is the same bytes from the page's button and the API's URL, first or hundredth."""
+    seen: dict[tuple[str, str], int] = {}
+
+    def number(m: re.Match) -> str:
+        n = seen.setdefault((m.group(2), m.group(3)), sum(1 for k in seen if k[0] == m.group(2)) + 1)
+        return f"{m.group(1)}{m.group(2)}{n}"
+
+    return _VEGA_ID.sub(number, svg)
 
 
 # Faces of the shipped font by (weight, style) as an SVG names them
@@ -489,13 +506,6 @@ def figure_image(fig, fmt: str, meta: dict, sources: pd.DataFrame | None = None,
     """The image file `fmt` (png, svg, pdf) of a Figure, in the run's language: the one function behind the
     page's PNG/SVG download buttons and the data API's chart images, so both give the same bytes."""
     return _IMAGE_MAKERS[fmt](fig, meta, sources, today)
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    """A PNG's width and height in pixels (its IHDR chunk)."""
-    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
-        return (0, 0)
-    return (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big"))
 
 
 def figure_csv(fig, sources: pd.DataFrame | None, cb=None) -> bytes:

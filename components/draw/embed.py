@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from components.core import i18n, pages as registry
 from components.core.cite import APP_NAME
+from components.core.i18n import N_
 from components.view.params import link_query
 
 API_VIEW = "/api/v1/view/"
@@ -99,12 +100,28 @@ class Embed:
     provider: str  # the app's name in that language
 
 
+# what a chart's alt text says about the page around it, which an embedded image does not have
+PAGE_ONLY_ALT = (
+    N_("The same numbers are in the table below the chart."),
+    N_("The same numbers are in the table below the map."),
+)
+
+
+def alt_text(fig) -> str:
+    """The Figure's alt text for the image on its own (call in the Figure's language): without the sentences
+    that point at the page's table (the interactive view the image links to has it)."""
+    text = str(fig.alt_text)
+    for sentence in PAGE_ONLY_ALT:
+        text = text.replace(i18n._(sentence), "")
+    return " ".join(text.split())
+
+
 def embed_of(fig, links: Links, size: tuple[float, float], lang: str) -> Embed:
     """The embed of Figure `fig` (built in `lang`; call inside `i18n.using(lang)`), drawn at `size` (the SVG's)."""
     w, h = size
     return Embed(
         title=fig.title,
-        alt_text=fig.alt_text,
+        alt_text=alt_text(fig),
         source_line=fig.source_line,
         width=max(1, round(w)),
         height=max(1, round(h)),
@@ -129,7 +146,8 @@ def picture_html(e: Embed, maxwidth: int | None = None, maxheight: int | None = 
     to the interactive view, and the sources line under it."""
     w, h = fit(e, maxwidth, maxheight)
     a = lambda s: escape(str(s), quote=True)  # noqa: E731
-    more = i18n._("Interactive chart: {app}").format(app=e.provider)
+    with i18n.using(e.lang):
+        more = i18n._("Interactive chart: {app}").format(app=e.provider)
     return (
         f'<figure style="margin:0;max-width:{w}px" lang="{a(e.lang)}">\n'
         f'  <a href="{a(e.links.page)}">\n'

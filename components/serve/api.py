@@ -703,7 +703,7 @@ def _image_endpoint(request: Request, params: dict, s: State, page: str, fmt: st
         fig = store.page_build(s.ds, r, s.options).main
         if fig is None or fig.chart_spec() is None:
             raise ApiError(404, f"The {page} page has no chart for this view.", parameter="page")
-        extra["X-Alt-Text"] = _alt_header(fig.alt_text)
+        extra["X-Alt-Text"] = _alt_header(embed.alt_text(fig))
         filename = ex.figure_file_name(fig, fmt)
 
     def make() -> bytes:

@@ -64,7 +64,9 @@ def test_the_image_is_the_pages_download(client, sds, page, query, lang, fmt):
     want, fig = page_download(sds, page, query, lang, fmt)
     assert r.content == want
     assert r.headers["content-type"].startswith(ex.IMAGE_MEDIA[fmt])
-    assert unquote(r.headers["x-alt-text"]) == " ".join(fig.alt_text.split())
+    with i18n.using(lang):
+        assert unquote(r.headers["x-alt-text"]) == embed.alt_text(fig)
+    assert embed.alt_text(fig) and "table below the" not in embed.alt_text(fig)
     assert r.headers["x-alt-text"].isascii()
     assert r.headers["cache-control"] == api.IMAGE_CACHE_CONTROL
     assert "X-Alt-Text" in r.headers["access-control-expose-headers"]
@@ -138,7 +140,9 @@ def test_sidecar_says_what_to_say_beside_the_image(client, sds):
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
     card = r.json()
     _, fig = page_download(sds, "compare", {"c": "EE,LT"}, "et", "svg")
-    assert card["title"] == fig.title and card["alt_text"] == fig.alt_text
+    with i18n.using("et"):
+        assert card["title"] == fig.title and card["alt_text"] == embed.alt_text(fig)
+        assert i18n._("Interactive chart: {app}").split(":")[0] in card["html"]
     assert card["source_line"] == fig.source_line and card["lang"] == "et"
     assert {s["source_id"] for s in card["sources"]} == set(fig.source_ids)
     assert card["width"] > 300 and card["height"] > 200
@@ -200,3 +204,29 @@ def test_a_long_alt_text_header_is_cut_at_a_whole_character():
     out = api._alt_header("Диаграмма " * 200)
     assert out.isascii() and len(out) <= api.MAX_ALT_HEADER and out.endswith("%E2%80%A6")
     unquote(out, errors="strict")
+
+
+def test_chart_pages_html_names_its_oembed_answer():
+    """Discovery (components/serve/oembed_link.py): Streamlit's index page for a chart page gets the oEmbed
+    <link> in its head and a Link header; other pages and the API pass untouched."""
+    from starlette.middleware import Middleware
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    from components.serve.oembed_link import OEmbedDiscovery
+
+    index = "<!doctype html><html><head><title>x</title></head><body></body></html>"
+    app = Starlette(
+        routes=[Route("/{path:path}", lambda request: HTMLResponse(index))],
+        middleware=[Middleware(OEmbedDiscovery)],
+    )
+    with TestClient(app) as c:
+        r = c.get("/compare?c=EE,LV&lang=et")
+        want = "http://testserver/api/v1/oembed?url=http%3A%2F%2Ftestserver%2Fcompare%3Fc%3DEE%2CLV%26lang%3Det"
+        assert f'<link rel="alternate" type="application/json+oembed" href="{want}&amp;format=json"></head>' in r.text
+        assert r.headers["link"] == f'<{want}&format=json>; rel="alternate"; type="application/json+oembed"'
+        assert int(r.headers["content-length"]) == len(r.content)
+        assert "oembed" in c.get("/").text
+        for path in ("/data", "/compare/x", "/api/v1/view/compare.csv"):
+            r = c.get(path)
+            assert r.text == index and "link" not in r.headers

@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 from components.serve import connections, log_limit
 from components.serve.admission import FirstRunAdmission
 from components.serve.api import ROUTES, ApiGuard  # the read-only data API under /api/v1/, and its error format
+from components.serve.oembed_link import OEmbedDiscovery
 from components.serve.warmup import HealthGate, VisitorActivity, make_lifespan
 from components.ui.not_found import NestedPathNotFound
 
@@ -37,6 +38,7 @@ MIDDLEWARE = [
     Middleware(HealthGate),  # /_stcore/health: 200 "ok", 503 "warming up" (behind a proxy) or 503 "broken: ..."
     Middleware(ApiGuard),  # /api/...: a bad path or method gets the API's JSON error, not a plain-text one
     Middleware(NestedPathNotFound),  # /compare/x: a 404 page, not the app's index that would load blank
+    Middleware(OEmbedDiscovery),  # a chart page's HTML names its oEmbed answer (a CMS embeds its link by itself)
     Middleware(VisitorActivity),  # the warm-up's views wait for a quiet moment (visitors first)
     Middleware(FirstRunAdmission),  # a burst of new sessions: a few first runs at a time, in order
 ]

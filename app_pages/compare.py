@@ -25,7 +25,7 @@ if x.missing:
             args=(PAGE, "period", x.missing.period),
             key="compare_nearest",
         )
-render.figure(fig, ds)
+render.figure(fig, ds, view=shown)
 if not own.session_only(ds, shown, opts):  # a deck holds views of the official data: it is shown elsewhere
     my_deck.add_button(shown.view)  # the view as a slide of your own deck
 

@@ -105,5 +105,5 @@ st.caption(md_escape(x.attribution))
 st.caption(
     i18n._("Downloads: the map as an image (PNG/SVG, with legend, unit, period and sources) and its figures (CSV).")
 )
-share.export_panel(fig, ds)
+share.export_panel(fig, ds, view=shown)
 my_deck.add_button(shown.view)  # the view as a slide of your own deck

@@ -71,7 +71,7 @@ with st.expander(i18n._("Numbers behind the cards")):
     render.table(x.numbers, alt_text=i18n._("Registered victims per country and year"))
 
 st.caption(i18n._("Download the figures behind the cards (as one line chart, with sources):"))
-share.export_panel(main, ds)
+share.export_panel(main, ds, view=shown)
 my_deck.add_button(shown.view)  # the view as a slide of your own deck
 st.page_link("app_pages/compare.py", label=i18n._("Compare the countries in detail"), icon=":material/arrow_forward:")
 st.page_link(

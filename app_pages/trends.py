@@ -22,6 +22,6 @@ fig = own.beside(own.page_build(ds, shown, opts), ds, PAGE, shown).main  # yours
 if shown.chart == "chain":
     a11y.set_title(i18n._("Justice chain"), i18n._("Trends"))
     st.markdown(i18n._(CHAIN_INTRO))
-render.figure(fig, ds)
+render.figure(fig, ds, view=shown)
 if not own.session_only(ds, shown, opts):  # a deck holds views of the official data: it is shown elsewhere
     my_deck.add_button(shown.view)  # the view as a slide of your own deck

@@ -11,6 +11,10 @@ find. Pure: no Streamlit.
                                        (dataset digest, page, canonical query), at most BUILDS_KEPT of them (the
                                        least recently used go first)
     view_data(ds, view, options)       the rows the page shows (the API's view rows): its main Figure's rows
+    figure_file(ds, view, options, fmt) the image file (png, svg, pdf) of the page's main Figure in the run's
+                                       language (components/draw/files.py `figure_image`, as the page's download
+                                       button), once per (dataset digest, language, page, query, format, day),
+                                       at most FILES_BYTES of them
 
 Every cache is bounded and safe across threads; a value being made by one thread is waited for, not made a
 second time. What it returns is shared: never mutate it.
@@ -18,9 +22,11 @@ second time. What it returns is shared: never mutate it.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +47,14 @@ from components.core.dataset import (
     stat_signature,
 )
 from components.core.figure import Figure, PageBuild
+from components.draw import files as ex
 from components.view.options import Options
 from components.view.state import Resolved, ViewState, resolve
 
 DATASETS_KEPT = 4  # versions of the files (the current one and those before, for sessions still on them)
 BUILDS_KEPT = 256  # (dataset, page, canonical query) entries
+FILES_KEPT = 64  # chart image files (a PNG is about 1 MB: the byte bound below holds first)
+FILES_BYTES = 48 << 20
 
 
 class Cache:
@@ -53,8 +62,12 @@ class Cache:
     returns the kept value or makes it once (a second thread asking for the same key meanwhile waits for it,
     and makes it itself only if the first one failed)."""
 
-    def __init__(self, size: int):
-        self._lru: cachetools.LRUCache = cachetools.LRUCache(maxsize=size)
+    def __init__(self, size: int, max_bytes: int | None = None):
+        if max_bytes is None:
+            self._lru: cachetools.LRUCache = cachetools.LRUCache(maxsize=size)
+        else:  # each value weighs its length but at least max_bytes/size: both bounds hold at once
+            floor = max_bytes // size
+            self._lru = cachetools.LRUCache(maxsize=max_bytes, getsizeof=lambda v: max(len(v), floor))
         self._lock = threading.Lock()
         self._making: dict[Hashable, threading.Lock] = {}
 
@@ -74,7 +87,7 @@ class Cache:
                 pass
         try:
             value = make()  # outside the cache's lock: other keys are served meanwhile
-            with self._lock:
+            with self._lock, contextlib.suppress(ValueError):  # ValueError: a value larger than max_bytes
                 self._lru[key] = value
             return value
         finally:
@@ -164,7 +177,30 @@ def view_data(ds: Dataset, view: ViewState, options: Options) -> ViewData:
     return view_data_of(ds, shown.view, page_build(ds, shown, options))
 
 
+_FILES = Cache(FILES_KEPT, max_bytes=FILES_BYTES)
+
+
+def figure_file(
+    ds: Dataset, view: Resolved | ViewState, options: Options, fmt: str, today: date | None = None
+) -> bytes:
+    """The image file `fmt` (components/draw/files.py IMAGE_MEDIA) of the page's main Figure for `view`, in the
+    run's language: the bytes of the page's download button for the same view on the same day, made once per
+    (dataset digest, language, page, canonical query, format, day) however many requests ask at the same time
+    (a PNG takes seconds). Raises LookupError when the page has no chart for the view."""
+    shown = view if isinstance(view, Resolved) else resolve(view, options)
+    today = today or date.today()
+    key = (ds.digest, i18n.lang(), shown.page, shown.view.query_string(), fmt, today.isoformat())
+
+    def make() -> bytes:
+        fig = page_build(ds, shown, options).main
+        if fig is None or fig.chart_spec() is None:
+            raise LookupError(f"{shown.page}: no chart for this view")
+        return ex.figure_image(fig, fmt, ds.meta, ds.sources, today)
+
+    return _FILES.get(key, make)
+
+
 def clear() -> None:
     """Forget everything kept (tests; a benchmark's cold start)."""
-    for cache in (_TABLES, _DATASETS, _OPTIONS, _BUILDS):
+    for cache in (_TABLES, _DATASETS, _OPTIONS, _BUILDS, _FILES):
         cache.clear()

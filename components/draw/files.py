@@ -218,8 +218,25 @@ def _vlc():
 
 
 def render_svg(spec: dict) -> bytes:
-    """An SVG that looks the same on any machine: the app's font embedded (see `embed_fonts`)."""
-    return embed_fonts(_svg(_vlc(), spec)).encode("utf-8")
+    """An SVG that looks the same on any machine (the app's font embedded, see `embed_fonts`) and is the same
+    file for the same chart whenever it is made (`stable_ids`)."""
+    return embed_fonts(stable_ids(_svg(_vlc(), spec))).encode("utf-8")
+
+
+_VEGA_ID = re.compile(r'(id="|url\(#)(clip|gradient_?|pattern_?)(\d+)')
+
+
+def stable_ids(svg: str) -> str:
+    """Vega numbers its clip paths (and gradients) with a counter that runs on across the charts a process
+    draws ('clip4' for the second chart's first clip): renumbered from 1 in the order they appear, so a chart's
+    SVG is the same bytes from the page's button and the API's URL, first or hundredth."""
+    seen: dict[tuple[str, str], int] = {}
+
+    def number(m: re.Match) -> str:
+        n = seen.setdefault((m.group(2), m.group(3)), sum(1 for k in seen if k[0] == m.group(2)) + 1)
+        return f"{m.group(1)}{m.group(2)}{n}"
+
+    return _VEGA_ID.sub(number, svg)
 
 
 # Faces of the shipped font by (weight, style) as an SVG names them
@@ -468,6 +485,30 @@ def figure_png(
 ) -> bytes:
     """PNG of a Figure, about `width` px wide (slides), in the app's font; see figure_spec."""
     return render_png(figure_spec(fig, footer_line(meta, today), sources), width)
+
+
+def figure_pdf(fig, meta: dict, sources: pd.DataFrame | None = None, today: date | None = None) -> bytes:
+    """PDF of a Figure (vector, the app's font embedded): the same drawing as its SVG."""
+    return render_pdf(figure_spec(fig, footer_line(meta, today), sources))
+
+
+def render_pdf(spec: dict) -> bytes:
+    vlc = _vlc()
+    try:
+        return vlc.vegalite_to_pdf(spec, vl_version=_vl_version(spec))
+    except ValueError:
+        return vlc.vegalite_to_pdf(spec)
+
+
+# a chart's image files: what the page's download buttons and the API's /view/<page>.<fmt> serve
+IMAGE_MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+_IMAGE_MAKERS = {"png": figure_png, "svg": figure_svg, "pdf": figure_pdf}
+
+
+def figure_image(fig, fmt: str, meta: dict, sources: pd.DataFrame | None = None, today: date | None = None) -> bytes:
+    """The image file `fmt` (png, svg, pdf) of a Figure, in the run's language: the one function behind the
+    page's PNG/SVG download buttons and the data API's chart images, so both give the same bytes."""
+    return _IMAGE_MAKERS[fmt](fig, meta, sources, today)
 
 
 def figure_csv(fig, sources: pd.DataFrame | None, cb=None) -> bytes:

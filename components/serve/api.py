@@ -8,6 +8,12 @@ Served by the same server as the app (`server.py` passes `ROUTES` to `st.App`). 
                                         unit, grade (comma-separated lists), from, to (years), preferred
     /api/v1/view/<page>.csv | .json     the rows a page's chart shows for the page's own link parameters,
                                         e.g. /api/v1/view/compare.csv?ind=victims&per=2022&bd=exploitation
+    /api/v1/view/<page>.png | .svg | .pdf  the chart of a chart page as an image, for the same parameters and
+                                        `lang`: the bytes of the page's own download button (one function,
+                                        components/draw/files.py `figure_image`), its alt text in X-Alt-Text
+    /api/v1/view/<page>.embed.json      beside the image: title, alt text, size, sources, the interactive link
+                                        and the HTML snippets to paste (components/draw/embed.py)
+    /api/v1/oembed?url=<app URL>        oEmbed 1.0 (JSON, type "rich") for a chart page's URL of this app
     /api/v1/sources.csv                 one record per source document
     /api/v1/codebook/<table>.csv        indicators, categories, countries, units, flags, country_definitions
     /api/v1/thb_baltic.csv              the whole harmonised table, as built
@@ -37,7 +43,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import cachetools
 import pandas as pd
@@ -47,12 +53,14 @@ from starlette.routing import Route
 
 from components import store
 from components.builders import page_rows as views
+from components.core import i18n
+from components.core.cite import sources_detail
 from components.core.dataset import DataError, Dataset
-from components.draw import files as ex
+from components.draw import embed, files as ex
 from components.serve.log_limit import limit
 from components.view.fields import FIELDS
-from components.view.params import IGNORED_PARAMS, PAGE_FIELDS, PARAM
-from components.view.state import ViewState, decode
+from components.view.params import IGNORED_PARAMS, LANG_PARAM, PAGE_FIELDS, PARAM
+from components.view.state import Resolved, ViewState, decode, resolve
 from etl.datapackage import CODEBOOK_TABLES  # the fixed allow-list of codebook tables
 
 log = logging.getLogger(__name__)
@@ -64,6 +72,11 @@ MAX_QUERY_BYTES = 2048  # a longer query string is refused (414)
 MAX_PARAMS = 24
 MAX_VALUE_ECHO = 80
 CACHE_CONTROL = "public, max-age=300"
+# chart images: a proxy in front keeps them this long (keyed on the full URL) and then revalidates with the ETag
+# (dataset digest + view + language + day: the image's footer names the day it was made)
+IMAGE_CACHE_CONTROL = f"public, max-age={embed.OEMBED_CACHE_AGE}"
+MAX_ALT_HEADER = 1000  # characters of the percent-encoded alt text in X-Alt-Text (the sidecar has it whole)
+OEMBED_PARAMS = ("url", "maxwidth", "maxheight", "format")
 ALLOW = "GET, HEAD, OPTIONS"
 # every route takes every method, so that a write gets this API's JSON 405 (not a plain-text one)
 METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
@@ -231,7 +244,7 @@ def _not_modified(request: Request, etag: str) -> bool:
 def _base_headers() -> dict[str, str]:
     return {
         "Access-Control-Allow-Origin": "*",
-        "Access-Control-Expose-Headers": "ETag, X-Dataset-Version, X-View, Link, Content-Disposition",
+        "Access-Control-Expose-Headers": "ETag, X-Dataset-Version, X-View, X-Alt-Text, Link, Content-Disposition",
         "X-Content-Type-Options": "nosniff",
     }
 
@@ -539,17 +552,81 @@ def _page_path(page: str) -> str:
     return "/" if page == "overview" else f"/{page}"
 
 
+IMAGE_PAGES = views.CHART_PAGES  # pages whose main Figure is a chart: served as images too
+VIEW_FORMATS = ("csv", "json", *embed.IMAGE_FORMATS, embed.SIDECAR)
+
+
+def _view_name(name: str) -> tuple[str, str]:
+    """'compare.png' -> ('compare', 'png'); 'compare.embed.json' -> ('compare', 'embed.json')."""
+    if name.endswith("." + embed.SIDECAR):
+        return name[: -len(embed.SIDECAR) - 1], embed.SIDECAR
+    page, _, fmt = name.rpartition(".")
+    return page, fmt
+
+
+def _lang(params: dict) -> str:
+    """The language of an image's texts: `lang=` as the pages' links take it (default English)."""
+    raw = params.get(LANG_PARAM)
+    if raw is None:
+        return i18n.DEFAULT
+    lang = i18n.from_link(raw)
+    if lang is None:
+        raise ApiError(
+            400,
+            "Parameter 'lang' is not a language of this app.",
+            parameter=LANG_PARAM,
+            value=raw,
+            allowed=list(i18n.LANGS),
+        )
+    return lang
+
+
+def _alt_header(alt: str) -> str:
+    """The alt text for a header: percent-encoded UTF-8 (ASCII; decodeURIComponent reads it), at most
+    MAX_ALT_HEADER characters, cut at a whole character with '…' (the sidecar has it whole)."""
+    out, n = [], 0
+    for ch in " ".join(str(alt).split()):
+        enc = quote(ch, safe=" ,.;:()'!?/")
+        if n + len(enc) > MAX_ALT_HEADER - 9:
+            return "".join(out).rstrip() + "%E2%80%A6"  # …
+        out.append(enc)
+        n += len(enc)
+    return "".join(out)
+
+
+def _root(request: Request) -> str:
+    """The app's root URL as the client asked for it ('http://host:8501')."""
+    return str(request.base_url).rstrip("/")
+
+
+def _embed(s: State, page: str, r: Resolved, lang: str, root: str, today: date) -> tuple[embed.Embed, list[dict]]:
+    """The embed of the page's chart for view `r` in `lang` (its size from the SVG, made once, kept by the
+    store) and its sources as the page lists them."""
+    with i18n.using(lang):
+        fig = store.page_build(s.ds, r, s.options).main
+        if fig is None or fig.chart_spec() is None:
+            raise ApiError(404, f"The {page} page has no chart for this view.", parameter="page")
+        size = ex.svg_size(store.figure_file(s.ds, r, s.options, "svg", today))
+        e = embed.embed_of(fig, embed.links(root, page, r.view.to_query(), lang), size, lang)
+        sources = sources_detail(fig.rows, s.ds.sources).to_dict("records")
+    return e, [{k.lower().replace(" ", "_"): v for k, v in rec.items()} for rec in sources]
+
+
 @endpoint
 def view_endpoint(request: Request, params: dict, s: State) -> Response:
     name = request.path_params.get("name", "")
-    page, _, fmt = name.rpartition(".")
-    if page not in views.VIEW_PAGES or fmt not in ("csv", "json"):
+    page, fmt = _view_name(name)
+    tabular = fmt in ("csv", "json")
+    if page not in (views.VIEW_PAGES if tabular else IMAGE_PAGES) or fmt not in VIEW_FORMATS:
         raise ApiError(
             404,
             f"No view '{_echo(name)}'.",
             parameter="page",
-            allowed=[f"{p}.{f}" for p in views.VIEW_PAGES for f in ("csv", "json")],
+            allowed=[f"{p}.{f}" for p in views.VIEW_PAGES for f in ("csv", "json")]
+            + [f"{p}.{f}" for p in IMAGE_PAGES for f in VIEW_FORMATS[2:]],
         )
+    if not tabular:
+        return _image_endpoint(request, params, s, page, fmt)
     view = decode_view(page, params, s)
     key = urlencode(sorted(view.to_query().items()))
     vd = store.view_data(s.ds, view, s.options)  # the page's own Figure: built once for the page and the API
@@ -577,6 +654,152 @@ def view_endpoint(request: Request, params: dict, s: State) -> Response:
         media_type=JSON_TYPE,
         extra=extra,
         make=lambda: _json_body(s.ds.meta, rows(), endpoint=f"view/{page}", view=shown_q, page_link=link),
+    )
+
+
+def _image_endpoint(request: Request, params: dict, s: State, page: str, fmt: str) -> Response:
+    """A chart page's image (png, svg, pdf) or its sidecar (embed.json) for the page's own parameters and
+    `lang`: the page's main Figure from the store, its file from the store's file cache (made once however
+    many requests ask at the same time)."""
+    lang = _lang(params)
+    view = decode_view(page, params, s)
+    r = resolve(view, s.options)
+    today = date.today()  # the image's footer names the day it was made: a new day is a new file
+    shown_q = r.view.to_query()
+    link = embed.page_path(page) + (
+        "?" + urlencode(embed.link_query(shown_q, lang), safe=",~") if shown_q or lang != i18n.DEFAULT else ""
+    )
+    canonical = urlencode(sorted({**view.to_query(), "lang": lang, "day": today.isoformat()}.items()))
+    extra = {
+        "X-View": urlencode(shown_q, safe=",~"),
+        "Link": f'<{link}>; rel="alternate"; type="text/html"',
+        "Cache-Control": IMAGE_CACHE_CONTROL,
+    }
+    if fmt == embed.SIDECAR:
+        root = _root(request)
+        e, sources = _embed(s, page, r, lang, root, today)
+
+        def body() -> bytes:
+            head = {
+                "api": API_VERSION,
+                "dataset_version": s.ds.meta.get("dataset_version", "unknown"),
+                "data_as_of": s.ds.meta.get("data_as_of", "unknown"),
+                "page": page,
+                "view": shown_q,
+            }
+            card = embed.sidecar(e, sources, **head, licence=LICENCE, citation=ex.package_citation(s.ds.meta))
+            return json.dumps(card, ensure_ascii=False, indent=1).encode("utf-8")
+
+        return _answer(
+            request,
+            s,
+            path=f"view/{page}.{fmt}",
+            canonical=canonical + "&root=" + quote(root),  # the body names the app's URLs
+            media_type=JSON_TYPE,
+            extra=extra,
+            make=body,
+        )
+    with i18n.using(lang):
+        fig = store.page_build(s.ds, r, s.options).main
+        if fig is None or fig.chart_spec() is None:
+            raise ApiError(404, f"The {page} page has no chart for this view.", parameter="page")
+        extra["X-Alt-Text"] = _alt_header(embed.alt_text(fig))
+        filename = ex.figure_file_name(fig, fmt)
+
+    def make() -> bytes:
+        with i18n.using(lang):
+            return store.figure_file(s.ds, r, s.options, fmt, today)
+
+    return _answer(
+        request,
+        s,
+        path=f"view/{page}.{fmt}",
+        canonical=canonical,
+        media_type=ex.IMAGE_MEDIA[fmt],
+        filename=filename,
+        make=make,
+        extra=extra,
+    )
+
+
+def _dimension(params: dict, name: str) -> int | None:
+    raw = params.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    v = raw.strip()
+    if not v.isdecimal() or not 16 <= int(v) <= 10000:
+        raise ApiError(
+            400,
+            f"Parameter '{name}' must be a whole number of pixels from 16 to 10000.",
+            parameter=name,
+            value=raw,
+            allowed="16-10000",
+        )
+    return int(v)
+
+
+@endpoint
+def oembed_endpoint(request: Request, params: dict, s: State) -> Response:
+    """oEmbed 1.0 (https://oembed.com) for the URL of a chart page of this app: type "rich", the picture
+    snippet of the page's embed panel (the image linking to the interactive view, the sources under it)."""
+    _check_names(params, OEMBED_PARAMS)
+    fmt = params.get("format", "json").strip().lower() or "json"
+    if fmt != "json":
+        raise ApiError(501, "Only format=json is served.", parameter="format", value=params["format"], allowed=["json"])
+    url = params.get("url", "").strip()
+    if not url:
+        raise ApiError(400, "Parameter 'url' is required: the address of a chart page of this app.", parameter="url")
+    maxwidth, maxheight = _dimension(params, "maxwidth"), _dimension(params, "maxheight")
+    try:
+        parts = urlsplit(url)
+        host_ok = parts.scheme in ("http", "https") and parts.netloc.lower() == request.url.netloc.lower()
+    except ValueError:
+        host_ok = False
+    if not host_ok:
+        raise ApiError(404, "Not a URL of this app: oEmbed answers for its own pages only.", parameter="url", value=url)
+    page = embed.page_of_path(parts.path)
+    if page not in IMAGE_PAGES:
+        raise ApiError(
+            404,
+            "Not a chart page of this app.",
+            parameter="url",
+            value=url,
+            allowed=[embed.page_path(p) for p in IMAGE_PAGES],
+        )
+    try:
+        query = dict(parse_qsl(parts.query, keep_blank_values=True, max_num_fields=MAX_PARAMS))
+    except ValueError:
+        raise ApiError(400, "The URL's query cannot be read.", parameter="url", value=url) from None
+    lang = _lang(query)
+    view = decode_view(page, query, s)
+    r = resolve(view, s.options)
+    root = embed.app_root(f"{parts.scheme}://{parts.netloc}{parts.path}", page)
+    today = date.today()
+    canonical = urlencode(
+        sorted(
+            {
+                **view.to_query(),
+                "lang": lang,
+                "day": today.isoformat(),
+                "root": root,
+                "maxwidth": str(maxwidth or ""),
+                "maxheight": str(maxheight or ""),
+            }.items()
+        )
+    )
+
+    def body() -> bytes:
+        e, _sources = _embed(s, page, r, lang, root, today)
+        return json.dumps(embed.oembed(e, root, maxwidth, maxheight), ensure_ascii=False).encode("utf-8")
+
+    return _answer(
+        request,
+        s,
+        path=f"oembed/{page}",
+        canonical=canonical,
+        media_type=JSON_TYPE,
+        make=body,
+        extra={"Cache-Control": IMAGE_CACHE_CONTROL},
     )
 
 
@@ -669,6 +892,10 @@ INDEX = {
     "figures.json": "the same as JSON",
     "view/<page>.csv": "the rows a page shows for its own link parameters; pages: " + ", ".join(views.VIEW_PAGES),
     "view/<page>.json": "the same as JSON",
+    "view/<page>.png|svg|pdf": "the chart of a chart page as an image (the page's download), for its link "
+    "parameters and lang; pages: " + ", ".join(IMAGE_PAGES),
+    "view/<page>.embed.json": "title, alt text, size, sources, the interactive link and HTML snippets of that image",
+    "oembed": "oEmbed 1.0 JSON for the URL of a chart page of this app (url, maxwidth, maxheight, format=json)",
     "sources.csv": "one record per source document",
     "codebook/<table>.csv": "tables: " + ", ".join(CODEBOOK_TABLES),
     "thb_baltic.csv": "the whole harmonised table as built",
@@ -757,6 +984,7 @@ ROUTES = [
     Route(PREFIX + "/figures.csv", figures_csv, methods=METHODS),
     Route(PREFIX + "/figures.json", figures_json, methods=METHODS),
     Route(PREFIX + "/view/{name:path}", view_endpoint, methods=METHODS),
+    Route(PREFIX + "/oembed", oembed_endpoint, methods=METHODS),
     Route(PREFIX + "/sources.csv", sources_csv, methods=METHODS),
     Route(PREFIX + "/thb_baltic.csv", table_csv, methods=METHODS),
     Route(PREFIX + "/codebook/{name:path}", codebook_csv, methods=METHODS),

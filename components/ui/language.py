@@ -14,6 +14,7 @@ import streamlit as st
 from components.core import i18n
 from components.core.i18n import _
 from components.core.style import md_escape
+from components.view import params
 from components.view.fields import safe_echo
 from components.view.params import LANG_PARAM
 
@@ -49,8 +50,7 @@ def decide() -> str:
 def link_query(query: dict[str, str], lang: str | None = None) -> dict[str, str]:
     """A view's query as a link of this app writes it: with `lang=` unless the language is the default
     (a link opens in the language it was copied in)."""
-    lang = lang or i18n.lang()
-    return {**query, LANG_PARAM: lang} if lang != i18n.DEFAULT else dict(query)
+    return params.link_query(query, lang or i18n.lang())
 
 
 def _session_language() -> str | None:

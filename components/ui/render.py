@@ -69,9 +69,11 @@ def key_facts(fig: Figure, ds, container=st) -> None:
     )
 
 
-def figure(fig: Figure, ds, screen: dict | None = None, *, show_table: bool = True, export: bool = True) -> None:
+def figure(
+    fig: Figure, ds, screen: dict | None = None, *, show_table: bool = True, export: bool = True, view=None
+) -> None:
     """A chart Figure as a page shows it: its caveats, chart, key facts, notes, the numbers as a table,
-    downloads and sources."""
+    downloads (with the embed panel, given the page's resolved `view`) and sources."""
     caveats(fig)
     chart(fig, screen)
     key_facts(fig, ds)
@@ -79,7 +81,7 @@ def figure(fig: Figure, ds, screen: dict | None = None, *, show_table: bool = Tr
     if show_table and fig.table is not None:
         table(fig.table, alt_text=i18n._("Table of the numbers in the chart: {title}").format(title=fig.title))
     if export:
-        share.export_panel(fig, ds)
+        share.export_panel(fig, ds, view=view)
 
 
 def slide(fig: Figure, slide, ds, notices=()) -> None:

@@ -10,10 +10,13 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from components import store
+from components.builders.page_rows import CHART_PAGES
 from components.core import i18n
 from components.core.cite import sources_detail
 from components.core.i18n import N_, _
-from components.draw import files as ex
+from components.draw import embed, files as ex
+from components.view.state import Resolved
 
 
 def current_url(path: str = "") -> str:
@@ -78,15 +81,16 @@ def in_language(make):
 
 
 @st.fragment
-def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None:
+def export_panel(fig, ds, *, key: str | None = None, image: bool = True, view: Resolved | None = None) -> None:
     """PNG, SVG and CSV downloads of one Figure (the same title, period, notes and sources as on screen),
-    links to /check for its figures, and the Sources list behind it. Bytes are made only when clicked."""
+    links to /check for its figures, the embed panel (given the page's `view`) and the Sources list behind it.
+    Bytes are made only when clicked."""
     key = key or f"{fig.key}_export"
-    cols = st.columns([1, 1, 1, 4])
+    cols = st.columns([1, 1, 1, 2, 3])
     if image and (fig.spec is not None or fig.make_spec is not None):
         cols[0].download_button(
             "PNG",
-            data=in_language(lambda: ex.figure_png(fig, ds.meta, ds.sources)),
+            data=in_language(lambda: ex.figure_image(fig, "png", ds.meta, ds.sources)),
             file_name=ex.figure_file_name(fig, "png"),
             mime="image/png",
             on_click="ignore",
@@ -96,7 +100,7 @@ def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None
         )
         cols[1].download_button(
             "SVG",
-            data=in_language(lambda: ex.figure_svg(fig, ds.meta, ds.sources)),
+            data=in_language(lambda: ex.figure_image(fig, "svg", ds.meta, ds.sources)),
             file_name=ex.figure_file_name(fig, "svg"),
             mime="image/svg+xml",
             on_click="ignore",
@@ -119,7 +123,52 @@ def export_panel(fig, ds, *, key: str | None = None, image: bool = True) -> None
             st.caption(i18n._("Every source's value, the rule, the definition and a citation:"))
             for label, figure in fig.check[:15]:
                 st.page_link("app_pages/check.py", label=label, query_params={"fig": figure})
+    if view is not None and image and (fig.spec is not None or fig.make_spec is not None):
+        embed_panel(fig, ds, view, cols[4], key=f"{key}_embed")
     sources_expander(fig.rows, ds.sources, key)
+
+
+def _root(page: str) -> str:
+    """The app's root URL from the browser's address ('https://host' or 'https://host/base'); '' unknown."""
+    try:
+        url = str(st.context.url or "")
+    except Exception:
+        url = ""
+    return embed.app_root(url, page) if url.startswith(("http://", "https://")) else ""
+
+
+def embed_panel(fig, ds, shown: Resolved, container=st, *, key: str) -> None:
+    """Embed this chart elsewhere: the image snippet (the page's own PNG/SVG by URL, with its alt text, size
+    and sources, linking to this view) and the iframe of the interactive view, both to copy. Built only when
+    opened (it asks the store for the SVG, which the image URL then serves at once)."""
+    page = shown.page
+    if page not in CHART_PAGES:
+        return
+    with container.popover(_("Embed"), icon=":material/code:", key=key, on_change="rerun") as pop:
+        if not pop.open:
+            return
+        options = store.options(ds)
+        lang = i18n.lang()
+        size = ex.svg_size(store.figure_file(ds, shown, options, "svg"))  # kept: the image URL serves it at once
+        official = store.page_build(ds, shown, options).main
+        e = embed.embed_of(official, embed.links(_root(page), page, shown.view.to_query(), lang), size, lang)
+        st.caption(
+            _(
+                "The chart as an image for an article (SVG, or PNG where SVG is not shown), with its alt text "
+                "and sources, linking to this interactive view. It shows the current data."
+            )
+        )
+        st.code(embed.picture_html(e), language="html", wrap_lines=True)
+        st.caption(_("The interactive view in a frame (heavier for your readers: each opens the dashboard):"))
+        st.code(embed.iframe_html(e), language="html", wrap_lines=True)
+        st.caption(
+            _(
+                "Image files: [PNG]({png}) · [SVG]({svg}) · [description (JSON)]({card}). A CMS that reads oEmbed "
+                "embeds this page's link by itself."
+            ).format(png=e.links.png, svg=e.links.svg, card=e.links.sidecar)
+        )
+        if getattr(fig, "own_rows", None) is not None:
+            st.caption(_("The embedded chart shows the official figures only, not the ones you uploaded."))
 
 
 def deck_downloads(deck, ds, options, container=st) -> None:

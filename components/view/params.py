@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from components.core import pages as registry
+from components.core.i18n import DEFAULT as DEFAULT_LANG
 
 PAGES = registry.PAGE_IDS
 PAGE_FIELDS: dict[str, tuple[str, ...]] = {p.id: p.fields for p in registry.PAGES}
@@ -41,6 +42,13 @@ PARAM: dict[str, str] = {
 LANG_PARAM = "lang"
 # parameters a view's link may carry that are not the view's: the language, Streamlit's own (v, embed...)
 IGNORED_PARAMS = frozenset({LANG_PARAM, "v", "embed", "embed_options"})
+
+
+def link_query(query: dict[str, str], lang: str) -> dict[str, str]:
+    """A view's query as a link of this app writes it: with `lang=` unless `lang` is the default language (a
+    link opens in the language it was copied in). The app's links and the embed URLs alike."""
+    return {**query, LANG_PARAM: lang} if lang != DEFAULT_LANG else dict(query)
+
 
 MAX_SEARCH = 80  # characters of the Data page's search text
 MAX_VALUE = 500  # characters of one parameter read at all

@@ -64,3 +64,28 @@ def test_chart_figures_link_to_check(page):
     assert_ok(at)
     links = [str(pl.proto) for pl in at.get("page_link")]
     assert links and all("fig=" in x for x in links), links
+
+
+@pytest.mark.parametrize("page,lang", [("compare", "et"), ("overview", "en")])
+def test_chart_pages_have_an_embed_panel_built_when_opened(page, lang):
+    """The embed panel sits with the downloads; its snippets (the image linking to the view, the iframe) are
+    made only when it is opened, in the page's language."""
+    from components.core import i18n
+
+    at = open_page(page, {"lang": lang})
+    assert_ok(at)
+    with i18n.using(lang):
+        label = i18n._("Embed")
+    assert label in [p.proto.popover.label for p in at.get("popover")]
+    assert not [c for c in at.code if c.language == "html"]  # closed: nothing built
+    at.session_state[f"{page}_export_embed"] = True  # the main Figure's key is its page's
+    at.run()
+    assert_ok(at)
+    html = [c.value for c in at.code if c.language == "html"]
+    assert len(html) == 2, html
+    picture, iframe = html
+    assert f"/api/v1/view/{page}.png" in picture and f"/api/v1/view/{page}.svg" in picture
+    assert 'loading="lazy"' in picture and 'alt="' in picture and 'width="' in picture
+    assert "<iframe" in iframe and "embed=true" in iframe
+    if lang != "en":
+        assert f"lang={lang}" in picture and f"lang={lang}" in iframe

@@ -19,6 +19,9 @@ Modes
   --rates 1,2,3        after the burst, arrival runs at these rates (--duration s each): the highest
                        rate with p95 under 2x one session alone is reported as sustained.
   --rate R --duration T  arrival mode: R new sessions a second for T seconds (instead of a burst).
+  --spike              chart images by URL through deploy/serve.py: 300 requests for one embedded chart and
+                       300 for 30 distinct charts within 10 s each, against nginx serving the same bytes as
+                       static files (bench/spike.py).
   --soak S             open and close sessions for S seconds (at --rate, default 2/s), sampling the
                        server's RSS every 10 s: memory without the forced GC must stay flat.
 
@@ -403,6 +406,7 @@ def main() -> int:
         help="also measure the app with the first-run admission "
         "off (THB_FIRST_RUN_SLOTS=0): before and after in one run",
     )
+    ap.add_argument("--spike", action="store_true", help="chart images: the news-spike benchmark (bench/spike.py)")
     ap.add_argument("--soak", type=float, default=0, help="soak for S seconds, sampling RSS")
     ap.add_argument("--pids", default="", help="with --url: server pids for RSS (default: who listens on the port)")
     ap.add_argument(
@@ -412,6 +416,10 @@ def main() -> int:
         "--flags='--server.fileWatcherType=auto --runner.postScriptGC=true' (the development defaults)",
     )
     args = ap.parse_args()
+    if args.spike:  # its own schedule and floor (bench/spike.py); --serve sets the processes (default 2)
+        import spike
+
+        return spike.run(Serve, free_port, rss_mb, replicas=args.serve or 2)
     if args.sessions * args.repeat > MAX_SESSIONS or args.rate * args.duration > MAX_SESSIONS or args.repeat > 20:
         ap.error(f"at most {MAX_SESSIONS} sessions a run")
     if args.url and urllib.parse.urlsplit(args.url).hostname not in ("127.0.0.1", "localhost"):

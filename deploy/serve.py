@@ -57,6 +57,8 @@ STREAM_MODULES = ("/usr/lib/nginx/modules/ngx_stream_module.so", "/usr/share/ngi
 CONN_PER_CLIENT = 512  # open connections per client address at the front (a training room behind one address)
 APP_CONN_PER_CLIENT = 256  # app requests in progress per address (websockets included)
 API_CONN_PER_CLIENT = 16  # API requests in progress per address
+API_CACHE_SIZE = "512m"  # nginx's cache of API answers and chart images, on disk under the temp folder
+API_CACHE_CONF = Path(__file__).with_name("api_cache.conf")  # included by both API locations of the template
 MAX_WORKER_CONNECTIONS = 16384
 FD_RESERVE = 128  # descriptors per worker kept for logs, temp files and the listening sockets
 
@@ -209,7 +211,7 @@ def render_conf(
     conn_per_client: int = CONN_PER_CLIENT,
     module: str | None = "auto",
 ) -> Path:
-    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "api_cache"):
         (tmp / sub).mkdir()
     user_line = ""
     if os.geteuid() == 0:  # nginx's workers drop root: give them the temp folder
@@ -243,6 +245,8 @@ def render_conf(
         CONN_PER_CLIENT=str(conn_per_client),
         APP_CONN_PER_CLIENT=str(APP_CONN_PER_CLIENT),
         API_CONN_PER_CLIENT=str(API_CONN_PER_CLIENT),
+        API_CACHE_SIZE=API_CACHE_SIZE,
+        API_CACHE_CONF=str(API_CACHE_CONF),
     )
     path = tmp / "nginx.conf"
     path.write_text(conf)

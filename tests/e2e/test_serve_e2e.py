@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -131,6 +132,26 @@ def test_health_through_nginx_and_the_affinity_cookie(served):
     assert len(done) >= 2, done
     for ln in done[:2]:
         assert all(f"'{v}':" in ln for v in WARM_PATHS), ln
+
+
+def test_the_api_is_cached_by_nginx_and_spread_without_affinity(served):
+    """A repeat of an API request is a cache hit (Python answers once); the API sets no affinity cookie."""
+    url, _ = served
+    link = url + "/api/v1/view/compare.csv?ind=victims&per=2021&c=EE,LT"
+    status, first, headers = _get(link, timeout=30)
+    assert status == 200 and headers["X-Cache-Status"] in ("MISS", "EXPIRED"), dict(headers)
+    assert not headers.get_all("Set-Cookie"), "the API holds no session: no affinity cookie"
+    status, again, headers = _get(link, timeout=30)
+    assert (status, headers["X-Cache-Status"], again) == (200, "HIT", first)
+    etag = headers["ETag"]
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(urllib.request.Request(link, headers={"If-None-Match": etag}), timeout=30)
+    assert not_modified.value.code == 304
+    # a refused view is never kept: the second refusal comes from Python again, with its JSON
+    for _ in range(2):
+        with pytest.raises(urllib.error.HTTPError) as bad:
+            urllib.request.urlopen(url + "/api/v1/view/compare.csv?ind=nonsense", timeout=30)
+        assert bad.value.code == 400 and bad.value.headers["X-Cache-Status"] == "MISS"
 
 
 @pytest.mark.parametrize(

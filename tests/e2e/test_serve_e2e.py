@@ -154,6 +154,26 @@ def test_the_api_is_cached_by_nginx_and_spread_without_affinity(served):
         assert bad.value.code == 400 and bad.value.headers["X-Cache-Status"] == "MISS"
 
 
+def test_an_embedded_chart_image_is_drawn_once_then_served_by_nginx(chromium_browser, served):
+    """A news site's readers open the chart image by URL: the first is drawn by Python, the next reader (another
+    browser, no browser cache) gets it from nginx's cache, the same bytes, shown as an image."""
+    url, _ = served
+    link = url + "/api/v1/view/compare.png?ind=victims&per=2022&lang=lv"
+    seen = []
+    for _reader in range(2):
+        page = new_offline_page(chromium_browser, url)
+        try:
+            r = page.goto(link, timeout=120_000)
+            assert r.status == 200 and r.headers["content-type"] == "image/png"
+            seen.append((r.headers["x-cache-status"], r.body()))
+            width = page.evaluate("document.images[0] && document.images[0].naturalWidth")
+            assert width and width > 600, width
+        finally:
+            page.context.close()
+    assert seen[0][0] in ("MISS", "EXPIRED") and seen[1][0] == "HIT", [s for s, _ in seen]
+    assert seen[0][1] == seen[1][1]
+
+
 @pytest.mark.parametrize(
     "link,drawn",
     [("/trends?c=EE,LT&ind=convicted", CHART), ("/map?per=2019&sel=LV", MAP), ("/?c=EE,LT", CHART)],

@@ -321,12 +321,11 @@ def svg_size(svg: str | bytes) -> tuple[float, float]:
 def render_png(spec: dict, width: int = PNG_WIDTH) -> bytes:
     """PNG about `width` pixels wide (scaled from the chart's natural size, so type stays sharp)."""
     vlc = _vlc()
-    w, _ = svg_size(_svg(vlc, spec))
+    svg = _svg(vlc, spec)
+    w, _ = svg_size(svg)
     scale = max(1.0, min(6.0, width / w)) if w else 2.0
-    try:
-        return vlc.vegalite_to_png(spec, vl_version=_vl_version(spec), scale=scale)
-    except ValueError:
-        return vlc.vegalite_to_png(spec, scale=scale)
+    # rasterise the SVG just drawn (the same bytes as vegalite_to_png, which would run Vega a second time)
+    return vlc.svg_to_png(svg, scale=scale)
 
 
 # ------------------------------------------------------------------------------------ figures

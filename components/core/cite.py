@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from components.core import i18n, locations
+from components.core import i18n, locations, source_texts
 from components.core.i18n import N_
 from components.core.style import year_runs
 
@@ -184,7 +184,7 @@ def licences(sources: pd.DataFrame | None) -> pd.DataFrame:
             "Licence": [i18n.current().licence(x) if x else i18n._("not stated") for x in s["licence"]],
             "Link": s["url"],
             # provenance: how the project obtained a copy when it was not read at the publisher
-            "Read in a copy": s["copy_note"],
+            "Read in a copy": s["copy_note"].map(source_texts.copy_note),  # in the reader's language
             "Copy read at": s["copy_url"],
         }
     )
@@ -244,7 +244,7 @@ def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
                 "Publisher": str(r.get("publisher") or ""),
                 "Title": title,
                 "Location": locations.joined(ls[:3], tail=more),  # in the reader's language
-                "Published": str(r.get("date_published") or ""),
+                "Published": source_texts.published(r.get("date_published")),  # in the reader's language
                 "Accessed": str(r.get("date_accessed") or ""),
                 "Licence": i18n.current().licence(str(r.get("licence") or "")),
                 "Link": str(r.get("url") or ""),

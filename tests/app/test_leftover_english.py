@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.core import cite, i18n, locations, pages as registry
+from components.core import cite, i18n, locations, pages as registry, source_texts
 from etl.paths import REPO_ROOT
 from tests.app.conftest import ROOT
 
@@ -75,15 +75,6 @@ KNOWN: list[tuple[str, str, str]] = [
     ("*", r"^Contradicts the official|estimates the population with a new method|^Named country or demonym", _ETL_NOTE),
     ("*", r"^Nationals of the reporting|This source's .* categories|Sex and age from|Rate computed from", _ETL_NOTE),
     ("*", r"^Before 2012, when trafficking in human beings became", _ETL_NOTE),
-    # sources.csv texts the project wrote without an id yet: how a source was read in a copy (`copy_note`), an
-    # unknown publication date ('unknown (c. 2013)')
-    (
-        "methodology",
-        r"^(Unmodified Eurostat download|Read on |Article read in a copy|Press release read as|The publisher's own "
-        r"upload|Figures read|Text read as)",
-        "sources.csv copy notes: no ids yet",
-    ),
-    ("*", r"^unknown \(c\. \d{4}\)$", "sources.csv publication date: a text, no id yet"),
 ]
 
 
@@ -142,6 +133,11 @@ def _source_names() -> tuple[str, ...]:
                 m = cite._RELEASE.match(cite.source_name(rec["source_id"], df))
                 if m:  # the releases of one dataset, named once ('…, 2016, 2020–2023 releases')
                     names.add(m["head"])
+            # the project's texts about a source keep hosts, repositories, files and codes as printed
+            # (components/core/source_texts.py)
+            for c in source_texts.FIELDS:
+                if c in df.columns:
+                    names |= {v for t in df[c].unique() for v in source_texts.printed(c, t) if len(v) >= 3}
     names |= set(i18n.ENDONYMS.values())  # the language picker names each language in its own name
     # where in a file a figure was read keeps what the publisher printed: a section's heading ('PROSECUTION'),
     # quoted words, file names, codes (components/core/locations.py)

@@ -9,7 +9,8 @@ A news site embeds a chart image (/api/v1/view/<page>.png); its readers load it 
              in a random order within 10 s: the first of each is drawn by Python, the rest wait for it or hit.
 
 The floor: the same bytes, saved as files and served by a bare nginx (static files, same machine, same run,
-same schedule). Each request is a new connection (a reader's browser), sent at its scheduled moment by its own
+same schedule). Each request is a new connection (a reader's browser) from its own loopback address (readers
+come from many addresses; nginx's per-address limits apply to each), sent at its scheduled moment by its own
 thread; the time is from connect to the last byte. Goals: identical p95 <= 2x the floor's p95, distinct p95
 <= 1 s, 0 errors, the app processes' RSS flat (before vs after). Talks only to 127.0.0.1. Not part of `make test`.
 """
@@ -46,11 +47,19 @@ def distinct_paths() -> list[str]:
     return [f"/api/v1/view/{v}&lang={lang}" for v in VIEWS for lang in LANGS]
 
 
-def fetch(port: int, path: str, timeout: float = 30.0) -> tuple[float | None, int, bytes, str]:
-    """(seconds or None on error, status, body, X-Cache-Status) for one GET on a new connection."""
+def reader_address(i: int) -> str:
+    """A loopback address of its own for reader i (all of 127.0.0.0/8 is this machine): readers of a news
+    site come from many addresses, so nginx's per-address limits see them as the many people they are."""
+    return f"127.0.{1 + i // 250}.{2 + i % 250}"
+
+
+def fetch(
+    port: int, path: str, timeout: float = 30.0, source: str = "127.0.0.1"
+) -> tuple[float | None, int, bytes, str]:
+    """(seconds or None on error, status, body, X-Cache-Status) for one GET on a new connection from `source`."""
     t0 = time.perf_counter()
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
         conn.request("GET", path, headers={"User-Agent": "thb-bench-spike"})
         resp = conn.getresponse()
         body = resp.read()
@@ -70,7 +79,7 @@ def spike(port: int, paths: list[str], window_s: float = WINDOW_S) -> list[tuple
     def at(i_path: tuple[int, str]):
         i, path = i_path
         time.sleep(max(0.0, t0 + i * step - time.perf_counter()))
-        return fetch(port, path)
+        return fetch(port, path, source=reader_address(i))
 
     with ThreadPoolExecutor(max_workers=len(paths)) as pool:
         return list(pool.map(at, enumerate(paths)))
@@ -151,6 +160,7 @@ def run(serve_class, free_port, rss_mb, replicas: int = 2, seed: int = 7) -> int
         time.sleep(2)
         rss0 = rss_mb(serve.pids)
         same = spike(port, [f"/api/v1/view/{EMBEDDED}"] * REQUESTS)
+        rss_same = rss_mb(serve.pids)
         paths = distinct_paths() * (REQUESTS // len(VIEWS) // len(LANGS))
         random.shuffle(paths)
         many = spike(port, paths)
@@ -185,13 +195,19 @@ def run(serve_class, free_port, rss_mb, replicas: int = 2, seed: int = 7) -> int
     print(line("identical chart, floor (static)", f_same))
     print(line(f"{len(bodies)} distinct charts, served", s_many))
     print(line(f"{len(bodies)} distinct charts, floor (static)", f_many))
-    print(f"  app RSS {rss0:.0f} MB before, {rss1:.0f} MB after ({rss1 - rss0:+.0f} MB)")
+    print(
+        f"  app RSS (both processes) {rss0:.0f} MB before, {rss_same:.0f} MB after the identical spike "
+        f"({rss_same - rss0:+.0f} MB), {rss1:.0f} MB after the distinct one ({rss1 - rss_same:+.0f} MB: the renders)"
+    )
     ratio = s_same["p95"] / f_same["p95"]
     goals = [
         (f"identical p95 / floor p95 = {ratio:.2f} (goal <= 2)", ratio <= 2),
         (f"distinct p95 = {s_many['p95']:.2f} s (goal <= 1 s)", s_many["p95"] <= 1.0),
         (f"errors = {len(s_same['errors']) + len(s_many['errors'])} (goal 0)", not s_same["errors"] + s_many["errors"]),
-        (f"RSS {rss1 - rss0:+.0f} MB (goal flat: within 10 %)", abs(rss1 - rss0) <= 0.1 * rss0),
+        (
+            f"RSS in the identical spike {rss_same - rss0:+.0f} MB (goal flat: within 10 %)",
+            abs(rss_same - rss0) <= 0.1 * rss0,
+        ),
     ]
     for text, ok in goals:
         print(f"  {'met' if ok else 'MISSED'}: {text}")

@@ -217,6 +217,14 @@ def _vlc():
     return vlc
 
 
+def warm_renderer() -> None:
+    """Start the renderer (vl-convert's JavaScript engine and the fonts: about 100 MB and a few seconds, once per
+    process) with a one-mark chart, so the first chart image a reader asks for pays only its own drawing."""
+    vlc = _vlc()
+    spec = {"mark": "bar", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+    vlc.svg_to_png(_svg(vlc, spec), scale=1.0)
+
+
 def render_svg(spec: dict) -> bytes:
     """An SVG that looks the same on any machine (the app's font embedded, see `embed_fonts`) and is the same
     file for the same chart whenever it is made (`stable_ids`)."""

@@ -38,6 +38,9 @@ _LOG = get_logger("thb.warmup")  # Streamlit's handler and level: the lines appe
 
 # the default views: what a shared link or a trainer's "open this" most often opens first
 WARM_PATHS: tuple[str, ...] = ("/", "/compare", "/trends", "/map", "/data")
+# the pages whose default view's Figures are built before a visitor asks (first_views): the chart pages and
+# the Methodology's (the pages a link to the site opens); about 0.1-0.5 s each
+FIRST_VIEWS: tuple[str, ...] = ("overview", "compare", "trends", "map", "data", "methodology")
 READY = {"done": False, "seconds": None, "views": {}}  # read by HealthGate and by tests
 WARMUP_HEADER = (b"x-thb-warmup", b"1")  # marks the warm-up's own connections (not visitors)
 QUIET_S = 1.5  # a warm-up view starts after this long without visitor traffic
@@ -78,7 +81,24 @@ def options_index(ds) -> None:
     store.options(ds)
 
 
-STEPS: tuple[Callable[[Any], None], ...] = (options_index,)
+def warm_renderer() -> None:
+    from components.draw.files import warm_renderer as start
+
+    start()
+
+
+def first_views(ds) -> None:
+    """Build each warm page's default view (the store's page builds, no session): a visitor who opens a page
+    while the server is still starting finds its Figures built and pays only Streamlit's drawing."""
+    from components import store
+    from components.view.state import ViewState, resolve
+
+    opts = store.options(ds)
+    for page in FIRST_VIEWS:
+        store.page_build(ds, resolve(ViewState(page=page), opts), opts)
+
+
+STEPS: tuple[Callable[[Any], None], ...] = (options_index, first_views)
 
 
 def warm_data(steps: Iterable[Callable[[Any], None]] = STEPS) -> dict[str, float]:
@@ -182,22 +202,38 @@ def make_lifespan(views: Iterable[str] = WARM_PATHS, steps: Iterable[Callable[[A
     """An `st.App` lifespan that warms the data (steps) before serving, then the views in the background."""
     views, steps = tuple(views), tuple(steps)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(_app):
-        READY.update(done=False, seconds=None, views={})
-        ACTIVITY["last"] = time.monotonic()  # a visitor who comes with the start goes first (QUIET_S)
+    async def warm() -> None:
         try:
             times = await asyncio.to_thread(warm_data, steps)
             _LOG.info("warm-up data: %s", {k: round(v, 3) for k, v in times.items()})
         except Exception as exc:  # no dataset: the pages show their own clear error
             _LOG.warning("warm-up: data not loaded: %s: %s", type(exc).__name__, exc)
-        task = asyncio.create_task(run_views(views)) if views else None
-        if task is None:
+        await _quiet()  # visitors first: then the chart-image renderer, before the health check says ready
+        try:
+            t0 = time.perf_counter()
+            await asyncio.to_thread(warm_renderer)
+            _LOG.info("warm-up: image renderer started in %.1f s", time.perf_counter() - t0)
+        except Exception as exc:  # noqa: BLE001 - images then start on the first request, as before
+            _LOG.warning("warm-up: image renderer not started: %s: %s", type(exc).__name__, exc)
+        if views:
+            await run_views(views)
+        else:
             READY["done"] = True
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        READY.update(done=False, seconds=None, views={})
+        ACTIVITY["last"] = time.monotonic()  # a visitor who comes with the start goes first (QUIET_S)
+        # The server listens at once and the data warms meanwhile (a thread): a browser spends its first
+        # second or two loading the page's scripts, and by the time it asks for a run the dataset, the options
+        # and the default views' Figures are built or being built (the store makes each once; a run that needs
+        # one meanwhile waits for it). Warming before listening made the first visitor wait for all of it.
+        # Behind a proxy the health check says "warming up" until the views have run (HealthGate).
+        task = asyncio.create_task(warm())
         try:
             yield None
         finally:
-            if task is not None and not task.done():
+            if not task.done():
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task

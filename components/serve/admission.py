@@ -40,6 +40,9 @@ def _is_run_end(payload: bytes) -> bool:
 
 
 DEFAULT_SLOTS = 2
+# first runs in progress now, in this process (read by the warm-up, components/serve/warmup.py, which builds the
+# pages' default Figures only while no visitor's first run is under way: a visitor's run goes first)
+FIRST_RUNS = {"running": 0}
 
 
 def default_slots() -> int:
@@ -79,9 +82,12 @@ class FirstRunAdmission:
         if self._sem is None:  # created on the server's event loop
             self._sem = asyncio.Semaphore(self.slots)
         sem = self._sem
-        state = {"admitted": False, "held": False, "timer": None}
+        state = {"admitted": False, "held": False, "timer": None, "running": False}
 
         def release() -> None:
+            if state["running"]:
+                state["running"] = False
+                FIRST_RUNS["running"] -= 1
             if state["held"]:
                 state["held"] = False
                 if state["timer"] is not None:
@@ -101,12 +107,14 @@ class FirstRunAdmission:
                     pass  # admitted without a slot rather than never
                 finally:
                     self.waiting -= 1
+                    state["running"] = True
+                    FIRST_RUNS["running"] += 1
             elif msg.get("type") == "websocket.disconnect":
                 release()
             return msg
 
         async def watched_send(msg: dict) -> None:
-            if state["held"] and (
+            if (state["held"] or state["running"]) and (
                 msg.get("type") == "websocket.close"
                 or msg.get("type") == "websocket.send"
                 and _is_run_end(msg.get("bytes") or b"")

@@ -91,10 +91,15 @@ def first_views(ds) -> None:
     """Build each warm page's default view (the store's page builds, no session): a visitor who opens a page
     while the server is still starting finds its Figures built and pays only Streamlit's drawing."""
     from components import store
+    from components.serve.admission import FIRST_RUNS
     from components.view.state import ViewState, resolve
 
     opts = store.options(ds)
     for page in FIRST_VIEWS:
+        waited = 0.0
+        while FIRST_RUNS["running"] > 0 and waited < MAX_YIELD_S:  # a visitor's first run goes first
+            time.sleep(0.05)
+            waited += 0.05
         store.page_build(ds, resolve(ViewState(page=page), opts), opts)
 
 

@@ -407,6 +407,7 @@ def main() -> int:
         "off (THB_FIRST_RUN_SLOTS=0): before and after in one run",
     )
     ap.add_argument("--spike", action="store_true", help="chart images: the news-spike benchmark (bench/spike.py)")
+    ap.add_argument("--format", default="svg", choices=("svg", "png"), help="--spike: the image format (default svg)")
     ap.add_argument("--soak", type=float, default=0, help="soak for S seconds, sampling RSS")
     ap.add_argument("--pids", default="", help="with --url: server pids for RSS (default: who listens on the port)")
     ap.add_argument(
@@ -419,7 +420,7 @@ def main() -> int:
     if args.spike:  # its own schedule and floor (bench/spike.py); --serve sets the processes (default 2)
         import spike
 
-        return spike.run(Serve, free_port, rss_mb, replicas=args.serve or 2)
+        return spike.run(Serve, free_port, rss_mb, replicas=args.serve or 2, fmt=args.format)
     if args.sessions * args.repeat > MAX_SESSIONS or args.rate * args.duration > MAX_SESSIONS or args.repeat > 20:
         ap.error(f"at most {MAX_SESSIONS} sessions a run")
     if args.url and urllib.parse.urlsplit(args.url).hostname not in ("127.0.0.1", "localhost"):

@@ -1,6 +1,6 @@
 """A news spike served as pictures: `python bench/load.py --spike` (issue 30).
 
-A news site embeds a chart image (/api/v1/view/<page>.png); its readers load it within minutes. Through
+A news site embeds a chart image (/api/v1/view/<page>.svg, PNG for old browsers); its readers load it within minutes. Through
 `deploy/serve.py --replicas 2` (what `make serve REPLICAS=2` runs: nginx, its API cache, two app processes):
 
   identical  300 requests for one embedded chart within 10 s. The newsroom fetched it once when it made the
@@ -32,19 +32,22 @@ REQUESTS = 300
 WINDOW_S = 10.0
 # six chart views (the pages' own link parameters) in five languages: 30 distinct images
 VIEWS = (
-    "compare.png?ind=victims&per=2021",
-    "compare.png?ind=victims&per=2022&m=pm",
-    "trends.png?c=EE,LV,LT&ind=victims",
-    "trends.png?c=EE,LT&ind=convicted",
-    "map.png?per=2019",
-    "map.png?per=2022",
+    "compare.{fmt}?ind=victims&per=2021",
+    "compare.{fmt}?ind=victims&per=2022&m=pm",
+    "trends.{fmt}?c=EE,LV,LT&ind=victims",
+    "trends.{fmt}?c=EE,LT&ind=convicted",
+    "map.{fmt}?per=2019",
+    "map.{fmt}?per=2022",
 )
 LANGS = ("en", "et", "lv", "lt", "ru")
-EMBEDDED = "compare.png?ind=victims&per=2022&lang=lv"
+EMBEDDED = "compare.{fmt}?ind=victims&per=2022&lang=lv"
+# What a reader's browser asks for: the embed snippet is a <picture> whose first source is the SVG, so every
+# current browser loads the SVG and only a browser without SVG the PNG (--format png measures that case).
+FORMAT = "svg"
 
 
-def distinct_paths() -> list[str]:
-    return [f"/api/v1/view/{v}&lang={lang}" for v in VIEWS for lang in LANGS]
+def distinct_paths(fmt: str = FORMAT) -> list[str]:
+    return [f"/api/v1/view/{v.format(fmt=fmt)}&lang={lang}" for v in VIEWS for lang in LANGS]
 
 
 def reader_address(i: int) -> str:
@@ -128,14 +131,14 @@ class StaticNginx:
         conf.write_text(
             f"worker_processes auto; pid {self.tmp}/nginx.pid; error_log stderr warn; daemon off;\n"
             "events { worker_connections 4096; }\n"
-            "http { access_log off; types { image/png png; }\n"
+            "http { access_log off; types { image/png png; image/svg+xml svg; }\n"
             f"  client_body_temp_path {self.tmp}/b; proxy_temp_path {self.tmp}/p; fastcgi_temp_path {self.tmp}/f;\n"
             f"  uwsgi_temp_path {self.tmp}/u; scgi_temp_path {self.tmp}/s;\n"
             f"  server {{ listen 127.0.0.1:{port}; root {root}; }} }}\n"
         )
         self.proc = subprocess.Popen([NGINX, "-c", str(conf), "-e", "stderr"], stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
-        while fetch(port, "/0.png", 1.0)[1] != 200:
+        while fetch(port, "/", 1.0)[1] not in (200, 403, 404):
             if time.time() > deadline:
                 raise RuntimeError("the floor's nginx did not start")
             time.sleep(0.1)
@@ -146,22 +149,23 @@ class StaticNginx:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def run(serve_class, free_port, rss_mb, replicas: int = 2, seed: int = 7) -> int:
+def run(serve_class, free_port, rss_mb, replicas: int = 2, seed: int = 7, fmt: str = FORMAT) -> int:
     """Start make serve's configuration (bench/load.py's Serve), run both spikes, then the floor with the same
     bytes; print the goals. Returns 0 when every goal is met."""
     random.seed(seed)
+    embedded = EMBEDDED.format(fmt=fmt)
     serve = serve_class(replicas)
     port = serve.port
     try:
         # the newsroom made its embed: one request for the embedded chart before the spike
-        _, status, embedded_png, _ = fetch(port, f"/api/v1/view/{EMBEDDED}", 60)
+        _, status, embedded_bytes, _ = fetch(port, f"/api/v1/view/{embedded}", 60)
         if status != 200:
-            raise RuntimeError(f"the embedded chart answered {status}: {embedded_png[:200]!r}")
+            raise RuntimeError(f"the embedded chart answered {status}: {embedded_bytes[:200]!r}")
         time.sleep(2)
         rss0 = rss_mb(serve.pids)
-        same = spike(port, [f"/api/v1/view/{EMBEDDED}"] * REQUESTS)
+        same = spike(port, [f"/api/v1/view/{embedded}"] * REQUESTS)
         rss_same = rss_mb(serve.pids)
-        paths = distinct_paths() * (REQUESTS // len(VIEWS) // len(LANGS))
+        paths = distinct_paths(fmt) * (REQUESTS // len(VIEWS) // len(LANGS))
         random.shuffle(paths)
         many = spike(port, paths)
         time.sleep(2)
@@ -176,21 +180,21 @@ def run(serve_class, free_port, rss_mb, replicas: int = 2, seed: int = 7) -> int
     # the floor: the very bytes served above, as static files
     folder = Path(tempfile.mkdtemp(prefix="thb-spike-files-"))
     folder.chmod(0o755)  # nginx's workers (nobody, when run as root) read it
-    names = {p: f"{i}.png" for i, p in enumerate(sorted(bodies))}
-    (folder / "0.png").write_bytes(embedded_png)
+    names = {p: f"{i}.{fmt}" for i, p in enumerate(sorted(bodies))}
+    (folder / f"0.{fmt}").write_bytes(embedded_bytes)
     for p, name in names.items():
         (folder / f"d{name}").write_bytes(bodies[p])
     floor = StaticNginx(folder, free_port())
     try:
-        floor_same = spike(floor.port, ["/0.png"] * REQUESTS)
-        floor_many = spike(floor.port, [f"/d{names[p]}" if p in names else "/0.png" for p in paths])
+        floor_same = spike(floor.port, [f"/0.{fmt}"] * REQUESTS)
+        floor_many = spike(floor.port, [f"/d{names[p]}" if p in names else f"/0.{fmt}" for p in paths])
     finally:
         floor.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
     s_same, s_many, f_same, f_many = stats(same), stats(many), stats(floor_same), stats(floor_many)
     print(f"Spike: {REQUESTS} image requests within {WINDOW_S:g} s, through deploy/serve.py --replicas {replicas}")
-    print(f"  embedded chart: /api/v1/view/{EMBEDDED} ({len(embedded_png):,} bytes)")
+    print(f"  embedded chart: /api/v1/view/{embedded} ({len(embedded_bytes):,} bytes)")
     print(line("identical chart, served", s_same))
     print(line("identical chart, floor (static)", f_same))
     print(line(f"{len(bodies)} distinct charts, served", s_many))

@@ -10,6 +10,7 @@ from components.core import i18n, provenance as prov
 from components.core.cite import figure_citation, source_line, source_record
 from components.core.figure import Figure, PageBuild, years_covered
 from components.core.i18n import N_
+from components.core.notes import localise
 from components.draw import files as ex
 from components.view.state import Resolved
 from etl.figure_key import parse_figure_key
@@ -115,7 +116,7 @@ def build(ds, r: Resolved, options) -> PageBuild[CheckPage]:
         unit=cb.unit_label(key["unit"]),
         period=years_covered(rows),
         rows=ex.tidy(rows),
-        table=rows.rename(columns=COLUMNS)[list(COLUMNS.values())],
+        table=localise(rows, ds.sources, cb).rename(columns=COLUMNS)[list(COLUMNS.values())],
         source_ids=ids,
         source_line=source_line(ids, ds.sources),
         alt_text=i18n._("Every source's value for {title}").format(title=title),

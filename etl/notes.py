@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 CATALOGUE = Path("i18n") / "row_notes.csv"  # under the data root
-LANGS = ("en", "et", "lv", "lt", "ru")
 PLAIN_NUMBERS = {"year", "line"}  # numbers shown as they are (no grouping): years, line numbers
 
 
@@ -114,7 +113,7 @@ def read_catalogue(path: Path) -> dict[str, dict[str, str]]:
     if not path.exists():
         return {}
     with path.open(encoding="utf-8", newline="") as fh:
-        return {r["id"]: {k: v for k, v in r.items() if k in LANGS and v} for r in csv.DictReader(fh)}
+        return {r["id"]: {k: v for k, v in r.items() if k != "id" and v} for r in csv.DictReader(fh)}
 
 
 class Registry:

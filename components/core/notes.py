@@ -11,7 +11,6 @@ English, marked "(in English: not yet translated)" in the reader's language; so 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -116,23 +115,3 @@ def localise(
     out = rows.copy()
     out["note"] = row_notes(rows, sources, cb, lang)
     return out
-
-
-def ids_used(cells: Iterable[str]) -> set[str]:
-    """Every note id (nested ones too) in `note_keys` cells."""
-    found: set[str] = set()
-
-    def walk(v: object) -> None:
-        if isinstance(v, dict):
-            if "id" in v:
-                found.add(str(v["id"]))
-            for x in v.values():
-                walk(x)
-        elif isinstance(v, list):
-            for x in v:
-                walk(x)
-
-    for cell in cells:
-        if cell:
-            walk(json.loads(cell))
-    return found

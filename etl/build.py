@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import checks, invariants
+from etl import checks, invariants, notes as row_notes
 from etl.contradictions import flag_contradictions
 from etl.errors import BuildError
 from etl.mapping import Draft, Exclusion, eurostat_snapshot_files, map_all
@@ -40,6 +40,7 @@ COLUMNS = [
     "preferred",
     "flags",
     "note",
+    "note_keys",
     "raw_file",
     "raw_row",
 ]
@@ -79,6 +80,8 @@ def harmonise(paths: DataPaths) -> BuildResult:
     gaps: list[RateGap] = []
     drafts += add_rates(drafts, preferred, ref, gaps)
     contradicting = flag_contradictions(drafts, preferred, ref)
+    if ref.notes.problems():
+        raise BuildError(ref.notes.problems())
     table = to_frame(drafts, preferred, ref)
     schema = harmonised_schema(
         list(ref.indicators["indicator"]), list(ref.units["unit"]), list(ref.flags["flag"]), list(ref.grades["grade"])
@@ -108,6 +111,8 @@ def check_codes(drafts: list[Draft], ref: Reference) -> None:
 
 def to_frame(drafts: list[Draft], preferred: dict[int, bool], ref: Reference) -> pd.DataFrame:
     # a rate's grade is its count's (its population is always an official statistic)
+    sources = {r["source_id"]: r for r in ref.sources.to_dict("records")}
+    notes = [list(dict.fromkeys(d.notes)) for d in drafts]
     records = [
         {
             "country": d.country,
@@ -127,11 +132,12 @@ def to_frame(drafts: list[Draft], preferred: dict[int, bool], ref: Reference) ->
             "source_location": d.source_location,
             "preferred": bool(preferred.get(id(d), False)),
             "flags": ";".join(sorted(d.flags)),
-            "note": " ".join(dict.fromkeys(d.notes)),
+            "note": row_notes.english(n, sources, ref.note_catalogue),
+            "note_keys": row_notes.to_json(n),
             "raw_file": d.raw_file,
             "raw_row": d.raw_row,
         }
-        for d in drafts
+        for d, n in zip(drafts, notes)
     ]
     frame = pd.DataFrame.from_records(records, columns=COLUMNS)
     for column in ("value", "value_low", "value_high"):
@@ -183,6 +189,7 @@ def build_meta(csv_text: str, result: BuildResult, paths: DataPaths) -> dict:
         + [paths.sources]
         + sorted(paths.mapping.glob("*.csv"))
         + sorted(paths.codebook.glob("*.csv"))
+        + [p for p in [paths.root / row_notes.CATALOGUE] if p.exists()]
     ):
         inputs[str(path.relative_to(paths.root))] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     accessed = result.reference.sources.set_index("source_id").loc[sources_used, "date_accessed"]

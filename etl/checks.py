@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from etl.errors import BuildError
 from etl.mapping import Draft
+from etl.notes import note
 from etl.precedence import high
 from etl.reference import Reference
 
@@ -38,11 +39,11 @@ def flag_series_breaks(drafts: list[Draft], ref: Reference) -> None:
         for r in breaks.get((d.country, d.indicator, d.period_start), []):
             d.flags.add(r.flag)
             if not (r.kind == "definition" and r.differs_from == r.year):  # else its differs_note says it
-                d.notes.append(f"{r.note} [{r.source_id}]")
+                d.notes.append(note("series_break", note=ref.notes.curated(r.note), source=r.source_id))
         for start, end, r in spans.get((d.country, d.indicator), []):
             if start <= d.period_start and d.period_end <= end:
                 d.flags.add("definition_differs")
-                d.notes.append(f"{r.differs_note} [{r.source_id}]")
+                d.notes.append(note("series_break", note=ref.notes.curated(r.differs_note), source=r.source_id))
 
 
 def flag_repeated_keys(drafts: list[Draft]) -> None:
@@ -58,17 +59,15 @@ def flag_repeated_keys(drafts: list[Draft]) -> None:
         if all(r.raw_file.startswith("unodc_glotip_") for r in rows):
             for r in rows:
                 r.flags.add("repeated_key_in_source")
-                r.notes.append(
-                    f"UNODC gives {len(rows)} rows for this figure (sheet rows "
-                    f"{', '.join(r2.source_location.rsplit(' ', 1)[-1] for r2 in rows)}); shown separately, not summed."
-                )
+                sheet_rows = ", ".join(r2.source_location.rsplit(" ", 1)[-1] for r2 in rows)
+                r.notes.append(note("repeated_key", n=len(rows), rows=sheet_rows))
         elif len({r.value for r in rows}) == 1:
             # The research transcribed one printed figure twice (two workstreams): keep every row, use the first.
             first = min(rows, key=lambda r: (r.raw_file, r.raw_row))
             for r in rows:
                 if r is not first:
                     r.flags.add("duplicate_transcription")
-                    r.notes.append(f"Same figure as {first.raw_file} line {first.raw_row} (transcribed twice).")
+                    r.notes.append(note("duplicate_transcription", file=first.raw_file, line=first.raw_row))
         else:
             lines = ", ".join(f"{r.raw_file} line {r.raw_row}" for r in rows)
             problems.append(f"{lines}: the same figure {key} from {source_id} has different values")
@@ -99,7 +98,7 @@ def flag_breakdowns(drafts: list[Draft]) -> None:
         for r in rows:
             if r.value is not None and r.value > total_high:
                 r.flags.add("breakdown_exceeds_total")
-                r.notes.append(f"Larger than the total ({_show(total)}) given by the same source.")
+                r.notes.append(note("exceeds_total", total=_show(total)))
                 victims = by_group_form.get((r.country, r.period_start, "victims", r.category, r.source_id))
                 if (
                     r.indicator == "convicted"
@@ -108,8 +107,14 @@ def flag_breakdowns(drafts: list[Draft]) -> None:
                     and victims.value == r.value
                 ):
                     r.flags.add("probable_source_error")
-                    r.notes.append("Repeats the victims figure for the same form and year; not used as convictions.")
+                    r.notes.append(note("repeats_victims"))
 
 
-def _show(d: Draft) -> str:
-    return "<5" if d.suppressed else f"{d.value:g}"
+def _show(d: Draft) -> float | str:
+    """A row's value as a note shows it: the number, or '<5' for a suppressed count."""
+    return "<5" if d.suppressed else _value(d.value)
+
+
+def _value(value: float | None) -> float | int:
+    v = float(value or 0)
+    return int(v) if v.is_integer() else v

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from etl.mapping import Draft
-from etl.precedence import high, low
+from etl.notes import Note, note
+from etl.precedence import _number_value, high, low
 from etl.reference import Reference
 
 TOLERANCE_SHARE = 0.10
@@ -30,7 +31,7 @@ def _tolerance(bound: float) -> float:
     return max(TOLERANCE_MIN, TOLERANCE_SHARE * abs(bound))
 
 
-def contradiction(row: Draft, official: dict[int, Draft]) -> str | None:
+def contradiction(row: Draft, official: dict[int, Draft]) -> Note | None:
     """Why `row` contradicts the official yearly figures `official` (year -> row) of its series, or None."""
     if row.value is None and not row.suppressed:
         return None
@@ -38,13 +39,19 @@ def contradiction(row: Draft, official: dict[int, Draft]) -> str | None:
     held = [official[y] for y in years if y in official]
     if not held:
         return None
-    shown = "; ".join(
-        f"{d.period_start}: {'<5' if d.suppressed else f'{d.value:g}'} ({d.source_id.split(';')[0]})" for d in held
-    )
+    shown = [
+        note(
+            "official_value",
+            year=d.period_start,
+            value="<5" if d.suppressed else _number_value(d.value),
+            source=d.source_id.split(";")[0],
+        )
+        for d in held
+    ]
     if row.period_start == row.period_end:
         o = held[0]
         if high(row) < low(o) - _tolerance(low(o)) or low(row) > high(o) + _tolerance(high(o)):
-            return f"the official figure is {shown}"
+            return note("contradicts.differs", official=shown)
         return None
     if row.unit in COUNT_UNITS:
         floor = max(low(d) for d in held)
@@ -53,11 +60,11 @@ def contradiction(row: Draft, official: dict[int, Draft]) -> str | None:
     else:
         return None
     if high(row) < floor - _tolerance(floor):
-        return f"it is below what the official figures for the years it spans allow ({shown})"
+        return note("contradicts.below", official=shown)
     if len(held) == len(years):
         ceiling = sum(high(d) for d in held)
         if low(row) > ceiling + _tolerance(ceiling):
-            return f"it is above the sum of the official figures for the years it spans ({shown})"
+            return note("contradicts.above", official=shown)
     return None
 
 
@@ -82,7 +89,7 @@ def flag_contradictions(drafts: list[Draft], preferred: dict[int, bool], ref: Re
         if why is None:
             continue
         d.flags |= {"conflict", FLAG}
-        d.notes.append(f"Contradicts the official figures ({why}); kept for reference, never preferred.")
+        d.notes.append(note("contradicts", why=why))
         preferred[id(d)] = False
         found.append(d)
     # what rests on a contradicting row goes with it: its computed rates, and the rest of its breakdown set
@@ -112,5 +119,5 @@ def flag_contradictions(drafts: list[Draft], preferred: dict[int, bool], ref: Re
         if k in gone and preferred.get(id(d)):
             preferred[id(d)] = False
             if FLAG not in d.flags:
-                d.notes.append("Not preferred: it rests on a figure that contradicts the official ones.")
+                d.notes.append(note("rests_on_contradiction"))
     return found

@@ -81,7 +81,11 @@ HARMONISED_DOC = {
     "source_location": "Where in the source: table, page, section, sheet row.",
     "preferred": "True for the one value the dashboard uses for this figure (precedence rule); False for the others.",
     "flags": "Codes of codebook/flags.csv joined by ';'.",
-    "note": "What a reader must know about this row.",
+    "note": "What a reader must know about this row (in English; `note_keys` holds the same notes as ids with values).",
+    "note_keys": (
+        'The row\'s notes as a JSON list of {"id": …, named values}: `note` is their English rendering; '
+        "data/i18n/row_notes.csv holds every id in every language. Empty when the row has no note."
+    ),
     "raw_file": "The transcription file under data/raw/ this row comes from.",
     "raw_row": "The line of raw_file (header = line 1).",
     "grade": "The evidence grade of this row's source (from official statistics to tertiary sources).",
@@ -148,6 +152,7 @@ def harmonised_fields(columns: list[str], codebook: dict[str, pd.DataFrame]) -> 
         "preferred": {"type": "boolean", **BOOL, "constraints": {"required": True}},
         "flags": {"type": "string", **({"constraints": {"pattern": _joined_pattern(flags)}} if flags else {})},
         "note": {"type": "string"},
+        "note_keys": {"type": "string"},
         "raw_file": {"type": "string", "constraints": {"required": True}},
         "raw_row": {"type": "integer", "constraints": {"required": True, "minimum": 2}},
         "grade": {"type": "string", **({"constraints": {"enum": grades}} if grades else {})},

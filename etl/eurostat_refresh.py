@@ -53,7 +53,7 @@ DOMAIN = "crim_thb"
 # 1 January (all ages, both sexes), the denominator of every per-capita rate.
 EXTRA_DATASETS = {"demo_pjan": {"age": ["TOTAL"], "sex": ["T"]}}
 LICENCE = "Eurostat/European Commission reuse policy: reuse with attribution."
-STAGED = ["raw", "mapping", "codebook", "harmonised", "sources.csv"]  # what the build needs from data/
+STAGED = ["raw", "mapping", "codebook", "harmonised", "sources.csv", "i18n"]  # what the build needs from data/
 
 EXIT_OK, EXIT_BUILD, EXIT_API, EXIT_REVIEW = 0, 1, 2, 3
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from etl.errors import BuildError
+from etl.notes import Note
 from etl.reference import Reference, read_table
 from etl.schema import EUROSTAT_RAW, EUROSTAT_RESERVED, GLOTIP_RAW, RESEARCH_RAW, validate
 
@@ -49,7 +50,7 @@ class Draft:
     raw_row: int
     status: str = ""
     flags: set[str] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def key(self) -> tuple:
@@ -154,7 +155,7 @@ def map_research(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[li
             draft.flags.add("preliminary")
         if draft.period_end > draft.period_start and "multi_year" not in draft.flags and draft.indicator != "tip_tier":
             draft.flags.add("multi_year")
-        draft.notes += [n for n in (ind["note"], cat["note"]) if n]
+        draft.notes += [ref.notes.curated(n) for n in (ind["note"], cat["note"]) if n]
         drafts.append(draft)
     if problems:
         raise BuildError(problems)
@@ -232,7 +233,11 @@ def map_glotip(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[list
         )
         if suppressed:
             draft.flags.add("suppressed_lt5")
-        draft.notes += [n for n in (ind.get("note", ""), cat["note"]) if n and not n.startswith("Sex and age from")]
+        draft.notes += [
+            ref.notes.curated(n)
+            for n in (ind.get("note", ""), cat["note"])
+            if n and not n.startswith("Sex and age from")
+        ]
         drafts.append(draft)
     if problems:
         raise BuildError(problems)
@@ -386,7 +391,7 @@ def map_eurostat(frame: pd.DataFrame, raw_file: str, ref: Reference) -> tuple[li
                 draft.flags.add(r["flag"])
             if r["flag"] == "preliminary":
                 draft.status = "preliminary"
-        draft.notes += list(dict.fromkeys(notes))
+        draft.notes += [ref.notes.curated(n) for n in dict.fromkeys(notes)]
         drafts.append(draft)
     if problems:
         raise BuildError(problems)

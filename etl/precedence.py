@@ -21,6 +21,7 @@ from collections import defaultdict
 from typing import Any
 
 from etl.mapping import Draft
+from etl.notes import Note, note
 from etl.reference import Reference
 
 # A low-confidence figure (incomplete text, uncertain date) stays visible in the table but is never the
@@ -53,6 +54,12 @@ def high(d: Draft) -> float:
     return _number(d.value_high if d.suppressed else d.value)
 
 
+def _number_value(value: float | None) -> float | int:
+    """A value as a note holds it (a whole number as an int)."""
+    v = _number(value)
+    return int(v) if v.is_integer() else v
+
+
 def _number(value: float | None) -> float:
     """A row's value or bound: every row the mapping made has its value, and its range when suppressed."""
     assert value is not None, "a row without its value or range"
@@ -70,11 +77,11 @@ class Ranker:
         }
         self.ranks = {(r.scope, r.grade, r.family): int(r.rank) for r in ref.precedence.itertuples()}
 
-    def describe(self, scope: str, source_id: str) -> str:
-        """'official statistics' (+ the family where the precedence table ranks that family apart)."""
+    def describe(self, scope: str, source_id: str) -> Note:
+        """'official statistics' (+ the family where the precedence table ranks that family apart), as a note."""
         grade, family = self.grade.get(source_id, "?"), self.family.get(source_id, "")
         special = (scope, grade, family) in self.ranks
-        return grade.replace("_", " ") + (f" ({family})" if special else "")
+        return note(f"grade.{grade}" + (f".{family}" if special else ""))
 
     def rank(self, scope: str, source_id: str) -> int:
         grade, family = self.grade.get(source_id, ""), self.family.get(source_id, "")
@@ -117,12 +124,12 @@ def choose_preferred(drafts: list[Draft], ref: Reference) -> dict[int, bool]:
             preferred[id(r)] = r is best
         if best is not None and len(rows) > 1:
             others = len(rows) - 1
-            why = (
-                f"override: {override.why}"
-                if override is not None and best.source_id == override.preferred_source_id
-                else f"precedence: {ranker.describe(scope, best.source_id)} source"
-            )
-            best.notes.append(f"Preferred over {others} other source value(s) by {why}.")
+            if override is not None and best.source_id == override.preferred_source_id:
+                best.notes.append(note("preferred_override", others=others, why=ref.notes.curated(override.why)))
+            else:
+                best.notes.append(
+                    note("preferred_precedence", others=others, grade=ranker.describe(scope, best.source_id))
+                )
     preferred.update(choose_breakdown_sets(drafts, preferred, ref, ranker, overrides))
     return preferred
 
@@ -169,13 +176,17 @@ def choose_breakdown_sets(
                 floor = sum(low(r) for r in usable)
                 over = [t for t in limits if floor > high(t)]
                 if over:
-                    shown = "<5" if over[0].suppressed else f"{over[0].value:g}"
+                    shown = "<5" if over[0].suppressed else _number_value(over[0].value)
                     for r in rows:
                         r.flags.add("breakdown_exceeds_total")
                         r.notes.append(
-                            f"This source's {breakdown} breakdown adds up to at least {floor:g}, more than "
-                            f"the total ({shown}, {over[0].source_id}); the categories exclude each "
-                            "other, so the set cannot be right and is not used in charts."
+                            note(
+                                "set_exceeds_total",
+                                breakdown=breakdown,
+                                floor=_number_value(floor),
+                                total=shown,
+                                source=over[0].source_id,
+                            )
                         )
                     continue
             eligible.append((source_id, usable))
@@ -202,8 +213,5 @@ def choose_breakdown_sets(
                 out[id(r)] = id(r) in chosen
         if best is not None and len(by_source) > 1:
             for r in best[1]:
-                r.notes.append(
-                    f"Part of the {breakdown} breakdown taken whole from {best[0]} "
-                    f"(one source per breakdown; {len(by_source) - 1} other source(s) kept in the table)."
-                )
+                r.notes.append(note("set_taken_whole", breakdown=breakdown, source=best[0], others=len(by_source) - 1))
     return out

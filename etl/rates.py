@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 
+from etl.checks import _value
 from etl.mapping import Draft
+from etl.notes import note
 from etl.reference import Reference
 from etl.rounding import stored
 
@@ -21,6 +23,8 @@ RATE_UNITS = {"per_million": 1_000_000, "per_100k": 100_000}
 # once from the exact rate (15 / 2,805,998 x 1e6 = 5.3457 -> 5.3), never twice (-> 5.35 -> 5.4): etl.rounding.
 DECIMALS = {"per_million": 4, "per_100k": 5}
 POPULATION_GRADES = {"official_statistics"}
+# a rate does not inherit its count's precedence note (its own choice is made below)
+PREFERRED_NOTES = {"preferred_precedence", "preferred_override"}
 
 
 @dataclasses.dataclass
@@ -76,13 +80,12 @@ def add_rates(
             rate.source_location = f"{d.source_location} | population: {pop.source_location}"
             rate.flags = set(d.flags) | {"derived_rate"} | ({"rounded", "preliminary", "series_break"} & pop.flags)
             rate.flags.discard("conflict")  # recomputed for rate rows below
-            rate.notes = [n for n in d.notes if not n.startswith("Preferred over")]
+            rate.notes = [n for n in d.notes if n.id not in PREFERRED_NOTES]
             rate.notes.append(
-                f"Rate computed from the count and the population on 1 January {d.period_start} "
-                f"({pop.value:,.0f}, {pop.source_id})."
+                note("rate_computed", year=d.period_start, population=round(pop.value), source=pop.source_id)
             )
             if "series_break" in pop.flags:
-                rate.notes += [f"Population: {n}" for n in pop.notes if n.endswith("]")]
+                rate.notes += [note("population_break", note=n) for n in pop.notes if n.id == "series_break"]
             preferred[id(rate)] = preferred.get(id(d), False)
             if "conflict" in d.flags:
                 rate.flags.add("conflict")
@@ -113,7 +116,7 @@ def _one_preferred_rate(drafts: list[Draft], derived: list[Draft], preferred: di
                 r.flags.add("conflict")
             if ranker.rank("default", p.source_id) < ranker.rank("default", count_source):
                 preferred[id(r)] = False
-                r.notes.append(f"Not preferred: {p.source_id} prints this rate ({p.value:g}).")
+                r.notes.append(note("rate_printed_preferred", source=p.source_id, value=_value(p.value)))
             else:
                 preferred[id(p)] = False
-                p.notes.append("Not preferred: the rate computed from the official count and population is used.")
+                p.notes.append(note("rate_computed_preferred"))

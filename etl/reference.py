@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from etl.errors import BuildError
+from etl.notes import CATALOGUE as NOTE_CATALOGUE, Registry, read_catalogue
 from etl.paths import DataPaths
 
 
@@ -92,6 +94,14 @@ class Reference:
     country_definitions: pd.DataFrame
     eurostat_codes: pd.DataFrame
     hosts: pd.DataFrame
+    # the row notes' catalogue (data/i18n/row_notes.csv): id -> {lang: text}; curated texts get their ids from it
+    note_catalogue: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def notes(self) -> Registry:
+        if "_notes" not in self.__dict__:
+            self.__dict__["_notes"] = Registry(self.note_catalogue)
+        return self.__dict__["_notes"]
 
     @property
     def source_ids(self) -> set[str]:
@@ -187,6 +197,7 @@ def load_reference(paths: DataPaths) -> Reference:
         ),
         eurostat_codes=read_table(mp / "eurostat_codes.csv", EUROSTAT_CODE_COLUMNS),
         hosts=read_table(cb / "hosts.csv", ["host", "kind", "who", "why"]),
+        note_catalogue=read_catalogue(paths.root / NOTE_CATALOGUE),
     )
     problems = []
     for name, frame, column in (

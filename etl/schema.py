@@ -101,6 +101,7 @@ def harmonised_schema(
             "preferred": pa.Column(bool),
             "flags": pa.Column(str, pa.Check(flags_known, error="unknown flag")),
             "note": pa.Column(str),
+            "note_keys": pa.Column(str),
             "raw_file": pa.Column(str, pa.Check.str_length(min_value=1)),
             "raw_row": pa.Column(int, pa.Check.ge(2)),
         },

@@ -10,6 +10,7 @@ from components.core import i18n, locations, provenance as prov, source_texts
 from components.core.cite import figure_citation, source_line, source_record
 from components.core.figure import Figure, PageBuild, years_covered
 from components.core.i18n import N_
+from components.core.notes import localise
 from components.draw import files as ex
 from components.view.state import Resolved
 from etl.figure_key import parse_figure_key
@@ -115,10 +116,10 @@ def build(ds, r: Resolved, options) -> PageBuild[CheckPage]:
         unit=cb.unit_label(key["unit"]),
         period=years_covered(rows),
         rows=ex.tidy(rows),
-        # how a source was read in a copy, in the reader's language (the row keeps the English record)
-        table=rows.assign(copy_note=rows["copy_note"].map(source_texts.copy_note)).rename(columns=COLUMNS)[
-            list(COLUMNS.values())
-        ],
+        # the row notes and how a source was read in a copy, in the reader's language (the rows keep the English)
+        table=localise(rows, ds.sources, cb)
+        .assign(copy_note=lambda t: t["copy_note"].map(source_texts.copy_note))
+        .rename(columns=COLUMNS)[list(COLUMNS.values())],
         source_ids=ids,
         source_line=source_line(ids, ds.sources),
         alt_text=i18n._("Every source's value for {title}").format(title=title),

@@ -18,6 +18,7 @@ from components.core import i18n, queries as q
 from components.core.cite import source_line
 from components.core.figure import PageBuild
 from components.core.i18n import N_
+from components.core.notes import row_notes as notes_in_language
 from components.draw.charts import compare_chart
 from components.view.state import Resolved
 
@@ -160,6 +161,7 @@ def build(ds, r: Resolved, options) -> PageBuild[ComparePage]:
             )
 
     shown = data.copy()
+    shown["note"] = notes_in_language(shown, ds.sources, cb)  # in the reader's language (the table's is English)
     shown["Value"] = value_texts(shown)
     shown["Flags"] = [cb.flags_text(f) for f in shown["flags"].fillna("")]
     shown["Grade"] = [cb.grade_shown_as(g) if g else "" for g in shown["grade"].fillna("")]

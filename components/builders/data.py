@@ -12,6 +12,7 @@ from components.core import i18n, locations, provenance as prov
 from components.core.cite import source_line
 from components.core.figure import Figure, PageBuild, years_covered
 from components.core.i18n import N_
+from components.core.notes import row_notes
 from components.draw import files as ex
 from components.view.state import Resolved
 from etl.figure_key import parse_figure_key
@@ -45,6 +46,7 @@ def figures_display(ds) -> pd.DataFrame:
     full["Breakdown"] = full["breakdown"].map({b: cb.breakdown_label(b) for b in full["breakdown"].unique()})
     full["Unit"] = full["unit"].map({u: cb.unit_label(u) for u in full["unit"].unique()})
     full["Flags"] = [cb.flags_text(f) for f in full["flags"]]
+    full["note"] = row_notes(full, ds.sources, cb)  # in the reader's language (the table's is English)
     full["grade_label"] = full["grade"].map({g: cb.grade_label(g) if g else "" for g in full["grade"].unique()})
     full["location_shown"] = full["source_location"].map(locations.said)  # in the reader's language
     full["official"] = full["grade"].map({g: cb.is_official(g) for g in full["grade"].unique()}).astype(bool)

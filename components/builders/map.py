@@ -14,6 +14,7 @@ from components.core import i18n, locations, queries as q
 from components.core.cite import source_line
 from components.core.figure import Figure, PageBuild
 from components.core.i18n import N_
+from components.core.notes import row_notes
 from components.draw import files as ex, geo, map_deck as mp
 from components.draw.map_static import static_map
 from components.view.state import Resolved, ViewState
@@ -77,6 +78,7 @@ def build(ds, r: Resolved, options) -> PageBuild[MapPage]:
         Country=[cb.country_label(c) for c in choro["country"]],
         Value=value_texts(choro.assign(unit=unit)),
         Flags=[cb.flags_text(f) for f in choro["flags"].fillna("")],
+        note=row_notes(choro, ds.sources, cb),
     ).rename(columns={"period_label": N_("Period"), "source_id": N_("Source id"), "note": N_("Note")})[
         [N_("Country"), "Period", N_("Value"), "Source id", N_("Flags"), "Note"]
     ]

@@ -12,6 +12,7 @@ from components.core import i18n, provenance as prov, queries as q
 from components.core.cite import dataset_citation, licences, source_line
 from components.core.figure import PageBuild
 from components.core.i18n import N_
+from components.core.notes import row_notes
 from components.draw import files as ex
 from components.draw.charts import coverage_chart
 
@@ -190,6 +191,7 @@ def _conflicts(ds):
     conf["Category"] = conf["category_label"]
     n = conf[KEY].drop_duplicates().shape[0]
     conf["flags"] = [cb.flags_text(f) for f in conf["flags"].fillna("")]
+    conf["note"] = row_notes(conf, ds.sources, cb)  # in the reader's language (the table's is English)
     conf = conf.rename(
         columns={
             "country_label": "Country",

@@ -75,4 +75,4 @@ def view_data_of(ds: Dataset, shown: ViewState, built: PageBuild) -> ViewData:
 def csv_rows(ds: Dataset, table: pd.DataFrame) -> pd.DataFrame:
     """A view's rows as its CSV holds them (the page's download and the API): a label beside each code in the
     run's language, then the source columns (publisher, title, link, accessed)."""
-    return ex.with_source_columns(ex.with_label_columns(table, ds.codebook), ds.sources)
+    return ex.with_source_columns(ex.with_label_columns(table, ds.codebook, ds.sources), ds.sources)

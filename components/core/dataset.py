@@ -52,6 +52,7 @@ OPTIONAL_COLUMNS = [
     "source_location",
     "flags",
     "note",
+    "note_keys",
     "grade",
     "raw_file",
     "raw_row",
@@ -163,7 +164,7 @@ def read_table(path: Path | str) -> pd.DataFrame:
     df["preferred"] = _to_bool(df["preferred"])
     for c in ("country", "indicator", "breakdown", "category", "unit", "source_id"):
         df[c] = df[c].fillna("").astype(str).str.strip()
-    for c in ("flags", "note", "source_location", "period_label", "raw_file", "grade"):
+    for c in ("flags", "note", "note_keys", "source_location", "period_label", "raw_file", "grade"):
         df[c] = df[c].fillna("").astype(str)
     df["period"] = period_key(df["period_start"], df["period_end"])
     df["single_year"] = df["period_start"] == df["period_end"]
@@ -192,6 +193,7 @@ class Codebook:
     grades: pd.DataFrame = field(default_factory=pd.DataFrame)
     breakdown_rules: pd.DataFrame = field(default_factory=pd.DataFrame)
     series_breaks: pd.DataFrame = field(default_factory=pd.DataFrame)  # mapping/series_breaks.csv
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # sources.csv: row notes name their sources
 
     def __post_init__(self) -> None:
         self._grade = {}
@@ -500,6 +502,7 @@ def assemble_dataset(
         grades=_optional_csv(d / "codebook" / "grades.csv", [], side, load_csv),
         breakdown_rules=_optional_csv(d / "codebook" / "breakdown_rules.csv", [], side, load_csv),
         series_breaks=_optional_csv(d / "mapping" / "series_breaks.csv", [], side, load_csv),
+        sources=sources,
     )
     defs = _optional_csv(d / "codebook" / "country_definitions.csv", warnings, side, load_csv)
     key = hashlib.sha256(("|".join([digest, *side])).encode()).hexdigest() if side else digest

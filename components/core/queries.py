@@ -16,6 +16,7 @@ import pandas as pd
 from components.core import i18n
 from components.core.dataset import Codebook
 from components.core.i18n import N_
+from components.core.notes import row_note
 from components.core.style import (
     fmt_number as style_fmt_count,
     fmt_ratio as style_fmt_ratio,
@@ -332,7 +333,8 @@ def trend_data(
         parts = []
         if fb:
             fl = [f for f in r.flags.split(";") if f in BREAK_FLAGS + (DEFINITION_FLAG,)]
-            parts.append(", ".join(cb.flag_label(f) for f in fl) + (f": {r.note}" if r.note else ""))
+            note = row_note(getattr(r, "note_keys", ""), r.note, None, cb) if r.note else ""
+            parts.append(", ".join(cb.flag_label(f) for f in fl) + (f": {note}" if note else ""))
         if sc:
             parts.append(i18n._("source changes from {old} to {new}").format(old=ps, new=r.main_source))
         notes.append("; ".join(parts))

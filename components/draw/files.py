@@ -28,6 +28,7 @@ import pandas as pd
 
 from components.core import locations
 from components.core.cite import APP_NAME, dataset_citation
+from components.core.notes import localise
 from components.core.style import FONT
 from etl.countries import BALTIC
 from etl.paths import REPO_ROOT
@@ -103,8 +104,11 @@ LABEL_COLUMNS = (
 )
 
 
-def with_label_columns(df: pd.DataFrame, cb) -> pd.DataFrame:
-    """Each code column followed by its label in the run's language (codebook `cb`): 'LV', 'Latvia'."""
+def with_label_columns(df: pd.DataFrame, cb, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each code column followed by its label in the run's language (codebook `cb`): 'LV', 'Latvia'; the row
+    notes in the run's language (from `note_keys`; `sources` names the sources)."""
+    if "note_keys" in df.columns:
+        df = localise(df, sources, cb)
     if cb is None or df.empty:
         return df
     out = df.copy()
@@ -522,7 +526,7 @@ def figure_csv(fig, sources: pd.DataFrame | None, cb=None) -> bytes:
     """The figure's rows with a label beside each code (in the run's language, with the codebook `cb`) and
     their sources' publisher, title, link and access date (as the pages' CSV); then the uploaded figures drawn
     beside it, if any (components/uploads/overlay.py: labelled, their organisation as source)."""
-    rows = with_source_columns(with_label_columns(fig.rows, cb), sources)  # as components.builders.page_rows.csv_rows
+    rows = with_source_columns(with_label_columns(fig.rows, cb, sources), sources)  # as page_rows.csv_rows
     own = getattr(fig, "own_rows", None)
     if own is not None and not own.empty:
         rows = pd.concat([rows, own], ignore_index=True)
@@ -653,6 +657,7 @@ TIDY_COLUMNS = [
     "index",
     "flags",
     "note",
+    "note_keys",  # the notes as ids (the label step writes `note` in the reader's language from these)
     "source_id",
     "source_location",
 ]

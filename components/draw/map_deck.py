@@ -30,6 +30,7 @@ from pydeck.bindings.json_tools import default_serialize
 
 from components.core import i18n, locations, style
 from components.core.cite import source_name
+from components.core.notes import row_note
 from components.draw import geo
 from etl.countries import BALTIC
 
@@ -124,6 +125,7 @@ def choropleth_data(
                     "source_location": "",
                     "flags": "",
                     "note": "",
+                    "note_keys": "",
                     "period_label": period or "",
                 }
             )
@@ -141,6 +143,7 @@ def choropleth_data(
                 "source_location": r.get("source_location", ""),
                 "flags": r["flags"],
                 "note": r["note"],
+                "note_keys": r.get("note_keys", ""),
                 "period_label": r.get("period_label") or period or "",
             }
         )
@@ -252,6 +255,7 @@ def flow_data(
         "source_location",
         "flags",
         "note",
+        "note_keys",
         "period",
     ]
     if not period:
@@ -291,6 +295,7 @@ def flow_data(
                 "source_location": r.source_location,
                 "flags": r.flags,
                 "note": r.note,
+                "note_keys": getattr(r, "note_keys", ""),
                 "period": r.period,
             }
         )
@@ -471,10 +476,17 @@ def baltic_features(
             "tt_value": _esc(_value_text(r, unit, cb)),
             "tt_period": _esc(f"{indicator_label} · {r.get('period_label') or ''}"),
             "tt_source": _esc(_sources_text(r["source_id"], sources)),
-            "tt_flags": _esc(_flags_text(r["flags"], cb) + (f" — {r['note']}" if r["note"] and r["flags"] else "")),
+            "tt_flags": _esc(
+                _flags_text(r["flags"], cb) + (f" — {_note(r, sources, cb)}" if r["note"] and r["flags"] else "")
+            ),
         }
         feats.append({"type": "Feature", "properties": props, "geometry": f["geometry"]})
     return {"type": "FeatureCollection", "features": feats}
+
+
+def _note(r: dict, sources: pd.DataFrame | None, cb) -> str:
+    """A row's note in the reader's language."""
+    return row_note(str(r.get("note_keys") or ""), str(r.get("note") or ""), sources, cb)
 
 
 def _country_label_rows(choro: pd.DataFrame, unit: str, cb) -> list[dict]:

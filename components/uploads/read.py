@@ -604,6 +604,7 @@ def check_rows(
                 "preferred": False,
                 "flags": "suppressed_lt5" if suppressed else "",
                 "note": note,
+                "note_keys": "",  # the uploader's own words: no ids, never translated
                 "raw_file": filename,
                 "raw_row": n,
                 "organisation": org,

@@ -56,26 +56,7 @@ NAMES = {
 # fixed by its own change; remove the line then (the check then guards it). Key-fact sentences (facts.py,
 # fact_phrases.csv), the map's place names and /your-figures' templates are other changes' parts: none of them
 # shows English the check finds today, so they have no line here.
-_ETL_NOTE = (
-    "row notes the ETL writes as English text into the table's `note` column: need note ids carried from the ETL"
-)
-KNOWN: list[tuple[str, str, str]] = [
-    # the data's row notes (series breaks, UNODC's grouping, definition changes, provenance of a rate), in charts'
-    # notes, tables and the CSV, with raw source ids in brackets and English number formats
-    (
-        "*",
-        r"changed how it collects|UNODC groups other forms|became a specific offence|NGO service providers may",
-        _ETL_NOTE,
-    ),
-    (
-        "*",
-        r"^Rate (computed from|as printed by)|Preferred over \d+ other source|taken whole from|^Share of registered",
-        _ETL_NOTE,
-    ),
-    ("*", r"^Contradicts the official|estimates the population with a new method|^Named country or demonym", _ETL_NOTE),
-    ("*", r"^Nationals of the reporting|This source's .* categories|Sex and age from|Rate computed from", _ETL_NOTE),
-    ("*", r"^Before 2012, when trafficking in human beings became", _ETL_NOTE),
-]
+KNOWN: list[tuple[str, str, str]] = []
 
 
 def _words(text: str) -> set[str]:
@@ -89,6 +70,8 @@ def _english_words() -> frozenset[str]:
     texts += [m.id[1] for m in i18n.read_catalog("et") if isinstance(m.id, tuple)]
     with (REPO_ROOT / "data" / "i18n" / "codebook_labels.csv").open(encoding="utf-8") as fh:
         texts += [r["en"] for r in csv.DictReader(fh)]
+    with (REPO_ROOT / "data" / "i18n" / "row_notes.csv").open(encoding="utf-8") as fh:
+        texts += [r["en"] for r in csv.DictReader(fh)]  # the row notes' English (templates and curated texts)
     for name in ("series_breaks.csv",):
         p = REPO_ROOT / "data" / "mapping" / name
         if p.exists():

@@ -42,6 +42,9 @@ GLOTIP_HEADER = [
 ]
 from etl.reference import SERIES_BREAK_COLUMNS, SOURCE_COLUMNS as SOURCE_HEADER  # noqa: E402
 
+# curated note texts the tests write into the synthetic tree's mapping (registered in its catalogue)
+SYNTHETIC_NOTES = ["synthetic reason"]
+
 SYNTHETIC_SOURCES = [
     ("SYN_UNODC", "unodc", "official_statistics", "2025"),
     ("SYN_MINISTRY", "national", "official_publication", "2021"),
@@ -110,6 +113,9 @@ class SyntheticTree:
         self.paths = DataPaths(root)
         for folder in ("codebook", "mapping"):
             shutil.copytree(REPO_ROOT / "data" / folder, root / folder)
+        # the row notes' catalogue: the real one (the real mapping's notes), plus the tests' synthetic texts
+        (root / "i18n").mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO_ROOT / "data" / "i18n" / "row_notes.csv", root / "i18n" / "row_notes.csv")
         # the real overrides and series breaks cite real documents; start the synthetic tree without them
         write_csv(
             root / "mapping" / "precedence_overrides.csv",
@@ -163,7 +169,18 @@ class SyntheticTree:
         for name, rows in self.research.items():
             write_csv(root / "raw" / name, RESEARCH_HEADER, rows)
         write_csv(root / "raw" / "unodc_glotip_syn.csv", GLOTIP_HEADER, self.glotip)
+        self.register_notes([t for r in self.series_breaks for t in (r[5], r[9]) if t] + SYNTHETIC_NOTES)
         return self.paths
+
+    def register_notes(self, texts: list[str]) -> None:
+        """Give the synthetic curated texts ids in the tree's row-notes catalogue (as a curator registers a note)."""
+        path = self.paths.root / "i18n" / "row_notes.csv"
+        with path.open(encoding="utf-8", newline="") as fh:
+            known = {r["en"] for r in csv.DictReader(fh)}
+        new = [t for t in dict.fromkeys(texts) if t not in known]
+        with path.open("a", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerows([f"synthetic.{len(known) + i}", t, "", "", "", ""] for i, t in enumerate(new))
 
 
 @pytest.fixture

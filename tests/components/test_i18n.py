@@ -337,7 +337,7 @@ GLOSSARY_EXCEPTIONS = {
         "procedure), which Lithuanian says 'patraukti baudžiamojon atsakomybėn' (brought to criminal liability)",
     ),
     ("prosecuted", "et"): (
-        r"^Criminal cases on trafficking prosecuted",
+        r"^(Criminal cases on trafficking prosecuted|Cases prosecuted)",
         "the text counts cases, not persons: the sourced terms name a person's status ('süüdistatav', "
         "'süüdistusega kohtusse saadetud isik'); the case's wording is 'kriminaalasjad, milles esitati süüdistus'",
     ),

@@ -200,6 +200,22 @@ def test_citation_and_licences(ds):
     assert "CC BY 4.0" in licence_summary(ds.sources)
 
 
+def test_the_licence_footer_says_a_translated_licence_once_and_unmarked():
+    """The footer counts the licences the table has already translated: translating them again found no
+    entry for the translated text and marked every one '(in English: not yet translated)'."""
+    import pandas as pd
+
+    from components.core import i18n
+
+    english = "(c) the publisher. Individual facts (figures) reused with attribution; no text reproduced."
+    sources = pd.DataFrame({"source_id": ["A", "B"], "licence": [english, english]})
+    with i18n.using("et"):
+        text = licence_summary(sources)
+        marker = i18n._(i18n.UNTRANSLATED).format(text="").strip()
+    assert "© väljaandja. Üksikuid fakte (arve) kasutatakse allikale viidates" in text, text
+    assert marker not in text and english not in text, text
+
+
 def test_charts_render_offline_to_svg(ds):
     """Export parity: the same builder output renders with vl-convert (no browser, no network)."""
     vlc = pytest.importorskip("vl_convert")

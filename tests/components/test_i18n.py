@@ -383,3 +383,14 @@ def test_texts_naming_a_glossary_concept_use_its_sourced_term(lang):
             ):
                 off.append(f"{term} -> {translation}: {text[:90]}")
     assert not off, "\n".join(off)
+
+
+def test_the_languages_note_no_longer_says_charts_and_files_are_english():
+    """Methodology's Languages section: charts, tables and downloads are translated now; saying they are still
+    in English (as it did, in every language) sent a reader away from texts that are theirs."""
+    with i18n.using("en"):
+        note = i18n.review_summary()
+    assert "still in English" not in note and "chosen language" in note
+    for lang in ("et", "lv", "lt", "ru"):
+        with i18n.using(lang):
+            assert i18n.review_summary().split("\n")[0] != note.split("\n")[0], lang  # translated

@@ -394,3 +394,21 @@ def test_the_languages_note_no_longer_says_charts_and_files_are_english():
     for lang in ("et", "lv", "lt", "ru"):
         with i18n.using(lang):
             assert i18n.review_summary().split("\n")[0] != note.split("\n")[0], lang  # translated
+
+
+@pytest.mark.parametrize("lang,opening", [("et", "„"), ("lv", "“")])
+def test_quoted_words_use_the_language_s_quotation_marks(lang, opening):
+    """A word or label quoted inside a sentence ('<5', 'no data', a toggle's name) is quoted as the language
+    writes it (et „…“, lv “…”), not with typewriter apostrophes; a placeholder or a sheet's code may stay."""
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "locale" / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        cat = read_po(fh, locale=lang)
+    straight = re.compile(r"(^|[\s(])'([^'{}]+)'")
+    off = [
+        m.string
+        for m in cat
+        if m.id and isinstance(m.string, str) and any(g != "codes" for _, g in straight.findall(m.string))
+    ]
+    assert off == [], off
+    assert any(opening in m.string for m in cat if isinstance(m.string, str))

@@ -412,3 +412,15 @@ def test_quoted_words_use_the_language_s_quotation_marks(lang, opening):
     ]
     assert off == [], off
     assert any(opening in m.string for m in cat if isinstance(m.string, str))
+
+
+@pytest.mark.parametrize("lang,wrong", [("ru", "Через Информационная"), ("lv", "Ar Baltijas"), ("lt", "Per Baltijos")])
+def test_the_figure_citation_does_not_put_the_dashboard_s_name_in_the_wrong_case(lang, wrong):
+    """The /check citation named the dashboard (its name in the nominative) after a preposition that wants
+    another case (ru 'через' + accusative, lv 'ar … starpniecību' + genitive, lt 'per' + accusative)."""
+    from components.core import cite
+
+    with i18n.using(lang):
+        text = cite.figure_citation("X", "5", {"citation": "Publisher. Title"}, "", {"dataset_version": "v1"})
+        app = i18n._(cite.APP_NAME)
+    assert wrong not in text and app in text, text

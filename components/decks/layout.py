@@ -331,8 +331,9 @@ def screen_spec(fig, plot_h: int = SCREEN_PLOT_H) -> dict:
         _set_size(spec, SCREEN_PANEL_W, plot_h - 70)  # the panels' headings take two lines more
     elif "projection" in spec:
         h = SCREEN_MAP_H + plot_h - SCREEN_PLOT_H
-        # Streamlit fits the whole chart (legend included) into the spec's width on the page
-        spec["width"] = int(h * spec.get("width", 460) / spec.get("height", 560)) + SCREEN_MAP_LEGEND_PX
+        # Streamlit fits the whole chart (legend included) into the spec's width on the page: leave the legend the
+        # room its longest label takes in this language, or the map shrinks to what is left
+        spec["width"] = int(h * spec.get("width", 460) / spec.get("height", 560)) + legend_px(spec)
         spec["height"] = h
         meta = dict(spec.get("usermeta") or {})
         meta.pop("screen_config", None)  # the page's map puts its legend under it for a phone; a slide is wide
@@ -342,6 +343,29 @@ def screen_spec(fig, plot_h: int = SCREEN_PLOT_H) -> dict:
         if isinstance(old, (int, float)) and old > 0:
             _follow_height(spec, plot_h / old)
     return spec
+
+
+def legend_px(spec: dict) -> int:
+    """The room a legend beside the chart takes (px): its longest label or title, with the symbol and margins;
+    at least SCREEN_MAP_LEGEND_PX. Labels are the legend's scale domain (the map names its classes there)."""
+    widths = [float(SCREEN_MAP_LEGEND_PX)]
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            legend, domain = node.get("legend"), (node.get("scale") or {}).get("domain")
+            if isinstance(legend, dict) and isinstance(domain, list):
+                size = float(legend.get("labelFontSize", 12))
+                widths.extend(text_width(str(x), size, wider=1.1) + 50 for x in domain)  # symbol, gaps, margin
+                if isinstance(legend.get("title"), str):
+                    widths.append(text_width(legend["title"], float(legend.get("titleFontSize", 12)), "B", 1.1) + 30)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return int(max(widths))
 
 
 def screen_stacked(fig, plot_h: int = SCREEN_PLOT_H) -> dict | None:

@@ -227,3 +227,18 @@ def test_static_inputs_leave_the_deck_alone(ds):
             else style.fmt_value(r.value, r.suppressed, "per_million", r.value_low, r.value_high)
         )
     assert geo.ATTRIBUTION
+
+
+def test_a_slide_leaves_the_legend_the_room_its_longest_label_takes(ds):
+    """/present: Streamlit fits map and legend into the spec's width; with a fixed room for the legend, a language
+    whose longest label is long (lt 'neskelbtinas skaičius, 1–4 asmenys (…)') squeezed the map to a strip."""
+    from components.decks import layout as lay
+
+    _, choro, legend, _, _ = _map(ds, "2022")
+    short = static_map(choro, legend, title="t", unit="persons", source_line="s")
+    long_legend = [dict(x) for x in legend]
+    long_legend[-1]["label"] = "neskelbtinas skaičius, 1–4 asmenys (jo intervalas šiuo matavimo vienetu)"
+    long = static_map(choro, long_legend, title="t", unit="persons", source_line="s")
+    assert lay.legend_px(short) == lay.SCREEN_MAP_LEGEND_PX  # English fits the usual room
+    extra = lay.legend_px(long) - lay.legend_px(short)
+    assert extra >= lay.text_width(long_legend[-1]["label"], 12, wider=1) - lay.SCREEN_MAP_LEGEND_PX + 40 > 0

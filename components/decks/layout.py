@@ -370,8 +370,11 @@ def legend_px(spec: dict) -> int:
 
 def screen_stacked(fig, plot_h: int = SCREEN_PLOT_H) -> dict | None:
     """For a phone (the Present page shows it below a breakpoint): the panels stacked, each the column's width
-    (as on the page), 1/2.5 of the plot's height each; None for a chart without panels."""
+    (as on the page), 1/2.5 of the plot's height each; the map with its legend under it (beside it, a phone's
+    column cut the legend off); None for a chart without either."""
     spec = slide_spec(fig, side_by_side=False)
+    if "projection" in spec:  # the map as its page shows it on a phone: the column's width, the legend under it
+        return spec
     if not isinstance(spec.get("vconcat"), list):
         return None
     _set_size(spec, export.spec_width(spec.get("vconcat")[0]) or 640, int(plot_h / 2.5))

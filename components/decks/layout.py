@@ -133,6 +133,10 @@ def slide_spec(fig, side_by_side: bool = True) -> dict:
             "offset": 6,
             "limit": 0,
         }
+    if isinstance((spec.get("usermeta") or {}).get("subtitle"), list):
+        # the screen rewraps a title's lines from these paragraphs (charts.reflow_title): the slide's, not the
+        # page's (unit, full sources, then the marks' lines again, above a phone's slide)
+        spec["usermeta"] = {**spec["usermeta"], "subtitle": keep[1:]}
     if side_by_side and isinstance(spec.get("vconcat"), list) and len(spec["vconcat"]) > 1:
         spec["hconcat"] = spec.pop("vconcat")  # the justice chain: one panel per country, side by side
         for panel in spec["hconcat"]:  # a panel's line under its country's name, on lines as narrow as a panel

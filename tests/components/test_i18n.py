@@ -424,3 +424,11 @@ def test_the_figure_citation_does_not_put_the_dashboard_s_name_in_the_wrong_case
         text = cite.figure_citation("X", "5", {"citation": "Publisher. Title"}, "", {"dataset_version": "v1"})
         app = i18n._(cite.APP_NAME)
     assert wrong not in text and app in text, text
+
+
+def test_the_copy_with_citation_button_fits_beside_a_table_s_toolbar_on_a_phone():
+    """The button stands just above a table whose toolbar (4 icons) covers the right end of a 360 px column:
+    ru 'Скопировать со ссылкой на источник' ran under it on a phone."""
+    for lang in ("en", "et", "lv", "lt", "ru"):
+        with i18n.using(lang):
+            assert len(i18n._("Copy with citation")) <= 30, lang

@@ -222,3 +222,17 @@ def test_charts_render_offline_to_svg(ds):
     _, ch = _compare(ds)
     svg = vlc.vegalite_to_svg(ch.to_json())
     assert "<svg" in svg and "Victims, 2022" in svg
+
+
+def test_the_chain_legend_wraps_on_a_phone_and_keeps_three_columns_in_files(ds):
+    """The justice chain's legend: three columns ran off a phone's edge with lv/lt/ru stage names ('Patraukti
+    baudžiamojon atsakomybėn asmenys'); fewer columns when the window is narrow, three in a file (no window)."""
+    vlc = pytest.importorskip("vl_convert")
+    stages = ["Upuri", "Aizdomās turētie", "Izmeklēšanas", "Kriminālvajāšanai nodotie", "Notiesātie"]
+    c = q.chain_data(ds.table, ds.codebook)
+    c["stage"] = c["stage"].map(dict(zip(["Victims", "Suspects", "Investigations", "Prosecuted", "Convicted"], stages)))
+    spec = _spec(charts.chain_chart(c, title="t", unit_text="u", source_line="s", stage_order=stages))
+    enc = {k: v for layer in spec["vconcat"][0]["layer"] for k, v in layer.get("encoding", {}).items()}
+    expr = enc["color"]["legend"]["columns"]["expr"]
+    assert "windowSize()[0] > 0" in expr and expr.endswith(": 3")
+    assert "<svg" in vlc.vegalite_to_svg(json.dumps(spec))  # a file still draws (three columns)

@@ -312,6 +312,7 @@ SCREEN_PLOT_MIN = 180
 SCREEN_PANEL_W = 350  # px: one country's panel of the justice chain, three side by side in 1440 px
 SCREEN_MAP_H = 420  # px: the static map (its legend beside it)
 SCREEN_MAP_LEGEND_PX = 270  # the map's legend right of it (components/map_static.LEGEND_PX and a margin)
+PHONE_LEGEND_COLUMN_PX = 170  # one of two legend columns under a map in a phone's column (390 px wide)
 _TITLE_CHARS, _TITLE_LINE_PX = 55, 52  # the slide's title at 2.6 rem, bold, in 1280 px
 _NOTE_CHARS, _NOTE_LINE_PX = 115, 35  # the speaker note at 1.35 rem, italic
 
@@ -349,10 +350,10 @@ def screen_spec(fig, plot_h: int = SCREEN_PLOT_H) -> dict:
     return spec
 
 
-def legend_px(spec: dict) -> int:
+def legend_px(spec: dict, least: int = SCREEN_MAP_LEGEND_PX) -> int:
     """The room a legend beside the chart takes (px): its longest label or title, with the symbol and margins;
-    at least SCREEN_MAP_LEGEND_PX. Labels are the legend's scale domain (the map names its classes there)."""
-    widths = [float(SCREEN_MAP_LEGEND_PX)]
+    at least `least`. Labels are the legend's scale domain (the map names its classes there)."""
+    widths = [float(least)]
 
     def walk(node) -> None:
         if isinstance(node, dict):
@@ -378,6 +379,12 @@ def screen_stacked(fig, plot_h: int = SCREEN_PLOT_H) -> dict | None:
     column cut the legend off); None for a chart without either."""
     spec = slide_spec(fig, side_by_side=False)
     if "projection" in spec:  # the map as its page shows it on a phone: the column's width, the legend under it
+        meta = dict(spec.get("usermeta") or {})
+        config = dict(meta.get("screen_config") or {})
+        legend = dict(config.get("legend") or {})
+        if legend.get("columns", 1) > 1 and legend_px(spec, least=0) > PHONE_LEGEND_COLUMN_PX:
+            legend["columns"] = 1  # a slide's longer labels ('1–4 persons (its range in this unit)'): one a line
+        spec["usermeta"] = {**meta, "screen_config": {**config, "legend": legend}}
         return spec
     if not isinstance(spec.get("vconcat"), list):
         return None

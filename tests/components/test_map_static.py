@@ -259,3 +259,9 @@ def test_on_a_phone_the_slide_s_map_puts_its_legend_under_it(ds):
     assert narrow is not None and "projection" in narrow
     assert page_data.screen_spec(narrow)["config"]["legend"]["orient"] == "bottom"
     assert "screen_config" not in (lay.screen_spec(fig).get("usermeta") or {})  # the wide slide: beside it
+    # a slide's long labels (lt 'neskelbiamas skaičius, 1–4 asmenys (…)'): one a line, not two columns cut off
+    long_legend = [dict(x) for x in legend]
+    long_legend[-1]["label"] = "neskelbiamas skaičius, 1–4 asmenys (jo intervalas šiuo matavimo vienetu)"
+    long = static_map(choro, long_legend, title="t", unit="persons", source_line="s")
+    wide_fig = SimpleNamespace(chart_spec=lambda: long, unit="persons", source_line="s", notes=())
+    assert page_data.screen_spec(lay.screen_stacked(wide_fig))["config"]["legend"]["columns"] == 1

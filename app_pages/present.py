@@ -24,6 +24,8 @@ CHROME_CSS = """<style>
 [data-testid="stToolbar"], [data-testid="stDecoration"] {{ display: none !important; }}
 .block-container {{ padding-top: 1.2rem !important; max-width: 100% !important; }}
 h1 {{ font-size: 2.6rem !important; }}
+/* a phone: a long word of a title ('Зарегистрированные') fits the line instead of breaking inside */
+@media (max-width: 640px) {{ h1 {{ font-size: 1.75rem !important; }} }}
 [data-testid="stMarkdownContainer"] p {{ font-size: 1.35rem; }}
 button [data-testid="stMarkdownContainer"] p {{ font-size: 1.1rem; white-space: nowrap; }}
 /* previous/next keep their whole label at 200 % zoom: their columns do not shrink below it */

@@ -195,7 +195,7 @@ def licence_summary(sources: pd.DataFrame | None) -> str:
     lic = licences(sources)
     if lic.empty:
         return i18n._("Licences: see each source (sources.csv not available).")
-    counts = lic["Licence"].map(i18n.current().licence).value_counts()
+    counts = lic["Licence"].value_counts()  # licences() has said them in the reader's language already
     parts = [
         f"{name} (" + i18n.ngettext("{n} source", "{n} sources", n).format(n=n) + ")" for name, n in counts.items()
     ]

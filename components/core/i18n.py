@@ -320,7 +320,8 @@ def review_summary() -> str:
         _(
             "The interface can be shown in English, Estonian, Latvian, Lithuanian and Russian (the box at the top "
             "of the sidebar; the language is part of the link). Translations are drafts until a native speaker "
-            "has reviewed them. Chart texts, tables and downloads are still in English."
+            "has reviewed them. Charts, tables and downloads are in the chosen language too; the sources' own "
+            "titles and names stay as their publishers wrote them."
         ),
         "",
     ]

@@ -286,10 +286,11 @@ def pdf_bytes(
     width = pdf.w - 2 * margin
 
     def para(text, size, style="", dry=False, after=4.0):
+        # ragged right: fpdf2 justifies by default, which opens wide gaps before a long link or word
         pdf.set_font("SSP", style, size)
         if dry:  # the height it would take (pt), nothing written
-            return pdf.multi_cell(width, size * lay.LINE, text, dry_run=True, output="HEIGHT") + after
-        pdf.multi_cell(width, size * lay.LINE, text)
+            return pdf.multi_cell(width, size * lay.LINE, text, align="L", dry_run=True, output="HEIGHT") + after
+        pdf.multi_cell(width, size * lay.LINE, text, align="L")
         pdf.ln(after)
         return 0.0
 

@@ -133,6 +133,10 @@ def slide_spec(fig, side_by_side: bool = True) -> dict:
             "offset": 6,
             "limit": 0,
         }
+    if isinstance((spec.get("usermeta") or {}).get("subtitle"), list):
+        # the screen rewraps a title's lines from these paragraphs (charts.reflow_title): the slide's, not the
+        # page's (unit, full sources, then the marks' lines again, above a phone's slide)
+        spec["usermeta"] = {**spec["usermeta"], "subtitle": keep[1:]}
     if side_by_side and isinstance(spec.get("vconcat"), list) and len(spec["vconcat"]) > 1:
         spec["hconcat"] = spec.pop("vconcat")  # the justice chain: one panel per country, side by side
         for panel in spec["hconcat"]:  # a panel's line under its country's name, on lines as narrow as a panel
@@ -308,6 +312,7 @@ SCREEN_PLOT_MIN = 180
 SCREEN_PANEL_W = 350  # px: one country's panel of the justice chain, three side by side in 1440 px
 SCREEN_MAP_H = 420  # px: the static map (its legend beside it)
 SCREEN_MAP_LEGEND_PX = 270  # the map's legend right of it (components/map_static.LEGEND_PX and a margin)
+PHONE_LEGEND_COLUMN_PX = 170  # one of two legend columns under a map in a phone's column (390 px wide)
 _TITLE_CHARS, _TITLE_LINE_PX = 55, 52  # the slide's title at 2.6 rem, bold, in 1280 px
 _NOTE_CHARS, _NOTE_LINE_PX = 115, 35  # the speaker note at 1.35 rem, italic
 
@@ -331,8 +336,9 @@ def screen_spec(fig, plot_h: int = SCREEN_PLOT_H) -> dict:
         _set_size(spec, SCREEN_PANEL_W, plot_h - 70)  # the panels' headings take two lines more
     elif "projection" in spec:
         h = SCREEN_MAP_H + plot_h - SCREEN_PLOT_H
-        # Streamlit fits the whole chart (legend included) into the spec's width on the page
-        spec["width"] = int(h * spec.get("width", 460) / spec.get("height", 560)) + SCREEN_MAP_LEGEND_PX
+        # Streamlit fits the whole chart (legend included) into the spec's width on the page: leave the legend the
+        # room its longest label takes in this language, or the map shrinks to what is left
+        spec["width"] = int(h * spec.get("width", 460) / spec.get("height", 560)) + legend_px(spec)
         spec["height"] = h
         meta = dict(spec.get("usermeta") or {})
         meta.pop("screen_config", None)  # the page's map puts its legend under it for a phone; a slide is wide
@@ -344,10 +350,42 @@ def screen_spec(fig, plot_h: int = SCREEN_PLOT_H) -> dict:
     return spec
 
 
+def legend_px(spec: dict, least: int = SCREEN_MAP_LEGEND_PX) -> int:
+    """The room a legend beside the chart takes (px): its longest label or title, with the symbol and margins;
+    at least `least`. Labels are the legend's scale domain (the map names its classes there)."""
+    widths = [float(least)]
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            legend, domain = node.get("legend"), (node.get("scale") or {}).get("domain")
+            if isinstance(legend, dict) and isinstance(domain, list):
+                size = float(legend.get("labelFontSize", 12))
+                widths.extend(text_width(str(x), size, wider=1.1) + 50 for x in domain)  # symbol, gaps, margin
+                if isinstance(legend.get("title"), str):
+                    widths.append(text_width(legend["title"], float(legend.get("titleFontSize", 12)), "B", 1.1) + 30)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return int(max(widths))
+
+
 def screen_stacked(fig, plot_h: int = SCREEN_PLOT_H) -> dict | None:
     """For a phone (the Present page shows it below a breakpoint): the panels stacked, each the column's width
-    (as on the page), 1/2.5 of the plot's height each; None for a chart without panels."""
+    (as on the page), 1/2.5 of the plot's height each; the map with its legend under it (beside it, a phone's
+    column cut the legend off); None for a chart without either."""
     spec = slide_spec(fig, side_by_side=False)
+    if "projection" in spec:  # the map as its page shows it on a phone: the column's width, the legend under it
+        meta = dict(spec.get("usermeta") or {})
+        config = dict(meta.get("screen_config") or {})
+        legend = dict(config.get("legend") or {})
+        if legend.get("columns", 1) > 1 and legend_px(spec, least=0) > PHONE_LEGEND_COLUMN_PX:
+            legend["columns"] = 1  # a slide's longer labels ('1–4 persons (its range in this unit)'): one a line
+        spec["usermeta"] = {**meta, "screen_config": {**config, "legend": legend}}
+        return spec
     if not isinstance(spec.get("vconcat"), list):
         return None
     _set_size(spec, export.spec_width(spec.get("vconcat")[0]) or 640, int(plot_h / 2.5))

@@ -786,8 +786,19 @@ def chain_chart(
     d = grid.merge(d, on=["country_label", "stage", "year"], how="left")
     d["suppressed"] = d["suppressed"].fillna(False).astype(bool)
     d["value"] = d["value"].where(~d["suppressed"])
+    # three columns, fewer when the window is narrower than three of its longest entries (a phone: the panels'
+    # legend ran off the edge in lv/lt/ru); a file has no window (windowSize() is undefined there): three
+    entry = max(len(str(x)) for x in stages) * _SUBTITLE_EM * 12 + 30 if stages else 0
+    avail = f"(windowSize()[0] - {_WINDOW_MARGIN_PX})"
+    columns = {"expr": f"windowSize()[0] > 0 && {avail} < {3 * entry:.0f} ? max(1, floor({avail} / {entry:.0f})) : 3"}
     legend = alt.Legend(
-        title=None, orient="bottom", direction="horizontal", columns=3, symbolSize=90, symbolStrokeWidth=2, labelLimit=0
+        title=None,
+        orient="bottom",
+        direction="horizontal",
+        columns=columns,
+        symbolSize=90,
+        symbolStrokeWidth=2,
+        labelLimit=0,
     )
     color = alt.Color(
         "stage:N", sort=stages, legend=legend, scale=alt.Scale(domain=stages, range=[c for c, _, _ in looks])

@@ -154,3 +154,20 @@ def test_frame_css_and_script_are_constants():
     assert "<" not in a11y.FRAME_CSS and "</" not in a11y.FRAME_JS
     assert a11y.page_title("Justice chain", "Trends") == "Justice chain · Trends · Baltic THB statistics"
     assert a11y.page_title() == a11y.SITE_NAME and i18n.DEFAULT == "en"
+
+
+def test_a_slide_s_chart_rewraps_its_own_lines_on_a_phone_not_the_page_s(ds):
+    """/present on a phone: the slide's chart keeps only the lines that explain its marks (the slide sets unit
+    and sources as text); rewrapping for a narrow screen drew the page's paragraphs again (unit, full sources,
+    the marks' line twice)."""
+    import json
+    from types import SimpleNamespace
+
+    from components.decks import layout as lay
+    from components.ui import page_data
+
+    t = q.trend_data(ds.table, ds.codebook, indicator="victims", unit="persons")
+    spec = charts.trend_chart(t, title="Victims", unit_text="persons", source_line="Sources: Publisher X").to_dict()
+    fig = SimpleNamespace(chart_spec=lambda: spec, unit="persons", source_line="Sources: Publisher X", notes=())
+    title = json.dumps(page_data.screen_spec(lay.screen_spec(fig)).get("title") or {})
+    assert "Publisher X" not in title and '"persons"' not in title, title

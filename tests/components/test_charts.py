@@ -200,9 +200,39 @@ def test_citation_and_licences(ds):
     assert "CC BY 4.0" in licence_summary(ds.sources)
 
 
+def test_the_licence_footer_says_a_translated_licence_once_and_unmarked():
+    """The footer counts the licences the table has already translated: translating them again found no
+    entry for the translated text and marked every one '(in English: not yet translated)'."""
+    import pandas as pd
+
+    from components.core import i18n
+
+    english = "(c) the publisher. Individual facts (figures) reused with attribution; no text reproduced."
+    sources = pd.DataFrame({"source_id": ["A", "B"], "licence": [english, english]})
+    with i18n.using("et"):
+        text = licence_summary(sources)
+        marker = i18n._(i18n.UNTRANSLATED).format(text="").strip()
+    assert "© väljaandja. Üksikuid fakte (arve) kasutatakse allikale viidates" in text, text
+    assert marker not in text and english not in text, text
+
+
 def test_charts_render_offline_to_svg(ds):
     """Export parity: the same builder output renders with vl-convert (no browser, no network)."""
     vlc = pytest.importorskip("vl_convert")
     _, ch = _compare(ds)
     svg = vlc.vegalite_to_svg(ch.to_json())
     assert "<svg" in svg and "Victims, 2022" in svg
+
+
+def test_the_chain_legend_wraps_on_a_phone_and_keeps_three_columns_in_files(ds):
+    """The justice chain's legend: three columns ran off a phone's edge with lv/lt/ru stage names ('Patraukti
+    baudžiamojon atsakomybėn asmenys'); fewer columns when the window is narrow, three in a file (no window)."""
+    vlc = pytest.importorskip("vl_convert")
+    stages = ["Upuri", "Aizdomās turētie", "Izmeklēšanas", "Kriminālvajāšanai nodotie", "Notiesātie"]
+    c = q.chain_data(ds.table, ds.codebook)
+    c["stage"] = c["stage"].map(dict(zip(["Victims", "Suspects", "Investigations", "Prosecuted", "Convicted"], stages)))
+    spec = _spec(charts.chain_chart(c, title="t", unit_text="u", source_line="s", stage_order=stages))
+    enc = {k: v for layer in spec["vconcat"][0]["layer"] for k, v in layer.get("encoding", {}).items()}
+    expr = enc["color"]["legend"]["columns"]["expr"]
+    assert "windowSize()[0] > 0" in expr and expr.endswith(": 3")
+    assert "<svg" in vlc.vegalite_to_svg(json.dumps(spec))  # a file still draws (three columns)

@@ -126,6 +126,23 @@ def test_powerpoint_reopens_with_pictures_notes_and_sources(setup):
     assert ds.meta.get("dataset_version", "unknown") in closing and "UNODC" in closing
 
 
+def test_the_handout_s_paragraphs_are_ragged_right(real, monkeypatch):
+    """fpdf2 justifies by default: a title or a citation line before a long link then spread its words apart."""
+    from fpdf import FPDF
+
+    aligns = []
+    original = FPDF.multi_cell
+
+    def spy(self, *args, **kwargs):
+        aligns.append(str(kwargs.get("align", "J")))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FPDF, "multi_cell", spy)
+    ds, opts = real
+    deck_files.pdf_bytes(ds, opts, decks.load(decks.DEFAULT_DECK), slides=[])
+    assert aligns and set(aligns) == {"L"}, aligns
+
+
 def test_pdf_one_page_per_slide_with_titles_and_sources(setup):
     from pypdf import PdfReader
 

@@ -383,3 +383,52 @@ def test_texts_naming_a_glossary_concept_use_its_sourced_term(lang):
             ):
                 off.append(f"{term} -> {translation}: {text[:90]}")
     assert not off, "\n".join(off)
+
+
+def test_the_languages_note_no_longer_says_charts_and_files_are_english():
+    """Methodology's Languages section: charts, tables and downloads are translated now; saying they are still
+    in English (as it did, in every language) sent a reader away from texts that are theirs."""
+    with i18n.using("en"):
+        note = i18n.review_summary()
+    assert "still in English" not in note and "chosen language" in note
+    for lang in ("et", "lv", "lt", "ru"):
+        with i18n.using(lang):
+            assert i18n.review_summary().split("\n")[0] != note.split("\n")[0], lang  # translated
+
+
+@pytest.mark.parametrize("lang,opening", [("et", "„"), ("lv", "“")])
+def test_quoted_words_use_the_language_s_quotation_marks(lang, opening):
+    """A word or label quoted inside a sentence ('<5', 'no data', a toggle's name) is quoted as the language
+    writes it (et „…“, lv “…”), not with typewriter apostrophes; a placeholder or a sheet's code may stay."""
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "locale" / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        cat = read_po(fh, locale=lang)
+    straight = re.compile(r"(^|[\s(])'([^'{}]+)'")
+    off = [
+        m.string
+        for m in cat
+        if m.id and isinstance(m.string, str) and any(g != "codes" for _, g in straight.findall(m.string))
+    ]
+    assert off == [], off
+    assert any(opening in m.string for m in cat if isinstance(m.string, str))
+
+
+@pytest.mark.parametrize("lang,wrong", [("ru", "Через Информационная"), ("lv", "Ar Baltijas"), ("lt", "Per Baltijos")])
+def test_the_figure_citation_does_not_put_the_dashboard_s_name_in_the_wrong_case(lang, wrong):
+    """The /check citation named the dashboard (its name in the nominative) after a preposition that wants
+    another case (ru 'через' + accusative, lv 'ar … starpniecību' + genitive, lt 'per' + accusative)."""
+    from components.core import cite
+
+    with i18n.using(lang):
+        text = cite.figure_citation("X", "5", {"citation": "Publisher. Title"}, "", {"dataset_version": "v1"})
+        app = i18n._(cite.APP_NAME)
+    assert wrong not in text and app in text, text
+
+
+def test_the_copy_with_citation_button_fits_beside_a_table_s_toolbar_on_a_phone():
+    """The button stands just above a table whose toolbar (4 icons) covers the right end of a 360 px column:
+    ru 'Скопировать со ссылкой на источник' ran under it on a phone."""
+    for lang in ("en", "et", "lv", "lt", "ru"):
+        with i18n.using(lang):
+            assert len(i18n._("Copy with citation")) <= 30, lang

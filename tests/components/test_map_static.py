@@ -227,3 +227,41 @@ def test_static_inputs_leave_the_deck_alone(ds):
             else style.fmt_value(r.value, r.suppressed, "per_million", r.value_low, r.value_high)
         )
     assert geo.ATTRIBUTION
+
+
+def test_a_slide_leaves_the_legend_the_room_its_longest_label_takes(ds):
+    """/present: Streamlit fits map and legend into the spec's width; with a fixed room for the legend, a language
+    whose longest label is long (lt 'neskelbtinas skaičius, 1–4 asmenys (…)') squeezed the map to a strip."""
+    from components.decks import layout as lay
+
+    _, choro, legend, _, _ = _map(ds, "2022")
+    short = static_map(choro, legend, title="t", unit="persons", source_line="s")
+    long_legend = [dict(x) for x in legend]
+    long_legend[-1]["label"] = "neskelbtinas skaičius, 1–4 asmenys (jo intervalas šiuo matavimo vienetu)"
+    long = static_map(choro, long_legend, title="t", unit="persons", source_line="s")
+    assert lay.legend_px(short) == lay.SCREEN_MAP_LEGEND_PX  # English fits the usual room
+    extra = lay.legend_px(long) - lay.legend_px(short)
+    assert extra >= lay.text_width(long_legend[-1]["label"], 12, wider=1) - lay.SCREEN_MAP_LEGEND_PX + 40 > 0
+
+
+def test_on_a_phone_the_slide_s_map_puts_its_legend_under_it(ds):
+    """/present below its breakpoint: the map as its page draws it for a phone (the column's width, the legend
+    under it); the wide slide's legend beside the map was cut off at a phone's edge."""
+    from types import SimpleNamespace
+
+    from components.decks import layout as lay
+    from components.ui import page_data
+
+    _, choro, legend, _, _ = _map(ds, "2022")
+    spec = static_map(choro, legend, title="t", unit="persons", source_line="s")
+    fig = SimpleNamespace(chart_spec=lambda: spec, unit="persons", source_line="s", notes=())
+    narrow = lay.screen_stacked(fig)
+    assert narrow is not None and "projection" in narrow
+    assert page_data.screen_spec(narrow)["config"]["legend"]["orient"] == "bottom"
+    assert "screen_config" not in (lay.screen_spec(fig).get("usermeta") or {})  # the wide slide: beside it
+    # a slide's long labels (lt 'neskelbiamas skaičius, 1–4 asmenys (…)'): one a line, not two columns cut off
+    long_legend = [dict(x) for x in legend]
+    long_legend[-1]["label"] = "neskelbiamas skaičius, 1–4 asmenys (jo intervalas šiuo matavimo vienetu)"
+    long = static_map(choro, long_legend, title="t", unit="persons", source_line="s")
+    wide_fig = SimpleNamespace(chart_spec=lambda: long, unit="persons", source_line="s", notes=())
+    assert page_data.screen_spec(lay.screen_stacked(wide_fig))["config"]["legend"]["columns"] == 1

@@ -203,7 +203,21 @@ async def _run_each(views: Iterable[str], ws_url: str, start_timeout: float) -> 
             return
 
 
-def make_lifespan(views: Iterable[str] = WARM_PATHS, steps: Iterable[Callable[[Any], None]] = STEPS):
+async def _warm_renderer() -> None:
+    """The chart-image renderer, started in a quiet moment: it holds the interpreter while it starts (vl-convert
+    keeps the GIL during a conversion), so a visitor's run would stall behind it."""
+    await _quiet()
+    try:
+        t0 = time.perf_counter()
+        await asyncio.to_thread(warm_renderer)
+        _LOG.info("warm-up: image renderer started in %.1f s", time.perf_counter() - t0)
+    except Exception as exc:  # noqa: BLE001 - images then start on the first request, as before
+        _LOG.warning("warm-up: image renderer not started: %s: %s", type(exc).__name__, exc)
+
+
+def make_lifespan(
+    views: Iterable[str] = WARM_PATHS, steps: Iterable[Callable[[Any], None]] = STEPS, renderer: bool = True
+):
     """An `st.App` lifespan that warms the data (steps) before serving, then the views in the background."""
     views, steps = tuple(views), tuple(steps)
 
@@ -213,13 +227,8 @@ def make_lifespan(views: Iterable[str] = WARM_PATHS, steps: Iterable[Callable[[A
             _LOG.info("warm-up data: %s", {k: round(v, 3) for k, v in times.items()})
         except Exception as exc:  # no dataset: the pages show their own clear error
             _LOG.warning("warm-up: data not loaded: %s: %s", type(exc).__name__, exc)
-        await _quiet()  # visitors first: then the chart-image renderer, before the health check says ready
-        try:
-            t0 = time.perf_counter()
-            await asyncio.to_thread(warm_renderer)
-            _LOG.info("warm-up: image renderer started in %.1f s", time.perf_counter() - t0)
-        except Exception as exc:  # noqa: BLE001 - images then start on the first request, as before
-            _LOG.warning("warm-up: image renderer not started: %s: %s", type(exc).__name__, exc)
+        if renderer:
+            await _warm_renderer()
         if views:
             await run_views(views)
         else:

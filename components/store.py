@@ -180,6 +180,12 @@ def view_data(ds: Dataset, view: ViewState, options: Options) -> ViewData:
 _FILES = Cache(FILES_KEPT, max_bytes=FILES_BYTES)
 
 
+# One image drawn at a time in a process, first come first served. Drawing is bound by the interpreter (the
+# build is pandas and Altair; vl-convert keeps the GIL while Vega draws), so 15 images drawn at once took as
+# long together as one after the other, and all of them finished late; in turn, the first is ready first.
+_DRAWING = threading.Lock()
+
+
 def figure_file(
     ds: Dataset, view: Resolved | ViewState, options: Options, fmt: str, today: date | None = None
 ) -> bytes:
@@ -192,10 +198,11 @@ def figure_file(
     key = (ds.digest, i18n.lang(), shown.page, shown.view.query_string(), fmt, today.isoformat())
 
     def make() -> bytes:
-        fig = page_build(ds, shown, options).main
-        if fig is None or fig.chart_spec() is None:
-            raise LookupError(f"{shown.page}: no chart for this view")
-        return ex.figure_image(fig, fmt, ds.meta, ds.sources, today)
+        with _DRAWING:
+            fig = page_build(ds, shown, options).main
+            if fig is None or fig.chart_spec() is None:
+                raise LookupError(f"{shown.page}: no chart for this view")
+            return ex.figure_image(fig, fmt, ds.meta, ds.sources, today)
 
     return _FILES.get(key, make)
 

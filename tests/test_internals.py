@@ -189,6 +189,7 @@ def test_the_scan_finds_the_internals_the_code_is_known_to_use():
         "streamlit.runtime.scriptrunner.get_script_run_ctx",
         "streamlit.logger.get_logger",
         "streamlit.dataframe_util.convert_anything_to_arrow_bytes",
+        "streamlit.dataframe_util.convert_pandas_df_to_arrow_table",
         "streamlit.config.get_option",
         "uvicorn.protocols.http.h11_impl.H11Protocol",
         "uvicorn.config.Config",

@@ -47,7 +47,9 @@ def source_name(sid: str, sources: pd.DataFrame | None, max_len: int | None = No
 
     Whole by default (charts and exports wrap a long line, they never cut a name); `max_len` cuts
     with "…" where one line must do (a select box's option)."""
-    name = citation_texts.words(_name(sid, sources))  # the project's words in it in the reader's language
+    r = source_record(sid, sources)
+    pub, title = (citation_texts.words(str(r.get(k) or "").strip()) for k in ("publisher", "title"))
+    name = f"{pub}: {title}" if pub and title else pub or title or sid  # the project's words in the language
     return name if max_len is None or len(name) <= max_len else name[: max_len - 1] + "…"
 
 
@@ -75,7 +77,7 @@ def _names(ids: list[str], sources: pd.DataFrame | None) -> list[str]:
                 releases[head] = []
                 names.append(head)
             releases[head].append(int(m["year"]))
-        elif (name := citation_texts.words(name)) not in names:
+        elif (name := source_name(sid, sources)) not in names:
             names.append(name)
     out = []
     for name in names:

@@ -119,6 +119,9 @@ def _source_names() -> tuple[str, ...]:
                 # a citation in the reader's language keeps the publisher's own names and titles as printed
                 # (components/core/citation_texts.py)
                 names |= {v for v in citation_texts.printed(rec) if len(v) >= 3}
+                for lang in i18n.LANGS:  # a name cut to fit one line is cut from the name in the language
+                    with i18n.using(lang):
+                        names.add(" ".join(cite.source_name(rec["source_id"], df).split()))
             # the project's texts about a source keep hosts, repositories, files and codes as printed
             # (components/core/source_texts.py)
             for c in source_texts.FIELDS:

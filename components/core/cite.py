@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from components.core import i18n, locations, source_texts
+from components.core import citation_texts, i18n, locations, source_texts
 from components.core.i18n import N_
 from components.core.style import year_runs
 
@@ -48,9 +48,16 @@ def source_name(sid: str, sources: pd.DataFrame | None, max_len: int | None = No
     Whole by default (charts and exports wrap a long line, they never cut a name); `max_len` cuts
     with "…" where one line must do (a select box's option)."""
     r = source_record(sid, sources)
-    pub, title = str(r.get("publisher") or "").strip(), str(r.get("title") or "").strip()
-    name = f"{pub}: {title}" if pub and title else pub or title or sid
+    pub, title = (citation_texts.words(str(r.get(k) or "").strip()) for k in ("publisher", "title"))
+    name = f"{pub}: {title}" if pub and title else pub or title or sid  # the project's words in the language
     return name if max_len is None or len(name) <= max_len else name[: max_len - 1] + "…"
+
+
+def _name(sid: str, sources: pd.DataFrame | None) -> str:
+    """'Publisher: Title' as sources.csv says them (English is the record)."""
+    r = source_record(sid, sources)
+    pub, title = str(r.get("publisher") or "").strip(), str(r.get("title") or "").strip()
+    return f"{pub}: {title}" if pub and title else pub or title or sid
 
 
 _RELEASE = re.compile(r"^(?P<head>.*), (?P<year>(19|20)\d\d) release$")
@@ -62,14 +69,15 @@ def _names(ids: list[str], sources: pd.DataFrame | None) -> list[str]:
     names: list[str] = []
     releases: dict[str, list[int]] = {}
     for sid in ids:
-        name = source_name(sid, sources)
+        name = _name(sid, sources)
         m = _RELEASE.match(name)
         if m:
-            if m["head"] not in releases:
-                releases[m["head"]] = []
-                names.append(m["head"])
-            releases[m["head"]].append(int(m["year"]))
-        elif name not in names:
+            head = citation_texts.words(m["head"])
+            if head not in releases:
+                releases[head] = []
+                names.append(head)
+            releases[head].append(int(m["year"]))
+        elif (name := source_name(sid, sources)) not in names:
             names.append(name)
     out = []
     for name in names:
@@ -178,8 +186,8 @@ def licences(sources: pd.DataFrame | None) -> pd.DataFrame:
             s[c] = ""
     out = pd.DataFrame(
         {
-            "Source": s["title"].where(s["title"] != "", s["source_id"]),
-            "Publisher": s["publisher"],
+            "Source": s["title"].where(s["title"] != "", s["source_id"]).map(citation_texts.words),
+            "Publisher": s["publisher"].map(citation_texts.words),  # the project's words in the reader's language
             # the licence's terms in the reader's language (data/i18n/codebook_labels.csv, kind 'licence')
             "Licence": [i18n.current().licence(x) if x else i18n._("not stated") for x in s["licence"]],
             "Link": s["url"],
@@ -233,15 +241,17 @@ def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
     for sid, ls in locs.items():
         r = source_record(sid, sources)
         more = " " + i18n._("(+{n} more)").format(n=len(ls) - 3) if len(ls) > 3 else ""
-        title = str(r.get("title") or sid)
+        # the publisher's names and titles as published, the project's words in them in the reader's language
+        title = citation_texts.words(str(r.get("title") or sid))
         if r.get("reports_on"):  # a news item quoting a listed official document: name the document
             doc = source_record(str(r["reports_on"]), sources)
             title += " " + i18n._("(reporting: {publisher}, {title})").format(
-                publisher=doc.get("publisher") or "", title=doc.get("title") or r["reports_on"]
+                publisher=citation_texts.words(str(doc.get("publisher") or "")),
+                title=citation_texts.words(str(doc.get("title") or r["reports_on"])),
             )
         out.append(
             {
-                "Publisher": str(r.get("publisher") or ""),
+                "Publisher": citation_texts.words(str(r.get("publisher") or "")),
                 "Title": title,
                 "Location": locations.joined(ls[:3], tail=more),  # in the reader's language
                 "Published": source_texts.published(r.get("date_published")),  # in the reader's language
@@ -255,7 +265,8 @@ def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
 
 
 def _cited(source: dict) -> str:
-    text = str(source.get("citation") or "").strip()
+    """The source's citation in the reader's language (components/core/citation_texts.py); English: sources.csv."""
+    text = citation_texts.citation(source)
     if not text:
         pub, title, url = (str(source.get(k) or "").strip() for k in ("publisher", "title", "url"))
         text = ". ".join(x for x in (pub, title, url) if x) or str(source.get("source_id") or "unknown source")

@@ -97,7 +97,8 @@ def contents(ds, options, deck: decks.Deck, decorate=None) -> list[SlideContent]
 
 
 def _cited(sid: str, ds) -> str:
-    return cite._cited(cite.source_record(sid, ds.sources)) + f" [{sid}]"
+    """A source in full as the citation line names it (its id is for machines: the data's CSV keeps it)."""
+    return cite._cited(cite.source_record(sid, ds.sources))
 
 
 def closing_lines(ds, slides: list[SlideContent], today: date | None = None) -> list[str]:

@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.core import cite, i18n, locations, pages as registry, source_texts
+from components.core import citation_texts, cite, i18n, locations, pages as registry, source_texts
 from etl.paths import REPO_ROOT
 from tests.app.conftest import ROOT
 
@@ -116,6 +116,12 @@ def _source_names() -> tuple[str, ...]:
                 m = cite._RELEASE.match(cite.source_name(rec["source_id"], df))
                 if m:  # the releases of one dataset, named once ('…, 2016, 2020–2023 releases')
                     names.add(m["head"])
+                # a citation in the reader's language keeps the publisher's own names and titles as printed
+                # (components/core/citation_texts.py)
+                names |= {v for v in citation_texts.printed(rec) if len(v) >= 3}
+                for lang in i18n.LANGS:  # a name cut to fit one line is cut from the name in the language
+                    with i18n.using(lang):
+                        names.add(" ".join(cite.source_name(rec["source_id"], df).split()))
             # the project's texts about a source keep hosts, repositories, files and codes as printed
             # (components/core/source_texts.py)
             for c in source_texts.FIELDS:

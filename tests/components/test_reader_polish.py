@@ -1,0 +1,46 @@
+"""What a native reader found on the pages in et, lv, lt and ru (issue 29): each check on the real data."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.builders.data import figures_display, filter_figures
+from components.core import i18n
+from components.core.dataset import load
+from components.view.fields import FIELDS
+from etl.paths import REPO_ROOT
+
+LANGS = [lang for lang in i18n.LANGS if lang != i18n.DEFAULT]
+# the columns the reader's language labels (the sources' titles and publishers stay in their own language)
+LABELS = ["country_label", "period_label", "indicator_label", "Breakdown", "category_label", "Unit"]
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load(REPO_ROOT / "data")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_examples_are_the_readers_words_and_find_rows(real, lang):
+    """The Data page's search box offers examples in the reader's language, and each finds rows by the labels
+    in that language (not by a source's English title)."""
+    field = FIELDS["search"]
+    with i18n.using(lang):
+        text = i18n._(field.placeholder)
+        full = figures_display(real)
+    examples = [e.strip() for e in text.split(" ", 1)[1].split(",")]  # after "e.g."
+    labels = full[LABELS].fillna("").astype(str).agg(" ".join, axis=1).str.lower()
+    for example in examples:
+        assert len(filter_figures(full, ["EE", "LV", "LT"], search=example)), (lang, example)
+        words = [w for w in example.lower().split() if not w.isdigit()]
+        assert labels.map(lambda s, ws=words: all(w in s for w in ws)).any(), (lang, example)
+
+
+def test_search_finds_russian_typed_without_yo(real):
+    with i18n.using("ru"):
+        full = figures_display(real)
+    assert (
+        len(filter_figures(full, ["EE", "LV", "LT"], search="осужденные"))
+        == len(filter_figures(full, ["EE", "LV", "LT"], search="осуждённые"))
+        > 0
+    )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from components.builders.data import figures_display, filter_figures
-from components.core import i18n
+from components.core import i18n, queries as q
 from components.core.dataset import load
 from components.view.fields import FIELDS
+from etl.countries import BALTIC
 from etl.paths import REPO_ROOT
 
 LANGS = [lang for lang in i18n.LANGS if lang != i18n.DEFAULT]
@@ -44,3 +45,18 @@ def test_search_finds_russian_typed_without_yo(real):
         == len(filter_figures(full, ["EE", "LV", "LT"], search="осуждённые"))
         > 0
     )
+
+
+@pytest.mark.parametrize("lang", ["en", *LANGS])
+def test_chain_table_rows_in_the_one_country_order(real, lang):
+    """The justice chain's table starts with Estonia as its charts do, whatever the names sort to (ru: Латвия
+    before Эстония)."""
+    with i18n.using(lang):
+        data = q.chain_data(real.table, real.codebook)
+        table = q.chain_table(data, real.codebook)
+        names = [real.codebook.country_label(c) for c in BALTIC]
+    shown = list(dict.fromkeys(table["Country"]))
+    assert shown == [n for n in names if n in shown], (lang, shown)
+    for name in shown:  # years ascending within a country
+        years = list(table.loc[table["Country"] == name, "Year"])
+        assert years == sorted(years)

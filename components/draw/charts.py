@@ -385,9 +385,17 @@ def compare_chart(
             "\n".join(_lines(style.withheld_text(u, lo, hi) + (f" ({c})" if c and not is_total else ""), _LABEL_CHARS))
             for c, u, lo, hi in zip(grouped["cats"], grouped["unit"], grouped["value_low"], grouped["value_high"])
         ]
+        # a diamond at 0 sits on the axis, against the country's (or year's) name: moved right by its half-width
+        grouped["off"] = [_AT_ZERO_DX if x == 0 else 0 for x in grouped["x"]]
         layers.append(
             alt.Chart(grouped)
-            .mark_point(shape="diamond", size=120, filled=True, color=style.SUPPRESSED_COLOR)
+            .mark_point(
+                shape="diamond",
+                size=120,
+                filled=True,
+                color=style.SUPPRESSED_COLOR,
+                xOffset={"expr": "datum.off"},
+            )
             .encode(
                 x=alt.X("x:Q"),
                 y=y,
@@ -400,7 +408,14 @@ def compare_chart(
         )
         layers.append(
             alt.Chart(grouped)
-            .mark_text(align="left", dx=10, fontSize=12, color=style.SUPPRESSED_COLOR, lineBreak="\n")
+            .mark_text(
+                align="left",
+                dx=10,
+                fontSize=12,
+                color=style.SUPPRESSED_COLOR,
+                lineBreak="\n",
+                xOffset={"expr": "datum.off"},
+            )
             .encode(x="x:Q", y=y, text="label:N")
         )
     if not nod.empty:
@@ -501,6 +516,7 @@ def end_label_positions(
 
 # ------------------------------------------------------------------------------------- trends
 
+_AT_ZERO_DX = 9  # px: a '<5' diamond at 0 clear of the axis and the country's or year's name beside it
 _SUPPRESSED_DX = 7  # px between the '<5' marks of countries withheld in the same year
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.builders import trends
 from components.builders.data import figures_display, filter_figures
 from components.core import i18n, queries as q
 from components.core.dataset import load
@@ -60,3 +61,29 @@ def test_chain_table_rows_in_the_one_country_order(real, lang):
     for name in shown:  # years ascending within a country
         years = list(table.loc[table["Country"] == name, "Year"])
         assert years == sorted(years)
+
+
+def _layers(spec: dict) -> list[dict]:
+    out = []
+    for layer in spec.get("layer", []):
+        out += _layers(layer) if "layer" in layer else [layer]
+    return out
+
+
+def _rows(spec: dict, layer: dict) -> list[dict]:
+    return spec.get("datasets", {}).get(layer.get("data", {}).get("name"), [])
+
+
+def test_withheld_diamond_at_zero_stands_clear_of_the_label(real):
+    """Trends › Forms, Estonia: 2014's '<5' sits at 0; its diamond and its text are moved right of the axis, so
+    they do not touch the year ('2014◆'); the diamonds at a bar's end stay where the bar ends."""
+    with i18n.using("lt"):
+        fig = trends.forms(real, "EE", "victims", 2012, 2022, False)
+    spec = fig.spec
+    diamonds = [la for la in _layers(spec) if isinstance(la["mark"], dict) and la["mark"].get("shape") == "diamond"]
+    assert diamonds
+    for layer in diamonds:
+        assert layer["mark"]["xOffset"] == {"expr": "datum.off"}
+        rows = _rows(spec, layer)
+        assert any(r["x"] == 0 for r in rows)
+        assert all((r["off"] > 0) == (r["x"] == 0) for r in rows), rows

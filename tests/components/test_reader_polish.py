@@ -87,3 +87,20 @@ def test_withheld_diamond_at_zero_stands_clear_of_the_label(real):
         rows = _rows(spec, layer)
         assert any(r["x"] == 0 for r in rows)
         assert all((r["off"] > 0) == (r["x"] == 0) for r in rows), rows
+
+
+@pytest.mark.parametrize("lang", ["et", "ru"])
+def test_a_zero_is_written_not_left_blank(real, lang):
+    """Trends › Forms, Estonia 2018: the figures used are 0 (a bar of no length): the chart writes '0' with the
+    form, so a reader sees a real zero and not a missing year."""
+    with i18n.using(lang):
+        fig = trends.forms(real, "EE", "victims", 2012, 2022, False)
+        form = real.codebook.category_label("exploitation", "labour")
+    texts = [
+        r
+        for la in _layers(fig.spec)
+        if (la["mark"] if isinstance(la["mark"], str) else la["mark"]["type"]) == "text"
+        for r in _rows(fig.spec, la)
+    ]
+    zero = [r for r in texts if r.get("country_label") == "2018"]
+    assert [r["label"].replace("\n", " ") for r in zero] == [f"0 ({form})"], zero

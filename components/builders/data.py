@@ -68,8 +68,13 @@ def figures_display(ds) -> pd.DataFrame:
         "grade_label",
     ):
         text = text + " " + full[c].fillna("").astype(str)  # vectorised: a row-wise join is 10x slower
-    full["_search"] = text.str.lower()
+    full["_search"] = text.map(fold)
     return full
+
+
+def fold(text: str) -> str:
+    """A text as the search compares it: lower case, and 'ё' as 'е' (Russian is mostly typed without 'ё')."""
+    return text.lower().replace("ё", "е")
 
 
 def filter_figures(
@@ -99,7 +104,7 @@ def filter_figures(
         mask &= ~full["official"]
     elif grade:
         mask &= full["grade"] == grade
-    for word in str(search or "").lower().split():
+    for word in fold(str(search or "")).split():
         mask &= full["_search"].str.contains(word, regex=False)
     return full[mask].reset_index(drop=True)
 

@@ -152,15 +152,12 @@ class _Writer:
         return ""
 
     def definition_note(self, row) -> str:
-        """'; it counts something else: …' for a figure flagged definition_differs (said before any comparison
-        a reader might draw from it); '' otherwise."""
+        """'; this figure counts something different, …' for a figure flagged definition_differs (said before
+        any comparison a reader might draw from it); '' otherwise. The row's note itself (what it counts, why)
+        is not glued into the sentence: it is a fragment of its own, and the page shows it as a note."""
         if DEFINITION_FLAG not in str(row.get("flags") or "").split(";"):
             return ""
-        note = self.cb.definition_note(
-            str(row["country"]), str(row["indicator"]), int(row["period_start"])
-        ) or self.cb.flag_meaning(DEFINITION_FLAG)
-        note = note.rstrip(". ")
-        return "; " + i18n._("what it counts differs: {note}").format(note=note[:1].lower() + note[1:])
+        return "; " + i18n._("this figure counts something different, so it is not compared here")
 
     def phrase(self, indicator: str, unit: str, n_text: str, n_value: float | None) -> str | None:
         t = i18n.current()

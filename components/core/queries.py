@@ -410,10 +410,16 @@ def chain_table(chain: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
         return pd.DataFrame(columns=[N_("Country"), N_("Year")])
     c = chain.copy()
     c["shown"] = [fmt_value(v, s, u) for v, s, u in zip(c["value"], c["suppressed"], c["unit"])]
-    w = c.pivot_table(index=["country_label", "year"], columns="indicator", values="shown", aggfunc="first")
+    # by the country code, in the one country order (a translated name would sort Латвия before Эстония)
+    w = c.pivot_table(index=["country", "year"], columns="indicator", values="shown", aggfunc="first")
     w = w[[i for i in CHAIN if i in w.columns]]
     w.columns = [cb.indicator_label(i, short=True) for i in w.columns]
-    w = w.reset_index().rename(columns={"country_label": "Country", "year": "Year"})
+    w = w.reset_index()
+    rank = {code: i for i, code in enumerate(sort_countries(w["country"]))}
+    w = w.sort_values(["country", "year"], key=lambda s: s.map(rank) if s.name == "country" else s)
+    labels = dict(zip(c["country"], c["country_label"]))
+    w.insert(0, "Country", w.pop("country").map(labels))
+    w = w.rename(columns={"year": "Year"}).reset_index(drop=True)
     return w.fillna(i18n._("no data"))
 
 

@@ -2,7 +2,8 @@
 
 Every chart carries its title, a unit subtitle and a source line, so an exported image is the
 same chart as on screen (render with `theme=None`). Suppressed counts (<5) are drawn as a distinct
-mark with a '<5' label, never as a zero-length bar; a country without a figure shows 'no data'.
+mark with a '<5' label, never as a zero-length bar; a country without a figure shows 'no data'; a zero is
+written '0' on the bar charts (its bar has no length).
 """
 
 from __future__ import annotations
@@ -385,9 +386,17 @@ def compare_chart(
             "\n".join(_lines(style.withheld_text(u, lo, hi) + (f" ({c})" if c and not is_total else ""), _LABEL_CHARS))
             for c, u, lo, hi in zip(grouped["cats"], grouped["unit"], grouped["value_low"], grouped["value_high"])
         ]
+        # a diamond at 0 sits on the axis, against the country's (or year's) name: moved right by its half-width
+        grouped["off"] = [_AT_ZERO_DX if x == 0 else 0 for x in grouped["x"]]
         layers.append(
             alt.Chart(grouped)
-            .mark_point(shape="diamond", size=120, filled=True, color=style.SUPPRESSED_COLOR)
+            .mark_point(
+                shape="diamond",
+                size=120,
+                filled=True,
+                color=style.SUPPRESSED_COLOR,
+                xOffset={"expr": "datum.off"},
+            )
             .encode(
                 x=alt.X("x:Q"),
                 y=y,
@@ -400,7 +409,46 @@ def compare_chart(
         )
         layers.append(
             alt.Chart(grouped)
-            .mark_text(align="left", dx=10, fontSize=12, color=style.SUPPRESSED_COLOR, lineBreak="\n")
+            .mark_text(
+                align="left",
+                dx=10,
+                fontSize=12,
+                color=style.SUPPRESSED_COLOR,
+                lineBreak="\n",
+                xOffset={"expr": "datum.off"},
+            )
+            .encode(x="x:Q", y=y, text="label:N")
+        )
+    zeros = vals[vals["value"] == 0]
+    if not zeros.empty:  # a zero bar has no length: '0' written where the bar ends, so it does not read as missing
+        withheld = {}  # a row's '<5' text (its lines): the '0' goes under it
+        if not supp.empty:
+            withheld = {
+                c: (la.count("\n") + 1, o)
+                for c, la, o in zip(grouped["country_label"], grouped["label"], grouped["off"])
+            }
+        z = (
+            zeros.groupby("country_label", sort=False)["category_label"]
+            .agg(lambda x: ", ".join(c for c in x if c))
+            .reset_index()
+        )
+        z["x"] = [1.0 if percent else float(ends.get(c, 0.0)) for c in z["country_label"]]
+        z["label"] = [
+            "\n".join(_lines(style.fmt_number(0) + (f" ({c})" if c and not is_total else ""), _LABEL_CHARS))
+            for c in z["category_label"]
+        ]
+        z["dy"] = [_LINE_PX * withheld[c][0] if c in withheld else 0 for c in z["country_label"]]
+        z["off"] = [10 + withheld[c][1] if c in withheld else 4 for c in z["country_label"]]
+        layers.append(
+            alt.Chart(z)
+            .mark_text(
+                align="left",
+                fontSize=12,
+                color=style.SUPPRESSED_COLOR,
+                lineBreak="\n",
+                xOffset={"expr": "datum.off"},
+                yOffset={"expr": "datum.dy"},
+            )
             .encode(x="x:Q", y=y, text="label:N")
         )
     if not nod.empty:
@@ -501,6 +549,8 @@ def end_label_positions(
 
 # ------------------------------------------------------------------------------------- trends
 
+_LINE_PX = 15  # px: one line of a 12 px annotation
+_AT_ZERO_DX = 9  # px: a '<5' diamond at 0 clear of the axis and the country's or year's name beside it
 _SUPPRESSED_DX = 7  # px between the '<5' marks of countries withheld in the same year
 
 

@@ -176,7 +176,7 @@ def _draw(
             key=key,
             help=_(f.help) if f.help else None,
             max_chars=MAX_SEARCH,
-            placeholder=_("e.g. Latvia 2024, Ombudsman, sham"),
+            placeholder=_(f.placeholder) if f.placeholder else None,
         )
     if f.widget == "years":
         lo, hi = options.year_min, options.year_max

@@ -55,6 +55,7 @@ class Field:
     default: Callable = _no_default  # (options, values) -> the value shown when none is chosen
     fmt: str | None = None  # which label function the binding uses (controls.labels)
     help: str | None = None
+    placeholder: str | None = None  # a text widget's examples (a msgid: shown in the reader's language)
     when: Callable | None = None  # (values) -> bool: the widget is drawn only then (its value is kept)
     width: float = 2.0
     url_default: Callable | None = None  # (options, values) -> a value must also equal this to be left out
@@ -444,6 +445,9 @@ FIELDS: dict[str, Field] = {
                 "Keeps the rows whose country, period, indicator, category, value, source, location, flags or "
                 "note contain every word you type."
             ),
+            # examples the search finds in the reader's language (the labels are translated; the sources'
+            # titles and publishers stay in their own language)
+            placeholder=N_("e.g. Latvia 2024, Ombudsman, sham"),
             width=3,
             accepts=lambda o, v: f"plain text, at most {MAX_SEARCH} characters",
         ),

@@ -418,7 +418,8 @@ def main() -> int:
     )
     args = ap.parse_args()
     if args.spike:  # its own schedule and floor (bench/spike.py); --serve sets the processes (default 2)
-        import spike
+        sys.path.insert(0, str(ROOT))
+        from bench import spike
 
         return spike.run(Serve, free_port, rss_mb, replicas=args.serve or 2, fmt=args.format)
     if args.sessions * args.repeat > MAX_SESSIONS or args.rate * args.duration > MAX_SESSIONS or args.repeat > 20:

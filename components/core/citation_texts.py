@@ -12,7 +12,6 @@ A record whose citation is not its parts put together shows whole, marked as Eng
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
 
@@ -34,7 +33,6 @@ VALUES = {
     "slug": r"[a-z0-9-]+",
     "export": r"[A-Za-z0-9_.-]+\.xlsx",
 }
-_PLACEHOLDER = re.compile(r"\\\{(\w+)\\\}")
 _CONNECTOR = re.compile(r", (citing|quoting|via|reporting|publishing|republishing) ")
 _PIECES = re.compile(
     r"(\([^()]*\)|, \d{1,2} April (?:19|20)\d\d$|, (?:19|20)\d\d release$|; heading read: \"[^\"]+\"$)"
@@ -44,12 +42,7 @@ _PIECES = re.compile(
 @cache
 def catalogue() -> dict[tuple[str, str], dict[str, str]]:
     """(field, id) -> {lang: text} from data/i18n/citation_texts.csv."""
-    if not CATALOGUE.exists():
-        return {}
-    with CATALOGUE.open(encoding="utf-8", newline="") as fh:
-        return {
-            (r["field"], r["id"]): {k: v for k, v in r.items() if k in i18n.LANGS and v} for r in csv.DictReader(fh)
-        }
+    return source_texts.read_catalogue(CATALOGUE)
 
 
 @cache
@@ -57,8 +50,7 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for (fld, tid), row in catalogue().items():
         if fld == "part" and row.get(i18n.DEFAULT):
-            rx = _PLACEHOLDER.sub(lambda m: f"(?P<{m[1]}>{VALUES[m[1]]})", re.escape(row[i18n.DEFAULT]))
-            out.append((tid, re.compile(rx)))
+            out.append((tid, source_texts.template_regex(row[i18n.DEFAULT], VALUES)))
     return tuple(out)
 
 

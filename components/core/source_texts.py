@@ -16,6 +16,7 @@ import csv
 import re
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 from components.core import i18n
 from etl.paths import REPO_ROOT
@@ -43,15 +44,26 @@ _NUMBERS = re.compile(r"[\d\s./-]*")
 _PLACEHOLDER = re.compile(r"\\\{(\w+)\\\}")
 
 
-@cache
-def catalogue() -> dict[tuple[str, str], dict[str, str]]:
-    """(field, id) -> {lang: template} from data/i18n/source_texts.csv."""
-    if not CATALOGUE.exists():
+def read_catalogue(path: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """(field, id) -> {lang: template} from a catalogue CSV with columns field, id and one per language (this
+    one and data/i18n/citation_texts.csv)."""
+    if not path.exists():
         return {}
-    with CATALOGUE.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8", newline="") as fh:
         return {
             (r["field"], r["id"]): {k: v for k, v in r.items() if k in i18n.LANGS and v} for r in csv.DictReader(fh)
         }
+
+
+def template_regex(template: str, values: dict[str, str]) -> re.Pattern[str]:
+    """An English template as a regex whose named groups are its values, each of the pattern `values` gives."""
+    return re.compile(_PLACEHOLDER.sub(lambda m: f"(?P<{m[1]}>{values[m[1]]})", re.escape(template)))
+
+
+@cache
+def catalogue() -> dict[tuple[str, str], dict[str, str]]:
+    """(field, id) -> {lang: template} from data/i18n/source_texts.csv."""
+    return read_catalogue(CATALOGUE)
 
 
 @cache
@@ -61,8 +73,7 @@ def _patterns(field: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     for (fld, tid), row in catalogue().items():
         if fld != field or not row.get(i18n.DEFAULT):
             continue
-        rx = _PLACEHOLDER.sub(lambda m: f"(?P<{m[1]}>{VALUES[m[1]]})", re.escape(row[i18n.DEFAULT]))
-        out.append((tid, re.compile(rx)))
+        out.append((tid, template_regex(row[i18n.DEFAULT], VALUES)))
     return tuple(out)
 
 

@@ -14,7 +14,7 @@ import pytest
 from components.core import i18n, notes
 from etl import notes as etl_notes
 from etl.paths import REPO_ROOT
-from tests.components.test_i18n import GLOSSARY_EXCEPTIONS
+from tests.components.test_i18n import GLOSSARY_EXCEPTIONS, _stem, _term_forms
 
 DATA = REPO_ROOT / "data"
 TRANSLATED = [lang for lang in i18n.LANGS if lang != i18n.DEFAULT]
@@ -158,21 +158,6 @@ def test_a_breakdown_is_named_by_its_label_in_the_language():
         text = notes.render_keys(keys, "et", ds.sources, ds.codebook)
         assert f"„{ds.codebook.breakdown_label('exploitation')}“" in text
     assert "exploitation breakdown" in notes.render_keys(keys, "en", ds.sources, ds.codebook)
-
-
-def _stem(word: str) -> str:
-    w = word.lower().replace("ё", "е")
-    return w[: max(3, len(w) - 3)]
-
-
-def _term_forms(text: str) -> list[str]:
-    out = []
-    for alt in re.split(r"[;/]", text):
-        out += [x.strip() for x in re.findall(r"\(([^)]*)\)", alt) if x.strip()]
-        alt = re.sub(r"\([^)]*\)", "", alt).strip()
-        if alt:
-            out.append(alt)
-    return out
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)

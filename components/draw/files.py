@@ -30,6 +30,7 @@ from components.core import locations
 from components.core.cite import APP_NAME, dataset_citation
 from components.core.notes import localise
 from components.core.style import FONT
+from components.draw import title_block
 from etl.countries import BALTIC
 from etl.paths import REPO_ROOT
 
@@ -232,7 +233,7 @@ def warm_renderer() -> None:
 def render_svg(spec: dict) -> bytes:
     """An SVG that looks the same on any machine (the app's font embedded, see `embed_fonts`) and is the same
     file for the same chart whenever it is made (`stable_ids`)."""
-    return embed_fonts(stable_ids(_svg(_vlc(), spec))).encode("utf-8")
+    return embed_fonts(stable_ids(_drawn(_vlc(), spec))).encode("utf-8")
 
 
 _VEGA_ID = re.compile(r'(id="|url\(#)(clip|gradient_?|pattern_?)(\d+)')
@@ -316,6 +317,13 @@ def _font_face(weight: str, style: str, extra: frozenset) -> str:
     )
 
 
+def _drawn(vlc, spec: dict) -> str:
+    """The SVG of `spec`: Vega draws the chart, and its title block is set as text above it (title_block)."""
+    chart, block = title_block.drawn_apart(spec)
+    svg = _svg(vlc, chart)
+    return svg if block is None else title_block.compose(svg, block, FONT_DIR, FONT_FACES)
+
+
 def _svg(vlc, spec: dict) -> str:
     try:
         return vlc.vegalite_to_svg(spec, vl_version=_vl_version(spec))
@@ -333,7 +341,7 @@ def svg_size(svg: str | bytes) -> tuple[float, float]:
 def render_png(spec: dict, width: int = PNG_WIDTH) -> bytes:
     """PNG about `width` pixels wide (scaled from the chart's natural size, so type stays sharp)."""
     vlc = _vlc()
-    svg = _svg(vlc, spec)
+    svg = _drawn(vlc, spec)
     w, _ = svg_size(svg)
     scale = max(1.0, min(6.0, width / w)) if w else 2.0
     # rasterise the SVG just drawn (the same bytes as vegalite_to_png, which would run Vega a second time)
@@ -504,11 +512,9 @@ def figure_pdf(fig, meta: dict, sources: pd.DataFrame | None = None, today: date
 
 
 def render_pdf(spec: dict) -> bytes:
+    """A vector PDF of the SVG `render_svg` draws (the app's font embedded by vl-convert)."""
     vlc = _vlc()
-    try:
-        return vlc.vegalite_to_pdf(spec, vl_version=_vl_version(spec))
-    except ValueError:
-        return vlc.vegalite_to_pdf(spec)
+    return vlc.svg_to_pdf(_drawn(vlc, spec))
 
 
 # a chart's image files: what the page's download buttons and the API's /view/<page>.<fmt> serve

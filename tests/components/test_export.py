@@ -3,8 +3,10 @@ formula injection neutralised; the dataset zip holds what its README promises.""
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
 import zipfile
 from datetime import date
 from types import SimpleNamespace
@@ -228,7 +230,6 @@ def test_figure_export_carries_every_note_and_the_footer(ds, trend):
 
 def test_no_chart_text_points_at_something_a_file_lacks(ds, trend, compare):
     """'notes under the chart', 'see table', 'below': an exported file has neither table nor page."""
-    import re
 
     for fig in (trend, _figure(compare[0], compare[1])):
         text = " ".join(ex.figure_spec(fig, "f", ds.sources)["title"]["subtitle"]).lower()
@@ -310,6 +311,8 @@ def test_long_source_names_wrap_and_are_never_cut(ds, compare):
     assert len(sub) >= 5 and max(len(x) for x in sub) <= 140 and not any("…" in x for x in sub)
     svg = ex.figure_svg(fig, ds.meta, sources, TODAY).decode()
     assert "part 5 on trafficking in human beings" in svg and "…" not in svg
+    drawn = [html.unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
+    assert all(line in drawn for line in sub[:-1])  # every wrapped line drawn whole (the last is the footer)
 
 
 def test_export_names_every_source_in_full(ds):

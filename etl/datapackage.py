@@ -118,7 +118,7 @@ ID_PATTERN = r"[A-Za-z0-9_.\-]+(;[A-Za-z0-9_.\-]+)*"
 
 def harmonised_fields(columns: list[str], codebook: dict[str, pd.DataFrame]) -> list[dict]:
     from etl.countries import COUNTRY_ORDER
-    from etl.schema import YEAR_MAX, YEAR_MIN
+    from etl.periods import YEAR_MAX, YEAR_MIN
 
     ind = _codes(codebook.get("indicators"), "indicator")
     units = _codes(codebook.get("units"), "unit")

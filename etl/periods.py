@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+YEAR_MIN, YEAR_MAX = 1990, 2100  # the years a harmonised row may have (the schema checks them)
 _YEAR = r"(19|20)\d\d"
 _PATTERNS = [
     # 2020

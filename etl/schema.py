@@ -12,8 +12,8 @@ import pandera.pandas as pa
 
 from etl.countries import BALTIC, COUNTRY_ORDER
 from etl.errors import BuildError
+from etl.periods import YEAR_MAX, YEAR_MIN
 
-YEAR_MIN, YEAR_MAX = 1990, 2100
 _NUMBER = r"\d+(\.\d+)?"
 
 RESEARCH_RAW = pa.DataFrameSchema(

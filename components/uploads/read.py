@@ -38,10 +38,8 @@ from components.core import i18n
 from components.core.i18n import N_, _
 from components.core.style import fmt_number
 from components.draw import files as ex
-from etl.build import COLUMNS as HARMONISED_COLUMNS  # an upload's rows have these too, plus the organisation
 from etl.countries import BALTIC  # an organisation's figures are about one of them
-from etl.periods import parse_period
-from etl.schema import YEAR_MAX, YEAR_MIN, harmonised_schema
+from etl.periods import YEAR_MAX, YEAR_MIN, parse_period
 
 COLUMNS = ("country", "period", "indicator", "breakdown", "category", "value", "unit", "organisation", "source_or_note")
 REQUIRED = ("country", "period", "indicator", "value", "unit", "organisation")
@@ -653,6 +651,11 @@ def _population_at(population: dict | None, country, start, end) -> tuple[int, f
 def _result(
     kept: list[dict], refused: list[dict], problems: list[Problem], info: dict, warnings: list[Problem] | None = None
 ) -> Upload:
+    # the build's columns and schema, imported when an upload is read: the build brings pandera (about 0.4 s),
+    # which every page's first run paid through the controls' import of the overlay
+    from etl.build import COLUMNS as HARMONISED_COLUMNS  # an upload's rows have these too, plus the organisation
+    from etl.schema import harmonised_schema
+
     rows = pd.DataFrame(kept, columns=HARMONISED_COLUMNS + ["organisation"])
     if not rows.empty:  # the build's own schema, as a last gate (the row checks above should catch all)
         rows = rows.astype(

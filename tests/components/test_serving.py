@@ -252,6 +252,37 @@ def test_one_process_has_no_health_gate_and_the_warm_up_yields_to_visitors(monke
         warmup.ACTIVITY.update(saved)
 
 
+def test_the_figures_warm_only_after_a_quiet_moment():
+    """The data warm at once; the pages' Figures wait until visitors are quiet (a first visitor's browser loading
+    the page's scripts needs the cores more than a warm-up does)."""
+    seen: list[tuple[str, float]] = []
+    life = warmup.make_lifespan(
+        views=(),
+        steps=(lambda ds: seen.append(("data", time.monotonic())),),
+        renderer=False,
+        quiet_steps=(lambda ds: seen.append(("figures", time.monotonic())),),
+    )
+    saved = dict(warmup.ACTIVITY)
+
+    async def scenario():
+        async with life(None):
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < 2.0:  # a visitor busy for 2 s
+                warmup.ACTIVITY["last"] = time.monotonic()
+                await asyncio.sleep(0.05)
+            busy_until = time.monotonic()
+            while len(seen) < 2 and time.monotonic() - busy_until < 10:
+                await asyncio.sleep(0.05)
+            return busy_until
+
+    try:
+        busy_until = asyncio.run(scenario())
+    finally:
+        warmup.ACTIVITY.update(saved)
+    assert [name for name, _ in seen] == ["data", "figures"]
+    assert seen[1][1] >= busy_until + warmup.QUIET_S - 0.2  # not while the visitor was busy
+
+
 def test_warm_data_runs_the_given_steps_on_the_dataset():
     seen = []
     times = warmup.warm_data(steps=(lambda ds: seen.append(len(ds.table)),))

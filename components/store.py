@@ -11,10 +11,12 @@ find. Pure: no Streamlit.
                                        (dataset digest, page, canonical query), at most BUILDS_KEPT of them (the
                                        least recently used go first)
     view_data(ds, view, options)       the rows the page shows (the API's view rows): its main Figure's rows
-    figure_file(ds, view, options, fmt) the image file (png, svg, pdf) of the page's main Figure in the run's
+    chart_image(ds, view, options, fmt) the image file (png, svg, pdf) of the page's main Figure in the run's
                                        language (components/draw/files.py `figure_image`, as the page's download
-                                       button), once per (dataset digest, language, page, query, format, day),
-                                       at most FILES_BYTES of them
+                                       button) with its alt text and file name, once per (dataset digest,
+                                       language, page, query, format, day), at most FILES_BYTES of them; made
+                                       one at a time per process, in the order asked
+    figure_file(ds, view, options, fmt) its bytes
 
 Every cache is bounded and safe across threads; a value being made by one thread is waited for, not made a
 second time. What it returns is shared: never mutate it.
@@ -23,8 +25,10 @@ second time. What it returns is shared: never mutate it.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import threading
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -47,7 +51,7 @@ from components.core.dataset import (
     stat_signature,
 )
 from components.core.figure import Figure, PageBuild
-from components.draw import files as ex
+from components.draw import embed, files as ex
 from components.view.options import Options
 from components.view.state import Resolved, ViewState, resolve
 
@@ -180,31 +184,53 @@ def view_data(ds: Dataset, view: ViewState, options: Options) -> ViewData:
 _FILES = Cache(FILES_KEPT, max_bytes=FILES_BYTES)
 
 
-# One image drawn at a time in a process, first come first served. Drawing is bound by the interpreter (the
-# build is pandas and Altair; vl-convert keeps the GIL while Vega draws), so 15 images drawn at once took as
-# long together as one after the other, and all of them finished late; in turn, the first is ready first.
-_DRAWING = threading.Lock()
+@dataclass(frozen=True)
+class ChartImage:
+    """A chart's image file and what an answer with it says: its alt text and its file name."""
+
+    data: bytes
+    alt_text: str
+    file_name: str
+
+    def __len__(self) -> int:  # its weight in the file cache
+        return len(self.data)
+
+
+# One chart image made at a time in a process, first come first served: its page build and its drawing in one
+# job. Both are bound by the interpreter (pandas and Altair; vl-convert keeps the GIL while Vega draws), so
+# images made at once all share it and all finish late: 30 distinct charts asked within 10 s were each built in
+# their request's thread at once, and half of them waited 6 s or more. In turn, the first asked is the first
+# ready, and the rest wait in order.
+_IMAGES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thb-images")
+
+
+def chart_image(
+    ds: Dataset, view: Resolved | ViewState, options: Options, fmt: str, today: date | None = None
+) -> ChartImage:
+    """The image file `fmt` (components/draw/files.py IMAGE_MEDIA) of the page's main Figure for `view`, in the
+    run's language, with its alt text and file name: the bytes of the page's download button for the same view
+    on the same day, made once per (dataset digest, language, page, canonical query, format, day) however many
+    requests ask at the same time. Raises LookupError when the page has no chart for the view."""
+    shown = view if isinstance(view, Resolved) else resolve(view, options)
+    today = today or date.today()
+    key = (ds.digest, i18n.lang(), shown.page, shown.view.query_string(), fmt, today.isoformat())
+
+    def draw() -> ChartImage:
+        fig = page_build(ds, shown, options).main
+        if fig is None or fig.chart_spec() is None:
+            raise LookupError(f"{shown.page}: no chart for this view")
+        data = ex.figure_image(fig, fmt, ds.meta, ds.sources, today)
+        return ChartImage(data, embed.alt_text(fig), ex.figure_file_name(fig, fmt))
+
+    # the worker runs in its own thread: it gets this request's context (the language) with the job
+    return _FILES.get(key, lambda: _IMAGES.submit(contextvars.copy_context().run, draw).result())
 
 
 def figure_file(
     ds: Dataset, view: Resolved | ViewState, options: Options, fmt: str, today: date | None = None
 ) -> bytes:
-    """The image file `fmt` (components/draw/files.py IMAGE_MEDIA) of the page's main Figure for `view`, in the
-    run's language: the bytes of the page's download button for the same view on the same day, made once per
-    (dataset digest, language, page, canonical query, format, day) however many requests ask at the same time
-    (a PNG takes seconds). Raises LookupError when the page has no chart for the view."""
-    shown = view if isinstance(view, Resolved) else resolve(view, options)
-    today = today or date.today()
-    key = (ds.digest, i18n.lang(), shown.page, shown.view.query_string(), fmt, today.isoformat())
-
-    def make() -> bytes:
-        with _DRAWING:
-            fig = page_build(ds, shown, options).main
-            if fig is None or fig.chart_spec() is None:
-                raise LookupError(f"{shown.page}: no chart for this view")
-            return ex.figure_image(fig, fmt, ds.meta, ds.sources, today)
-
-    return _FILES.get(key, make)
+    """The bytes of `chart_image` (the page's download for the view, in the run's language)."""
+    return chart_image(ds, view, options, fmt, today).data
 
 
 def clear() -> None:

@@ -699,25 +699,25 @@ def _image_endpoint(request: Request, params: dict, s: State, page: str, fmt: st
             extra=extra,
             make=body,
         )
+    path = f"view/{page}.{fmt}"
+    if _not_modified(request, _etag(s, path, canonical)):  # a revalidation (nginx's, a browser's): no drawing
+        return _answer(
+            request, s, path=path, canonical=canonical, media_type=ex.IMAGE_MEDIA[fmt], make=bytes, extra=extra
+        )
     with i18n.using(lang):
-        fig = store.page_build(s.ds, r, s.options).main
-        if fig is None or fig.chart_spec() is None:
-            raise ApiError(404, f"The {page} page has no chart for this view.", parameter="page")
-        extra["X-Alt-Text"] = _alt_header(embed.alt_text(fig))
-        filename = ex.figure_file_name(fig, fmt)
-
-    def make() -> bytes:
-        with i18n.using(lang):
-            return store.figure_file(s.ds, r, s.options, fmt, today)
-
+        try:
+            image = store.chart_image(s.ds, r, s.options, fmt, today)
+        except LookupError:
+            raise ApiError(404, f"The {page} page has no chart for this view.", parameter="page") from None
+    extra["X-Alt-Text"] = _alt_header(image.alt_text)
     return _answer(
         request,
         s,
-        path=f"view/{page}.{fmt}",
+        path=path,
         canonical=canonical,
         media_type=ex.IMAGE_MEDIA[fmt],
-        filename=filename,
-        make=make,
+        filename=image.file_name,
+        make=lambda: image.data,
         extra=extra,
     )
 

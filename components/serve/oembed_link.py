@@ -4,12 +4,14 @@ the page's link finds the image embed by itself (https://oembed.com, section 4).
 Streamlit serves one index page for every page of the app and offers no way to add to its `<head>`: this
 middleware adds, to the index page answered for a chart page (`/`, `/compare`, `/trends`, `/map`, under the
 server's base path), `<link rel="alternate" type="application/json+oembed" href=".../api/v1/oembed?url=<this
-URL>&format=json">` before `</head>`, and the same as an HTTP `Link` header. A compressed answer gets the header
-only. Everything else passes untouched.
+URL>&format=json">` before `</head>`, and the same as an HTTP `Link` header. A gzip-compressed answer (what
+browsers and CMSs ask for; WordPress reads only the `<link>`) is opened, edited and compressed again; another
+encoding gets the header only. Everything else passes untouched.
 """
 
 from __future__ import annotations
 
+import gzip
 import html
 from urllib.parse import quote
 
@@ -49,6 +51,17 @@ def discovery_url(scope: dict, base: str) -> str | None:
     return f"{scheme}://{host}{base}{OEMBED_PATH}?url={quote(page_url, safe='')}&format=json"
 
 
+def _with_link(body: bytes, link_el: bytes, gzipped: bool) -> bytes:
+    """The page with `link_el` before `</head>` (gzip-compressed again if it was); as it was if unreadable."""
+    if not gzipped:
+        return body.replace(b"</head>", link_el + b"</head>", 1)
+    try:
+        page = gzip.decompress(body)
+    except (OSError, EOFError):
+        return body
+    return gzip.compress(page.replace(b"</head>", link_el + b"</head>", 1), mtime=0)
+
+
 class OEmbedDiscovery:
     def __init__(self, app) -> None:
         self.app = app
@@ -68,13 +81,17 @@ class OEmbedDiscovery:
         start: dict | None = None
         chunks: list[bytes] = []
         passing = False
+        gzipped = False
 
         async def edited_send(message: dict) -> None:
-            nonlocal start, passing
+            nonlocal start, passing, gzipped
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers") or ())
                 ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
-                encoded = any(k.lower() == b"content-encoding" for k, _ in headers)
+                coding = next((v for k, v in headers if k.lower() == b"content-encoding"), b"").strip().lower()
+                # gzip (what a browser's or a CMS's request gets): opened, edited and closed again
+                gzipped = coding == b"gzip"
+                encoded = coding not in (b"", b"identity", b"gzip")
                 if message.get("status") != 200 or not ctype.startswith(b"text/html"):
                     passing = True
                     await send(message)
@@ -94,7 +111,7 @@ class OEmbedDiscovery:
                 return
             body, headers = b"".join(chunks), start["headers"]
             if not message.get("more_body"):  # the whole page: the link goes into its head
-                body = body.replace(b"</head>", link_el + b"</head>", 1)
+                body = _with_link(body, link_el, gzipped)
                 headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
                 headers.append((b"content-length", str(len(body)).encode()))
             passing = True

@@ -230,3 +230,25 @@ def test_chart_pages_html_names_its_oembed_answer():
         for path in ("/data", "/compare/x", "/api/v1/view/compare.csv"):
             r = c.get(path)
             assert r.text == index and "link" not in r.headers
+
+
+def test_a_compressed_page_names_its_oembed_answer_too():
+    """A browser or a CMS asks for gzip (WordPress finds an embed by the page's <link> only): the compressed page
+    is opened, given the link and compressed again."""
+    from starlette.middleware import Middleware
+    from starlette.middleware.gzip import GZipMiddleware
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    from components.serve.oembed_link import OEmbedDiscovery
+
+    index = "<!doctype html><html><head><title>x</title></head><body>" + "<p>page</p>" * 200 + "</body></html>"
+    app = Starlette(
+        routes=[Route("/{path:path}", lambda request: HTMLResponse(index))],
+        middleware=[Middleware(OEmbedDiscovery), Middleware(GZipMiddleware, minimum_size=100)],
+    )
+    with TestClient(app) as c:
+        r = c.get("/trends", headers={"Accept-Encoding": "gzip"})
+        assert r.headers["content-encoding"] == "gzip" and int(r.headers["content-length"]) < len(index)
+        assert 'type="application/json+oembed"' in r.text and r.text.endswith("</body></html>")  # whole, edited
+        assert "oembed" in r.headers["link"]

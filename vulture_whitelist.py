@@ -22,6 +22,7 @@ _.http  # uvicorn: Config, the guarded HTTP protocol (components/serve/connectio
 _.http_protocol_class
 _.data_type  # openpyxl: a cell kept as text (components/uploads/read.py)
 _.quotePrefix
+_._use_warning_has_been_displayed  # streamlit: its once-per-process REPL check, skipped (components/serve/warmup.py)
 
 # Called by name from a configuration file
 extract_messages  # babel.cfg: the decks' extractor (components/decks/deck.py)

@@ -407,3 +407,23 @@ def test_an_svg_carries_its_font(ds):
         assert all(ord(c) in cmap for c in "Ūdens2015Жертвы<5ąčęėįšųūžõäöüāēīķļņ")
         assert "Source Sans" in font["name"].getDebugName(1)  # names and licence kept with the glyphs
     assert svg.index("<defs><style>@font-face") < svg.index("<text")
+
+
+def test_a_png_is_compact_and_the_same_picture():
+    """The PNG is re-compressed losslessly (vl-convert's is RGBA and lightly compressed): the same pixels, a
+    fraction of the bytes; an opaque picture drops its alpha channel, a transparent one keeps it."""
+    from PIL import Image, ImageChops
+
+    vlc = ex._vlc()
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="120"><rect width="200" height="120" '
+        'fill="#ffffff"/><path d="M10 100 L60 20 L110 80 L190 10" stroke="#1f77b4" stroke-width="3" fill="none"/>'
+        '<text x="10" y="115" font-family="Source Sans Pro" font-size="12">SYNTHETIC 2015</text></svg>'
+    )
+    raw = vlc.svg_to_png(svg, scale=4.0)
+    small = ex.compact_png(raw)
+    before, after = Image.open(io.BytesIO(raw)), Image.open(io.BytesIO(small))
+    assert after.mode == "RGB" and after.size == before.size and len(small) < len(raw)
+    assert ImageChops.difference(before.convert("RGB"), after).getbbox() is None  # not one pixel differs
+    clear = vlc.svg_to_png(svg.replace('<rect width="200" height="120" fill="#ffffff"/>', ""), scale=1.0)
+    assert Image.open(io.BytesIO(ex.compact_png(clear))).mode == "RGBA"  # transparency kept

@@ -295,12 +295,8 @@ def _fit(spec: dict, box_w: float, box_h: float, min_pt: float, min_plot: tuple[
 
 def chart_png(fitted: FittedChart, dpi: int = 150) -> bytes:
     """The fitted chart as a PNG sharp at `dpi` at its size on the slide."""
-    vlc = export._vlc()
     scale = max(1.0, min(6.0, fitted.width / 72 * dpi / fitted.svg_width)) if fitted.svg_width else 2.0
-    try:
-        return vlc.vegalite_to_png(fitted.spec, vl_version=export._vl_version(fitted.spec), scale=scale)
-    except ValueError:  # unknown Vega-Lite version in this vl-convert: its default
-        return vlc.vegalite_to_png(fitted.spec, scale=scale)
+    return export.render_png_at(fitted.spec, lambda _natural_width: scale)  # drawn as it was fitted
 
 
 # ----------------------------------------------------------------------------------- on screen

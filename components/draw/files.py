@@ -19,7 +19,7 @@ import json
 import re
 import textwrap
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -340,12 +340,16 @@ def svg_size(svg: str | bytes) -> tuple[float, float]:
 
 def render_png(spec: dict, width: int = PNG_WIDTH) -> bytes:
     """PNG about `width` pixels wide (scaled from the chart's natural size, so type stays sharp)."""
+    return render_png_at(spec, lambda w: max(1.0, min(6.0, width / w)) if w else 2.0)
+
+
+def render_png_at(spec: dict, scale: Callable[[float], float]) -> bytes:
+    """PNG of `spec` drawn as `render_svg` draws it (its title block set as text), at `scale(natural width)`
+    times its size: the files' and the slides' pictures."""
     vlc = _vlc()
     svg = _drawn(vlc, spec)
-    w, _ = svg_size(svg)
-    scale = max(1.0, min(6.0, width / w)) if w else 2.0
-    # rasterise the SVG just drawn (the same bytes as vegalite_to_png, which would run Vega a second time)
-    return compact_png(vlc.svg_to_png(svg, scale=scale))
+    # rasterise the SVG just drawn (vegalite_to_png would run Vega a second time, and lay the title out itself)
+    return compact_png(vlc.svg_to_png(svg, scale=scale(svg_size(svg)[0])))
 
 
 def compact_png(png: bytes) -> bytes:

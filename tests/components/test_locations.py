@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import string
 
 import pandas as pd
 import pytest
 
 from components.core import i18n, locations as loc
 from etl.paths import REPO_ROOT
+from tests.components.catalogues import assert_every_language
 
 TRANSLATED = [lang for lang in i18n.LANGS if lang != i18n.DEFAULT]
 REAL = REPO_ROOT / "data" / "harmonised" / "thb_baltic.csv"
@@ -20,17 +20,10 @@ def _real() -> list[str]:
     return sorted(df["source_location"].dropna().unique())
 
 
-def _fields(text: str) -> set[str]:
-    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
-
-
 def test_catalogue_has_every_template_in_every_language_with_the_same_placeholders():
     t = loc.templates()
     assert set(t) == set(loc.TEMPLATE_IDS), "locations.csv: an id without a grammar piece, or a piece without a row"
-    for i, row in t.items():
-        for lang in i18n.LANGS:
-            assert row.get(lang), (i, lang)
-            assert _fields(row[lang]) == _fields(row["en"]), (i, lang)
+    assert_every_language(t)
 
 
 @pytest.mark.parametrize(

@@ -119,8 +119,12 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+def _bold(weight: str) -> bool:
+    return weight in ("bold", "600", "700", "800", "900")
+
+
 def _text(line: str, x: float, y: float, family: str, size: float, weight: str, fill: str) -> str:
-    bold = ' font-weight="bold"' if weight in ("bold", "600", "700", "800", "900") else ""
+    bold = ' font-weight="bold"' if _bold(weight) else ""
     return (
         f'<text text-anchor="start" x="{_num(x)}" y="{_num(y)}" font-family="{family}" '
         f'font-size="{_num(size)}px"{bold} fill="{html.escape(fill)}">{html.escape(line, quote=False)}</text>'
@@ -129,7 +133,7 @@ def _text(line: str, x: float, y: float, family: str, size: float, weight: str, 
 
 def text_width(line: str, size: float, weight: str, font_dir: Path | None, faces: dict | None) -> float:
     """The line's advance width in px in the shipped face (regular or bold), or an estimate without it."""
-    face = (faces or {}).get(("bold" if weight in ("bold", "700") else "normal", "normal"))
+    face = (faces or {}).get(("bold" if _bold(weight) else "normal", "normal"))  # the face the text is drawn in
     advances = _advances(str(font_dir / face)) if font_dir is not None and face else None
     if advances is None:
         return len(line) * size * 0.55

@@ -6,13 +6,16 @@ not be built inside that script.
 """
 
 import contextlib
+import sys
 
 import streamlit as st
 from starlette.middleware import Middleware
 
 from components.serve import connections, log_limit
 from components.serve.admission import FirstRunAdmission
-from components.serve.api import ROUTES, ApiGuard  # the read-only data API under /api/v1/, and its error format
+
+# the read-only data API under /api/v1/ and its error format; the API itself is imported after start-up
+from components.serve.api_mount import ROUTES, ApiGuard
 from components.serve.oembed_link import OEmbedDiscovery
 from components.serve.warmup import HealthGate, VisitorActivity, make_lifespan
 from components.ui.not_found import NestedPathNotFound
@@ -21,6 +24,13 @@ from components.ui.not_found import NestedPathNotFound
 # numerous clients cannot exhaust the process; its log gets one line per condition per interval
 connections.install()
 log_limit.limit("uvicorn.error", "asyncio")
+
+# The event loop (HTML, scripts, websockets) shares the interpreter with threads that compute: the warm-up
+# importing and loading the data as the first browser loads the page, script runs, chart images. A thread
+# waiting for the interpreter asks for it after this interval (Python's default 5 ms): at 1 ms the loop serves
+# the page's 137 script files without waiting behind the warm-up (cold start to the first chart on Compare
+# 5.2 -> 4.6 s, bench/RESULTS.md); the extra switching costs the computing threads well under 1 %.
+sys.setswitchinterval(0.001)
 
 # start-up work: load the dataset, build the options index and run the default views once, so the
 # first visitor pays no more than the second (components/serve/warmup.py)

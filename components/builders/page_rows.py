@@ -22,9 +22,8 @@ from components.view.options import Options, options_from
 from components.view.state import ViewState, resolve
 from etl.figure_key import figure_key
 
-CHART_PAGES = tuple(p.id for p in registry.PAGES if p.api == "chart" and p.id != "present")
 TABLE_PAGES = tuple(p.id for p in registry.PAGES if p.api == "table")
-VIEW_PAGES = CHART_PAGES + TABLE_PAGES + ("present",)
+VIEW_PAGES = registry.CHART_PAGES + TABLE_PAGES + ("present",)
 
 
 @dataclass

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from components.core import citation_texts, i18n, locations, source_texts
 from components.core.i18n import N_
 from components.core.style import year_runs
+
+if TYPE_CHECKING:  # pandas is imported where a table is made: the server's oEmbed link imports this module at start
+    import pandas as pd
 
 APP_NAME = N_("Baltic THB statistics dashboard")
 
@@ -176,6 +178,8 @@ def dataset_citation(meta: dict, today: date | None = None) -> str:
 
 def licences(sources: pd.DataFrame | None) -> pd.DataFrame:
     """Licence per source, for the footer and the Methodology page."""
+    import pandas as pd
+
     if sources is None or sources.empty or "source_id" not in sources.columns:
         return pd.DataFrame(
             columns=[N_("Source"), N_("Publisher"), N_("Licence"), N_("Link"), N_("Read in a copy"), N_("Copy read at")]
@@ -216,6 +220,8 @@ def sources_detail(rows: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
     """Every source behind these rows: publisher, title, where in it (table/page), dates, link.
 
     `rows` needs `source_id` (ids joined by ';' for derived rates) and may have `source_location`."""
+    import pandas as pd
+
     cols = [
         N_("Publisher"),
         N_("Title"),

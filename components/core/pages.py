@@ -118,6 +118,8 @@ PAGES: tuple[PageSpec, ...] = (
 BY_ID = {p.id: p for p in PAGES}
 PAGE_IDS = tuple(p.id for p in PAGES)
 SLIDE_PAGES = tuple(p.id for p in PAGES if p.slide)
+# pages whose main Figure is a chart: their views are served as images too (the Present page shows others')
+CHART_PAGES = tuple(p.id for p in PAGES if p.api == "chart" and p.id != "present")
 
 
 def page(page_id: str) -> PageSpec:

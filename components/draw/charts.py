@@ -9,10 +9,12 @@ written '0' on the bar charts (its bar has no length).
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 
 import altair as alt
 import pandas as pd
+from altair.utils import schemapi
 
 from components.core import i18n, style
 from components.core.i18n import N_
@@ -24,6 +26,13 @@ SUPPRESSED_RATE_NOTE = N_(
     "◆ a count of 1 to 4 persons withheld by the source, shown as its range in this unit; never drawn as 0"
 )
 RATE_WITHHELD_LABEL = N_("1–4 persons")
+
+# Altair checks every object it makes against the Vega-Lite schema ("debug mode", on by default): about a
+# fifth of a chart's build, paid again for each image a news spike asks for. The specs are made by this code,
+# not typed by users, and the tests keep the check on (THB_ALTAIR_DEBUG=1, tests/conftest.py), so the app,
+# the API and the command-line files skip it. Set here because every builder draws through this module.
+if os.environ.get("THB_ALTAIR_DEBUG") != "1":
+    schemapi.disable_debug_mode()
 
 
 def _suppressed_note(rows: pd.DataFrame) -> str:

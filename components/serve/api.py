@@ -49,14 +49,15 @@ import cachetools
 import pandas as pd
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Route, Router
 
 from components import store
 from components.builders import page_rows as views
-from components.core import i18n
+from components.core import i18n, pages as registry
 from components.core.cite import sources_detail
 from components.core.dataset import DataError, Dataset
 from components.draw import embed, files as ex
+from components.serve.api_mount import is_api_path
 from components.serve.log_limit import limit
 from components.view.fields import FIELDS
 from components.view.params import IGNORED_PARAMS, LANG_PARAM, PAGE_FIELDS, PARAM
@@ -552,7 +553,7 @@ def _page_path(page: str) -> str:
     return "/" if page == "overview" else f"/{page}"
 
 
-IMAGE_PAGES = views.CHART_PAGES  # pages whose main Figure is a chart: served as images too
+IMAGE_PAGES = registry.CHART_PAGES  # pages whose main Figure is a chart: served as images too
 VIEW_FORMATS = ("csv", "json", *embed.IMAGE_FORMATS, embed.SIDECAR)
 
 
@@ -944,7 +945,7 @@ class ApiGuard:
 
     async def __call__(self, scope: dict, receive, send) -> None:
         path = scope.get("path", "") if scope.get("type") == "http" else ""
-        if path != "/api" and not path.startswith(("/api/", "//api/")):
+        if not is_api_path(path):
             await self.app(scope, receive, send)
             return
         method = str(scope.get("method", "")).upper()
@@ -993,3 +994,5 @@ ROUTES = [
     Route("/api", not_found, methods=METHODS),
     Route("/api/{rest:path}", not_found, methods=METHODS),
 ]
+# the routes as one ASGI app: what the server mounts under /api (components/serve/api_mount.py)
+ROUTER = Router(routes=ROUTES)

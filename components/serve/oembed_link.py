@@ -15,7 +15,7 @@ import gzip
 import html
 from urllib.parse import quote
 
-from components.builders.page_rows import CHART_PAGES
+from components.core.pages import CHART_PAGES
 from components.draw import embed
 
 OEMBED_PATH = "/api/v1/oembed"

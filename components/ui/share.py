@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from components import store
-from components.builders.page_rows import CHART_PAGES
 from components.core import i18n
 from components.core.cite import sources_detail
 from components.core.i18n import N_, _
+from components.core.pages import CHART_PAGES
 from components.draw import embed, files as ex
 from components.view.state import Resolved
 

@@ -25,7 +25,7 @@ from components.core.dataset import Dataset, assemble_dataset
 from components.decks.present import slide_view
 from components.draw import files as ex
 from components.draw.map_deck import choropleth_data
-from components.serve import api
+from components.serve import api, api_mount
 from components.view import deck as _deck
 from components.view.state import ViewState, resolve
 from etl.figure_key import parse_figure_key
@@ -709,13 +709,15 @@ async def _raw(app, method: str, path: str, raw: bytes | None = None):
         ("FOO", "/api", 405),
     ],
 )
-def test_what_streamlit_would_answer_in_plain_text_gets_the_apis_json(method, path, status):
+@pytest.mark.parametrize("mounted", [api, api_mount], ids=["api", "as the server mounts it"])
+def test_what_streamlit_would_answer_in_plain_text_gets_the_apis_json(method, path, status, mounted):
     """Streamlit's path-security layer answered '..', '%2e%2e' and '%00' under /api/v1/ with a plain-text 400
     and Starlette unknown methods with a plain-text 405 (or a redirect): ApiGuard, ahead of both, answers
-    in the API's JSON error format. The server decodes %2e%2e and %00 before any middleware sees the path."""
+    in the API's JSON error format. The server decodes %2e%2e and %00 before any middleware sees the path.
+    The same through the server's mount (components/serve/api_mount.py), which loads the API on first use."""
     from starlette.middleware import Middleware
 
-    app = Starlette(routes=api.ROUTES, middleware=[Middleware(api.ApiGuard)])
+    app = Starlette(routes=mounted.ROUTES, middleware=[Middleware(mounted.ApiGuard)])
     got, headers, body = asyncio.run(_raw(app, method, path))
     assert got == status and headers[b"content-type"] == b"application/json", (got, headers, body)
     err = json.loads(body)["error"]
@@ -746,3 +748,40 @@ def test_one_parameter_rule_for_figures_and_views(client):
     e = error(client.get(V + "/figures.csv?from=%C2%B2020"), 400)  # '²020': a digit to isdigit(), not a year
     assert e["parameter"] == "from"
     assert error(client.get(V + "/figures.csv?country=XX"), 400)["parameter"] == "country"
+
+
+def test_the_server_mounts_the_api_without_importing_it_at_start(client):
+    """server.py imports no pandas, Altair or API module (uvicorn imports it inside its event loop, so every
+    import there delayed the first page's HTML by about 1 s); the mounted routes then answer exactly as the
+    API's own, every method included."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, streamlit, server; print(*[m for m in ('pandas', 'altair', 'components.serve.api', "
+            "'components.store') if m in sys.modules])",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert loaded == []
+    with TestClient(Starlette(routes=api_mount.ROUTES)) as mounted:
+        for method, path in [
+            ("GET", V + "/figures.csv?country=EE"),
+            ("GET", V + "/view/compare.json?ind=victims"),
+            ("HEAD", V + "/sources.csv"),
+            ("OPTIONS", V + "/"),
+            ("GET", V + "/nothing-here"),
+            ("GET", "/api"),
+        ]:
+            a, b = client.request(method, path), mounted.request(method, path)
+            assert (a.status_code, a.content, a.headers.get("etag")) == (
+                b.status_code,
+                b.content,
+                b.headers.get("etag"),
+            )

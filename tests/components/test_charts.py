@@ -236,3 +236,23 @@ def test_the_chain_legend_wraps_on_a_phone_and_keeps_three_columns_in_files(ds):
     expr = enc["color"]["legend"]["columns"]["expr"]
     assert "windowSize()[0] > 0" in expr and expr.endswith(": 3")
     assert "<svg" in vlc.vegalite_to_svg(json.dumps(spec))  # a file still draws (three columns)
+
+
+def test_altairs_schema_check_is_on_in_the_tests_and_off_when_serving():
+    """Altair checks each object against the schema as it is made (a fifth of a chart's build): the tests keep
+    the check (tests/conftest.py), the app, the API and the command-line files skip it (components/draw/charts.py)."""
+    import os
+    import subprocess
+    import sys
+
+    from altair.utils import schemapi
+
+    from etl.paths import REPO_ROOT
+
+    assert schemapi.DEBUG_MODE is True  # here: every spec a test builds is checked as it is made
+    env = {k: v for k, v in os.environ.items() if k != "THB_ALTAIR_DEBUG"}
+    code = "import components.draw.charts; from altair.utils import schemapi; print(schemapi.DEBUG_MODE)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"

@@ -4,20 +4,23 @@ Every chart carries its title, a unit subtitle and a source line, so an exported
 same chart as on screen (render with `theme=None`). Suppressed counts (<5) are drawn as a distinct
 mark with a '<5' label, never as a zero-length bar; a country without a figure shows 'no data'; a zero is
 written '0' on the bar charts (its bar has no length).
+
+Encodings are given as channel objects (`alt.Text("label:N")`, not `"label:N"`): from a string or a dict
+Altair finds the channel's class by hashing every schema class, about 2 ms a channel (vega/altair#3547),
+a tenth of a chart's build.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 
 import altair as alt
 import pandas as pd
-from altair.utils import schemapi
 
 from components.core import i18n, style
 from components.core.i18n import N_
+from components.draw import altair_use
 from etl.countries import COUNTRY_ORDER
 
 SUPPRESSED_NOTE = N_("◆ <5 = a count between 1 and 4, withheld by the source; never drawn as 0")
@@ -27,12 +30,7 @@ SUPPRESSED_RATE_NOTE = N_(
 )
 RATE_WITHHELD_LABEL = N_("1–4 persons")
 
-# Altair checks every object it makes against the Vega-Lite schema ("debug mode", on by default): about a
-# fifth of a chart's build, paid again for each image a news spike asks for. The specs are made by this code,
-# not typed by users, and the tests keep the check on (THB_ALTAIR_DEBUG=1, tests/conftest.py), so the app,
-# the API and the command-line files skip it. Set here because every builder draws through this module.
-if os.environ.get("THB_ALTAIR_DEBUG") != "1":
-    schemapi.disable_debug_mode()
+altair_use.setup()  # Altair's schema check off outside the tests, a faster path from DataFrames to rows
 
 
 def _suppressed_note(rows: pd.DataFrame) -> str:
@@ -121,7 +119,8 @@ def _config() -> alt.Config:
 
 
 def _configure(chart):
-    chart = chart.copy(deep=False)
+    """Set the shared config and the title's lines on a chart its builder has just made (in place: a copy of a
+    layered chart makes each layer again, a third of a trend chart's build)."""
     chart.config = _config()
     t = chart.title
     if isinstance(t, alt.TitleParams) and isinstance(t.subtitle, list):
@@ -245,7 +244,7 @@ def _empty(title: str, subtitle: list[str], message: str | None = None) -> alt.C
     c = (
         alt.Chart(pd.DataFrame({"msg": [message or i18n._("No data for this selection")]}))
         .mark_text(fontSize=16, color=style.NO_DATA_COLOR, fontStyle="italic")
-        .encode(text="msg:N")
+        .encode(text=alt.Text("msg:N"))
         .properties(width=style.CHART_WIDTH, height=120, title=_title(title, subtitle))
     )
     return _configure(c)
@@ -331,7 +330,7 @@ def compare_chart(
             if not f.empty
             else []
         )
-    opacity = alt.condition("datum.confirmed", alt.value(1.0), alt.value(0.4))
+    opacity = alt.OpacityValue(**alt.condition("datum.confirmed", alt.value(1.0), alt.value(0.4)))
     if percent:
         xfield = alt.X(
             "value:Q",
@@ -426,7 +425,7 @@ def compare_chart(
                 lineBreak="\n",
                 xOffset={"expr": "datum.off"},
             )
-            .encode(x="x:Q", y=y, text="label:N")
+            .encode(x=alt.X("x:Q"), y=y, text=alt.Text("label:N"))
         )
     zeros = vals[vals["value"] == 0]
     if not zeros.empty:  # a zero bar has no length: '0' written where the bar ends, so it does not read as missing
@@ -458,7 +457,7 @@ def compare_chart(
                 xOffset={"expr": "datum.off"},
                 yOffset={"expr": "datum.dy"},
             )
-            .encode(x="x:Q", y=y, text="label:N")
+            .encode(x=alt.X("x:Q"), y=y, text=alt.Text("label:N"))
         )
     if not nod.empty:
         n = nod.copy()
@@ -467,7 +466,7 @@ def compare_chart(
         layers.append(
             alt.Chart(n)
             .mark_text(align="left", dx=4, fontSize=13, fontStyle="italic", color=style.NO_DATA_COLOR)
-            .encode(x="x:Q", y=y, text="label:N")
+            .encode(x=alt.X("x:Q"), y=y, text=alt.Text("label:N"))
         )
     if not notgiven.empty:
         g = notgiven.groupby("country_label", sort=False)["category_label"].agg(lambda x: ", ".join(x)).reset_index()
@@ -493,9 +492,9 @@ def compare_chart(
                 color=style.NO_DATA_COLOR,
                 lineBreak="\n",
             )
-            .encode(x="x:Q", y=y, text="label:N")
+            .encode(x=alt.X("x:Q"), y=y, text=alt.Text("label:N"))
         )
-    chart = alt.layer(*layers).properties(width=style.CHART_WIDTH, height=height, title=_title(title, subtitle))
+    chart = alt.layer(*layers, width=style.CHART_WIDTH, height=height, title=_title(title, subtitle))
     return _configure(chart)
 
 
@@ -524,7 +523,7 @@ def line_end_labels(
     return (
         alt.Chart(last)
         .mark_text(align="left", baseline="middle", dx=9, fontSize=12, fontWeight="bold", color=style.CHART_TEXT)
-        .encode(x=x, y=y, text=f"{label}:N")
+        .encode(x=x, y=y, text=alt.Text(f"{label}:N"))
     )
 
 
@@ -674,7 +673,7 @@ def trend_chart(
     line = (
         alt.Chart(line_df)
         .mark_line(strokeWidth=2.5, invalid="break-paths-show-path-domains")
-        .encode(x=x, y=y, color=color, detail="series:N")
+        .encode(x=x, y=y, color=color, detail=alt.Detail("series:N"))
     )
     drawn = line_df[line_df[yfield].notna()]
     shape = _country_shape(codes, labels, legend)  # not colour alone: a marker shape per country
@@ -707,7 +706,7 @@ def trend_chart(
         layers.append(
             alt.Chart(s)
             .mark_rule(strokeWidth=3, strokeDash=[2, 2], xOffset={"expr": "datum.dx"})
-            .encode(x=x, y=alt.Y("value_low:Q"), y2="value_high:Q", color=color)
+            .encode(x=x, y=alt.Y("value_low:Q"), y2=alt.Y2("value_high:Q"), color=color)
         )
         layers.append(
             alt.Chart(s)
@@ -728,7 +727,7 @@ def trend_chart(
         layers.append(
             alt.Chart(suppressed_labels(s, ends, span=span, label=i18n._(RATE_WITHHELD_LABEL) if rate else "<5"))
             .mark_text(dy=-12, fontSize=11, color=style.SUPPRESSED_COLOR)
-            .encode(x=x, y=alt.Y("value_high:Q"), text="label:N")
+            .encode(x=x, y=alt.Y("value_high:Q"), text=alt.Text("label:N"))
         )
         subtitle.append(_suppressed_note(d))
     marks = d[d["marker"] != ""].copy()
@@ -750,9 +749,7 @@ def trend_chart(
             )
         )
         subtitle.append(i18n._("▽ series break or change of source: the line starts again (see the notes)"))
-    chart = alt.layer(*layers).properties(
-        width=style.CHART_WIDTH, height=style.CHART_HEIGHT, title=_title(title, subtitle)
-    )
+    chart = alt.layer(*layers, width=style.CHART_WIDTH, height=style.CHART_HEIGHT, title=_title(title, subtitle))
     return _configure(chart)
 
 
@@ -794,7 +791,9 @@ def sparkline(series: pd.DataFrame, *, country: str, title: str) -> alt.Chart:
             alt.Tooltip("value:Q", title=i18n._("Value"), format=",.0f"),
         ]
     )
-    chart = alt.layer(line, pts).properties(
+    chart = alt.layer(
+        line,
+        pts,
         width="container",
         height=64,
         title=alt.TitleParams(title, fontSize=11, anchor="start", color="#444444", font=style.FONT),
@@ -889,8 +888,10 @@ def chain_chart(
     line = base.mark_line(invalid="break-paths-show-path-domains").encode(
         y=y,
         strokeDash=dash,
-        detail="stage:N",
-        strokeWidth=alt.condition(alt.FieldOneOfPredicate(field="stage", oneOf=thick), alt.value(3), alt.value(1.6)),
+        detail=alt.Detail("stage:N"),
+        strokeWidth=alt.StrokeWidthValue(
+            **alt.condition(alt.FieldOneOfPredicate(field="stage", oneOf=thick), alt.value(3), alt.value(1.6))
+        ),
     )
     pts = (
         base.mark_point(filled=True, size=45, opacity=1)
@@ -983,7 +984,9 @@ def coverage_chart(cov: pd.DataFrame, *, title: str, source_line: str) -> alt.Ch
         ],
     )
     text = (
-        base.mark_text(fontSize=10, color="#000000").transform_filter("datum.n_sources > 0").encode(text="n_sources:Q")
+        base.mark_text(fontSize=10, color="#000000")
+        .transform_filter("datum.n_sources > 0")
+        .encode(text=alt.Text("n_sources:Q"))
     )
     labels = [
         d.loc[d["country"] == c, "country_label"].iloc[0]

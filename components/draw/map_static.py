@@ -222,7 +222,7 @@ def static_map(
         ]
     )
     if not caps.empty:
-        pos = dict(longitude="lon:Q", latitude="lat:Q")
+        pos = dict(longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"))
         layers.append(
             alt.Chart(caps)
             .mark_circle(size=36, color="#282828", stroke="#FFFFFF", strokeWidth=1, opacity=1)
@@ -231,9 +231,11 @@ def static_map(
         layers.append(
             alt.Chart(caps)
             .mark_text(dy=-10, fontSize=11, color="#2D2D2D", stroke="#FFFFFF", strokeWidth=3, strokeOpacity=0.9)
-            .encode(text="name:N", **pos)
+            .encode(text=alt.Text("name:N"), **pos)
         )
-        layers.append(alt.Chart(caps).mark_text(dy=-10, fontSize=11, color="#2D2D2D").encode(text="name:N", **pos))
+        layers.append(
+            alt.Chart(caps).mark_text(dy=-10, fontSize=11, color="#2D2D2D").encode(text=alt.Text("name:N"), **pos)
+        )
     box = _box()
     ctx = pd.DataFrame(
         [
@@ -246,25 +248,28 @@ def static_map(
         layers.append(
             alt.Chart(ctx)
             .mark_text(fontSize=12, fontStyle="italic", color=style.MAP_CONTEXT_LABEL)
-            .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+            .encode(longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"), text=alt.Text("name:N"))
         )
     lab = pd.DataFrame(label_rows)
-    pos = dict(longitude="lon:Q", latitude="lat:Q")
+    pos = dict(longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"))
     for halo in (True, False):
         extra = dict(stroke="#FFFFFF", strokeWidth=4, strokeOpacity=0.9) if halo else {}
         layers.append(
             alt.Chart(lab)
             .mark_text(dy=-10, fontSize=15, fontWeight="bold", color=LABEL_COLOR, **extra)
-            .encode(text="name:N", **pos)
+            .encode(text=alt.Text("name:N"), **pos)
         )
         layers.append(
             alt.Chart(lab)
             .mark_text(dy=9, fontSize=15, fontWeight="bold", color=LABEL_COLOR, **extra)
-            .encode(text="value:N", **pos)
+            .encode(text=alt.Text("value:N"), **pos)
         )
     credit = geo.attribution()
     subtitle = _wrap([unit, source_line, *(note_line(n) for n in notes), credit])
-    chart = alt.layer(*layers).properties(
+    # one layered chart made once: every .properties() or .configure_*() call makes a copy, and a copy of a
+    # layered chart makes each of its layers again (a third of the map's build)
+    chart = alt.layer(
+        *layers,
         title=alt.TitleParams(
             text=title,
             subtitle=subtitle,
@@ -290,11 +295,13 @@ def static_map(
         },
     )
     # aria off on every mark too, as the charts (components/draw/charts.py): the chart's alt text names each state
-    chart = (
-        chart.configure(font=style.FONT, background="#FFFFFF", aria=False)
-        .configure_mark(aria=False)
-        .configure_view(fill=style.MAP_WATER, stroke=None)
-        .configure_legend(orient="right", labelColor=style.CHART_TEXT, titleColor=style.CHART_TEXT, aria=False)
-        .configure_title(subtitleColor=style.CHART_SUBTEXT, aria=False)
+    chart.config = alt.Config(
+        font=style.FONT,
+        background="#FFFFFF",
+        aria=False,
+        mark=alt.MarkConfig(aria=False),
+        view=alt.ViewConfig(fill=style.MAP_WATER, stroke=None),
+        legend=alt.LegendConfig(orient="right", labelColor=style.CHART_TEXT, titleColor=style.CHART_TEXT, aria=False),
+        title=alt.TitleConfig(subtitleColor=style.CHART_SUBTEXT, aria=False),
     )
     return _inline(chart.to_dict(validate=validate), named)

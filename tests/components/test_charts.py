@@ -240,7 +240,7 @@ def test_the_chain_legend_wraps_on_a_phone_and_keeps_three_columns_in_files(ds):
 
 def test_altairs_schema_check_is_on_in_the_tests_and_off_when_serving():
     """Altair checks each object against the schema as it is made (a fifth of a chart's build): the tests keep
-    the check (tests/conftest.py), the app, the API and the command-line files skip it (components/draw/charts.py)."""
+    the check (tests/conftest.py), the app, the API and the command-line files skip it (components/draw/altair_use.py)."""
     import os
     import subprocess
     import sys
@@ -256,3 +256,40 @@ def test_altairs_schema_check_is_on_in_the_tests_and_off_when_serving():
         [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_the_fast_rows_are_altairs_rows_for_every_column_type():
+    """components/draw/altair_use.py turns a chart's DataFrame into rows without Altair's pandas conversion: the
+    same rows for text (missing as None, NaN or pd.NA), numbers (NaN and infinities as None), booleans and
+    integers, on synthetic values and on the real table; any other column type goes to Altair's own conversion."""
+    import math
+
+    import altair as alt
+    import pandas as pd
+    from altair.vegalite.data import default_data_transformer
+
+    from components.core.dataset import load
+    from components.draw import altair_use
+    from etl.paths import REPO_ROOT
+
+    synthetic = pd.DataFrame(
+        {
+            "text": ["a", None, "c", "d"],
+            "arrow_text": pd.array(["x", None, "z", "w"], dtype="string"),
+            "value": [1.5, float("nan"), math.inf, -math.inf],
+            "count": [1, 2, 3, 4],
+            "flag": [True, False, True, False],
+            "mixed": ["a", 1, 2.5, None],
+        },
+        index=[10, 11, 12, 13],  # Altair drops the index; so do the rows
+    )
+    real = load(REPO_ROOT / "data").table.head(40)
+    for frame in (synthetic, real, synthetic.iloc[:0]):
+        assert altair_use.rows(frame) is not None
+        assert altair_use._transform(frame) == default_data_transformer(frame)
+    dated = pd.DataFrame({"when": pd.to_datetime(["2022-01-01"]), "kind": pd.Categorical(["a"])})
+    assert altair_use.rows(dated) is None  # left to Altair, whose rows it then gives
+    assert altair_use._transform(dated) == default_data_transformer(dated)
+    assert alt.data_transformers.active == altair_use.TRANSFORMER  # what every chart's spec goes through
+    with pytest.raises(alt.MaxRowsError):  # Altair's row limit holds as before
+        altair_use._transform(pd.DataFrame({"n": range(5001)}))

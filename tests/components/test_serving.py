@@ -345,6 +345,11 @@ def test_nginx_config_limits_slow_and_greedy_clients(module):
     assert connections > 4096 or connections == rlimit - serve.FD_RESERVE  # more than before, within the machine
     assert d.count("limit_req zone=thb_pages burst=200 nodelay;") == 2  # pages and websocket openings
     assert "limit_req zone=thb_api burst=50 nodelay;" in d and "limit_conn thb_conn 16;" in d  # the API
+    # chart images: each URL to one process (which joins identical requests), not through nginx's cache lock,
+    # whose waiters look again only every 500 ms; the rest of the API keeps the lock
+    images = d[d.index("upstream thb_images {") :]
+    assert images[1] == "hash $request_uri consistent;" and "proxy_pass http://thb_images;" in d
+    assert d.count("proxy_cache_lock on;") == 1 and d.count("include " + str(_serve_module().API_CACHE_CONF) + ";") == 2
     assert d.count("limit_conn thb_conn 256;") == 3  # pages, static files, websockets
     health = "\n".join(d[d.index("location = /_stcore/health {") :][:5])
     assert "limit_" not in health  # probes are never limited
@@ -457,6 +462,10 @@ def test_the_kubernetes_example_has_the_same_limits_and_health():
     assert ingresses["/"]["nginx.ingress.kubernetes.io/limit-rps"] == "10"
     assert ingresses["/"]["nginx.ingress.kubernetes.io/proxy-read-timeout"] == "3600"  # websockets
     assert ingresses["/api/"]["nginx.ingress.kubernetes.io/limit-connections"] == "16"
+    images = ingresses["/api/v1/view/"]  # each image URL to one pod, identical requests joined there, no lock
+    assert images["nginx.ingress.kubernetes.io/upstream-hash-by"] == "$request_uri"
+    assert "proxy_cache thb_api_cache;" in images["nginx.ingress.kubernetes.io/configuration-snippet"]
+    assert "proxy_cache_lock" not in images["nginx.ingress.kubernetes.io/configuration-snippet"]
     assert "nginx.ingress.kubernetes.io/limit-rps" not in ingresses["/static/"]
     controller = kinds["ConfigMap"][0]["data"]
     assert controller["client-header-timeout"] == "10" and controller["client-body-timeout"] == "30"

@@ -97,3 +97,26 @@ def test_source_lines_and_tables_name_releases_and_remarks_in_the_language():
         rows = pd.DataFrame({"source_id": ids})
         detail = cite.sources_detail(rows, df)
         assert "Demogrāfija (teemaleht)" in detail["Title"].tolist()
+
+
+def test_source_names_are_kept_per_table_and_language():
+    """cite.source_name keeps what it made (a select box names every source on each run): the same name for
+    the same table, id, cut and language; another language or another cut gets its own."""
+    sources = pd.read_csv(SOURCES, dtype=str, keep_default_na=False)
+    made = {}
+    for sid in sources["source_id"]:
+        for lang in ("en", "lv"):
+            with i18n.using(lang):
+                made[sid, lang] = cite.source_name(sid, sources)
+    changed = [sid for sid in sources["source_id"] if made[sid, "en"] != made[sid, "lv"]]
+    assert changed  # some names have words in the reader's language
+    for (sid, lang), name in made.items():
+        with i18n.using(lang):
+            assert cite.source_name(sid, sources) == name == cite._source_name(sid, sources, None)
+    sid = max(sources["source_id"], key=lambda s: len(made[s, "en"]))
+    with i18n.using("en"):
+        assert cite.source_name(sid, sources, 20) == made[sid, "en"][:19] + "…"
+    other = sources.copy()
+    other.loc[other["source_id"] == sid, "publisher"] = "Another publisher"
+    with i18n.using("en"):  # another table: its own names
+        assert cite.source_name(sid, other).startswith("Another publisher")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from components.core import citation_texts, i18n, locations, source_texts
 from components.core.i18n import N_
@@ -17,22 +17,31 @@ if TYPE_CHECKING:  # pandas is imported where a table is made: the server's oEmb
 APP_NAME = N_("Baltic THB statistics dashboard")
 
 
-# source_id -> record, per sources table. Keyed on the table's identity (the loaded table is one
-# cached object); the entry holds the table itself so its id cannot be reused while cached.
-_INDEX: dict[int, tuple[pd.DataFrame, dict[str, dict]]] = {}
+# What is made from a sources table, kept per table. Keyed on the table's identity (the loaded table is one
+# cached object); each entry holds the table itself so its id cannot be reused while kept.
+_INDEX: dict[int, tuple[pd.DataFrame, dict[str, dict]]] = {}  # source_id -> record
+# (source_id, max_len, language) -> name: a page's select box of sources names every source on each run
+# (7 ms of the Data page's 36 ms rerun)
+_NAMES: dict[int, tuple[pd.DataFrame, dict[tuple[str, int | None, str], str]]] = {}
+
+
+def _kept(cache: dict, sources: pd.DataFrame, make: Callable[[], Any]) -> Any:
+    hit = cache.get(id(sources))
+    if hit is None or hit[0] is not sources:
+        if len(cache) >= 8:
+            cache.clear()
+        hit = cache[id(sources)] = (sources, make())
+    return hit[1]
 
 
 def _source_index(sources: pd.DataFrame) -> dict[str, dict]:
-    hit = _INDEX.get(id(sources))
-    if hit is not None and hit[0] is sources:
-        return hit[1]
-    index: dict[str, dict] = {}
-    for rec in sources.to_dict("records"):  # first row of an id wins, as before
-        index.setdefault(rec["source_id"], rec)
-    if len(_INDEX) >= 8:
-        _INDEX.clear()
-    _INDEX[id(sources)] = (sources, index)
-    return index
+    def make() -> dict[str, dict]:
+        index: dict[str, dict] = {}
+        for rec in sources.to_dict("records"):  # first row of an id wins, as before
+            index.setdefault(rec["source_id"], rec)
+        return index
+
+    return _kept(_INDEX, sources, make)
 
 
 def source_record(sid: str, sources: pd.DataFrame | None) -> dict:
@@ -44,11 +53,6 @@ def source_record(sid: str, sources: pd.DataFrame | None) -> dict:
     return {"source_id": sid}
 
 
-# (source_id, max_len, language) -> name, per sources table (kept as _INDEX keeps its index): a page's select
-# box of sources names every source on each run (7 ms of the Data page's 36 ms rerun)
-_NAMES: dict[int, tuple[pd.DataFrame, dict[tuple[str, int | None, str], str]]] = {}
-
-
 def source_name(sid: str, sources: pd.DataFrame | None, max_len: int | None = None) -> str:
     """'Publisher: Title' for a source id; the id itself if sources.csv does not know it.
 
@@ -56,16 +60,11 @@ def source_name(sid: str, sources: pd.DataFrame | None, max_len: int | None = No
     with "…" where one line must do (a select box's option)."""
     if sources is None:
         return _source_name(sid, sources, max_len)
-    hit = _NAMES.get(id(sources))
-    if hit is None or hit[0] is not sources:
-        if len(_NAMES) >= 8:
-            _NAMES.clear()
-        hit = _NAMES[id(sources)] = (sources, {})
+    names = _kept(_NAMES, sources, dict)
     key = (sid, max_len, i18n.lang())
-    name = hit[1].get(key)
-    if name is None:
-        name = hit[1][key] = _source_name(sid, sources, max_len)
-    return name
+    if key not in names:
+        names[key] = _source_name(sid, sources, max_len)
+    return names[key]
 
 
 def _source_name(sid: str, sources: pd.DataFrame | None, max_len: int | None) -> str:

@@ -409,6 +409,27 @@ def test_an_svg_carries_its_font(ds):
     assert svg.index("<defs><style>@font-face") < svg.index("<text")
 
 
+def test_the_renderer_warm_up_makes_every_font_subset_the_first_image_needs(ds):
+    """The warm-up pays the font work (0.3-0.4 s a face): the first chart image after it makes no subset of
+    its own, whatever faces and languages the chart's text uses."""
+    ex._font_face.cache_clear()
+    ex.warm_renderer()
+    made = ex._font_face.cache_info().misses
+    assert made == len(ex.FONT_FACES)
+    fig = SimpleNamespace(
+        spec=trend_chart(
+            q.trend_data(ds.table, ds.codebook, indicator="victims", unit="count", countries=list(BALTIC)),
+            title="Жертвы / Cietušie",
+            unit_text="persons",
+            source_line="Source: test",
+        ).to_dict(),
+        notes=("Note: _italic_ words",),
+        source_line="Source: test",
+    )
+    ex.figure_svg(fig, ds.meta)
+    assert ex._font_face.cache_info().misses == made
+
+
 def test_a_png_is_compact_and_the_same_picture():
     """The PNG is re-compressed losslessly (vl-convert's is RGBA and lightly compressed): the same pixels, a
     fraction of the bytes; an opaque picture drops its alpha channel, a transparent one keeps it."""

@@ -141,6 +141,49 @@ def test_install_puts_the_guarded_protocol_on_the_loading_config(monkeypatch):
     assert connections.GUARD is not None and connections.GUARD.max_connections >= 16
 
 
+def test_every_connection_sends_at_once(tmp_path):
+    """Streamlit binds its listening socket with protocol number 0, and asyncio switches Nagle's algorithm off
+    only for sockets that say IPPROTO_TCP: each answer's body then waited 40 ms for the browser's delayed
+    acknowledgement of its head. The server's protocol sets TCP_NODELAY on every connection; a Unix socket
+    (server.address=unix:...) is left as it is."""
+    import socket
+
+    async def accepted_nodelay(call: bool) -> int:
+        seen: list[int] = []
+
+        class Recorder(asyncio.Protocol):
+            def connection_made(self, transport):
+                if call:
+                    assert connections.no_delay(transport)
+                sock = transport.get_extra_info("socket")
+                seen.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # as Streamlit binds it: protocol 0
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        server = await asyncio.get_running_loop().create_server(Recorder, sock=listener)
+        _, writer = await asyncio.open_connection(*listener.getsockname())
+        for _ in range(200):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return seen[0]
+
+    assert asyncio.run(accepted_nodelay(call=False)) == 0  # what asyncio leaves: the 40 ms waits
+    assert asyncio.run(accepted_nodelay(call=True)) == 1
+
+    class UnixTransport:
+        def get_extra_info(self, name):
+            return socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) if name == "socket" else None
+
+    assert connections.no_delay(UnixTransport()) is False
+    assert connections.no_delay(type("Gone", (), {"get_extra_info": lambda self, name: None})()) is False
+
+
 def test_a_repeated_condition_is_logged_once_per_interval():
     clock = Clock()
     gate = log_limit.RateLimit(10.0, clock)

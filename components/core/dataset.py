@@ -168,6 +168,11 @@ def read_table(path: Path | str) -> pd.DataFrame:
         df[c] = df[c].fillna("").astype(str)
     df["period"] = period_key(df["period_start"], df["period_end"])
     df["single_year"] = df["period_start"] == df["period_end"]
+    # Text as Python strings (object columns), not pandas 3's Arrow-backed default: the pages filter this table
+    # on every build, and each filter of an Arrow text column goes through pyarrow's `take` (the options index
+    # took 0.14-0.17 s, now 0.08 s). Same values: the text columns hold no missing values (filled with "" above).
+    text = [c for c in df.columns if isinstance(df[c].dtype, pd.StringDtype)]
+    df[text] = df[text].astype(object)
     return df
 
 

@@ -220,6 +220,8 @@ def test_figure_export_carries_every_note_and_the_footer(ds, trend):
     before = json.dumps(trend.spec, sort_keys=True)
     spec = ex.figure_spec(trend, ex.footer_line(ds.meta, TODAY), ds.sources)
     assert json.dumps(trend.spec, sort_keys=True) == before  # the figure is not changed
+    ex.figure_svg(trend, ds.meta, ds.sources, TODAY)  # nor by drawing it
+    assert json.dumps(trend.spec, sort_keys=True) == before
     text = " ".join(spec["title"]["subtitle"])
     for n in trend.notes:
         assert " ".join(f"Note: {n}".split()) in text

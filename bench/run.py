@@ -222,9 +222,16 @@ def cold(runs: int) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
         def once(script, path, drawn=DRAWN) -> float:
-            srv = Server(script)
+            for _attempt in range(3):  # a free port taken by another process meanwhile: a new server
+                srv = Server(script)
+                try:
+                    srv.wait_port()
+                    break
+                except RuntimeError:
+                    srv.stop()
+            else:
+                raise RuntimeError(f"{script} did not start three times")
             try:
-                srv.wait_port()
                 ctx, _page = _open(browser, srv.url + path, drawn)
                 seconds = time.perf_counter() - srv.t0
                 ctx.close()
